@@ -1,0 +1,62 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { AwsxError } from "../errors.js";
+import type { Logger } from "../util/log.js";
+import type { Store } from "./store.js";
+import { memoryStore } from "./store.js";
+
+export type BackendName = "keychain" | "file" | "memory" | "none";
+export const BACKENDS: readonly BackendName[] = ["keychain", "file", "memory", "none"];
+
+interface SelectDeps {
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  prompt?: (question: string) => Promise<string>;
+}
+
+// awsx's cache folder (file store, locks): AWSX_CACHE_DIR, else $XDG_CACHE_HOME/awsx.
+export const cacheRoot = (env: Record<string, string | undefined>): string =>
+  env.AWSX_CACHE_DIR || join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "awsx");
+
+// Open the chosen backend, or pick one: the keychain where it works, else the
+// encrypted file store when a passphrase is set, else no cache. A backend asked for
+// by name that does not work is an error with the reason.
+export async function openStore(chosen: BackendName | undefined, deps: SelectDeps): Promise<Store | undefined> {
+  const { env, logger } = deps;
+  if (chosen !== undefined && !BACKENDS.includes(chosen)) {
+    throw new AwsxError("E_USAGE", `unknown cache backend "${chosen}"; use one of ${BACKENDS.join(", ")}`);
+  }
+  const timeoutMs = 5000;
+  if (chosen === "none") return undefined;
+  if (chosen === "memory") return memoryStore();
+  if (chosen === "keychain") {
+    const { keychainStore } = await import("./keychainStore.js");
+    return keychainStore({ timeoutMs, env });
+  }
+  if (chosen === "file") {
+    let passphrase = env.AWSX_FILE_PASSPHRASE;
+    if (!passphrase && deps.prompt) {
+      try {
+        passphrase = await deps.prompt("Passphrase for the awsx file cache: ");
+      } catch {
+        passphrase = undefined;
+      }
+    }
+    if (!passphrase) throw new AwsxError("E_CACHE", "the file backend needs a passphrase: set AWSX_FILE_PASSPHRASE (or run on a terminal to be asked)");
+    const { fileStore } = await import("./fileStore.js");
+    return fileStore(join(cacheRoot(env), "sessions"), passphrase);
+  }
+  try {
+    const { keychainStore } = await import("./keychainStore.js");
+    return await keychainStore({ timeoutMs, env });
+  } catch (e) {
+    logger.debug(`cache: keychain unavailable (${(e as Error).message})`);
+  }
+  if (env.AWSX_FILE_PASSPHRASE) {
+    const { fileStore } = await import("./fileStore.js");
+    logger.debug("cache: using the encrypted file store (AWSX_FILE_PASSPHRASE is set)");
+    return fileStore(join(cacheRoot(env), "sessions"), env.AWSX_FILE_PASSPHRASE);
+  }
+  logger.debug("cache: none (no keychain, no AWSX_FILE_PASSPHRASE): every run calls STS");
+  return undefined;
+}

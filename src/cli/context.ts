@@ -1,0 +1,179 @@
+import { readFileSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { AwsxError } from "../errors.js";
+import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { stsEndpoint, type StsEndpoint } from "../config/endpoint.js";
+import { buildPlan } from "../plan/build.js";
+import type { Plan } from "../plan/types.js";
+import { createMfaProvider } from "../credentials/mfa.js";
+import { resolvePlan } from "../credentials/resolve.js";
+import type { Sts } from "../credentials/sts.js";
+import type { Credentials } from "../credentials/types.js";
+import type { SessionCache } from "../cache/cached.js";
+import { cacheRoot, openStore, type BackendName } from "../cache/select.js";
+import type { Logger } from "../util/log.js";
+
+export type Env = Record<string, string | undefined>;
+
+// Flags every credential-producing command shares.
+export interface CredentialFlags {
+  region?: string;
+  mfaToken?: string;
+  duration?: number;
+  backend?: string;
+  cache?: boolean;
+  mfaSession?: boolean;
+  prompt?: boolean;
+}
+
+export interface Deps {
+  env: Env;
+  logger: Logger;
+  now: () => Date;
+  // Injected in tests; the real one lazy-loads @aws-sdk/client-sts.
+  stsFactory?: (target: { region: string; endpoint?: string }) => Promise<Sts>;
+  prompt?: (question: string) => Promise<string>;
+}
+
+const expandHome = (p: string, env: Env): string => (p.startsWith("~") ? join(env.HOME || homedir(), p.slice(1)) : p);
+
+export function configPaths(env: Env): { configFile: string; credentialsFile: string } {
+  const home = env.HOME || homedir();
+  return {
+    configFile: expandHome(env.AWS_CONFIG_FILE || join(home, ".aws", "config"), env),
+    credentialsFile: expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join(home, ".aws", "credentials"), env),
+  };
+}
+
+// A missing, unreadable or non-regular file reads as empty, as it does for the CLI.
+export function readText(path: string): string | undefined {
+  try {
+    if (!statSync(path).isFile()) return undefined;
+    const buf = readFileSync(path);
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(buf);
+    } catch {
+      throw new AwsxError("E_CONFIG", `cannot parse ${path}: it is not valid UTF-8 text; fix the file`);
+    }
+  } catch (e) {
+    if (e instanceof AwsxError) throw e;
+    return undefined;
+  }
+}
+
+export function loadUserConfig(env: Env): LoadedConfig {
+  return loadConfig(configPaths(env), readText);
+}
+
+export const positiveInt = (name: string, raw: string | undefined, fallback: number): number => {
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new AwsxError("E_USAGE", `${name} must be a number of seconds, not "${raw}"`);
+  return n;
+};
+
+export function planFor(config: LoadedConfig, profile: string, flags: CredentialFlags, env: Env): Plan {
+  return buildPlan(config, profile, {
+    env,
+    region: flags.region,
+    durationSeconds: flags.duration,
+    mfaSession: flags.mfaSession !== false && env.AWSX_MFA_SESSION !== "0",
+    mfaSessionSeconds: positiveInt("AWSX_MFA_SESSION_DURATION", env.AWSX_MFA_SESSION_DURATION, 43200),
+  });
+}
+
+export interface Resolved {
+  plan: Plan;
+  credentials: Credentials;
+  endpoint: StsEndpoint;
+}
+
+// profile → plan → credentials (cache or STS): the part every command shares.
+export async function credentialsFor(profile: string, flags: CredentialFlags, deps: Deps): Promise<Resolved> {
+  const { logger } = deps;
+  const env = guardRecursion(profile, deps.env);
+  const config = loadUserConfig(env);
+  const plan = planFor(config, profile, flags, env);
+  for (const note of plan.notes) logger.debug(note);
+  const region = plan.region ?? "us-east-1";
+  const endpoint = stsEndpoint(config, profile, env, region);
+  logger.debug(`profile ${profile}: ${describePlan(plan)}; STS ${endpoint.label} (${endpoint.from}), region ${plan.region ?? "none (STS calls use us-east-1)"}`);
+  const cache = plan.steps.length > 0 || plan.source.kind === "webIdentity" ? await sessionCache(flags, deps) : undefined;
+  const ci = ["true", "1"].includes((env.CI ?? "").toLowerCase());
+  const mfa = createMfaProvider({
+    flag: flags.mfaToken,
+    env: env.AWSX_MFA_TOKEN || undefined,
+    prompt: flags.prompt === false || ci ? undefined : (deps.prompt ?? (async (q) => (await import("../util/tty.js")).promptHidden(q))),
+    logger,
+  });
+  if (flags.mfaToken) logger.secret(flags.mfaToken);
+  if (env.AWSX_MFA_TOKEN) logger.secret(env.AWSX_MFA_TOKEN);
+  let sts: Promise<Sts> | undefined;
+  const factory =
+    deps.stsFactory ??
+    (async (t: { region: string; endpoint?: string }) => {
+      const { createSdkSts } = await import("../credentials/sts.js");
+      return createSdkSts({ ...t, timeoutMs: positiveInt("AWSX_STS_TIMEOUT", env.AWSX_STS_TIMEOUT, 10) * 1000, maxAttempts: 3 });
+    });
+  const credentials = await resolvePlan(plan, {
+    sts: () => (sts ??= factory({ region, ...(endpoint.url ? { endpoint: endpoint.url } : {}) })),
+    endpointLabel: endpoint.label,
+    region,
+    mfa,
+    cache,
+    env,
+    now: deps.now,
+    logger,
+    processTimeoutMs: positiveInt("AWSX_PROCESS_TIMEOUT", env.AWSX_PROCESS_TIMEOUT, 60) * 1000,
+    sourceTimeoutMs: 3000,
+  });
+  return { plan, credentials, endpoint };
+}
+
+const CHAIN = "AWSX_RESOLVING";
+
+// A profile whose credential_process runs awsx on the same profile would loop forever:
+// every awsx passes the profiles it is resolving to the processes it starts.
+function guardRecursion(profile: string, env: Env): Env {
+  const chain = (env[CHAIN] ?? "").split("\u001f").filter(Boolean);
+  if (chain.includes(profile) || chain.length >= 8) {
+    throw new AwsxError(
+      "E_CONFIG",
+      `credential_process recursion: profile "${profile}" is already being resolved (${[...chain, profile].join(" -> ")}); its credential_process must not call awsx for the same profile`,
+      { profile },
+    );
+  }
+  return { ...env, [CHAIN]: [...chain, profile].join("\u001f") };
+}
+
+export function describePlan(plan: Plan): string {
+  const parts: string[] = [];
+  const s = plan.source;
+  if (s.kind === "static") parts.push(`static(${s.profile})`);
+  else if (s.kind === "process") parts.push(`process(${s.profile})`);
+  else if (s.kind === "credentialSource") parts.push(`${s.source}(${s.profile})`);
+  else parts.push(`webIdentity(${s.roleArn})`);
+  for (const step of plan.steps) {
+    parts.push(step.kind === "sessionToken" ? `getSessionToken(${step.mfaSerial})` : `assumeRole(${step.roleArn}${step.mfaSerial ? ", mfa" : ""})`);
+  }
+  return parts.join(" → ");
+}
+
+export async function sessionCache(flags: CredentialFlags, deps: Deps): Promise<SessionCache | undefined> {
+  if (flags.cache === false) {
+    deps.logger.debug("cache: off (--no-cache)");
+    return undefined;
+  }
+  const store = await openStore((flags.backend ?? deps.env.AWSX_BACKEND) as BackendName | undefined, deps);
+  if (!store) return undefined;
+  const dir = cacheRoot(deps.env);
+  return {
+    store,
+    lock: { dir: join(dir, "locks"), staleMs: 10_000, waitMs: positiveInt("AWSX_LOCK_WAIT", deps.env.AWSX_LOCK_WAIT, 300) * 1000 },
+    windowMs: positiveInt("AWSX_MIN_TTL", deps.env.AWSX_MIN_TTL, 600) * 1000,
+    now: deps.now,
+    logger: deps.logger,
+  };
+}
+

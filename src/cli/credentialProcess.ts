@@ -1,0 +1,12 @@
+import { credentialsFor, type CredentialFlags, type Deps } from "./context.js";
+
+// awsx credential-process PROFILE: the AWS credential_process JSON, so any SDK can use
+// awsx from ~/.aws/config (recursion is refused in credentialsFor).
+export async function runCredentialProcess(input: CredentialFlags & { profile: string }, deps: Deps, out: (s: string) => void): Promise<number> {
+  const { credentials } = await credentialsFor(input.profile, input, deps);
+  const body: Record<string, unknown> = { Version: 1, AccessKeyId: credentials.accessKeyId, SecretAccessKey: credentials.secretAccessKey };
+  if (credentials.sessionToken) body.SessionToken = credentials.sessionToken;
+  if (credentials.expiration) body.Expiration = credentials.expiration.toISOString();
+  out(JSON.stringify(body) + "\n");
+  return 0;
+}

@@ -1,0 +1,70 @@
+import type { Origin } from "../config/load.js";
+import { stsEndpoint } from "../config/endpoint.js";
+import { maskKeyId } from "../credentials/types.js";
+import type { Plan, Step } from "../plan/types.js";
+import { loadUserConfig, planFor, type CredentialFlags, type Deps } from "./context.js";
+
+const at = (o: Origin | undefined): string | undefined => (o ? `${o.file} [${o.section}]` : undefined);
+
+// A plan as plain data without secrets: what `awsx explain --json` prints.
+export function explainData(plan: Plan, endpoint: { label: string; from: string }) {
+  const hop = (step: Step) => {
+    switch (step.kind) {
+      case "static":
+        return { kind: "static", profile: step.profile, accessKeyId: maskKeyId(step.accessKeyId), sessionToken: Boolean(step.sessionToken), provider: step.provider, from: at(step.origin) };
+      case "process":
+        return { kind: "process", profile: step.profile, command: step.command, from: at(step.origin) };
+      case "credentialSource":
+        return { kind: "credentialSource", profile: step.profile, source: step.source, from: at(step.origin) };
+      case "webIdentity":
+        return { kind: "webIdentity", profile: step.profile, roleArn: step.roleArn, tokenFile: step.tokenFile, sessionName: step.sessionName, from: step.from === "env" ? "AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE" : at(step.origin) };
+      case "sessionToken":
+        return { kind: "sessionToken", profile: step.profile, mfaSerial: step.mfaSerial, durationSeconds: step.durationSeconds, why: step.reason };
+      case "assumeRole":
+        return {
+          kind: "assumeRole",
+          profile: step.profile,
+          roleArn: step.roleArn,
+          mfaSerial: step.mfaSerial,
+          externalId: step.externalId,
+          sessionName: step.sessionName,
+          durationSeconds: step.durationSeconds,
+          from: at(step.origin),
+        };
+    }
+  };
+  return {
+    profile: plan.profile,
+    region: plan.region ?? null,
+    regionFrom: plan.regionOrigin ?? null,
+    stsEndpoint: endpoint.label,
+    stsEndpointFrom: endpoint.from,
+    hops: [plan.source, ...plan.steps].map(hop),
+    notes: plan.notes,
+  };
+}
+
+// awsx explain PROFILE: the resolution plan, calling nothing.
+export async function runExplain(input: CredentialFlags & { profile: string; json?: boolean }, deps: Deps, out: (s: string) => void): Promise<number> {
+  const config = loadUserConfig(deps.env);
+  const plan = planFor(config, input.profile, input, deps.env);
+  const data = explainData(plan, stsEndpoint(config, input.profile, deps.env, plan.region ?? "us-east-1"));
+  if (input.json) {
+    out(JSON.stringify(data, null, 2) + "\n");
+    return 0;
+  }
+  const lines = [`profile ${data.profile}: ${data.hops.length} hop${data.hops.length === 1 ? "" : "s"}`];
+  data.hops.forEach((h, i) => {
+    const { kind, profile, from, ...rest } = h as Record<string, unknown>;
+    const details = Object.entries(rest)
+      .filter(([, v]) => v !== undefined && v !== false)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ");
+    lines.push(`  ${i + 1}. ${kind} [${profile}] ${details}${from ? `\n     from ${from}` : ""}`);
+  });
+  lines.push(`  region: ${data.region ?? "(none)"}${data.regionFrom ? ` from ${data.regionFrom}` : ""}`);
+  lines.push(`  STS: ${data.stsEndpoint} (${data.stsEndpointFrom})`);
+  for (const n of data.notes) lines.push(`  note: ${n}`);
+  out(lines.join("\n") + "\n");
+  return 0;
+}

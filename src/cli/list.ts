@@ -1,0 +1,71 @@
+import { decodeEntry, type CacheEntry } from "../cache/entry.js";
+import { openStore, type BackendName } from "../cache/select.js";
+import type { Profile } from "../config/load.js";
+import { hasStaticKeys, isAssumeRoleProfile } from "../plan/build.js";
+import { loadUserConfig, type Deps } from "./context.js";
+
+// The kind of a profile at a glance, in the CLI's order of precedence.
+export function profileKind(p: Profile): string {
+  const v = p.values;
+  if (isAssumeRoleProfile(p)) return v.mfa_serial ? "assumeRole (MFA)" : "assumeRole";
+  if (v.web_identity_token_file) return "webIdentity";
+  if (v.sso_start_url !== undefined || v.sso_session !== undefined) return "sso (unsupported)";
+  if (hasStaticKeys(p)) return "static";
+  if (v.credential_process !== undefined) return "process";
+  return "none";
+}
+
+async function cachedEntries(backend: string | undefined, deps: Deps): Promise<{ backend: string; entries: CacheEntry[] }> {
+  const store = await openStore(backend as BackendName | undefined, deps);
+  if (!store) return { backend: "none", entries: [] };
+  const entries = (await store.list()).map((e) => decodeEntry(e.value, e.key)).filter((e): e is CacheEntry => e !== undefined);
+  return { backend: store.name, entries };
+}
+
+// awsx list: profiles and cached sessions with time left; never a secret.
+export async function runList(input: { backend?: string; json?: boolean }, deps: Deps, out: (s: string) => void): Promise<number> {
+  const config = loadUserConfig(deps.env);
+  const profiles = [...config.profiles.values()].map((p) => ({ name: p.name, kind: profileKind(p) }));
+  const { backend, entries } = await cachedEntries(input.backend ?? deps.env.AWSX_BACKEND, deps);
+  const now = deps.now().getTime();
+  const sessions = entries.map((e) => ({
+    profile: e.profile,
+    kind: e.kind,
+    for: e.label,
+    usedBy: e.profiles,
+    expiration: e.expiration,
+    secondsLeft: Math.max(0, Math.round((Date.parse(e.expiration) - now) / 1000)),
+  }));
+  if (input.json) {
+    out(JSON.stringify({ backend, profiles, sessions }, null, 2) + "\n");
+    return 0;
+  }
+  const width = Math.max(7, ...profiles.map((p) => p.name.length));
+  const lines = [`${"PROFILE".padEnd(width)}  KIND`, ...profiles.map((p) => `${p.name.padEnd(width)}  ${p.kind}`), ""];
+  lines.push(`Cached sessions (${backend}):`);
+  if (sessions.length === 0) lines.push("  (none)");
+  for (const s of sessions) {
+    const left = s.secondsLeft > 0 ? `${Math.floor(s.secondsLeft / 60)}m${String(s.secondsLeft % 60).padStart(2, "0")}s left` : "expired";
+    lines.push(`  ${s.profile}  ${s.kind} ${s.for}  ${left}  (used by ${s.usedBy.join(", ")})`);
+  }
+  out(lines.join("\n") + "\n");
+  return 0;
+}
+
+// awsx clear [PROFILE]: remove cached sessions (all, or those in PROFILE's chain).
+export async function runClear(input: { backend?: string; profile?: string }, deps: Deps): Promise<number> {
+  const store = await openStore((input.backend ?? deps.env.AWSX_BACKEND) as BackendName | undefined, deps);
+  if (!store) {
+    deps.logger.warn("no cache backend is in use: nothing to clear");
+    return 0;
+  }
+  let removed = 0;
+  for (const { key, value } of await store.list()) {
+    const entry = decodeEntry(value, key);
+    if (input.profile !== undefined && (!entry || !entry.profiles.includes(input.profile))) continue;
+    await store.delete(key);
+    removed++;
+  }
+  deps.logger.info(`removed ${removed} cached session${removed === 1 ? "" : "s"} from the ${store.name} cache`);
+  return 0;
+}

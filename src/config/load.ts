@@ -1,0 +1,107 @@
+import { AwsxError } from "../errors.js";
+import { shlexSplit, ShlexError } from "../util/shlex.js";
+import { parseIni, IniParseError, type IniFile, type IniSection } from "./ini.js";
+
+// Where a value came from, for `awsx explain` and error messages.
+export interface Origin {
+  file: string;
+  section: string;
+}
+
+export interface Profile {
+  name: string;
+  // The merged view (config file, then credentials file key by key), as botocore's full_config.
+  values: Record<string, string>;
+  origins: Record<string, Origin>;
+}
+
+// Plain data: everything the planner needs, no I/O after this.
+export interface LoadedConfig {
+  configFile: string;
+  credentialsFile: string;
+  profiles: Map<string, Profile>;
+  // The two files apart: on a source hop the CLI reads keys from the credentials
+  // file first and from the config file after, and reports partial keys per file.
+  configProfiles: Map<string, Record<string, string>>;
+  credentialsProfiles: Map<string, Record<string, string>>;
+  services: Map<string, IniSection>;
+}
+
+export interface ConfigPaths {
+  configFile: string;
+  credentialsFile: string;
+}
+
+// Returns the file's text, or undefined when it is missing, a directory or unreadable
+// (configparser skips files it cannot open, so the CLI treats them as empty).
+export type ReadText = (path: string) => string | undefined;
+
+function parseFile(path: string, read: ReadText): IniFile {
+  const text = read(path);
+  if (text === undefined) return new Map();
+  try {
+    return parseIni(text);
+  } catch (e) {
+    const why = e instanceof IniParseError ? e.message : String(e);
+    throw new AwsxError("E_CONFIG", `cannot parse ${path}: ${why}; fix the file (the AWS CLI rejects it too)`, { cause: e });
+  }
+}
+
+// The profile name a config-file section header names, or undefined when it names none
+// (botocore: "profile X" split shell-style into exactly two words, or "default").
+export function profileNameOf(header: string, prefix = "profile"): string | undefined {
+  if (!header.startsWith(prefix)) return undefined;
+  let parts: string[];
+  try {
+    parts = shlexSplit(header);
+  } catch (e) {
+    if (e instanceof ShlexError) return undefined;
+    throw e;
+  }
+  return parts.length === 2 ? parts[1] : undefined;
+}
+
+const stringsOnly = (section: IniSection): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(section)) if (typeof v === "string") out[k] = v;
+  return out;
+};
+
+export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
+  const configIni = parseFile(paths.configFile, read);
+  const credentialsIni = parseFile(paths.credentialsFile, read);
+  const profiles = new Map<string, Profile>();
+  const configProfiles = new Map<string, Record<string, string>>();
+  const services = new Map<string, IniSection>();
+
+  for (const [header, section] of configIni) {
+    let name: string | undefined;
+    if (header.startsWith("profile")) name = profileNameOf(header);
+    else if (header.startsWith("services")) {
+      const s = profileNameOf(header, "services");
+      if (s !== undefined) services.set(s, section);
+      continue;
+    } else if (header === "default") name = "default";
+    if (name === undefined) continue;
+    // A later section naming the same profile replaces the earlier one whole.
+    const values = stringsOnly(section);
+    configProfiles.set(name, values);
+    const origins: Record<string, Origin> = {};
+    for (const k of Object.keys(values)) origins[k] = { file: paths.configFile, section: header };
+    profiles.set(name, { name, values: { ...values }, origins });
+  }
+
+  const credentialsProfiles = new Map<string, Record<string, string>>();
+  for (const [header, section] of credentialsIni) {
+    const values = stringsOnly(section);
+    credentialsProfiles.set(header, values);
+    const existing = profiles.get(header) ?? { name: header, values: {}, origins: {} };
+    for (const [k, v] of Object.entries(values)) {
+      existing.values[k] = v;
+      existing.origins[k] = { file: paths.credentialsFile, section: header };
+    }
+    profiles.set(header, existing);
+  }
+
+  return { configFile: paths.configFile, credentialsFile: paths.credentialsFile, profiles, configProfiles, credentialsProfiles, services };
+}

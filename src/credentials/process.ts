@@ -1,0 +1,93 @@
+import { spawn } from "node:child_process";
+import { AwsxError } from "../errors.js";
+import { shlexSplit } from "../util/shlex.js";
+import type { Credentials } from "./types.js";
+
+export interface ProcessOptions {
+  env: Record<string, string | undefined>;
+  timeoutMs: number;
+  maxOutputBytes: number;
+  now: () => Date;
+}
+
+// Run a credential_process command (split shell-style, no shell, as botocore does)
+// and read its Version 1 JSON.
+export async function runCredentialProcess(profile: string, command: string, options: ProcessOptions): Promise<Credentials> {
+  const fail = (why: string, cause?: unknown) =>
+    new AwsxError("E_CREDENTIALS", `credential_process of profile "${profile}" ${why}`, { profile, cause });
+  let argv: string[];
+  try {
+    argv = shlexSplit(command);
+  } catch (e) {
+    throw fail(`cannot be split into words (${(e as Error).message}); fix its quoting`, e);
+  }
+  if (argv.length === 0) throw fail("is empty; set it to a command that prints credentials JSON");
+  const { stdout, stderr, code, signal, error } = await collect(argv, options);
+  if (error) throw fail(error);
+  if (code !== 0) {
+    const last = stderr.trim().split("\n").pop() ?? "";
+    throw fail(`exited with ${signal ?? `status ${code}`}${last ? `: ${last.slice(0, 200)}` : ""}`);
+  }
+  let parsed: any;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    throw fail("printed something that is not JSON; it must print {\"Version\": 1, \"AccessKeyId\": …}");
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw fail("printed JSON that is not an object");
+  if (parsed.Version !== 1) {
+    throw fail(`printed Version ${JSON.stringify(parsed.Version ?? "<none>")}; only Version 1 is supported`);
+  }
+  for (const key of ["AccessKeyId", "SecretAccessKey"]) {
+    if (typeof parsed[key] !== "string" || !parsed[key]) throw fail(`printed no ${key}`);
+  }
+  const creds: Credentials = { accessKeyId: parsed.AccessKeyId, secretAccessKey: parsed.SecretAccessKey };
+  if (typeof parsed.SessionToken === "string" && parsed.SessionToken) creds.sessionToken = parsed.SessionToken;
+  if (parsed.Expiration !== undefined && parsed.Expiration !== null) {
+    const exp = new Date(parsed.Expiration);
+    if (Number.isNaN(exp.getTime())) throw fail(`printed an Expiration that is not a date: ${String(parsed.Expiration).slice(0, 40)}`);
+    if (exp.getTime() <= options.now().getTime()) throw fail(`returned credentials that expired at ${exp.toISOString()}`);
+    creds.expiration = exp;
+  }
+  return creds;
+}
+
+interface Collected {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal: string | null;
+  error?: string;
+}
+
+function collect(argv: string[], options: ProcessOptions): Promise<Collected> {
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), { env: options.env as NodeJS.ProcessEnv, stdio: ["inherit", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    let problem: string | undefined;
+    const stop = (why: string) => {
+      problem ??= why;
+      child.kill("SIGKILL");
+    };
+    const timer = setTimeout(() => stop(`did not finish within ${Math.round(options.timeoutMs / 1000)}s (AWSX_PROCESS_TIMEOUT)`), options.timeoutMs);
+    child.stdout.on("data", (b: Buffer) => {
+      size += b.length;
+      if (size > options.maxOutputBytes) stop(`printed more than ${options.maxOutputBytes} bytes`);
+      else out.push(b);
+    });
+    child.stderr.on("data", (b: Buffer) => {
+      if (err.reduce((n, x) => n + x.length, 0) < 65536) err.push(b);
+    });
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve({ stdout: "", stderr: "", code: null, signal: null, error: `could not start ${argv[0]}: ${e.code === "ENOENT" ? "command not found" : e.message}` });
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (problem) resolve({ stdout: "", stderr: "", code, signal, error: problem });
+      else resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), code, signal });
+    });
+  });
+}

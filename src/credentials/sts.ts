@@ -1,0 +1,86 @@
+import { AwsxError } from "../errors.js";
+import type { Credentials } from "./types.js";
+
+export interface StsTarget {
+  region: string;
+  endpoint?: string;
+  // Per-attempt request timeout; the SDK retries throttling and 5xx with backoff.
+  timeoutMs: number;
+  maxAttempts: number;
+}
+
+export interface AssumeRoleInput {
+  RoleArn: string;
+  RoleSessionName: string;
+  DurationSeconds?: number;
+  ExternalId?: string;
+  SerialNumber?: string;
+  TokenCode?: string;
+  SourceIdentity?: string;
+}
+
+// The four STS calls awsx makes, behind an interface so tests can count them.
+export interface Sts {
+  assumeRole(creds: Credentials, input: AssumeRoleInput): Promise<Credentials>;
+  getSessionToken(creds: Credentials, input: { DurationSeconds?: number; SerialNumber?: string; TokenCode?: string }): Promise<Credentials>;
+  assumeRoleWithWebIdentity(input: { RoleArn: string; RoleSessionName: string; WebIdentityToken: string; DurationSeconds?: number }): Promise<Credentials>;
+  getCallerIdentity(creds: Credentials): Promise<{ Account?: string; Arn?: string; UserId?: string }>;
+}
+
+type StsModule = typeof import("@aws-sdk/client-sts");
+
+const toCredentials = (c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined): Credentials => {
+  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new AwsxError("E_STS", "STS answered without credentials");
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+};
+
+// The SDK warns on stderr about Node 20 from its client constructor; awsx's stderr is
+// the user's, so the warning is switched off there, without leaking the variable.
+function quietly<T>(make: () => T): T {
+  const key = "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED";
+  const before = process.env[key];
+  process.env[key] = "true";
+  try {
+    return make();
+  } finally {
+    if (before === undefined) delete process.env[key];
+    else process.env[key] = before;
+  }
+}
+
+// The real STS, through @aws-sdk/client-sts, imported only when a call is due:
+// a warm run never loads the SDK.
+export async function createSdkSts(target: StsTarget): Promise<Sts> {
+  const mod: any = await import("@aws-sdk/client-sts");
+  const sdk = (mod.STSClient ? mod : mod.default) as StsModule;
+  const client = (creds?: Credentials) =>
+    quietly(() => new sdk.STSClient({
+      region: target.region,
+      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+      maxAttempts: target.maxAttempts,
+      requestHandler: { connectionTimeout: target.timeoutMs, requestTimeout: target.timeoutMs },
+      credentials: creds
+        ? { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken }
+        : async () => {
+            throw new AwsxError("E_INTERNAL", "this STS call must not be signed");
+          },
+    }));
+  return {
+    async assumeRole(creds, input) {
+      const out = await client(creds).send(new sdk.AssumeRoleCommand(input));
+      return toCredentials(out.Credentials);
+    },
+    async getSessionToken(creds, input) {
+      const out = await client(creds).send(new sdk.GetSessionTokenCommand(input));
+      return toCredentials(out.Credentials);
+    },
+    async assumeRoleWithWebIdentity(input) {
+      const out = await client().send(new sdk.AssumeRoleWithWebIdentityCommand(input));
+      return toCredentials(out.Credentials);
+    },
+    async getCallerIdentity(creds) {
+      const out = await client(creds).send(new sdk.GetCallerIdentityCommand({}));
+      return { Account: out.Account, Arn: out.Arn, UserId: out.UserId };
+    },
+  };
+}

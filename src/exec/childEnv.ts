@@ -1,0 +1,47 @@
+import type { Credentials } from "../credentials/types.js";
+
+// Inherited variables that would make the child use other credentials or another
+// profile: JS SDKs ignore env keys when AWS_PROFILE is set, and botocore prefers a stale
+// AWS_SECURITY_TOKEN over AWS_SESSION_TOKEN.
+export const REMOVED_VARIABLES = [
+  "AWS_PROFILE",
+  "AWS_DEFAULT_PROFILE",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_SECURITY_TOKEN",
+  "AWS_CREDENTIAL_EXPIRATION",
+  "AWS_SESSION_EXPIRATION",
+  "AWS_ROLE_ARN",
+  "AWS_ROLE_SESSION_NAME",
+  "AWS_WEB_IDENTITY_TOKEN_FILE",
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+  "AWS_CREDENTIAL_FILE",
+] as const;
+const REMOVED_PREFIXES = ["AWS_CONTAINER_CREDENTIALS_"];
+
+export const isRemovedVariable = (name: string): boolean =>
+  (REMOVED_VARIABLES as readonly string[]).includes(name) || REMOVED_PREFIXES.some((p) => name.startsWith(p));
+
+// The variables awsx sets, in a fixed order (also what `awsx env` prints).
+export function credentialVariables(creds: Credentials, profile: string, region: string | undefined): Array<[string, string]> {
+  const vars: Array<[string, string]> = [
+    ["AWS_ACCESS_KEY_ID", creds.accessKeyId],
+    ["AWS_SECRET_ACCESS_KEY", creds.secretAccessKey],
+  ];
+  if (creds.sessionToken) vars.push(["AWS_SESSION_TOKEN", creds.sessionToken]);
+  if (creds.expiration) vars.push(["AWS_CREDENTIAL_EXPIRATION", creds.expiration.toISOString().replace(/\.\d{3}Z$/, "Z")]);
+  if (region) vars.push(["AWS_REGION", region], ["AWS_DEFAULT_REGION", region]);
+  vars.push(["AWSX_PROFILE", profile]);
+  return vars;
+}
+
+// The child's environment: the parent's, less every credential/profile variable,
+// plus the new credentials. Everything else passes through untouched.
+export function childEnv(parent: Record<string, string | undefined>, creds: Credentials, profile: string, region: string | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parent)) if (v !== undefined && !isRemovedVariable(k)) env[k] = v;
+  for (const [k, v] of credentialVariables(creds, profile, region)) env[k] = v;
+  return env;
+}

@@ -1,0 +1,322 @@
+import { AwsxError } from "../errors.js";
+import type { LoadedConfig, Origin, Profile } from "../config/load.js";
+import type { AssumeRoleStep, CredentialSourceName, Plan, SourceStep, StsStep } from "./types.js";
+
+export interface PlanOptions {
+  // The environment awsx was started with: only AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE,
+  // AWS_ROLE_SESSION_NAME, AWS_REGION and AWS_DEFAULT_REGION are read.
+  env?: Record<string, string | undefined>;
+  region?: string;
+  // --duration: overrides the target role's duration_seconds.
+  durationSeconds?: number;
+  // Get one MFA'd GetSessionToken session and assume MFA roles from it (default on).
+  mfaSession?: boolean;
+  mfaSessionSeconds?: number;
+}
+
+export const CREDENTIAL_SOURCES: readonly CredentialSourceName[] = ["Environment", "Ec2InstanceMetadata", "EcsContainer"];
+export const CHAINED_ROLE_MAX_SECONDS = 3600;
+export const DEFAULT_MFA_SESSION_SECONDS = 43200;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
+const where = (o: Origin | undefined): string => (o ? ` (${o.file} [${o.section}])` : "");
+
+const configError = (message: string, profile: string): AwsxError => new AwsxError("E_CONFIG", message, { profile });
+
+// Turn a profile name into the chain of steps the AWS CLI would take for it.
+export function buildPlan(config: LoadedConfig, profileName: string, options: PlanOptions = {}): Plan {
+  const env = options.env ?? {};
+  const target = config.profiles.get(profileName);
+  if (!target) {
+    throw new AwsxError(
+      "E_PROFILE_NOT_FOUND",
+      `The config profile (${profileName}) could not be found in ${config.configFile} or ${config.credentialsFile}; add [profile ${profileName}] to the config file, or pick one from \`awsx list\``,
+      { profile: profileName },
+    );
+  }
+  const planner = new Planner(config, env, profileName);
+  const { source, steps } = planner.resolveTarget(target);
+  applyDurationOverride(steps, options.durationSeconds, profileName);
+  validateSteps(source, steps);
+  const notes: string[] = [];
+  const withSession = options.mfaSession === false ? steps : addMfaSession(source, steps, options.mfaSessionSeconds ?? DEFAULT_MFA_SESSION_SECONDS, notes);
+  const region = resolveRegion(target, env, options.region);
+  return { profile: profileName, source, steps: withSession, region: region?.value, regionOrigin: region?.origin, notes };
+}
+
+function resolveRegion(target: Profile, env: Record<string, string | undefined>, flag: string | undefined) {
+  if (flag) return { value: flag, origin: "--region" };
+  if (env.AWS_REGION) return { value: env.AWS_REGION, origin: "AWS_REGION" };
+  if (env.AWS_DEFAULT_REGION) return { value: env.AWS_DEFAULT_REGION, origin: "AWS_DEFAULT_REGION" };
+  const r = target.values.region;
+  if (r) return { value: r, origin: `${target.origins.region?.file} [${target.origins.region?.section}]` };
+  return undefined;
+}
+
+function applyDurationOverride(steps: StsStep[], seconds: number | undefined, profile: string): void {
+  if (seconds === undefined) return;
+  const last = steps[steps.length - 1];
+  if (!last || last.kind !== "assumeRole") {
+    throw new AwsxError("E_USAGE", `--duration applies to a role, and profile "${profile}" assumes none; drop --duration`, { profile });
+  }
+  last.durationSeconds = seconds;
+}
+
+function validateSteps(source: SourceStep, steps: StsStep[]): void {
+  let fromRoleSession = source.kind === "webIdentity";
+  for (const step of steps) {
+    if (step.kind !== "assumeRole") continue;
+    const d = step.durationSeconds;
+    if (d !== undefined && (d < 900 || d > 43200)) {
+      throw configError(`duration_seconds = ${d} in profile "${step.profile}" is outside 900-43200${where(step.origin)}; pick a value in that range`, step.profile);
+    }
+    if (fromRoleSession && d !== undefined && d > CHAINED_ROLE_MAX_SECONDS) {
+      throw configError(
+        `profile "${step.profile}" asks for ${d}s, but a role assumed from another role's session is capped by AWS at ${CHAINED_ROLE_MAX_SECONDS}s (role chaining); set duration_seconds to 3600 or less`,
+        step.profile,
+      );
+    }
+    if (step.sessionName !== undefined && !SESSION_NAME.test(step.sessionName)) {
+      throw configError(
+        `role_session_name "${step.sessionName}" in profile "${step.profile}" is invalid: use 2-64 characters from letters, digits and +=,.@_-`,
+        step.profile,
+      );
+    }
+    fromRoleSession = true;
+  }
+}
+
+// aws-vault's trick: one MFA'd GetSessionToken session (hours) from the long-term keys,
+// then every role naming the same mfa_serial is assumed from it without a new code.
+// AWS caps roles assumed from session credentials at 1 hour, so a role asking for more
+// is assumed straight from the long-term keys with the code.
+function addMfaSession(source: SourceStep, steps: StsStep[], seconds: number, notes: string[]): StsStep[] {
+  const first = steps[0];
+  if (!first || first.kind !== "assumeRole" || !first.mfaSerial) return steps;
+  if (source.kind !== "static" || source.sessionToken) {
+    notes.push(`MFA role "${first.profile}" assumed directly with the code: its source has no long-term keys for GetSessionToken`);
+    return steps;
+  }
+  const wanted = first.durationSeconds ?? CHAINED_ROLE_MAX_SECONDS;
+  if (wanted > CHAINED_ROLE_MAX_SECONDS) {
+    notes.push(`role "${first.profile}" wants ${wanted}s, over the 1-hour cap for roles assumed from a session: assumed directly from the long-term keys with the MFA code`);
+    return steps;
+  }
+  notes.push(`MFA session: GetSessionToken with ${first.mfaSerial} for ${seconds}s, cached, then role "${first.profile}" assumed from it without a new code`);
+  const session: StsStep = {
+    kind: "sessionToken",
+    profile: source.profile,
+    mfaSerial: first.mfaSerial,
+    durationSeconds: seconds,
+    reason: "mfa_serial on a role whose source has long-term keys",
+  };
+  const { mfaSerial: _dropped, ...role } = first;
+  return [session, role, ...steps.slice(1)];
+}
+
+class Planner {
+  private readonly visited: string[];
+
+  constructor(
+    private readonly config: LoadedConfig,
+    private readonly env: Record<string, string | undefined>,
+    target: string,
+  ) {
+    this.visited = [target];
+  }
+
+  private profile(name: string): Profile {
+    return this.config.profiles.get(name)!;
+  }
+
+  resolveTarget(target: Profile): { source: SourceStep; steps: StsStep[] } {
+    if (isAssumeRoleProfile(target)) return this.assumeRoleChain(target.name);
+    const source = this.profileProviders(target);
+    if (source) return { source, steps: [] };
+    const envSource = this.envWebIdentity(target.name);
+    if (envSource) return { source: envSource, steps: [] };
+    throw new AwsxError(
+      "E_CREDENTIALS",
+      `Unable to locate credentials for profile "${target.name}": it has no aws_access_key_id/aws_secret_access_key, role_arn with source_profile or credential_source, web_identity_token_file or credential_process; add one of them`,
+      { profile: target.name },
+    );
+  }
+
+  // botocore's AssumeRoleProvider._load_creds_via_assume_role, unrolled into steps.
+  private assumeRoleChain(name: string): { source: SourceStep; steps: StsStep[] } {
+    const profile = this.profile(name);
+    const v = profile.values;
+    const step = this.roleStep(profile);
+    const sourceProfile = v.source_profile;
+    const credentialSource = v.credential_source;
+    if (credentialSource !== undefined && sourceProfile !== undefined) {
+      throw configError(`The profile "${name}" contains both source_profile and credential_source; keep only one of them`, name);
+    }
+    if (credentialSource === undefined && sourceProfile === undefined) {
+      throw configError(
+        `Partial credentials found in assume-role, missing: source_profile or credential_source (profile "${name}"${where(profile.origins.role_arn)}); add one of them`,
+        name,
+      );
+    }
+    if (credentialSource !== undefined) {
+      if (!(CREDENTIAL_SOURCES as readonly string[]).includes(credentialSource)) {
+        throw configError(
+          `The credential source "${credentialSource}" referenced in profile "${name}" is not valid; use one of ${CREDENTIAL_SOURCES.join(", ")}`,
+          name,
+        );
+      }
+      const source: SourceStep = {
+        kind: "credentialSource",
+        profile: name,
+        source: credentialSource as CredentialSourceName,
+        origin: profile.origins.credential_source!,
+      };
+      return { source, steps: [step] };
+    }
+    this.validateSourceProfile(name, sourceProfile!);
+    this.visited.push(sourceProfile!);
+    const upstream = this.resolveSourceProfile(sourceProfile!, name);
+    return { source: upstream.source, steps: [...upstream.steps, step] };
+  }
+
+  private validateSourceProfile(parent: string, source: string): void {
+    const profile = this.config.profiles.get(source);
+    if (!profile) {
+      throw configError(
+        `The source_profile "${source}" referenced in the profile "${parent}" does not exist; add a [${source}] section with credentials, or fix source_profile`,
+        parent,
+      );
+    }
+    if (!this.visited.includes(source)) return;
+    if (source !== parent || !hasStaticKeys(profile)) {
+      throw configError(
+        `Infinite loop in credential configuration detected. Attempting to load from profile ${source} which has already been visited. Visited profiles: ${this.visited.join(" -> ")}; break the source_profile cycle`,
+        parent,
+      );
+    }
+  }
+
+  // botocore's _resolve_credentials_from_profile: static keys win on a source hop.
+  private resolveSourceProfile(name: string, referrer: string): { source: SourceStep; steps: StsStep[] } {
+    const profile = this.profile(name);
+    if (hasStaticKeys(profile) || !isAssumeRoleProfile(profile)) {
+      const source = this.profileProviders(profile);
+      if (!source) {
+        throw configError(
+          `The source profile "${name}" must have credentials (it is the source_profile of "${referrer}"); give it aws_access_key_id/aws_secret_access_key, credential_process or role_arn`,
+          referrer,
+        );
+      }
+      return { source, steps: [] };
+    }
+    return this.assumeRoleChain(name);
+  }
+
+  // ProfileProviderBuilder order: web identity, SSO, credentials file, process, config file.
+  private profileProviders(profile: Profile): SourceStep | undefined {
+    const v = profile.values;
+    const name = profile.name;
+    if (v.web_identity_token_file) {
+      if (!v.role_arn) {
+        throw configError(
+          `The profile "${name}" is configured to assume role with web identity but has no role ARN configured; add role_arn to it`,
+          name,
+        );
+      }
+      return {
+        kind: "webIdentity",
+        profile: name,
+        roleArn: v.role_arn,
+        tokenFile: v.web_identity_token_file,
+        sessionName: v.role_session_name,
+        from: "profile",
+        origin: profile.origins.web_identity_token_file,
+      };
+    }
+    if (v.sso_start_url !== undefined || v.sso_session !== undefined) {
+      throw configError(
+        `The profile "${name}" uses IAM Identity Center (SSO), which awsx does not support yet; use a role_arn/source_profile profile, or credential_process = aws configure export-credentials --profile ${name}`,
+        name,
+      );
+    }
+    const fromFile = this.keysFrom(name, this.config.credentialsProfiles.get(name), "shared-credentials-file", this.config.credentialsFile);
+    if (fromFile) return fromFile;
+    if (v.credential_process !== undefined) {
+      return { kind: "process", profile: name, command: v.credential_process, origin: profile.origins.credential_process! };
+    }
+    const fromConfig = this.keysFrom(name, this.config.configProfiles.get(name), "config-file", this.config.configFile);
+    if (fromConfig) return fromConfig;
+    return undefined;
+  }
+
+  private keysFrom(
+    name: string,
+    values: Record<string, string> | undefined,
+    provider: "shared-credentials-file" | "config-file",
+    file: string,
+  ): SourceStep | undefined {
+    if (!values || values.aws_access_key_id === undefined) return undefined;
+    if (values.aws_secret_access_key === undefined) {
+      throw configError(
+        `Partial credentials found in ${provider}, missing: aws_secret_access_key (profile "${name}" in ${file}); add the secret key or remove aws_access_key_id`,
+        name,
+      );
+    }
+    const token = values.aws_session_token ?? values.aws_security_token;
+    const section = provider === "config-file" ? this.configSectionOf(name) : name;
+    return {
+      kind: "static",
+      profile: name,
+      provider,
+      accessKeyId: values.aws_access_key_id,
+      secretAccessKey: values.aws_secret_access_key,
+      ...(token !== undefined ? { sessionToken: token } : {}),
+      origin: { file, section },
+    };
+  }
+
+  private configSectionOf(name: string): string {
+    return this.profile(name).origins.aws_access_key_id?.section ?? (name === "default" ? "default" : `profile ${name}`);
+  }
+
+  // AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, as CI systems set them, for a profile
+  // that has no credentials of its own.
+  private envWebIdentity(name: string): SourceStep | undefined {
+    const tokenFile = this.env.AWS_WEB_IDENTITY_TOKEN_FILE;
+    if (!tokenFile) return undefined;
+    const roleArn = this.env.AWS_ROLE_ARN ?? this.profile(name).values.role_arn;
+    if (!roleArn) {
+      throw configError(
+        `AWS_WEB_IDENTITY_TOKEN_FILE is set for profile "${name}" but no role ARN is configured; set AWS_ROLE_ARN or add role_arn to the profile`,
+        name,
+      );
+    }
+    const sessionName = this.env.AWS_ROLE_SESSION_NAME ?? this.profile(name).values.role_session_name;
+    return { kind: "webIdentity", profile: name, roleArn, tokenFile, ...(sessionName ? { sessionName } : {}), from: "env" };
+  }
+
+  private roleStep(profile: Profile): AssumeRoleStep {
+    const v = profile.values;
+    const step: AssumeRoleStep = { kind: "assumeRole", profile: profile.name, roleArn: v.role_arn!, origin: profile.origins.role_arn! };
+    if (v.role_session_name !== undefined) step.sessionName = v.role_session_name;
+    if (v.external_id !== undefined) step.externalId = v.external_id;
+    if (v.mfa_serial !== undefined) step.mfaSerial = v.mfa_serial;
+    if (v.source_identity !== undefined) step.sourceIdentity = v.source_identity;
+    if (v.duration_seconds !== undefined) step.durationSeconds = parseDuration(v.duration_seconds, profile);
+    return step;
+  }
+}
+
+function parseDuration(raw: string, profile: Profile): number {
+  const text = raw.trim();
+  if (!/^[+-]?\d+$/.test(text)) {
+    throw configError(
+      `duration_seconds = ${raw} in profile "${profile.name}" is not a whole number of seconds${where(profile.origins.duration_seconds)}; use e.g. 3600`,
+      profile.name,
+    );
+  }
+  return Number.parseInt(text, 10);
+}
+
+export const hasStaticKeys = (p: Profile): boolean => p.values.aws_access_key_id !== undefined || p.values.aws_secret_access_key !== undefined;
+export const isAssumeRoleProfile = (p: Profile): boolean => p.values.role_arn !== undefined && p.values.web_identity_token_file === undefined;

@@ -1,0 +1,63 @@
+import type { Origin } from "../config/load.js";
+
+export type CredentialSourceName = "Environment" | "Ec2InstanceMetadata" | "EcsContainer";
+
+// Where a chain starts: credentials that need no STS call of ours (or, for web
+// identity, one that needs no credentials).
+export type SourceStep =
+  | {
+      kind: "static";
+      profile: string;
+      // Which file the keys were read from, as the CLI reports it.
+      provider: "shared-credentials-file" | "config-file";
+      accessKeyId: string;
+      secretAccessKey: string;
+      sessionToken?: string;
+      origin: Origin;
+    }
+  | { kind: "process"; profile: string; command: string; origin: Origin }
+  | { kind: "credentialSource"; profile: string; source: CredentialSourceName; origin: Origin }
+  | {
+      kind: "webIdentity";
+      profile: string;
+      roleArn: string;
+      tokenFile: string;
+      sessionName?: string;
+      // "env" when AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE supplied it.
+      from: "profile" | "env";
+      origin?: Origin;
+    };
+
+export interface AssumeRoleStep {
+  kind: "assumeRole";
+  profile: string;
+  roleArn: string;
+  sessionName?: string;
+  externalId?: string;
+  mfaSerial?: string;
+  durationSeconds?: number;
+  sourceIdentity?: string;
+  origin: Origin;
+}
+
+export interface SessionTokenStep {
+  kind: "sessionToken";
+  profile: string;
+  mfaSerial: string;
+  durationSeconds: number;
+  // Why this step was added, for --debug and explain.
+  reason: string;
+}
+
+export type StsStep = AssumeRoleStep | SessionTokenStep;
+export type Step = SourceStep | StsStep;
+
+// The explicit route from a source to the target profile's credentials.
+export interface Plan {
+  profile: string;
+  source: SourceStep;
+  steps: StsStep[];
+  region?: string;
+  regionOrigin?: string;
+  notes: string[];
+}

@@ -1,0 +1,54 @@
+import { openSync, closeSync } from "node:fs";
+import tty from "node:tty";
+
+export class NoTerminalError extends Error {}
+
+// Ask on the controlling terminal, not stdin/stdout: it works while stdout is piped
+// or captured (credential_process). Input is not echoed.
+export async function promptHidden(question: string): Promise<string> {
+  let fd: number;
+  try {
+    fd = openSync("/dev/tty", "r+");
+  } catch (e) {
+    throw new NoTerminalError(String((e as Error).message));
+  }
+  const input = new tty.ReadStream(fd);
+  const output = new tty.WriteStream(fd);
+  try {
+    input.setRawMode(true);
+    output.write(question);
+    return await new Promise<string>((resolve, reject) => {
+      let answer = "";
+      input.on("data", (chunk: Buffer) => {
+        for (const ch of chunk.toString("utf8")) {
+          if (ch === "\r" || ch === "\n") {
+            output.write("\n");
+            resolve(answer);
+            return;
+          }
+          if (ch === "\u0003" || ch === "\u0004") {
+            output.write("\n");
+            reject(new NoTerminalError("cancelled at the prompt"));
+            return;
+          }
+          if (ch === "\u007f" || ch === "\b") answer = answer.slice(0, -1);
+          else answer += ch;
+        }
+      });
+      input.on("error", (e) => reject(new NoTerminalError(e.message)));
+    });
+  } finally {
+    try {
+      input.setRawMode(false);
+    } catch {
+      // the terminal may be gone already
+    }
+    input.destroy();
+    output.destroy();
+    try {
+      closeSync(fd);
+    } catch {
+      // closed by destroy()
+    }
+  }
+}
