@@ -8,7 +8,7 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { awsx: "src/cli/main.ts" },
+  entryPoints: { awsx: "src/cli/entry.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -1,123 +1,107 @@
-import yargs, { type Argv } from "yargs";
-import { AwsxError, isAwsxError, EXIT_CODES } from "../errors.js";
-import { createLogger, type Logger } from "../util/log.js";
+import yargs, { type Argv, type Options } from "yargs";
+import { AwsxError } from "../errors.js";
+import { createLogger } from "../util/log.js";
 import { splitCommandArgv } from "./argv.js";
-import type { Deps, Env } from "./context.js";
-import { ENV_FORMATS, type EnvFormat } from "../exec/envFormat.js";
-import { BACKENDS } from "../cache/select.js";
+import type { Deps } from "./context.js";
+import type { EnvFormat } from "../exec/envFormat.js";
+import type { MainIo } from "./entry.js";
+import { CREDENTIAL_OPTIONS, ENV_OPTIONS, EXEC_OPTIONS, GLOBAL_OPTIONS, JSON_OPTION, VALUE_FLAGS, type OptionSpec } from "./options.js";
+import { reportError } from "./report.js";
 import { VERSION } from "./version.js";
+import { BACKENDS } from "../cache/select.js";
 
-const VALUE_OPTIONS = new Set(["--mfa-token", "--region", "--duration", "--backend", "-r", "-d", "--format", "-f"]);
-
-const credentialOptions = (y: Argv) =>
-  y
-    .option("region", { alias: "r", type: "string", describe: "Region for STS and for the child (AWS_REGION/AWS_DEFAULT_REGION); default: env, then the profile's region" })
-    .option("mfa-token", { type: "string", describe: "The current MFA code (else AWSX_MFA_TOKEN, else a prompt on the terminal)" })
-    .option("duration", { alias: "d", type: "number", describe: "Role session length in seconds (900-43200), overriding duration_seconds" })
-    .option("backend", { type: "string", choices: BACKENDS as unknown as string[], describe: "Session cache: keychain, file (encrypted), memory or none; default AWSX_BACKEND, else the keychain where it works" })
-    .option("cache", { type: "boolean", default: true, describe: "Read and write the session cache (--no-cache: always call STS, store nothing)" })
-    .option("mfa-session", { type: "boolean", default: true, describe: "Get one MFA'd session (GetSessionToken) and assume MFA roles from it (--no-mfa-session: assume with the code each time)" })
-    .option("prompt", { type: "boolean", default: true, describe: "Ask for MFA codes on the terminal (--no-prompt: fail instead)" });
+const withOptions = (y: Argv, specs: OptionSpec[]): Argv =>
+  specs.reduce(
+    (acc, s) =>
+      acc.option(s.name, {
+        type: s.type,
+        describe: s.describe,
+        ...(s.alias ? { alias: s.alias } : {}),
+        ...(s.choices ? { choices: [...s.choices] } : {}),
+        ...(s.default !== undefined ? { default: s.default } : {}),
+      } as Options),
+    y,
+  );
 
 const profileArg = (y: Argv) => y.positional("profile", { type: "string", describe: "A profile of ~/.aws/config or ~/.aws/credentials", demandOption: true });
 
-const flagsOf = (a: Record<string, unknown>) => ({
-  region: a.region as string | undefined,
-  mfaToken: a.mfaToken as string | undefined,
-  duration: a.duration as number | undefined,
-  backend: a.backend as string | undefined,
-  cache: a.cache as boolean,
-  mfaSession: a.mfaSession as boolean,
-  prompt: a.prompt as boolean,
-});
+type Args = Record<string, unknown>;
+const input = (a: Args) => ({ ...a, profile: a.profile as string }) as any;
 
-export interface MainIo {
-  argv: string[];
-  env: Env;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
+const EPILOGUE =
+  "Exit status: the child's, or awsx's own: 64 usage, 66 MFA code needed, 67 profile not found, 69 STS unreachable, 70 internal, 74 cache, 77 STS refused, 78 config, 79 credential source, 126/127 command not executable/not found. See docs/exit-codes.md.";
 
-// Parse argv, run one command, return the exit status. Never calls process.exit.
+// The full CLI: every command, help, completion and yargs' validation. The everyday
+// commands usually arrive through the fast path in entry.ts instead.
 export async function main(io: MainIo): Promise<number> {
   const debug = io.argv.includes("--debug");
   const quiet = io.argv.includes("--quiet") || io.argv.includes("-q");
   const logger = createLogger({ debug, quiet, write: io.stderr });
-  const split = splitCommandArgv(io.argv, ["exec"], VALUE_OPTIONS);
+  const split = splitCommandArgv(io.argv, ["exec"], VALUE_FLAGS);
   const deps: Deps = { env: io.env, logger, now: () => new Date() };
   let code: number | undefined;
   const set = (p: Promise<number>) =>
     p.then((c) => {
       code = c;
     });
-  const parser = yargs(split.awsx)
+  const parser = withOptions(yargs(split.awsx), GLOBAL_OPTIONS)
     .scriptName("awsx")
     .version(VERSION)
     .usage("awsx: run commands with temporary AWS credentials for a profile of ~/.aws/config\n\nUsage: $0 <command> [options]")
-    .option("debug", { type: "boolean", describe: "Say on stderr which path each step took (never a secret)" })
-    .option("quiet", { alias: "q", type: "boolean", describe: "Print nothing of awsx's own but errors" })
     .command(
       "exec <profile> [command..]",
       "Run COMMAND with the profile's credentials (no command: your $SHELL). Put -- before the command.",
       (y) =>
-        credentialOptions(profileArg(y))
+        withOptions(profileArg(y), [...CREDENTIAL_OPTIONS, ...EXEC_OPTIONS])
           .positional("command", { type: "string", array: true, describe: "The command and its arguments" })
-          .option("force", { type: "boolean", describe: "Nest inside another awsx exec (AWSX_PROFILE already set)" })
           .example("$0 exec target1 -- aws s3 ls", "run the AWS CLI as target1's role")
           .example("$0 exec prod -- terraform apply", "")
           .example("$0 exec prod", "start $SHELL with prod's credentials; `exit` returns"),
-      (a) =>
-        set(
-          import("./exec.js").then(({ runExec }) =>
-            runExec({ ...flagsOf(a), profile: a.profile as string, command: split.command ?? (a.command as string[] | undefined), force: a.force as boolean }, deps),
-          ),
-        ),
+      (a) => set(import("./exec.js").then(({ runExec }) => runExec({ ...input(a), command: split.command ?? (a.command as string[] | undefined) }, deps))),
     )
     .command(
       "env <profile>",
-      "Print the credentials as variables for eval \"$(awsx env PROFILE)\"",
-      (y) => credentialOptions(profileArg(y)).option("format", { alias: "f", choices: ENV_FORMATS as unknown as string[], default: "sh", describe: "Output syntax" }),
-      (a) => set(import("./env.js").then(({ runEnv }) => runEnv({ ...flagsOf(a), profile: a.profile as string, format: a.format as EnvFormat }, deps, io.stdout))),
+      'Print the credentials as variables for eval "$(awsx env PROFILE)"',
+      (y) => withOptions(profileArg(y), [...CREDENTIAL_OPTIONS, ...ENV_OPTIONS]),
+      (a) => set(import("./env.js").then(({ runEnv }) => runEnv({ ...input(a), format: a.format as EnvFormat }, deps, io.stdout))),
     )
     .command(
       "credential-process <profile>",
       "Print the credential_process JSON (for `credential_process = awsx credential-process PROFILE`)",
-      (y) => credentialOptions(profileArg(y)),
-      (a) => set(import("./credentialProcess.js").then(({ runCredentialProcess }) => runCredentialProcess({ ...flagsOf(a), profile: a.profile as string }, deps, io.stdout))),
+      (y) => withOptions(profileArg(y), CREDENTIAL_OPTIONS),
+      (a) => set(import("./credentialProcess.js").then(({ runCredentialProcess }) => runCredentialProcess(input(a), deps, io.stdout))),
     )
     .command(
       "whoami <profile>",
       "Show the identity (account, ARN, expiry) the profile's credentials resolve to",
-      (y) => credentialOptions(profileArg(y)).option("json", { type: "boolean", describe: "Print JSON" }),
-      (a) => set(import("./whoami.js").then(({ runWhoami }) => runWhoami({ ...flagsOf(a), profile: a.profile as string, json: a.json as boolean }, deps, io.stdout))),
+      (y) => withOptions(profileArg(y), [...CREDENTIAL_OPTIONS, JSON_OPTION]),
+      (a) => set(import("./whoami.js").then(({ runWhoami }) => runWhoami(input(a), deps, io.stdout))),
     )
     .command(
       "explain <profile>",
       "Show how the profile resolves (each hop, where each value came from), calling nothing",
-      (y) => credentialOptions(profileArg(y)).option("json", { type: "boolean", describe: "Print JSON" }),
-      (a) => set(import("./explain.js").then(({ runExplain }) => runExplain({ ...flagsOf(a), profile: a.profile as string, json: a.json as boolean }, deps, io.stdout))),
+      (y) => withOptions(profileArg(y), [...CREDENTIAL_OPTIONS, JSON_OPTION]),
+      (a) => set(import("./explain.js").then(({ runExplain }) => runExplain(input(a), deps, io.stdout))),
     )
     .command(
       "list",
       "List profiles and cached sessions with the time they have left",
-      (y) => y.option("json", { type: "boolean", describe: "Print JSON" }).option("backend", { type: "string", choices: BACKENDS as unknown as string[] }),
-      (a) => set(import("./list.js").then(({ runList }) => runList({ backend: a.backend as string | undefined, json: a.json as boolean }, deps, io.stdout))),
+      (y) => withOptions(y, [JSON_OPTION, { name: "backend", type: "string", choices: BACKENDS, describe: "Cache backend to list" }]),
+      (a) => set(import("./list.js").then(({ runList }) => runList(a as any, deps, io.stdout))),
     )
     .command(
       "clear [profile]",
       "Remove cached sessions: all, or those PROFILE's chain uses",
-      (y) => y.positional("profile", { type: "string" }).option("backend", { type: "string", choices: BACKENDS as unknown as string[] }),
-      (a) => set(import("./list.js").then(({ runClear }) => runClear({ backend: a.backend as string | undefined, profile: a.profile as string | undefined }, deps))),
+      (y) => withOptions(y.positional("profile", { type: "string" }), [{ name: "backend", type: "string", choices: BACKENDS, describe: "Cache backend to clear" }]),
+      (a) => set(import("./list.js").then(({ runClear }) => runClear(a as any, deps))),
     )
-    .completion("completion", "Print a shell completion script (bash/zsh)", async (current, argv) => {
+    .completion("completion", "Print a bash/zsh completion script that completes commands and profile names", async (current: string) => {
       const { loadUserConfig } = await import("./context.js");
       try {
-        const names = [...loadUserConfig(io.env).profiles.keys()];
-        return names.filter((n) => n.startsWith(current));
+        return [...loadUserConfig(io.env).profiles.keys()].filter((n) => n.startsWith(current));
       } catch {
         return [];
       }
-      void argv;
     })
     .demandCommand(1, "Name a command: awsx exec PROFILE -- COMMAND (see awsx --help)")
     .strict()
@@ -125,10 +109,10 @@ export async function main(io: MainIo): Promise<number> {
     .help()
     .alias("help", "h")
     .wrap(Math.min(100, process.stdout.columns || 100))
-    .epilogue("Exit status: the child's, or awsx's own (64 usage, 66 MFA code needed, 67 profile not found, 69 STS unreachable, 74 cache, 77 STS refused, 78 config, 79 credential source). See docs/.")
+    .epilogue(EPILOGUE)
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err ?? new AwsxError("E_USAGE", `${msg}; see awsx --help`);
+      throw err ?? new AwsxError("E_USAGE", `${msg.replace(/\n+/g, "; ")}; see awsx --help`);
     });
   try {
     let output = "";
@@ -138,30 +122,6 @@ export async function main(io: MainIo): Promise<number> {
     if (output) io.stdout(output + "\n");
     return code ?? 0;
   } catch (e) {
-    return reportError(e, logger, debug);
+    return reportError(e, logger);
   }
-}
-
-function reportError(e: unknown, logger: Logger, debug: boolean): number {
-  if (isAwsxError(e)) {
-    logger.error(e.message);
-    if (debug && e.cause) logger.debug(`cause: ${stackOf(e.cause)}`);
-    return e.exitCode;
-  }
-  logger.error(`internal error: ${(e as Error)?.message ?? String(e)}${debug ? "" : " (run with --debug for details)"}`);
-  if (debug) logger.debug(stackOf(e));
-  return EXIT_CODES.E_INTERNAL;
-}
-
-const stackOf = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
-
-// The process entry, used by bin/awsx.js.
-export async function cli(): Promise<void> {
-  const code = await main({
-    argv: process.argv.slice(2),
-    env: process.env,
-    stdout: (s) => void process.stdout.write(s),
-    stderr: (s) => void process.stderr.write(s),
-  });
-  process.exitCode = code;
 }

@@ -1,5 +1,5 @@
+import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { execa } from "execa";
 
 export const FORWARDED_SIGNALS = ["SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
 
@@ -9,40 +9,37 @@ export type RunOutcome =
   | { kind: "notFound" }
   | { kind: "notExecutable"; why: string };
 
-// Spawn the child with awsx's stdio, forward signals sent to awsx, and report how it
-// ended. SIGINT from a terminal reaches the child through the process group, so awsx
-// only ignores it while it waits (forwarding it too would be a second ^C).
-export async function runChild(command: string, args: string[], env: Record<string, string>): Promise<RunOutcome> {
-  const onSigint = () => {};
-  process.on("SIGINT", onSigint);
-  const child = execa(command, args, {
-    env,
-    extendEnv: false,
-    stdio: "inherit",
-    reject: false,
-    shell: false,
-    stripFinalNewline: false,
-    forceKillAfterDelay: false,
-    windowsHide: false,
-  });
-  const forwarders = FORWARDED_SIGNALS.map((signal) => {
-    const handler = () => {
-      child.kill(signal);
+// Spawn the child with awsx's own stdio (fds shared, so bytes and TTYs pass as they
+// are), forward signals sent to awsx, and report how it ended. SIGINT from a terminal
+// reaches the child through the process group, so awsx only ignores it while it
+// waits (forwarding it too would be a second ^C). node:child_process rather than
+// execa here: execa's import alone costs more than the whole warm-run budget.
+export function runChild(command: string, args: string[], env: Record<string, string>): Promise<RunOutcome> {
+  return new Promise((resolve) => {
+    const onSigint = () => {};
+    process.on("SIGINT", onSigint);
+    const child = spawn(command, args, { env, stdio: "inherit", shell: false, windowsHide: false });
+    const forwarders = FORWARDED_SIGNALS.map((signal) => {
+      const handler = () => {
+        child.kill(signal);
+      };
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    });
+    const done = (outcome: RunOutcome) => {
+      process.off("SIGINT", onSigint);
+      for (const off of forwarders) off();
+      resolve(outcome);
     };
-    process.on(signal, handler);
-    return () => process.off(signal, handler);
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") done({ kind: "notFound" });
+      else done({ kind: "notExecutable", why: e.code ?? e.message });
+    });
+    child.on("exit", (code, signal) => {
+      if (signal) done({ kind: "signaled", signal });
+      else done({ kind: "exited", code: code ?? 1 });
+    });
   });
-  try {
-    const result = await child;
-    const code = (result as { code?: string }).code;
-    if (code === "ENOENT") return { kind: "notFound" };
-    if (code === "EACCES" || code === "ENOEXEC" || code === "EISDIR") return { kind: "notExecutable", why: code };
-    if (result.signal) return { kind: "signaled", signal: result.signal as NodeJS.Signals };
-    return { kind: "exited", code: result.exitCode ?? 1 };
-  } finally {
-    process.off("SIGINT", onSigint);
-    for (const off of forwarders) off();
-  }
 }
 
 // Die of the same signal as the child, so a calling shell sees what it would have

@@ -1,0 +1,46 @@
+import { createLogger } from "../util/log.js";
+import type { Deps, Env } from "./context.js";
+import { parseFast, type FastCommand } from "./fast.js";
+import { reportError } from "./report.js";
+
+export interface MainIo {
+  argv: string[];
+  env: Env;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+async function runFast(fast: FastCommand, deps: Deps, io: MainIo): Promise<number> {
+  const input = { ...fast.flags, profile: fast.profile } as any;
+  switch (fast.command) {
+    case "exec":
+      return (await import("./exec.js")).runExec({ ...input, command: fast.childArgv }, deps);
+    case "env":
+      return (await import("./env.js")).runEnv(input, deps, io.stdout);
+    case "credential-process":
+      return (await import("./credentialProcess.js")).runCredentialProcess(input, deps, io.stdout);
+  }
+}
+
+// Run one awsx command and return its exit status; never calls process.exit.
+// The everyday commands skip yargs (it costs more than the rest of a warm run).
+export async function run(io: MainIo): Promise<number> {
+  const fast = parseFast(io.argv);
+  if (!fast) return (await import("./main.js")).main(io);
+  const logger = createLogger({ debug: Boolean(fast.flags.debug), quiet: Boolean(fast.flags.quiet), write: io.stderr });
+  try {
+    return await runFast(fast, { env: io.env, logger, now: () => new Date() }, io);
+  } catch (e) {
+    return reportError(e, logger);
+  }
+}
+
+// The process entry, used by bin/awsx.js.
+export async function cli(): Promise<void> {
+  process.exitCode = await run({
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdout: (s) => void process.stdout.write(s),
+    stderr: (s) => void process.stderr.write(s),
+  });
+}
