@@ -58,7 +58,7 @@ export async function createSdkSts(target: StsTarget): Promise<Sts> {
       region: target.region,
       ...(target.endpoint ? { endpoint: target.endpoint } : {}),
       maxAttempts: target.maxAttempts,
-      requestHandler: { connectionTimeout: target.timeoutMs, requestTimeout: target.timeoutMs },
+      requestHandler: { connectionTimeout: target.timeoutMs, requestTimeout: target.timeoutMs, throwOnRequestTimeout: true } as any,
       credentials: creds
         ? { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken }
         : async () => {

@@ -25,7 +25,11 @@ const HINTS: Record<string, string> = {
 };
 
 function errorCode(err: any): string | undefined {
-  return err?.code ?? err?.cause?.code ?? err?.errno;
+  const code = err?.code ?? err?.cause?.code ?? err?.errno;
+  if (typeof code === "string") return code;
+  // The SDK sometimes wraps socket errors and keeps only the text.
+  const m = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE)\b/.exec(String(err?.message ?? ""));
+  return m?.[1];
 }
 
 // One line that names the profile, the call and the fix; never the raw SDK object.
