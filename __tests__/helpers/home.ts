@@ -1,0 +1,67 @@
+// A throw-away HOME with ~/.aws/config and ~/.aws/credentials, plus a clean env for child processes.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+// Contents to write into the temporary ~/.aws files (missing = empty file).
+export interface HomeFiles {
+  config?: string;
+  credentials?: string;
+}
+
+// A temporary home directory; call cleanup() in afterEach/afterAll.
+export interface TempHome {
+  dir: string;
+  configFile: string;
+  credentialsFile: string;
+  /** Clean env: no AWS_* or other vars from the parent except the allow-list; `undefined` in extra deletes a key. */
+  env(extra?: Record<string, string | undefined>): Record<string, string>;
+  cleanup(): void;
+}
+
+// Non-AWS variables copied from the parent when set (PATH and LANG are always set).
+const PASS_THROUGH = ["TMPDIR", "PYENV_ROOT", "PYENV_VERSION", "SYSTEMROOT"] as const;
+
+// Creates the temp home (dir 0700, files 0600) and returns its paths and env builder.
+export function makeHome(files: HomeFiles = {}): TempHome {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "awsx-home-"));
+  const awsDir = path.join(dir, ".aws");
+  mkdirSync(awsDir, { mode: 0o700 });
+  const configFile = path.join(awsDir, "config");
+  const credentialsFile = path.join(awsDir, "credentials");
+  for (const [file, text] of [
+    [configFile, files.config ?? ""],
+    [credentialsFile, files.credentials ?? ""],
+  ] as const) {
+    writeFileSync(file, text, { mode: 0o600 });
+    chmodSync(file, 0o600); // mode is ignored if umask is stricter/looser
+  }
+  return {
+    dir,
+    configFile,
+    credentialsFile,
+    env(extra = {}) {
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+        HOME: dir,
+        AWS_CONFIG_FILE: configFile,
+        AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
+        AWS_EC2_METADATA_DISABLED: "true",
+        NO_COLOR: "1",
+        LANG: process.env.LANG ?? "C.UTF-8",
+      };
+      for (const key of PASS_THROUGH) {
+        const v = process.env[key];
+        if (v !== undefined) env[key] = v;
+      }
+      for (const [k, v] of Object.entries(extra)) {
+        if (v === undefined) delete env[k];
+        else env[k] = v;
+      }
+      return env;
+    },
+    cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
