@@ -1,28 +1,41 @@
-// Builds the production entry: one ESM bundle for the warm path, with the parts
-// only some runs need (STS client, keychain, prompts) split into chunks that are
-// loaded on demand. Source stays modular in src/; dist/ is a build product.
+// Builds the production entry: one small ESM file for the warm path, with the parts
+// only some runs need (yargs, STS client, keychain, prompts) split into chunks loaded
+// on demand. Source stays modular in src/; dist/ is a build product. The new tree is
+// built aside and swapped in, so a test run in progress never sees half a dist/.
 import { build } from "esbuild";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, renameSync, rmSync } from "node:fs";
 
-const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-
-rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: { awsx: "src/cli/entry.ts" },
-  outdir: "dist",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  external: ["keytar"],
-  mainFields: ["module", "main"],
-  chunkNames: "chunks/[name]-[hash]",
-  banner: {
-    js: "import { createRequire as __awsxCreateRequire } from 'node:module'; const require = __awsxCreateRequire(import.meta.url);",
-  },
-  define: { __AWSX_VERSION__: JSON.stringify(version) },
-  sourcemap: false,
-  legalComments: "none",
-  logLevel: "warning",
-});
+const root = new URL("..", import.meta.url).pathname;
+const { version } = JSON.parse(readFileSync(`${root}package.json`, "utf8"));
+const tmp = `${root}dist.tmp-${process.pid}`;
+const old = `${root}dist.old-${process.pid}`;
+try {
+  await build({
+    entryPoints: { awsx: `${root}src/cli/entry.ts` },
+    outdir: tmp,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    external: ["keytar"],
+    mainFields: ["module", "main"],
+    chunkNames: "chunks/[name]-[hash]",
+    banner: {
+      js: "import { createRequire as __awsxCreateRequire } from 'node:module'; const require = __awsxCreateRequire(import.meta.url);",
+    },
+    define: { __AWSX_VERSION__: JSON.stringify(version) },
+    sourcemap: false,
+    legalComments: "none",
+    logLevel: "warning",
+  });
+  try {
+    renameSync(`${root}dist`, old);
+  } catch {
+    // first build
+  }
+  renameSync(tmp, `${root}dist`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+  rmSync(old, { recursive: true, force: true });
+}
