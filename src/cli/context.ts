@@ -12,6 +12,7 @@ import type { Sts } from "../credentials/sts.js";
 import type { Credentials } from "../credentials/types.js";
 import type { SessionCache } from "../cache/cached.js";
 import { cacheRoot, openStore, type BackendName } from "../cache/select.js";
+import { memoryStore, type Store } from "../cache/store.js";
 import type { Logger } from "../util/log.js";
 
 export type Env = Record<string, string | undefined>;
@@ -34,6 +35,9 @@ export interface Deps {
   // Injected in tests; the real one lazy-loads @aws-sdk/client-sts.
   stsFactory?: (target: { region: string; endpoint?: string }) => Promise<Sts>;
   prompt?: (question: string) => Promise<string>;
+  // One cache for every resolution of a long run (exec --server), memory-backed when
+  // no persistent backend is in use.
+  sharedCache?: SessionCache;
 }
 
 const expandHome = (p: string, env: Env): string => (p.startsWith("~") ? join(env.HOME || homedir(), p.slice(1)) : p);
@@ -99,7 +103,8 @@ export async function credentialsFor(profile: string, flags: CredentialFlags, de
   const region = plan.region ?? "us-east-1";
   const endpoint = stsEndpoint(config, profile, env, region);
   logger.debug(`profile ${profile}: ${describePlan(plan)}; STS ${endpoint.label} (${endpoint.from}), region ${plan.region ?? "none (STS calls use us-east-1)"}`);
-  const cache = plan.steps.length > 0 || plan.source.kind === "webIdentity" ? await sessionCache(flags, deps) : undefined;
+  const needsCache = plan.steps.length > 0 || plan.source.kind === "webIdentity";
+  const cache = needsCache ? (deps.sharedCache ?? (await sessionCache(flags, deps))) : undefined;
   const ci = ["true", "1"].includes((env.CI ?? "").toLowerCase());
   const mfa = createMfaProvider({
     flag: flags.mfaToken,
@@ -166,11 +171,16 @@ export async function sessionCache(flags: CredentialFlags, deps: Deps): Promise<
     return undefined;
   }
   const store = await openStore((flags.backend ?? deps.env.AWSX_BACKEND) as BackendName | undefined, deps);
-  if (!store) return undefined;
-  const dir = cacheRoot(deps.env);
+  return store ? cacheWith(store, deps) : undefined;
+}
+
+// A cache of this process only, for a long run that must not call STS on every request.
+export const memoryCache = (deps: Deps): SessionCache => cacheWith(memoryStore(), deps);
+
+function cacheWith(store: Store, deps: Deps): SessionCache {
   return {
     store,
-    lock: { dir: join(dir, "locks"), staleMs: 10_000, waitMs: positiveInt("AWSX_LOCK_WAIT", deps.env.AWSX_LOCK_WAIT, 300) * 1000 },
+    lock: { dir: join(cacheRoot(deps.env), "locks"), staleMs: 10_000, waitMs: positiveInt("AWSX_LOCK_WAIT", deps.env.AWSX_LOCK_WAIT, 300) * 1000 },
     windowMs: positiveInt("AWSX_MIN_TTL", deps.env.AWSX_MIN_TTL, 600) * 1000,
     now: deps.now,
     logger: deps.logger,

@@ -1,11 +1,13 @@
 import { AwsxError } from "../errors.js";
-import { childEnv } from "../exec/childEnv.js";
-import { credentialsFor, type CredentialFlags, type Deps } from "./context.js";
+import { childEnv, serverVariables, withVariables } from "../exec/childEnv.js";
+import { dieOfSignal, runChild } from "../exec/run.js";
+import { credentialsFor, memoryCache, sessionCache, type CredentialFlags, type Deps } from "./context.js";
 
 export interface ExecInput extends CredentialFlags {
   profile: string;
   command: string[] | undefined;
   force?: boolean;
+  server?: boolean;
 }
 
 // awsx exec PROFILE [--] COMMAND [ARGS...]: run COMMAND with the profile's credentials
@@ -25,10 +27,15 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
     logger.debug(`no command given: starting ${shell}`);
     argv = [shell];
   }
-  const { plan, credentials } = await credentialsFor(input.profile, input, deps);
-  const envForChild = childEnv(env, credentials, input.profile, plan.region);
-  const { runChild, dieOfSignal } = await import("../exec/run.js");
-  const outcome = await runChild(argv[0]!, argv.slice(1), envForChild);
+  let envForChild: Record<string, string>;
+  let stop: (() => Promise<void>) | undefined;
+  if (input.server) {
+    ({ envForChild, stop } = await serve(input, deps));
+  } else {
+    const { plan, credentials } = await credentialsFor(input.profile, input, deps);
+    envForChild = childEnv(env, credentials, input.profile, plan.region);
+  }
+  const outcome = await runChild(argv[0]!, argv.slice(1), envForChild).finally(() => stop?.());
   switch (outcome.kind) {
     case "exited":
       return outcome.code;
@@ -42,4 +49,21 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
       logger.error(`${argv[0]}: cannot execute (${outcome.why}) (profile "${input.profile}"); check it is a program and has execute permission`);
       return 126;
   }
+}
+
+// --server: resolve once now (so errors and the MFA prompt come before the child starts),
+// then serve fresh credentials from the cache, refreshing through the plan, for as long
+// as the child lives. Later refreshes never prompt: the child owns the terminal.
+async function serve(input: ExecInput, deps: Deps): Promise<{ envForChild: Record<string, string>; stop: () => Promise<void> }> {
+  const shared = { ...deps, sharedCache: (await sessionCache(input, deps)) ?? memoryCache(deps) };
+  const first = await credentialsFor(input.profile, input, shared);
+  const { startCredentialServer } = await import("../server/ecsServer.js");
+  const later = { ...input, prompt: false, mfaToken: undefined };
+  const refresh = async () => (await credentialsFor(input.profile, later, { ...shared, env: { ...deps.env, AWSX_MFA_TOKEN: undefined } })).credentials;
+  const server = await startCredentialServer(refresh, deps.logger);
+  deps.logger.debug(`credential server on ${server.url} for the child`);
+  return {
+    envForChild: withVariables(deps.env, serverVariables(server.url, server.token, input.profile, first.plan.region)),
+    stop: () => server.close(),
+  };
 }

@@ -84,6 +84,17 @@ export async function main(io: MainIo): Promise<number> {
       (a) => set(import("./explain.js").then(({ runExplain }) => runExplain(input(a), deps, io.stdout))),
     )
     .command(
+      "login <profile>",
+      "Print (or --open) an AWS console sign-in URL for the profile",
+      (y) =>
+        withOptions(profileArg(y), [
+          ...CREDENTIAL_OPTIONS,
+          { name: "path", type: "string", describe: "Console page to open: a path such as s3/home, or a full https:// URL" },
+          { name: "open", type: "boolean", describe: "Open the URL in the default browser instead of printing it" },
+        ]),
+      (a) => set(import("./login.js").then(({ runLogin }) => runLogin(input(a), deps, io.stdout))),
+    )
+    .command(
       "list",
       "List profiles and cached sessions with the time they have left",
       (y) => withOptions(y, [JSON_OPTION, { name: "backend", type: "string", choices: BACKENDS, describe: "Cache backend to list" }]),

@@ -27,7 +27,14 @@ export const CREDENTIAL_OPTIONS: OptionSpec[] = [
   { name: "prompt", type: "boolean", default: true, describe: "Ask for MFA codes on the terminal (--no-prompt: fail instead)" },
 ];
 
-export const EXEC_OPTIONS: OptionSpec[] = [{ name: "force", type: "boolean", describe: "Nest inside another awsx exec (AWSX_PROFILE already set)" }];
+export const EXEC_OPTIONS: OptionSpec[] = [
+  { name: "force", type: "boolean", describe: "Nest inside another awsx exec (AWSX_PROFILE already set)" },
+  {
+    name: "server",
+    type: "boolean",
+    describe: "Serve refreshed credentials to the child from a loopback ECS-style endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of fixed key variables: for runs that outlive a session",
+  },
+];
 export const ENV_OPTIONS: OptionSpec[] = [{ name: "format", alias: "f", type: "string", choices: ENV_FORMATS, default: "sh", describe: "Output syntax" }];
 export const JSON_OPTION: OptionSpec = { name: "json", type: "boolean", describe: "Print JSON" };
 

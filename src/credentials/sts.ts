@@ -25,6 +25,7 @@ export interface Sts {
   getSessionToken(creds: Credentials, input: { DurationSeconds?: number; SerialNumber?: string; TokenCode?: string }): Promise<Credentials>;
   assumeRoleWithWebIdentity(input: { RoleArn: string; RoleSessionName: string; WebIdentityToken: string; DurationSeconds?: number }): Promise<Credentials>;
   getCallerIdentity(creds: Credentials): Promise<{ Account?: string; Arn?: string; UserId?: string }>;
+  getFederationToken(creds: Credentials, input: { Name: string; Policy?: string; DurationSeconds?: number }): Promise<Credentials>;
 }
 
 type StsModule = typeof import("@aws-sdk/client-sts");
@@ -76,6 +77,10 @@ export async function createSdkSts(target: StsTarget): Promise<Sts> {
     },
     async assumeRoleWithWebIdentity(input) {
       const out = await client().send(new sdk.AssumeRoleWithWebIdentityCommand(input));
+      return toCredentials(out.Credentials);
+    },
+    async getFederationToken(creds, input) {
+      const out = await client(creds).send(new sdk.GetFederationTokenCommand(input));
       return toCredentials(out.Credentials);
     },
     async getCallerIdentity(creds) {

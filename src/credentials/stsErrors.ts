@@ -2,7 +2,7 @@ import { AwsxError, isAwsxError } from "../errors.js";
 
 export interface StsCallContext {
   profile: string;
-  action: "AssumeRole" | "GetSessionToken" | "AssumeRoleWithWebIdentity" | "GetCallerIdentity";
+  action: "AssumeRole" | "GetSessionToken" | "AssumeRoleWithWebIdentity" | "GetCallerIdentity" | "GetFederationToken";
   roleArn?: string;
   endpoint: string;
   mfa?: boolean;

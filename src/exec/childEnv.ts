@@ -37,11 +37,26 @@ export function credentialVariables(creds: Credentials, profile: string, region:
   return vars;
 }
 
+// With --server: the child asks awsx's loopback endpoint for credentials instead.
+export function serverVariables(url: string, token: string, profile: string, region: string | undefined): Array<[string, string]> {
+  const vars: Array<[string, string]> = [
+    ["AWS_CONTAINER_CREDENTIALS_FULL_URI", url],
+    ["AWS_CONTAINER_AUTHORIZATION_TOKEN", token],
+  ];
+  if (region) vars.push(["AWS_REGION", region], ["AWS_DEFAULT_REGION", region]);
+  vars.push(["AWSX_PROFILE", profile]);
+  return vars;
+}
+
 // The child's environment: the parent's, less every credential/profile variable,
 // plus the new credentials. Everything else passes through untouched.
 export function childEnv(parent: Record<string, string | undefined>, creds: Credentials, profile: string, region: string | undefined): Record<string, string> {
+  return withVariables(parent, credentialVariables(creds, profile, region));
+}
+
+export function withVariables(parent: Record<string, string | undefined>, vars: Array<[string, string]>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(parent)) if (v !== undefined && !isRemovedVariable(k)) env[k] = v;
-  for (const [k, v] of credentialVariables(creds, profile, region)) env[k] = v;
+  for (const [k, v] of vars) env[k] = v;
   return env;
 }

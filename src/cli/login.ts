@@ -1,0 +1,76 @@
+import { AwsxError } from "../errors.js";
+import { translateStsError } from "../credentials/stsErrors.js";
+import type { Credentials } from "../credentials/types.js";
+import { destinationUrl, loginUrl, partitionOf, signinTokenRequest } from "../login/federation.js";
+import { credentialsFor, loadUserConfig, planFor, positiveInt, type CredentialFlags, type Deps } from "./context.js";
+
+export interface LoginInput extends CredentialFlags {
+  profile: string;
+  path?: string;
+  open?: boolean;
+}
+
+const ALLOW_ALL = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+
+// awsx login PROFILE: a console sign-in URL for the profile's role (long-term user keys
+// go through GetFederationToken first, as aws-vault does).
+export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) => void): Promise<number> {
+  const { env, logger } = deps;
+  const plan = planFor(loadUserConfig(env), input.profile, { ...input, duration: undefined }, env);
+  const isRole = plan.steps.some((s) => s.kind === "assumeRole") || plan.source.kind === "webIdentity";
+  const resolved = await credentialsFor(input.profile, isRole ? input : { ...input, duration: undefined }, deps);
+  let creds: Credentials = resolved.credentials;
+  const region = resolved.plan.region;
+  if (!creds.sessionToken) {
+    const name = `awsx-${input.profile}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 32);
+    logger.debug(`profile ${input.profile}: long-term keys, GetFederationToken ${name} for the console`);
+    const target = { region: region ?? "us-east-1", ...(resolved.endpoint.url ? { endpoint: resolved.endpoint.url } : {}) };
+    const sts = deps.stsFactory
+      ? await deps.stsFactory(target)
+      : await (await import("../credentials/sts.js")).createSdkSts({ ...target, timeoutMs: positiveInt("AWSX_STS_TIMEOUT", env.AWSX_STS_TIMEOUT, 10) * 1000, maxAttempts: 3 });
+    try {
+      creds = await sts.getFederationToken(creds, { Name: name, Policy: ALLOW_ALL, DurationSeconds: input.duration ?? 3600 });
+    } catch (e) {
+      throw translateStsError(e, { profile: input.profile, action: "GetFederationToken", endpoint: resolved.endpoint.label });
+    }
+    logger.secret(creds.sessionToken);
+    logger.secret(creds.secretAccessKey);
+  }
+  const partition = partitionOf(region);
+  const endpoint = env.AWSX_FEDERATION_ENDPOINT || partition.federation;
+  const sessionDuration = isRole && input.duration !== undefined ? input.duration : undefined;
+  let text: string;
+  try {
+    const res = await fetch(signinTokenRequest(endpoint, creds, sessionDuration), { signal: AbortSignal.timeout(10_000), redirect: "error" });
+    text = await res.text();
+    if (res.status !== 200) throw new AwsxError("E_STS", `the federation endpoint ${endpoint} answered HTTP ${res.status} for profile "${input.profile}"; check the credentials and --duration`, { profile: input.profile });
+  } catch (e) {
+    if (e instanceof AwsxError) throw e;
+    throw new AwsxError("E_NETWORK", `cannot reach the federation endpoint ${endpoint} for profile "${input.profile}": ${(e as any)?.cause?.code ?? (e as Error).name}`, { profile: input.profile });
+  }
+  let token: unknown;
+  try {
+    token = JSON.parse(text).SigninToken;
+  } catch {
+    token = undefined;
+  }
+  if (typeof token !== "string" || !token) throw new AwsxError("E_STS", `the federation endpoint ${endpoint} answered without a SigninToken (profile "${input.profile}")`, { profile: input.profile });
+  logger.secret(token);
+  const url = loginUrl(endpoint, token, destinationUrl(partition, region, input.path));
+  if (input.open && (await openBrowser(url))) return 0;
+  out(url + "\n");
+  return 0;
+}
+
+async function openBrowser(url: string): Promise<boolean> {
+  const { spawn } = await import("node:child_process");
+  const [cmd, args] = process.platform === "darwin" ? ["open", [url]] : process.platform === "win32" ? ["cmd", ["/c", "start", '""', url]] : ["xdg-open", [url]];
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args as string[], { stdio: "ignore", detached: true });
+    child.on("error", () => resolve(false));
+    child.on("spawn", () => {
+      child.unref();
+      resolve(true);
+    });
+  });
+}
