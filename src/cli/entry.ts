@@ -1,4 +1,4 @@
-import { createLogger } from "../util/log.js";
+import { createLogger, debugWanted } from "../util/log.js";
 import type { Deps, Env } from "./context.js";
 import { parseFast, type FastCommand } from "./fast.js";
 import { reportError } from "./report.js";
@@ -27,7 +27,7 @@ async function runFast(fast: FastCommand, deps: Deps, io: MainIo): Promise<numbe
 export async function run(io: MainIo): Promise<number> {
   const fast = parseFast(io.argv);
   if (!fast) return (await import("./main.js")).main(io);
-  const logger = createLogger({ debug: Boolean(fast.flags.debug), quiet: Boolean(fast.flags.quiet), write: io.stderr });
+  const logger = createLogger({ debug: debugWanted(fast.flags.debug, io.env), quiet: Boolean(fast.flags.quiet), write: io.stderr, logFile: io.env.AWSX_LOG_FILE });
   try {
     return await runFast(fast, { env: io.env, logger, now: () => new Date() }, io);
   } catch (e) {

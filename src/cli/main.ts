@@ -1,6 +1,6 @@
 import yargs, { type Argv, type Options } from "yargs";
 import { AwsxError } from "../errors.js";
-import { createLogger } from "../util/log.js";
+import { createLogger, debugWanted } from "../util/log.js";
 import { splitCommandArgv } from "./argv.js";
 import type { Deps } from "./context.js";
 import type { EnvFormat } from "../exec/envFormat.js";
@@ -34,9 +34,9 @@ const EPILOGUE =
 // The full CLI: every command, help, completion and yargs' validation. The everyday
 // commands usually arrive through the fast path in entry.ts instead.
 export async function main(io: MainIo): Promise<number> {
-  const debug = io.argv.includes("--debug");
+  const debug = debugWanted(io.argv.includes("--debug"), io.env);
   const quiet = io.argv.includes("--quiet") || io.argv.includes("-q");
-  const logger = createLogger({ debug, quiet, write: io.stderr });
+  const logger = createLogger({ debug, quiet, write: io.stderr, logFile: io.env.AWSX_LOG_FILE });
   const split = splitCommandArgv(io.argv, ["exec"], VALUE_FLAGS);
   const deps: Deps = { env: io.env, logger, now: () => new Date() };
   let code: number | undefined;

@@ -1,3 +1,5 @@
+import { appendFileSync } from "node:fs";
+
 // awsx's own stderr voice. Every line passes through redact(), which removes any
 // secret awsx has seen this run (keys, tokens, MFA codes), so even --debug and
 // error text from SDKs cannot print one.
@@ -11,9 +13,27 @@ export interface Logger {
   readonly debugEnabled: boolean;
 }
 
-export function createLogger(options: { debug?: boolean; quiet?: boolean; write?: (line: string) => void } = {}): Logger {
+export interface LoggerOptions {
+  debug?: boolean;
+  quiet?: boolean;
+  write?: (line: string) => void;
+  // AWSX_LOG_FILE: every line is also appended there (redacted like stderr).
+  logFile?: string;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = new Set<string>();
-  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const toStderr = options.write ?? ((line: string) => void process.stderr.write(line));
+  const write = options.logFile
+    ? (line: string) => {
+        toStderr(line);
+        try {
+          appendFileSync(options.logFile!, `[${process.pid}] ${line}`, { mode: 0o600 });
+        } catch {
+          // a log file that cannot be written must not break the command
+        }
+      }
+    : toStderr;
   const redact = (text: string): string => {
     let out = text;
     for (const s of secrets) if (s) out = out.split(s).join("[redacted]");
@@ -42,3 +62,7 @@ export function createLogger(options: { debug?: boolean; quiet?: boolean; write?
 }
 
 export const silentLogger: Logger = createLogger({ write: () => {} });
+
+// --debug, or AWSX_DEBUG=1 in the environment (so a whole test suite or CI job can turn it on).
+export const debugWanted = (flag: unknown, env: Record<string, string | undefined>): boolean =>
+  Boolean(flag) || ["1", "true"].includes((env.AWSX_DEBUG ?? "").toLowerCase());
