@@ -105,13 +105,7 @@ export async function credentialsFor(profile: string, flags: CredentialFlags, de
   logger.debug(`profile ${profile}: ${describePlan(plan)}; STS ${endpoint.label} (${endpoint.from}), region ${plan.region ?? "none (STS calls use us-east-1)"}`);
   const needsCache = plan.steps.length > 0 || plan.source.kind === "webIdentity";
   const cache = needsCache ? (deps.sharedCache ?? (await sessionCache(flags, deps))) : undefined;
-  const ci = ["true", "1"].includes((env.CI ?? "").toLowerCase());
-  const mfa = createMfaProvider({
-    flag: flags.mfaToken,
-    env: env.AWSX_MFA_TOKEN || undefined,
-    prompt: flags.prompt === false || ci ? undefined : (deps.prompt ?? (async (q) => (await import("../util/tty.js")).promptHidden(q))),
-    logger,
-  });
+  const mfa = createMfaProvider({ flag: flags.mfaToken, env: env.AWSX_MFA_TOKEN || undefined, prompt: promptFor(flags, deps), logger });
   if (flags.mfaToken) logger.secret(flags.mfaToken);
   if (env.AWSX_MFA_TOKEN) logger.secret(env.AWSX_MFA_TOKEN);
   let sts: Promise<Sts> | undefined;
@@ -134,6 +128,14 @@ export async function credentialsFor(profile: string, flags: CredentialFlags, de
     sourceTimeoutMs: 3000,
   });
   return { plan, credentials, endpoint };
+}
+
+// How awsx may ask the user something (MFA code, file-cache passphrase): on the terminal,
+// unless --no-prompt or CI says never.
+export function promptFor(flags: CredentialFlags, deps: Deps): ((question: string) => Promise<string>) | undefined {
+  const ci = ["true", "1"].includes((deps.env.CI ?? "").toLowerCase());
+  if (flags.prompt === false || ci) return undefined;
+  return deps.prompt ?? (async (q) => (await import("../util/tty.js")).promptHidden(q));
 }
 
 const CHAIN = "AWSX_RESOLVING";
@@ -170,7 +172,7 @@ export async function sessionCache(flags: CredentialFlags, deps: Deps): Promise<
     deps.logger.debug("cache: off (--no-cache)");
     return undefined;
   }
-  const store = await openStore((flags.backend ?? deps.env.AWSX_BACKEND) as BackendName | undefined, deps);
+  const store = await openStore((flags.backend ?? deps.env.AWSX_BACKEND) as BackendName | undefined, { ...deps, prompt: promptFor(flags, deps) });
   return store ? cacheWith(store, deps) : undefined;
 }
 

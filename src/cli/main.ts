@@ -2,7 +2,7 @@ import yargs, { type Argv, type Options } from "yargs";
 import { AwsxError } from "../errors.js";
 import { createLogger, debugWanted } from "../util/log.js";
 import { splitCommandArgv } from "./argv.js";
-import type { Deps } from "./context.js";
+import { loadUserConfig, type Deps } from "./context.js";
 import type { EnvFormat } from "../exec/envFormat.js";
 import type { MainIo } from "./entry.js";
 import { CREDENTIAL_OPTIONS, ENV_OPTIONS, EXEC_OPTIONS, GLOBAL_OPTIONS, JSON_OPTION, VALUE_FLAGS, type OptionSpec } from "./options.js";
@@ -26,6 +26,7 @@ const withOptions = (y: Argv, specs: OptionSpec[]): Argv =>
 const profileArg = (y: Argv) => y.positional("profile", { type: "string", describe: "A profile of ~/.aws/config or ~/.aws/credentials", demandOption: true });
 
 type Args = Record<string, unknown>;
+const PROFILE_COMMANDS = ["exec", "env", "credential-process", "whoami", "explain", "login", "clear"];
 const input = (a: Args) => ({ ...a, profile: a.profile as string }) as any;
 
 const EPILOGUE =
@@ -106,16 +107,24 @@ export async function main(io: MainIo): Promise<number> {
       (y) => withOptions(y.positional("profile", { type: "string" }), [{ name: "backend", type: "string", choices: BACKENDS, describe: "Cache backend to clear" }]),
       (a) => set(import("./list.js").then(({ runClear }) => runClear(a as any, deps))),
     )
-    .completion("completion", "Print a bash/zsh completion script that completes commands and profile names", async (current: string) => {
-      const { loadUserConfig } = await import("./context.js");
-      try {
-        return [...loadUserConfig(io.env).profiles.keys()].filter((n) => n.startsWith(current));
-      } catch {
-        return [];
-      }
+    .completion("completion", "Print a bash/zsh completion script that completes commands, options and profile names", (current: string, argv: Args, defaults: any, done: (list: string[]) => void) => {
+      defaults((_err: unknown, builtin: string[]) => {
+        const words = (argv._ as unknown[]).map(String);
+        // words: ["awsx", COMMAND, CURRENT] while the profile is being typed.
+        const wantsProfile = words.length === 3 && PROFILE_COMMANDS.includes(words[1]!) && !current.startsWith("-");
+        if (!wantsProfile) return done(builtin);
+        let names: string[] = [];
+        try {
+          names = [...loadUserConfig(io.env).profiles.keys()].filter((n) => n.startsWith(current));
+        } catch {
+          // an unparsable config completes nothing
+        }
+        done(names);
+      });
     })
     .demandCommand(1, "Name a command: awsx exec PROFILE -- COMMAND (see awsx --help)")
-    .strict()
+    // yargs' own completion request carries a flag no command declares.
+    .strict(!io.argv.includes("--get-yargs-completions"))
     .recommendCommands()
     .help()
     .alias("help", "h")
@@ -133,6 +142,8 @@ export async function main(io: MainIo): Promise<number> {
     if (output) io.stdout(output + "\n");
     return code ?? 0;
   } catch (e) {
+    // A half-typed command line while completing is not an error to show.
+    if (io.argv.includes("--get-yargs-completions")) return 0;
     return reportError(e, logger);
   }
 }

@@ -44,17 +44,22 @@ export function buildPlan(config: LoadedConfig, profileName: string, options: Pl
   return { profile: profileName, source, steps: withSession, region: region?.value, regionOrigin: region?.origin, notes };
 }
 
+// The CLI's order (--region, AWS_DEFAULT_REGION, the profile's region); AWS_REGION, which
+// only the SDKs read, comes last so an SDK user's setting is not lost.
 function resolveRegion(target: Profile, env: Record<string, string | undefined>, flag: string | undefined) {
   if (flag) return { value: flag, origin: "--region" };
-  if (env.AWS_REGION) return { value: env.AWS_REGION, origin: "AWS_REGION" };
   if (env.AWS_DEFAULT_REGION) return { value: env.AWS_DEFAULT_REGION, origin: "AWS_DEFAULT_REGION" };
   const r = target.values.region;
   if (r) return { value: r, origin: `${target.origins.region?.file} [${target.origins.region?.section}]` };
+  if (env.AWS_REGION) return { value: env.AWS_REGION, origin: "AWS_REGION" };
   return undefined;
 }
 
 function applyDurationOverride(steps: StsStep[], seconds: number | undefined, profile: string): void {
   if (seconds === undefined) return;
+  if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43200) {
+    throw new AwsxError("E_USAGE", `--duration ${seconds} is not a whole number of seconds in 900-43200 (profile "${profile}"); pass e.g. --duration 3600`, { profile });
+  }
   const last = steps[steps.length - 1];
   if (!last || last.kind !== "assumeRole") {
     throw new AwsxError("E_USAGE", `--duration applies to a role, and profile "${profile}" assumes none; drop --duration`, { profile });
@@ -72,7 +77,7 @@ function validateSteps(source: SourceStep, steps: StsStep[]): void {
     }
     if (fromRoleSession && d !== undefined && d > CHAINED_ROLE_MAX_SECONDS) {
       throw configError(
-        `profile "${step.profile}" asks for ${d}s, but a role assumed from another role's session is capped by AWS at ${CHAINED_ROLE_MAX_SECONDS}s (role chaining); set duration_seconds to 3600 or less`,
+        `profile "${step.profile}" asks for ${d}s, but a role assumed from another role's session is capped by AWS at ${CHAINED_ROLE_MAX_SECONDS}s (role chaining); set duration_seconds (or --duration) to 3600 or less`,
         step.profile,
       );
     }
@@ -105,7 +110,8 @@ function addMfaSession(source: SourceStep, steps: StsStep[], seconds: number, no
   notes.push(`MFA session: GetSessionToken with ${first.mfaSerial} for ${seconds}s, cached, then role "${first.profile}" assumed from it without a new code`);
   const session: StsStep = {
     kind: "sessionToken",
-    profile: source.profile,
+    // Named after the role that asked for MFA: that is the profile the user typed or sees.
+    profile: first.profile,
     mfaSerial: first.mfaSerial,
     durationSeconds: seconds,
     reason: "mfa_serial on a role whose source has long-term keys",
@@ -284,12 +290,9 @@ class Planner {
   private envWebIdentity(name: string): SourceStep | undefined {
     const tokenFile = this.env.AWS_WEB_IDENTITY_TOKEN_FILE;
     if (!tokenFile) return undefined;
-    const roleArn = this.env.AWS_ROLE_ARN ?? this.profile(name).values.role_arn;
+    const roleArn = this.env.AWS_ROLE_ARN;
     if (!roleArn) {
-      throw configError(
-        `AWS_WEB_IDENTITY_TOKEN_FILE is set for profile "${name}" but no role ARN is configured; set AWS_ROLE_ARN or add role_arn to the profile`,
-        name,
-      );
+      throw configError(`AWS_WEB_IDENTITY_TOKEN_FILE is set for profile "${name}" but AWS_ROLE_ARN is not; set AWS_ROLE_ARN to the role to assume`, name);
     }
     const sessionName = this.env.AWS_ROLE_SESSION_NAME ?? this.profile(name).values.role_session_name;
     return { kind: "webIdentity", profile: name, roleArn, tokenFile, ...(sessionName ? { sessionName } : {}), from: "env" };
