@@ -52,8 +52,9 @@ export const ANY_PRINCIPAL_TRUST_POLICY = JSON.stringify({
 
 const READY_TIMEOUT_MS = 20_000;
 
+// Unref'd so a pending race timer never keeps jest alive after the tests.
 function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+  return new Promise((r) => setTimeout(r, ms).unref());
 }
 
 // Kills the whole process group of a detached child: SIGTERM, then SIGKILL after 3 s.

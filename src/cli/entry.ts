@@ -1,6 +1,7 @@
 import { createLogger, debugWanted } from "../util/log.js";
 import type { Deps, Env } from "./context.js";
-import { parseFast, type FastCommand } from "./fast.js";
+import { FastUsageError, parseFast, type FastCommand } from "./fast.js";
+import { AwsxError } from "../errors.js";
 import { reportError } from "./report.js";
 import { runExec } from "./exec.js";
 import { runEnv } from "./env.js";
@@ -29,7 +30,14 @@ async function runFast(fast: FastCommand, deps: Deps, io: MainIo): Promise<numbe
 // Run one awsx command and return its exit status; never calls process.exit.
 // The everyday commands skip yargs (it costs more than the rest of a warm run).
 export async function run(io: MainIo): Promise<number> {
-  const fast = parseFast(io.argv);
+  let fast: FastCommand | undefined;
+  try {
+    fast = parseFast(io.argv);
+  } catch (e) {
+    if (!(e instanceof FastUsageError)) throw e;
+    const logger = createLogger({ write: io.stderr, logFile: io.env.AWSX_LOG_FILE });
+    return reportError(new AwsxError("E_USAGE", e.message), logger);
+  }
   if (!fast) return (await import("./main.js")).main(io);
   const logger = createLogger({ debug: debugWanted(fast.flags.debug, io.env), quiet: Boolean(fast.flags.quiet), write: io.stderr, logFile: io.env.AWSX_LOG_FILE });
   try {

@@ -3,6 +3,8 @@ import { camel, CREDENTIAL_OPTIONS, ENV_OPTIONS, EXEC_OPTIONS, GLOBAL_OPTIONS, V
 
 export type FastCommandName = "exec" | "env" | "credential-process";
 
+export class FastUsageError extends Error {}
+
 export interface FastCommand {
   command: FastCommandName;
   profile: string;
@@ -19,7 +21,8 @@ const OPTIONS_OF: Record<FastCommandName, OptionSpec[]> = {
 
 // The commands run thousands of times a day, parsed without loading yargs. Anything
 // this does not fully understand (help, unknown or malformed flags, extra words)
-// returns undefined, and yargs parses it, so help and errors stay yargs'.
+// returns undefined, and yargs parses it, so help stays yargs'. An unknown flag or a
+// missing profile is reported here: yargs would take `--bogus PROFILE` for a flag's value.
 export function parseFast(argv: string[]): FastCommand | undefined {
   const names = Object.keys(OPTIONS_OF) as FastCommandName[];
   const { awsx, command } = splitCommandArgv(argv, ["exec"], VALUE_FLAGS);
@@ -47,12 +50,13 @@ export function parseFast(argv: string[]): FastCommand | undefined {
       if (a.length !== 2) return undefined;
       key = a.slice(1);
     }
+    if (["help", "h", "version"].includes(key)) return undefined;
     let spec = specs.find((s) => s.name === key || s.alias === key);
     if (!spec && key.startsWith("no-")) {
       spec = specs.find((s) => s.name === key.slice(3) && s.type === "boolean");
       negated = true;
     }
-    if (!spec) return undefined;
+    if (!spec) throw new FastUsageError(`unknown option ${a.split("=")[0]} for awsx ${cmd}; see awsx ${cmd} --help`);
     if (spec.type === "boolean") {
       if (value !== undefined) return undefined;
       flags[camel(spec.name)] = !negated;
@@ -69,7 +73,9 @@ export function parseFast(argv: string[]): FastCommand | undefined {
     } else flags[camel(spec.name)] = value;
   }
   // positionals: the command name, the profile, and (exec without "--") nothing else.
-  if (positionals.length !== 2 || positionals[0] !== cmd) return undefined;
+  if (positionals[0] !== cmd) return undefined;
+  if (positionals.length === 1) throw new FastUsageError(`awsx ${cmd} needs a profile: awsx ${cmd} PROFILE${cmd === "exec" ? " [--] COMMAND [ARGS...]" : ""}`);
+  if (positionals.length !== 2) return undefined;
   if (cmd !== "exec" && command !== undefined) return undefined;
   return { command: cmd, profile: positionals[1]!, flags, ...(cmd === "exec" ? { childArgv: command } : {}) };
 }

@@ -1,0 +1,174 @@
+// awsx's own failures: bad input gives a documented exit code and exactly one
+// `awsx: ...` line naming what is wrong, quickly, without a stack trace or a hang.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { refuseConnectionsUrl } from "../helpers/fakeSts.js";
+import { makeHome, type TempHome } from "../helpers/home.js";
+import { needsForTest } from "../helpers/requirements.js";
+
+const AWSX = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
+const PRINT_ARGV = fileURLToPath(new URL("../fixtures/print-argv.mjs", import.meta.url));
+const NODE = process.execPath;
+const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version: string }).version;
+const ACCOUNT = "123456789012";
+const MFA_SERIAL = `arn:aws:iam::${ACCOUNT}:mfa/foo`;
+// The child awsx would run if it got that far: it prints, so a run that should not happen shows on stdout.
+const CHILD = ["--", NODE, PRINT_ARGV, "child-ran"];
+
+const testWithSetsid = await needsForTest("setsid");
+
+const CREDENTIALS = "[foo]\naws_access_key_id = AKIAFAKEEXAMPLE0001\naws_secret_access_key = fakeSecretForAwsxErrorTests000000000000\n";
+const CONFIG = `
+[profile role-without-source]
+role_arn = arn:aws:iam::${ACCOUNT}:role/orphan
+
+[profile missing-source]
+role_arn = arn:aws:iam::${ACCOUNT}:role/x
+source_profile = no-such-source
+
+[profile cycle-a]
+role_arn = arn:aws:iam::${ACCOUNT}:role/a
+source_profile = cycle-b
+
+[profile cycle-b]
+role_arn = arn:aws:iam::${ACCOUNT}:role/b
+source_profile = cycle-a
+
+[profile needs-mfa]
+role_arn = arn:aws:iam::${ACCOUNT}:role/mfa-role
+source_profile = foo
+mfa_serial = ${MFA_SERIAL}
+
+[profile unreachable]
+role_arn = arn:aws:iam::${ACCOUNT}:role/far-away
+source_profile = foo
+`;
+
+let home: TempHome;
+let closedUrl: string;
+beforeAll(async () => {
+  home = makeHome({ config: CONFIG, credentials: CREDENTIALS });
+  closedUrl = await refuseConnectionsUrl();
+});
+afterAll(() => home?.cleanup());
+
+interface Run {
+  exitCode?: number;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+// One awsx run with a clean env; STS points at a closed loopback port unless `env` says otherwise.
+async function awsx(args: string[], env: Record<string, string | undefined> = {}, opts: { setsid?: boolean; home?: TempHome } = {}): Promise<Run> {
+  const [file, argv] = opts.setsid ? ["setsid", ["-w", NODE, AWSX, ...args]] : [NODE, [AWSX, ...args]];
+  const t0 = Date.now();
+  const r = await execa(file, argv, {
+    env: (opts.home ?? home).env({ AWS_ENDPOINT_URL_STS: closedUrl, ...env }),
+    extendEnv: false,
+    reject: false,
+    stdin: "ignore", // /dev/null
+    timeout: 15_000,
+    stripFinalNewline: false,
+  });
+  return { exitCode: r.exitCode, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr), ms: Date.now() - t0 };
+}
+
+// Exit `code`, nothing on stdout, exactly one stderr line `awsx: ...` containing every
+// `needle`, no stack trace, within 5 s.
+function expectOneError(r: Run, code: number, ...needles: string[]): void {
+  expect({ exitCode: r.exitCode, signal: r.signal, stdout: r.stdout }).toEqual({ exitCode: code, signal: undefined, stdout: "" });
+  const lines = r.stderr.split("\n");
+  expect(lines.at(-1)).toBe(""); // ends with a newline
+  expect(lines.slice(0, -1)).toEqual([expect.stringMatching(/^awsx: \S/)]);
+  expect(r.stderr).not.toContain("    at ");
+  for (const needle of needles) expect(r.stderr).toContain(needle);
+  expect(r.ms).toBeLessThan(5_000);
+}
+
+describe("configuration errors", () => {
+  test("unknown profile: 67, names it", async () => {
+    expectOneError(await awsx(["exec", "--backend", "none", "no-such-profile", ...CHILD]), 67, "no-such-profile");
+  });
+
+  test("malformed INI: 78, names the file", async () => {
+    const bad = makeHome({ config: "region = us-east-1\n[profile broken\n", credentials: CREDENTIALS });
+    try {
+      expectOneError(await awsx(["exec", "--backend", "none", "foo", ...CHILD], {}, { home: bad }), 78, bad.configFile);
+    } finally {
+      bad.cleanup();
+    }
+  });
+
+  test("source_profile names a profile that does not exist: 78, names both", async () => {
+    expectOneError(await awsx(["exec", "--backend", "none", "missing-source", ...CHILD]), 78, "missing-source", "no-such-source");
+  });
+
+  test("role_arn without source_profile or credential_source: 78, names the profile", async () => {
+    expectOneError(await awsx(["exec", "--backend", "none", "role-without-source", ...CHILD]), 78, "role-without-source", "source_profile");
+  });
+
+  test("source_profile cycle A → B → A: 78, names both profiles", async () => {
+    expectOneError(await awsx(["exec", "--backend", "none", "cycle-a", ...CHILD]), 78, "cycle-a", "cycle-b");
+  });
+});
+
+describe("MFA and network", () => {
+  // setsid: a new session has no controlling terminal, so /dev/tty cannot be opened;
+  // stdin is /dev/null. awsx must say how to pass the code instead of waiting forever.
+  testWithSetsid("MFA profile with no terminal and no code: 66 at once, pointing at --mfa-token / AWSX_MFA_TOKEN, naming the profile asked for", async () => {
+    const r = await awsx(["exec", "--backend", "none", "needs-mfa", ...CHILD], {}, { setsid: true });
+    expectOneError(r, 66, "--mfa-token", "AWSX_MFA_TOKEN", MFA_SERIAL, "needs-mfa");
+  });
+
+  testWithSetsid("same with --no-mfa-session (the code goes on AssumeRole): 66, naming the profile", async () => {
+    const r = await awsx(["exec", "--backend", "none", "--no-mfa-session", "needs-mfa", ...CHILD], {}, { setsid: true });
+    expectOneError(r, 66, "--mfa-token", "AWSX_MFA_TOKEN", MFA_SERIAL, "needs-mfa");
+  });
+
+  test("STS unreachable (connection refused): 69, names the profile and the endpoint", async () => {
+    expectOneError(await awsx(["exec", "--backend", "none", "unreachable", ...CHILD]), 69, "unreachable", closedUrl);
+  });
+});
+
+describe("usage errors", () => {
+  test("unknown awsx flag after the profile: 64, names the flag", async () => {
+    expectOneError(await awsx(["exec", "--backend", "none", "foo", "--bogus-flag", ...CHILD]), 64, "bogus-flag");
+  });
+
+  test("unknown awsx flag before the profile: 64, names the flag (not a complaint about a missing profile)", async () => {
+    expectOneError(await awsx(["exec", "--bogus-flag", "foo", ...CHILD]), 64, "bogus-flag");
+  });
+
+  test("`awsx exec` with no profile: 64", async () => {
+    expectOneError(await awsx(["exec"]), 64);
+  });
+
+  test("`awsx exec --backend none` with no profile: 64", async () => {
+    expectOneError(await awsx(["exec", "--backend", "none"]), 64);
+  });
+});
+
+describe("version and help", () => {
+  test("--version prints package.json's version", async () => {
+    const r = await awsx(["--version"]);
+    expect({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }).toEqual({ exitCode: 0, stdout: `${VERSION}\n`, stderr: "" });
+  });
+
+  test("--help exits 0 and lists exec", async () => {
+    const r = await awsx(["--help"]);
+    expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
+    expect(r.stdout).toContain("awsx exec <profile>");
+    expect(r.ms).toBeLessThan(5_000);
+  });
+
+  test("exec --help exits 0 and describes exec's own options", async () => {
+    const r = await awsx(["exec", "--help"]);
+    expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
+    expect(r.stdout).toContain("awsx exec <profile>");
+    for (const flag of ["--mfa-token", "--force", "--backend", "--no-mfa-session"]) expect(r.stdout).toContain(flag);
+    expect(r.ms).toBeLessThan(5_000);
+  });
+});
