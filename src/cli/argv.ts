@@ -6,6 +6,8 @@ export interface SplitArgv {
   command: string[] | undefined;
 }
 
+const BOOLEAN_WORDS = new Set(["true", "false"]);
+
 export function splitCommandArgv(argv: string[], commands: string[], valueOptions: ReadonlySet<string>): SplitArgv {
   const at = argv.findIndex((a, i) => commands.includes(a) && !isValueOf(argv, i, valueOptions));
   if (at < 0) return { awsx: argv, command: undefined };
@@ -14,7 +16,8 @@ export function splitCommandArgv(argv: string[], commands: string[], valueOption
     const a = argv[i]!;
     if (a === "--") return { awsx: argv.slice(0, i), command: argv.slice(i + 1) };
     if (a.startsWith("-") && a !== "-") {
-      if (!a.includes("=") && valueOptions.has(a)) i++;
+      // yargs also reads `--cache false` as a boolean with its value.
+      if (!a.includes("=") && (valueOptions.has(a) || BOOLEAN_WORDS.has(argv[i + 1] ?? ""))) i++;
       continue;
     }
     if (!profileSeen) {

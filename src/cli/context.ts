@@ -26,6 +26,8 @@ export interface CredentialFlags {
   cache?: boolean;
   mfaSession?: boolean;
   prompt?: boolean;
+  // Why prompting is off when prompt is false (for the MFA error message).
+  noPromptReason?: string;
 }
 
 export interface Deps {
@@ -40,13 +42,21 @@ export interface Deps {
   sharedCache?: SessionCache;
 }
 
-const expandHome = (p: string, env: Env): string => (p.startsWith("~") ? join(env.HOME || homedir(), p.slice(1)) : p);
+// os.path.expandvars then expanduser, as botocore treats AWS_CONFIG_FILE and
+// AWS_SHARED_CREDENTIALS_FILE: $VAR and ${VAR} are replaced when set, kept otherwise.
+const expandPath = (p: string, env: Env): string => {
+  const vars = p.replace(/\$(\w+|\{[^}]*\})/g, (m, name: string) => {
+    const key = name.startsWith("{") ? name.slice(1, -1) : name;
+    return env[key] ?? m;
+  });
+  return vars === "~" || vars.startsWith("~/") ? join(env.HOME || homedir(), vars.slice(1)) : vars;
+};
 
 export function configPaths(env: Env): { configFile: string; credentialsFile: string } {
   const home = env.HOME || homedir();
   return {
-    configFile: expandHome(env.AWS_CONFIG_FILE || join(home, ".aws", "config"), env),
-    credentialsFile: expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join(home, ".aws", "credentials"), env),
+    configFile: expandPath(env.AWS_CONFIG_FILE || join(home, ".aws", "config"), env),
+    credentialsFile: expandPath(env.AWS_SHARED_CREDENTIALS_FILE || join(home, ".aws", "credentials"), env),
   };
 }
 
@@ -56,7 +66,7 @@ export function readText(path: string): string | undefined {
     if (!statSync(path).isFile()) return undefined;
     const buf = readFileSync(path);
     try {
-      return new TextDecoder("utf-8", { fatal: true }).decode(buf);
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf);
     } catch {
       throw new AwsxError("E_CONFIG", `cannot parse ${path}: it is not valid UTF-8 text; fix the file`);
     }
@@ -105,7 +115,13 @@ export async function credentialsFor(profile: string, flags: CredentialFlags, de
   logger.debug(`profile ${profile}: ${describePlan(plan)}; STS ${endpoint.label} (${endpoint.from}), region ${plan.region ?? "none (STS calls use us-east-1)"}`);
   const needsCache = plan.steps.length > 0 || plan.source.kind === "webIdentity";
   const cache = needsCache ? (deps.sharedCache ?? (await sessionCache(flags, deps))) : undefined;
-  const mfa = createMfaProvider({ flag: flags.mfaToken, env: env.AWSX_MFA_TOKEN || undefined, prompt: promptFor(flags, deps), logger });
+  const mfa = createMfaProvider({
+    flag: flags.mfaToken,
+    env: env.AWSX_MFA_TOKEN || undefined,
+    prompt: promptFor(flags, deps),
+    noPromptReason: flags.prompt === false ? (flags.noPromptReason ?? "--no-prompt forbids asking") : "CI is set, so awsx never prompts",
+    logger,
+  });
   if (flags.mfaToken) logger.secret(flags.mfaToken);
   if (env.AWSX_MFA_TOKEN) logger.secret(env.AWSX_MFA_TOKEN);
   let sts: Promise<Sts> | undefined;

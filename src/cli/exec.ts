@@ -58,7 +58,7 @@ async function serve(input: ExecInput, deps: Deps): Promise<{ envForChild: Recor
   const shared = { ...deps, sharedCache: (await sessionCache(input, deps)) ?? memoryCache(deps) };
   const first = await credentialsFor(input.profile, input, shared);
   const { startCredentialServer } = await import("../server/ecsServer.js");
-  const later = { ...input, prompt: false, mfaToken: undefined };
+  const later = { ...input, prompt: false, noPromptReason: "the credential server refreshes without prompting (the child has the terminal)", mfaToken: undefined };
   const refresh = async () => (await credentialsFor(input.profile, later, { ...shared, env: { ...deps.env, AWSX_MFA_TOKEN: undefined } })).credentials;
   const server = await startCredentialServer(refresh, deps.logger);
   deps.logger.debug(`credential server on ${server.url} for the child`);

@@ -58,8 +58,9 @@ export function parseFast(argv: string[]): FastCommand | undefined {
     }
     if (!spec) throw new FastUsageError(`unknown option ${a.split("=")[0]} for awsx ${cmd}; see awsx ${cmd} --help`);
     if (spec.type === "boolean") {
-      if (value !== undefined) return undefined;
-      flags[camel(spec.name)] = !negated;
+      if (value === undefined && (awsx[i + 1] === "true" || awsx[i + 1] === "false")) value = awsx[++i];
+      if (value !== undefined && value !== "true" && value !== "false") return undefined;
+      flags[camel(spec.name)] = (value ?? "true") === "true" ? !negated : negated;
       continue;
     }
     if (negated) return undefined;

@@ -32,7 +32,6 @@ function firstNonSpace(line: string): number {
 }
 
 const SECTION = /^\[(.+)\]/su;
-const OPTION = /^(.*?)[ \t]*([=:])[ \t]*(.*)$/su;
 
 interface Pending {
   section: Record<string, string[]>;
@@ -86,17 +85,18 @@ export function parseIni(text: string): IniFile {
       return;
     }
     if (!current) throw new IniParseError(`line ${lineno} comes before any [section] header`, lineno);
-    const match = OPTION.exec(value);
-    if (!match) {
+    // configparser's option pattern: everything up to the first "=" or ":" is the key.
+    const delimiter = value.search(/[=:]/);
+    if (delimiter < 0) {
       firstError ??= new IniParseError(`line ${lineno} is neither "[section]" nor "key = value"`, lineno);
       return;
     }
-    const name = pyStrip(match[1]!).toLowerCase();
+    const name = pyStrip(value.slice(0, delimiter)).toLowerCase();
     if (!name) firstError ??= new IniParseError(`line ${lineno} has a value but no key`, lineno);
     const key = `${sectionName}\u0000${name}`;
     if (seen.has(key)) throw new IniParseError(`key "${name}" appears twice in [${sectionName}] (line ${lineno})`, lineno);
     seen.add(key);
-    current[name] = [pyStrip(match[3]!)];
+    current[name] = [pyStrip(value.slice(delimiter + 1))];
     option = { section: current, name };
   });
   if (firstError) throw firstError;

@@ -8,6 +8,8 @@ export interface MfaSources {
   env?: string;
   // Prompt on the terminal; absent when awsx must never prompt (CI, --no-prompt).
   prompt?: (question: string) => Promise<string>;
+  // Why there is no prompt, for the error message.
+  noPromptReason?: string;
   logger: Logger;
 }
 
@@ -19,7 +21,7 @@ export function createMfaProvider(sources: MfaSources): MfaCodeProvider {
     let code = sources.flag ?? sources.env;
     const from = sources.flag !== undefined ? "--mfa-token" : "AWSX_MFA_TOKEN";
     if (code === undefined) {
-      if (!sources.prompt) throw noCode(serial, profile, "no terminal to ask on");
+      if (!sources.prompt) throw noCode(serial, profile, sources.noPromptReason ?? "awsx may not prompt");
       try {
         code = (await sources.prompt(`Enter MFA code for ${serial} (profile ${profile}): `)).trim();
       } catch (e) {

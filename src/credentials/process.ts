@@ -26,6 +26,8 @@ export async function runCredentialProcess(profile: string, command: string, opt
   if (error) throw fail(error);
   if (code !== 0) {
     const last = stderr.trim().split("\n").pop() ?? "";
+    // An awsx inside the process refused a loop: that is the config's fault, say so.
+    if (/^awsx: credential_process recursion/.test(last)) throw new AwsxError("E_CONFIG", last.slice("awsx: ".length), { profile });
     throw fail(`exited with ${signal ?? `status ${code}`}${last ? `: ${last.slice(0, 200)}` : ""}`);
   }
   let parsed: any;

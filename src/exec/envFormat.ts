@@ -22,7 +22,9 @@ export function formatEnv(vars: Array<[string, string]>, format: EnvFormat): str
     case "sh":
       return [...unset.map((k) => `unset ${k};`), ...vars.map(([k, v]) => `export ${k}=${shQuote(v)};`)].join("\n") + "\n";
     case "fish":
-      return [...unset.map((k) => `set -e ${k};`), ...vars.map(([k, v]) => `set -gx ${k} ${fishQuote(v)};`)].join("\n") + "\n";
+      // `set -e` of an unset variable leaves status 4, which `set -gx` carries on: end on
+      // `true` so `awsx env P -f fish | source; and cmd` runs cmd.
+      return [...unset.map((k) => `set -e ${k};`), ...vars.map(([k, v]) => `set -gx ${k} ${fishQuote(v)};`), "true;"].join("\n") + "\n";
     case "powershell":
       return [
         ...unset.map((k) => `Remove-Item Env:${k} -ErrorAction SilentlyContinue`),

@@ -18,9 +18,17 @@ export function partitionOf(region: string | undefined): Partition {
 
 // Where the console opens: a full URL as given, else a path on the partition's console,
 // with the region as a query parameter when known.
+// Anything that would leave the partition's console (another host or scheme) is refused.
 export function destinationUrl(partition: Partition, region: string | undefined, path: string | undefined): string {
-  if (path && /^https:\/\//.test(path)) return path;
-  const url = new URL((path ?? "").replace(/^\/+/, ""), partition.console);
+  const consoleHost = new URL(partition.console).hostname;
+  const onConsole = (u: URL) => u.protocol === "https:" && (u.hostname === consoleHost || u.hostname.endsWith(`.${consoleHost}`));
+  if (path && /^https:\/\//i.test(path)) {
+    const given = new URL(path);
+    if (!onConsole(given)) throw new AwsxError("E_USAGE", `--path ${path} is not a page of ${consoleHost}; pass a console path such as s3/home or an https://…${consoleHost} URL`);
+    return given.toString();
+  }
+  const url = new URL((path ?? "").replace(/^[\/\\]+/, ""), partition.console);
+  if (!onConsole(url)) throw new AwsxError("E_USAGE", `--path ${path} is not a path on ${consoleHost}; pass e.g. s3/home`);
   if (region && !url.searchParams.has("region")) url.searchParams.set("region", region);
   return url.toString();
 }

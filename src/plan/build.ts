@@ -18,6 +18,8 @@ export const CREDENTIAL_SOURCES: readonly CredentialSourceName[] = ["Environment
 export const CHAINED_ROLE_MAX_SECONDS = 3600;
 export const DEFAULT_MFA_SESSION_SECONDS = 43200;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+// botocore's check: a region must be a valid host label.
+const REGION = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 
 const where = (o: Origin | undefined): string => (o ? ` (${o.file} [${o.section}])` : "");
 
@@ -41,6 +43,13 @@ export function buildPlan(config: LoadedConfig, profileName: string, options: Pl
   const notes: string[] = [];
   const withSession = options.mfaSession === false ? steps : addMfaSession(source, steps, options.mfaSessionSeconds ?? DEFAULT_MFA_SESSION_SECONDS, notes);
   const region = resolveRegion(target, env, options.region);
+  if (region && !REGION.test(region.value)) {
+    throw new AwsxError(
+      region.origin === "--region" ? "E_USAGE" : "E_CONFIG",
+      `region "${region.value}" (from ${region.origin}) of profile "${profileName}" is not a valid region name; use a name like us-east-1 (an inline # comment is part of the value)`,
+      { profile: profileName },
+    );
+  }
   return { profile: profileName, source, steps: withSession, region: region?.value, regionOrigin: region?.origin, notes };
 }
 
@@ -68,7 +77,8 @@ function applyDurationOverride(steps: StsStep[], seconds: number | undefined, pr
 }
 
 function validateSteps(source: SourceStep, steps: StsStep[]): void {
-  let fromRoleSession = source.kind === "webIdentity";
+  // Instance and container credentials are role sessions too: what they assume is chained.
+  let fromRoleSession = source.kind === "webIdentity" || (source.kind === "credentialSource" && source.source !== "Environment");
   for (const step of steps) {
     if (step.kind !== "assumeRole") continue;
     const d = step.durationSeconds;

@@ -17,41 +17,38 @@ export interface LoggerOptions {
   debug?: boolean;
   quiet?: boolean;
   write?: (line: string) => void;
-  // AWSX_LOG_FILE: every line is also appended there (redacted like stderr).
+  // AWSX_LOG_FILE: every line, debug included, is also appended there (redacted like
+  // stderr), whatever --debug and --quiet say for the terminal.
   logFile?: string;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = new Set<string>();
   const toStderr = options.write ?? ((line: string) => void process.stderr.write(line));
-  const write = options.logFile
-    ? (line: string) => {
-        toStderr(line);
-        try {
-          appendFileSync(options.logFile!, `[${process.pid}] ${line}`, { mode: 0o600 });
-        } catch {
-          // a log file that cannot be written must not break the command
-        }
-      }
-    : toStderr;
+  const toFile = (line: string) => {
+    if (!options.logFile) return;
+    try {
+      appendFileSync(options.logFile, `[${process.pid}] ${line}`, { mode: 0o600 });
+    } catch {
+      // a log file that cannot be written must not break the command
+    }
+  };
   const redact = (text: string): string => {
     let out = text;
     for (const s of secrets) if (s) out = out.split(s).join("[redacted]");
     return out;
   };
-  const emit = (prefix: string, message: string) => write(`${prefix}${redact(message)}\n`);
+  const emit = (prefix: string, message: string, show: boolean) => {
+    const line = `${prefix}${redact(message)}\n`;
+    if (show) toStderr(line);
+    toFile(line);
+  };
   return {
     debugEnabled: Boolean(options.debug),
-    debug: (m) => {
-      if (options.debug) emit("awsx[debug]: ", m);
-    },
-    info: (m) => {
-      if (!options.quiet) emit("awsx: ", m);
-    },
-    warn: (m) => {
-      if (!options.quiet) emit("awsx: warning: ", m);
-    },
-    error: (m) => emit("awsx: ", m),
+    debug: (m) => emit("awsx[debug]: ", m, Boolean(options.debug)),
+    info: (m) => emit("awsx: ", m, !options.quiet),
+    warn: (m) => emit("awsx: warning: ", m, !options.quiet),
+    error: (m) => emit("awsx: ", m, true),
     secret: (v) => {
       // Short values (an MFA code) would also match inside account ids and ARNs: those are
       // kept out of every message by construction instead.
