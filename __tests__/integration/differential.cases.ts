@@ -1,0 +1,676 @@
+// The table for differential.test.ts: each case is a ~/.aws/config + ~/.aws/credentials pair
+// (plus env and extra files) run through `aws --profile P sts get-caller-identity` and
+// `awsx exec P -- aws sts get-caller-identity` against the same moto_server.
+//
+// Templates: {{alice.id}} {{alice.secret}} {{alice.arn}} (also bob, carol), {{role.NAME}}
+// (deployer, auditor, hop2, hop3, long), {{home}} (the case's temp HOME), {{proc}} (node +
+// the credential_process fixture, quoted for shlex), {{ecs}} {{ecsToken}} {{imds}}.
+
+// What one side (or both) must end with.
+export type Outcome =
+  // Succeeds as this IAM user: alice, bob, carol, or dave (the keys the metadata fakes serve).
+  | { user: string }
+  // Succeeds as an assumed role; `session` set: the full ARN must end in /<session>,
+  // otherwise each side's default session name (botocore-session-* / awsx-*).
+  | { role: string; session?: string }
+  // Fails. awsx: exit `fail` with one "awsx: " line naming the profile (matching `awsx` when
+  // given; naming that file instead when `names` is set, for parse errors); the CLI: non-zero
+// exit, stderr matching `cli` when given.
+  | { fail: number; cli?: RegExp; awsx?: RegExp; names?: "config" | "credentials" };
+
+export interface DiffCase {
+  name: string;
+  profile: string;
+  config?: string;
+  credentials?: string;
+  // Extra files, relative to the temp HOME (templated).
+  files?: Record<string, string>;
+  // Extra directories, relative to the temp HOME.
+  dirs?: string[];
+  // Merged over home.env({AWS_ENDPOINT_URL_STS, AWS_DEFAULT_REGION}) for both runs; undefined deletes.
+  env?: Record<string, string | undefined>;
+  // Extra `awsx exec` flags, before "--".
+  awsxArgs?: string[];
+  // awsx's child is `aws sts get-caller-identity` (slow: Python) instead of `env`, whose
+  // keys the test then sends to GetCallerIdentity itself.
+  childAws?: boolean;
+  // The CLI prompts for an MFA code on /dev/tty: run it under script(1) and type this code.
+  cliMfaCode?: string;
+  // What both sides must do; for a known difference, what awsx must do.
+  expect: Outcome;
+  // awsx knowingly differs from the CLI here (docs/config.md): why, and what the CLI does.
+  expectDifference?: string;
+  cliExpect?: Outcome;
+  comment?: string;
+}
+
+// Exit codes of awsx (src/errors.ts).
+export const EXIT = { config: 78, profileNotFound: 67, credentials: 79, mfa: 66, sts: 77 } as const;
+
+// Strip the common indentation of a template literal (indented lines would be continuation lines).
+export function ini(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const raw = strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ""), "");
+  const lines = raw.replace(/^\n/, "").replace(/\n[ \t]*$/, "\n").split("\n");
+  const indents = lines.filter((l) => l.trim() !== "").map((l) => /^[ \t]*/.exec(l)![0].length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(cut)).join("\n");
+}
+
+const ALICE_KEYS = ini`
+  aws_access_key_id = {{alice.id}}
+  aws_secret_access_key = {{alice.secret}}
+`;
+const aliceCreds = (section: string): string => `[${section}]\n${ALICE_KEYS}`;
+const BASE = aliceCreds("base");
+
+export const MFA_CODE = "987123";
+const MFA_SERIAL = "arn:aws:iam::123456789012:mfa/diff-alice";
+
+const PROFILE_NOT_FOUND = /The config profile \(.*\) could not be found/;
+const NO_CREDENTIALS = /Unable to locate credentials/;
+
+export const cases: DiffCase[] = [
+  // ---- files, sections and syntax -------------------------------------------------
+  { name: "static keys in the credentials file", childAws: true, profile: "dev", credentials: aliceCreds("dev"), expect: { user: "alice" } },
+  { name: "static keys in the config file", profile: "dev", config: `[profile dev]\n${ALICE_KEYS}`, expect: { user: "alice" } },
+  {
+    name: "same profile in both files: the credentials file's keys win",
+    profile: "dev",
+    config: ini`
+      [profile dev]
+      aws_access_key_id = {{bob.id}}
+      aws_secret_access_key = {{bob.secret}}
+    `,
+    credentials: aliceCreds("dev"),
+    expect: { user: "alice" },
+  },
+  {
+    name: "same profile in both files merged key by key (role_arn in config, source_profile in credentials)",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\n",
+    credentials: `[ops]\nsource_profile = base\n\n${BASE}`,
+    expect: { role: "deployer" },
+  },
+  {
+    name: "role_arn in both files: the credentials file wins",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\n",
+    credentials: `[ops]\nrole_arn = {{role.auditor}}\n\n${BASE}`,
+    expect: { role: "auditor" },
+  },
+  {
+    name: "static keys split across the files are partial credentials",
+    profile: "dev",
+    config: "[profile dev]\naws_access_key_id = {{alice.id}}\n",
+    credentials: "[dev]\naws_secret_access_key = {{alice.secret}}\n",
+    expect: { fail: EXIT.config, cli: /Partial credentials found in config-file/ },
+  },
+  {
+    name: 'quoted profile name with a space: [profile "ops prod"]',
+    profile: "ops prod",
+    config: '[profile "ops prod"]\nrole_arn = {{role.deployer}}\nsource_profile = base\n',
+    credentials: BASE,
+    expect: { role: "deployer" },
+  },
+  {
+    name: "[profile a b] names no profile",
+    profile: "a b",
+    config: `[profile a b]\n${ALICE_KEYS}`,
+    expect: { fail: EXIT.profileNotFound, cli: PROFILE_NOT_FOUND },
+  },
+  {
+    name: "a bare [name] in the config file is not a profile",
+    profile: "dev",
+    config: aliceCreds("dev"),
+    expect: { fail: EXIT.profileNotFound, cli: PROFILE_NOT_FOUND },
+  },
+  { name: "extra spaces in the section header", profile: "dev", config: `[profile    dev  ]\n${ALICE_KEYS}`, expect: { user: "alice" } },
+  {
+    name: "[profilex dev] names dev (the CLI only checks the prefix, then splits in two)",
+    profile: "dev",
+    config: `[profilex dev]\n${ALICE_KEYS}`,
+    expect: { user: "alice" },
+  },
+  {
+    name: "upper-case keys",
+    profile: "dev",
+    credentials: "[dev]\nAWS_ACCESS_KEY_ID = {{alice.id}}\nAws_Secret_Access_Key = {{alice.secret}}\n",
+    expect: { user: "alice" },
+  },
+  {
+    name: "# and ; comment lines, blank lines, no spaces around =",
+    profile: "dev",
+    credentials: ini`
+      # a comment
+      ; another comment
+      [dev]
+      # aws_access_key_id = {{bob.id}}
+      aws_access_key_id={{alice.id}}
+
+        ; indented comment
+      aws_secret_access_key={{alice.secret}}
+    `,
+    expect: { user: "alice" },
+  },
+  {
+    name: "':' as the key/value delimiter",
+    profile: "dev",
+    credentials: "[dev]\naws_access_key_id: {{alice.id}}\naws_secret_access_key : {{alice.secret}}\n",
+    expect: { user: "alice" },
+  },
+  {
+    name: "inline # comment on source_profile is part of the value",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base # my keys\n",
+    credentials: BASE,
+    expect: { fail: EXIT.config, cli: /source_profile "base # my keys".*does not exist/ },
+  },
+  {
+    name: "inline # comment on region is harmless when AWS_DEFAULT_REGION is set",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nregion = us-east-1 # N. Virginia\n",
+    credentials: BASE,
+    expect: { role: "deployer" },
+  },
+  {
+    name: "inline # comment on region, no region in the env: an invalid region",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nregion = us-east-1 # N. Virginia\n",
+    credentials: BASE,
+    env: { AWS_DEFAULT_REGION: undefined },
+    expect: { fail: EXIT.config, cli: /region_name 'us-east-1 # N\. Virginia' doesn't match a supported format/ },
+    comment: "a bad region in the config is a configuration error (78), not an answer from STS",
+  },
+  { name: "[default] in the config file", profile: "default", config: `[default]\n${ALICE_KEYS}`, expect: { user: "alice" } },
+  { name: "[profile default] in the config file", profile: "default", config: `[profile default]\n${ALICE_KEYS}`, expect: { user: "alice" } },
+  {
+    name: "[profile default] then [default]: the later section wins whole",
+    profile: "default",
+    config: ini`
+      [profile default]
+      aws_access_key_id = {{bob.id}}
+      aws_secret_access_key = {{bob.secret}}
+      [default]
+      aws_access_key_id = {{alice.id}}
+      aws_secret_access_key = {{alice.secret}}
+    `,
+    expect: { user: "alice" },
+  },
+  {
+    name: "named profiles do not inherit from [default]",
+    profile: "dev",
+    config: `[default]\n${ALICE_KEYS}\n[profile dev]\nregion = us-east-1\n`,
+    expect: { fail: EXIT.credentials, cli: NO_CREDENTIALS },
+  },
+  {
+    name: "AWS_PROFILE / AWS_DEFAULT_PROFILE in the env do not override the explicit profile", childAws: true,
+    profile: "dev",
+    credentials: `${aliceCreds("dev")}\n[other]\naws_access_key_id = {{bob.id}}\naws_secret_access_key = {{bob.secret}}\n`,
+    env: { AWS_PROFILE: "other", AWS_DEFAULT_PROFILE: "other" },
+    expect: { user: "alice" },
+  },
+  {
+    name: "AWS_CONFIG_FILE pointing elsewhere",
+    profile: "dev",
+    config: "[profile dev]\naws_access_key_id = {{bob.id}}\naws_secret_access_key = {{bob.secret}}\n",
+    files: { "elsewhere/config": `[profile dev]\n${ALICE_KEYS}` },
+    env: { AWS_CONFIG_FILE: "{{home}}/elsewhere/config" },
+    expect: { user: "alice" },
+  },
+  {
+    name: "AWS_SHARED_CREDENTIALS_FILE pointing elsewhere",
+    profile: "dev",
+    credentials: "[dev]\naws_access_key_id = {{bob.id}}\naws_secret_access_key = {{bob.secret}}\n",
+    files: { "elsewhere/credentials": aliceCreds("dev") },
+    env: { AWS_SHARED_CREDENTIALS_FILE: "{{home}}/elsewhere/credentials" },
+    expect: { user: "alice" },
+  },
+  {
+    name: "AWS_CONFIG_FILE with ~",
+    profile: "dev",
+    files: { "elsewhere/config": `[profile dev]\n${ALICE_KEYS}` },
+    env: { AWS_CONFIG_FILE: "~/elsewhere/config" },
+    expect: { user: "alice" },
+  },
+  {
+    name: "AWS_SHARED_CREDENTIALS_FILE with $HOME (the CLI expands variables in both paths)",
+    profile: "dev",
+    files: { "elsewhere/credentials": aliceCreds("dev") },
+    env: { AWS_SHARED_CREDENTIALS_FILE: "$HOME/elsewhere/credentials" },
+    expect: { user: "alice" },
+  },
+  {
+    name: "AWS_CONFIG_FILE with ${HOME}",
+    profile: "ops",
+    credentials: BASE,
+    files: { "elsewhere/config": "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\n" },
+    env: { AWS_CONFIG_FILE: "${HOME}/elsewhere/config" },
+    expect: { role: "deployer" },
+  },
+  {
+    name: "a config file that is a directory reads as empty",
+    profile: "dev",
+    credentials: aliceCreds("dev"),
+    dirs: ["cfgdir"],
+    env: { AWS_CONFIG_FILE: "{{home}}/cfgdir" },
+    expect: { user: "alice" },
+  },
+  {
+    name: "a missing config file reads as empty",
+    profile: "dev",
+    credentials: aliceCreds("dev"),
+    env: { AWS_CONFIG_FILE: "{{home}}/no-such-config" },
+    expect: { user: "alice" },
+  },
+  {
+    name: "an unparsable config file (a line before any section)",
+    profile: "dev",
+    config: `region = us-east-1\n[profile dev]\n${ALICE_KEYS}`,
+    expect: { fail: EXIT.config, cli: /Unable to parse config file/, names: "config" },
+  },
+  {
+    name: "an unparsable credentials file (a line that is not key = value)",
+    profile: "dev",
+    credentials: `[dev]\n${ALICE_KEYS}this line has no delimiter\n`,
+    expect: { fail: EXIT.config, cli: /Unable to parse config file/, names: "credentials" },
+  },
+  {
+    name: "a duplicate section is a parse error",
+    profile: "dev",
+    config: `[profile dev]\n${ALICE_KEYS}\n[profile dev]\nregion = us-east-1\n`,
+    expect: { fail: EXIT.config, cli: /Unable to parse config file/, names: "config" },
+  },
+  {
+    name: "a duplicate key is a parse error",
+    profile: "dev",
+    credentials: `[dev]\n${ALICE_KEYS}aws_access_key_id = {{bob.id}}\n`,
+    expect: { fail: EXIT.config, cli: /Unable to parse config file/, names: "credentials" },
+  },
+  {
+    name: "a UTF-8 byte-order mark before the first section is a parse error",
+    profile: "dev",
+    config: `\ufeff[profile dev]\n${ALICE_KEYS}`,
+    expect: { fail: EXIT.config, cli: /Unable to parse config file/, names: "config" },
+    comment: "configparser reads the BOM as text, so the first line is no section header",
+  },
+  {
+    name: "[ profile dev] (space after the bracket) is not a profile",
+    profile: "dev",
+    config: `[ profile dev]\n${ALICE_KEYS}`,
+    expect: { fail: EXIT.profileNotFound, cli: PROFILE_NOT_FOUND },
+  },
+  {
+    name: "static keys with a session token",
+    profile: "dev",
+    credentials: `${aliceCreds("dev")}aws_session_token = FAKE-SESSION-TOKEN-FOR-TEST\n`,
+    expect: { user: "alice" },
+    comment: "moto identifies the caller by access key id and ignores the token",
+  },
+  {
+    name: "partial static keys in the credentials file",
+    profile: "dev",
+    credentials: "[dev]\naws_access_key_id = {{alice.id}}\n",
+    expect: { fail: EXIT.config, cli: /Partial credentials found in shared-credentials-file, missing: aws_secret_access_key/ },
+  },
+  {
+    name: "partial static keys in the config file",
+    profile: "dev",
+    config: "[profile dev]\naws_access_key_id = {{alice.id}}\n",
+    expect: { fail: EXIT.config, cli: /Partial credentials found in config-file, missing: aws_secret_access_key/ },
+  },
+  {
+    name: "a secret key without an access key id is no credentials",
+    profile: "dev",
+    credentials: "[dev]\naws_secret_access_key = {{alice.secret}}\n",
+    expect: { fail: EXIT.credentials, cli: NO_CREDENTIALS },
+  },
+  { name: "a profile with no credentials at all", profile: "dev", config: "[profile dev]\nregion = us-east-1\n", expect: { fail: EXIT.credentials, cli: NO_CREDENTIALS } },
+  {
+    name: "an SSO profile with no cached SSO token",
+    profile: "sso",
+    config: ini`
+      [profile sso]
+      sso_start_url = https://example.awsapps.com/start
+      sso_region = us-east-1
+      sso_account_id = 123456789012
+      sso_role_name = ReadOnly
+    `,
+    expect: { fail: EXIT.config, cli: /Error loading SSO Token/ },
+    comment: "awsx does not support SSO (docs/config.md); without a cached token the CLI fails as well",
+  },
+  { name: "a profile that does not exist", profile: "nope", credentials: BASE, expect: { fail: EXIT.profileNotFound, cli: PROFILE_NOT_FOUND } },
+
+  // ---- roles and source_profile chains --------------------------------------------
+  { name: "role from a source profile", childAws: true, profile: "ops", config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\n", credentials: BASE, expect: { role: "deployer" } },
+  { name: "source_profile = default", profile: "ops", config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = default\n", credentials: aliceCreds("default"), expect: { role: "deployer" } },
+  {
+    name: "chain of 2 hops",
+    profile: "b",
+    config: ini`
+      [profile a]
+      role_arn = {{role.deployer}}
+      source_profile = base
+      [profile b]
+      role_arn = {{role.hop2}}
+      source_profile = a
+    `,
+    credentials: BASE,
+    expect: { role: "hop2" },
+  },
+  {
+    name: "chain of 3 hops", childAws: true,
+    profile: "c",
+    config: ini`
+      [profile a]
+      role_arn = {{role.deployer}}
+      source_profile = base
+      [profile b]
+      role_arn = {{role.hop2}}
+      source_profile = a
+      [profile c]
+      role_arn = {{role.hop3}}
+      source_profile = b
+    `,
+    credentials: BASE,
+    expect: { role: "hop3" },
+  },
+  {
+    name: "on a source hop, static keys win over that profile's own role_arn",
+    profile: "ops",
+    config: ini`
+      [profile ops]
+      role_arn = {{role.deployer}}
+      source_profile = src
+      [profile src]
+      role_arn = {{role.auditor}}
+      source_profile = no-such-profile
+    `,
+    credentials: aliceCreds("src"),
+    expect: { role: "deployer" },
+    comment: "src's role (with its missing source) would fail if it were followed",
+  },
+  {
+    name: "self-reference with static keys: the keys are the source",
+    profile: "self",
+    config: "[profile self]\nrole_arn = {{role.deployer}}\nsource_profile = self\n",
+    credentials: aliceCreds("self"),
+    expect: { role: "deployer" },
+  },
+  {
+    name: "self-reference without static keys is a loop",
+    profile: "self",
+    config: "[profile self]\nrole_arn = {{role.deployer}}\nsource_profile = self\n",
+    expect: { fail: EXIT.config, cli: /Infinite loop in credential configuration detected/ },
+  },
+  {
+    name: "a cycle A -> B -> A",
+    profile: "a",
+    config: ini`
+      [profile a]
+      role_arn = {{role.deployer}}
+      source_profile = b
+      [profile b]
+      role_arn = {{role.auditor}}
+      source_profile = a
+    `,
+    expect: { fail: EXIT.config, cli: /Infinite loop in credential configuration detected/, awsx: /a -> b/ },
+  },
+  {
+    name: "a missing source_profile",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = ghost\n",
+    expect: { fail: EXIT.config, cli: /The source_profile "ghost" referenced in the profile "ops" does not exist/ },
+  },
+  {
+    name: "a source profile without credentials",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = empty\n[profile empty]\nregion = us-east-1\n",
+    expect: { fail: EXIT.config, cli: /The source profile "empty" must have credentials/ },
+  },
+  {
+    name: "role_arn with neither source_profile nor credential_source",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\n",
+    expect: { fail: EXIT.config, cli: /Partial credentials found in assume-role, missing: source_profile or credential_source/ },
+  },
+  {
+    name: "both source_profile and credential_source",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\ncredential_source = Environment\n",
+    credentials: BASE,
+    expect: { fail: EXIT.config, cli: /contains both source_profile and credential_source/ },
+  },
+  {
+    name: "an unknown credential_source",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Foo\n",
+    expect: { fail: EXIT.config, cli: /The credential source "Foo" referenced in profile "ops" is not valid/ },
+  },
+  {
+    name: "credential_source = Environment", childAws: true,
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Environment\n",
+    env: { AWS_ACCESS_KEY_ID: "{{carol.id}}", AWS_SECRET_ACCESS_KEY: "{{carol.secret}}" },
+    expect: { role: "deployer" },
+  },
+  {
+    name: "credential_source = Environment with no keys in the env",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Environment\n",
+    expect: { fail: EXIT.credentials, cli: /No credentials found in credential_source referenced in profile ops/ },
+  },
+  {
+    name: "credential_source = EcsContainer (loopback full URI with an authorization token)",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = EcsContainer\n",
+    env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: "{{ecs}}", AWS_CONTAINER_AUTHORIZATION_TOKEN: "{{ecsToken}}" },
+    expect: { role: "deployer" },
+  },
+  {
+    name: "credential_source = EcsContainer with a wrong authorization token",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = EcsContainer\n",
+    env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: "{{ecs}}", AWS_CONTAINER_AUTHORIZATION_TOKEN: "wrong-token" },
+    expect: { fail: EXIT.credentials, cli: /container-role|container metadata|401/i },
+  },
+  {
+    name: "credential_source = Ec2InstanceMetadata (loopback IMDSv2)", childAws: true,
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Ec2InstanceMetadata\n",
+    // Never 169.254.169.254: the endpoint is the loopback fake.
+    env: { AWS_EC2_METADATA_DISABLED: "false", AWS_EC2_METADATA_SERVICE_ENDPOINT: "{{imds}}/" },
+    expect: { role: "deployer" },
+  },
+
+  // ---- credential_process ---------------------------------------------------------
+  { name: "credential_process as the profile's credentials", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} v1 {{alice.id}} {{alice.secret}}\n", expect: { user: "alice" } },
+  { name: "credential_process with an Expiration", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} v1-exp {{alice.id}} {{alice.secret}}\n", expect: { user: "alice" } },
+  {
+    name: "credential_process as the source of a role", childAws: true,
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = src\n[profile src]\ncredential_process = {{proc}} v1 {{alice.id}} {{alice.secret}}\n",
+    expect: { role: "deployer" },
+  },
+  {
+    name: "static keys in the credentials file win over credential_process",
+    profile: "dev",
+    config: "[profile dev]\ncredential_process = {{proc}} v1 {{bob.id}} {{bob.secret}}\n",
+    credentials: aliceCreds("dev"),
+    expect: { user: "alice" },
+  },
+  {
+    name: "credential_process wins over static keys in the config file",
+    profile: "dev",
+    config: `[profile dev]\ncredential_process = {{proc}} v1 {{alice.id}} {{alice.secret}}\naws_access_key_id = {{bob.id}}\naws_secret_access_key = {{bob.secret}}\n`,
+    expect: { user: "alice" },
+  },
+  { name: "credential_process exits 1", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} fail x y\n", expect: { fail: EXIT.credentials, cli: /refusing on purpose/ } },
+  { name: "credential_process prints bad JSON", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} badjson x y\n", expect: { fail: EXIT.credentials, cli: /Expecting value|JSON/i } },
+  { name: "credential_process prints Version 2", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} v2 {{alice.id}} {{alice.secret}}\n", expect: { fail: EXIT.credentials, cli: /Unsupported version '2'/ } },
+  { name: "credential_process without SecretAccessKey", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} nosecret {{alice.id}} x\n", expect: { fail: EXIT.credentials, cli: /Missing required key in response: 'SecretAccessKey'/ } },
+  { name: "credential_process with an expired Expiration", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} expired {{alice.id}} {{alice.secret}}\n", expect: { fail: EXIT.credentials, cli: /expired/i } },
+
+  // ---- web identity ---------------------------------------------------------------
+  {
+    name: "role_arn + web_identity_token_file", childAws: true,
+    profile: "wi",
+    config: "[profile wi]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/token.jwt\n",
+    files: { "token.jwt": "header.payload.signature\n" },
+    expect: { role: "deployer" },
+  },
+  {
+    name: "web identity with role_session_name",
+    profile: "wi",
+    config: "[profile wi]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/token.jwt\nrole_session_name = ci-job-42\n",
+    files: { "token.jwt": "header.payload.signature\n" },
+    expect: { role: "deployer", session: "ci-job-42" },
+  },
+  {
+    name: "web identity wins over static keys in the same profile",
+    profile: "wi",
+    config: "[profile wi]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/token.jwt\n",
+    credentials: aliceCreds("wi"),
+    files: { "token.jwt": "header.payload.signature\n" },
+    expect: { role: "deployer" },
+  },
+  {
+    name: "web_identity_token_file that does not exist",
+    profile: "wi",
+    config: "[profile wi]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/missing.jwt\n",
+    expect: { fail: EXIT.credentials, cli: /No such file|missing\.jwt/ },
+  },
+
+  // ---- AssumeRole parameters ------------------------------------------------------
+  { name: "duration_seconds = 3600", profile: "ops", config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nduration_seconds = 3600\n", credentials: BASE, expect: { role: "deployer" } },
+  {
+    name: "duration_seconds under 900",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nduration_seconds = 100\n",
+    credentials: BASE,
+    expect: { fail: EXIT.config, cli: /DurationSeconds, value: 100, valid min value: 900/, awsx: /outside 900-43200/ },
+    comment: "the CLI's parameter validation catches it before STS, as awsx does",
+  },
+  {
+    name: "role_session_name of one character",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = x\n",
+    credentials: BASE,
+    expect: { fail: EXIT.config, cli: /RoleSessionName, value: 1, valid min length: 2/ },
+  },
+  {
+    name: "role_session_name of 65 characters",
+    profile: "ops",
+    config: `[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = ${"s".repeat(65)}\n`,
+    credentials: BASE,
+    // No client-side maximum in the CLI: moto refuses it (as AWS does).
+    expect: { fail: EXIT.config, cli: /roleSessionName' failed to satisfy constraint: Member must have length less than or\s+equal to 64/ },
+  },
+  { name: "external_id", profile: "ops", config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nexternal_id = partner-4711\n", credentials: BASE, expect: { role: "deployer" } },
+  {
+    name: "role_session_name",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = alice@example.com\n",
+    credentials: BASE,
+    expect: { role: "deployer", session: "alice@example.com" },
+  },
+  {
+    name: "mfa_serial, code from AWSX_MFA_TOKEN (the CLI's code typed at its prompt)", childAws: true,
+    profile: "ops",
+    config: `[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nmfa_serial = ${MFA_SERIAL}\n`,
+    credentials: BASE,
+    env: { AWSX_MFA_TOKEN: MFA_CODE },
+    cliMfaCode: MFA_CODE,
+    expect: { role: "deployer" },
+    comment: "moto does not check MFA codes: this compares the plumbing, not the check",
+  },
+  {
+    name: "mfa_serial with role_session_name, code from --mfa-token",
+    profile: "ops",
+    config: `[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nmfa_serial = ${MFA_SERIAL}\nrole_session_name = mfa-sess\n`,
+    credentials: BASE,
+    awsxArgs: ["--mfa-token", MFA_CODE],
+    cliMfaCode: MFA_CODE,
+    expect: { role: "deployer", session: "mfa-sess" },
+  },
+  {
+    name: "mfa_serial with no code and no terminal",
+    profile: "ops",
+    config: `[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nmfa_serial = ${MFA_SERIAL}\n`,
+    credentials: BASE,
+    expect: { fail: EXIT.mfa, cli: /EOF|Enter MFA code/ },
+  },
+
+  // ---- known differences (docs/config.md) -----------------------------------------
+  {
+    name: "duration_seconds that is not an integer",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nduration_seconds = 1h\n",
+    credentials: BASE,
+    expectDifference: "the CLI silently ignores a non-integer duration_seconds; awsx rejects it",
+    cliExpect: { role: "deployer" },
+    expect: { fail: EXIT.config, awsx: /duration_seconds = 1h .* not a whole number/ },
+  },
+  {
+    name: "duration_seconds over 43200",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.long}}\nsource_profile = base\nduration_seconds = 50000\n",
+    credentials: BASE,
+    expectDifference: "awsx checks 900-43200 before calling STS (AWS would refuse it); the CLI sends it and moto does not check",
+    cliExpect: { role: "long" },
+    expect: { fail: EXIT.config, awsx: /outside 900-43200/ },
+  },
+  {
+    name: "chained role with duration_seconds over one hour",
+    profile: "b",
+    config: ini`
+      [profile a]
+      role_arn = {{role.deployer}}
+      source_profile = base
+      [profile b]
+      role_arn = {{role.long}}
+      source_profile = a
+      duration_seconds = 7200
+    `,
+    credentials: BASE,
+    expectDifference: "AWS caps chained roles at 1 hour; awsx says so before STS, moto does not enforce the cap",
+    cliExpect: { role: "long" },
+    expect: { fail: EXIT.config, awsx: /role chaining/ },
+  },
+  {
+    name: "invalid role_session_name",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = not valid!\n",
+    credentials: BASE,
+    expectDifference: "awsx validates [\\w+=,.@-]{2,64} before STS; moto accepts any name, so the CLI succeeds",
+    cliExpect: { role: "deployer", session: "not valid!" },
+    expect: { fail: EXIT.config, awsx: /role_session_name "not valid!" .* is invalid/ },
+  },
+  {
+    name: "inline # comment on role_session_name makes the name invalid",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = deploy # who\n",
+    credentials: BASE,
+    expectDifference: "the comment is part of the value (both agree), which makes the name invalid: awsx rejects it, moto accepts it",
+    cliExpect: { role: "deployer", session: "deploy # who" },
+    expect: { fail: EXIT.config, awsx: /role_session_name "deploy # who"/ },
+  },
+  {
+    name: "a profile without credentials, container credentials in the env",
+    profile: "dev",
+    config: "[profile dev]\nregion = us-east-1\n",
+    env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: "{{ecs}}", AWS_CONTAINER_AUTHORIZATION_TOKEN: "{{ecsToken}}" },
+    expectDifference: "the CLI falls through to the rest of its chain (container credentials); awsx does not",
+    cliExpect: { user: "dave" },
+    expect: { fail: EXIT.credentials, awsx: /Unable to locate credentials/ },
+  },
+  {
+    name: "AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE with a profile without credentials",
+    profile: "dev",
+    config: "[profile dev]\nregion = us-east-1\n",
+    files: { "token.jwt": "header.payload.signature\n" },
+    env: { AWS_ROLE_ARN: "{{role.deployer}}", AWS_WEB_IDENTITY_TOKEN_FILE: "{{home}}/token.jwt" },
+    expectDifference: "`aws --profile P` ignores the web identity env vars; awsx uses them for a profile with no credentials",
+    cliExpect: { fail: EXIT.credentials, cli: NO_CREDENTIALS },
+    expect: { role: "deployer" },
+  },
+];
