@@ -1,0 +1,102 @@
+// `awsx exec PROFILE` with no command, on a real pseudo-terminal (util-linux script):
+// the user's $SHELL starts interactive on the terminal with the credentials, and its
+// exit status becomes awsx's.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { makeHome, type TempHome } from "../helpers/home.js";
+import { needs } from "../helpers/requirements.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const AWSX = path.join(ROOT, "bin", "awsx.js");
+const STATIC = { accessKeyId: "AKIAFAKESTATIC000001", secretAccessKey: "fakeSecretKeyForTests0000000000000000000" };
+
+interface PtyRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  terminal: string;
+}
+
+// Runs `command` on a fresh pty via `script -qec`, types `input` once the shell has
+// printed something (its prompt), and returns everything the terminal showed.
+function onPty(command: string, env: Record<string, string>, input: string, timeoutMs = 20_000): Promise<PtyRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qec", command, "/dev/null"], { env, cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+    let terminal = "";
+    let typed = false;
+    const type = () => {
+      if (typed) return;
+      typed = true;
+      child.stdin.write(input);
+    };
+    const onData = (b: Buffer) => {
+      terminal += b.toString("utf8");
+      setTimeout(type, 100); // the first output is the prompt: the shell is reading
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    const fallback = setTimeout(type, 5_000); // a shell with an empty prompt
+    const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(fallback);
+      clearTimeout(killer);
+      reject(e);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(fallback);
+      clearTimeout(killer);
+      child.stdin.destroy();
+      resolve({ code, signal, terminal });
+    });
+  });
+}
+
+const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+const describePty = await needs("script", "bash");
+
+describePty("awsx exec PROFILE (no command) on a pseudo-terminal", () => {
+  let home: TempHome;
+
+  beforeAll(() => {
+    home = makeHome({
+      credentials: `[foo]\naws_access_key_id = ${STATIC.accessKeyId}\naws_secret_access_key = ${STATIC.secretAccessKey}\n`,
+      config: "[profile foo]\nregion = eu-west-1\n",
+    });
+  });
+
+  afterAll(() => home?.cleanup());
+
+  // $(echo OK) and the split "TT""Y" keep the expected words out of the echoed command
+  // line, so only the shell's real output can match.
+  const LINE = 'echo "P=$AWSX_PROFILE K=${AWS_ACCESS_KEY_ID:0:4} R=$AWS_REGION"; test -t 0 && test -t 1 && echo "TT""Y-$(echo OK)"; exit 3\n';
+
+  test("starts $SHELL interactive on the terminal with the credentials; its exit status 3 is awsx's", async () => {
+    const env = home.env({ SHELL: "/bin/bash", TERM: "dumb", PS1: "awsx-test$ " });
+    const r = await onPty(`${shq(process.execPath)} ${shq(AWSX)} exec foo`, env, LINE);
+    const lines = r.terminal.split(/\r?\n/).map((l) => l.replace(/\r/g, ""));
+    expect(r.signal).toBeNull();
+    expect(lines).toContain("P=foo K=AKIA R=eu-west-1");
+    expect(lines).toContain("TTY-OK");
+    expect(r.code).toBe(3);
+    // The secret never shows on the terminal (only the 4 characters asked for).
+    expect(r.terminal).not.toContain(STATIC.secretAccessKey);
+  }, 30_000);
+
+  test("the shell's exit status 0 passes through as 0", async () => {
+    const env = home.env({ SHELL: "/bin/bash", TERM: "dumb" });
+    const r = await onPty(`${shq(process.execPath)} ${shq(AWSX)} exec foo`, env, 'echo "X=$AWSX_PROFILE"; exit 0\n');
+    expect(r.terminal.split(/\r?\n/).map((l) => l.replace(/\r/g, ""))).toContain("X=foo");
+    expect(r.code).toBe(0);
+  }, 30_000);
+
+  test("inside that shell, a nested awsx exec refuses (exit 64) unless --force", async () => {
+    const env = home.env({ SHELL: "/bin/bash", TERM: "dumb" });
+    const nested = `${shq(process.execPath)} ${shq(AWSX)}`;
+    const r = await onPty(`${nested} exec foo`, env, `${nested} exec foo -- true; echo "N=$?"; ${nested} exec --force foo -- true; echo "F=$?"; exit 0\n`);
+    const lines = r.terminal.split(/\r?\n/).map((l) => l.replace(/\r/g, ""));
+    expect(lines).toContain("N=64");
+    expect(lines).toContain("F=0");
+    expect(r.terminal).toMatch(/already inside awsx exec for profile "foo"/);
+    expect(r.code).toBe(0);
+  }, 30_000);
+});
