@@ -62,7 +62,7 @@ test("two holders of the same key in one process run one after the other; other 
     events.push("other:end");
     return "other";
   });
-  const results = await Promise.all([withLock(KEY, opts(), holder("a", 150)), withLock(KEY, opts(), holder("b", 150)), other]);
+  const results = await Promise.all([withLock(KEY, opts(), holder("a", 300)), withLock(KEY, opts(), holder("b", 300)), other]);
   expect(results).toEqual(["a", "b", "other"]);
   const same = events.filter((e) => !e.startsWith("other"));
   // Whichever got it first, the second starts only after the first ended.
@@ -88,19 +88,19 @@ test("the holder's result and error pass through, and the lock is released eithe
 
 test("a fresh lock left by a dead pid on this host is broken at once", async () => {
   placeLock(`${deadPid()}@${hostname()}`);
-  const { value, ms } = await timed(withLock(KEY, opts({ staleMs: 60_000, waitMs: 3_000 }), async () => "got it"));
+  const { value, ms } = await timed(withLock(KEY, opts({ staleMs: 60_000, waitMs: 20_000 }), async () => "got it"));
   expect(value).toBe("got it");
-  expect(ms).toBeLessThan(1_000);
+  expect(ms).toBeLessThan(3_000); // not the 60 s stale bound
   expect(readdirSync(lockDir)).toEqual([]); // neither the lock nor a .stale-* leftover
 });
 
 test("a lock untouched for longer than staleMs is broken even if its holder looks alive", async () => {
   // A live pid (our parent) and another host's lock: only the age can free them.
   for (const content of [`${process.ppid}@${hostname()}`, `4242@some-other-host`]) {
-    placeLock(content, 5_000);
-    const { value, ms } = await timed(withLock(KEY, opts({ staleMs: 2_000, waitMs: 3_000 }), async () => "got it"));
+    placeLock(content, 60_000);
+    const { value, ms } = await timed(withLock(KEY, opts({ staleMs: 30_000, waitMs: 60_000 }), async () => "got it"));
     expect(value).toBe("got it");
-    expect(ms).toBeLessThan(1_000);
+    expect(ms).toBeLessThan(5_000); // already older than staleMs: broken at once
     expect(readdirSync(lockDir)).toEqual([]);
   }
 });
@@ -118,7 +118,7 @@ test("a live holder that keeps the lock longer than waitMs makes the waiter fail
   expect((err as AwsxError).exitCode).toBe(74);
   expect((err as AwsxError).message).toContain(lockFile);
   expect(ms).toBeGreaterThanOrEqual(400);
-  expect(ms).toBeLessThan(2_000);
+  expect(ms).toBeLessThan(5_000);
   // The live holder's lock is left alone.
   expect(readFileSync(lockFile, "utf8")).toBe(`${process.ppid}@${hostname()}`);
 });
@@ -138,15 +138,15 @@ test("an in-process holder that outlasts waitMs: the second waiter gets E_CACHE,
 });
 
 test("the heartbeat keeps a long holder's lock from being judged stale", async () => {
-  // staleMs 600: the holder touches the file every 250 ms, so a waiter must keep waiting.
+  // staleMs 1200: the holder touches the file every 400 ms, so a waiter must keep waiting.
   const events: string[] = [];
-  const first = withLock(KEY, opts({ staleMs: 600 }), async () => {
+  const first = withLock(KEY, opts({ staleMs: 1_200 }), async () => {
     events.push("first:start");
-    await sleep(1_500);
+    await sleep(2_500);
     events.push("first:end");
   });
   await sleep(50);
-  const second = withLock(KEY, opts({ staleMs: 600 }), async () => {
+  const second = withLock(KEY, opts({ staleMs: 1_200 }), async () => {
     events.push("second:start");
   });
   await Promise.all([first, second]);
@@ -178,9 +178,9 @@ async function killedHolder(content: "self" | "other-host", touchEveryMs: number
 
 test("a SIGKILLed holder on this host does not block the next acquire", async () => {
   await killedHolder("self", 100);
-  const { value, ms } = await timed(withLock(KEY, opts({ staleMs: 2_000, waitMs: 10_000 }), async () => "got it"));
+  const { value, ms } = await timed(withLock(KEY, opts({ staleMs: 10_000, waitMs: 30_000 }), async () => "got it"));
   expect(value).toBe("got it");
-  expect(ms).toBeLessThan(1_000); // dead pid: broken at once, well inside the stale bound
+  expect(ms).toBeLessThan(3_000); // dead pid: broken at once, well inside the 10 s stale bound
   expect(readdirSync(lockDir)).toEqual([]);
 });
 
@@ -191,7 +191,7 @@ test("a SIGKILLed holder whose pid cannot be checked (other host) is broken afte
   expect(value).toBe("got it");
   // It stopped touching the file when it died: broken once the mtime is staleMs old, not before.
   expect(ms).toBeGreaterThanOrEqual(staleMs - 300);
-  expect(ms).toBeLessThan(staleMs + 1_500);
+  expect(ms).toBeLessThan(staleMs + 3_000);
   expect(readdirSync(lockDir)).toEqual([]);
 });
 

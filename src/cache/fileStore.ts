@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
-import { chmod, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { chmod, link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AwsxError } from "../errors.js";
 import type { Store } from "./store.js";
@@ -59,26 +59,27 @@ export async function fileStore(dir: string, passphrase: string): Promise<Store>
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") meta = undefined;
   }
-  let key: Buffer;
-  if (meta?.v === 1 && typeof meta.salt === "string" && meta.check) {
-    key = scryptSync(passphrase, Buffer.from(meta.salt, "base64"), 32, SCRYPT);
-    if (unseal(key, meta.check, CHECK) !== CHECK) {
-      throw new AwsxError("E_CACHE", `the passphrase for the file cache in ${dir} is wrong; set AWSX_FILE_PASSPHRASE to the one it was created with (or remove the folder to start over)`);
-    }
-  } else {
-    const salt = randomBytes(16);
-    key = scryptSync(passphrase, salt, 32, SCRYPT);
-    await writeAtomic(header, JSON.stringify({ v: 1, salt: salt.toString("base64"), check: seal(key, CHECK, CHECK) }));
+  if (!(meta?.v === 1 && typeof meta.salt === "string" && meta.check)) meta = await createHeader(header, passphrase);
+  const key = scryptSync(passphrase, Buffer.from(meta.salt, "base64"), 32, SCRYPT);
+  if (unseal(key, meta.check, CHECK) !== CHECK) {
+    throw new AwsxError("E_CACHE", `the passphrase for the file cache in ${dir} is wrong; set AWSX_FILE_PASSPHRASE to the one it was created with (or remove the folder to start over)`);
   }
   const fileOf = (k: string) => join(dir, `${k}.enc`);
+  // A file that is there but does not decrypt (tampered, moved, foreign) reads as "",
+  // so the cache reports it as corrupt and replaces it, and `clear` can remove it.
   const read = async (k: string): Promise<string | undefined> => {
-    let sealed: Sealed;
+    let text: string;
     try {
-      sealed = JSON.parse(await readFile(fileOf(k), "utf8"));
+      text = await readFile(fileOf(k), "utf8");
     } catch {
       return undefined;
     }
-    return sealed && typeof sealed === "object" ? unseal(key, sealed, k) : undefined;
+    try {
+      const sealed = JSON.parse(text) as Sealed;
+      return (sealed && typeof sealed === "object" ? unseal(key, sealed, k) : undefined) ?? "";
+    } catch {
+      return "";
+    }
   };
   return {
     name: "file",
@@ -94,12 +95,38 @@ export async function fileStore(dir: string, passphrase: string): Promise<Store>
       for (const name of await readdir(dir)) {
         if (!name.endsWith(".enc")) continue;
         const k = name.slice(0, -4);
-        const value = await read(k);
-        if (value !== undefined) out.push({ key: k, value });
+        out.push({ key: k, value: (await read(k)) ?? "" });
       }
       return out;
     },
   };
+}
+
+type Header = { v: 1; salt: string; check: Sealed };
+
+// The first awsx to use a folder writes its header; parallel first runs must agree on
+// one salt, so the header is published with link(), which fails if another won.
+async function createHeader(header: string, passphrase: string): Promise<Header> {
+  const salt = randomBytes(16);
+  const key = scryptSync(passphrase, salt, 32, SCRYPT);
+  const mine: Header = { v: 1, salt: salt.toString("base64"), check: seal(key, CHECK, CHECK) };
+  const tmp = `${header}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  await writeFile(tmp, JSON.stringify(mine), { mode: 0o600, flag: "wx" });
+  try {
+    await link(tmp, header);
+    return mine;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    try {
+      const theirs = JSON.parse(await readFile(header, "utf8")) as Header;
+      if (theirs?.v === 1 && typeof theirs.salt === "string" && theirs.check) return theirs;
+    } catch {
+      // fall through
+    }
+    throw new AwsxError("E_CACHE", `the file cache header ${header} is damaged; remove that folder to start a new cache`);
+  } finally {
+    await rm(tmp, { force: true });
+  }
 }
 
 export async function isPrivateDir(dir: string): Promise<boolean> {

@@ -1,0 +1,483 @@
+// The keychain session cache (`--backend keychain`) through the BUILT CLI, against the
+// in-process fake STS and a real Secret Service (gnome-keyring via keytar).
+//
+// The file runs its own D-Bus session bus and gnome-keyring-daemon with a throwaway
+// keyring in a temp folder: `awsx clear` (all) wipes every "awsx" entry of the keyring
+// it talks to, so sharing the keyring of `npm test`'s D-Bus session with other test
+// files running in parallel would make them flaky.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
+import { makeHome, type TempHome } from "../helpers/home.js";
+import { needs } from "../helpers/requirements.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const BIN = path.join(ROOT, "bin", "awsx.js");
+const SERVICE = "awsx"; // src/cache/keychainStore.ts KEYCHAIN_SERVICE
+const ACCOUNT = "123456789012";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// For races against an exit: does not keep jest alive after the race is won.
+const deadline = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
+// ---- a private Secret Service --------------------------------------------------------
+
+interface Keyring {
+  address: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const t = setTimeout(() => reject(new Error(`no output within ${timeoutMs} ms`)), timeoutMs);
+    child.stdout!.on("data", (d: Buffer) => {
+      text += d.toString();
+      const nl = text.indexOf("\n");
+      if (nl >= 0) {
+        clearTimeout(t);
+        resolve(text.slice(0, nl).trim());
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(t);
+      reject(new Error(`exited with ${code} before printing`));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once("exit", () => r()));
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const done = exited(child);
+  child.kill("SIGTERM");
+  if (!(await Promise.race([done.then(() => true), deadline(3_000).then(() => false)]))) {
+    child.kill("SIGKILL");
+    await Promise.race([done, deadline(2_000)]);
+  }
+}
+
+function run(cmd: string, args: string[], env: Record<string, string>, input?: string, timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const t = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("error", reject);
+    child.once("close", (code) => {
+      clearTimeout(t);
+      resolve({ code, stdout, stderr });
+    });
+    if (child.stdin) {
+      child.stdin.on("error", () => {}); // EPIPE if it exits without reading
+      child.stdin.end(input);
+    }
+  });
+}
+
+// dbus-daemon + gnome-keyring-daemon (secrets only), both with HOME/XDG dirs in a temp
+// folder and unlocked with a throwaway password. Both are stopped by pid in stop().
+async function startKeyring(): Promise<Keyring> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "awsx-keyring-"));
+  const runtime = path.join(dir, "run");
+  mkdirSync(runtime, { mode: 0o700 });
+  const base: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: dir,
+    XDG_RUNTIME_DIR: runtime,
+    XDG_DATA_HOME: path.join(dir, "data"),
+    XDG_CONFIG_HOME: path.join(dir, "config"),
+    XDG_CACHE_HOME: path.join(dir, "cache"),
+    LANG: "C.UTF-8",
+  };
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    for (const c of children.reverse()) await stopChild(c);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const bus = spawn("dbus-daemon", ["--session", "--nofork", "--nopidfile", "--print-address=1"], { env: base, stdio: ["ignore", "pipe", "ignore"] });
+    children.push(bus);
+    bus.once("error", () => {});
+    const address = await firstLine(bus, 10_000);
+    if (!address.startsWith("unix:")) throw new Error(`dbus-daemon printed ${address}`);
+    const env = { ...base, DBUS_SESSION_BUS_ADDRESS: address };
+    const gk = spawn("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], { env, stdio: ["pipe", "ignore", "ignore"] });
+    children.push(gk);
+    gk.once("error", () => {});
+    gk.stdin!.on("error", () => {});
+    gk.stdin!.end("awsx-test");
+    // Wait until it owns the Secret Service name (NameHasOwner does not auto-start anything).
+    const until = Date.now() + 10_000;
+    for (;;) {
+      const r = await run(
+        "dbus-send",
+        ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"],
+        env,
+      );
+      if (r.code === 0 && /boolean true/.test(r.stdout)) break;
+      if (Date.now() > until || gk.exitCode !== null) throw new Error("gnome-keyring-daemon did not take org.freedesktop.secrets");
+      await sleep(100);
+    }
+    return { address, dir, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+// keytar calls on the private bus, from a separate node (libsecret keeps one bus per process).
+async function keytar<T>(address: string, body: string): Promise<T> {
+  const script = `const k = require(${JSON.stringify(path.join(ROOT, "node_modules", "keytar"))});
+    (async () => { ${body} })().then((v) => process.stdout.write(JSON.stringify(v === undefined ? null : v)), (e) => { console.error(e); process.exit(1); });`;
+  const r = await run(process.execPath, ["-e", script], { PATH: process.env.PATH ?? "", DBUS_SESSION_BUS_ADDRESS: address });
+  if (r.code !== 0) throw new Error(`keytar call failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+let keyring: Keyring | undefined;
+let keyringError = "";
+const tools = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon"];
+const describeKeychain = await needs(...tools, {
+  name: "a private Secret Service (dbus-daemon + gnome-keyring-daemon + keytar round trip)",
+  probe: async () => {
+    try {
+      keyring = await startKeyring();
+      const v = await keytar<string>(keyring.address, `await k.setPassword("awsx-probe-test", "a", "round-trip"); const v = await k.getPassword("awsx-probe-test", "a"); await k.deletePassword("awsx-probe-test", "a"); return v;`);
+      if (v !== "round-trip") throw new Error(`read back ${JSON.stringify(v)}`);
+      return true;
+    } catch (e) {
+      keyringError = (e as Error).message;
+      await keyring?.stop();
+      keyring = undefined;
+      return false;
+    }
+  },
+  hint: "the keychain backend needs libsecret's Secret Service; install dbus and gnome-keyring, and build keytar",
+});
+if (keyringError) process.stderr.write(`keychain probe: ${keyringError}\n`);
+
+// ---- running awsx ----------------------------------------------------------------------
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+// The built CLI in its own session (setsid: no controlling terminal, so no prompt).
+function awsx(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const t = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }, timeoutMs);
+    child.once("error", reject);
+    child.once("close", (code) => {
+      clearTimeout(t);
+      resolve({ code, stdout, stderr, ms: Math.round(performance.now() - t0) });
+    });
+  });
+}
+
+interface ChildCreds {
+  id: string;
+  secret: string;
+  token: string;
+  expiration: string;
+  profile: string;
+}
+
+interface ListJson {
+  backend: string;
+  profiles: Array<{ name: string; kind: string }>;
+  sessions: Array<{ profile: string; kind: string; for: string; usedBy: string[]; expiration: string; secondsLeft: number }>;
+}
+
+interface StoredEntry {
+  v: number;
+  key: string;
+  profile: string;
+  kind: string;
+  label: string;
+  profiles: string[];
+  createdAt: string;
+  expiration: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+
+describeKeychain("session cache in the OS keychain (--backend keychain)", () => {
+  let sts: FakeSts;
+  let shortSts: FakeSts;
+  let home: TempHome;
+  let printCreds: string;
+  const issued: ChildCreds[] = [];
+
+  beforeAll(async () => {
+    sts = await startFakeSts();
+    // Sessions of 10 s: the refresh window shrinks to half the lifetime (src/cache/entry.ts isFresh).
+    shortSts = await startFakeSts({ defaultDurationSeconds: 10 });
+    const role = (name: string, url: string) => `[profile ${name}]\nrole_arn = ${roleArn(`kc-${name}`)}\nsource_profile = base\nendpoint_url = ${url}\n`;
+    home = makeHome({
+      config: [
+        "[profile base]\nregion = us-east-1\n",
+        role("target1", sts.url),
+        role("target2", sts.url),
+        role("timing", sts.url),
+        role("short", shortSts.url),
+      ].join("\n"),
+      credentials: "[base]\naws_access_key_id = AKIAFAKEKEYCHAIN0001\naws_secret_access_key = fakeKeychainTestSecret0000000000000000001\n",
+    });
+    printCreds = path.join(home.dir, "print-creds.mjs");
+    writeFileSync(
+      printCreds,
+      `const e = process.env;
+process.stdout.write(JSON.stringify({ id: e.AWS_ACCESS_KEY_ID, secret: e.AWS_SECRET_ACCESS_KEY, token: e.AWS_SESSION_TOKEN, expiration: e.AWS_CREDENTIAL_EXPIRATION, profile: e.AWSX_PROFILE }));\n`,
+    );
+  }, 30_000);
+
+  afterAll(async () => {
+    if (home) {
+      await awsx(["clear", "--backend", "keychain"], env()).catch(() => undefined);
+      home.cleanup();
+    }
+    await sts?.close();
+    await shortSts?.close();
+    await keyring?.stop();
+  }, 30_000);
+
+  const env = (extra: Record<string, string | undefined> = {}) => home.env({ DBUS_SESSION_BUS_ADDRESS: keyring!.address, ...extra });
+
+  async function execCreds(profile: string, extra: Record<string, string | undefined> = {}, flags: string[] = []): Promise<ChildCreds> {
+    const r = await awsx(["exec", "--backend", "keychain", ...flags, profile, "--", process.execPath, printCreds], env(extra));
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    const c = JSON.parse(r.stdout) as ChildCreds;
+    expect(c.profile).toBe(profile);
+    expect(c.id).toMatch(/^ASIA/);
+    issued.push(c);
+    return c;
+  }
+
+  async function list(): Promise<{ json: ListJson; raw: string }> {
+    const r = await awsx(["list", "--json", "--backend", "keychain"], env());
+    expect(r.code).toBe(0);
+    return { json: JSON.parse(r.stdout) as ListJson, raw: r.stdout };
+  }
+
+  const sessionsFor = (l: ListJson, profile: string) => l.sessions.filter((s) => s.profile === profile);
+  const stored = () => keytar<Array<{ account: string; password: string }>>(keyring!.address, `return k.findCredentials(${JSON.stringify(SERVICE)});`);
+  async function storedEntry(profile: string): Promise<{ account: string; entry: StoredEntry }> {
+    const mine = (await stored()).filter((c) => {
+      try {
+        return (JSON.parse(c.password) as StoredEntry).profile === profile;
+      } catch {
+        return false;
+      }
+    });
+    expect(mine).toHaveLength(1);
+    return { account: mine[0]!.account, entry: JSON.parse(mine[0]!.password) as StoredEntry };
+  }
+  const setStored = (account: string, value: string) =>
+    keytar<null>(keyring!.address, `await k.setPassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(account)}, ${JSON.stringify(value)});`);
+
+  test("first run calls AssumeRole once; the second calls nothing and gets the same credentials", async () => {
+    sts.reset();
+    const first = await execCreds("target1");
+    expect(sts.count("AssumeRole")).toBe(1);
+    expect(sts.count()).toBe(1);
+    expect(sts.identityOf(first.id)?.arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/kc-target1/${sts.calls[0]!.params.RoleSessionName}`);
+    // Signed with the long-term keys of "base".
+    expect(sts.calls[0]!.accessKeyId).toBe("AKIAFAKEKEYCHAIN0001");
+
+    const second = await execCreds("target1");
+    expect(sts.count()).toBe(1);
+    expect(second).toEqual(first);
+
+    // Stored in the keychain under the "awsx" service: one well-formed entry for target1.
+    const { entry, account } = await storedEntry("target1");
+    expect(account).toMatch(/^[0-9a-f]{64}$/);
+    expect(entry).toMatchObject({ v: 1, key: account, profile: "target1", kind: "assumeRole", label: roleArn("kc-target1"), profiles: ["base", "target1"] });
+    expect(entry.credentials).toEqual({ accessKeyId: first.id, secretAccessKey: first.secret, sessionToken: first.token });
+  });
+
+  test("warm vs cold wall time of `awsx exec timing -- true` (logged, not asserted)", async () => {
+    sts.reset();
+    const cold = await awsx(["exec", "--backend", "keychain", "timing", "--", "true"], env());
+    expect(cold.code).toBe(0);
+    expect(sts.count("AssumeRole")).toBe(1);
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await awsx(["exec", "--backend", "keychain", "timing", "--", "true"], env());
+      expect(r.code).toBe(0);
+      warm.push(r.ms);
+    }
+    expect(sts.count("AssumeRole")).toBe(1);
+    console.log(`keychain backend (fake STS): cold ${cold.ms} ms, warm ${warm.join(" / ")} ms (awsx exec timing -- true)`);
+  });
+
+  test("16 parallel cold runs make exactly one AssumeRole", async () => {
+    sts.reset();
+    const runs = await Promise.all(Array.from({ length: 16 }, () => awsx(["exec", "--backend", "keychain", "target2", "--", process.execPath, printCreds], env())));
+    expect(runs.map((r) => r.code)).toEqual(Array(16).fill(0));
+    console.log(`keychain backend: 16 parallel cold runs made ${sts.count("AssumeRole")} AssumeRole call(s)`);
+    expect(sts.count("AssumeRole")).toBe(1);
+    const creds = runs.map((r) => JSON.parse(r.stdout) as ChildCreds);
+    expect(new Set(creds.map((c) => c.id)).size).toBe(1);
+    issued.push(creds[0]!);
+  }, 60_000);
+
+  test("awsx list --json shows the session without any secret", async () => {
+    const c = await execCreds("target1");
+    const { json, raw } = await list();
+    expect(json.backend).toBe("keychain");
+    const [s, ...rest] = sessionsFor(json, "target1");
+    expect(rest).toEqual([]);
+    expect(s).toMatchObject({ profile: "target1", kind: "assumeRole", for: roleArn("kc-target1"), usedBy: ["base", "target1"] });
+    expect(Date.parse(s!.expiration)).toBe(Date.parse(c.expiration));
+    expect(s!.secondsLeft).toBeGreaterThan(3000);
+    expect(s!.secondsLeft).toBeLessThanOrEqual(3600);
+    expect(json.profiles).toEqual(expect.arrayContaining([{ name: "target1", kind: "assumeRole" }]));
+    const text = await awsx(["list", "--backend", "keychain"], env());
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("Cached sessions (keychain):");
+    expect(text.stdout).toMatch(/target1 {2}assumeRole arn:aws:iam::123456789012:role\/kc-target1 {2}\d+m\d\ds left/);
+    for (const out of [raw, text.stdout, text.stderr]) {
+      for (const x of issued) {
+        for (const secret of [x.id, x.secret, x.token]) expect(out).not.toContain(secret);
+      }
+      expect(out).not.toContain("fakeKeychainTestSecret");
+    }
+  });
+
+  test("AWSX_MIN_TTL: an entry with less time left than the window is refreshed", async () => {
+    const before = await execCreds("target1");
+    const { account, entry } = await storedEntry("target1");
+    // A 3-hour session with 20 minutes left: fresh for the default 600 s window…
+    const aged = { ...entry, createdAt: new Date(Date.now() - 3 * 3600_000).toISOString(), expiration: new Date(Date.now() + 20 * 60_000).toISOString() };
+    await setStored(account, JSON.stringify(aged));
+    sts.reset();
+    const still = await execCreds("target1");
+    expect(sts.count()).toBe(0);
+    expect(still.id).toBe(before.id);
+    expect(still.expiration).toBe(aged.expiration.replace(/\.\d{3}Z$/, "Z"));
+    // …but inside a 1500 s one: one AssumeRole, new credentials, a new full-length entry.
+    const refreshed = await execCreds("target1", { AWSX_MIN_TTL: "1500" });
+    expect(sts.count("AssumeRole")).toBe(1);
+    expect(refreshed.id).not.toBe(before.id);
+    const after = await storedEntry("target1");
+    expect(after.entry.credentials.accessKeyId).toBe(refreshed.id);
+    expect(Date.parse(after.entry.expiration) - Date.now()).toBeGreaterThan(3000_000);
+    // And the refreshed entry is served again.
+    expect(await execCreds("target1")).toEqual(refreshed);
+    expect(sts.count()).toBe(1);
+  });
+
+  test("a short session is served while more than half its life is left, then refreshed", async () => {
+    shortSts.reset();
+    const first = await execCreds("short");
+    expect(shortSts.count("AssumeRole")).toBe(1);
+    const second = await execCreds("short");
+    expect(second).toEqual(first);
+    expect(shortSts.count()).toBe(1);
+    // Lifetime about 10 s: stale once at most half of it is left (and still not expired).
+    const exp = Date.parse(first.expiration);
+    await sleep(Math.max(0, exp - 3_000 - Date.now()));
+    const third = await execCreds("short");
+    expect(shortSts.count("AssumeRole")).toBe(2);
+    expect(third.id).not.toBe(first.id);
+    expect(Date.parse(third.expiration)).toBeGreaterThan(exp);
+  }, 30_000);
+
+  test("a corrupt or foreign keychain entry is a miss and gets replaced", async () => {
+    await execCreds("target1");
+    const { account } = await storedEntry("target1");
+    for (const bad of ["garbage", JSON.stringify({ v: 1, key: "someone-else" }), "{\"v\":1,"]) {
+      await setStored(account, bad);
+      sts.reset();
+      const r = await awsx(["exec", "--backend", "keychain", "--debug", "target1", "--", process.execPath, printCreds], env());
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`cache entry ${account.slice(0, 12)} is corrupt or foreign`);
+      const c = JSON.parse(r.stdout) as ChildCreds;
+      issued.push(c);
+      expect(sts.count("AssumeRole")).toBe(1);
+      const { entry } = await storedEntry("target1");
+      expect(entry.credentials.accessKeyId).toBe(c.id);
+      const s = sessionsFor((await list()).json, "target1");
+      expect(s).toHaveLength(1);
+      expect(s[0]!.secondsLeft).toBeGreaterThan(3000);
+    }
+  });
+
+  test("awsx clear PROFILE removes that chain's sessions; awsx clear removes all", async () => {
+    await execCreds("target1");
+    await execCreds("target2");
+    let l = (await list()).json;
+    expect(sessionsFor(l, "target1")).toHaveLength(1);
+    expect(sessionsFor(l, "target2")).toHaveLength(1);
+
+    const cleared = await awsx(["clear", "--backend", "keychain", "target1"], env());
+    expect(cleared.code).toBe(0);
+    expect(cleared.stderr).toContain("removed 1 cached session from the keychain cache");
+    l = (await list()).json;
+    expect(sessionsFor(l, "target1")).toHaveLength(0);
+    expect(sessionsFor(l, "target2")).toHaveLength(1);
+    sts.reset();
+    await execCreds("target2");
+    expect(sts.count()).toBe(0);
+    await execCreds("target1");
+    expect(sts.count("AssumeRole")).toBe(1);
+
+    const all = await awsx(["clear", "--backend", "keychain"], env());
+    expect(all.code).toBe(0);
+    expect(all.stderr).toMatch(/removed [1-9]\d* cached sessions? from the keychain cache/);
+    expect((await list()).json.sessions).toEqual([]);
+    expect(await stored()).toEqual([]);
+    sts.reset();
+    await execCreds("target1");
+    await execCreds("target2");
+    expect(sts.count("AssumeRole")).toBe(2);
+  });
+
+  test("no secret in plain view: not in list output, the temp HOME, or the keyring's files", async () => {
+    const { raw } = await list();
+    expect(issued.length).toBeGreaterThan(5);
+    const files = [...walk(home.dir), ...walk(keyring!.dir)];
+    expect(files.some((f) => f.includes(`${path.sep}keyrings${path.sep}`))).toBe(true); // the keyring is on disk
+    for (const x of issued) {
+      for (const s of [x.secret, x.token]) {
+        expect(raw).not.toContain(s);
+        for (const f of files) expect({ file: f, found: readFileSync(f).includes(s) }).toEqual({ file: f, found: false });
+      }
+    }
+  });
+});
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...walk(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
