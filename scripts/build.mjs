@@ -1,34 +1,66 @@
-// Builds the production entry: one small ESM file for the warm path, with the parts
-// only some runs need (yargs, STS client, keychain, prompts) split into chunks loaded
-// on demand. Source stays modular in src/; dist/ is a build product. The new tree is
-// built aside and swapped in, so a test run in progress never sees half a dist/.
+// Builds the production entry. The warm path (exec/env/credential-process served from
+// the cache) is one CommonJS file: Node 20 loads CJS much faster than ESM, and one file
+// means one read and one compile. What only some runs need is bundled apart and
+// required on demand: the full yargs CLI (help, other commands) and the STS client.
+// Source stays modular ESM in src/; dist/ is a build product, built aside and swapped
+// in so a test run in progress never sees half a dist/.
 import { build } from "esbuild";
-import { readFileSync, renameSync, rmSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const { version } = JSON.parse(readFileSync(`${root}package.json`, "utf8"));
 const tmp = `${root}dist.tmp-${process.pid}`;
 const old = `${root}dist.old-${process.pid}`;
+
+// Modules loaded with import() that become their own files.
+const LAZY = [
+  { source: /[\\/]cli[\\/]main\.js$/, entry: "src/cli/main.ts", out: "lazy-cli" },
+  { source: /[\\/]credentials[\\/]sts\.js$/, entry: "src/credentials/sts.ts", out: "lazy-sts" },
+];
+
+const lazyPlugin = (self) => ({
+  name: "awsx-lazy",
+  setup(b) {
+    b.onResolve({ filter: /\.js$/ }, (args) => {
+      if (args.kind !== "dynamic-import") return undefined;
+      const full = resolve(args.resolveDir, args.path);
+      const lazy = LAZY.find((l) => l.source.test(full) && l.out !== self);
+      return lazy ? { path: `./${lazy.out}.cjs`, external: true } : undefined;
+    });
+  },
+});
+
+const common = {
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  external: ["keytar"],
+  mainFields: ["module", "main"],
+  define: { __AWSX_VERSION__: JSON.stringify(version) },
+  // Smaller text compiles faster; names are kept so --debug stacks stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: false,
+  legalComments: "none",
+  logLevel: "warning",
+};
+
+// import.meta.url, which CommonJS lacks: awsx's own use (createRequire) takes a path, so
+// the warm bundle gets __filename for free; yargs needs a real file URL.
+const metaUrl = { define: { ...common.define, "import.meta.url": "__filename" } };
+const metaUrlAsUrl = {
+  define: { ...common.define, "import.meta.url": "__awsx_import_meta_url" },
+  banner: { js: 'const __awsx_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+};
+
 try {
-  await build({
-    entryPoints: { awsx: `${root}src/cli/entry.ts` },
-    outdir: tmp,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    external: ["keytar"],
-    mainFields: ["module", "main"],
-    chunkNames: "chunks/[name]-[hash]",
-    banner: {
-      js: "import { createRequire as __awsxCreateRequire } from 'node:module'; const require = __awsxCreateRequire(import.meta.url);",
-    },
-    define: { __AWSX_VERSION__: JSON.stringify(version) },
-    sourcemap: false,
-    legalComments: "none",
-    logLevel: "warning",
-  });
+  await Promise.all([
+    build({ ...common, ...metaUrl, entryPoints: [`${root}src/cli/entry.ts`], outfile: `${tmp}/awsx.cjs`, plugins: [lazyPlugin("awsx")] }),
+    ...LAZY.map((l) => build({ ...common, ...metaUrlAsUrl, entryPoints: [`${root}${l.entry}`], outfile: `${tmp}/${l.out}.cjs`, plugins: [lazyPlugin(l.out)] })),
+  ]);
+  writeFileSync(`${tmp}/package.json`, JSON.stringify({ type: "commonjs" }) + "\n");
   try {
     renameSync(`${root}dist`, old);
   } catch {

@@ -40,4 +40,7 @@ export class AwsxError extends Error {
   }
 }
 
-export const isAwsxError = (e: unknown): e is AwsxError => e instanceof AwsxError;
+// Also recognises an AwsxError made by another bundle of awsx (the lazily loaded parts
+// carry their own copy of this class).
+export const isAwsxError = (e: unknown): e is AwsxError =>
+  e instanceof AwsxError || (e instanceof Error && e.name === "AwsxError" && typeof (e as AwsxError).code === "string" && (e as AwsxError).code in EXIT_CODES);

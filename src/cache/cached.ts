@@ -19,6 +19,7 @@ async function lookup(cache: SessionCache, key: string): Promise<CacheEntry | un
   try {
     raw = await cache.store.get(key);
   } catch (e) {
+    if (cache.store.strict) throw e;
     cache.logger.debug(`cache read failed, treated as a miss: ${(e as Error).message}`);
     return undefined;
   }

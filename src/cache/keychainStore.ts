@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { AwsxError } from "../errors.js";
 import type { Store } from "./store.js";
 
@@ -27,8 +28,9 @@ const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   });
 
 // The OS keychain through keytar (macOS Keychain, Windows Credential Manager, the
-// Secret Service on Linux). keytar is optional and loaded only here; open() fails
-// with the reason when it is missing or the keychain does not answer.
+// Secret Service on Linux). keytar is optional and loaded only here. Opening fails with
+// the reason when keytar or the session bus is missing; a keychain that does not answer
+// fails the first call instead (no probe: a warm run makes one round trip, not two).
 export async function keychainStore(options: { service?: string; timeoutMs: number; env: Record<string, string | undefined> }): Promise<Store> {
   const service = options.service ?? KEYCHAIN_SERVICE;
   if (process.platform === "linux" && !options.env.DBUS_SESSION_BUS_ADDRESS) {
@@ -36,7 +38,8 @@ export async function keychainStore(options: { service?: string; timeoutMs: numb
   }
   let keytar: Keytar;
   try {
-    const mod: any = await import("keytar");
+    // require, not import(): keytar is CommonJS, and import() would start Node's ESM loader.
+    const mod: any = createRequire(import.meta.url)("keytar");
     keytar = (mod.default ?? mod) as Keytar;
   } catch (e) {
     throw new AwsxError("E_CACHE", `keytar is not installed or did not load (${(e as Error).message.split("\n")[0]}); install libsecret and reinstall awsx, or use --backend file`, { cause: e });
@@ -48,7 +51,6 @@ export async function keychainStore(options: { service?: string; timeoutMs: numb
       throw new AwsxError("E_CACHE", `keychain ${what} failed: ${(e as Error).message}`, { cause: e });
     }
   };
-  await call("probe", () => keytar.getPassword(service, "awsx-probe"));
   return {
     name: "keychain",
     get: async (k) => (await call("read", () => keytar.getPassword(service, k))) ?? undefined,

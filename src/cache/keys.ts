@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../util/sha256.js";
 import type { Plan, SourceStep, StsStep } from "../plan/types.js";
 
 export interface KeyContext {
@@ -12,7 +12,7 @@ export interface KeyContext {
 }
 
 const FORMAT = "awsx-cache-1";
-const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
+const sha256 = sha256Hex;
 
 // Who the source is, without any secret: a new key id, command or token means a new session.
 function sourceIdentity(source: SourceStep, ctx: KeyContext): unknown[] {

@@ -1,4 +1,4 @@
-import { link, mkdir, open, readFile, rename, rm, stat, utimes } from "node:fs/promises";
+import { promises as fs } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { AwsxError } from "../errors.js";
@@ -25,14 +25,14 @@ const alive = (pid: number): boolean => {
 // holder. The holder touches it while it works (an MFA prompt can take a while);
 // waiters break it when the holder is gone or stopped touching it.
 export async function withLock<T>(key: string, options: LockOptions, fn: () => Promise<T>): Promise<T> {
-  await mkdir(options.dir, { recursive: true, mode: 0o700 });
+  await fs.mkdir(options.dir, { recursive: true, mode: 0o700 });
   const path = join(options.dir, `${key}.lock`);
   const me = `${process.pid}@${hostname()}`;
   const started = Date.now();
   const poll = options.pollMs ?? 25;
   for (;;) {
     try {
-      const fh = await open(path, "wx", 0o600);
+      const fh = await fs.open(path, "wx", 0o600);
       await fh.writeFile(me);
       await fh.close();
       break;
@@ -44,11 +44,11 @@ export async function withLock<T>(key: string, options: LockOptions, fn: () => P
     if (await isStale(path, options.staleMs)) {
       const aside = `${path}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`;
       try {
-        await rename(path, aside);
+        await fs.rename(path, aside);
         // Between our look and the rename another waiter may have broken the stale
         // lock and taken a new one: if what we moved is alive, put it back.
-        if (!(await isStale(aside, options.staleMs))) await link(aside, path).catch(() => {});
-        await rm(aside, { force: true });
+        if (!(await isStale(aside, options.staleMs))) await fs.link(aside, path).catch(() => {});
+        await fs.rm(aside, { force: true });
       } catch {
         // another waiter broke it first
       }
@@ -61,7 +61,7 @@ export async function withLock<T>(key: string, options: LockOptions, fn: () => P
   }
   const heartbeat = setInterval(() => {
     const t = new Date();
-    utimes(path, t, t).catch(() => {});
+    fs.utimes(path, t, t).catch(() => {});
   }, Math.max(250, Math.floor(options.staleMs / 3)));
   heartbeat.unref();
   try {
@@ -69,7 +69,7 @@ export async function withLock<T>(key: string, options: LockOptions, fn: () => P
   } finally {
     clearInterval(heartbeat);
     try {
-      if ((await readFile(path, "utf8")) === me) await rm(path, { force: true });
+      if ((await fs.readFile(path, "utf8")) === me) await fs.rm(path, { force: true });
     } catch {
       // already broken by a waiter that judged us stale
     }
@@ -78,7 +78,7 @@ export async function withLock<T>(key: string, options: LockOptions, fn: () => P
 
 async function isStale(path: string, staleMs: number): Promise<boolean> {
   try {
-    const [text, st] = await Promise.all([readFile(path, "utf8"), stat(path)]);
+    const [text, st] = await Promise.all([fs.readFile(path, "utf8"), fs.stat(path)]);
     const [pidText, host] = text.split("@");
     const pid = Number(pidText);
     if (host === hostname() && Number.isInteger(pid) && pid > 0 && !alive(pid)) return true;

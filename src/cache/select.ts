@@ -31,7 +31,7 @@ export async function openStore(chosen: BackendName | undefined, deps: SelectDep
   if (chosen === "memory") return memoryStore();
   if (chosen === "keychain") {
     const { keychainStore } = await import("./keychainStore.js");
-    return keychainStore({ timeoutMs, env });
+    return { ...(await keychainStore({ timeoutMs, env })), strict: true };
   }
   if (chosen === "file") {
     let passphrase = env.AWSX_FILE_PASSPHRASE;
@@ -46,17 +46,48 @@ export async function openStore(chosen: BackendName | undefined, deps: SelectDep
     const { fileStore } = await import("./fileStore.js");
     return fileStore(join(cacheRoot(env), "sessions"), passphrase);
   }
+  const fallback = async (): Promise<Store | undefined> => {
+    if (env.AWSX_FILE_PASSPHRASE) {
+      const { fileStore } = await import("./fileStore.js");
+      logger.debug("cache: using the encrypted file store (AWSX_FILE_PASSPHRASE is set)");
+      return fileStore(join(cacheRoot(env), "sessions"), env.AWSX_FILE_PASSPHRASE);
+    }
+    logger.debug("cache: none (no keychain, no AWSX_FILE_PASSPHRASE): every run calls STS");
+    return undefined;
+  };
   try {
     const { keychainStore } = await import("./keychainStore.js");
-    return await keychainStore({ timeoutMs, env });
+    return keychainOrElse(await keychainStore({ timeoutMs, env }), fallback, logger);
   } catch (e) {
     logger.debug(`cache: keychain unavailable (${(e as Error).message})`);
   }
-  if (env.AWSX_FILE_PASSPHRASE) {
-    const { fileStore } = await import("./fileStore.js");
-    logger.debug("cache: using the encrypted file store (AWSX_FILE_PASSPHRASE is set)");
-    return fileStore(join(cacheRoot(env), "sessions"), env.AWSX_FILE_PASSPHRASE);
-  }
-  logger.debug("cache: none (no keychain, no AWSX_FILE_PASSPHRASE): every run calls STS");
-  return undefined;
+  return fallback();
+}
+
+// The default store: the keychain until its first call fails (locked, not answering),
+// then the fallback for the rest of the run.
+function keychainOrElse(keychain: Store, fallback: () => Promise<Store | undefined>, logger: Logger): Store {
+  let active: Store | undefined = keychain;
+  let failed = false;
+  const use = async <T>(op: (s: Store) => Promise<T>, none: T): Promise<T> => {
+    if (!failed) {
+      try {
+        return await op(keychain);
+      } catch (e) {
+        failed = true;
+        logger.debug(`cache: keychain unavailable (${(e as Error).message})`);
+        active = await fallback();
+      }
+    }
+    return active ? op(active) : none;
+  };
+  return {
+    get name() {
+      return active?.name ?? "none";
+    },
+    get: (k) => use((s) => s.get(k), undefined),
+    set: (k, v) => use((s) => s.set(k, v), undefined),
+    delete: (k) => use((s) => s.delete(k), undefined),
+    list: () => use((s) => s.list(), []),
+  };
 }

@@ -2,6 +2,8 @@
 // (an encoded CacheEntry); a backend only keeps them.
 export interface Store {
   readonly name: "keychain" | "file" | "memory" | "none";
+  // Chosen by name: a failing read is an error, not a cache miss.
+  readonly strict?: boolean;
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;

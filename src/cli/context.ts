@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { AwsxError } from "../errors.js";
+import { AwsxError, isAwsxError } from "../errors.js";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
 import { stsEndpoint, type StsEndpoint } from "../config/endpoint.js";
 import { buildPlan } from "../plan/build.js";
@@ -71,7 +71,7 @@ export function readText(path: string): string | undefined {
       throw new AwsxError("E_CONFIG", `cannot parse ${path}: it is not valid UTF-8 text; fix the file`);
     }
   } catch (e) {
-    if (e instanceof AwsxError) throw e;
+    if (isAwsxError(e)) throw e;
     return undefined;
   }
 }
@@ -125,14 +125,8 @@ export async function credentialsFor(profile: string, flags: CredentialFlags, de
   if (flags.mfaToken) logger.secret(flags.mfaToken);
   if (env.AWSX_MFA_TOKEN) logger.secret(env.AWSX_MFA_TOKEN);
   let sts: Promise<Sts> | undefined;
-  const factory =
-    deps.stsFactory ??
-    (async (t: { region: string; endpoint?: string }) => {
-      const { createSdkSts } = await import("../credentials/sts.js");
-      return createSdkSts({ ...t, timeoutMs: positiveInt("AWSX_STS_TIMEOUT", env.AWSX_STS_TIMEOUT, 10) * 1000, maxAttempts: 3 });
-    });
   const credentials = await resolvePlan(plan, {
-    sts: () => (sts ??= factory({ region, ...(endpoint.url ? { endpoint: endpoint.url } : {}) })),
+    sts: () => (sts ??= stsClient(region, endpoint, deps)),
     endpointLabel: endpoint.label,
     region,
     mfa,
@@ -152,6 +146,14 @@ export function promptFor(flags: CredentialFlags, deps: Deps): ((question: strin
   const ci = ["true", "1"].includes((deps.env.CI ?? "").toLowerCase());
   if (flags.prompt === false || ci) return undefined;
   return deps.prompt ?? (async (q) => (await import("../util/tty.js")).promptHidden(q));
+}
+
+// The STS client for a region and endpoint: the test's, or the SDK's (loaded on first use).
+export async function stsClient(region: string, endpoint: StsEndpoint, deps: Deps): Promise<Sts> {
+  const target = { region, ...(endpoint.url ? { endpoint: endpoint.url } : {}) };
+  if (deps.stsFactory) return deps.stsFactory(target);
+  const { createSdkSts } = await import("../credentials/sts.js");
+  return createSdkSts({ ...target, timeoutMs: positiveInt("AWSX_STS_TIMEOUT", deps.env.AWSX_STS_TIMEOUT, 10) * 1000, maxAttempts: 3 });
 }
 
 const CHAIN = "AWSX_RESOLVING";

@@ -1,6 +1,5 @@
 import { AwsxError } from "../errors.js";
 import { childEnv, serverVariables, withVariables } from "../exec/childEnv.js";
-import { dieOfSignal, runChild } from "../exec/run.js";
 import { credentialsFor, memoryCache, sessionCache, type CredentialFlags, type Deps } from "./context.js";
 
 export interface ExecInput extends CredentialFlags {
@@ -27,6 +26,9 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
     logger.debug(`no command given: starting ${shell}`);
     argv = [shell];
   }
+  // Loading node:child_process waits for the next turn of the event loop, which comes
+  // while the keychain's round trip runs off the main thread: the two overlap.
+  const loadRun = new Promise((r) => setImmediate(r)).then(() => import("../exec/run.js"));
   let envForChild: Record<string, string>;
   let stop: (() => Promise<void>) | undefined;
   if (input.server) {
@@ -35,6 +37,7 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
     const { plan, credentials } = await credentialsFor(input.profile, input, deps);
     envForChild = childEnv(env, credentials, input.profile, plan.region);
   }
+  const { runChild, dieOfSignal } = await loadRun;
   const outcome = await runChild(argv[0]!, argv.slice(1), envForChild).finally(() => stop?.());
   switch (outcome.kind) {
     case "exited":

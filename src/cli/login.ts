@@ -1,8 +1,8 @@
-import { AwsxError } from "../errors.js";
+import { AwsxError, isAwsxError } from "../errors.js";
 import { translateStsError } from "../credentials/stsErrors.js";
 import type { Credentials } from "../credentials/types.js";
 import { destinationUrl, loginUrl, partitionOf, signinTokenRequest } from "../login/federation.js";
-import { credentialsFor, loadUserConfig, planFor, positiveInt, type CredentialFlags, type Deps } from "./context.js";
+import { credentialsFor, loadUserConfig, planFor, stsClient, type CredentialFlags, type Deps } from "./context.js";
 
 export interface LoginInput extends CredentialFlags {
   profile: string;
@@ -24,10 +24,7 @@ export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) =
   if (!creds.sessionToken) {
     const name = `awsx-${input.profile}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 32);
     logger.debug(`profile ${input.profile}: long-term keys, GetFederationToken ${name} for the console`);
-    const target = { region: region ?? "us-east-1", ...(resolved.endpoint.url ? { endpoint: resolved.endpoint.url } : {}) };
-    const sts = deps.stsFactory
-      ? await deps.stsFactory(target)
-      : await (await import("../credentials/sts.js")).createSdkSts({ ...target, timeoutMs: positiveInt("AWSX_STS_TIMEOUT", env.AWSX_STS_TIMEOUT, 10) * 1000, maxAttempts: 3 });
+    const sts = await stsClient(region ?? "us-east-1", resolved.endpoint, deps);
     try {
       creds = await sts.getFederationToken(creds, { Name: name, Policy: ALLOW_ALL, DurationSeconds: input.duration ?? 3600 });
     } catch (e) {
@@ -45,7 +42,7 @@ export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) =
     text = await res.text();
     if (res.status !== 200) throw new AwsxError("E_STS", `the federation endpoint ${endpoint} answered HTTP ${res.status} for profile "${input.profile}"; check the credentials and --duration`, { profile: input.profile });
   } catch (e) {
-    if (e instanceof AwsxError) throw e;
+    if (isAwsxError(e)) throw e;
     throw new AwsxError("E_NETWORK", `cannot reach the federation endpoint ${endpoint} for profile "${input.profile}": ${(e as any)?.cause?.code ?? (e as Error).name}`, { profile: input.profile });
   }
   let token: unknown;

@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { AwsxError } from "../errors.js";
+import { promises as fs } from "node:fs";
+import { AwsxError, isAwsxError } from "../errors.js";
 import type { CredentialSourceName } from "../plan/types.js";
 import type { Credentials } from "./types.js";
 
@@ -76,7 +76,7 @@ async function fromContainer(options: SourceOptions, none: (why: string) => Awsx
   let token = env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
   if (env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) {
     try {
-      token = (await readFile(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, "utf8")).trim();
+      token = (await fs.readFile(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, "utf8")).trim();
     } catch (e) {
       throw none(`cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: ${(e as NodeJS.ErrnoException).code ?? e}`);
     }
@@ -106,7 +106,7 @@ async function fromInstanceMetadata(options: SourceOptions, none: (why: string) 
     if (credRes.status !== 200) throw none(`the instance metadata service answered HTTP ${credRes.status} for role ${role}`);
     return parseMetadataCredentials(credRes.text, none);
   } catch (e) {
-    if (e instanceof AwsxError) throw e;
+    if (isAwsxError(e)) throw e;
     throw none(`cannot reach the instance metadata service at ${base}: ${(e as any)?.cause?.code ?? (e as Error).name}`);
   }
 }

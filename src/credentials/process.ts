@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { AwsxError } from "../errors.js";
 import { shlexSplit } from "../util/shlex.js";
 import type { Credentials } from "./types.js";
@@ -62,7 +61,8 @@ interface Collected {
   error?: string;
 }
 
-function collect(argv: string[], options: ProcessOptions): Promise<Collected> {
+async function collect(argv: string[], options: ProcessOptions): Promise<Collected> {
+  const { spawn } = await import("node:child_process");
   return new Promise((resolve) => {
     const child = spawn(argv[0]!, argv.slice(1), { env: options.env as NodeJS.ProcessEnv, stdio: ["inherit", "pipe", "pipe"] });
     const out: Buffer[] = [];

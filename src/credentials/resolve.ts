@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { promises as fs } from "node:fs";
 import { AwsxError } from "../errors.js";
 import { cached, type SessionCache } from "../cache/cached.js";
 import { digest, linkKeys } from "../cache/keys.js";
@@ -62,7 +62,7 @@ export async function resolvePlan(plan: Plan, deps: ResolveDeps): Promise<Creden
 
 async function readToken(profile: string, file: string): Promise<string> {
   try {
-    const t = (await readFile(file, "utf8")).trim();
+    const t = (await fs.readFile(file, "utf8")).trim();
     if (!t) throw new Error("the file is empty");
     return t;
   } catch (e) {
