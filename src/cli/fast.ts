@@ -24,6 +24,8 @@ const OPTIONS_OF: Record<FastCommandName, OptionSpec[]> = {
 // returns undefined, and yargs parses it, so help stays yargs'. An unknown flag or a
 // missing profile is reported here: yargs would take `--bogus PROFILE` for a flag's value.
 export function parseFast(argv: string[]): FastCommand | undefined {
+  // yargs answers shell completion requests.
+  if (argv.includes("--get-yargs-completions")) return undefined;
   const names = Object.keys(OPTIONS_OF) as FastCommandName[];
   const { awsx, command } = splitCommandArgv(argv, ["exec"], VALUE_FLAGS);
   const name = awsx.find((a, i) => names.includes(a as FastCommandName) && !VALUE_FLAGS.has(awsx[i - 1] ?? ""));

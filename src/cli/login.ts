@@ -17,6 +17,9 @@ const ALLOW_ALL = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: 
 export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) => void): Promise<number> {
   const { env, logger } = deps;
   const plan = planFor(loadUserConfig(env), input.profile, { ...input, duration: undefined }, env);
+  // A bad --path is refused before any credentials are fetched or sent anywhere.
+  const partition = partitionOf(plan.region);
+  const destination = destinationUrl(partition, plan.region, input.path);
   const isRole = plan.steps.some((s) => s.kind === "assumeRole") || plan.source.kind === "webIdentity";
   const resolved = await credentialsFor(input.profile, isRole ? input : { ...input, duration: undefined }, deps);
   let creds: Credentials = resolved.credentials;
@@ -33,7 +36,6 @@ export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) =
     logger.secret(creds.sessionToken);
     logger.secret(creds.secretAccessKey);
   }
-  const partition = partitionOf(region);
   const endpoint = env.AWSX_FEDERATION_ENDPOINT || partition.federation;
   const sessionDuration = isRole && input.duration !== undefined ? input.duration : undefined;
   let text: string;
@@ -43,7 +45,9 @@ export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) =
     if (res.status !== 200) throw new AwsxError("E_STS", `the federation endpoint ${endpoint} answered HTTP ${res.status} for profile "${input.profile}"; check the credentials and --duration`, { profile: input.profile });
   } catch (e) {
     if (isAwsxError(e)) throw e;
-    throw new AwsxError("E_NETWORK", `cannot reach the federation endpoint ${endpoint} for profile "${input.profile}": ${(e as any)?.cause?.code ?? (e as Error).name}`, { profile: input.profile });
+    const cause = (e as any)?.cause;
+    const why = cause?.code ?? cause?.errors?.[0]?.code ?? (e as Error).name;
+    throw new AwsxError("E_NETWORK", `cannot reach the federation endpoint ${endpoint} for profile "${input.profile}": ${why}`, { profile: input.profile });
   }
   let token: unknown;
   try {
@@ -53,7 +57,7 @@ export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) =
   }
   if (typeof token !== "string" || !token) throw new AwsxError("E_STS", `the federation endpoint ${endpoint} answered without a SigninToken (profile "${input.profile}")`, { profile: input.profile });
   logger.secret(token);
-  const url = loginUrl(endpoint, token, destinationUrl(partition, region, input.path));
+  const url = loginUrl(endpoint, token, destination);
   if (input.open && (await openBrowser(url))) return 0;
   out(url + "\n");
   return 0;

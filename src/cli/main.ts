@@ -122,7 +122,7 @@ export async function main(io: MainIo): Promise<number> {
         done(names);
       });
     })
-    .demandCommand(1, "Name a command: awsx exec PROFILE -- COMMAND (see awsx --help)")
+    .demandCommand(1, "Name a command, e.g. awsx exec PROFILE -- COMMAND")
     // yargs' own completion request carries a flag no command declares.
     .strict(!io.argv.includes("--get-yargs-completions"))
     .recommendCommands()

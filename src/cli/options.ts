@@ -18,7 +18,7 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
 ];
 
 export const CREDENTIAL_OPTIONS: OptionSpec[] = [
-  { name: "region", alias: "r", type: "string", describe: "Region for STS and for the child (AWS_REGION/AWS_DEFAULT_REGION); default: env, then the profile's region" },
+  { name: "region", alias: "r", type: "string", describe: "Region for STS and for the child (AWS_REGION/AWS_DEFAULT_REGION); default: AWS_DEFAULT_REGION, then the profile's region, then AWS_REGION" },
   { name: "mfa-token", type: "string", describe: "The current MFA code (else AWSX_MFA_TOKEN, else a prompt on the terminal)" },
   { name: "duration", alias: "d", type: "number", describe: "Role session length in seconds (900-43200), overriding duration_seconds" },
   { name: "backend", type: "string", choices: BACKENDS, describe: "Session cache: keychain, file (encrypted), memory or none; default AWSX_BACKEND, else the keychain where it works" },
