@@ -6,6 +6,7 @@ import { createDecipheriv, scryptSync } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
@@ -18,36 +19,8 @@ const MFA_CODE = "987123";
 // Prints the three variables the child got, one a line; no network.
 const PRINT = ["sh", "-c", 'printf "%s\\n%s\\n%s\\n" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_SESSION_TOKEN"'];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
 
-// The built CLI in its own session (setsid: no controlling terminal), stdin /dev/null.
-function awsx(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, timeoutMs);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr, ms: Math.round(performance.now() - t0) });
-    });
-  });
-}
+const awsx = (args: string[], env: Record<string, string>, timeoutMs = 60_000) => runAwsx(args, env, timeoutMs);
 
 // A keytar round trip on the D-Bus session of this process (npm test runs jest in one).
 async function keytarRoundTrip(): Promise<boolean> {

@@ -1,11 +1,11 @@
 // The encrypted file cache (`--backend file`, AES-256-GCM with a scrypt key) through the
 // BUILT CLI against the in-process fake STS: passphrases, tampering, permissions and the
 // default backend choice when there is no keychain.
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
+import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 
 const BIN = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
@@ -13,36 +13,8 @@ const ACCOUNT = "123456789012";
 const PASS = "correct horse battery staple (test)";
 const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
 
-// The built CLI in its own session (setsid): no controlling terminal, stdin /dev/null.
-function awsx(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, timeoutMs);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr, ms: Math.round(performance.now() - t0) });
-    });
-  });
-}
+const awsx = (args: string[], env: Record<string, string>, timeoutMs = 30_000) => runAwsx(args, env, timeoutMs);
 
 interface ChildCreds {
   id: string;

@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
+import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { needs } from "../helpers/requirements.js";
 
@@ -167,36 +168,8 @@ if (keyringError) process.stderr.write(`keychain probe: ${keyringError}\n`);
 
 // ---- running awsx ----------------------------------------------------------------------
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
 
-// The built CLI in its own session (setsid: no controlling terminal, so no prompt).
-function awsx(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, timeoutMs);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr, ms: Math.round(performance.now() - t0) });
-    });
-  });
-}
+const awsx = (args: string[], env: Record<string, string>, timeoutMs = 30_000) => runAwsx(args, env, timeoutMs);
 
 interface ChildCreds {
   id: string;
