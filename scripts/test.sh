@@ -3,6 +3,13 @@
 # inside a private D-Bus session with an unlocked gnome-keyring, so the keychain
 # tests use the real Secret Service. Without dbus-run-session the keychain tests
 # skip with a notice (and fail when CI=true).
+#
+# Two jest passes share one fresh AWSX_LOG_FILE: every awsx the suite runs appends each
+# line it writes there (debug lines included, redacted like stderr; src/util/log.ts). The
+# main pass runs everything but __tests__/leak; the second runs __tests__/leak alone, which
+# scans that log for secrets. With arguments (`npm test -- PATH...`) only the main pass
+# runs, with them: the scan needs the whole suite's log. AWSX_TEST_SUMMARY, when set,
+# receives the totals of both passes (scripts/jest-summary.cjs adds them up).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 node scripts/build.mjs || exit 1
@@ -17,4 +24,18 @@ if [ -n "${AWSX_IN_DBUS:-}" ]; then
   eval "$(echo -n awsx-test | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
   export GNOME_KEYRING_CONTROL
 fi
-run_jest "$@"
+[ -n "${AWSX_TEST_SUMMARY:-}" ] && : >"$AWSX_TEST_SUMMARY"
+AWSX_LOG_FILE=$(mktemp "${TMPDIR:-/tmp}/awsx-test-log.XXXXXX") || exit 1
+export AWSX_LOG_FILE
+
+run_jest "$@" --testPathIgnorePatterns '/__tests__/leak/'
+main=$?
+if [ $# -gt 0 ]; then
+  echo "leak scan skipped: it reads the whole suite's awsx log (run npm test without arguments)" >&2
+  rm -f "$AWSX_LOG_FILE"
+  exit $main
+fi
+run_jest __tests__/leak
+leak=$?
+if [ $leak -eq 0 ]; then rm -f "$AWSX_LOG_FILE"; else echo "awsx log kept for inspection: $AWSX_LOG_FILE" >&2; fi
+[ $main -eq 0 ] && [ $leak -eq 0 ]

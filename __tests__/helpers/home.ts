@@ -20,7 +20,9 @@ export interface TempHome {
 }
 
 // Non-AWS variables copied from the parent when set (PATH and LANG are always set).
-const PASS_THROUGH = ["TMPDIR", "PYENV_ROOT", "PYENV_VERSION", "SYSTEMROOT"] as const;
+// AWSX_LOG_FILE: scripts/test.sh sets it so every awsx run of the suite appends its lines
+// (debug included, redacted) to one file, which __tests__/leak/scan.test.ts scans for secrets.
+const PASS_THROUGH = ["TMPDIR", "PYENV_ROOT", "PYENV_VERSION", "SYSTEMROOT", "AWSX_LOG_FILE"] as const;
 
 // Creates the temp home (dir 0700, files 0600) and returns its paths and env builder.
 export function makeHome(files: HomeFiles = {}): TempHome {

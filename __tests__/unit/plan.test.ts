@@ -462,8 +462,13 @@ describe("duration_seconds, role_session_name, external_id", () => {
     expect(plan(one(["duration_seconds = 900"]), "r", { durationSeconds: 43200 }, BASE_CREDS).steps).toEqual([role("r", { durationSeconds: 43200 })]);
   });
 
-  it.each([100, 899, 43201, 3600.5, Number.NaN])("--duration %d is a usage error", (d) => {
+  it.each([100, 899, 43201, 3600.5])("--duration %d is a usage error", (d) => {
     const e = expectAwsxError(() => plan(one([]), "r", { durationSeconds: d }, BASE_CREDS), "E_USAGE", new RegExp(`--duration ${d} is not a whole number of seconds in 900-43200`), /"r"/);
+    expect(e.exitCode).toBe(64);
+  });
+
+  it("--duration that is not a number says so", () => {
+    const e = expectAwsxError(() => plan(one([]), "r", { durationSeconds: Number.NaN }, BASE_CREDS), "E_USAGE", /--duration is not a number/, /"r"/);
     expect(e.exitCode).toBe(64);
   });
 

@@ -49,10 +49,14 @@ export async function run(io: MainIo): Promise<number> {
 
 // The process entry, used by bin/awsx.js.
 export async function cli(): Promise<void> {
-  process.exitCode = await run({
+  const code = await run({
     argv: process.argv.slice(2),
     env: process.env,
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
   });
+  process.exitCode = code;
+  // The command is over: a keychain call that never answered (its thread is stuck in
+  // libsecret) must not keep awsx alive. Normal runs have exited long before this fires.
+  setTimeout(() => process.exit(code), 200).unref();
 }

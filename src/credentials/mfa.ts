@@ -28,6 +28,7 @@ export function createMfaProvider(sources: MfaSources): MfaCodeProvider {
         throw noCode(serial, profile, (e as Error).message);
       }
     } else sources.logger.debug(`profile ${profile}: MFA code taken from ${from}`);
+    sources.logger.code(code);
     if (!CODE.test(code)) {
       throw new AwsxError("E_MFA_REQUIRED", `the MFA code for ${serial} (profile "${profile}") must be 6 digits; pass the current code from your device`, { profile });
     }

@@ -41,7 +41,14 @@ export async function resolvePlan(plan: Plan, deps: ResolveDeps): Promise<Creden
   const keys = linkKeys(plan, { endpoint: deps.endpointLabel, region: deps.region, tokenDigest, envAccessKeyId: deps.env.AWS_ACCESS_KEY_ID });
   const chainProfiles = [...new Set([plan.source.profile, ...plan.steps.map((s) => s.profile), plan.profile])];
 
+  // Each hop's secrets are known to the redactor as soon as they exist, so an error on a
+  // later hop can never print an earlier hop's token.
   const link = async (i: number): Promise<Credentials> => {
+    const creds = await linkUnredacted(i);
+    for (const s of [creds.secretAccessKey, creds.sessionToken]) log.secret(s);
+    return creds;
+  };
+  const linkUnredacted = async (i: number): Promise<Credentials> => {
     if (i === 0) {
       const source = plan.source;
       if (source.kind !== "webIdentity") return runSource(source, deps);
@@ -55,9 +62,7 @@ export async function resolvePlan(plan: Plan, deps: ResolveDeps): Promise<Creden
     const label = step.kind === "assumeRole" ? step.roleArn : step.mfaSerial;
     return cached(deps.cache, keys[i]!, { profile: step.profile, kind: step.kind, label, profiles: chainProfiles }, compute);
   };
-  const creds = await link(plan.steps.length);
-  for (const s of [creds.secretAccessKey, creds.sessionToken]) log.secret(s);
-  return creds;
+  return link(plan.steps.length);
 }
 
 async function readToken(profile: string, file: string): Promise<string> {

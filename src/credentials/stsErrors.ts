@@ -50,7 +50,8 @@ export function translateStsError(err: unknown, ctx: StsCallContext): AwsxError 
   if (status !== undefined && status >= 500) {
     return new AwsxError("E_NETWORK", `STS failed (${name}, HTTP ${status}) on ${what} after retries; try again later`, { cause: err, profile: ctx.profile });
   }
-  if (!e?.$metadata && !e?.$fault) {
+  // The SDK could not read the answer (not STS XML): the server is not STS, or is broken.
+  if ((!e?.$metadata && !e?.$fault) || /Deserialization error|not expected|Unexpected (end|token)/i.test(String(e?.message ?? ""))) {
     const msg = typeof e?.message === "string" ? e.message : String(err);
     return new AwsxError("E_STS", `unexpected answer from STS at ${ctx.endpoint} on ${what}: ${firstLine(msg)}`, { cause: err, profile: ctx.profile });
   }

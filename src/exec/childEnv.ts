@@ -20,6 +20,9 @@ export const REMOVED_VARIABLES = [
   "AWS_CONTAINER_AUTHORIZATION_TOKEN",
   "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
   "AWS_CREDENTIAL_FILE",
+  // awsx's own secrets: the child has no use for them, and could open the file cache.
+  "AWSX_FILE_PASSPHRASE",
+  "AWSX_MFA_TOKEN",
 ] as const;
 const REMOVED_PREFIXES = ["AWS_CONTAINER_CREDENTIALS_"];
 

@@ -1,7 +1,10 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 
-export const FORWARDED_SIGNALS = ["SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
+// Every signal that would otherwise end awsx by default and leave the child orphaned with
+// live credentials. Not SIGINT (see runChild), nor the fault signals (SIGSEGV, SIGBUS,
+// SIGFPE, SIGILL, SIGABRT, SIGTRAP), which Node cannot safely handle in JavaScript.
+export const FORWARDED_SIGNALS = ["SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGIO", "SIGPWR", "SIGXCPU", "SIGSYS"] as const;
 
 export type RunOutcome =
   | { kind: "exited"; code: number }
@@ -16,9 +19,16 @@ export type RunOutcome =
 // execa here: execa's import alone costs more than the whole warm-run budget.
 export function runChild(command: string, args: string[], env: Record<string, string>): Promise<RunOutcome> {
   return new Promise((resolve) => {
+    // An empty command name is "not found" for a shell too; spawn() would throw on it.
+    if (!command) return resolve({ kind: "notFound" });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(command, args, { env, stdio: "inherit", shell: false, windowsHide: false });
+    } catch (e) {
+      return resolve({ kind: "notExecutable", why: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+    }
     const onSigint = () => {};
     process.on("SIGINT", onSigint);
-    const child = spawn(command, args, { env, stdio: "inherit", shell: false, windowsHide: false });
     const forwarders = FORWARDED_SIGNALS.map((signal) => {
       const handler = () => {
         child.kill(signal);

@@ -67,7 +67,8 @@ function resolveRegion(target: Profile, env: Record<string, string | undefined>,
 function applyDurationOverride(steps: StsStep[], seconds: number | undefined, profile: string): void {
   if (seconds === undefined) return;
   if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43200) {
-    throw new AwsxError("E_USAGE", `--duration ${seconds} is not a whole number of seconds in 900-43200 (profile "${profile}"); pass e.g. --duration 3600`, { profile });
+    const shown = Number.isNaN(seconds) ? "is not a number" : `${seconds} is not a whole number of seconds in 900-43200`;
+    throw new AwsxError("E_USAGE", `--duration ${shown} (profile "${profile}"); pass e.g. --duration 3600`, { profile });
   }
   const last = steps[steps.length - 1];
   if (!last || last.kind !== "assumeRole") {

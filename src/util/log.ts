@@ -9,6 +9,8 @@ export interface Logger {
   info(message: string): void;
   error(message: string): void;
   secret(value: string | undefined): void;
+  // A short secret (an MFA code): redacted only where it stands as a number of its own.
+  code(value: string | undefined): void;
   redact(text: string): string;
   readonly debugEnabled: boolean;
 }
@@ -33,9 +35,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       // a log file that cannot be written must not break the command
     }
   };
+  const codes = new Set<string>();
   const redact = (text: string): string => {
     let out = text;
     for (const s of secrets) if (s) out = out.split(s).join("[redacted]");
+    for (const c of codes) out = out.replace(new RegExp(`(?<![0-9A-Za-z])${c}(?![0-9A-Za-z])`, "g"), "[redacted]");
     return out;
   };
   const emit = (prefix: string, message: string, show: boolean) => {
@@ -53,6 +57,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       // Short values (an MFA code) would also match inside account ids and ARNs: those are
       // kept out of every message by construction instead.
       if (v && v.length >= 16) secrets.add(v);
+    },
+    code: (v) => {
+      if (v && /^\d{4,10}$/.test(v)) codes.add(v);
     },
     redact,
   };

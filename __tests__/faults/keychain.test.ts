@@ -1,0 +1,509 @@
+// Keychain faults through the BUILT CLI: keytar missing, no D-Bus session, a D-Bus address
+// that leads nowhere, a locked keyring, an entry deleted underneath, a corrupt entry. The
+// command either still works (falls back to the file store or to no cache, or refreshes)
+// or fails with one clear `awsx:` line (74), quickly; never a hang, never a stack trace.
+//
+// The keyring cases run their own dbus-daemon + gnome-keyring-daemon with a throwaway
+// keyring in a temp folder (like __tests__/integration/keychain.test.ts): locking the
+// keyring of `npm test`'s session would break the keychain tests running beside this file.
+import { spawn, type ChildProcess } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
+import { makeHome, type TempHome } from "../helpers/home.js";
+import { needs } from "../helpers/requirements.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const BIN = path.join(ROOT, "bin", "awsx.js");
+const ACCOUNT = "123456789012";
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/kc-fault-role`;
+const SERVICE = "awsx"; // src/cache/keychainStore.ts KEYCHAIN_SERVICE
+const PASS = "keychain-faults passphrase (test only)";
+// src/cache/select.ts gives every keychain call 5 s; a run may make a few of them.
+const KEYCHAIN_BOUND_MS = 15_000;
+const NOWHERE_BUS = "unix:path=/nonexistent/awsx-test-bus";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const deadline = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+// A program in its own session (no controlling terminal), stdin /dev/null, killed after timeoutMs.
+function run(file: string, args: string[], env: Record<string, string>, timeoutMs = 30_000, input?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(file, args, { env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"], detached: true });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const t = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }, timeoutMs);
+    child.once("error", reject);
+    child.once("close", (code, signal) => {
+      clearTimeout(t);
+      resolve({ code, signal, stdout, stderr, ms: Math.round(performance.now() - t0) });
+    });
+    if (child.stdin) {
+      child.stdin.on("error", () => {});
+      child.stdin.end(input);
+    }
+  });
+}
+
+const awsx = (args: string[], env: Record<string, string>, bin = BIN) => run(process.execPath, [bin, ...args], env);
+
+// Exactly one line `awsx: ...` (and nothing else) on stderr, containing every needle, no stack.
+function expectOneLine(r: Run, code: number, ...needles: Array<string | RegExp>): void {
+  expect({ code: r.code, signal: r.signal, stdout: r.stdout }).toEqual({ code, signal: null, stdout: "" });
+  const lines = r.stderr.replace(/\n$/, "").split("\n");
+  expect(lines).toEqual([expect.stringMatching(/^awsx: \S/)]);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+  for (const n of needles) expect(lines[0]).toMatch(n);
+}
+
+// ---- a private Secret Service --------------------------------------------------------
+
+interface Keyring {
+  address: string;
+  // gnome-keyring-daemon's pid (to stop it with SIGSTOP: a Secret Service that never answers).
+  daemonPid: number;
+  stop(): Promise<void>;
+}
+
+function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const t = setTimeout(() => reject(new Error(`no output within ${timeoutMs} ms`)), timeoutMs);
+    child.stdout!.on("data", (d: Buffer) => {
+      text += d.toString();
+      const nl = text.indexOf("\n");
+      if (nl >= 0) {
+        clearTimeout(t);
+        resolve(text.slice(0, nl).trim());
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(t);
+      reject(new Error(`exited with ${code} before printing`));
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const done = new Promise<void>((r) => child.once("exit", () => r()));
+  child.kill("SIGTERM");
+  if (!(await Promise.race([done.then(() => true), deadline(3_000).then(() => false)]))) {
+    child.kill("SIGKILL");
+    await Promise.race([done, deadline(2_000)]);
+  }
+}
+
+// dbus-daemon + gnome-keyring-daemon (secrets only) with HOME/XDG folders in a temp dir,
+// the login keyring unlocked with a throwaway password. stop() ends both by pid.
+async function startKeyring(): Promise<Keyring> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "awsx-kc-faults-"));
+  const runtime = path.join(dir, "run");
+  mkdirSync(runtime, { mode: 0o700 });
+  const base: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: dir,
+    XDG_RUNTIME_DIR: runtime,
+    XDG_DATA_HOME: path.join(dir, "data"),
+    XDG_CONFIG_HOME: path.join(dir, "config"),
+    XDG_CACHE_HOME: path.join(dir, "cache"),
+    LANG: "C.UTF-8",
+  };
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    for (const c of children.reverse()) {
+      if (c.pid !== undefined && c.exitCode === null && c.signalCode === null) process.kill(c.pid, "SIGCONT");
+      await stopChild(c);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const bus = spawn("dbus-daemon", ["--session", "--nofork", "--nopidfile", "--print-address=1"], { env: base, stdio: ["ignore", "pipe", "ignore"] });
+    children.push(bus);
+    bus.once("error", () => {});
+    const address = await firstLine(bus, 10_000);
+    if (!address.startsWith("unix:")) throw new Error(`dbus-daemon printed ${address}`);
+    const env = { ...base, DBUS_SESSION_BUS_ADDRESS: address };
+    const gk = spawn("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], { env, stdio: ["pipe", "ignore", "ignore"] });
+    children.push(gk);
+    gk.once("error", () => {});
+    gk.stdin!.on("error", () => {});
+    gk.stdin!.end("awsx-test");
+    const until = Date.now() + 10_000;
+    for (;;) {
+      const r = await run(
+        "dbus-send",
+        ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"],
+        env,
+      );
+      if (r.code === 0 && /boolean true/.test(r.stdout)) break;
+      if (Date.now() > until || gk.exitCode !== null) throw new Error("gnome-keyring-daemon did not take org.freedesktop.secrets");
+      await sleep(100);
+    }
+    return { address, daemonPid: gk.pid!, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+// keytar on a given bus, from a separate node (libsecret keeps one connection per process);
+// `input` (stdin, for values too big for argv) is the string `input` in body.
+async function keytar<T>(address: string, body: string, input = ""): Promise<T> {
+  const script = `const k = require(${JSON.stringify(path.join(ROOT, "node_modules", "keytar"))});
+    const chunks = []; process.stdin.on("data", (c) => chunks.push(c)); process.stdin.on("end", () => { const input = Buffer.concat(chunks).toString("utf8");
+    (async () => { ${body} })().then((v) => process.stdout.write(JSON.stringify(v === undefined ? null : v)), (e) => { console.error(e); process.exit(1); }); });`;
+  const r = await run(process.execPath, ["-e", script], { PATH: process.env.PATH ?? "", DBUS_SESSION_BUS_ADDRESS: address }, 30_000, input);
+  if (r.code !== 0) throw new Error(`keytar call failed (${r.code} ${r.signal}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+const dbusSecrets = (address: string, objectPath: string, method: string, ...args: string[]) =>
+  run("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.secrets", objectPath, method, ...args], {
+    PATH: process.env.PATH ?? "",
+    DBUS_SESSION_BUS_ADDRESS: address,
+  });
+
+// Lock the keyring's default collection (its path read from the "default" alias) and check it is locked.
+async function lockDefaultCollection(address: string): Promise<string> {
+  const alias = await dbusSecrets(address, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.ReadAlias", "string:default");
+  const collection = /object path "([^"]+)"/.exec(alias.stdout)?.[1];
+  if (!collection || collection === "/") throw new Error(`no default collection: ${alias.stdout} ${alias.stderr}`);
+  const lock = await dbusSecrets(address, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.Lock", `array:objpath:${collection}`);
+  if (lock.code !== 0) throw new Error(`Lock failed: ${lock.stderr}`);
+  const locked = await dbusSecrets(address, collection, "org.freedesktop.DBus.Properties.Get", "string:org.freedesktop.Secret.Collection", "string:Locked");
+  if (!/boolean true/.test(locked.stdout)) throw new Error(`collection ${collection} is not locked: ${locked.stdout}`);
+  return collection;
+}
+
+// ---- the cases ------------------------------------------------------------------------
+
+let sts: FakeSts;
+let home: TempHome;
+let printCreds: string;
+let cacheDir: string;
+
+beforeAll(async () => {
+  sts = await startFakeSts();
+  home = makeHome({
+    config: `[profile target]\nrole_arn = ${ROLE}\nsource_profile = src\nregion = us-east-1\nendpoint_url = ${sts.url}\n`,
+    credentials: "[src]\naws_access_key_id = AKIAFAKEKCFAULTS0001\naws_secret_access_key = fakeKeychainFaultsSecret000000000000001\n",
+  });
+  printCreds = path.join(home.dir, "print-creds.mjs");
+  writeFileSync(printCreds, "process.stdout.write(JSON.stringify({ id: process.env.AWS_ACCESS_KEY_ID, profile: process.env.AWSX_PROFILE }));\n");
+  cacheDir = path.join(home.dir, "awsx-cache");
+});
+afterAll(async () => {
+  await sts?.close();
+  home?.cleanup();
+});
+beforeEach(() => {
+  sts.reset();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+const sessionFiles = () => (existsSync(path.join(cacheDir, "sessions")) ? readdirSync(path.join(cacheDir, "sessions")).filter((n) => n.endsWith(".enc")) : []);
+
+// `awsx exec [flags] target -- print-creds`: exit 0 and the role's credentials in the child.
+async function execWorks(env: Record<string, string>, flags: string[] = [], bin = BIN): Promise<Run> {
+  const r = await awsx(["exec", ...flags, "target", "--", process.execPath, printCreds], env, bin);
+  expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
+  const child = JSON.parse(r.stdout) as { id: string; profile: string };
+  expect(child.profile).toBe("target");
+  expect(sts.identityOf(child.id)?.arn).toMatch(/assumed-role\/kc-fault-role\//);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+  return r;
+}
+
+describe("no usable Secret Service (no keyring needed)", () => {
+  test("--backend keychain without DBUS_SESSION_BUS_ADDRESS: 74 at once, saying D-Bus is missing", async () => {
+    const r = await awsx(["exec", "--backend", "keychain", "target", "--", "true"], home.env({ DBUS_SESSION_BUS_ADDRESS: undefined }));
+    expectOneLine(r, 74, /D-Bus/, "DBUS_SESSION_BUS_ADDRESS");
+    expect(r.ms).toBeLessThan(5_000);
+    expect(sts.count()).toBe(0);
+  });
+
+  test("--backend keychain with a D-Bus address that leads nowhere: 74 with the reason, no STS call, within the keychain bound", async () => {
+    const r = await awsx(["exec", "--backend", "keychain", "target", "--", "true"], home.env({ DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS }));
+    expectOneLine(r, 74, /keychain/);
+    expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+  });
+
+  test("default backend, D-Bus gone, AWSX_FILE_PASSPHRASE set: falls back to the file store (second run served from it)", async () => {
+    const env = home.env({ DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS, AWSX_FILE_PASSPHRASE: PASS, AWSX_CACHE_DIR: cacheDir });
+    const first = await execWorks(env, ["--debug"]);
+    expect(first.stderr).toMatch(/keychain unavailable/);
+    expect(first.stderr).toMatch(/encrypted file store/);
+    expect(first.stderr.split("\n").filter((l) => l.startsWith("awsx: "))).toEqual([]);
+    expect(sts.count("AssumeRole")).toBe(1);
+    expect(sessionFiles()).toHaveLength(1);
+    const second = await execWorks(env);
+    expect(second.stderr).toBe("");
+    expect(sts.count("AssumeRole")).toBe(1);
+    expect(first.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+  });
+
+  test("default backend, D-Bus gone, no passphrase: no cache, the command works and every run calls STS", async () => {
+    const env = home.env({ DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS, AWSX_CACHE_DIR: cacheDir });
+    const first = await execWorks(env, ["--debug"]);
+    expect(first.stderr).toMatch(/keychain unavailable/);
+    expect(first.stderr).toMatch(/cache: none/);
+    await execWorks(env);
+    expect(sts.count("AssumeRole")).toBe(2);
+    expect(sessionFiles()).toHaveLength(0);
+  });
+
+  describe("keytar missing (awsx installed without its optional dependency)", () => {
+    let bare: string;
+    let bareBin: string;
+    beforeAll(() => {
+      // The built CLI alone, with no node_modules anywhere above it: require("keytar") fails.
+      bare = mkdtempSync(path.join(os.tmpdir(), "awsx-no-keytar-"));
+      for (const d of ["bin", "dist"]) cpSync(path.join(ROOT, d), path.join(bare, d), { recursive: true });
+      bareBin = path.join(bare, "bin", "awsx.js");
+    });
+    afterAll(() => rmSync(bare, { recursive: true, force: true }));
+
+    test("--backend keychain: 74, saying keytar did not load and what to do", async () => {
+      const r = await awsx(["exec", "--backend", "keychain", "target", "--", "true"], home.env({ DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS }), bareBin);
+      expectOneLine(r, 74, /keytar/, /--backend file/);
+      expect(sts.count()).toBe(0);
+    });
+
+    test("default backend: falls back to the file store and works", async () => {
+      const env = home.env({ DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS, AWSX_FILE_PASSPHRASE: PASS, AWSX_CACHE_DIR: cacheDir });
+      const r = await execWorks(env, ["--debug"], bareBin);
+      expect(r.stderr).toMatch(/keytar is not installed or did not load/);
+      expect(sessionFiles()).toHaveLength(1);
+    });
+  });
+});
+
+let keyring: Keyring | undefined;
+let keyringError = "";
+const describeKeyring = await needs("dbus-daemon", "dbus-send", "gnome-keyring-daemon", {
+  name: "a private Secret Service (dbus-daemon + gnome-keyring-daemon + keytar round trip)",
+  probe: async () => {
+    let k: Keyring | undefined;
+    try {
+      k = await startKeyring();
+      const v = await keytar<string>(k.address, `await k.setPassword("awsx-faults-probe", "a", "round-trip"); const v = await k.getPassword("awsx-faults-probe", "a"); await k.deletePassword("awsx-faults-probe", "a"); return v;`);
+      if (v !== "round-trip") throw new Error(`read back ${JSON.stringify(v)}`);
+      return true;
+    } catch (e) {
+      keyringError = (e as Error).message;
+      return false;
+    } finally {
+      await k?.stop();
+    }
+  },
+  hint: "install dbus and gnome-keyring, and build keytar",
+});
+if (keyringError) process.stderr.write(`keychain probe: ${keyringError}\n`);
+
+describeKeyring("a real keyring misbehaving", () => {
+  beforeEach(async () => {
+    keyring = await startKeyring();
+  }, 20_000);
+  afterEach(async () => {
+    await keyring?.stop();
+    keyring = undefined;
+  }, 20_000);
+
+  const env = (extra: Record<string, string | undefined> = {}) => home.env({ DBUS_SESSION_BUS_ADDRESS: keyring!.address, AWSX_CACHE_DIR: cacheDir, ...extra });
+  const entriesInKeyring = () => keytar<Array<{ account: string; password: string }>>(keyring!.address, `return k.findCredentials(${JSON.stringify(SERVICE)});`);
+
+  test("an entry deleted underneath between two runs: the next run calls STS again, works, and stores a new one", async () => {
+    await execWorks(env(), ["--backend", "keychain"]);
+    await execWorks(env(), ["--backend", "keychain"]);
+    expect(sts.count("AssumeRole")).toBe(1);
+    const [entry] = await entriesInKeyring();
+    expect(entry).toBeDefined();
+    expect(await keytar<boolean>(keyring!.address, `return k.deletePassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(entry!.account)});`)).toBe(true);
+    expect(await entriesInKeyring()).toEqual([]);
+    const r = await execWorks(env(), ["--backend", "keychain"]);
+    expect(r.stderr).toBe("");
+    expect(sts.count("AssumeRole")).toBe(2);
+    const now = await entriesInKeyring();
+    expect(now.map((e) => e.account)).toEqual([entry!.account]);
+    expect(now[0]!.password).not.toBe(entry!.password);
+  });
+
+  test.each([
+    ["200 kB of text (over the decoder's limit)", "x".repeat(200_000)],
+    ["control characters and invalid JSON", "\u0001\u0002\u00ff{\"v\":1,\u007f"],
+    ["a well-formed entry for another key", JSON.stringify({ v: 1, key: "0".repeat(64), profile: "target", kind: "assumeRole", label: ROLE, profiles: ["target"], createdAt: "2030-01-01T00:00:00Z", expiration: "2030-01-01T01:00:00Z", credentials: { accessKeyId: "ASIAFAKEFOREIGN00001", secretAccessKey: "x" } })],
+  ])("a corrupt entry (%s): a miss, the command works, and the entry is replaced", async (_label, bad) => {
+    await execWorks(env(), ["--backend", "keychain"]);
+    const [entry] = await entriesInKeyring();
+    await keytar(keyring!.address, `await k.setPassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(entry!.account)}, input);`, bad);
+    expect((await entriesInKeyring())[0]!.password).toBe(bad);
+    const r = await execWorks(env(), ["--backend", "keychain", "--debug"]);
+    expect(r.stderr).toMatch(/is corrupt or foreign: a miss, it will be replaced/);
+    expect(sts.count("AssumeRole")).toBe(2);
+    const now = await entriesInKeyring();
+    expect(now).toHaveLength(1);
+    expect(JSON.parse(now[0]!.password)).toMatchObject({ v: 1, key: entry!.account, profile: "target" });
+  });
+
+  describe("a locked keyring", () => {
+    // One entry exists before the lock: a locked collection still lists it, without its secret.
+    beforeEach(async () => {
+      await execWorks(env(), ["--backend", "keychain"]);
+      expect(await entriesInKeyring()).toHaveLength(1);
+      sts.reset();
+      await lockDefaultCollection(keyring!.address);
+    }, 30_000);
+
+    test("default backend with AWSX_FILE_PASSPHRASE: does not hang, the command works (keychain miss, file store or STS)", async () => {
+      const r = await execWorks(env({ AWSX_FILE_PASSPHRASE: PASS }));
+      expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+      expect(sts.count("AssumeRole")).toBe(1);
+      expect(r.stderr.split("\n").filter((l) => l.startsWith("awsx: ") && !l.startsWith("awsx: warning: "))).toEqual([]);
+      // The next run is not worse off: it works again, within the bound.
+      const again = await execWorks(env({ AWSX_FILE_PASSPHRASE: PASS }));
+      expect(again.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+    });
+
+    test("default backend without a passphrase: does not hang, the command works", async () => {
+      const r = await execWorks(env());
+      expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+      expect(sts.count("AssumeRole")).toBe(1);
+    });
+
+    test("--backend keychain: works (every run a miss, with at most a warning) or fails with one clear line, within the bound", async () => {
+      const r = await awsx(["exec", "--backend", "keychain", "target", "--", process.execPath, printCreds], env());
+      expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+      expect(r.signal).toBeNull();
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      if (r.code === 0) {
+        expect(JSON.parse(r.stdout)).toMatchObject({ profile: "target" });
+        expect(r.stderr.split("\n").filter((l) => l.startsWith("awsx: ") && !/^awsx: warning: .*keychain/.test(l))).toEqual([]);
+      } else expectOneLine(r, 74, /keychain/);
+    });
+
+    // keytar's findCredentials on a locked collection hits a libsecret assertion and SIGSEGV;
+    // awsx lists in a child process so that crash becomes a clear error.
+    test("awsx list --backend keychain: a clear answer or one `awsx:` line, not a crash", async () => {
+      const r = await awsx(["list", "--json", "--backend", "keychain"], env());
+      process.stderr.write(`faults/keychain: awsx list on a locked keyring: code ${r.code} signal ${r.signal} stderr ${JSON.stringify(r.stderr.slice(0, 300))}\n`);
+      expect(r.signal).toBeNull();
+      expect([0, 74]).toContain(r.code);
+    });
+
+    test("awsx clear --backend keychain: a clear answer or one `awsx:` line, not a crash", async () => {
+      const r = await awsx(["clear", "--backend", "keychain"], env());
+      process.stderr.write(`faults/keychain: awsx clear on a locked keyring: code ${r.code} signal ${r.signal} stderr ${JSON.stringify(r.stderr.slice(0, 300))}\n`);
+      expect(r.signal).toBeNull();
+      expect([0, 74]).toContain(r.code);
+    });
+  });
+});
+
+// The keychain timeout (5 s per call, src/cache/select.ts) gives up on the call, but keytar's
+// call is still blocked in libsecret on a libuv worker thread, which keeps the process alive
+// until D-Bus times it out (about 25 s per call; ~50 s in all, measured). The two runs go side
+// by side in beforeAll, watched for KEYCHAIN_BOUND_MS, so the file waits once.
+describeKeyring("a Secret Service that does not answer (gnome-keyring-daemon stopped with SIGSTOP)", () => {
+  interface Watched {
+    out: string;
+    // When `seen` first matched what awsx printed (undefined: never).
+    seenMs?: number;
+    exited: boolean;
+    ms: number;
+  }
+  let kr: Keyring | undefined;
+  let keychainRun: Watched;
+  let defaultRun: Watched;
+  let assumeRoles = 0;
+
+  // Runs awsx until it exits or for timeoutMs, then kills its process group.
+  async function watch(args: string[], e: Record<string, string>, seen: RegExp, timeoutMs: number): Promise<Watched> {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [BIN, ...args], { env: e, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const w: Watched = { out: "", exited: false, ms: 0 };
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, timeoutMs);
+      const on = (d: Buffer) => {
+        w.out += d.toString();
+        if (w.seenMs === undefined && seen.test(w.out)) w.seenMs = Math.round(performance.now() - t0);
+      };
+      child.stdout.on("data", on);
+      child.stderr.on("data", on);
+      child.once("exit", () => {
+        w.exited = true;
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    w.ms = Math.round(performance.now() - t0);
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+    return w;
+  }
+
+  beforeAll(async () => {
+    kr = await startKeyring();
+    const e = (extra: Record<string, string | undefined> = {}) => home.env({ DBUS_SESSION_BUS_ADDRESS: kr!.address, AWSX_CACHE_DIR: cacheDir, ...extra });
+    await execWorks(e(), ["--backend", "keychain"]);
+    sts.reset();
+    process.kill(kr.daemonPid, "SIGSTOP");
+    try {
+      [keychainRun, defaultRun] = await Promise.all([
+        watch(["exec", "--backend", "keychain", "target", "--", "true"], e(), /^awsx: .*\n/m, KEYCHAIN_BOUND_MS),
+        watch(["exec", "--debug", "target", "--", process.execPath, printCreds], e({ AWSX_FILE_PASSPHRASE: PASS }), /"profile":"target"/, KEYCHAIN_BOUND_MS),
+      ]);
+      assumeRoles = sts.count("AssumeRole");
+    } finally {
+      process.kill(kr.daemonPid, "SIGCONT");
+    }
+    process.stderr.write(
+      `faults/keychain: keychain not answering: --backend keychain printed its error after ${keychainRun.seenMs} ms; default backend ran the command after ${defaultRun.seenMs} ms; exited within ${KEYCHAIN_BOUND_MS} ms: ${keychainRun.exited}/${defaultRun.exited}\n`,
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await kr?.stop();
+  }, 20_000);
+
+  test("--backend keychain: one `awsx:` line, 74's message, within the keychain bound", () => {
+    expect(keychainRun.out).toMatch(/^awsx: keychain read failed: the keychain did not answer within 5000 ms/m);
+    expect(keychainRun.out.split("\n").filter((l) => l.startsWith("awsx: "))).toHaveLength(1);
+    expect(keychainRun.seenMs).toBeLessThan(KEYCHAIN_BOUND_MS);
+  });
+
+  test("default backend: falls back and runs the command within the keychain bound (one AssumeRole in all)", () => {
+    expect(defaultRun.out).toMatch(/keychain unavailable \(keychain read failed: the keychain did not answer within 5000 ms/);
+    expect(defaultRun.seenMs).toBeLessThan(KEYCHAIN_BOUND_MS);
+    expect(assumeRoles).toBe(1);
+  });
+
+  // KNOWN LIMIT: the stuck keytar call holds a libuv worker thread inside libsecret until
+  // D-Bus gives up (25 s per call). process.exit() (src/cli/entry.ts calls it 200 ms after
+  // the command is over) still waits for that thread: libuv joins its threadpool at exit.
+  // The command itself has run by then; only awsx's own exit is late. test.failing passes
+  // while this holds and will ask to become a plain test once it does not.
+  test.failing("and awsx itself exits within the keychain bound (both runs)", () => {
+    expect({ keychain: keychainRun.exited, default: defaultRun.exited }).toEqual({ keychain: true, default: true });
+  });
+});
