@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
-import { chmod, link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, link, mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AwsxError } from "../errors.js";
 import type { Store } from "./store.js";
@@ -127,9 +127,4 @@ async function createHeader(header: string, passphrase: string): Promise<Header>
   } finally {
     await rm(tmp, { force: true });
   }
-}
-
-export async function isPrivateDir(dir: string): Promise<boolean> {
-  const st = await stat(dir);
-  return (st.mode & 0o077) === 0;
 }
