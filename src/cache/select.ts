@@ -27,6 +27,7 @@ export async function openStore(chosen: BackendName | undefined, deps: SelectDep
     throw new AwsxError("E_USAGE", `unknown cache backend "${chosen}"; use one of ${BACKENDS.join(", ")}`);
   }
   const timeoutMs = 5000;
+  const openFile = async (passphrase: string) => (await import("./fileStore.js")).fileStore(join(cacheRoot(env), "sessions"), passphrase);
   if (chosen === "none") return undefined;
   if (chosen === "memory") return memoryStore();
   if (chosen === "keychain") {
@@ -43,14 +44,12 @@ export async function openStore(chosen: BackendName | undefined, deps: SelectDep
       }
     }
     if (!passphrase) throw new AwsxError("E_CACHE", "the file backend needs a passphrase: set AWSX_FILE_PASSPHRASE (or run on a terminal to be asked)");
-    const { fileStore } = await import("./fileStore.js");
-    return fileStore(join(cacheRoot(env), "sessions"), passphrase);
+    return openFile(passphrase);
   }
   const fallback = async (): Promise<Store | undefined> => {
     if (env.AWSX_FILE_PASSPHRASE) {
-      const { fileStore } = await import("./fileStore.js");
       logger.debug("cache: using the encrypted file store (AWSX_FILE_PASSPHRASE is set)");
-      return fileStore(join(cacheRoot(env), "sessions"), env.AWSX_FILE_PASSPHRASE);
+      return openFile(env.AWSX_FILE_PASSPHRASE);
     }
     logger.debug("cache: none (no keychain, no AWSX_FILE_PASSPHRASE): every run calls STS");
     return undefined;
