@@ -20,7 +20,11 @@ if [ -z "${AWSX_IN_DBUS:-}" ] && command -v dbus-run-session >/dev/null 2>&1 && 
   exec env AWSX_IN_DBUS=1 dbus-run-session -- bash "$0" "$@"
 fi
 if [ -n "${AWSX_IN_DBUS:-}" ]; then
-  # Unlock (creating if needed) the login keyring with a throwaway password.
+  # A throwaway login keyring in a folder of its own (never the user's real keyring),
+  # created and unlocked with a throwaway password.
+  keyrings=$(mktemp -d "${TMPDIR:-/tmp}/awsx-test-keyring.XXXXXX") || exit 1
+  trap 'rm -rf "$keyrings"' EXIT
+  export XDG_DATA_HOME="$keyrings"
   eval "$(echo -n awsx-test | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
   export GNOME_KEYRING_CONTROL
 fi
