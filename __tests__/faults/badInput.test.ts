@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runDetached, type AwsxRun as Run } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 
 const BIN = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
@@ -19,36 +20,7 @@ const PER_ROW_MS = 10_000;
 const CANARY = path.join(os.tmpdir(), `awsx-pwned-${process.pid}-${randomBytes(4).toString("hex")}`);
 const KEYS = (id: string) => `aws_access_key_id = AKIAFAKEBADINPUT${id}\naws_secret_access_key = fakeBadInputSecret${id}000000000000000000\n`;
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-function run(file: string, args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(file, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, timeoutMs);
-    child.once("error", reject);
-    child.once("close", (code, signal) => {
-      clearTimeout(t);
-      resolve({ code, signal, stdout, stderr, ms: Math.round(performance.now() - t0) });
-    });
-  });
-}
+const run = runDetached;
 
 let work: string;
 let printProfile: string;

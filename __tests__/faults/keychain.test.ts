@@ -6,13 +6,15 @@
 // The keyring cases run their own dbus-daemon + gnome-keyring-daemon with a throwaway
 // keyring in a temp folder (like __tests__/integration/keychain.test.ts): locking the
 // keyring of `npm test`'s session would break the keychain tests running beside this file.
-import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
+import { runAwsx, runDetached, type AwsxRun as Run } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
+import { keytarOn, startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -25,45 +27,9 @@ const PASS = "keychain-faults passphrase (test only)";
 const KEYCHAIN_BOUND_MS = 15_000;
 const NOWHERE_BUS = "unix:path=/nonexistent/awsx-test-bus";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const deadline = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-// A program in its own session (no controlling terminal), stdin /dev/null, killed after timeoutMs.
-function run(file: string, args: string[], env: Record<string, string>, timeoutMs = 30_000, input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(file, args, { env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"], detached: true });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, timeoutMs);
-    child.once("error", reject);
-    child.once("close", (code, signal) => {
-      clearTimeout(t);
-      resolve({ code, signal, stdout, stderr, ms: Math.round(performance.now() - t0) });
-    });
-    if (child.stdin) {
-      child.stdin.on("error", () => {});
-      child.stdin.end(input);
-    }
-  });
-}
-
-const awsx = (args: string[], env: Record<string, string>, bin = BIN) => run(process.execPath, [bin, ...args], env);
+const run = runDetached;
+const awsx = (args: string[], env: Record<string, string>, bin = BIN) => runAwsx(args, env, 30_000, bin);
 
 // Exactly one line `awsx: ...` (and nothing else) on stderr, containing every needle, no stack.
 function expectOneLine(r: Run, code: number, ...needles: Array<string | RegExp>): void {
@@ -75,106 +41,6 @@ function expectOneLine(r: Run, code: number, ...needles: Array<string | RegExp>)
 }
 
 // ---- a private Secret Service --------------------------------------------------------
-
-interface Keyring {
-  address: string;
-  // gnome-keyring-daemon's pid (to stop it with SIGSTOP: a Secret Service that never answers).
-  daemonPid: number;
-  stop(): Promise<void>;
-}
-
-function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    const t = setTimeout(() => reject(new Error(`no output within ${timeoutMs} ms`)), timeoutMs);
-    child.stdout!.on("data", (d: Buffer) => {
-      text += d.toString();
-      const nl = text.indexOf("\n");
-      if (nl >= 0) {
-        clearTimeout(t);
-        resolve(text.slice(0, nl).trim());
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(t);
-      reject(new Error(`exited with ${code} before printing`));
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const done = new Promise<void>((r) => child.once("exit", () => r()));
-  child.kill("SIGTERM");
-  if (!(await Promise.race([done.then(() => true), deadline(3_000).then(() => false)]))) {
-    child.kill("SIGKILL");
-    await Promise.race([done, deadline(2_000)]);
-  }
-}
-
-// dbus-daemon + gnome-keyring-daemon (secrets only) with HOME/XDG folders in a temp dir,
-// the login keyring unlocked with a throwaway password. stop() ends both by pid.
-async function startKeyring(): Promise<Keyring> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "awsx-kc-faults-"));
-  const runtime = path.join(dir, "run");
-  mkdirSync(runtime, { mode: 0o700 });
-  const base: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: dir,
-    XDG_RUNTIME_DIR: runtime,
-    XDG_DATA_HOME: path.join(dir, "data"),
-    XDG_CONFIG_HOME: path.join(dir, "config"),
-    XDG_CACHE_HOME: path.join(dir, "cache"),
-    LANG: "C.UTF-8",
-  };
-  const children: ChildProcess[] = [];
-  const stop = async () => {
-    for (const c of children.reverse()) {
-      if (c.pid !== undefined && c.exitCode === null && c.signalCode === null) process.kill(c.pid, "SIGCONT");
-      await stopChild(c);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    const bus = spawn("dbus-daemon", ["--session", "--nofork", "--nopidfile", "--print-address=1"], { env: base, stdio: ["ignore", "pipe", "ignore"] });
-    children.push(bus);
-    bus.once("error", () => {});
-    const address = await firstLine(bus, 10_000);
-    if (!address.startsWith("unix:")) throw new Error(`dbus-daemon printed ${address}`);
-    const env = { ...base, DBUS_SESSION_BUS_ADDRESS: address };
-    const gk = spawn("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], { env, stdio: ["pipe", "ignore", "ignore"] });
-    children.push(gk);
-    gk.once("error", () => {});
-    gk.stdin!.on("error", () => {});
-    gk.stdin!.end("awsx-test");
-    const until = Date.now() + 10_000;
-    for (;;) {
-      const r = await run(
-        "dbus-send",
-        ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"],
-        env,
-      );
-      if (r.code === 0 && /boolean true/.test(r.stdout)) break;
-      if (Date.now() > until || gk.exitCode !== null) throw new Error("gnome-keyring-daemon did not take org.freedesktop.secrets");
-      await sleep(100);
-    }
-    return { address, daemonPid: gk.pid!, stop };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-}
-
-// keytar on a given bus, from a separate node (libsecret keeps one connection per process);
-// `input` (stdin, for values too big for argv) is the string `input` in body.
-async function keytar<T>(address: string, body: string, input = ""): Promise<T> {
-  const script = `const k = require(${JSON.stringify(path.join(ROOT, "node_modules", "keytar"))});
-    const chunks = []; process.stdin.on("data", (c) => chunks.push(c)); process.stdin.on("end", () => { const input = Buffer.concat(chunks).toString("utf8");
-    (async () => { ${body} })().then((v) => process.stdout.write(JSON.stringify(v === undefined ? null : v)), (e) => { console.error(e); process.exit(1); }); });`;
-  const r = await run(process.execPath, ["-e", script], { PATH: process.env.PATH ?? "", DBUS_SESSION_BUS_ADDRESS: address }, 30_000, input);
-  if (r.code !== 0) throw new Error(`keytar call failed (${r.code} ${r.signal}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
 
 const dbusSecrets = (address: string, objectPath: string, method: string, ...args: string[]) =>
   run("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.secrets", objectPath, method, ...args], {
@@ -297,15 +163,15 @@ describe("no usable Secret Service (no keyring needed)", () => {
   });
 });
 
-let keyring: Keyring | undefined;
+let keyring: PrivateKeyring | undefined;
 let keyringError = "";
 const describeKeyring = await needs("dbus-daemon", "dbus-send", "gnome-keyring-daemon", {
   name: "a private Secret Service (dbus-daemon + gnome-keyring-daemon + keytar round trip)",
   probe: async () => {
-    let k: Keyring | undefined;
+    let k: PrivateKeyring | undefined;
     try {
-      k = await startKeyring();
-      const v = await keytar<string>(k.address, `await k.setPassword("awsx-faults-probe", "a", "round-trip"); const v = await k.getPassword("awsx-faults-probe", "a"); await k.deletePassword("awsx-faults-probe", "a"); return v;`);
+      k = await startPrivateKeyring();
+      const v = await keytarOn<string>(k.address, `await k.setPassword("awsx-faults-probe", "a", "round-trip"); const v = await k.getPassword("awsx-faults-probe", "a"); await k.deletePassword("awsx-faults-probe", "a"); return v;`);
       if (v !== "round-trip") throw new Error(`read back ${JSON.stringify(v)}`);
       return true;
     } catch (e) {
@@ -321,7 +187,7 @@ if (keyringError) process.stderr.write(`keychain probe: ${keyringError}\n`);
 
 describeKeyring("a real keyring misbehaving", () => {
   beforeEach(async () => {
-    keyring = await startKeyring();
+    keyring = await startPrivateKeyring();
   }, 20_000);
   afterEach(async () => {
     await keyring?.stop();
@@ -329,7 +195,7 @@ describeKeyring("a real keyring misbehaving", () => {
   }, 20_000);
 
   const env = (extra: Record<string, string | undefined> = {}) => home.env({ DBUS_SESSION_BUS_ADDRESS: keyring!.address, AWSX_CACHE_DIR: cacheDir, ...extra });
-  const entriesInKeyring = () => keytar<Array<{ account: string; password: string }>>(keyring!.address, `return k.findCredentials(${JSON.stringify(SERVICE)});`);
+  const entriesInKeyring = () => keytarOn<Array<{ account: string; password: string }>>(keyring!.address, `return k.findCredentials(${JSON.stringify(SERVICE)});`);
 
   test("an entry deleted underneath between two runs: the next run calls STS again, works, and stores a new one", async () => {
     await execWorks(env(), ["--backend", "keychain"]);
@@ -337,7 +203,7 @@ describeKeyring("a real keyring misbehaving", () => {
     expect(sts.count("AssumeRole")).toBe(1);
     const [entry] = await entriesInKeyring();
     expect(entry).toBeDefined();
-    expect(await keytar<boolean>(keyring!.address, `return k.deletePassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(entry!.account)});`)).toBe(true);
+    expect(await keytarOn<boolean>(keyring!.address, `return k.deletePassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(entry!.account)});`)).toBe(true);
     expect(await entriesInKeyring()).toEqual([]);
     const r = await execWorks(env(), ["--backend", "keychain"]);
     expect(r.stderr).toBe("");
@@ -354,7 +220,7 @@ describeKeyring("a real keyring misbehaving", () => {
   ])("a corrupt entry (%s): a miss, the command works, and the entry is replaced", async (_label, bad) => {
     await execWorks(env(), ["--backend", "keychain"]);
     const [entry] = await entriesInKeyring();
-    await keytar(keyring!.address, `await k.setPassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(entry!.account)}, input);`, bad);
+    await keytarOn(keyring!.address, `await k.setPassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(entry!.account)}, input);`, bad);
     expect((await entriesInKeyring())[0]!.password).toBe(bad);
     const r = await execWorks(env(), ["--backend", "keychain", "--debug"]);
     expect(r.stderr).toMatch(/is corrupt or foreign: a miss, it will be replaced/);
@@ -430,7 +296,7 @@ describeKeyring("a Secret Service that does not answer (gnome-keyring-daemon sto
     exited: boolean;
     ms: number;
   }
-  let kr: Keyring | undefined;
+  let kr: PrivateKeyring | undefined;
   let keychainRun: Watched;
   let defaultRun: Watched;
   let assumeRoles = 0;
@@ -464,7 +330,7 @@ describeKeyring("a Secret Service that does not answer (gnome-keyring-daemon sto
   }
 
   beforeAll(async () => {
-    kr = await startKeyring();
+    kr = await startPrivateKeyring();
     const e = (extra: Record<string, string | undefined> = {}) => home.env({ DBUS_SESSION_BUS_ADDRESS: kr!.address, AWSX_CACHE_DIR: cacheDir, ...extra });
     await execWorks(e(), ["--backend", "keychain"]);
     sts.reset();

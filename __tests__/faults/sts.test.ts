@@ -3,15 +3,13 @@
 // ValidationError) or answers malformed XML. Every failure is one `awsx:` line naming the
 // profile and the role, a documented exit code (docs/exit-codes.md), no stack trace, and
 // the session cache exactly as it was before the run.
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { refuseConnectionsUrl, startFakeSts, type FakeSts, type StsBehavior } from "../helpers/fakeSts.js";
+import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 
-const BIN = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
 const ACCOUNT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/fault-role`;
 const OTHER_ROLE = `arn:aws:iam::${ACCOUNT}:role/other-role`;
@@ -20,37 +18,7 @@ const PASS = "fault-injection passphrase (test only)";
 const STS_TIMEOUT_S = 2;
 const ATTEMPTS = 3;
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-// The built CLI in its own session (no controlling terminal), stdin /dev/null, killed if it outlives timeoutMs.
-function awsx(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, timeoutMs);
-    child.once("error", reject);
-    child.once("close", (code, signal) => {
-      clearTimeout(t);
-      resolve({ code, signal, stdout, stderr, ms: Math.round(performance.now() - t0) });
-    });
-  });
-}
+const awsx = (args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> => runAwsx(args, env, timeoutMs);
 
 // Every file and folder under dir, relative path -> sha256 of its bytes ("dir" for folders).
 function snapshot(dir: string): Record<string, string> {

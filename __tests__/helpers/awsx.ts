@@ -6,21 +6,22 @@ export const AWSX_BIN = fileURLToPath(new URL("../../bin/awsx.js", import.meta.u
 
 export interface AwsxRun {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   ms: number;
 }
 
-// Runs the built CLI in its own session (detached: no controlling terminal), stdin
-// /dev/null, killing its whole process group if it outlives timeoutMs.
-export function runAwsx(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<AwsxRun> {
+// Runs a program in its own session (detached: no controlling terminal), stdin /dev/null
+// (or `input`), killing its whole process group if it outlives timeoutMs.
+export function runDetached(file: string, args: string[], env: Record<string, string>, timeoutMs = 30_000, input?: string): Promise<AwsxRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [AWSX_BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(file, args, { env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"], detached: true });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const t = setTimeout(() => {
       try {
         process.kill(-child.pid!, "SIGKILL");
@@ -29,9 +30,17 @@ export function runAwsx(args: string[], env: Record<string, string>, timeoutMs =
       }
     }, timeoutMs);
     child.once("error", reject);
-    child.once("close", (code) => {
+    child.once("close", (code, signal) => {
       clearTimeout(t);
-      resolve({ code, stdout, stderr, ms: Math.round(performance.now() - t0) });
+      resolve({ code, signal, stdout, stderr, ms: Math.round(performance.now() - t0) });
     });
+    if (child.stdin) {
+      child.stdin.on("error", () => {}); // EPIPE if it exits without reading
+      child.stdin.end(input);
+    }
   });
 }
+
+// The built CLI, run as runDetached runs a program.
+export const runAwsx = (args: string[], env: Record<string, string>, timeoutMs = 30_000, bin = AWSX_BIN): Promise<AwsxRun> =>
+  runDetached(process.execPath, [bin, ...args], env, timeoutMs);

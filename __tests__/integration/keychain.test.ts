@@ -5,154 +5,29 @@
 // keyring in a temp folder: `awsx clear` (all) wipes every "awsx" entry of the keyring
 // it talks to, so sharing the keyring of `npm test`'s D-Bus session with other test
 // files running in parallel would make them flaky.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
+import { keytarOn, startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const BIN = path.join(ROOT, "bin", "awsx.js");
 const SERVICE = "awsx"; // src/cache/keychainStore.ts KEYCHAIN_SERVICE
 const ACCOUNT = "123456789012";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-// For races against an exit: does not keep jest alive after the race is won.
-const deadline = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 // ---- a private Secret Service --------------------------------------------------------
 
-interface Keyring {
-  address: string;
-  dir: string;
-  stop(): Promise<void>;
-}
-
-function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    const t = setTimeout(() => reject(new Error(`no output within ${timeoutMs} ms`)), timeoutMs);
-    child.stdout!.on("data", (d: Buffer) => {
-      text += d.toString();
-      const nl = text.indexOf("\n");
-      if (nl >= 0) {
-        clearTimeout(t);
-        resolve(text.slice(0, nl).trim());
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(t);
-      reject(new Error(`exited with ${code} before printing`));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once("exit", () => r()));
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const done = exited(child);
-  child.kill("SIGTERM");
-  if (!(await Promise.race([done.then(() => true), deadline(3_000).then(() => false)]))) {
-    child.kill("SIGKILL");
-    await Promise.race([done, deadline(2_000)]);
-  }
-}
-
-function run(cmd: string, args: string[], env: Record<string, string>, input?: string, timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr });
-    });
-    if (child.stdin) {
-      child.stdin.on("error", () => {}); // EPIPE if it exits without reading
-      child.stdin.end(input);
-    }
-  });
-}
-
-// dbus-daemon + gnome-keyring-daemon (secrets only), both with HOME/XDG dirs in a temp
-// folder and unlocked with a throwaway password. Both are stopped by pid in stop().
-async function startKeyring(): Promise<Keyring> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "awsx-keyring-"));
-  const runtime = path.join(dir, "run");
-  mkdirSync(runtime, { mode: 0o700 });
-  const base: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: dir,
-    XDG_RUNTIME_DIR: runtime,
-    XDG_DATA_HOME: path.join(dir, "data"),
-    XDG_CONFIG_HOME: path.join(dir, "config"),
-    XDG_CACHE_HOME: path.join(dir, "cache"),
-    LANG: "C.UTF-8",
-  };
-  const children: ChildProcess[] = [];
-  const stop = async () => {
-    for (const c of children.reverse()) await stopChild(c);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    const bus = spawn("dbus-daemon", ["--session", "--nofork", "--nopidfile", "--print-address=1"], { env: base, stdio: ["ignore", "pipe", "ignore"] });
-    children.push(bus);
-    bus.once("error", () => {});
-    const address = await firstLine(bus, 10_000);
-    if (!address.startsWith("unix:")) throw new Error(`dbus-daemon printed ${address}`);
-    const env = { ...base, DBUS_SESSION_BUS_ADDRESS: address };
-    const gk = spawn("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], { env, stdio: ["pipe", "ignore", "ignore"] });
-    children.push(gk);
-    gk.once("error", () => {});
-    gk.stdin!.on("error", () => {});
-    gk.stdin!.end("awsx-test");
-    // Wait until it owns the Secret Service name (NameHasOwner does not auto-start anything).
-    const until = Date.now() + 10_000;
-    for (;;) {
-      const r = await run(
-        "dbus-send",
-        ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"],
-        env,
-      );
-      if (r.code === 0 && /boolean true/.test(r.stdout)) break;
-      if (Date.now() > until || gk.exitCode !== null) throw new Error("gnome-keyring-daemon did not take org.freedesktop.secrets");
-      await sleep(100);
-    }
-    return { address, dir, stop };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-}
-
-// keytar calls on the private bus, from a separate node (libsecret keeps one bus per process).
-async function keytar<T>(address: string, body: string): Promise<T> {
-  const script = `const k = require(${JSON.stringify(path.join(ROOT, "node_modules", "keytar"))});
-    (async () => { ${body} })().then((v) => process.stdout.write(JSON.stringify(v === undefined ? null : v)), (e) => { console.error(e); process.exit(1); });`;
-  const r = await run(process.execPath, ["-e", script], { PATH: process.env.PATH ?? "", DBUS_SESSION_BUS_ADDRESS: address });
-  if (r.code !== 0) throw new Error(`keytar call failed (${r.code}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
-
-let keyring: Keyring | undefined;
+let keyring: PrivateKeyring | undefined;
 let keyringError = "";
 const tools = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon"];
 const describeKeychain = await needs(...tools, {
   name: "a private Secret Service (dbus-daemon + gnome-keyring-daemon + keytar round trip)",
   probe: async () => {
     try {
-      keyring = await startKeyring();
-      const v = await keytar<string>(keyring.address, `await k.setPassword("awsx-probe-test", "a", "round-trip"); const v = await k.getPassword("awsx-probe-test", "a"); await k.deletePassword("awsx-probe-test", "a"); return v;`);
+      keyring = await startPrivateKeyring();
+      const v = await keytarOn<string>(keyring.address, `await k.setPassword("awsx-probe-test", "a", "round-trip"); const v = await k.getPassword("awsx-probe-test", "a"); await k.deletePassword("awsx-probe-test", "a"); return v;`);
       if (v !== "round-trip") throw new Error(`read back ${JSON.stringify(v)}`);
       return true;
     } catch (e) {
@@ -258,7 +133,7 @@ process.stdout.write(JSON.stringify({ id: e.AWS_ACCESS_KEY_ID, secret: e.AWS_SEC
   }
 
   const sessionsFor = (l: ListJson, profile: string) => l.sessions.filter((s) => s.profile === profile);
-  const stored = () => keytar<Array<{ account: string; password: string }>>(keyring!.address, `return k.findCredentials(${JSON.stringify(SERVICE)});`);
+  const stored = () => keytarOn<Array<{ account: string; password: string }>>(keyring!.address, `return k.findCredentials(${JSON.stringify(SERVICE)});`);
   async function storedEntry(profile: string): Promise<{ account: string; entry: StoredEntry }> {
     const mine = (await stored()).filter((c) => {
       try {
@@ -271,7 +146,7 @@ process.stdout.write(JSON.stringify({ id: e.AWS_ACCESS_KEY_ID, secret: e.AWS_SEC
     return { account: mine[0]!.account, entry: JSON.parse(mine[0]!.password) as StoredEntry };
   }
   const setStored = (account: string, value: string) =>
-    keytar<null>(keyring!.address, `await k.setPassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(account)}, ${JSON.stringify(value)});`);
+    keytarOn<null>(keyring!.address, `await k.setPassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(account)}, ${JSON.stringify(value)});`);
 
   test("first run calls AssumeRole once; the second calls nothing and gets the same credentials", async () => {
     sts.reset();

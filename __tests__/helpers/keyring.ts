@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { runDetached } from "./awsx.js";
+
+const KEYTAR = fileURLToPath(new URL("../../node_modules/keytar", import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// For races against an exit: does not keep jest alive after the race is won.
+const deadline = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
+// A Secret Service of the test's own: tests that lock it, stop it or clear every entry
+// must not disturb the keyring of `npm test`'s D-Bus session, shared by other files.
+export interface PrivateKeyring {
+  address: string;
+  dir: string;
+  // gnome-keyring-daemon's pid (to stop it with SIGSTOP: a Secret Service that never answers).
+  daemonPid: number;
+  stop(): Promise<void>;
+}
+
+function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const t = setTimeout(() => reject(new Error(`no output within ${timeoutMs} ms`)), timeoutMs);
+    child.stdout!.on("data", (d: Buffer) => {
+      text += d.toString();
+      const nl = text.indexOf("\n");
+      if (nl >= 0) {
+        clearTimeout(t);
+        resolve(text.slice(0, nl).trim());
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(t);
+      reject(new Error(`exited with ${code} before printing`));
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const done = new Promise<void>((r) => child.once("exit", () => r()));
+  child.kill("SIGTERM");
+  if (!(await Promise.race([done.then(() => true), deadline(3_000).then(() => false)]))) {
+    child.kill("SIGKILL");
+    await Promise.race([done, deadline(2_000)]);
+  }
+}
+
+// dbus-daemon + gnome-keyring-daemon (secrets only) with HOME/XDG folders in a temp dir,
+// the login keyring unlocked with a throwaway password. stop() ends both by pid (resuming
+// a stopped daemon first) and removes the folder.
+export async function startPrivateKeyring(): Promise<PrivateKeyring> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "awsx-keyring-"));
+  const runtime = path.join(dir, "run");
+  mkdirSync(runtime, { mode: 0o700 });
+  const base: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: dir,
+    XDG_RUNTIME_DIR: runtime,
+    XDG_DATA_HOME: path.join(dir, "data"),
+    XDG_CONFIG_HOME: path.join(dir, "config"),
+    XDG_CACHE_HOME: path.join(dir, "cache"),
+    LANG: "C.UTF-8",
+  };
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    for (const c of children.reverse()) {
+      if (c.pid !== undefined && c.exitCode === null && c.signalCode === null) process.kill(c.pid, "SIGCONT");
+      await stopChild(c);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const bus = spawn("dbus-daemon", ["--session", "--nofork", "--nopidfile", "--print-address=1"], { env: base, stdio: ["ignore", "pipe", "ignore"] });
+    children.push(bus);
+    bus.once("error", () => {});
+    const address = await firstLine(bus, 10_000);
+    if (!address.startsWith("unix:")) throw new Error(`dbus-daemon printed ${address}`);
+    const env = { ...base, DBUS_SESSION_BUS_ADDRESS: address };
+    const gk = spawn("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], { env, stdio: ["pipe", "ignore", "ignore"] });
+    children.push(gk);
+    gk.once("error", () => {});
+    gk.stdin!.on("error", () => {});
+    gk.stdin!.end("awsx-test");
+    // Wait until it owns the Secret Service name (NameHasOwner does not auto-start anything).
+    const until = Date.now() + 10_000;
+    for (;;) {
+      const r = await runDetached(
+        "dbus-send",
+        ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"],
+        env,
+      );
+      if (r.code === 0 && /boolean true/.test(r.stdout)) break;
+      if (Date.now() > until || gk.exitCode !== null) throw new Error("gnome-keyring-daemon did not take org.freedesktop.secrets");
+      await sleep(100);
+    }
+    return { address, dir, daemonPid: gk.pid!, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+// keytar calls on a given bus, from a separate node (libsecret keeps one connection per
+// process). `body` is an async function body with `k` (keytar) and `input` (stdin, for
+// values too big for argv) in scope; its result comes back as JSON.
+export async function keytarOn<T>(address: string, body: string, input = ""): Promise<T> {
+  const script = `const k = require(${JSON.stringify(KEYTAR)});
+    const chunks = []; process.stdin.on("data", (c) => chunks.push(c)); process.stdin.on("end", () => { const input = Buffer.concat(chunks).toString("utf8");
+    (async () => { ${body} })().then((v) => process.stdout.write(JSON.stringify(v === undefined ? null : v)), (e) => { console.error(e); process.exit(1); }); });`;
+  const r = await runDetached(process.execPath, ["-e", script], { PATH: process.env.PATH ?? "", DBUS_SESSION_BUS_ADDRESS: address }, 30_000, input);
+  if (r.code !== 0) throw new Error(`keytar call failed (${r.code} ${r.signal}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
