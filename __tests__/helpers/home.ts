@@ -1,5 +1,5 @@
 // A throw-away HOME with ~/.aws/config and ~/.aws/credentials, plus a clean env for child processes.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -66,4 +66,15 @@ export function makeHome(files: HomeFiles = {}): TempHome {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// Every regular file below dir (for the "no secret on disk" checks).
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { filesUnder, makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
 
@@ -78,15 +78,6 @@ function decryptStore(dir: string, passphrase: string): Array<{ key: string; ent
     });
 }
 
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(p));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
 
 describeMoto("session cache against moto", () => {
   let moto: Moto;
@@ -244,7 +235,7 @@ describeMoto("session cache against moto", () => {
     const b = await execPrint("target1", env, ["--no-cache"]);
     expect(await count("AssumeRole")).toBe(2);
     expect(a.id).not.toBe(b.id);
-    expect(walk(cacheDir)).toEqual([]);
+    expect(filesUnder(cacheDir)).toEqual([]);
   });
 
   testKeychain("keychain backend: cold run one AssumeRole, warm none (timings logged)", async () => {
@@ -314,7 +305,7 @@ describeMoto("session cache against moto", () => {
     expect(fromFile.length).toBeGreaterThanOrEqual(6);
     for (const c of fromFile) expect(stored).toContain(c.secret);
     const secrets = new Set([...stored, ...issued.flatMap((c) => [c.secret, c.token])]);
-    const files = walk(home.dir);
+    const files = filesUnder(home.dir);
     expect(files.filter((f) => f.endsWith(".enc"))).toHaveLength(5);
     for (const f of files) {
       const bytes = readFileSync(f);

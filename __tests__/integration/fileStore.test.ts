@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { filesUnder, makeHome, type TempHome } from "../helpers/home.js";
 
 const BIN = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
 const ACCOUNT = "123456789012";
@@ -14,7 +14,7 @@ const PASS = "correct horse battery staple (test)";
 const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 
 
-const awsx = (args: string[], env: Record<string, string>, timeoutMs = 30_000) => runAwsx(args, env, timeoutMs);
+const awsx = runAwsx;
 
 interface ChildCreds {
   id: string;
@@ -62,7 +62,7 @@ process.stdout.write(JSON.stringify({ id: e.AWS_ACCESS_KEY_ID, secret: e.AWS_SEC
   });
   afterEach(() => {
     // No secret ever lands in a file of the temp HOME (cache folder included).
-    for (const f of walk(home.dir)) {
+    for (const f of filesUnder(home.dir)) {
       const bytes = readFileSync(f);
       for (const c of issued) for (const s of [c.secret, c.token]) expect({ file: f, leaked: bytes.includes(s) }).toEqual({ file: f, leaked: false });
     }
@@ -270,12 +270,3 @@ function stripStderr<T extends { stderr: string }>(x: T): Omit<T, "stderr"> {
   return rest;
 }
 
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(p));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}

@@ -5,11 +5,11 @@
 // keyring in a temp folder: `awsx clear` (all) wipes every "awsx" entry of the keyring
 // it talks to, so sharing the keyring of `npm test`'s D-Bus session with other test
 // files running in parallel would make them flaky.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { filesUnder, makeHome, type TempHome } from "../helpers/home.js";
 import { keytarOn, startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
 
@@ -44,7 +44,7 @@ if (keyringError) process.stderr.write(`keychain probe: ${keyringError}\n`);
 // ---- running awsx ----------------------------------------------------------------------
 
 
-const awsx = (args: string[], env: Record<string, string>, timeoutMs = 30_000) => runAwsx(args, env, timeoutMs);
+const awsx = runAwsx;
 
 interface ChildCreds {
   id: string;
@@ -309,7 +309,7 @@ process.stdout.write(JSON.stringify({ id: e.AWS_ACCESS_KEY_ID, secret: e.AWS_SEC
   test("no secret in plain view: not in list output, the temp HOME, or the keyring's files", async () => {
     const { raw } = await list();
     expect(issued.length).toBeGreaterThan(5);
-    const files = [...walk(home.dir), ...walk(keyring!.dir)];
+    const files = [...filesUnder(home.dir), ...filesUnder(keyring!.dir)];
     expect(files.some((f) => f.includes(`${path.sep}keyrings${path.sep}`))).toBe(true); // the keyring is on disk
     for (const x of issued) {
       for (const s of [x.secret, x.token]) {
@@ -320,12 +320,3 @@ process.stdout.write(JSON.stringify({ id: e.AWS_ACCESS_KEY_ID, secret: e.AWS_SEC
   });
 });
 
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(p));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
