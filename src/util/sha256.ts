@@ -1,6 +1,6 @@
-// SHA-256 of a UTF-8 string, hex. The cache keys need a hash on every warm run, and
-// loading node:crypto costs more than the rest of the warm path's hashing put together;
-// unit tests check this against node:crypto.
+// SHA-256 and HMAC-SHA-256 in JavaScript. The cache keys need a hash on every warm run,
+// and the keychain transport an HMAC; loading node:crypto costs more than the rest of
+// the warm path's hashing put together. Unit tests check these against node:crypto.
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
   0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -10,8 +10,9 @@ const K = new Uint32Array([
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-export function sha256Hex(text: string): string {
-  const data = new TextEncoder().encode(text);
+export const sha256Hex = (text: string): string => Buffer.from(sha256(new TextEncoder().encode(text))).toString("hex");
+
+export function sha256(data: Uint8Array): Uint8Array {
   const bitLength = data.length * 8;
   const padded = new Uint8Array(((data.length + 9 + 63) >> 6) << 6);
   padded.set(data);
@@ -51,5 +52,22 @@ export function sha256Hex(text: string): string {
     h[6] = h[6]! + g!;
     h[7] = h[7]! + hh!;
   }
-  return Array.from(h, (x) => x.toString(16).padStart(8, "0")).join("");
+  const out = new Uint8Array(32);
+  const outView = new DataView(out.buffer);
+  h.forEach((x, i) => outView.setUint32(i * 4, x));
+  return out;
+}
+
+export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
+  const block = new Uint8Array(64);
+  block.set(key.length > 64 ? sha256(key) : key);
+  const inner = new Uint8Array(64 + message.length);
+  const outer = new Uint8Array(64 + 32);
+  for (let i = 0; i < 64; i++) {
+    inner[i] = block[i]! ^ 0x36;
+    outer[i] = block[i]! ^ 0x5c;
+  }
+  inner.set(message, 64);
+  outer.set(sha256(inner), 64);
+  return sha256(outer);
 }
