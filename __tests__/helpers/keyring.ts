@@ -115,3 +115,21 @@ export async function keytarOn<T>(address: string, body: string, input = ""): Pr
   if (r.code !== 0) throw new Error(`keytar call failed (${r.code} ${r.signal}): ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
+
+const dbusSecrets = (address: string, objectPath: string, method: string, ...args: string[]) =>
+  runDetached("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.secrets", objectPath, method, ...args], {
+    PATH: process.env.PATH ?? "",
+    DBUS_SESSION_BUS_ADDRESS: address,
+  });
+
+// Lock the keyring's default collection (its path read from the "default" alias) and check it is locked.
+export async function lockDefaultCollection(address: string): Promise<string> {
+  const alias = await dbusSecrets(address, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.ReadAlias", "string:default");
+  const collection = /object path "([^"]+)"/.exec(alias.stdout)?.[1];
+  if (!collection || collection === "/") throw new Error(`no default collection: ${alias.stdout} ${alias.stderr}`);
+  const lock = await dbusSecrets(address, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.Lock", `array:objpath:${collection}`);
+  if (lock.code !== 0) throw new Error(`Lock failed: ${lock.stderr}`);
+  const locked = await dbusSecrets(address, collection, "org.freedesktop.DBus.Properties.Get", "string:org.freedesktop.Secret.Collection", "string:Locked");
+  if (!/boolean true/.test(locked.stdout)) throw new Error(`collection ${collection} is not locked: ${locked.stdout}`);
+  return collection;
+}

@@ -5,6 +5,7 @@
 // keyring in a temp folder: `awsx clear` (all) wipes every "awsx" entry of the keyring
 // it talks to, so sharing the keyring of `npm test`'s D-Bus session with other test
 // files running in parallel would make them flaky.
+import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
@@ -166,6 +167,38 @@ process.stdout.write(JSON.stringify({ id: e.AWS_ACCESS_KEY_ID, secret: e.AWS_SEC
     expect(account).toMatch(/^[0-9a-f]{64}$/);
     expect(entry).toMatchObject({ v: 1, key: account, profile: "target1", kind: "assumeRole", label: roleArn("kc-target1"), profiles: ["base", "target1"] });
     expect(entry.credentials).toEqual({ accessKeyId: first.id, secretAccessKey: first.secret, sessionToken: first.token });
+  });
+
+  // The warm read goes straight over D-Bus (src/cache/secretService.ts: Item.GetSecret)
+  // unless AWSX_SECRET_TRANSPORT=libsecret (keytar: libsecret's Service.GetSecrets);
+  // dbus-monitor on the private bus tells the two apart.
+  test.each([
+    ["", "plain", /member=GetSecret\b/, /member=GetSecrets\b/],
+    ["plain", "plain", /member=GetSecret\b/, /member=GetSecrets\b/],
+    ["dh", "dh-ietf1024-sha256-aes128-cbc-pkcs7", /member=GetSecret\b/, /member=GetSecrets\b/],
+    ["libsecret", "dh-ietf1024-sha256-aes128-cbc-pkcs7", /member=GetSecrets\b/, /member=GetSecret\b/],
+  ])("AWSX_SECRET_TRANSPORT=%j serves the same cached session, read as %s", async (transport, algorithm, call, notCall) => {
+    const first = await execCreds("target1");
+    sts.reset();
+    const monitor = spawn("dbus-monitor", ["--address", keyring!.address], { stdio: ["ignore", "pipe", "ignore"] });
+    let seen = "";
+    monitor.stdout.on("data", (d: Buffer) => (seen += d.toString("latin1")));
+    for (let i = 0; i < 50 && !/NameAcquired|NameLost/.test(seen); i++) await sleep(100);
+    const again = await execCreds("target1", transport ? { AWSX_SECRET_TRANSPORT: transport } : {});
+    await sleep(300);
+    monitor.kill();
+    expect(again).toEqual(first);
+    expect(sts.count()).toBe(0);
+    expect(seen).toMatch(call);
+    expect(seen).not.toMatch(notCall);
+    expect(seen).toContain(`string "${algorithm}"`);
+  });
+
+  test("a bad AWSX_SECRET_TRANSPORT is one usage line (64), whatever the backend choice", async () => {
+    for (const flags of [[], ["--backend", "keychain"]]) {
+      const r = await awsx(["exec", ...flags, "target1", "--", "true"], env({ AWSX_SECRET_TRANSPORT: "rot13" }));
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 64, stderr: 'awsx: AWSX_SECRET_TRANSPORT must be one of plain, dh, libsecret, not "rot13"\n' });
+    }
   });
 
   test("warm vs cold wall time of `awsx exec timing -- true` (logged, not asserted)", async () => {

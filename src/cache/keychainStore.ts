@@ -1,5 +1,10 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { AwsxError } from "../errors.js";
+import { DBusUnsupported } from "./dbus.js";
+import { keytarAttributes, lookupPassword, type LookupOptions } from "./secretService.js";
+import { DH_ALGORITHM } from "./secretTransport.js";
 import type { Store } from "./store.js";
 
 export const KEYCHAIN_SERVICE = "awsx";
@@ -28,39 +33,83 @@ const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   });
 
 // The OS keychain through keytar (macOS Keychain, Windows Credential Manager, the
-// Secret Service on Linux). keytar is optional and loaded only here. Opening fails with
-// the reason when keytar or the session bus is missing; a keychain that does not answer
-// fails the first call instead (no probe: a warm run makes one round trip, not two).
+// Secret Service on Linux). keytar is optional and loaded only when needed: on Linux a
+// warm run reads its entry straight from the Secret Service over D-Bus
+// (./secretService.ts, the same item keytar would find) and never loads keytar, which
+// with libsecret costs about 35 ms (docs/performance.md). Opening fails with the reason
+// when keytar or the session bus is missing; a keychain that does not answer fails the
+// first call instead (no probe: a warm run makes one lookup, not two).
 export async function keychainStore(options: { service?: string; timeoutMs: number; env: Record<string, string | undefined> }): Promise<Store> {
   const service = options.service ?? KEYCHAIN_SERVICE;
-  if (process.platform === "linux" && !options.env.DBUS_SESSION_BUS_ADDRESS) {
+  const address = options.env.DBUS_SESSION_BUS_ADDRESS;
+  if (process.platform === "linux" && !address) {
     throw new AwsxError("E_CACHE", "the keychain needs a D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)");
   }
-  let keytar: Keytar;
+  const direct = directReader(options.env, options.timeoutMs);
+  const require = createRequire(import.meta.url);
   let keytarPath: string;
   try {
-    // require, not import(): keytar is CommonJS, and import() would start Node's ESM loader.
-    const require = createRequire(import.meta.url);
     keytarPath = require.resolve("keytar");
-    const mod: any = require(keytarPath);
-    keytar = (mod.default ?? mod) as Keytar;
+    // keytar's native part: an install whose build failed has the package but not this.
+    if (!existsSync(join(dirname(keytarPath), "..", "build", "Release", "keytar.node"))) throw new Error("its native module was not built");
   } catch (e) {
     throw new AwsxError("E_CACHE", `keytar is not installed or did not load (${(e as Error).message.split("\n")[0]}); install libsecret and reinstall awsx, or use --backend file`, { cause: e });
   }
+  let keytar: Keytar | undefined;
+  const loadKeytar = (): Keytar => {
+    if (keytar) return keytar;
+    try {
+      // require, not import(): keytar is CommonJS, and import() would start Node's ESM loader.
+      const mod: any = require(keytarPath);
+      return (keytar = (mod.default ?? mod) as Keytar);
+    } catch (e) {
+      throw new Error(`keytar did not load (${(e as Error).message.split("\n")[0]}); install libsecret and reinstall awsx, or use --backend file`);
+    }
+  };
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await withTimeout(fn(), options.timeoutMs, "the keychain");
+      return await withTimeout(Promise.resolve().then(fn), options.timeoutMs, "the keychain");
     } catch (e) {
       throw new AwsxError("E_CACHE", `keychain ${what} failed: ${(e as Error).message}`, { cause: e });
     }
   };
+  const viaKeytar = (k: string) => loadKeytar().getPassword(service, k);
+  const read = async (k: string): Promise<string | null> => {
+    if (!direct) return viaKeytar(k);
+    try {
+      const found = await lookupPassword(keytarAttributes(service, k), direct);
+      if (found.state === "found") return found.password;
+      if (found.state === "missing") return null;
+      // Locked: keytar (libsecret) asks the Secret Service to unlock it.
+    } catch (e) {
+      // A bus this client cannot talk to (a tcp address, another authentication): libsecret can.
+      if (!(e instanceof DBusUnsupported)) throw e;
+    }
+    return viaKeytar(k);
+  };
   return {
     name: "keychain",
-    get: async (k) => (await call("read", () => keytar.getPassword(service, k))) ?? undefined,
-    set: (k, v) => call("write", () => keytar.setPassword(service, k, v)),
-    delete: async (k) => void (await call("delete", () => keytar.deletePassword(service, k))),
+    get: async (k) => (await call("read", () => read(k))) ?? undefined,
+    set: (k, v) => call("write", () => loadKeytar().setPassword(service, k, v)),
+    delete: async (k) => void (await call("delete", () => loadKeytar().deletePassword(service, k))),
     list: async () => (await call("list", () => listIsolated(keytarPath, service, options.timeoutMs))).map((c) => ({ key: c.account, value: c.password })),
   };
+}
+
+export const SECRET_TRANSPORTS = ["plain", "dh", "libsecret"] as const;
+
+// The direct Secret Service reader where there is one (Linux with a unix-socket session
+// bus), by AWSX_SECRET_TRANSPORT: "plain" (the default), "dh" (the Diffie-Hellman/AES
+// transport), or "libsecret" (no direct reader: keytar reads too). docs/cache.md says why
+// plain is the default: over a local bus it hides nothing from anyone who could read it.
+export function directReader(env: Record<string, string | undefined>, timeoutMs: number): LookupOptions | undefined {
+  const transport = env.AWSX_SECRET_TRANSPORT || "plain";
+  if (!(SECRET_TRANSPORTS as readonly string[]).includes(transport)) {
+    throw new AwsxError("E_USAGE", `AWSX_SECRET_TRANSPORT must be one of ${SECRET_TRANSPORTS.join(", ")}, not "${transport}"`);
+  }
+  const address = env.DBUS_SESSION_BUS_ADDRESS;
+  if (transport === "libsecret" || process.platform !== "linux" || !address || typeof process.getuid !== "function") return undefined;
+  return { address, uid: process.getuid(), timeoutMs, algorithm: transport === "dh" ? DH_ALGORITHM : "plain" };
 }
 
 // findCredentials crashes the whole process (a libsecret assertion, SIGSEGV) when the

@@ -14,7 +14,7 @@ interface SelectDeps {
   prompt?: (question: string) => Promise<string>;
 }
 
-// awsx's cache folder (file store, locks): AWSX_CACHE_DIR, else $XDG_CACHE_HOME/awsx.
+// awsx's cache folder (file store, locks; bin/awsx.js keeps its code cache there too): AWSX_CACHE_DIR, else $XDG_CACHE_HOME/awsx.
 export const cacheRoot = (env: Record<string, string | undefined>): string =>
   env.AWSX_CACHE_DIR || join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "awsx");
 
@@ -58,6 +58,7 @@ export async function openStore(chosen: BackendName | undefined, deps: SelectDep
     const { keychainStore } = await import("./keychainStore.js");
     return keychainOrElse(await keychainStore({ timeoutMs, env }), fallback, logger);
   } catch (e) {
+    if (e instanceof AwsxError && e.code === "E_USAGE") throw e;
     logger.debug(`cache: keychain unavailable (${(e as Error).message})`);
   }
   return fallback();
