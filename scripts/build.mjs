@@ -60,6 +60,23 @@ try {
     build({ ...common, ...metaUrl, entryPoints: [`${root}src/cli/entry.ts`], outfile: `${tmp}/awsx.cjs`, plugins: [lazyPlugin("awsx")] }),
     ...LAZY.map((l) => build({ ...common, ...metaUrlAsUrl, entryPoints: [`${root}${l.entry}`], outfile: `${tmp}/${l.out}.cjs`, plugins: [lazyPlugin(l.out)] })),
   ]);
+  // import() would start Node's ESM loader for CommonJS files, and bin/awsx.js runs the
+  // bundles as vm.Scripts, where import() has no loader at all. So the lazy parts load
+  // through bin/awsx.js's code-cached loader (plain require without it) and built-in
+  // modules through require; no import() is left.
+  for (const name of ["awsx", ...LAZY.map((l) => l.out)]) {
+    const file = `${tmp}/${name}.cjs`;
+    let text = readFileSync(file, "utf8");
+    const strict = text.startsWith('"use strict";') ? '"use strict";' : "";
+    text = text
+      .slice(strict.length)
+      .replace(/\bimport\("(\.\/lazy-[a-z]+\.cjs)"\)/g, '__awsx_lazy("$1")')
+      .replace(/\bimport\("(node:[a-z_/0-9]+)"\)/g, 'Promise.resolve().then(() => require("$1"))');
+    const left = /\bimport\((?!\))/.exec(text);
+    if (left) throw new Error(`${name}.cjs still has an import() at ${text.slice(left.index, left.index + 60)}`);
+    const loader = 'const __awsx_lazy = (f) => Promise.resolve().then(() => (globalThis.__awsxLoadBundle || require)(require("node:path").join(__dirname, f)));\n';
+    writeFileSync(file, strict + loader + text);
+  }
   writeFileSync(`${tmp}/package.json`, JSON.stringify({ type: "commonjs" }) + "\n");
   try {
     renameSync(`${root}dist`, old);

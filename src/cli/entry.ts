@@ -27,6 +27,11 @@ async function runFast(fast: FastCommand, deps: Deps, io: MainIo): Promise<numbe
   }
 }
 
+let fastServed = false;
+// Whether this process ran one of the everyday commands without yargs (bin/awsx.js
+// keeps the code cache of such a run).
+export const servedFast = (): boolean => fastServed;
+
 // Run one awsx command and return its exit status; never calls process.exit.
 // The everyday commands skip yargs (it costs more than the rest of a warm run).
 export async function run(io: MainIo): Promise<number> {
@@ -39,6 +44,7 @@ export async function run(io: MainIo): Promise<number> {
     return reportError(new AwsxError("E_USAGE", e.message), logger);
   }
   if (!fast) return (await import("./main.js")).main(io);
+  fastServed = true;
   const logger = createLogger({ debug: debugWanted(fast.flags.debug, io.env), quiet: Boolean(fast.flags.quiet), write: io.stderr, logFile: io.env.AWSX_LOG_FILE });
   try {
     return await runFast(fast, { env: io.env, logger, now: () => new Date() }, io);
