@@ -74,7 +74,10 @@ try {
       .replace(/\bimport\("(node:[a-z_/0-9]+)"\)/g, 'Promise.resolve().then(() => require("$1"))');
     const left = /\bimport\((?!\))/.exec(text);
     if (left) throw new Error(`${name}.cjs still has an import() at ${text.slice(left.index, left.index + 60)}`);
-    const loader = 'const __awsx_lazy = (f) => Promise.resolve().then(() => (globalThis.__awsxLoadBundle || require)(require("node:path").join(__dirname, f)));\n';
+    // The folder is taken before any bundled code runs: yargs' ESM shim assigns a
+    // top-level `var __dirname` of its own (the bundle's file path) in the same scope.
+    const loader =
+      'const __awsx_dir = __dirname, __awsx_lazy = (f) => Promise.resolve().then(() => (globalThis.__awsxLoadBundle || require)(require("node:path").join(__awsx_dir, f)));\n';
     writeFileSync(file, strict + loader + text);
   }
   writeFileSync(`${tmp}/package.json`, JSON.stringify({ type: "commonjs" }) + "\n");

@@ -16,7 +16,7 @@ let n = 0;
 beforeAll(async () => {
   sts = await startFakeSts();
   home = makeHome({
-    config: `[profile role]\nrole_arn = arn:aws:iam::123456789012:role/cc\nsource_profile = foo\nregion = us-east-1\nendpoint_url = ${sts.url}\n`,
+    config: `[profile role]\nrole_arn = arn:aws:iam::123456789012:role/cc\nsource_profile = foo\nregion = us-east-1\nendpoint_url = ${sts.url}\n[profile foo]\nregion = us-east-1\nendpoint_url = ${sts.url}\n`,
     credentials: `[foo]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = fakeCodeCacheSecret00000000000000000001\n`,
   });
 });
@@ -158,4 +158,17 @@ test("a cache folder others can write is neither read nor written (its files are
   // In a folder of the user's own, the same file is used, and shows why the check matters.
   const r = await runAwsx(["exec", "--backend", "none", "foo", "--", "true"], env(c));
   expect({ code: r.code, signal: r.signal }).not.toEqual({ code: 0, signal: null });
+});
+
+test("a yargs command that calls STS (whoami) loads the STS client from the CLI bundle", async () => {
+  const c = fresh();
+  for (let i = 0; i < 2; i++) {
+    sts.reset();
+    const r = await runAwsx(["whoami", "--json", "foo"], env(c));
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(JSON.parse(r.stdout)).toMatchObject({ Profile: "foo", Account: "123456789012" });
+    expect(sts.count("GetCallerIdentity")).toBe(1);
+  }
+  expect(files(c.code, "lazy-cli-")).toHaveLength(1);
+  expect(files(c.code, "lazy-sts-")).toHaveLength(1);
 });
