@@ -1,5 +1,5 @@
 // A throw-away HOME with ~/.aws/config and ~/.aws/credentials, plus a clean env for child processes.
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -69,6 +69,13 @@ export function makeHome(files: HomeFiles = {}): TempHome {
 }
 
 // Every regular file below dir (for the "no secret on disk" checks).
+// bin/awsx.js's V8 code cache (<cache dir>/code/*.v8): bytecode of awsx's own bundles,
+// written by any run (AWSX_CODE_CACHE=0 aside); never a session, never a secret.
+export const isCodeCache = (file: string): boolean => /(^|[\\/])code[\\/][^\\/]+\.v8$/.test(file);
+
+// Files under dir other than the code cache (none if dir does not exist).
+export const dataFilesUnder = (dir: string): string[] => (existsSync(dir) ? filesUnder(dir).filter((f) => !isCodeCache(f)) : []);
+
 export function filesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
-import { filesUnder, makeHome, type TempHome } from "../helpers/home.js";
+import { dataFilesUnder, filesUnder, makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
 
@@ -235,7 +235,7 @@ describeMoto("session cache against moto", () => {
     const b = await execPrint("target1", env, ["--no-cache"]);
     expect(await count("AssumeRole")).toBe(2);
     expect(a.id).not.toBe(b.id);
-    expect(filesUnder(cacheDir)).toEqual([]);
+    expect(dataFilesUnder(cacheDir)).toEqual([]);
   });
 
   testKeychain("keychain backend: cold run one AssumeRole, warm none (timings logged)", async () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { dataFilesUnder, makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
 
@@ -131,8 +131,10 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
     expect(r.stderr).toContain("DBUS_SESSION_BUS_ADDRESS is not set");
     expect(r.stderr).toContain("awsx[debug]: cache: none");
     expect(r.stderr).not.toMatch(/cache: (using|hit|stored|wrote)/i);
-    // Nothing was written under HOME (no cache dir, no lock files, no keyring files).
-    expect(tree(home.dir)).toEqual([".aws", path.join(".aws", "config"), path.join(".aws", "credentials")]);
+    // Nothing was written under HOME (no session cache, no lock files, no keyring files)
+    // but awsx's own code cache.
+    expect(tree(home.dir).filter((p) => !p.startsWith(".cache"))).toEqual([".aws", path.join(".aws", "config"), path.join(".aws", "credentials")]);
+    expect(dataFilesUnder(path.join(home.dir, ".cache"))).toEqual([]);
   }, 45_000);
 
   test("the simulation is real: the child has no controlling terminal", async () => {

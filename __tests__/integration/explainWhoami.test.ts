@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { runAwsx } from "../helpers/awsx.js";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { dataFilesUnder, makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs } from "../helpers/requirements.js";
 
@@ -63,7 +63,7 @@ describe("awsx explain", () => {
     expect(r.stdout).toContain(`STS: ${sts.url} (AWS_ENDPOINT_URL_STS)`);
     expect(r.stdout).not.toContain(SECRET);
     expect(sts.count()).toBe(0);
-    expect(existsSync(path.join(home.dir, "cache"))).toBe(false);
+    expect(dataFilesUnder(path.join(home.dir, "cache"))).toEqual([]);
   });
 
   it("--json: the same plan as data, with MFA serial, duration, external id and no secret", async () => {
