@@ -302,23 +302,35 @@ export function messageLength(buf: Buffer): number {
   return buf.length >= total ? total : 0;
 }
 
-export function decodeMessage(buf: Buffer): Message {
-  const le = buf[0] === 0x6c;
-  const r = new Reader(buf, le, 4, 0);
+export type Header = Omit<Message, "body"> & { bodyOffset: number; littleEndian: boolean };
+
+// The header of the complete message in buf (see messageLength).
+export function decodeHeader(buf: Buffer): Header {
+  const littleEndian = buf[0] === 0x6c;
+  const r = new Reader(buf, littleEndian, 4, 0);
   r.u32(); // body length
   const serial = r.u32();
   const fields = r.read("a(yv)") as Array<[number, Variant]>;
   const field = (code: number) => fields.find(([c]) => c === code)?.[1][1];
-  const signature = (field(8) as string | undefined) ?? "";
-  const body = new Reader(buf, le, r.pos + ((8 - (r.pos % 8)) % 8), 0);
   return {
     type: buf[1]!,
     serial,
     replySerial: field(5) as number | undefined,
     errorName: field(4) as string | undefined,
-    signature,
-    body: splitSignature(signature).map((t) => body.read(t)),
+    signature: (field(8) as string | undefined) ?? "",
+    bodyOffset: r.pos + ((8 - (r.pos % 8)) % 8),
+    littleEndian,
   };
+}
+
+export function decodeBody(buf: Buffer, header: Header): unknown[] {
+  const body = new Reader(buf, header.littleEndian, header.bodyOffset, 0);
+  return splitSignature(header.signature).map((t) => body.read(t));
+}
+
+export function decodeMessage(buf: Buffer): Message {
+  const h = decodeHeader(buf);
+  return { type: h.type, serial: h.serial, replySerial: h.replySerial, errorName: h.errorName, signature: h.signature, body: decodeBody(buf, h) };
 }
 
 // Where to connect, from a D-Bus address ("unix:path=/run/user/1000/bus,guid=..." or
@@ -349,17 +361,15 @@ export interface Connection {
   call(calls: Call[]): Promise<unknown[][]>;
   // Close the socket; calls still waiting fail.
   close(): void;
-  // Whether the connection has failed or been closed (by either side).
-  readonly closed: boolean;
 }
 
 const HELLO: Call = { destination: "org.freedesktop.DBus", path: "/org/freedesktop/DBus", interface: "org.freedesktop.DBus", member: "Hello" };
 
 // Connect to the bus and authenticate as this user (EXTERNAL, `uid` = the process's user
-// id). Authentication, Hello and the first calls go out in one write without waiting for
-// the bus's OK (as sd-bus does), so the bus and the service work while awsx reads its
-// config. Any failure (no socket, refused, malformed reply) fails every call and closes
-// the socket.
+// id). Authentication and Hello go out in one write without waiting for the bus's OK (as
+// sd-bus does), and calls follow at once: a lookup costs the round trips of its calls,
+// not of the handshake. Any failure (no socket, refused, malformed reply) fails every
+// call and closes the socket.
 export function openBus(address: string, uid: number): Connection {
   const sock: Socket = connect({ path: socketPath(address) });
   let authed = false;
@@ -402,25 +412,21 @@ export function openBus(address: string, uid: number): Connection {
         authed = true;
       }
       for (let n = messageLength(pending); n > 0; n = messageLength(pending)) {
-        const msg = decodeMessage(pending.subarray(0, n));
+        const message = pending.subarray(0, n);
         pending = pending.subarray(n);
-        if ((msg.type !== METHOD_RETURN && msg.type !== ERROR) || msg.replySerial === undefined) continue;
-        const w = waiting.get(msg.replySerial);
-        if (!w) continue;
-        waiting.delete(msg.replySerial);
-        if (msg.type === ERROR) w.reject(new DBusError(msg.errorName ?? "org.freedesktop.DBus.Error.Failed", typeof msg.body[0] === "string" ? msg.body[0] : ""));
-        else w.resolve(msg.body);
+        // Signals and replies to no call of ours are skipped unread.
+        const h = decodeHeader(message);
+        const w = h.replySerial === undefined ? undefined : waiting.get(h.replySerial);
+        if (!w || (h.type !== METHOD_RETURN && h.type !== ERROR)) continue;
+        waiting.delete(h.replySerial!);
+        const body = decodeBody(message, h);
+        if (h.type === ERROR) w.reject(new DBusError(h.errorName ?? "org.freedesktop.DBus.Error.Failed", typeof body[0] === "string" ? body[0] : ""));
+        else w.resolve(body);
         if (waiting.size === 0) sock.unref();
       }
     } catch (e) {
       fail(e as Error);
     }
   });
-  return {
-    call: (calls) => Promise.all(send(calls)),
-    close: () => fail(new Error("the D-Bus connection was closed")),
-    get closed() {
-      return failure !== undefined;
-    },
-  };
+  return { call: (calls) => Promise.all(send(calls)), close: () => fail(new Error("the D-Bus connection was closed")) };
 }
