@@ -372,12 +372,16 @@ const HELLO: Call = { destination: "org.freedesktop.DBus", path: "/org/freedeskt
 // call and closes the socket.
 export function openBus(address: string, uid: number): Connection {
   const sock: Socket = connect({ path: socketPath(address) });
+  let connected = false;
   let authed = false;
   let pending: Buffer = Buffer.alloc(0);
   let serial = 0;
   const waiting = new Map<number, { resolve: (body: unknown[]) => void; reject: (e: Error) => void }>();
   let failure: Error | undefined;
   const fail = (e: Error) => {
+    // A bus that drops us before its OK (it refused our authentication, and the pipelined
+    // BEGIN and Hello then ended the connection) is one this client cannot use.
+    if (connected && !authed && !(e instanceof DBusUnsupported)) e = new DBusUnsupported(`the D-Bus session bus ended the connection during authentication (${e.message})`);
     failure ??= e;
     sock.destroy();
     for (const w of waiting.values()) w.reject(failure);
@@ -398,6 +402,7 @@ export function openBus(address: string, uid: number): Connection {
   };
   // Hello must be the first message.
   send([HELLO], `\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString("hex")}\r\nBEGIN\r\n`)[0]!.catch(fail);
+  sock.on("connect", () => (connected = true));
   sock.on("error", fail);
   sock.on("close", () => fail(new Error("the D-Bus connection closed")));
   sock.on("data", (chunk: Buffer) => {
