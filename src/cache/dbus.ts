@@ -62,11 +62,12 @@ class Writer {
     this.buf.copy(bigger, 0, 0, this.length);
     this.buf = bigger;
   }
+  // Plain index writes, not Buffer's writeUInt32LE/fill: on a run's first (and only)
+  // messages those cost more to compile than the whole message costs to build.
   align(n: number): void {
     const pad = (n - (this.length % n)) % n;
     this.room(pad);
-    this.buf.fill(0, this.length, this.length + pad);
-    this.length += pad;
+    for (let i = 0; i < pad; i++) this.buf[this.length++] = 0;
   }
   u8(v: number): void {
     this.room(1);
@@ -75,11 +76,29 @@ class Writer {
   u32(v: number): void {
     this.align(4);
     this.room(4);
-    this.buf.writeUInt32LE(v >>> 0, this.length);
+    this.setU32(this.length, v);
     this.length += 4;
   }
   setU32(at: number, v: number): void {
-    this.buf.writeUInt32LE(v, at);
+    const b = this.buf;
+    b[at] = v & 255;
+    b[at + 1] = (v >>> 8) & 255;
+    b[at + 2] = (v >>> 16) & 255;
+    b[at + 3] = (v >>> 24) & 255;
+  }
+  // A string's UTF-8 bytes, NUL-terminated, after its length (width 4 or 1).
+  text(s: string, width: 1 | 4): void {
+    let ascii = true;
+    for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 0x80;
+    const b = ascii ? undefined : Buffer.from(s, "utf8");
+    const n = b ? b.length : s.length;
+    if (width === 4) this.u32(n);
+    else this.u8(n);
+    this.room(n + 1);
+    if (b) this.buf.set(b, this.length);
+    else for (let i = 0; i < n; i++) this.buf[this.length + i] = s.charCodeAt(i);
+    this.length += n;
+    this.buf[this.length++] = 0;
   }
   bytes(b: Uint8Array): void {
     this.room(b.length);
@@ -100,18 +119,10 @@ class Writer {
       case "u":
         return this.u32(value as number);
       case "s":
-      case "o": {
-        const b = Buffer.from(value as string, "utf8");
-        this.u32(b.length);
-        this.bytes(b);
-        return this.u8(0);
-      }
-      case "g": {
-        const b = Buffer.from(value as string, "latin1");
-        this.u8(b.length);
-        this.bytes(b);
-        return this.u8(0);
-      }
+      case "o":
+        return this.text(value as string, 4);
+      case "g":
+        return this.text(value as string, 1);
       case "v": {
         const [sig, inner] = value as Variant;
         this.write("g", sig);
@@ -141,6 +152,10 @@ class Writer {
   }
 }
 
+// As Buffer's readUInt32LE/BE, without their cost on first use (see Writer.align).
+const readU32 = (b: Buffer, at: number, le: boolean): number =>
+  (le ? b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24) : (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+
 class Reader {
   constructor(
     private readonly buf: Buffer,
@@ -159,7 +174,7 @@ class Reader {
   u32(): number {
     this.align(4);
     this.need(4);
-    const v = this.le ? this.buf.readUInt32LE(this.pos) : this.buf.readUInt32BE(this.pos);
+    const v = readU32(this.buf, this.pos, this.le);
     this.pos += 4;
     return v;
   }
@@ -294,8 +309,8 @@ export function messageLength(buf: Buffer): number {
   if (buf.length < 16) return 0;
   const le = buf[0] === 0x6c;
   if (!le && buf[0] !== 0x42) throw new Error("not a D-Bus message");
-  const bodyLength = le ? buf.readUInt32LE(4) : buf.readUInt32BE(4);
-  const fieldsLength = le ? buf.readUInt32LE(12) : buf.readUInt32BE(12);
+  const bodyLength = readU32(buf, 4, le);
+  const fieldsLength = readU32(buf, 12, le);
   const headerLength = 16 + fieldsLength + ((8 - ((16 + fieldsLength) % 8)) % 8);
   const total = headerLength + bodyLength;
   if (total > 128 * 1024 * 1024) throw new Error("D-Bus message too large");

@@ -75,7 +75,12 @@ export function deriveKey(sharedSecret: Uint8Array): Uint8Array {
 const SBOX = new Uint8Array(256);
 const INV_SBOX = new Uint8Array(256);
 const TD = [new Uint32Array(256), new Uint32Array(256), new Uint32Array(256), new Uint32Array(256)] as const;
-{
+let tablesReady = false;
+
+// Filled on first use: the default (plain) transport never needs them.
+function makeTables(): void {
+  if (tablesReady) return;
+  tablesReady = true;
   const rotl8 = (x: number, n: number) => ((x << n) | (x >> (8 - n))) & 0xff;
   let p = 1;
   let q = 1;
@@ -109,6 +114,7 @@ const TD = [new Uint32Array(256), new Uint32Array(256), new Uint32Array(256), ne
 // The decryption round keys: the encryption schedule in reverse order, the middle
 // rounds passed through InvMixColumns.
 function decryptionKeys(key: Uint8Array): Uint32Array {
+  makeTables();
   const rk = new Uint32Array(44);
   for (let i = 0; i < 4; i++) rk[i] = ((key[4 * i]! << 24) | (key[4 * i + 1]! << 16) | (key[4 * i + 2]! << 8) | key[4 * i + 3]!) >>> 0;
   let rcon = 1;
