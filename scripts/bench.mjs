@@ -62,6 +62,9 @@ const commands = [
   ["awsx exec target1 -- true (warm)", [process.execPath, bin, "exec", "target1", "--", "true"]],
   ["awsx env target1 (warm)", [process.execPath, bin, "env", "target1"]],
   ["awsx exec target1 -- true (cold, STS)", [process.execPath, bin, "exec", "target1", "--no-cache", "--", "true"]],
+  // For reference: what starting a child from Node costs at all, and a profile that needs no cache.
+  ["node: spawn true and wait (reference)", [process.execPath, "-e", 'require("child_process").spawn("true", [], { stdio: "inherit" }).on("exit", (c) => process.exit(c))']],
+  ["awsx exec foo -- true (static keys)", [process.execPath, bin, "exec", "foo", "--", "true"]],
 ];
 
 const samples = commands.map(() => ({ ms: [], kb: [] }));
