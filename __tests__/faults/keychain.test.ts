@@ -7,7 +7,7 @@
 // keyring in a temp folder (like __tests__/integration/keychain.test.ts): locking the
 // keyring of `npm test`'s session would break the keychain tests running beside this file.
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -176,6 +176,41 @@ describeKeyring("a real keyring misbehaving", () => {
 
   const env = (extra: Record<string, string | undefined> = {}) => home.env({ DBUS_SESSION_BUS_ADDRESS: keyring!.address, AWSX_CACHE_DIR: cacheDir, ...extra });
   const entriesInKeyring = () => keytarOn<Array<{ account: string; password: string }>>(keyring!.address, `return k.findCredentials(${JSON.stringify(SERVICE)});`);
+
+  // keytar installed and built, but its native module does not load (libsecret removed
+  // since the build). The warm read does not need keytar; a miss must still find out,
+  // so the default backend falls back to the file store for reads as well as writes.
+  describe("keytar built but not loading", () => {
+    let broken: string;
+    let brokenBin: string;
+    beforeAll(() => {
+      broken = mkdtempSync(path.join(os.tmpdir(), "awsx-broken-keytar-"));
+      for (const d of ["bin", "dist"]) cpSync(path.join(ROOT, d), path.join(broken, d), { recursive: true });
+      const k = path.join(broken, "node_modules", "keytar");
+      mkdirSync(path.join(k, "lib"), { recursive: true });
+      mkdirSync(path.join(k, "build", "Release"), { recursive: true });
+      writeFileSync(path.join(k, "package.json"), JSON.stringify({ name: "keytar", main: "lib/keytar.js" }));
+      writeFileSync(path.join(k, "lib", "keytar.js"), 'throw new Error("libsecret-1.so.0: cannot open shared object file: No such file or directory");\n');
+      writeFileSync(path.join(k, "build", "Release", "keytar.node"), "");
+      brokenBin = path.join(broken, "bin", "awsx.js");
+    });
+    afterAll(() => rmSync(broken, { recursive: true, force: true }));
+
+    test("default backend with AWSX_FILE_PASSPHRASE: the file store serves the second run", async () => {
+      const first = await execWorks(env({ AWSX_FILE_PASSPHRASE: PASS }), ["--debug"], brokenBin);
+      expect(first.stderr).toMatch(/keychain unavailable \(keychain read failed: keytar did not load \(libsecret-1\.so\.0/);
+      const second = await execWorks(env({ AWSX_FILE_PASSPHRASE: PASS }), [], brokenBin);
+      expect(second.stderr).toBe("");
+      expect(sts.count("AssumeRole")).toBe(1);
+      expect(sessionFiles()).toHaveLength(1);
+    });
+
+    test("--backend keychain: 74, one line naming keytar, before any STS call", async () => {
+      const r = await awsx(["exec", "--backend", "keychain", "target", "--", "true"], env(), brokenBin);
+      expectOneLine(r, 74, /keytar did not load/, /--backend file/);
+      expect(sts.count()).toBe(0);
+    });
+  });
 
   test("an entry deleted underneath between two runs: the next run calls STS again, works, and stores a new one", async () => {
     await execWorks(env(), ["--backend", "keychain"]);

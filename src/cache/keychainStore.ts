@@ -79,7 +79,13 @@ export async function keychainStore(options: { service?: string; timeoutMs: numb
     try {
       const found = await lookupPassword(keytarAttributes(service, k), direct);
       if (found.state === "found") return found.password;
-      if (found.state === "missing") return null;
+      if (found.state === "missing") {
+        // A miss means a cold run that will write: make sure keytar loads now, so a broken
+        // keytar (libsecret gone since the build) fails the read, and the default backend
+        // falls back to the file store for reading too, as when keytar was loaded up front.
+        loadKeytar();
+        return null;
+      }
       // Locked: keytar (libsecret) asks the Secret Service to unlock it.
     } catch (e) {
       // A bus this client cannot talk to (a tcp address, another authentication): libsecret can.
