@@ -89,18 +89,22 @@ process.once("exit", () => {
   for (const { file, script, cacheFile } of fresh) {
     // The main bundle's cache is written after an everyday command (exec, env,
     // credential-process) ran, so that it holds the functions those commands use.
-    if (file === main && !awsx.servedFast()) continue;
+    if (file === main && !awsx.servedFast?.()) continue;
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(codeDir, { recursive: true, mode: 0o700 });
       if (!mine(fs.statSync(codeDir))) return;
       fs.writeFileSync(tmp, seal(script.createCachedData()), { mode: 0o600 });
       fs.renameSync(tmp, cacheFile);
-      // Caches of earlier builds of this bundle are of no use any more.
+      // Keep the newest three caches of this bundle: older builds are of no use any more,
+      // but two installs of awsx (global and npx, say) must not keep deleting each other's.
       const prefix = `${path.basename(file, ".cjs")}-`;
-      for (const name of fs.readdirSync(codeDir)) {
-        if (name.startsWith(prefix) && name.endsWith(".v8") && name !== path.basename(cacheFile)) fs.rmSync(path.join(codeDir, name), { force: true });
-      }
+      fs.readdirSync(codeDir)
+        .filter((name) => name.startsWith(prefix) && name.endsWith(".v8"))
+        .map((name) => ({ name, mtime: fs.statSync(path.join(codeDir, name)).mtimeMs }))
+        .sort((a, b) => b.mtime - a.mtime)
+        .slice(3)
+        .forEach(({ name }) => fs.rmSync(path.join(codeDir, name), { force: true }));
     } catch {
       try {
         fs.rmSync(tmp, { force: true });

@@ -2,7 +2,7 @@
 // used (not rewritten) by the next runs, rebuilt when damaged, never in the way (off with
 // AWSX_CODE_CACHE=0, an unwritable folder is ignored), and the lazily loaded parts (the
 // yargs CLI, the STS client) load through it too.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { runAwsx } from "../helpers/awsx.js";
@@ -100,14 +100,19 @@ test("AWSX_CODE_CACHE=0 writes nothing; an unwritable folder is ignored", async 
   }
 });
 
-test("caches of another build of a bundle are removed when a new one is written", async () => {
+test("the newest three caches of a bundle are kept (two installs of awsx can share the folder), older ones removed", async () => {
   const c = fresh();
   mkdirSync(c.code, { recursive: true, mode: 0o700 });
-  writeFileSync(path.join(c.code, "awsx-v0.0.0-x64-1-2-3.v8"), "old");
+  const old = (i: number) => `awsx-v0.0.${i}-x64-1-2-3.v8`;
+  for (let i = 1; i <= 4; i++) {
+    writeFileSync(path.join(c.code, old(i)), "old");
+    utimesSync(path.join(c.code, old(i)), new Date(2020, 0, i), new Date(2020, 0, i));
+  }
   writeFileSync(path.join(c.code, "unrelated.txt"), "keep");
   await printKeyId(env(c));
-  expect(readdirSync(c.code).sort()).toEqual([files(c.code, "awsx-")[0], "unrelated.txt"].sort());
-  expect(files(c.code, "awsx-")[0]).not.toBe("awsx-v0.0.0-x64-1-2-3.v8");
+  const mine = files(c.code, "awsx-").filter((f) => !f.startsWith("awsx-v0.0."));
+  expect(mine).toHaveLength(1);
+  expect(readdirSync(c.code).sort()).toEqual([mine[0], old(3), old(4), "unrelated.txt"].sort());
 });
 
 test("the yargs CLI is loaded lazily through the loader, and only everyday commands keep the main cache", async () => {
