@@ -13,6 +13,8 @@ const SCHEMA = "org.freedesktop.Secret.Generic";
 const SECRETS = { destination: "org.freedesktop.secrets", path: "/org/freedesktop/secrets" };
 const SERVICE = { ...SECRETS, interface: "org.freedesktop.Secret.Service" };
 
+const GONE = ["org.freedesktop.Secret.Error.NoSuchObject", "org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownMethod"];
+
 export type Lookup = { state: "found"; password: string } | { state: "locked" } | { state: "missing" };
 
 // The search attributes libsecret uses for keytar's getPassword(service, account).
@@ -55,8 +57,15 @@ export async function lookupPassword(attributes: Record<string, string>, options
       bus.call([{ ...SERVICE, member: "SearchItems", signature: "a{ss}", body: [Object.entries(attributes)] }]) as Promise<[[string[], string[]]]>,
     ]);
     if (unlocked.length === 0) return { state: locked.length ? "locked" : "missing" };
-    const [[secret]] = (await bus.call([{ ...SECRETS, path: unlocked[0]!, interface: "org.freedesktop.Secret.Item", member: "GetSecret", signature: "o", body: [session.path] }])) as [[[string, Uint8Array, Uint8Array, string]]];
-    const [, parameters, value] = secret;
+    let reply: unknown[][];
+    try {
+      reply = await bus.call([{ ...SECRETS, path: unlocked[0]!, interface: "org.freedesktop.Secret.Item", member: "GetSecret", signature: "o", body: [session.path] }]);
+    } catch (e) {
+      // Deleted between the search and the read (awsx clear in another shell): a miss.
+      if (e instanceof DBusError && GONE.includes(e.name)) return { state: "missing" };
+      throw e;
+    }
+    const [, parameters, value] = (reply as [[[string, Uint8Array, Uint8Array, string]]])[0][0];
     return { state: "found", password: session.transport.decrypt(parameters, value).toString("utf8") };
   };
   let timer: NodeJS.Timeout | undefined;
