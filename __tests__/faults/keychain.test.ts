@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { runAwsx, runDetached, type AwsxRun as Run } from "../helpers/awsx.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, writePrintCreds, type TempHome } from "../helpers/home.js";
 import { keytarOn, lockDefaultCollection, startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
 
@@ -53,8 +53,7 @@ beforeAll(async () => {
     config: `[profile target]\nrole_arn = ${ROLE}\nsource_profile = src\nregion = us-east-1\nendpoint_url = ${sts.url}\n`,
     credentials: "[src]\naws_access_key_id = AKIAFAKEKCFAULTS0001\naws_secret_access_key = fakeKeychainFaultsSecret000000000000001\n",
   });
-  printCreds = path.join(home.dir, "print-creds.mjs");
-  writeFileSync(printCreds, "process.stdout.write(JSON.stringify({ id: process.env.AWS_ACCESS_KEY_ID, profile: process.env.AWSX_PROFILE }));\n");
+  printCreds = writePrintCreds(home.dir);
   cacheDir = path.join(home.dir, "awsx-cache");
 });
 afterAll(async () => {

@@ -4,11 +4,11 @@
 // profile and the role, a documented exit code (docs/exit-codes.md), no stack trace, and
 // the session cache exactly as it was before the run.
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { refuseConnectionsUrl, startFakeSts, type FakeSts, type StsBehavior } from "../helpers/fakeSts.js";
 import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, writePrintCreds, type TempHome } from "../helpers/home.js";
 
 const ACCOUNT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/fault-role`;
@@ -76,8 +76,7 @@ describe("STS faults through the built CLI", () => {
       credentials: "[src]\naws_access_key_id = AKIAFAKEFAULTTEST001\naws_secret_access_key = fakeFaultInjectionSecret0000000000000001\n",
     });
     cacheDir = path.join(home.dir, "awsx-cache");
-    printCreds = path.join(home.dir, "print-creds.mjs");
-    writeFileSync(printCreds, "process.stdout.write(JSON.stringify({ id: process.env.AWS_ACCESS_KEY_ID, profile: process.env.AWSX_PROFILE }));\n");
+    printCreds = writePrintCreds(home.dir);
     // Seed the cache with a session for ANOTHER profile: failures must leave it alone.
     const seed = await awsx(["exec", "--backend", "file", "other", "--", "true"], env(sts.url));
     expect({ code: seed.code, stderr: seed.stderr }).toEqual({ code: 0, stderr: "" });

@@ -85,3 +85,24 @@ export function filesUnder(dir: string): string[] {
   }
   return out;
 }
+
+// What the child of `awsx exec` was given, as printed by the script writePrintCreds writes.
+export interface ChildCreds {
+  id: string;
+  secret: string;
+  token: string;
+  expiration: string;
+  profile: string;
+}
+
+// Writes dir/print-creds.mjs, which prints its credential variables as ChildCreds JSON;
+// run it as `awsx exec PROFILE -- node FILE`. Returns its path.
+export function writePrintCreds(dir: string): string {
+  const file = path.join(dir, "print-creds.mjs");
+  writeFileSync(
+    file,
+    `const e = process.env;
+process.stdout.write(JSON.stringify({ id: e.AWS_ACCESS_KEY_ID, secret: e.AWS_SECRET_ACCESS_KEY, token: e.AWS_SESSION_TOKEN, expiration: e.AWS_CREDENTIAL_EXPIRATION, profile: e.AWSX_PROFILE }));\n`,
+  );
+  return file;
+}

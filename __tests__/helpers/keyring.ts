@@ -133,3 +133,20 @@ export async function lockDefaultCollection(address: string): Promise<string> {
   if (!/boolean true/.test(locked.stdout)) throw new Error(`collection ${collection} is not locked: ${locked.stdout}`);
   return collection;
 }
+
+// What crosses the bus while fn runs, as dbus-monitor prints it (listening before fn starts,
+// and for a moment after it ends so the last replies are in).
+export async function busTraffic<T>(address: string, fn: () => Promise<T>): Promise<{ result: T; traffic: string }> {
+  const monitor = spawn("dbus-monitor", ["--address", address], { stdio: ["ignore", "pipe", "ignore"] });
+  let traffic = "";
+  monitor.stdout!.on("data", (d: Buffer) => (traffic += d.toString("latin1")));
+  try {
+    // dbus-monitor prints its own NameAcquired/NameLost traffic once it is listening.
+    for (let i = 0; i < 50 && !/NameAcquired|NameLost/.test(traffic); i++) await sleep(100);
+    const result = await fn();
+    await sleep(300);
+    return { result, traffic };
+  } finally {
+    monitor.kill();
+  }
+}

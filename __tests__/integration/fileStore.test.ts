@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
-import { filesUnder, makeHome, type TempHome } from "../helpers/home.js";
+import { filesUnder, makeHome, writePrintCreds, type ChildCreds, type TempHome } from "../helpers/home.js";
 
 const BIN = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
 const ACCOUNT = "123456789012";
@@ -15,14 +15,6 @@ const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 
 
 const awsx = runAwsx;
-
-interface ChildCreds {
-  id: string;
-  secret: string;
-  token: string;
-  expiration: string;
-  profile: string;
-}
 
 const HEX_ENTRY = /^[0-9a-f]{64}\.enc$/;
 const mode = (p: string) => statSync(p).mode & 0o777;
@@ -50,12 +42,7 @@ describe("encrypted file session cache", () => {
       config: ["[profile base]\nregion = us-east-1\n", role("target1"), role("target2")].join("\n"),
       credentials: "[base]\naws_access_key_id = AKIAFAKEFILESTORE001\naws_secret_access_key = fakeFileStoreTestSecret000000000000000001\n",
     });
-    printCreds = path.join(home.dir, "print-creds.mjs");
-    writeFileSync(
-      printCreds,
-      `const e = process.env;
-process.stdout.write(JSON.stringify({ id: e.AWS_ACCESS_KEY_ID, secret: e.AWS_SECRET_ACCESS_KEY, token: e.AWS_SESSION_TOKEN, expiration: e.AWS_CREDENTIAL_EXPIRATION, profile: e.AWSX_PROFILE }));\n`,
-    );
+    printCreds = writePrintCreds(home.dir);
     cacheDir = path.join(home.dir, "awsx-cache");
     sessions = path.join(cacheDir, "sessions");
     sts.reset();

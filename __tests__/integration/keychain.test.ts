@@ -5,13 +5,12 @@
 // keyring in a temp folder: `awsx clear` (all) wipes every "awsx" entry of the keyring
 // it talks to, so sharing the keyring of `npm test`'s D-Bus session with other test
 // files running in parallel would make them flaky.
-import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
-import { filesUnder, makeHome, type TempHome } from "../helpers/home.js";
-import { keytarOn, startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
+import { filesUnder, makeHome, writePrintCreds, type ChildCreds, type TempHome } from "../helpers/home.js";
+import { busTraffic, keytarOn, startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
 
 const SERVICE = "awsx"; // src/cache/keychainStore.ts KEYCHAIN_SERVICE
@@ -22,7 +21,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let keyring: PrivateKeyring | undefined;
 let keyringError = "";
-const tools = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon"];
+const tools = ["dbus-daemon", "dbus-send", "dbus-monitor", "gnome-keyring-daemon"];
 const describeKeychain = await needs(...tools, {
   name: "a private Secret Service (dbus-daemon + gnome-keyring-daemon + keytar round trip)",
   probe: async () => {
@@ -46,14 +45,6 @@ if (keyringError) process.stderr.write(`keychain probe: ${keyringError}\n`);
 
 
 const awsx = runAwsx;
-
-interface ChildCreds {
-  id: string;
-  secret: string;
-  token: string;
-  expiration: string;
-  profile: string;
-}
 
 interface ListJson {
   backend: string;
@@ -97,12 +88,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
       ].join("\n"),
       credentials: "[base]\naws_access_key_id = AKIAFAKEKEYCHAIN0001\naws_secret_access_key = fakeKeychainTestSecret0000000000000000001\n",
     });
-    printCreds = path.join(home.dir, "print-creds.mjs");
-    writeFileSync(
-      printCreds,
-      `const e = process.env;
-process.stdout.write(JSON.stringify({ id: e.AWS_ACCESS_KEY_ID, secret: e.AWS_SECRET_ACCESS_KEY, token: e.AWS_SESSION_TOKEN, expiration: e.AWS_CREDENTIAL_EXPIRATION, profile: e.AWSX_PROFILE }));\n`,
-    );
+    printCreds = writePrintCreds(home.dir);
   }, 30_000);
 
   afterAll(async () => {
@@ -180,13 +166,7 @@ process.stdout.write(JSON.stringify({ id: e.AWS_ACCESS_KEY_ID, secret: e.AWS_SEC
   ])("AWSX_SECRET_TRANSPORT=%j serves the same cached session, read as %s", async (transport, algorithm, call, notCall) => {
     const first = await execCreds("target1");
     sts.reset();
-    const monitor = spawn("dbus-monitor", ["--address", keyring!.address], { stdio: ["ignore", "pipe", "ignore"] });
-    let seen = "";
-    monitor.stdout.on("data", (d: Buffer) => (seen += d.toString("latin1")));
-    for (let i = 0; i < 50 && !/NameAcquired|NameLost/.test(seen); i++) await sleep(100);
-    const again = await execCreds("target1", transport ? { AWSX_SECRET_TRANSPORT: transport } : {});
-    await sleep(300);
-    monitor.kill();
+    const { result: again, traffic: seen } = await busTraffic(keyring!.address, () => execCreds("target1", transport ? { AWSX_SECRET_TRANSPORT: transport } : {}));
     expect(again).toEqual(first);
     expect(sts.count()).toBe(0);
     expect(seen).toMatch(call);

@@ -2,7 +2,6 @@
 // gnome-keyring on a private D-Bus bus, with the entries written by keytar (libsecret),
 // as awsx writes them. It must find exactly what keytar's getPassword finds, over both
 // transports, and fail cleanly (never hang, never keep the process alive) otherwise.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,7 +11,7 @@ import { DBusUnsupported } from "../../src/cache/dbus.js";
 import { keytarAttributes, lookupPassword, type LookupOptions } from "../../src/cache/secretService.js";
 import { DH_ALGORITHM } from "../../src/cache/secretTransport.js";
 import { runDetached } from "../helpers/awsx.js";
-import { keytarOn, lockDefaultCollection, startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
+import { busTraffic, keytarOn, lockDefaultCollection, startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
 
 const SERVICE = "awsx-reader-test";
@@ -80,14 +79,7 @@ describeKeyring("the direct Secret Service reader against gnome-keyring", () => 
     const marker = `marker-${process.pid}-${Date.now()}`;
     await set("watched", marker);
     const seen = async (algorithm: LookupOptions["algorithm"]) => {
-      const monitor = spawn("dbus-monitor", ["--address", keyring!.address], { stdio: ["ignore", "pipe", "ignore"] });
-      let out = "";
-      monitor.stdout.on("data", (d: Buffer) => (out += d.toString("latin1")));
-      // dbus-monitor prints its own NameAcquired/NameLost traffic once it is listening.
-      for (let i = 0; i < 50 && !/NameAcquired|NameLost/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
-      const r = await lookupPassword(keytarAttributes(SERVICE, "watched"), options(algorithm));
-      await new Promise((r) => setTimeout(r, 300));
-      monitor.kill();
+      const { result: r, traffic: out } = await busTraffic(keyring!.address, () => lookupPassword(keytarAttributes(SERVICE, "watched"), options(algorithm)));
       expect(r).toEqual({ state: "found", password: marker });
       expect(out).toMatch(/GetSecret/);
       // dbus-monitor prints byte arrays as hex; look for the marker both ways.
