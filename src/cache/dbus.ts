@@ -410,8 +410,6 @@ export function openBus(address: string, uid: number): Connection {
       out.push(encodeCall(c, s));
       return new Promise<unknown[]>((resolve, reject) => waiting.set(s, { resolve, reject }));
     });
-    // A connection keeps the process alive only while it waits for replies.
-    sock.ref();
     sock.write(out.length === 1 ? out[0]! : Buffer.concat(out));
     return replies;
   };
@@ -442,7 +440,6 @@ export function openBus(address: string, uid: number): Connection {
         const body = decodeBody(message, h);
         if (h.type === ERROR) w.reject(new DBusError(h.errorName ?? "org.freedesktop.DBus.Error.Failed", typeof body[0] === "string" ? body[0] : ""));
         else w.resolve(body);
-        if (waiting.size === 0) sock.unref();
       }
     } catch (e) {
       fail(e as Error);
