@@ -16,7 +16,7 @@ const old = `${root}dist.old-${process.pid}`;
 // Modules loaded with import() that become their own files.
 const LAZY = [
   { source: /[\\/]cli[\\/]main\.js$/, entry: "src/cli/main.ts", out: "lazy-cli" },
-  { source: /[\\/]credentials[\\/]sts\.js$/, entry: "src/credentials/sts.ts", out: "lazy-sts" },
+  { source: /[\\/]platform[\\/]sts\.js$/, entry: "src/platform/sts.ts", out: "lazy-sts" },
 ];
 
 const lazyPlugin = (self) => ({

@@ -1,11 +1,11 @@
-// src/cache/lock.ts withLock: the cross-process lock per cache key, with real files,
+// src/platform/lock.ts withLock: the cross-process lock per cache key, with real files,
 // real (dead and SIGKILLed) processes and real clocks.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { AwsxError } from "../../src/errors.js";
-import { withLock, type LockOptions } from "../../src/cache/lock.js";
+import { withLock, type LockOptions } from "../../src/platform/lock.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KEY = "0123abcd".repeat(8);

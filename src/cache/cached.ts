@@ -1,7 +1,7 @@
-import type { Credentials } from "../credentials/types.js";
+import type { Credentials } from "../types.js";
 import type { Logger } from "../util/log.js";
 import { decodeEntry, encodeEntry, entryCredentials, isFresh, type CacheEntry } from "./entry.js";
-import { withLock, type LockOptions } from "./lock.js";
+import { withLock, type LockOptions } from "../platform/lock.js";
 import type { Store } from "./store.js";
 
 export interface SessionCache {

@@ -1,4 +1,4 @@
-import type { Credentials } from "../credentials/types.js";
+import type { Credentials } from "../types.js";
 
 // One cached STS session and what it is for; `awsx list` shows all but the secrets.
 export interface CacheEntry {

@@ -31,7 +31,7 @@ export async function openStore(chosen: BackendName | undefined, deps: SelectDep
   if (chosen === "none") return undefined;
   if (chosen === "memory") return memoryStore();
   if (chosen === "keychain") {
-    const { keychainStore } = await import("./keychainStore.js");
+    const { keychainStore } = await import("../platform/keychain.js");
     return { ...(await keychainStore({ timeoutMs, env })), strict: true };
   }
   if (chosen === "file") {
@@ -55,7 +55,7 @@ export async function openStore(chosen: BackendName | undefined, deps: SelectDep
     return undefined;
   };
   try {
-    const { keychainStore } = await import("./keychainStore.js");
+    const { keychainStore } = await import("../platform/keychain.js");
     return keychainOrElse(await keychainStore({ timeoutMs, env }), fallback, logger);
   } catch (e) {
     if (e instanceof AwsxError && e.code === "E_USAGE") throw e;

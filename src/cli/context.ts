@@ -8,8 +8,8 @@ import { buildPlan } from "../plan/build.js";
 import type { Plan } from "../plan/types.js";
 import { createMfaProvider } from "../credentials/mfa.js";
 import { resolvePlan } from "../credentials/resolve.js";
-import type { Sts } from "../credentials/sts.js";
-import type { Credentials } from "../credentials/types.js";
+import type { Sts } from "../types.js";
+import type { Credentials } from "../types.js";
 import type { SessionCache } from "../cache/cached.js";
 import { cacheRoot, openStore, type BackendName } from "../cache/select.js";
 import { memoryStore, type Store } from "../cache/store.js";
@@ -145,14 +145,14 @@ export async function credentialsFor(profile: string, flags: CredentialFlags, de
 export function promptFor(flags: CredentialFlags, deps: Deps): ((question: string) => Promise<string>) | undefined {
   const ci = ["true", "1"].includes((deps.env.CI ?? "").toLowerCase());
   if (flags.prompt === false || ci) return undefined;
-  return deps.prompt ?? (async (q) => (await import("../util/tty.js")).promptHidden(q));
+  return deps.prompt ?? (async (q) => (await import("../platform/prompt.js")).promptHidden(q));
 }
 
 // The STS client for a region and endpoint: the test's, or the SDK's (loaded on first use).
 export async function stsClient(region: string, endpoint: StsEndpoint, deps: Deps): Promise<Sts> {
   const target = { region, ...(endpoint.url ? { endpoint: endpoint.url } : {}) };
   if (deps.stsFactory) return deps.stsFactory(target);
-  const { createSdkSts } = await import("../credentials/sts.js");
+  const { createSdkSts } = await import("../platform/sts.js");
   return createSdkSts({ ...target, timeoutMs: positiveInt("AWSX_STS_TIMEOUT", deps.env.AWSX_STS_TIMEOUT, 10) * 1000, maxAttempts: 3 });
 }
 

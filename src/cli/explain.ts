@@ -1,6 +1,6 @@
 import type { Origin } from "../config/load.js";
 import { stsEndpoint } from "../config/endpoint.js";
-import { maskKeyId } from "../credentials/types.js";
+import { maskKeyId } from "../types.js";
 import type { Plan, Step } from "../plan/types.js";
 import { loadUserConfig, planFor, type CredentialFlags, type Deps } from "./context.js";
 

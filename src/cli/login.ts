@@ -1,6 +1,6 @@
 import { AwsxError, isAwsxError } from "../errors.js";
 import { translateStsError } from "../credentials/stsErrors.js";
-import type { Credentials } from "../credentials/types.js";
+import type { Credentials } from "../types.js";
 import { destinationUrl, loginUrl, partitionOf, signinTokenRequest } from "../login/federation.js";
 import { credentialsFor, loadUserConfig, planFor, stsClient, type CredentialFlags, type Deps } from "./context.js";
 

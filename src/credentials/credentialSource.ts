@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import { AwsxError, isAwsxError } from "../errors.js";
 import type { CredentialSourceName } from "../plan/types.js";
-import type { Credentials } from "./types.js";
+import type { Credentials } from "../types.js";
 
 export interface SourceOptions {
   env: Record<string, string | undefined>;

@@ -1,6 +1,6 @@
 import { AwsxError } from "../errors.js";
 import { shlexSplit } from "../util/shlex.js";
-import type { Credentials } from "./types.js";
+import type { Credentials } from "../types.js";
 
 export interface ProcessOptions {
   env: Record<string, string | undefined>;

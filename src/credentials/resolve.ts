@@ -7,9 +7,9 @@ import type { Logger } from "../util/log.js";
 import { fromCredentialSource } from "./credentialSource.js";
 import type { MfaCodeProvider } from "./mfa.js";
 import { runCredentialProcess } from "./process.js";
-import type { Sts } from "./sts.js";
+import type { Sts } from "../types.js";
 import { translateStsError, type StsCallContext } from "./stsErrors.js";
-import { maskKeyId, type Credentials } from "./types.js";
+import { maskKeyId, type Credentials } from "../types.js";
 
 export interface ResolveDeps {
   // Created on first use: a run served from the cache never loads the STS client.

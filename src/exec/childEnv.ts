@@ -1,4 +1,4 @@
-import type { Credentials } from "../credentials/types.js";
+import type { Credentials } from "../types.js";
 
 // Inherited variables that would make the child use other credentials or another
 // profile: JS SDKs ignore env keys when AWS_PROFILE is set, and botocore prefers a stale

@@ -1,5 +1,5 @@
 import { AwsxError } from "../errors.js";
-import type { Credentials } from "../credentials/types.js";
+import type { Credentials } from "../types.js";
 
 export interface Partition {
   name: "aws" | "aws-cn" | "aws-us-gov";

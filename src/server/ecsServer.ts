@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Credentials } from "../credentials/types.js";
+import type { Credentials } from "../types.js";
 import type { Logger } from "../util/log.js";
 
 export interface CredentialServer {

@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { AwsxError } from "../errors.js";
-import { DBusUnsupported } from "./dbus.js";
-import { keytarAttributes, lookupPassword, type LookupOptions } from "./secretService.js";
-import { DH_ALGORITHM } from "./secretTransport.js";
-import type { Store } from "./store.js";
+import { DBusUnsupported } from "../cache/dbus.js";
+import { keytarAttributes, lookupPassword, type LookupOptions } from "../cache/secretService.js";
+import { DH_ALGORITHM } from "../cache/secretTransport.js";
+import type { Store } from "../cache/store.js";
 
 export const KEYCHAIN_SERVICE = "awsx";
 

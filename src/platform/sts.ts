@@ -1,5 +1,5 @@
 import { AwsxError } from "../errors.js";
-import type { Credentials } from "./types.js";
+import type { AssumeRoleInput, Credentials, Sts } from "../types.js";
 
 export interface StsTarget {
   region: string;
@@ -7,25 +7,6 @@ export interface StsTarget {
   // Per-attempt request timeout; the SDK retries throttling and 5xx with backoff.
   timeoutMs: number;
   maxAttempts: number;
-}
-
-export interface AssumeRoleInput {
-  RoleArn: string;
-  RoleSessionName: string;
-  DurationSeconds?: number;
-  ExternalId?: string;
-  SerialNumber?: string;
-  TokenCode?: string;
-  SourceIdentity?: string;
-}
-
-// The four STS calls awsx makes, behind an interface so tests can count them.
-export interface Sts {
-  assumeRole(creds: Credentials, input: AssumeRoleInput): Promise<Credentials>;
-  getSessionToken(creds: Credentials, input: { DurationSeconds?: number; SerialNumber?: string; TokenCode?: string }): Promise<Credentials>;
-  assumeRoleWithWebIdentity(input: { RoleArn: string; RoleSessionName: string; WebIdentityToken: string; DurationSeconds?: number }): Promise<Credentials>;
-  getCallerIdentity(creds: Credentials): Promise<{ Account?: string; Arn?: string; UserId?: string }>;
-  getFederationToken(creds: Credentials, input: { Name: string; Policy?: string; DurationSeconds?: number }): Promise<Credentials>;
 }
 
 type StsModule = typeof import("@aws-sdk/client-sts");
