@@ -28,3 +28,25 @@ export interface Sts {
   getCallerIdentity(creds: Credentials): Promise<{ Account?: string; Arn?: string; UserId?: string }>;
   getFederationToken(creds: Credentials, input: { Name: string; Policy?: string; DurationSeconds?: number }): Promise<Credentials>;
 }
+
+// An environment as a plain map: awsx's own, handed down, never read from process.env below cli/.
+export type Env = Record<string, string | undefined>;
+
+// Creates the STS client for a region and endpoint: the SDK's in production, a fake in tests.
+export type StsFactory = (target: { region: string; endpoint?: string }) => Promise<Sts>;
+
+// One hop of a plan that calls STS and yields a session worth caching.
+export interface Hop {
+  // Names the whole route up to this hop without any secret (src/plan/hopIds.ts).
+  id: string;
+  profile: string;
+  kind: "assumeRole" | "sessionToken" | "webIdentity";
+  // The role ARN or MFA serial, to tell sessions apart in `awsx list`.
+  label: string;
+  // Every profile of the chain (for `awsx clear PROFILE`).
+  profiles: string[];
+}
+
+// Wraps the running of one hop from outside (the session cache is one): it may return
+// credentials without calling run.
+export type AroundHop = (hop: Hop, run: () => Promise<Credentials>) => Promise<Credentials>;

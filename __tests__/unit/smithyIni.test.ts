@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import { loadConfig } from "../../src/config/load.js";
-import { readText } from "../../src/cli/context.js";
+import { readText } from "../../src/config/userConfig.js";
 
 const CONFIG = `[profile a]
 region = us-east-1 # N. Virginia

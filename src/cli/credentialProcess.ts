@@ -1,9 +1,10 @@
-import { credentialsFor, type CredentialFlags, type Deps } from "./context.js";
+import type { CredentialFlags, Deps } from "./deps.js";
+import { resolveProfile } from "./resolveProfile.js";
 
 // awsx credential-process PROFILE: the AWS credential_process JSON, so any SDK can use
-// awsx from ~/.aws/config (recursion is refused in credentialsFor).
+// awsx from ~/.aws/config (recursion is refused in the core).
 export async function runCredentialProcess(input: CredentialFlags & { profile: string }, deps: Deps, out: (s: string) => void): Promise<number> {
-  const { credentials } = await credentialsFor(input.profile, input, deps);
+  const { credentials } = await resolveProfile(input.profile, input, deps);
   const body: Record<string, unknown> = { Version: 1, AccessKeyId: credentials.accessKeyId, SecretAccessKey: credentials.secretAccessKey };
   if (credentials.sessionToken) body.SessionToken = credentials.sessionToken;
   if (credentials.expiration) body.Expiration = credentials.expiration.toISOString();

@@ -1,5 +1,7 @@
 import { createLogger, debugWanted } from "../util/log.js";
-import type { Deps, Env } from "./context.js";
+import type { Deps } from "./deps.js";
+import { readSettings } from "./settings.js";
+import type { Env } from "../types.js";
 import { FastUsageError, parseFast, type FastCommand } from "./fast.js";
 import { AwsxError } from "../errors.js";
 import { reportError } from "./report.js";
@@ -47,7 +49,8 @@ export async function run(io: MainIo): Promise<number> {
   fastServed = true;
   const logger = createLogger({ debug: debugWanted(fast.flags.debug, io.env), quiet: Boolean(fast.flags.quiet), write: io.stderr, logFile: io.env.AWSX_LOG_FILE });
   try {
-    return await runFast(fast, { env: io.env, logger, now: () => new Date() }, io);
+    const settings = readSettings(io.env);
+    return await runFast(fast, { env: io.env, settings, logger, now: () => new Date() }, io);
   } catch (e) {
     return reportError(e, logger);
   }

@@ -1,6 +1,7 @@
 import { AwsxError } from "../errors.js";
 import { childEnv, serverVariables, withVariables } from "../exec/childEnv.js";
-import { credentialsFor, memoryCache, sessionCache, type CredentialFlags, type Deps } from "./context.js";
+import { type CredentialFlags, type Deps, longRunCache } from "./deps.js";
+import { resolveProfile } from "./resolveProfile.js";
 
 export interface ExecInput extends CredentialFlags {
   profile: string;
@@ -13,10 +14,10 @@ export interface ExecInput extends CredentialFlags {
 // and return its exit status exactly (no command: the user's shell).
 export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
   const { env, logger } = deps;
-  if (env.AWSX_PROFILE && !input.force) {
+  if (deps.settings.execProfile && !input.force) {
     throw new AwsxError(
       "E_USAGE",
-      `already inside awsx exec for profile "${env.AWSX_PROFILE}"; type \`exit\` to leave that shell first, or pass --force to nest "${input.profile}" inside it`,
+      `already inside awsx exec for profile "${deps.settings.execProfile}"; type \`exit\` to leave that shell first, or pass --force to nest "${input.profile}" inside it`,
       { profile: input.profile },
     );
   }
@@ -34,7 +35,7 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
   if (input.server) {
     ({ envForChild, stop } = await serve(input, deps));
   } else {
-    const { plan, credentials } = await credentialsFor(input.profile, input, deps);
+    const { plan, credentials } = await resolveProfile(input.profile, input, deps);
     envForChild = childEnv(env, credentials, input.profile, plan.region);
   }
   const { runChild, dieOfSignal } = await loadRun;
@@ -58,11 +59,12 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
 // then serve fresh credentials from the cache, refreshing through the plan, for as long
 // as the child lives. Later refreshes never prompt: the child owns the terminal.
 async function serve(input: ExecInput, deps: Deps): Promise<{ envForChild: Record<string, string>; stop: () => Promise<void> }> {
-  const shared = { ...deps, sharedCache: (await sessionCache(input, deps)) ?? memoryCache(deps) };
-  const first = await credentialsFor(input.profile, input, shared);
+  const shared = { ...deps, sharedCache: longRunCache(input, deps) };
+  const first = await resolveProfile(input.profile, input, shared);
   const { startCredentialServer } = await import("../server/ecsServer.js");
   const later = { ...input, prompt: false, noPromptReason: "the credential server refreshes without prompting (the child has the terminal)", mfaToken: undefined };
-  const refresh = async () => (await credentialsFor(input.profile, later, { ...shared, env: { ...deps.env, AWSX_MFA_TOKEN: undefined } })).credentials;
+  const noCode = { ...shared, settings: { ...deps.settings, mfaToken: undefined } };
+  const refresh = async () => (await resolveProfile(input.profile, later, noCode)).credentials;
   const server = await startCredentialServer(refresh, deps.logger);
   deps.logger.debug(`credential server on ${server.url} for the child`);
   return {

@@ -2,7 +2,9 @@ import type { Origin } from "../config/load.js";
 import { stsEndpoint } from "../config/endpoint.js";
 import { maskKeyId } from "../types.js";
 import type { Plan, Step } from "../plan/types.js";
-import { loadUserConfig, planFor, type CredentialFlags, type Deps } from "./context.js";
+import { loadUserConfig } from "../config/userConfig.js";
+import type { CredentialFlags, Deps } from "./deps.js";
+import { planOf } from "./resolveProfile.js";
 
 const at = (o: Origin | undefined): string | undefined => (o ? `${o.file} [${o.section}]` : undefined);
 
@@ -47,7 +49,7 @@ export function explainData(plan: Plan, endpoint: { label: string; from: string 
 // awsx explain PROFILE: the resolution plan, calling nothing.
 export async function runExplain(input: CredentialFlags & { profile: string; json?: boolean }, deps: Deps, out: (s: string) => void): Promise<number> {
   const config = loadUserConfig(deps.env);
-  const plan = planFor(config, input.profile, input, deps.env);
+  const plan = planOf(input.profile, input, deps, config);
   const data = explainData(plan, stsEndpoint(config, input.profile, deps.env, plan.region ?? "us-east-1"));
   if (input.json) {
     out(JSON.stringify(data, null, 2) + "\n");

@@ -1,8 +1,8 @@
 import { decodeEntry, type CacheEntry } from "../cache/entry.js";
-import { openStore, type BackendName } from "../cache/select.js";
 import type { Profile } from "../config/load.js";
 import { hasStaticKeys, isAssumeRoleProfile } from "../plan/build.js";
-import { loadUserConfig, promptFor, type Deps } from "./context.js";
+import { loadUserConfig } from "../config/userConfig.js";
+import { type Deps, openBackend } from "./deps.js";
 
 // The kind of a profile at a glance, in the CLI's order of precedence.
 export function profileKind(p: Profile): string {
@@ -16,7 +16,7 @@ export function profileKind(p: Profile): string {
 }
 
 async function cachedEntries(backend: string | undefined, deps: Deps): Promise<{ backend: string; entries: CacheEntry[] }> {
-  const store = await openStore(backend as BackendName | undefined, { ...deps, prompt: promptFor({}, deps) });
+  const store = await openBackend({ backend }, deps);
   if (!store) return { backend: "none", entries: [] };
   const entries = (await store.list()).map((e) => decodeEntry(e.value, e.key)).filter((e): e is CacheEntry => e !== undefined);
   return { backend: store.name, entries };
@@ -26,7 +26,7 @@ async function cachedEntries(backend: string | undefined, deps: Deps): Promise<{
 export async function runList(input: { backend?: string; json?: boolean }, deps: Deps, out: (s: string) => void): Promise<number> {
   const config = loadUserConfig(deps.env);
   const profiles = [...config.profiles.values()].map((p) => ({ name: p.name, kind: profileKind(p) }));
-  const { backend, entries } = await cachedEntries(input.backend ?? deps.env.AWSX_BACKEND, deps);
+  const { backend, entries } = await cachedEntries(input.backend, deps);
   const now = deps.now().getTime();
   const sessions = entries.map((e) => ({
     profile: e.profile,
@@ -54,7 +54,7 @@ export async function runList(input: { backend?: string; json?: boolean }, deps:
 
 // awsx clear [PROFILE]: remove cached sessions (all, or those in PROFILE's chain).
 export async function runClear(input: { backend?: string; profile?: string }, deps: Deps): Promise<number> {
-  const store = await openStore((input.backend ?? deps.env.AWSX_BACKEND) as BackendName | undefined, { ...deps, prompt: promptFor({}, deps) });
+  const store = await openBackend({ backend: input.backend }, deps);
   if (!store) {
     deps.logger.warn("no cache backend is in use: nothing to clear");
     return 0;

@@ -2,7 +2,8 @@ import { AwsxError, isAwsxError } from "../errors.js";
 import { translateStsError } from "../credentials/stsErrors.js";
 import type { Credentials } from "../types.js";
 import { destinationUrl, loginUrl, partitionOf, signinTokenRequest } from "../login/federation.js";
-import { credentialsFor, loadUserConfig, planFor, stsClient, type CredentialFlags, type Deps } from "./context.js";
+import type { CredentialFlags, Deps } from "./deps.js";
+import { planOf, resolveProfile, stsClientFor } from "./resolveProfile.js";
 
 export interface LoginInput extends CredentialFlags {
   profile: string;
@@ -15,19 +16,19 @@ const ALLOW_ALL = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: 
 // awsx login PROFILE: a console sign-in URL for the profile's role (long-term user keys
 // go through GetFederationToken first, as aws-vault does).
 export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) => void): Promise<number> {
-  const { env, logger } = deps;
-  const plan = planFor(loadUserConfig(env), input.profile, { ...input, duration: undefined }, env);
+  const { logger } = deps;
+  const plan = planOf(input.profile, { ...input, duration: undefined }, deps);
   // A bad --path is refused before any credentials are fetched or sent anywhere.
   const partition = partitionOf(plan.region);
   const destination = destinationUrl(partition, plan.region, input.path);
   const isRole = plan.steps.some((s) => s.kind === "assumeRole") || plan.source.kind === "webIdentity";
-  const resolved = await credentialsFor(input.profile, isRole ? input : { ...input, duration: undefined }, deps);
+  const resolved = await resolveProfile(input.profile, isRole ? input : { ...input, duration: undefined }, deps);
   let creds: Credentials = resolved.credentials;
   const region = resolved.plan.region;
   if (!creds.sessionToken) {
     const name = `awsx-${input.profile}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 32);
     logger.debug(`profile ${input.profile}: long-term keys, GetFederationToken ${name} for the console`);
-    const sts = await stsClient(region ?? "us-east-1", resolved.endpoint, deps);
+    const sts = await stsClientFor(resolved, deps);
     try {
       creds = await sts.getFederationToken(creds, { Name: name, Policy: ALLOW_ALL, DurationSeconds: input.duration ?? 3600 });
     } catch (e) {
@@ -36,7 +37,7 @@ export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) =
     logger.secret(creds.sessionToken);
     logger.secret(creds.secretAccessKey);
   }
-  const endpoint = env.AWSX_FEDERATION_ENDPOINT || partition.federation;
+  const endpoint = deps.settings.federationEndpoint || partition.federation;
   const sessionDuration = isRole && input.duration !== undefined ? input.duration : undefined;
   let text: string;
   try {

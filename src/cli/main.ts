@@ -2,7 +2,9 @@ import yargs, { type Argv, type Options } from "yargs";
 import { AwsxError } from "../errors.js";
 import { createLogger, debugWanted } from "../util/log.js";
 import { splitCommandArgv } from "./argv.js";
-import { loadUserConfig, type Deps } from "./context.js";
+import { loadUserConfig } from "../config/userConfig.js";
+import type { Deps } from "./deps.js";
+import { readSettings } from "./settings.js";
 import type { EnvFormat } from "../exec/envFormat.js";
 import type { MainIo } from "./entry.js";
 import { CREDENTIAL_OPTIONS, ENV_OPTIONS, EXEC_OPTIONS, GLOBAL_OPTIONS, JSON_OPTION, VALUE_FLAGS, type OptionSpec } from "./options.js";
@@ -39,7 +41,12 @@ export async function main(io: MainIo): Promise<number> {
   const quiet = io.argv.includes("--quiet") || io.argv.includes("-q");
   const logger = createLogger({ debug, quiet, write: io.stderr, logFile: io.env.AWSX_LOG_FILE });
   const split = splitCommandArgv(io.argv, ["exec"], VALUE_FLAGS);
-  const deps: Deps = { env: io.env, logger, now: () => new Date() };
+  let deps: Deps;
+  try {
+    deps = { env: io.env, settings: readSettings(io.env), logger, now: () => new Date() };
+  } catch (e) {
+    return reportError(e, logger);
+  }
   let code: number | undefined;
   const set = (p: Promise<number>) =>
     p.then((c) => {

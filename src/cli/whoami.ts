@@ -1,10 +1,12 @@
 import { translateStsError } from "../credentials/stsErrors.js";
-import { credentialsFor, stsClient, type CredentialFlags, type Deps } from "./context.js";
+import type { CredentialFlags, Deps } from "./deps.js";
+import { resolveProfile, stsClientFor } from "./resolveProfile.js";
 
 // awsx whoami PROFILE: GetCallerIdentity with the profile's credentials.
 export async function runWhoami(input: CredentialFlags & { profile: string; json?: boolean }, deps: Deps, out: (s: string) => void): Promise<number> {
-  const { plan, credentials, endpoint } = await credentialsFor(input.profile, input, deps);
-  const sts = await stsClient(plan.region ?? "us-east-1", endpoint, deps);
+  const resolved = await resolveProfile(input.profile, input, deps);
+  const { credentials, endpoint } = resolved;
+  const sts = await stsClientFor(resolved, deps);
   let id;
   try {
     id = await sts.getCallerIdentity(credentials);

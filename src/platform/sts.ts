@@ -16,27 +16,13 @@ const toCredentials = (c: { AccessKeyId?: string; SecretAccessKey?: string; Sess
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
 };
 
-// The SDK warns on stderr about Node 20 from its client constructor; awsx's stderr is
-// the user's, so the warning is switched off there, without leaking the variable.
-function quietly<T>(make: () => T): T {
-  const key = "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED";
-  const before = process.env[key];
-  process.env[key] = "true";
-  try {
-    return make();
-  } finally {
-    if (before === undefined) delete process.env[key];
-    else process.env[key] = before;
-  }
-}
-
 // The real STS, through @aws-sdk/client-sts, imported only when a call is due:
 // a warm run never loads the SDK.
 export async function createSdkSts(target: StsTarget): Promise<Sts> {
   const mod: any = await import("@aws-sdk/client-sts");
   const sdk = (mod.STSClient ? mod : mod.default) as StsModule;
   const client = (creds?: Credentials) =>
-    quietly(() => new sdk.STSClient({
+    new sdk.STSClient({
       region: target.region,
       ...(target.endpoint ? { endpoint: target.endpoint } : {}),
       maxAttempts: target.maxAttempts,
@@ -46,7 +32,7 @@ export async function createSdkSts(target: StsTarget): Promise<Sts> {
         : async () => {
             throw new AwsxError("E_INTERNAL", "this STS call must not be signed");
           },
-    }));
+    });
   return {
     async assumeRole(creds, input) {
       const out = await client(creds).send(new sdk.AssumeRoleCommand(input));

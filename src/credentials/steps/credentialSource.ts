@@ -1,11 +1,24 @@
 import { promises as fs } from "node:fs";
-import { AwsxError, isAwsxError } from "../errors.js";
-import type { CredentialSourceName } from "../plan/types.js";
-import type { Credentials } from "../types.js";
+import { AwsxError, isAwsxError } from "../../errors.js";
+import type { CredentialSourceName, SourceStep } from "../../plan/types.js";
+import type { Credentials } from "../../types.js";
+import type { StepContext } from "../stepContext.js";
 
 export interface SourceOptions {
   env: Record<string, string | undefined>;
   timeoutMs: number;
+}
+
+// The credential_source step of a role profile.
+export function credentialSource(
+  step: Extract<SourceStep, { kind: "credentialSource" }>,
+  ctx: StepContext,
+): Promise<Credentials> {
+  ctx.logger.debug(`profile ${step.profile}: credentials from credential_source ${step.source}`);
+  return fromCredentialSource(step.profile, step.source, {
+    env: ctx.env,
+    timeoutMs: ctx.sourceTimeoutMs,
+  });
 }
 
 // credential_source = Environment | Ec2InstanceMetadata | EcsContainer, read the way

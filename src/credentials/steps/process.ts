@@ -1,12 +1,28 @@
-import { AwsxError } from "../errors.js";
-import { shlexSplit } from "../util/shlex.js";
-import type { Credentials } from "../types.js";
+import { AwsxError } from "../../errors.js";
+import { shlexSplit } from "../../util/shlex.js";
+import type { SourceStep } from "../../plan/types.js";
+import type { Credentials } from "../../types.js";
+import type { StepContext } from "../stepContext.js";
 
 export interface ProcessOptions {
   env: Record<string, string | undefined>;
   timeoutMs: number;
   maxOutputBytes: number;
   now: () => Date;
+}
+
+// The credential_process step: at most 1 MiB of output is read.
+export function credentialProcess(
+  step: Extract<SourceStep, { kind: "process" }>,
+  ctx: StepContext,
+): Promise<Credentials> {
+  ctx.logger.debug(`profile ${step.profile}: running credential_process`);
+  return runCredentialProcess(step.profile, step.command, {
+    env: ctx.env,
+    timeoutMs: ctx.processTimeoutMs,
+    maxOutputBytes: 1024 * 1024,
+    now: ctx.now,
+  });
 }
 
 // Run a credential_process command (split shell-style, no shell, as botocore does)

@@ -1,0 +1,74 @@
+import { cachedHops } from "../cache/cachedHops.js";
+import { loadUserConfig } from "../config/userConfig.js";
+import {
+  type CredentialSettings,
+  credentialsFor,
+  planFor,
+  type Resolved,
+  stsFor,
+} from "../credentials/credentialsFor.js";
+import { createMfaProvider } from "../credentials/mfa.js";
+import type { Plan } from "../plan/types.js";
+import type { Sts } from "../types.js";
+import { type CredentialFlags, type Deps, promptFor, sessionCache, stsFactory } from "./deps.js";
+
+const CI_REASON = "CI is set, so awsx never prompts";
+
+// The core's settings from the command's flags and the AWSX_* settings.
+export function credentialSettings(flags: CredentialFlags, deps: Deps): CredentialSettings {
+  const s = deps.settings;
+  return {
+    region: flags.region,
+    durationSeconds: flags.duration,
+    mfaSession: flags.mfaSession !== false && s.mfaSession,
+    mfaSessionSeconds: s.mfaSessionSeconds,
+    processTimeoutMs: s.processTimeoutMs,
+    sourceTimeoutMs: 3000,
+  };
+}
+
+// The route of a profile, calling nothing (explain, login's checks).
+export function planOf(
+  profile: string,
+  flags: CredentialFlags,
+  deps: Deps,
+  config = loadUserConfig(deps.env),
+): Plan {
+  return planFor(profile, credentialSettings(flags, deps), { config, env: deps.env });
+}
+
+// A profile's credentials for a command: the core, with the session cache around its hops
+// and the MFA code from --mfa-token, AWSX_MFA_TOKEN or the terminal.
+export async function resolveProfile(
+  profile: string,
+  flags: CredentialFlags,
+  deps: Deps,
+): Promise<Resolved> {
+  const { logger, settings } = deps;
+  const cache = deps.sharedCache ?? sessionCache(flags, deps);
+  const noPromptReason =
+    flags.prompt === false ? (flags.noPromptReason ?? "--no-prompt forbids asking") : CI_REASON;
+  const mfa = createMfaProvider({
+    flag: flags.mfaToken,
+    env: settings.mfaToken,
+    prompt: promptFor(flags, deps),
+    noPromptReason,
+    logger,
+  });
+  logger.secret(flags.mfaToken);
+  logger.secret(settings.mfaToken);
+  return credentialsFor(profile, credentialSettings(flags, deps), {
+    config: loadUserConfig(deps.env),
+    env: deps.env,
+    now: deps.now,
+    logger,
+    sts: stsFactory(deps),
+    mfa,
+    ...(cache ? { around: cachedHops(cache) } : {}),
+  });
+}
+
+// The STS client for calls a command makes itself with resolved credentials (whoami, login).
+export function stsClientFor(resolved: Resolved, deps: Deps): Promise<Sts> {
+  return stsFor(resolved.endpoint, resolved.plan.region ?? "us-east-1", stsFactory(deps))();
+}

@@ -1,0 +1,71 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { AwsxError } from "../errors.js";
+import { BACKENDS, type BackendName } from "../cache/select.js";
+import type { Env } from "../types.js";
+
+// Every AWSX_* variable (and CI), parsed and checked once, at start-up. docs/commands.md
+// lists them.
+export interface Settings {
+  debug: boolean;
+  logFile?: string;
+  backend?: BackendName;
+  filePassphrase?: string;
+  // AWSX_CACHE_DIR, else $XDG_CACHE_HOME/awsx: the file store and the locks live here.
+  cacheDir: string;
+  mfaToken?: string;
+  mfaSession: boolean;
+  mfaSessionSeconds: number;
+  processTimeoutMs: number;
+  stsTimeoutMs: number;
+  lockWaitMs: number;
+  minTtlMs: number;
+  federationEndpoint?: string;
+  // Set inside `awsx exec`: the profile of the awsx that started this shell.
+  execProfile?: string;
+  ci: boolean;
+}
+
+const seconds = (env: Env, name: string, fallback: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new AwsxError("E_USAGE", `${name} must be a number of seconds, not "${raw}"`);
+  }
+  return n;
+};
+
+const isTrue = (raw: string | undefined): boolean =>
+  ["1", "true"].includes((raw ?? "").toLowerCase());
+
+// An unknown backend name is a usage error, from a flag or from AWSX_BACKEND alike.
+export function backendName(raw: string | undefined, from: string): BackendName | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if ((BACKENDS as readonly string[]).includes(raw)) return raw as BackendName;
+  throw new AwsxError(
+    "E_USAGE",
+    `unknown cache backend "${raw}" (${from}); use one of ${BACKENDS.join(", ")}`,
+  );
+}
+
+export function readSettings(env: Env): Settings {
+  const home = env.HOME || homedir();
+  return {
+    debug: isTrue(env.AWSX_DEBUG),
+    logFile: env.AWSX_LOG_FILE || undefined,
+    backend: backendName(env.AWSX_BACKEND, "AWSX_BACKEND"),
+    filePassphrase: env.AWSX_FILE_PASSPHRASE || undefined,
+    cacheDir: env.AWSX_CACHE_DIR || join(env.XDG_CACHE_HOME || join(home, ".cache"), "awsx"),
+    mfaToken: env.AWSX_MFA_TOKEN || undefined,
+    mfaSession: env.AWSX_MFA_SESSION !== "0",
+    mfaSessionSeconds: seconds(env, "AWSX_MFA_SESSION_DURATION", 43200),
+    processTimeoutMs: seconds(env, "AWSX_PROCESS_TIMEOUT", 60) * 1000,
+    stsTimeoutMs: seconds(env, "AWSX_STS_TIMEOUT", 10) * 1000,
+    lockWaitMs: seconds(env, "AWSX_LOCK_WAIT", 300) * 1000,
+    minTtlMs: seconds(env, "AWSX_MIN_TTL", 600) * 1000,
+    federationEndpoint: env.AWSX_FEDERATION_ENDPOINT || undefined,
+    execProfile: env.AWSX_PROFILE || undefined,
+    ci: isTrue(env.CI),
+  };
+}

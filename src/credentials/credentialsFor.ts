@@ -1,0 +1,95 @@
+import { stsEndpoint, type StsEndpoint } from "../config/endpoint.js";
+import type { LoadedConfig } from "../config/load.js";
+import { buildPlan } from "../plan/build.js";
+import { describePlan } from "../plan/describe.js";
+import type { Plan } from "../plan/types.js";
+import type { AroundHop, Credentials, Env, Sts, StsFactory } from "../types.js";
+import type { Logger } from "../util/log.js";
+import type { MfaCodeProvider } from "./mfa.js";
+import { guardRecursion } from "./recursionGuard.js";
+import { runPlan } from "./runPlan.js";
+
+// What changes the route or its limits: flags and AWSX_* settings, parsed by the CLI.
+export interface CredentialSettings {
+  region?: string;
+  // --duration: overrides the target role's duration_seconds.
+  durationSeconds?: number;
+  mfaSession: boolean;
+  mfaSessionSeconds: number;
+  processTimeoutMs: number;
+  sourceTimeoutMs: number;
+}
+
+// Every effect the core uses, handed in: tests pass fakes or the real thing.
+export interface CoreDeps {
+  config: LoadedConfig;
+  env: Env;
+  now: () => Date;
+  logger: Logger;
+  sts: StsFactory;
+  mfa: MfaCodeProvider;
+  // Wraps each STS hop from outside: the session cache (src/cache/cachedHops.ts).
+  around?: AroundHop;
+}
+
+export interface Resolved {
+  plan: Plan;
+  credentials: Credentials;
+  endpoint: StsEndpoint;
+}
+
+// The route the AWS CLI would take for a profile, without calling anything.
+export function planFor(
+  profile: string,
+  settings: Pick<CredentialSettings, "region" | "durationSeconds" | "mfaSession" | "mfaSessionSeconds">,
+  deps: Pick<CoreDeps, "config" | "env">,
+): Plan {
+  return buildPlan(deps.config, profile, {
+    env: deps.env,
+    region: settings.region,
+    durationSeconds: settings.durationSeconds,
+    mfaSession: settings.mfaSession,
+    mfaSessionSeconds: settings.mfaSessionSeconds,
+  });
+}
+
+// The STS client of a profile's region and endpoint, created once, on first use.
+export function stsFor(
+  endpoint: StsEndpoint,
+  region: string,
+  factory: StsFactory,
+): () => Promise<Sts> {
+  let sts: Promise<Sts> | undefined;
+  const target = { region, ...(endpoint.url ? { endpoint: endpoint.url } : {}) };
+  return () => (sts ??= factory(target));
+}
+
+// profile → plan → credentials: the one way every command gets credentials.
+export async function credentialsFor(
+  profile: string,
+  settings: CredentialSettings,
+  deps: CoreDeps,
+): Promise<Resolved> {
+  const { logger } = deps;
+  const env = guardRecursion(profile, deps.env);
+  const plan = planFor(profile, settings, { config: deps.config, env });
+  for (const note of plan.notes) logger.debug(note);
+  const region = plan.region ?? "us-east-1";
+  const endpoint = stsEndpoint(deps.config, profile, env, region);
+  logger.debug(
+    `profile ${profile}: ${describePlan(plan)}; STS ${endpoint.label} (${endpoint.from}), ` +
+      `region ${plan.region ?? "none (STS calls use us-east-1)"}`,
+  );
+  const ctx = {
+    sts: stsFor(endpoint, region, deps.sts),
+    endpointLabel: endpoint.label,
+    mfa: deps.mfa,
+    env,
+    now: deps.now,
+    logger,
+    processTimeoutMs: settings.processTimeoutMs,
+    sourceTimeoutMs: settings.sourceTimeoutMs,
+  };
+  const credentials = await runPlan(plan, ctx, { region, around: deps.around });
+  return { plan, credentials, endpoint };
+}

@@ -1,0 +1,20 @@
+import type { Logger } from "../util/log.js";
+import type { Env, Sts } from "../types.js";
+import type { MfaCodeProvider } from "./mfa.js";
+
+// What every step may use: all effects come in here, none is imported.
+export interface StepContext {
+  // Created on first use: a run served from the cache never loads the STS client.
+  sts: () => Promise<Sts>;
+  // The STS endpoint as messages name it.
+  endpointLabel: string;
+  mfa: MfaCodeProvider;
+  // awsx's own environment, with AWSX_RESOLVING set for the processes it starts.
+  env: Env;
+  now: () => Date;
+  logger: Logger;
+  processTimeoutMs: number;
+  sourceTimeoutMs: number;
+}
+
+export const defaultSessionName = (now: Date): string => `awsx-${Math.floor(now.getTime() / 1000)}`;

@@ -1,0 +1,26 @@
+import type { SessionTokenStep } from "../../plan/types.js";
+import type { Credentials } from "../../types.js";
+import { callSts } from "../callSts.js";
+import type { StepContext } from "../stepContext.js";
+
+// GetSessionToken with the MFA code: the session every role naming that mfa_serial is
+// assumed from, so the code is asked once per session, not once per role.
+export async function sessionToken(
+  step: SessionTokenStep,
+  input: Credentials,
+  ctx: StepContext,
+): Promise<Credentials> {
+  const code = await ctx.mfa(step.mfaSerial, step.profile);
+  ctx.logger.debug(
+    `profile ${step.profile}: GetSessionToken with MFA ${step.mfaSerial} ` +
+      `for ${step.durationSeconds}s (${step.reason})`,
+  );
+  const call = { profile: step.profile, action: "GetSessionToken", mfa: true } as const;
+  return callSts(ctx, call, (sts) =>
+    sts.getSessionToken(input, {
+      DurationSeconds: step.durationSeconds,
+      SerialNumber: step.mfaSerial,
+      TokenCode: code,
+    }),
+  );
+}

@@ -1,0 +1,49 @@
+import { promises as fs } from "node:fs";
+import { AwsxError } from "../../errors.js";
+import type { SourceStep } from "../../plan/types.js";
+import type { Credentials } from "../../types.js";
+import { callSts } from "../callSts.js";
+import { defaultSessionName, type StepContext } from "../stepContext.js";
+
+type WebIdentityStep = Extract<SourceStep, { kind: "webIdentity" }>;
+
+// The token is read before the cache is asked: a new token means a new session.
+export async function readWebIdentityToken(step: WebIdentityStep): Promise<string> {
+  try {
+    const token = (await fs.readFile(step.tokenFile, "utf8")).trim();
+    if (!token) throw new Error("the file is empty");
+    return token;
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new AwsxError(
+      "E_CREDENTIALS",
+      `cannot read the web identity token file ${step.tokenFile} of profile "${step.profile}": ` +
+        `${why}; check web_identity_token_file / AWS_WEB_IDENTITY_TOKEN_FILE`,
+      { profile: step.profile, cause: e },
+    );
+  }
+}
+
+// AssumeRoleWithWebIdentity: an unsigned call that trades the token for a role session.
+export function webIdentity(
+  step: WebIdentityStep,
+  token: string,
+  ctx: StepContext,
+): Promise<Credentials> {
+  const from = step.from === "env" ? "AWS_WEB_IDENTITY_TOKEN_FILE" : "web_identity_token_file";
+  ctx.logger.debug(
+    `profile ${step.profile}: AssumeRoleWithWebIdentity ${step.roleArn} (token from ${from})`,
+  );
+  const call = {
+    profile: step.profile,
+    action: "AssumeRoleWithWebIdentity",
+    roleArn: step.roleArn,
+  } as const;
+  return callSts(ctx, call, (sts) =>
+    sts.assumeRoleWithWebIdentity({
+      RoleArn: step.roleArn,
+      RoleSessionName: step.sessionName ?? defaultSessionName(ctx.now()),
+      WebIdentityToken: token,
+    }),
+  );
+}
