@@ -1,7 +1,7 @@
 // buildPlan over configs read through loadConfig: every profile shape the AWS CLI knows,
 // with exact step lists and the CLI's own error phrases.
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
-import { buildPlan, type PlanOptions } from "../../src/plan/build.js";
+import { buildPlan, MAX_ROLES, type PlanOptions } from "../../src/plan/build.js";
 import type { AssumeRoleStep, Plan } from "../../src/plan/types.js";
 import { AwsxError, type AwsxErrorCode } from "../../src/errors.js";
 
@@ -582,5 +582,25 @@ describe("region precedence (the CLI's: --region, AWS_DEFAULT_REGION, the profil
     const p = plan(roleSection("r", ["source_profile = src"]) + `[profile src]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = ap-south-1\n`, "r");
     expect(p.region).toBeUndefined();
     expect(p.regionOrigin).toBeUndefined();
+  });
+});
+
+describe("long chains and cycles (planned in a loop, not by recursion)", () => {
+  const chain = (n: number, last: string) =>
+    Array.from({ length: n }, (_, i) => `[profile c${i}]\nrole_arn = ${arn(`r${i}`)}\nsource_profile = ${i + 1 < n ? `c${i + 1}` : last}\n`).join("") +
+    `[profile base]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
+
+  it(`a chain of MAX_ROLES roles plans; one more is a config error naming the bound`, () => {
+    expect(plan(chain(MAX_ROLES, "base"), "c0").steps).toHaveLength(MAX_ROLES);
+    expectAwsxError(() => plan(chain(MAX_ROLES + 1, "base"), "c0"), "E_CONFIG", /chains 65 roles/, /at most 64/);
+  });
+
+  it("a 20,000-hop chain is a config error, not a stack overflow", () => {
+    expectAwsxError(() => plan(chain(20_000, "base"), "c0"), "E_CONFIG", /chains 20000 roles/);
+  });
+
+  it("a 20,000-profile cycle is the CLI's infinite-loop error, naming both ends of the cycle", () => {
+    const e = expectAwsxError(() => plan(chain(20_000, "c0"), "c0"), "E_CONFIG", /Infinite loop/, /profile c0 which has already been visited/, /Visited profiles: c0 -> c1 -> /, /c19998 -> c19999; break the source_profile cycle/);
+    expect(e.message.length).toBeLessThan(2_000);
   });
 });

@@ -16,6 +16,8 @@ export interface PlanOptions {
 
 export const CREDENTIAL_SOURCES: readonly CredentialSourceName[] = ["Environment", "Ec2InstanceMetadata", "EcsContainer"];
 export const CHAINED_ROLE_MAX_SECONDS = 3600;
+// The longest source_profile chain awsx follows (docs/config.md); real ones have 2 or 3 roles.
+export const MAX_ROLES = 64;
 export const DEFAULT_MFA_SESSION_SECONDS = 43200;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 // botocore's check: a region must be a valid host label.
@@ -131,8 +133,16 @@ function addMfaSession(source: SourceStep, steps: StsStep[], seconds: number, no
   return [session, role, ...steps.slice(1)];
 }
 
+// A cycle's message names every profile up to this many, else the two ends of it.
+const LISTED = 100;
+const shortList = (names: string[]): string =>
+  names.length <= LISTED
+    ? names.join(" -> ")
+    : [...names.slice(0, 20), `… ${names.length - 40} more …`, ...names.slice(-20)].join(" -> ");
+
 class Planner {
   private readonly visited: string[];
+  private readonly seen: Set<string>;
 
   constructor(
     private readonly config: LoadedConfig,
@@ -140,6 +150,7 @@ class Planner {
     target: string,
   ) {
     this.visited = [target];
+    this.seen = new Set([target]);
   }
 
   private profile(name: string): Profile {
@@ -159,15 +170,30 @@ class Planner {
     );
   }
 
-  // botocore's AssumeRoleProvider._load_creds_via_assume_role, unrolled into steps.
-  private assumeRoleChain(name: string): { source: SourceStep; steps: StsStep[] } {
-    const profile = this.profile(name);
-    const v = profile.values;
-    const step = this.roleStep(profile);
+  // botocore's AssumeRoleProvider._load_creds_via_assume_role, unrolled into steps: a loop,
+  // not recursion, so a chain of any length or a cycle of any length ends in a clear error.
+  private assumeRoleChain(target: string): { source: SourceStep; steps: StsStep[] } {
+    const steps: AssumeRoleStep[] = [];
+    let name = target;
+    for (;;) {
+      const profile = this.profile(name);
+      steps.push(this.roleStep(profile));
+      const next = this.sourceOf(profile);
+      if (typeof next !== "string") return this.bounded(target, { source: next, steps: steps.reverse() });
+      name = next;
+    }
+  }
+
+  // What a role profile assumes from: a finished source, or the next role profile's name.
+  private sourceOf(profile: Profile): SourceStep | string {
+    const { name, values: v } = profile;
     const sourceProfile = v.source_profile;
     const credentialSource = v.credential_source;
     if (credentialSource !== undefined && sourceProfile !== undefined) {
-      throw configError(`The profile "${name}" contains both source_profile and credential_source; keep only one of them`, name);
+      throw configError(
+        `The profile "${name}" contains both source_profile and credential_source; keep only one of them`,
+        name,
+      );
     }
     if (credentialSource === undefined && sourceProfile === undefined) {
       throw configError(
@@ -182,18 +208,43 @@ class Planner {
           name,
         );
       }
-      const source: SourceStep = {
+      return {
         kind: "credentialSource",
         profile: name,
         source: credentialSource as CredentialSourceName,
         origin: profile.origins.credential_source!,
       };
-      return { source, steps: [step] };
     }
     this.validateSourceProfile(name, sourceProfile!);
-    this.visited.push(sourceProfile!);
-    const upstream = this.resolveSourceProfile(sourceProfile!, name);
-    return { source: upstream.source, steps: [...upstream.steps, step] };
+    this.visit(sourceProfile!);
+    const source = this.profile(sourceProfile!);
+    // botocore's _resolve_credentials_from_profile: static keys win on a source hop.
+    if (hasStaticKeys(source) || !isAssumeRoleProfile(source)) {
+      const found = this.profileProviders(source);
+      if (!found) {
+        throw configError(
+          `The source profile "${source.name}" must have credentials (it is the source_profile of "${name}"); give it aws_access_key_id/aws_secret_access_key, credential_process or role_arn`,
+          name,
+        );
+      }
+      return found;
+    }
+    return source.name;
+  }
+
+  private bounded(target: string, chain: { source: SourceStep; steps: StsStep[] }) {
+    if (chain.steps.length > MAX_ROLES) {
+      throw configError(
+        `profile "${target}" chains ${chain.steps.length} roles through source_profile; awsx follows at most ${MAX_ROLES}: shorten the chain`,
+        target,
+      );
+    }
+    return chain;
+  }
+
+  private visit(name: string): void {
+    this.visited.push(name);
+    this.seen.add(name);
   }
 
   private validateSourceProfile(parent: string, source: string): void {
@@ -204,29 +255,13 @@ class Planner {
         parent,
       );
     }
-    if (!this.visited.includes(source)) return;
+    if (!this.seen.has(source)) return;
     if (source !== parent || !hasStaticKeys(profile)) {
       throw configError(
-        `Infinite loop in credential configuration detected. Attempting to load from profile ${source} which has already been visited. Visited profiles: ${this.visited.join(" -> ")}; break the source_profile cycle`,
+        `Infinite loop in credential configuration detected. Attempting to load from profile ${source} which has already been visited. Visited profiles: ${shortList(this.visited)}; break the source_profile cycle`,
         parent,
       );
     }
-  }
-
-  // botocore's _resolve_credentials_from_profile: static keys win on a source hop.
-  private resolveSourceProfile(name: string, referrer: string): { source: SourceStep; steps: StsStep[] } {
-    const profile = this.profile(name);
-    if (hasStaticKeys(profile) || !isAssumeRoleProfile(profile)) {
-      const source = this.profileProviders(profile);
-      if (!source) {
-        throw configError(
-          `The source profile "${name}" must have credentials (it is the source_profile of "${referrer}"); give it aws_access_key_id/aws_secret_access_key, credential_process or role_arn`,
-          referrer,
-        );
-      }
-      return { source, steps: [] };
-    }
-    return this.assumeRoleChain(name);
   }
 
   // ProfileProviderBuilder order: web identity, SSO, credentials file, process, config file.
