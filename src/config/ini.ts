@@ -33,8 +33,11 @@ function firstNonSpace(line: string): number {
 
 const SECTION = /^\[(.+)\]/su;
 
+// A value's lines with their line numbers, so errors can name a line without quoting it.
+type Lines = Array<{ text: string; line: number }>;
+
 interface Pending {
-  section: Record<string, string[]>;
+  section: Record<string, Lines>;
   name: string;
 }
 
@@ -42,10 +45,10 @@ interface Pending {
 // section, as configparser's defaults do. Values that start with a newline are
 // botocore's nested sub-sections ("s3 =\n  addressing_style = path").
 export function parseIni(text: string): IniFile {
-  const raw = new Map<string, Record<string, string[]>>();
-  const defaults: Record<string, string[]> = {};
+  const raw = new Map<string, Record<string, Lines>>();
+  const defaults: Record<string, Lines> = {};
   const seen = new Set<string>();
-  let current: Record<string, string[]> | undefined;
+  let current: Record<string, Lines> | undefined;
   let sectionName = "";
   let option: Pending | undefined;
   let indentLevel = 0;
@@ -59,12 +62,12 @@ export function parseIni(text: string): IniFile {
     const isComment = stripped.startsWith("#") || stripped.startsWith(";");
     const value = isComment ? "" : stripped;
     if (!value) {
-      if (!isComment && option) option.section[option.name]!.push("");
+      if (!isComment && option) option.section[option.name]!.push({ text: "", line: lineno });
       return;
     }
     const indent = Math.max(firstNonSpace(line), 0);
     if (current && option && indent > indentLevel) {
-      option.section[option.name]!.push(value);
+      option.section[option.name]!.push({ text: value, line: lineno });
       return;
     }
     indentLevel = indent;
@@ -96,7 +99,7 @@ export function parseIni(text: string): IniFile {
     const key = `${sectionName}\u0000${name}`;
     if (seen.has(key)) throw new IniParseError(`key "${name}" appears twice in [${sectionName}] (line ${lineno})`, lineno);
     seen.add(key);
-    current[name] = [pyStrip(value.slice(delimiter + 1))];
+    current[name] = [{ text: pyStrip(value.slice(delimiter + 1)), line: lineno }];
     option = { section: current, name };
   });
   if (firstError) throw firstError;
@@ -105,8 +108,8 @@ export function parseIni(text: string): IniFile {
   for (const [name, section] of raw) {
     const merged: IniSection = {};
     for (const [k, v] of Object.entries({ ...defaults, ...section })) {
-      const joined = trimPyEnd(v.join("\n"));
-      merged[k] = joined.startsWith("\n") ? parseNested(joined) : joined;
+      const joined = trimPyEnd(v.map((l) => l.text).join("\n"));
+      merged[k] = joined.startsWith("\n") ? parseNested(v) : joined;
     }
     result.set(name, merged);
   }
@@ -119,14 +122,20 @@ function trimPyEnd(s: string): string {
   return s.slice(0, b);
 }
 
-function parseNested(value: string): Record<string, string> {
+// A value on the lines after its key ("s3 =\n  addressing_style = path"). An error names the
+// line, never its text: that text may be a secret put on the wrong line.
+function parseNested(value: Lines): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const line of value.split(/\r\n|\r|\n|\x0b|\x0c|\x1c|\x1d|\x1e|\x85|\u2028|\u2029/u)) {
-    const l = pyStrip(line);
-    if (!l) continue;
-    const eq = l.indexOf("=");
-    if (eq < 0) throw new IniParseError(`nested value line "${l.slice(0, 40)}" has no "="`, 0);
-    out[pyStrip(l.slice(0, eq))] = pyStrip(l.slice(eq + 1));
+  for (const { text, line } of value) {
+    for (const part of text.split(/\r\n|\r|\n|\x0b|\x0c|\x1c|\x1d|\x1e|\x85|\u2028|\u2029/u)) {
+      const l = pyStrip(part);
+      if (!l) continue;
+      const eq = l.indexOf("=");
+      if (eq < 0) {
+        throw new IniParseError(`line ${line} is in a nested value (the lines after "key =") but has no "="`, line);
+      }
+      out[pyStrip(l.slice(0, eq))] = pyStrip(l.slice(eq + 1));
+    }
   }
   return out;
 }
