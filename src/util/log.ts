@@ -1,4 +1,4 @@
-import { appendFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, writeSync } from "node:fs";
 
 // awsx's own stderr voice. Every line passes through redact(), which removes any
 // secret awsx has seen this run (keys, tokens, MFA codes), so even --debug and
@@ -27,12 +27,17 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = new Set<string>();
   const toStderr = options.write ?? ((line: string) => void process.stderr.write(line));
+  let fd: number | undefined;
+  let refused = !options.logFile;
   const toFile = (line: string) => {
-    if (!options.logFile) return;
+    if (refused) return;
     try {
-      appendFileSync(options.logFile, `[${process.pid}] ${line}`, { mode: 0o600 });
-    } catch {
-      // a log file that cannot be written must not break the command
+      fd ??= openLogFile(options.logFile!);
+      writeSync(fd, `[${process.pid}] ${line}`);
+    } catch (e) {
+      // A log file that cannot be written must not break the command: say so once.
+      refused = true;
+      toStderr(`awsx: warning: not logging to AWSX_LOG_FILE: ${(e as Error).message}\n`);
     }
   };
   const codes = new Set<string>();
@@ -63,6 +68,27 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     redact,
   };
+}
+
+// Opened for appending without following a symlink, and used only when it is a regular file
+// of this user's: a log file someone else owns or points elsewhere could be read by them, or
+// could make awsx write into a file of theirs.
+function openLogFile(path: string): number {
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+  let fd: number;
+  try {
+    fd = openSync(path, flags, 0o600);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === "ELOOP" ? `${path} is a symbolic link` : `${path}: ${code}`);
+  }
+  const st = fstatSync(fd);
+  const uid = process.getuid?.();
+  if (!st.isFile() || (uid !== undefined && st.uid !== uid)) {
+    closeSync(fd);
+    throw new Error(`${path} is not a regular file of this user's`);
+  }
+  return fd;
 }
 
 // --debug, or AWSX_DEBUG=1 in the environment (so a whole test suite or CI job can turn it on).
