@@ -1,4 +1,5 @@
 import { AwsxError } from "../../errors.js";
+import { runCaptured } from "../../platform/runCaptured.js";
 import { shlexSplit } from "../../util/shlex.js";
 import type { SourceStep } from "../../plan/types.js";
 import type { Credentials } from "../../types.js";
@@ -37,7 +38,7 @@ export async function runCredentialProcess(profile: string, command: string, opt
     throw fail(`cannot be split into words (${(e as Error).message}); fix its quoting`, e);
   }
   if (argv.length === 0) throw fail("is empty; set it to a command that prints credentials JSON");
-  const { stdout, stderr, code, signal, error } = await collect(argv, options);
+  const { stdout, stderr, code, signal, error } = await runCaptured(argv, options);
   if (error) throw fail(error);
   if (code !== 0) {
     const last = stderr.trim().split("\n").pop() ?? "";
@@ -67,45 +68,4 @@ export async function runCredentialProcess(profile: string, command: string, opt
     creds.expiration = exp;
   }
   return creds;
-}
-
-interface Collected {
-  stdout: string;
-  stderr: string;
-  code: number | null;
-  signal: string | null;
-  error?: string;
-}
-
-async function collect(argv: string[], options: ProcessOptions): Promise<Collected> {
-  const { spawn } = await import("node:child_process");
-  return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { env: options.env as NodeJS.ProcessEnv, stdio: ["inherit", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let size = 0;
-    let problem: string | undefined;
-    const stop = (why: string) => {
-      problem ??= why;
-      child.kill("SIGKILL");
-    };
-    const timer = setTimeout(() => stop(`did not finish within ${Math.round(options.timeoutMs / 1000)}s (AWSX_PROCESS_TIMEOUT)`), options.timeoutMs);
-    child.stdout.on("data", (b: Buffer) => {
-      size += b.length;
-      if (size > options.maxOutputBytes) stop(`printed more than ${options.maxOutputBytes} bytes`);
-      else out.push(b);
-    });
-    child.stderr.on("data", (b: Buffer) => {
-      if (err.reduce((n, x) => n + x.length, 0) < 65536) err.push(b);
-    });
-    child.on("error", (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      resolve({ stdout: "", stderr: "", code: null, signal: null, error: `could not start ${argv[0]}: ${e.code === "ENOENT" ? "command not found" : e.message}` });
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (problem) resolve({ stdout: "", stderr: "", code, signal, error: problem });
-      else resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), code, signal });
-    });
-  });
 }
