@@ -1,7 +1,7 @@
 // awsx login: a console sign-in URL through the federation endpoint, with STS at a real
 // moto_server and AWSX_FEDERATION_ENDPOINT at an in-process fake that records each
 // getSigninToken request. Nothing but 127.0.0.1 is ever contacted. Runs bin/awsx.js.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -272,7 +272,7 @@ describeIf("awsx login", () => {
   }, 30_000);
 
   const linuxOnly = process.platform === "linux" ? test : test.skip;
-  linuxOnly("--open hands the URL to xdg-open and prints nothing", async () => {
+  linuxOnly("--open hands xdg-open a 0600 page that redirects to the URL, never the URL itself", async () => {
     const bin = mkdtempSync(path.join(os.tmpdir(), "awsx-open-"));
     try {
       const out = path.join(bin, "opened.txt");
@@ -282,7 +282,14 @@ describeIf("awsx login", () => {
       expectExit(r, 0);
       expect(r.stdout).toBe("");
       for (let i = 0; i < 50 && !existsSync(out); i++) await new Promise((res) => setTimeout(res, 100));
-      expect(parseLoginUrl(readFileSync(out, "utf8"), fed.url).destination).toBe("https://console.aws.amazon.com/?region=us-east-1");
+      const argv = readFileSync(out, "utf8").trim();
+      expect(argv).not.toMatch(/SigninToken|federation/);
+      const page = fileURLToPath(argv);
+      expect(statSync(page).mode & 0o777).toBe(0o600);
+      expect(statSync(path.dirname(page)).mode & 0o077).toBe(0);
+      const href = /url=([^"]+)"/.exec(readFileSync(page, "utf8"))![1]!.replace(/&amp;/g, "&");
+      expect(parseLoginUrl(`${href}\n`, fed.url).destination).toBe("https://console.aws.amazon.com/?region=us-east-1");
+      rmSync(path.dirname(page), { recursive: true, force: true });
     } finally {
       rmSync(bin, { recursive: true, force: true });
     }

@@ -2,6 +2,7 @@ import { AwsxError, isAwsxError } from "../errors.js";
 import { translateStsError } from "../credentials/stsErrors.js";
 import type { Credentials } from "../types.js";
 import { destinationUrl, loginUrl, partitionOf, signinTokenRequest } from "../login/federation.js";
+import { openSecretUrl } from "../platform/openBrowser.js";
 import type { CredentialFlags, Deps } from "./deps.js";
 import { planOf, resolveProfile, stsClientFor } from "./resolveProfile.js";
 
@@ -59,20 +60,7 @@ export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) =
   if (typeof token !== "string" || !token) throw new AwsxError("E_STS", `the federation endpoint ${endpoint} answered without a SigninToken (profile "${input.profile}")`, { profile: input.profile });
   logger.secret(token);
   const url = loginUrl(endpoint, token, destination);
-  if (input.open && (await openBrowser(url))) return 0;
+  if (input.open && (await openSecretUrl(url, deps.env))) return 0;
   out(url + "\n");
   return 0;
-}
-
-async function openBrowser(url: string): Promise<boolean> {
-  const { spawn } = await import("node:child_process");
-  const [cmd, args] = process.platform === "darwin" ? ["open", [url]] : process.platform === "win32" ? ["cmd", ["/c", "start", '""', url]] : ["xdg-open", [url]];
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args as string[], { stdio: "ignore", detached: true });
-    child.on("error", () => resolve(false));
-    child.on("spawn", () => {
-      child.unref();
-      resolve(true);
-    });
-  });
 }
