@@ -1,12 +1,17 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
-import { chmod, link, mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { link, open, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AwsxError } from "../errors.js";
+import { ensurePrivateDir } from "../platform/privateDir.js";
 import type { Store } from "./store.js";
 
-// scrypt cost: about 40 ms and 16 MiB on a 2-core machine, once per run.
-const SCRYPT = { N: 1 << 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+// scrypt's cost, recorded in each folder's header so older folders stay readable: v2 uses
+// OWASP's N = 2^17, r = 8, p = 1 (about 128 MiB and 0.3-0.5 s once per run); v1 used 2^14.
+const KDF = { 1: { N: 1 << 14, r: 8, p: 1 }, 2: { N: 1 << 17, r: 8, p: 1 } } as const;
+const MAXMEM = 256 * 1024 * 1024;
 const CHECK = "awsx-file-store";
+const TAG_BYTES = 16;
 
 interface Sealed {
   v: 1;
@@ -15,22 +20,47 @@ interface Sealed {
   data: string;
 }
 
+type Header = { v: 1 | 2; salt: string; check: Sealed; kdf?: { N: number; r: number; p: number } };
+
 function seal(key: Buffer, plaintext: string, aad: string): Sealed {
   const iv = randomBytes(12);
-  const c = createCipheriv("aes-256-gcm", key, iv);
+  const c = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
   c.setAAD(Buffer.from(aad));
   const data = Buffer.concat([c.update(plaintext, "utf8"), c.final()]);
-  return { v: 1, iv: iv.toString("base64"), tag: c.getAuthTag().toString("base64"), data: data.toString("base64") };
+  const b64 = (b: Buffer) => b.toString("base64");
+  return { v: 1, iv: b64(iv), tag: b64(c.getAuthTag()), data: b64(data) };
 }
 
+// A truncated tag would let a forger guess it: only a full 16-byte tag is accepted.
 function unseal(key: Buffer, sealed: Sealed, aad: string): string | undefined {
   try {
-    const d = createDecipheriv("aes-256-gcm", key, Buffer.from(sealed.iv, "base64"));
+    const tag = Buffer.from(sealed.tag, "base64");
+    if (tag.length !== TAG_BYTES) return undefined;
+    const iv = Buffer.from(sealed.iv, "base64");
+    const d = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
     d.setAAD(Buffer.from(aad));
-    d.setAuthTag(Buffer.from(sealed.tag, "base64"));
-    return Buffer.concat([d.update(Buffer.from(sealed.data, "base64")), d.final()]).toString("utf8");
+    d.setAuthTag(tag);
+    const data = Buffer.from(sealed.data, "base64");
+    return Buffer.concat([d.update(data), d.final()]).toString("utf8");
   } catch {
     return undefined;
+  }
+}
+
+// The text of a regular file of the folder, or undefined when it is missing or is anything
+// else (a FIFO or a device would block the read; a symbolic link is not followed).
+async function readRegular(path: string): Promise<string | undefined> {
+  const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(path, flags);
+  } catch {
+    return undefined;
+  }
+  try {
+    return (await fh.stat()).isFile() ? await fh.readFile("utf8") : undefined;
+  } finally {
+    await fh.close();
   }
 }
 
@@ -46,34 +76,34 @@ async function writeAtomic(path: string, text: string): Promise<void> {
   await rename(tmp, path);
 }
 
+const deriveKey = (passphrase: string, header: Header): Buffer => {
+  const { N, r, p } = header.kdf ?? KDF[1];
+  return scryptSync(passphrase, Buffer.from(header.salt, "base64"), 32, { N, r, p, maxmem: MAXMEM });
+};
+
 // Encrypted files for machines without a keychain: AES-256-GCM with a key derived by
 // scrypt from a passphrase; each file is bound to its cache key (AAD), so a moved or
-// edited file fails to decrypt and counts as a miss.
-export async function fileStore(dir: string, passphrase: string): Promise<Store> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
-  const header = join(dir, "store.json");
-  let meta: { v: 1; salt: string; check: Sealed } | undefined;
-  try {
-    meta = JSON.parse(await readFile(header, "utf8"));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") meta = undefined;
-  }
-  if (!(meta?.v === 1 && typeof meta.salt === "string" && meta.check)) meta = await createHeader(header, passphrase);
-  const key = scryptSync(passphrase, Buffer.from(meta.salt, "base64"), 32, SCRYPT);
-  if (unseal(key, meta.check, CHECK) !== CHECK) {
-    throw new AwsxError("E_CACHE", `the passphrase for the file cache in ${dir} is wrong; set AWSX_FILE_PASSPHRASE to the one it was created with (or remove the folder to start over)`);
+// edited file fails to decrypt and counts as a miss. The folder must be private
+// (src/platform/privateDir.ts).
+export async function fileStore(folder: string, passphrase: string): Promise<Store> {
+  const dir = ensurePrivateDir(folder);
+  const headerFile = join(dir, "store.json");
+  let header = parseHeader(await readRegular(headerFile));
+  header ??= await createHeader(headerFile, passphrase);
+  const key = deriveKey(passphrase, header);
+  if (unseal(key, header.check, CHECK) !== CHECK) {
+    throw new AwsxError(
+      "E_CACHE",
+      `the passphrase for the file cache in ${dir} is wrong; set AWSX_FILE_PASSPHRASE to the ` +
+        "one it was created with (or remove the folder to start over)",
+    );
   }
   const fileOf = (k: string) => join(dir, `${k}.enc`);
   // A file that is there but does not decrypt (tampered, moved, foreign) reads as "",
   // so the cache reports it as corrupt and replaces it, and `clear` can remove it.
   const read = async (k: string): Promise<string | undefined> => {
-    let text: string;
-    try {
-      text = await readFile(fileOf(k), "utf8");
-    } catch {
-      return undefined;
-    }
+    const text = await readRegular(fileOf(k));
+    if (text === undefined) return undefined;
     try {
       const sealed = JSON.parse(text) as Sealed;
       return (sealed && typeof sealed === "object" ? unseal(key, sealed, k) : undefined) ?? "";
@@ -102,28 +132,38 @@ export async function fileStore(dir: string, passphrase: string): Promise<Store>
   };
 }
 
-type Header = { v: 1; salt: string; check: Sealed };
+function parseHeader(text: string | undefined): Header | undefined {
+  try {
+    const h = JSON.parse(text ?? "") as Header;
+    if (typeof h?.salt !== "string" || !h.check) return undefined;
+    if (h.v === 1) return { v: 1, salt: h.salt, check: h.check };
+    const k = h.kdf;
+    const ok = h.v === 2 && [k?.N, k?.r, k?.p].every((n) => Number.isInteger(n) && n! > 0);
+    return ok ? h : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 // The first awsx to use a folder writes its header; parallel first runs must agree on
 // one salt, so the header is published with link(), which fails if another won.
-async function createHeader(header: string, passphrase: string): Promise<Header> {
-  const salt = randomBytes(16);
-  const key = scryptSync(passphrase, salt, 32, SCRYPT);
-  const mine: Header = { v: 1, salt: salt.toString("base64"), check: seal(key, CHECK, CHECK) };
-  const tmp = `${header}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+async function createHeader(headerFile: string, passphrase: string): Promise<Header> {
+  const salt = randomBytes(16).toString("base64");
+  const draft: Header = { v: 2, kdf: KDF[2], salt, check: { v: 1, iv: "", tag: "", data: "" } };
+  const mine: Header = { ...draft, check: seal(deriveKey(passphrase, draft), CHECK, CHECK) };
+  const tmp = `${headerFile}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   await writeFile(tmp, JSON.stringify(mine), { mode: 0o600, flag: "wx" });
   try {
-    await link(tmp, header);
+    await link(tmp, headerFile);
     return mine;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    try {
-      const theirs = JSON.parse(await readFile(header, "utf8")) as Header;
-      if (theirs?.v === 1 && typeof theirs.salt === "string" && theirs.check) return theirs;
-    } catch {
-      // fall through
-    }
-    throw new AwsxError("E_CACHE", `the file cache header ${header} is damaged; remove that folder to start a new cache`);
+    const theirs = parseHeader(await readRegular(headerFile));
+    if (theirs) return theirs;
+    throw new AwsxError(
+      "E_CACHE",
+      `the file cache header ${headerFile} is damaged; remove that folder to start a new cache`,
+    );
   } finally {
     await rm(tmp, { force: true });
   }
