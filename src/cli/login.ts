@@ -2,6 +2,7 @@ import { AwsxError, isAwsxError } from "../errors.js";
 import { translateStsError } from "../credentials/stsErrors.js";
 import type { Credentials } from "../types.js";
 import { destinationUrl, loginUrl, partitionOf, signinTokenRequest } from "../login/federation.js";
+import { cappedText } from "../platform/capped.js";
 import { openSecretUrl } from "../platform/openBrowser.js";
 import type { CredentialFlags, Deps } from "./deps.js";
 import { planOf, resolveProfile, stsClientFor } from "./resolveProfile.js";
@@ -43,7 +44,7 @@ export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) =
   let text: string;
   try {
     const res = await fetch(signinTokenRequest(endpoint, creds, sessionDuration), { signal: AbortSignal.timeout(10_000), redirect: "error" });
-    text = await res.text();
+    text = await cappedText(res, endpoint);
     if (res.status !== 200) throw new AwsxError("E_STS", `the federation endpoint ${endpoint} answered HTTP ${res.status} for profile "${input.profile}"; check the credentials and --duration`, { profile: input.profile });
   } catch (e) {
     if (isAwsxError(e)) throw e;

@@ -1,5 +1,8 @@
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { Readable } from "node:stream";
 import { AwsxError } from "../errors.js";
-import type { AssumeRoleInput, Credentials, Sts } from "../types.js";
+import type { Credentials, Sts } from "../types.js";
+import { cappedStream } from "./capped.js";
 
 export interface StsTarget {
   region: string;
@@ -16,6 +19,15 @@ const toCredentials = (c: { AccessKeyId?: string; SecretAccessKey?: string; Sess
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
 };
 
+// The SDK's HTTP handler, with every answer read no further than MAX_ANSWER_BYTES.
+class CappedHttpHandler extends NodeHttpHandler {
+  override async handle(...args: Parameters<NodeHttpHandler["handle"]>) {
+    const out = await super.handle(...args);
+    out.response.body = cappedStream(out.response.body as Readable, "STS");
+    return out;
+  }
+}
+
 // The real STS, through @aws-sdk/client-sts, imported only when a call is due:
 // a warm run never loads the SDK.
 export async function createSdkSts(target: StsTarget): Promise<Sts> {
@@ -26,7 +38,11 @@ export async function createSdkSts(target: StsTarget): Promise<Sts> {
       region: target.region,
       ...(target.endpoint ? { endpoint: target.endpoint } : {}),
       maxAttempts: target.maxAttempts,
-      requestHandler: { connectionTimeout: target.timeoutMs, requestTimeout: target.timeoutMs, throwOnRequestTimeout: true } as any,
+      requestHandler: new CappedHttpHandler({
+        connectionTimeout: target.timeoutMs,
+        requestTimeout: target.timeoutMs,
+        throwOnRequestTimeout: true,
+      } as ConstructorParameters<typeof NodeHttpHandler>[0]),
       credentials: creds
         ? { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken }
         : async () => {

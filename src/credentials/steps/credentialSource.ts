@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import { AwsxError, isAwsxError } from "../../errors.js";
 import type { CredentialSourceName, SourceStep } from "../../plan/types.js";
 import type { Credentials } from "../../types.js";
+import { cappedText } from "../../platform/capped.js";
 import type { StepContext } from "../stepContext.js";
 
 export interface SourceOptions {
@@ -47,7 +48,7 @@ function fromEnvironment(profile: string, env: Record<string, string | undefined
 
 async function getJson(url: string, headers: Record<string, string>, timeoutMs: number, method = "GET"): Promise<{ status: number; text: string }> {
   const res = await fetch(url, { method, headers, signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
-  return { status: res.status, text: await res.text() };
+  return { status: res.status, text: await cappedText(res, url, "E_CREDENTIALS") };
 }
 
 function parseMetadataCredentials(text: string, none: (why: string) => AwsxError): Credentials {
@@ -99,6 +100,7 @@ async function fromContainer(options: SourceOptions, none: (why: string) => Awsx
   try {
     res = await getJson(url, headers, options.timeoutMs);
   } catch (e) {
+    if (isAwsxError(e)) throw e;
     throw none(`cannot reach the container credentials endpoint: ${(e as any)?.cause?.code ?? (e as Error).name}`);
   }
   if (res.status !== 200) throw none(`the container credentials endpoint answered HTTP ${res.status}`);
