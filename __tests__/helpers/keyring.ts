@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runDetached } from "./awsx.js";
 
-const KEYTAR = fileURLToPath(new URL("../../node_modules/keytar", import.meta.url));
+const KEYRING = fileURLToPath(new URL("../../node_modules/@napi-rs/keyring", import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // For races against an exit: does not keep jest alive after the race is won.
 const deadline = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
@@ -104,17 +104,57 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
   }
 }
 
-// keytar calls on a given bus, from a separate node (libsecret keeps one connection per
-// process). `body` is an async function body with `k` (keytar) and `input` (stdin, for
-// values too big for argv) in scope; its result comes back as JSON.
-export async function keytarOn<T>(address: string, body: string, input = ""): Promise<T> {
-  const script = `const k = require(${JSON.stringify(KEYTAR)});
+// @napi-rs/keyring calls on a given bus, from a separate node (the library reads the bus
+// address from its own environment). `body` is an async function body with `k` and `input`
+// (stdin, for values too big for argv) in scope; its result comes back as JSON. `k` has
+// keytar's four calls over the library, pinned to the Secret Service as awsx pins it.
+export async function keyringOn<T>(address: string, body: string, input = ""): Promise<T> {
+  const script = `const { AsyncEntry, findCredentialsAsync } = require(${JSON.stringify(KEYRING)});
+    const at = (s, a) => new AsyncEntry(s, a, { linux: { store: "secret-service" } });
+    const k = {
+      getPassword: (s, a) => at(s, a).getPassword(),
+      setPassword: (s, a, v) => at(s, a).setPassword(v),
+      deletePassword: (s, a) => at(s, a).deletePassword(),
+      findCredentials: (s) => findCredentialsAsync(s),
+    };
     const chunks = []; process.stdin.on("data", (c) => chunks.push(c)); process.stdin.on("end", () => { const input = Buffer.concat(chunks).toString("utf8");
     (async () => { ${body} })().then((v) => process.stdout.write(JSON.stringify(v === undefined ? null : v)), (e) => { console.error(e); process.exit(1); }); });`;
   const r = await runDetached(process.execPath, ["-e", script], { PATH: process.env.PATH ?? "", DBUS_SESSION_BUS_ADDRESS: address }, 30_000, input);
-  if (r.code !== 0) throw new Error(`keytar call failed (${r.code} ${r.signal}): ${r.stderr}`);
+  if (r.code !== 0) throw new Error(`keyring call failed (${r.code} ${r.signal}): ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
+
+// An item in the layout awsx wrote through keytar (libsecret's generic schema: attributes
+// service and account), written with secret-tool (libsecret-tools).
+export async function writeKeytarItem(
+  address: string,
+  service: string,
+  account: string,
+  value: string,
+): Promise<void> {
+  const schema = ["xdg:schema", "org.freedesktop.Secret.Generic"];
+  const args = ["store", `--label=${service}`, ...schema, "service", service, "account", account];
+  const r = await runDetached("secret-tool", args, busEnv(address), 30_000, value);
+  if (r.code !== 0) throw new Error(`secret-tool store failed (${r.code}): ${r.stderr}`);
+}
+
+// The value of the keytar-layout item (service and account), or null when there is none.
+export async function readKeytarItem(
+  address: string,
+  service: string,
+  account: string,
+): Promise<string | null> {
+  const args = ["lookup", "service", service, "account", account];
+  const r = await runDetached("secret-tool", args, busEnv(address));
+  if (r.code !== 0 && r.stdout === "" && r.stderr === "") return null;
+  if (r.code !== 0) throw new Error(`secret-tool lookup failed (${r.code}): ${r.stderr}`);
+  return r.stdout;
+}
+
+const busEnv = (address: string) => ({
+  PATH: process.env.PATH ?? "",
+  DBUS_SESSION_BUS_ADDRESS: address,
+});
 
 const dbusSecrets = (address: string, objectPath: string, method: string, ...args: string[]) =>
   runDetached("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.secrets", objectPath, method, ...args], {

@@ -22,11 +22,13 @@ const PRINT = ["sh", "-c", 'printf "%s\\n%s\\n%s\\n" "$AWS_ACCESS_KEY_ID" "$AWS_
 
 const awsx = (args: string[], env: Record<string, string>, timeoutMs = 60_000) => runAwsx(args, env, timeoutMs);
 
-// A keytar round trip on the D-Bus session of this process (npm test runs jest in one).
-async function keytarRoundTrip(): Promise<boolean> {
+// A keychain round trip (@napi-rs/keyring, pinned to the Secret Service as awsx pins it) on
+// the D-Bus session of this process (npm test runs jest in one).
+async function keyringRoundTrip(): Promise<boolean> {
   if (!process.env.DBUS_SESSION_BUS_ADDRESS) return false;
-  const script = `const k = require(${JSON.stringify(path.join(ROOT, "node_modules", "keytar"))});
-    (async () => { await k.setPassword("awsx-cache-test-probe", "p", "round-trip"); const v = await k.getPassword("awsx-cache-test-probe", "p"); await k.deletePassword("awsx-cache-test-probe", "p"); process.stdout.write(String(v)); })().catch((e) => { console.error(e); process.exit(1); });`;
+  const script = `const { AsyncEntry } = require(${JSON.stringify(path.join(ROOT, "node_modules", "@napi-rs", "keyring"))});
+    const e = new AsyncEntry("awsx-cache-test-probe", "p", { linux: { store: "secret-service" } });
+    (async () => { await e.setPassword("round-trip"); const v = await e.getPassword(); await e.deletePassword(); process.stdout.write(String(v)); })().catch((e) => { console.error(e); process.exit(1); });`;
   const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
     const c = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "ignore"] });
     let out = "";
@@ -42,8 +44,8 @@ async function keytarRoundTrip(): Promise<boolean> {
 
 const describeMoto = await needs("moto_server", "aws");
 const testKeychain = await needsForTest({
-  name: "the OS keychain (DBUS_SESSION_BUS_ADDRESS and a keytar round trip)",
-  probe: keytarRoundTrip,
+  name: "the OS keychain (DBUS_SESSION_BUS_ADDRESS and a @napi-rs/keyring round trip)",
+  probe: keyringRoundTrip,
   hint: "run through npm test (dbus-run-session with an unlocked gnome-keyring)",
 });
 

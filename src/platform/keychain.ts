@@ -1,150 +1,118 @@
-import { existsSync } from "node:fs";
+import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { AwsxError } from "../errors.js";
-import { DBusUnsupported } from "../cache/dbus.js";
-import { keytarAttributes, lookupPassword, type LookupOptions } from "../cache/secretService.js";
-import { DH_ALGORITHM } from "../cache/secretTransport.js";
+import type { AsyncEntry, EntryOptions } from "@napi-rs/keyring";
 import type { Store } from "../cache/store.js";
+import { AwsxError } from "../errors.js";
 
+type Keyring = typeof import("@napi-rs/keyring");
+
+// The service every awsx keychain item is filed under (one item per cache key).
 export const KEYCHAIN_SERVICE = "awsx";
 
-interface Keytar {
-  getPassword(service: string, account: string): Promise<string | null>;
-  setPassword(service: string, account: string, password: string): Promise<void>;
-  deletePassword(service: string, account: string): Promise<boolean>;
-  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
-}
+// Linux: the Secret Service or nothing. Unpinned, the library would quietly keep the
+// sessions in the kernel keyring when no Secret Service answers, instead of failing so
+// that awsx falls back to the file store the user chose.
+const SECRET_SERVICE: EntryOptions = { linux: { store: "secret-service" } };
 
-const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms (locked keyring?)`)), ms);
-    t.unref();
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
-
-// The OS keychain through keytar (macOS Keychain, Windows Credential Manager, the
-// Secret Service on Linux). keytar is optional and loaded only when needed: on Linux a
-// warm run reads its entry straight from the Secret Service over D-Bus
-// (./secretService.ts, the same item keytar would find) and never loads keytar, which
-// with libsecret costs about 35 ms (docs/performance.md). Opening fails with the reason
-// when keytar or the session bus is missing; a keychain that does not answer fails the
-// first call instead (no probe: a warm run makes one lookup, not two).
-export async function keychainStore(options: { service?: string; timeoutMs: number; env: Record<string, string | undefined> }): Promise<Store> {
+// The OS keychain through @napi-rs/keyring: macOS Keychain, Windows Credential Manager,
+// the Secret Service on Linux. Every call is bounded by timeoutMs: one that does not
+// answer rejects with E_CACHE, and the default backend falls back (src/cache/select.ts).
+export async function keychainStore(options: {
+  service?: string;
+  timeoutMs: number;
+  env: Record<string, string | undefined>;
+}): Promise<Store> {
   const service = options.service ?? KEYCHAIN_SERVICE;
-  const address = options.env.DBUS_SESSION_BUS_ADDRESS;
-  if (process.platform === "linux" && !address) {
-    throw new AwsxError("E_CACHE", "the keychain needs a D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)");
+  if (process.platform === "linux" && !options.env.DBUS_SESSION_BUS_ADDRESS) {
+    const why = "DBUS_SESSION_BUS_ADDRESS is not set";
+    throw new AwsxError("E_CACHE", `the keychain needs a D-Bus session (${why})`);
   }
-  const direct = directReader(options.env, options.timeoutMs);
-  const require = createRequire(import.meta.url);
-  let keytarPath: string;
-  try {
-    keytarPath = require.resolve("keytar");
-    // keytar's native part: an install whose build failed has the package but not this.
-    if (!existsSync(join(dirname(keytarPath), "..", "build", "Release", "keytar.node"))) throw new Error("its native module was not built");
-  } catch (e) {
-    throw new AwsxError("E_CACHE", `keytar is not installed or did not load (${(e as Error).message.split("\n")[0]}); install libsecret and reinstall awsx, or use --backend file`, { cause: e });
-  }
-  let keytar: Keytar | undefined;
-  const loadKeytar = (): Keytar => {
-    if (keytar) return keytar;
-    try {
-      // require, not import(): keytar is CommonJS, and import() would start Node's ESM loader.
-      const mod: any = require(keytarPath);
-      return (keytar = (mod.default ?? mod) as Keytar);
-    } catch (e) {
-      throw new Error(`keytar did not load (${(e as Error).message.split("\n")[0]}); install libsecret and reinstall awsx, or use --backend file`);
-    }
+  const { keyring, path } = loadKeyring();
+  const entries = new Map<string, AsyncEntry>();
+  // The constructor connects, synchronously (Linux: a Secret Service session over the bus
+  // of the process environment; the library gives each D-Bus call 2 s, and no timer of
+  // ours can cut it shorter). Made inside bounded(), its failure is the call's failure.
+  const entry = (k: string): AsyncEntry => {
+    const e = entries.get(k) ?? new keyring.AsyncEntry(service, k, SECRET_SERVICE);
+    entries.set(k, e);
+    return e;
   };
-  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await withTimeout(Promise.resolve().then(fn), options.timeoutMs, "the keychain");
-    } catch (e) {
-      throw new AwsxError("E_CACHE", `keychain ${what} failed: ${(e as Error).message}`, { cause: e });
-    }
-  };
-  const viaKeytar = (k: string) => loadKeytar().getPassword(service, k);
-  const read = async (k: string): Promise<string | null> => {
-    if (!direct) return viaKeytar(k);
-    try {
-      const found = await lookupPassword(keytarAttributes(service, k), direct);
-      if (found.state === "found") return found.password;
-      if (found.state === "missing") {
-        // A miss means a cold run that will write: make sure keytar loads now, so a broken
-        // keytar (libsecret gone since the build) fails the read, and the default backend
-        // falls back to the file store for reading too, as when keytar was loaded up front.
-        loadKeytar();
-        return null;
-      }
-      // Locked: keytar (libsecret) asks the Secret Service to unlock it.
-    } catch (e) {
-      // A bus this client cannot talk to (a tcp address, another authentication): libsecret can.
-      if (!(e instanceof DBusUnsupported)) throw e;
-    }
-    return viaKeytar(k);
-  };
+  const call = <T>(what: string, fn: (signal: AbortSignal) => Promise<T>) =>
+    bounded(what, options.timeoutMs, fn);
   return {
     name: "keychain",
-    get: async (k) => (await call("read", () => read(k))) ?? undefined,
-    set: (k, v) => call("write", () => loadKeytar().setPassword(service, k, v)),
-    delete: async (k) => void (await call("delete", () => loadKeytar().deletePassword(service, k))),
-    list: async () => (await call("list", () => listIsolated(keytarPath, service, options.timeoutMs))).map((c) => ({ key: c.account, value: c.password })),
+    get: async (k) => (await call("read", (s) => entry(k).getPassword(s))) ?? undefined,
+    set: (k, v) => call("write", (s) => entry(k).setPassword(v, s)),
+    delete: async (k) => void (await call("delete", (s) => entry(k).deletePassword(s))),
+    list: () => call("list", (s) => listInChild(path, service, s)),
   };
 }
 
-export const SECRET_TRANSPORTS = ["plain", "dh", "libsecret"] as const;
-
-// The direct Secret Service reader where there is one (Linux with a unix-socket session
-// bus), by AWSX_SECRET_TRANSPORT: "plain" (the default), "dh" (the Diffie-Hellman/AES
-// transport), or "libsecret" (no direct reader: keytar reads too). docs/cache.md says why
-// plain is the default: over a local bus it hides nothing from anyone who could read it.
-export function directReader(env: Record<string, string | undefined>, timeoutMs: number): LookupOptions | undefined {
-  const transport = env.AWSX_SECRET_TRANSPORT || "plain";
-  if (!(SECRET_TRANSPORTS as readonly string[]).includes(transport)) {
-    throw new AwsxError("E_USAGE", `AWSX_SECRET_TRANSPORT must be one of ${SECRET_TRANSPORTS.join(", ")}, not "${transport}"`);
+// require, not import: the package is native CommonJS, which esbuild cannot bundle and
+// import() would load through Node's ESM loader.
+function loadKeyring(): { keyring: Keyring; path: string } {
+  const require = createRequire(import.meta.url);
+  try {
+    const path = require.resolve("@napi-rs/keyring");
+    return { keyring: require(path) as Keyring, path };
+  } catch (e) {
+    const why = firstLine(e);
+    const fix = "reinstall awsx, or use --backend file";
+    throw new AwsxError("E_CACHE", `@napi-rs/keyring did not load (${why}); ${fix}`, { cause: e });
   }
-  const address = env.DBUS_SESSION_BUS_ADDRESS;
-  if (transport === "libsecret" || process.platform !== "linux" || !address || typeof process.getuid !== "function") return undefined;
-  return { address, uid: process.getuid(), timeoutMs, algorithm: transport === "dh" ? DH_ALGORITHM : "plain" };
 }
 
-// findCredentials crashes the whole process (a libsecret assertion, SIGSEGV) when the
-// keyring is locked, so `awsx list` and `awsx clear` enumerate in a child process and
-// report a crash as an error. The secrets cross a pipe between two processes of the user.
-async function listIsolated(keytarPath: string, service: string, timeoutMs: number): Promise<Array<{ account: string; password: string }>> {
-  const { spawn } = await import("node:child_process");
-  const script = "require(process.argv[1]).findCredentials(process.argv[2]).then((r) => process.stdout.write(JSON.stringify(r)), (e) => { process.stderr.write(String(e && e.message)); process.exit(2); })";
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-e", script, keytarPath, service], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
+// The library's AbortSignal only cancels a call still queued, not one under way, so the
+// timeout also settles the call here; the native call finishes (or times out) on its own.
+async function bounded<T>(
+  what: string,
+  timeoutMs: number,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const late = () => reject(new Error(`the keychain did not answer within ${timeoutMs} ms`));
+      signal.addEventListener("abort", late, { once: true });
+      fn(signal).then(resolve, reject);
     });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) {
-        try {
-          return resolve(JSON.parse(out));
-        } catch {
-          return reject(new Error("the keychain listing was not readable"));
-        }
+  } catch (e) {
+    throw new AwsxError("E_CACHE", `keychain ${what} failed: ${firstLine(e)}`, { cause: e });
+  }
+}
+
+// findCredentials has no D-Bus timeout of its own: against a Secret Service that stopped
+// answering it would hold a libuv worker for good, and Node's exit waits for its workers.
+// A child killed at the timeout cannot keep awsx alive. The secrets cross a pipe between
+// two processes of the user.
+function listInChild(
+  modulePath: string,
+  service: string,
+  signal: AbortSignal,
+): Promise<Array<{ key: string; value: string }>> {
+  const script = `require(process.argv[1]).findCredentialsAsync(process.argv[2]).then(
+    (r) => process.stdout.write(JSON.stringify(r)),
+    (e) => { process.stderr.write(String(e && e.message)); process.exitCode = 2; })`;
+  const args = ["-e", script, modulePath, service];
+  const how = { signal, killSignal: "SIGKILL" as const, maxBuffer: 64 << 20 };
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, how, (err, stdout, stderr) => {
+      if (err) {
+        const crash = err.signal ? `the listing crashed (${err.signal})` : "";
+        return reject(new Error(stderr.trim().split("\n").pop() || crash || err.message));
       }
-      reject(new Error(signal ? `listing crashed (${signal}); is the keyring locked? unlock it and try again` : err.trim().split("\n").pop() || `listing failed (status ${code})`));
+      try {
+        const found = JSON.parse(stdout) as Array<{ account: string; password: string }>;
+        resolve(found.map((c) => ({ key: c.account, value: c.password })));
+      } catch {
+        reject(new Error("the keychain listing was not readable"));
+      }
     });
   });
 }
+
+// One line of an error, without the library's list of possible causes.
+const firstLine = (e: unknown): string =>
+  String((e as Error)?.message ?? e)
+    .replace(/\n[\s\S]*$/, "")
+    .replace(/\. Possible causes.*$/, "");
