@@ -50,3 +50,15 @@ export interface Hop {
 // Wraps the running of one hop from outside (the session cache is one): it may return
 // credentials without calling run.
 export type AroundHop = (hop: Hop, run: () => Promise<Credentials>) => Promise<Credentials>;
+
+// The small interface every cache backend implements. Values are opaque strings
+// (an encoded CacheEntry); a backend only keeps them.
+export interface Store {
+  readonly name: "keychain" | "file" | "memory" | "none";
+  // Chosen by name: a failing read is an error, not a cache miss.
+  readonly strict?: boolean;
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+  list(): Promise<Array<{ key: string; value: string }>>;
+}

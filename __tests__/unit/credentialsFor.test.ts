@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cachedHops, type SessionCache } from "../../src/cache/cachedHops.js";
-import { memoryStore, type Store } from "../../src/cache/store.js";
+import { memoryStore } from "../../src/cache/memoryStore.js";
+import type { Store } from "../../src/types.js";
 import { type LoadedConfig, loadConfig } from "../../src/config/load.js";
 import {
   type CoreDeps,

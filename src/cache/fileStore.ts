@@ -4,7 +4,7 @@ import { link, open, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AwsxError } from "../errors.js";
 import { ensurePrivateDir } from "../platform/privateDir.js";
-import type { Store } from "./store.js";
+import type { Store } from "../types.js";
 
 // scrypt's cost, recorded in each folder's header so older folders stay readable: v2 uses
 // OWASP's N = 2^17, r = 8, p = 1 (about 128 MiB and 0.3-0.5 s once per run); v1 used 2^14.

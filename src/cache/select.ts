@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { AwsxError } from "../errors.js";
 import type { Env } from "../types.js";
 import type { Logger } from "../util/log.js";
-import { memoryStore, type Store } from "./store.js";
+import { memoryStore } from "./memoryStore.js";
+import type { Store } from "../types.js";
 
 export const BACKENDS = ["keychain", "file", "memory", "none"] as const;
 export type BackendName = (typeof BACKENDS)[number];

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import type { SessionCache } from "../cache/cachedHops.js";
 import { openStore } from "../cache/select.js";
-import { memoryStore, type Store } from "../cache/store.js";
+import { memoryStore } from "../cache/memoryStore.js";
+import type { Store } from "../types.js";
 import type { Env, StsFactory } from "../types.js";
 import type { Logger } from "../util/log.js";
 import { backendName, type Settings } from "./settings.js";

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import type { AsyncEntry, EntryOptions } from "@napi-rs/keyring";
-import type { Store } from "../cache/store.js";
+import type { Store } from "../types.js";
 import { AwsxError } from "../errors.js";
 
 type Keyring = typeof import("@napi-rs/keyring");
