@@ -1,4 +1,6 @@
-import { credentialsFor, type CredentialFlags, type Deps } from "./context.js";
+import { PROFILE_ARG, type Command } from "../command.js";
+import { credentialsFor, type CredentialFlags, type Deps } from "../context.js";
+import { CREDENTIAL_OPTIONS } from "../options.js";
 
 // awsx credential-process PROFILE: the AWS credential_process JSON, so any SDK can use
 // awsx from ~/.aws/config (recursion is refused in credentialsFor).
@@ -10,3 +12,17 @@ export async function runCredentialProcess(input: CredentialFlags & { profile: s
   out(JSON.stringify(body) + "\n");
   return 0;
 }
+
+// awsx credential-process.
+export const credentialProcess: Command = {
+  name: "credential-process",
+  summary:
+    "Print the credential_process JSON (for `credential_process = awsx credential-process PROFILE`)",
+  usage: "PROFILE",
+  options: CREDENTIAL_OPTIONS,
+  args: [PROFILE_ARG],
+  examples: [["credential_process = awsx credential-process target1", "in another profile"]],
+  everyday: true,
+  run: (input, deps) =>
+    runCredentialProcess(input as CredentialFlags & { profile: string }, deps, deps.out),
+};
