@@ -6,6 +6,7 @@ import { parseCommandLine, tableOf, unknownCommand, type Parsed } from "./parse.
 import { reportError } from "./report.js";
 import { VERSION } from "./version.js";
 
+// The outside world of one run: its arguments, environment and output streams.
 export interface MainIo {
   argv: string[];
   env: Env;

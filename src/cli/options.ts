@@ -34,6 +34,7 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
   { name: "version", type: "boolean", describe: "Show the version number" },
 ];
 
+// --backend: where sessions are cached.
 export const BACKEND_OPTION: OptionSpec = {
   name: "backend",
   type: "string",
@@ -90,6 +91,7 @@ export const CREDENTIAL_OPTIONS: OptionSpec[] = [
   },
 ];
 
+// awsx exec's own.
 export const EXEC_OPTIONS: OptionSpec[] = [
   {
     name: "force",
@@ -106,6 +108,7 @@ export const EXEC_OPTIONS: OptionSpec[] = [
   },
 ];
 
+// awsx env's own.
 export const ENV_OPTIONS: OptionSpec[] = [
   {
     name: "format",
@@ -118,8 +121,10 @@ export const ENV_OPTIONS: OptionSpec[] = [
   },
 ];
 
+// whoami, explain and list print JSON with it.
 export const JSON_OPTION: OptionSpec = { name: "json", type: "boolean", describe: "Print JSON" };
 
+// awsx login's own.
 export const LOGIN_OPTIONS: OptionSpec[] = [
   {
     name: "path",

@@ -18,6 +18,7 @@ export interface Table {
   options: ParseArgsOptionsConfig;
 }
 
+// The table the parser and completion read, built once per process.
 export function tableOf(commands: readonly CommandSpec[]): Table {
   const specs = [...GLOBAL_OPTIONS, ...commands.flatMap((c) => c.options)];
   return { commands, specs, options: parseArgsOptions(specs) };
@@ -46,6 +47,7 @@ export function parseCommandLine(argv: readonly string[], table: Table): Parsed 
   return { kind: "run", command, input };
 }
 
+// `awsx: unknown command "x" (did you mean y?); see awsx --help`.
 export function unknownCommand(name: string, commands: readonly CommandSpec[]) {
   const guess = nearest(
     name,
@@ -57,7 +59,7 @@ export function unknownCommand(name: string, commands: readonly CommandSpec[]) {
 }
 
 // Where a command's rest (exec's child command) starts: at the first positional past its
-// own words, or at the first `--`; argv.length for a command that takes no rest.
+// own words, or at the first `--`; past the end (all of it awsx's) for a command without.
 function restStart(s: Scan, command: CommandSpec, at: number): number {
   if (!command.rest) return Number.POSITIVE_INFINITY;
   const after = s.positionals.filter((p) => p.index > at);

@@ -14,6 +14,7 @@ export type Token =
     }
   | { kind: "positional"; index: number; value: string }
   | { kind: "option-terminator"; index: number };
+// The two kinds of token awsx looks into.
 export type OptionToken = Extract<Token, { kind: "option" }>;
 export type PositionalToken = Extract<Token, { kind: "positional" }>;
 
@@ -64,6 +65,7 @@ export interface Scan {
 
 const BOOLEAN_WORDS = ["true", "false"];
 
+// The loose reading of argv (see Scan).
 export function scan(
   argv: readonly string[],
   specs: readonly OptionSpec[],
