@@ -1,7 +1,7 @@
 // Builds the production entry. The warm path (exec/env/credential-process served from
 // the cache) is one CommonJS file: Node 20 loads CJS much faster than ESM, and one file
 // means one read and one compile. What only some runs need is bundled apart and
-// required on demand: the full yargs CLI (help, other commands) and the STS client.
+// required on demand: the STS client.
 // Source stays modular ESM in src/; dist/ is a build product, built aside and swapped
 // in so a test run in progress never sees half a dist/.
 import { build } from "esbuild";
@@ -15,7 +15,6 @@ const old = `${root}dist.old-${process.pid}`;
 
 // Modules loaded with import() that become their own files.
 const LAZY = [
-  { source: /[\\/]cli[\\/]main\.js$/, entry: "src/cli/main.ts", out: "lazy-cli" },
   { source: /[\\/]platform[\\/]sts\.js$/, entry: "src/platform/sts.ts", out: "lazy-sts" },
 ];
 
@@ -48,17 +47,13 @@ const common = {
 };
 
 // import.meta.url, which CommonJS lacks: awsx's own use (createRequire) takes a path, so
-// the warm bundle gets __filename for free; yargs needs a real file URL.
+// the bundles get __filename for free.
 const metaUrl = { define: { ...common.define, "import.meta.url": "__filename" } };
-const metaUrlAsUrl = {
-  define: { ...common.define, "import.meta.url": "__awsx_import_meta_url" },
-  banner: { js: 'const __awsx_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
-};
 
 try {
   await Promise.all([
     build({ ...common, ...metaUrl, entryPoints: [`${root}src/cli/entry.ts`], outfile: `${tmp}/awsx.cjs`, plugins: [lazyPlugin("awsx")] }),
-    ...LAZY.map((l) => build({ ...common, ...metaUrlAsUrl, entryPoints: [`${root}${l.entry}`], outfile: `${tmp}/${l.out}.cjs`, plugins: [lazyPlugin(l.out)] })),
+    ...LAZY.map((l) => build({ ...common, ...metaUrl, entryPoints: [`${root}${l.entry}`], outfile: `${tmp}/${l.out}.cjs`, plugins: [lazyPlugin(l.out)] })),
   ]);
   // import() would start Node's ESM loader for CommonJS files, and bin/awsx.js runs the
   // bundles as vm.Scripts, where import() has no loader at all. So the lazy parts load

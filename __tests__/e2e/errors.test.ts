@@ -160,14 +160,14 @@ describe("version and help", () => {
   test("--help exits 0 and lists exec", async () => {
     const r = await awsx(["--help"]);
     expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
-    expect(r.stdout).toContain("awsx exec <profile>");
+    expect(r.stdout).toContain("awsx exec PROFILE [--] COMMAND [ARGS...]");
     expect(r.ms).toBeLessThan(5_000);
   });
 
   test("exec --help exits 0 and describes exec's own options", async () => {
     const r = await awsx(["exec", "--help"]);
     expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
-    expect(r.stdout).toContain("awsx exec <profile>");
+    expect(r.stdout).toContain("Usage: awsx exec [OPTIONS] PROFILE [--] COMMAND [ARGS...]");
     for (const flag of ["--mfa-token", "--force", "--backend", "--no-mfa-session"]) expect(r.stdout).toContain(flag);
     expect(r.ms).toBeLessThan(5_000);
   });

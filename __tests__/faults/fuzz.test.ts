@@ -5,7 +5,8 @@
 // - the INI loader: rendered files parse back to what was rendered; arbitrary text and binary
 //   only ever raise IniParseError; parse time stays linear;
 // - shlex (credential_process, section headers): quoted words split back to themselves;
-// - the child's argv: whatever follows `--` reaches the child unchanged;
+// - the command line: whatever follows `--` reaches the child unchanged; any line parses or
+//   is a one-line usage error in awsx's words;
 // - the cache entry codec: encode/decode round-trips and is bound to its key;
 // - the log redactor: a registered secret never survives, whatever surrounds it.
 // Every property batches its inputs so each shell starts once per run.
@@ -17,9 +18,9 @@ import fc from "fast-check";
 import { formatEnv } from "../../src/exec/envFormat.js";
 import { parseIni, IniParseError } from "../../src/config/ini.js";
 import { shlexSplit } from "../../src/util/shlex.js";
-import { splitCommandArgv } from "../../src/cli/argv.js";
-import { parseFast } from "../../src/cli/fast.js";
-import { VALUE_FLAGS } from "../../src/cli/options.js";
+import { TABLE } from "../../src/cli/commands/index.js";
+import { parseCommandLine, tableOf } from "../../src/cli/parse.js";
+import { isAwsxError } from "../../src/errors.js";
 import { decodeEntry, encodeEntry, type CacheEntry } from "../../src/cache/entry.js";
 import { createLogger } from "../../src/util/log.js";
 import { checkAll } from "../helpers/requirements.js";
@@ -27,6 +28,7 @@ import { checkAll } from "../helpers/requirements.js";
 // AWSX_PROP_SCALE=10 for a deeper local run (as in properties.test.ts).
 const SCALE = Number(process.env.AWSX_PROP_SCALE ?? 1);
 const shellsOk = await checkAll("dash", "bash");
+const cliTable = tableOf(TABLE);
 
 let dir: string;
 beforeAll(() => {
@@ -219,24 +221,49 @@ describe("word splitting", () => {
     );
   });
 
-  test("whatever follows `--` reaches the child unchanged (splitter and fast parser)", () => {
+  test("whatever follows `--` reaches the child unchanged", () => {
     const flags = fc.subarray(["--debug", "--no-cache", "--region", "eu-west-1", "--backend", "none", "-q"], { maxLength: 3 }).filter((f) => {
       // A value flag must keep its value right after it.
       const i = f.indexOf("--region");
       const j = f.indexOf("--backend");
       return (i < 0 || f[i + 1] === "eu-west-1") && (j < 0 || f[j + 1] === "none") && !f.includes("eu-west-1") === (i < 0) && !f.includes("none") === (j < 0);
     });
-    const profile = fc.string({ unit: scalar, minLength: 1, maxLength: 12 }).filter((p) => !p.startsWith("-") && p !== "exec");
+    const profile = fc.string({ unit: scalar, minLength: 1, maxLength: 12 }).filter((p) => !p.startsWith("-"));
     fc.assert(
       fc.property(flags, profile, fc.array(word, { maxLength: 8 }), (f, p, child) => {
-        const argv = ["exec", ...f, p, "--", ...child];
-        expect(splitCommandArgv(argv, ["exec"], VALUE_FLAGS).command).toEqual(child);
-        const fast = parseFast(argv);
-        expect(fast?.profile).toBe(p);
-        expect(fast?.childArgv).toEqual(child);
+        const parsed = parseCommandLine(["exec", ...f, p, "--", ...child], cliTable);
+        expect(parsed.kind === "run" && [parsed.command.name, parsed.input.profile, parsed.input.rest]).toEqual(["exec", p, child]);
       }),
       { numRuns: 1000 * SCALE },
     );
+  });
+
+  test("any command line: a parse, or one usage error line in awsx's words (never parseArgs')", () => {
+    const names = cliTable.specs.flatMap((o) => [`--${o.name}`, `--no-${o.name}`, ...(o.short ? [`-${o.short}`] : [])]);
+    const piece = fc.oneof(
+      fc.constantFrom(...TABLE.map((c) => c.name), "nosuch", "--", "-", "true", "false", "", "prod", "sh", "3600", "memory"),
+      fc.constantFrom(...names),
+      fc.tuple(fc.constantFrom(...names), fc.constantFrom("true", "false", "x", "", "-1", "=")).map(([n, v]) => `${n}=${v}`),
+      fc.constantFrom("-qr", "-qd", "-hq", "-rq", "-qz", "-fq", "---x", "-=", "--="),
+      word,
+    );
+    let errors = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (argv) => {
+        try {
+          parseCommandLine(argv, cliTable);
+        } catch (e) {
+          errors++;
+          expect(isAwsxError(e) && e.code).toBe("E_USAGE");
+          const message = (e as Error).message;
+          expect(message).toMatch(/^[^\n]+; see awsx( [a-z_-]+)? --help$/);
+          expect(message).not.toMatch(/cannot read the options|To specify|ambiguous|ERR_PARSE_ARGS|Unknown option '|does not take an argument/);
+        }
+      }),
+      { numRuns: 5000 * SCALE },
+    );
+    // The generator must reach the error paths, not only good lines.
+    expect(errors).toBeGreaterThan(500 * SCALE);
   });
 });
 

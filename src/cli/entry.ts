@@ -1,14 +1,14 @@
 import { createLogger, debugWanted } from "../util/log.js";
-import type { Deps } from "./deps.js";
-import { readSettings } from "./settings.js";
+import type { Command } from "./command.js";
+import { COMMANDS, COMPLETE, HELP, TABLE } from "./commands/index.js";
+import { loadUserConfig } from "../config/userConfig.js";
 import type { Env } from "../types.js";
-import { FastUsageError, parseFast, type FastCommand } from "./fast.js";
-import { AwsxError } from "../errors.js";
+import { readSettings } from "./settings.js";
+import { parseCommandLine, tableOf, unknownCommand, type Parsed } from "./parse.js";
 import { reportError } from "./report.js";
-import { runExec } from "./exec.js";
-import { runEnv } from "./env.js";
-import { runCredentialProcess } from "./credentialProcess.js";
+import { VERSION } from "./version.js";
 
+// The outside world of one run: its arguments, environment and output streams.
 export interface MainIo {
   argv: string[];
   env: Env;
@@ -16,44 +16,70 @@ export interface MainIo {
   stderr: (s: string) => void;
 }
 
-// Imported statically: one file to load on the warm path instead of a chain of chunks.
-async function runFast(fast: FastCommand, deps: Deps, io: MainIo): Promise<number> {
-  const input = { ...fast.flags, profile: fast.profile } as any;
-  switch (fast.command) {
-    case "exec":
-      return runExec({ ...input, command: fast.childArgv }, deps);
-    case "env":
-      return runEnv(input, deps, io.stdout);
-    case "credential-process":
-      return runCredentialProcess(input, deps, io.stdout);
-  }
-}
+const table = tableOf(TABLE);
 
-let fastServed = false;
-// Whether this process ran one of the everyday commands without yargs (bin/awsx.js
-// keeps the code cache of such a run).
-export const servedFast = (): boolean => fastServed;
+let everydayServed = false;
+// Whether this process ran one of the everyday commands (bin/awsx.js keeps the code cache
+// of such a run: it holds the functions the warm path compiles).
+export const servedFast = (): boolean => everydayServed;
 
 // Run one awsx command and return its exit status; never calls process.exit.
-// The everyday commands skip yargs (it costs more than the rest of a warm run).
 export async function run(io: MainIo): Promise<number> {
-  let fast: FastCommand | undefined;
+  let parsed: Parsed;
   try {
-    fast = parseFast(io.argv);
+    parsed = parseCommandLine(io.argv, table);
+    if (parsed.kind === "run" && parsed.command === HELP) parsed = helpFor(parsed.input.command);
   } catch (e) {
-    if (!(e instanceof FastUsageError)) throw e;
-    const logger = createLogger({ write: io.stderr, logFile: io.env.AWSX_LOG_FILE });
-    return reportError(new AwsxError("E_USAGE", e.message), logger);
+    return reportError(e, createLogger({ write: io.stderr, logFile: io.env.AWSX_LOG_FILE }));
   }
-  if (!fast) return (await import("./main.js")).main(io);
-  fastServed = true;
-  const logger = createLogger({ debug: debugWanted(fast.flags.debug, io.env), quiet: Boolean(fast.flags.quiet), write: io.stderr, logFile: io.env.AWSX_LOG_FILE });
+  if (parsed.kind === "version") {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  if (parsed.kind === "help") {
+    const { commandHelp, mainHelp } = await import("./help.js");
+    io.stdout(parsed.command ? commandHelp(parsed.command) : mainHelp(TABLE));
+    return 0;
+  }
+  const { command, input } = parsed;
+  if (command === COMPLETE) return complete(input.rest ?? [], io);
+  const logger = createLogger({
+    debug: debugWanted(input.debug, io.env),
+    quiet: Boolean(input.quiet),
+    write: io.stderr,
+    logFile: io.env.AWSX_LOG_FILE,
+  });
+  const cmd = command as Command;
+  everydayServed = Boolean(cmd.everyday);
   try {
     const settings = readSettings(io.env);
-    return await runFast(fast, { env: io.env, settings, logger, now: () => new Date() }, io);
+    return await cmd.run(input, { env: io.env, settings, logger, now: () => new Date(), out: io.stdout });
   } catch (e) {
     return reportError(e, logger);
   }
+}
+
+// `awsx help [COMMAND]` is `awsx [COMMAND] --help`.
+function helpFor(name: unknown): Parsed {
+  if (name === undefined) return { kind: "help" };
+  const command = TABLE.find((c) => c.name === name);
+  if (!command || command.hidden) throw unknownCommand(String(name), COMMANDS);
+  return { kind: "help", command };
+}
+
+// The completion scripts' question; a config that cannot be read completes no profile.
+async function complete(words: string[], io: MainIo): Promise<number> {
+  const { candidates } = await import("./complete.js");
+  const profiles = () => {
+    try {
+      return [...loadUserConfig(io.env).profiles.keys()];
+    } catch {
+      return [];
+    }
+  };
+  const found = candidates(words, table, profiles);
+  if (found.length) io.stdout(`${found.join("\n")}\n`);
+  return 0;
 }
 
 // The process entry, used by bin/awsx.js.

@@ -1,49 +1,150 @@
 import { BACKENDS } from "../cache/select.js";
 import { ENV_FORMATS } from "../exec/envFormat.js";
 
-// One table of options, read both by yargs (help, validation) and by the fast path
-// that parses the common commands without loading yargs.
+// One option of the command table: parsing, validation, help and completion read it.
 export interface OptionSpec {
   name: string;
-  alias?: string;
+  short?: string;
+  // parseArgs knows strings and booleans; a number is a string checked and converted.
   type: "string" | "number" | "boolean";
   describe: string;
+  // The value's name in help: --region REGION.
+  value?: string;
   choices?: readonly string[];
-  default?: string | boolean;
+  default?: string;
+  // A boolean that is on unless turned off: help and completion show --no-NAME, and
+  // describe says what that does.
+  negatable?: boolean;
 }
 
+// Accepted by every command, before or after the command's name.
 export const GLOBAL_OPTIONS: OptionSpec[] = [
-  { name: "debug", type: "boolean", describe: "Say on stderr which path each step took (never a secret)" },
-  { name: "quiet", alias: "q", type: "boolean", describe: "Print nothing of awsx's own but errors" },
+  {
+    name: "debug",
+    type: "boolean",
+    describe: "Say on stderr which path each step took (never a secret)",
+  },
+  {
+    name: "quiet",
+    short: "q",
+    type: "boolean",
+    describe: "Print nothing of awsx's own but errors",
+  },
+  { name: "help", short: "h", type: "boolean", describe: "Show help" },
+  { name: "version", type: "boolean", describe: "Show the version number" },
 ];
 
+// --backend: where sessions are cached.
+export const BACKEND_OPTION: OptionSpec = {
+  name: "backend",
+  type: "string",
+  value: "NAME",
+  choices: BACKENDS,
+  describe:
+    "Session cache (file: encrypted); default AWSX_BACKEND, else the keychain where it works",
+};
+
+// Every command that produces credentials takes these.
 export const CREDENTIAL_OPTIONS: OptionSpec[] = [
-  { name: "region", alias: "r", type: "string", describe: "Region for STS and for the child (AWS_REGION/AWS_DEFAULT_REGION); default: AWS_DEFAULT_REGION, then the profile's region, then AWS_REGION" },
-  { name: "mfa-token", type: "string", describe: "The current MFA code (else AWSX_MFA_TOKEN, else a prompt on the terminal)" },
-  { name: "duration", alias: "d", type: "number", describe: "Role session length in seconds (900-43200), overriding duration_seconds" },
-  { name: "backend", type: "string", choices: BACKENDS, describe: "Session cache: keychain, file (encrypted), memory or none; default AWSX_BACKEND, else the keychain where it works" },
-  { name: "cache", type: "boolean", default: true, describe: "Read and write the session cache (--no-cache: always call STS, store nothing)" },
-  { name: "mfa-session", type: "boolean", default: true, describe: "Get one MFA'd session (GetSessionToken) and assume MFA roles from it (--no-mfa-session: assume with the code each time)" },
-  { name: "prompt", type: "boolean", default: true, describe: "Ask for MFA codes on the terminal (--no-prompt: fail instead)" },
+  {
+    name: "region",
+    short: "r",
+    type: "string",
+    value: "REGION",
+    describe:
+      "Region for STS and for the child (AWS_REGION/AWS_DEFAULT_REGION); default: " +
+      "AWS_DEFAULT_REGION, then the profile's region, then AWS_REGION",
+  },
+  {
+    name: "mfa-token",
+    type: "string",
+    value: "CODE",
+    describe: "The current MFA code (else AWSX_MFA_TOKEN, else a prompt on the terminal)",
+  },
+  {
+    name: "duration",
+    short: "d",
+    type: "number",
+    value: "SECONDS",
+    describe: "Role session length in seconds (900-43200), overriding duration_seconds",
+  },
+  BACKEND_OPTION,
+  {
+    name: "cache",
+    type: "boolean",
+    negatable: true,
+    describe: "Neither read nor write the session cache: always call STS, store nothing",
+  },
+  {
+    name: "mfa-session",
+    type: "boolean",
+    negatable: true,
+    describe:
+      "Do not get one MFA'd session (GetSessionToken) to assume MFA roles from: " +
+      "assume them with the code each time",
+  },
+  {
+    name: "prompt",
+    type: "boolean",
+    negatable: true,
+    describe: "Never ask on the terminal (MFA code, file cache passphrase): fail instead",
+  },
 ];
 
+// awsx exec's own.
 export const EXEC_OPTIONS: OptionSpec[] = [
-  { name: "force", type: "boolean", describe: "Nest inside another awsx exec (AWSX_PROFILE already set)" },
+  {
+    name: "force",
+    type: "boolean",
+    describe: "Nest inside another awsx exec (AWSX_PROFILE already set)",
+  },
   {
     name: "server",
     type: "boolean",
-    describe: "Serve refreshed credentials to the child from a loopback ECS-style endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of fixed key variables: for runs that outlive a session",
+    describe:
+      "Serve refreshed credentials to the child from a loopback ECS-style endpoint " +
+      "(AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of fixed key variables: for runs that " +
+      "outlive a session",
   },
 ];
-export const ENV_OPTIONS: OptionSpec[] = [{ name: "format", alias: "f", type: "string", choices: ENV_FORMATS, default: "sh", describe: "Output syntax" }];
+
+// awsx env's own.
+export const ENV_OPTIONS: OptionSpec[] = [
+  {
+    name: "format",
+    short: "f",
+    type: "string",
+    value: "FORMAT",
+    choices: ENV_FORMATS,
+    default: "sh",
+    describe: "Output syntax",
+  },
+];
+
+// whoami, explain and list print JSON with it.
 export const JSON_OPTION: OptionSpec = { name: "json", type: "boolean", describe: "Print JSON" };
 
-// Flags written with a separate value ("--region x", "-r x"): the argv splitter must not
-// take that value for the profile.
-export const VALUE_FLAGS: ReadonlySet<string> = new Set(
-  [...GLOBAL_OPTIONS, ...CREDENTIAL_OPTIONS, ...EXEC_OPTIONS, ...ENV_OPTIONS]
-    .filter((o) => o.type !== "boolean")
-    .flatMap((o) => [`--${o.name}`, ...(o.alias ? [`-${o.alias}`] : [])]),
-);
+// awsx login's own.
+export const LOGIN_OPTIONS: OptionSpec[] = [
+  {
+    name: "path",
+    type: "string",
+    value: "PATH",
+    describe: "Console page to open: a path such as s3/home, or a full https:// URL",
+  },
+  {
+    name: "open",
+    type: "boolean",
+    describe: "Open the URL in the default browser instead of printing it",
+  },
+];
 
-export const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+// --backend for the commands that only look at the cache (list, clear).
+export const cacheBackendOption = (what: string): OptionSpec => ({
+  ...BACKEND_OPTION,
+  describe: `Cache backend to ${what}`,
+});
+
+// --mfa-token → mfaToken: the key a command's input has.
+export const camel = (name: string): string =>
+  name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

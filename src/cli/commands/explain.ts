@@ -1,10 +1,14 @@
-import type { Origin } from "../config/load.js";
-import { stsEndpoint } from "../config/endpoint.js";
-import { maskKeyId } from "../types.js";
-import type { Plan, Step } from "../plan/types.js";
-import { loadUserConfig } from "../config/userConfig.js";
-import type { CredentialFlags, Deps } from "./deps.js";
-import { planOf } from "./resolveProfile.js";
+import type { Origin } from "../../config/load.js";
+import { stsEndpoint } from "../../config/endpoint.js";
+import { maskKeyId } from "../../types.js";
+import type { Plan, Step } from "../../plan/types.js";
+import { PROFILE_ARG, type Command } from "../command.js";
+import { loadUserConfig } from "../../config/userConfig.js";
+import type { CredentialFlags, Deps } from "../deps.js";
+import { planOf } from "../resolveProfile.js";
+import { CREDENTIAL_OPTIONS, JSON_OPTION } from "../options.js";
+
+type ExplainInput = CredentialFlags & { profile: string; json?: boolean };
 
 const at = (o: Origin | undefined): string | undefined => (o ? `${o.file} [${o.section}]` : undefined);
 
@@ -47,7 +51,7 @@ export function explainData(plan: Plan, endpoint: { label: string; from: string 
 }
 
 // awsx explain PROFILE: the resolution plan, calling nothing.
-export async function runExplain(input: CredentialFlags & { profile: string; json?: boolean }, deps: Deps, out: (s: string) => void): Promise<number> {
+export async function runExplain(input: ExplainInput, deps: Deps, out: (s: string) => void): Promise<number> {
   const config = loadUserConfig(deps.env);
   const plan = planOf(input.profile, input, deps, config);
   const data = explainData(plan, stsEndpoint(config, input.profile, deps.env, plan.region ?? "us-east-1"));
@@ -70,3 +74,14 @@ export async function runExplain(input: CredentialFlags & { profile: string; jso
   out(lines.join("\n") + "\n");
   return 0;
 }
+
+// awsx explain.
+export const explain: Command = {
+  name: "explain",
+  summary: "Show how the profile resolves (each hop, where each value came from), calling nothing",
+  usage: "PROFILE",
+  options: [...CREDENTIAL_OPTIONS, JSON_OPTION],
+  args: [PROFILE_ARG],
+  examples: [["awsx explain target2", "the chain of target2: source keys, MFA session, role"]],
+  run: (input, deps) => runExplain(input as ExplainInput, deps, deps.out),
+};

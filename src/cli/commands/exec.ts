@@ -1,7 +1,9 @@
-import { AwsxError } from "../errors.js";
-import { childEnv, serverVariables, withVariables } from "../exec/childEnv.js";
-import { type CredentialFlags, type Deps, longRunCache } from "./deps.js";
-import { resolveProfile } from "./resolveProfile.js";
+import { AwsxError } from "../../errors.js";
+import { childEnv, serverVariables, withVariables } from "../../exec/childEnv.js";
+import { PROFILE_ARG, type Command } from "../command.js";
+import { type CredentialFlags, type Deps, longRunCache } from "../deps.js";
+import { resolveProfile } from "../resolveProfile.js";
+import { CREDENTIAL_OPTIONS, EXEC_OPTIONS } from "../options.js";
 
 export interface ExecInput extends CredentialFlags {
   profile: string;
@@ -29,7 +31,7 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
   }
   // Loading node:child_process waits for the next turn of the event loop, which comes
   // while the keychain's round trip runs off the main thread: the two overlap.
-  const loadRun = new Promise((r) => setImmediate(r)).then(() => import("../exec/run.js"));
+  const loadRun = new Promise((r) => setImmediate(r)).then(() => import("../../exec/run.js"));
   let envForChild: Record<string, string>;
   let stop: (() => Promise<void>) | undefined;
   if (input.server) {
@@ -61,7 +63,7 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
 async function serve(input: ExecInput, deps: Deps): Promise<{ envForChild: Record<string, string>; stop: () => Promise<void> }> {
   const shared = { ...deps, sharedCache: longRunCache(input, deps) };
   const first = await resolveProfile(input.profile, input, shared);
-  const { startCredentialServer } = await import("../server/ecsServer.js");
+  const { startCredentialServer } = await import("../../server/ecsServer.js");
   const later = { ...input, prompt: false, noPromptReason: "the credential server refreshes without prompting (the child has the terminal)", mfaToken: undefined };
   const noCode = { ...shared, settings: { ...deps.settings, mfaToken: undefined } };
   const refresh = async () => (await resolveProfile(input.profile, later, noCode)).credentials;
@@ -72,3 +74,24 @@ async function serve(input: ExecInput, deps: Deps): Promise<{ envForChild: Recor
     stop: () => server.close(),
   };
 }
+
+// awsx exec: the everyday command.
+export const exec: Command = {
+  name: "exec",
+  summary: "Run COMMAND with the profile's credentials (no command: your $SHELL)",
+  usage: "PROFILE [--] COMMAND [ARGS...]",
+  options: [...CREDENTIAL_OPTIONS, ...EXEC_OPTIONS],
+  args: [PROFILE_ARG],
+  rest: { name: "command", describe: "The command and its arguments, all of them its own" },
+  help:
+    "Run COMMAND with the profile's credentials (no command: your $SHELL) and exit with its " +
+    "status. The command starts at -- or at the first word after PROFILE; what follows is the " +
+    "command's, never awsx's (awsx exec prod aws s3 ls --recursive).",
+  examples: [
+    ["awsx exec target1 -- aws s3 ls", "run the AWS CLI as target1's role"],
+    ["awsx exec prod -- terraform apply", ""],
+    ["awsx exec prod", "start $SHELL with prod's credentials; `exit` returns"],
+  ],
+  everyday: true,
+  run: (input, deps) => runExec({ ...(input as ExecInput), command: input.rest }, deps),
+};

@@ -1,11 +1,13 @@
-import { AwsxError, isAwsxError } from "../errors.js";
-import { translateStsError } from "../credentials/stsErrors.js";
-import type { Credentials } from "../types.js";
-import { destinationUrl, loginUrl, partitionOf, signinTokenRequest } from "../login/federation.js";
-import { cappedText } from "../platform/capped.js";
-import { openSecretUrl } from "../platform/openBrowser.js";
-import type { CredentialFlags, Deps } from "./deps.js";
-import { planOf, resolveProfile, stsClientFor } from "./resolveProfile.js";
+import { AwsxError, isAwsxError } from "../../errors.js";
+import { translateStsError } from "../../credentials/stsErrors.js";
+import type { Credentials } from "../../types.js";
+import { destinationUrl, loginUrl, partitionOf, signinTokenRequest } from "../../login/federation.js";
+import { PROFILE_ARG, type Command } from "../command.js";
+import { cappedText } from "../../platform/capped.js";
+import { openSecretUrl } from "../../platform/openBrowser.js";
+import type { CredentialFlags, Deps } from "../deps.js";
+import { planOf, resolveProfile, stsClientFor } from "../resolveProfile.js";
+import { CREDENTIAL_OPTIONS, LOGIN_OPTIONS } from "../options.js";
 
 export interface LoginInput extends CredentialFlags {
   profile: string;
@@ -65,3 +67,17 @@ export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) =
   out(url + "\n");
   return 0;
 }
+
+// awsx login.
+export const login: Command = {
+  name: "login",
+  summary: "Print (or --open) an AWS console sign-in URL for the profile",
+  usage: "PROFILE",
+  options: [...CREDENTIAL_OPTIONS, ...LOGIN_OPTIONS],
+  args: [PROFILE_ARG],
+  examples: [
+    ["awsx login target1 --open", "open the console as target1's role"],
+    ["awsx login target1 --path s3/home", "a URL to the S3 console"],
+  ],
+  run: (input, deps) => runLogin(input as LoginInput, deps, deps.out),
+};

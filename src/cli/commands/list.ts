@@ -1,8 +1,10 @@
-import { decodeEntry, type CacheEntry } from "../cache/entry.js";
-import type { Profile } from "../config/load.js";
-import { hasStaticKeys, isAssumeRoleProfile } from "../plan/build.js";
-import { loadUserConfig } from "../config/userConfig.js";
-import { type Deps, openBackend } from "./deps.js";
+import { decodeEntry, type CacheEntry } from "../../cache/entry.js";
+import type { Profile } from "../../config/load.js";
+import { hasStaticKeys, isAssumeRoleProfile } from "../../plan/build.js";
+import type { Command } from "../command.js";
+import { loadUserConfig } from "../../config/userConfig.js";
+import { type Deps, openBackend } from "../deps.js";
+import { cacheBackendOption, JSON_OPTION } from "../options.js";
 
 // The kind of a profile at a glance, in the CLI's order of precedence.
 export function profileKind(p: Profile): string {
@@ -52,20 +54,12 @@ export async function runList(input: { backend?: string; json?: boolean }, deps:
   return 0;
 }
 
-// awsx clear [PROFILE]: remove cached sessions (all, or those in PROFILE's chain).
-export async function runClear(input: { backend?: string; profile?: string }, deps: Deps): Promise<number> {
-  const store = await openBackend({ backend: input.backend }, deps);
-  if (!store) {
-    deps.logger.warn("no cache backend is in use: nothing to clear");
-    return 0;
-  }
-  let removed = 0;
-  for (const { key, value } of await store.list()) {
-    const entry = decodeEntry(value, key);
-    if (input.profile !== undefined && (!entry || !entry.profiles.includes(input.profile))) continue;
-    await store.delete(key);
-    removed++;
-  }
-  deps.logger.info(`removed ${removed} cached session${removed === 1 ? "" : "s"} from the ${store.name} cache`);
-  return 0;
-}
+// awsx list.
+export const list: Command = {
+  name: "list",
+  summary: "List profiles and cached sessions with the time they have left",
+  usage: "",
+  options: [JSON_OPTION, cacheBackendOption("list")],
+  args: [],
+  run: (input, deps) => runList(input as { backend?: string; json?: boolean }, deps, deps.out),
+};

@@ -1,0 +1,62 @@
+import type { Deps } from "./deps.js";
+import type { OptionSpec } from "./options.js";
+
+// A word the command takes in its place: a profile, a shell name.
+export interface ArgSpec {
+  name: string;
+  required: boolean;
+  describe: string;
+  choices?: readonly string[];
+  // What completion offers for it.
+  complete?: "profile" | "command";
+}
+
+// Everything after the command's own words (exec's child command): awsx never reads it.
+export interface RestSpec {
+  name: string;
+  describe: string;
+}
+
+// What the parser needs to know of a command (help and __complete have no run of their own).
+export interface CommandSpec {
+  name: string;
+  // One line for the command list.
+  summary: string;
+  // The words after `awsx NAME`, as help and usage errors show them.
+  usage: string;
+  // Besides the global options.
+  options: OptionSpec[];
+  args: ArgSpec[];
+  rest?: RestSpec;
+  // Text under the usage line of `awsx NAME --help`.
+  help?: string;
+  examples?: Array<[string, string]>;
+  // Not listed in help nor completed.
+  hidden?: boolean;
+}
+
+// The options by camelCase name, the args by name, and `rest` (exec's child command:
+// undefined when none was given). Values are typed by the command's table entry, which the
+// parser followed: each run casts the input to its own shape.
+// biome-ignore lint/suspicious/noExplicitAny: one cast per command, checked by the parser
+export type CommandInput = Record<string, any> & { rest?: string[] };
+
+// What a command's run gets besides its input: the shared deps and its stdout.
+export interface RunDeps extends Deps {
+  out: (s: string) => void;
+}
+
+// One awsx command: parsed from its table entry, run with the parsed input.
+export interface Command extends CommandSpec {
+  // bin/awsx.js keeps the code cache of runs of these (the everyday, warm-path commands).
+  everyday?: boolean;
+  run(input: CommandInput, deps: RunDeps): Promise<number>;
+}
+
+// The profile most commands take.
+export const PROFILE_ARG: ArgSpec = {
+  name: "profile",
+  required: true,
+  describe: "A profile of ~/.aws/config or ~/.aws/credentials",
+  complete: "profile",
+};

@@ -1,0 +1,46 @@
+import { decodeEntry } from "../../cache/entry.js";
+import type { Command } from "../command.js";
+import { type Deps, openBackend } from "../deps.js";
+import { cacheBackendOption } from "../options.js";
+
+// awsx clear [PROFILE]: remove cached sessions (all, or those in PROFILE's chain).
+export async function runClear(
+  input: { backend?: string; profile?: string },
+  deps: Deps,
+): Promise<number> {
+  const store = await openBackend({ backend: input.backend }, deps);
+  if (!store) {
+    deps.logger.warn("no cache backend is in use: nothing to clear");
+    return 0;
+  }
+  let removed = 0;
+  for (const { key, value } of await store.list()) {
+    const entry = decodeEntry(value, key);
+    if (input.profile !== undefined && (!entry || !entry.profiles.includes(input.profile)))
+      continue;
+    await store.delete(key);
+    removed++;
+  }
+  deps.logger.info(
+    `removed ${removed} cached session${removed === 1 ? "" : "s"} from the ${store.name} cache`,
+  );
+  return 0;
+}
+
+// awsx clear.
+export const clear: Command = {
+  name: "clear",
+  summary: "Remove cached sessions: all, or those PROFILE's chain uses",
+  usage: "[PROFILE]",
+  options: [cacheBackendOption("clear")],
+  args: [
+    {
+      name: "profile",
+      required: false,
+      describe: "Remove only the sessions this profile's chain uses",
+      complete: "profile",
+    },
+  ],
+  examples: [["awsx clear target2", "the sessions target2 uses (its MFA session, its role)"]],
+  run: (input, deps) => runClear(input as { backend?: string; profile?: string }, deps),
+};

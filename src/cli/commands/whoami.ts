@@ -1,0 +1,35 @@
+import { translateStsError } from "../../credentials/stsErrors.js";
+import { PROFILE_ARG, type Command } from "../command.js";
+import type { CredentialFlags, Deps } from "../deps.js";
+import { resolveProfile, stsClientFor } from "../resolveProfile.js";
+import { CREDENTIAL_OPTIONS, JSON_OPTION } from "../options.js";
+
+type WhoamiInput = CredentialFlags & { profile: string; json?: boolean };
+
+// awsx whoami PROFILE: GetCallerIdentity with the profile's credentials.
+export async function runWhoami(input: WhoamiInput, deps: Deps, out: (s: string) => void): Promise<number> {
+  const resolved = await resolveProfile(input.profile, input, deps);
+  const { credentials, endpoint } = resolved;
+  const sts = await stsClientFor(resolved, deps);
+  let id;
+  try {
+    id = await sts.getCallerIdentity(credentials);
+  } catch (e) {
+    throw translateStsError(e, { profile: input.profile, action: "GetCallerIdentity", endpoint: endpoint.label });
+  }
+  const data = { Profile: input.profile, Account: id.Account, Arn: id.Arn, UserId: id.UserId, Expiration: credentials.expiration?.toISOString() ?? null };
+  if (input.json) out(JSON.stringify(data, null, 2) + "\n");
+  else out(`Profile:    ${data.Profile}\nAccount:    ${data.Account}\nArn:        ${data.Arn}\nExpiration: ${data.Expiration ?? "never (long-term keys)"}\n`);
+  return 0;
+}
+
+// awsx whoami.
+export const whoami: Command = {
+  name: "whoami",
+  summary: "Show the identity (account, ARN, expiry) the profile's credentials resolve to",
+  usage: "PROFILE",
+  options: [...CREDENTIAL_OPTIONS, JSON_OPTION],
+  args: [PROFILE_ARG],
+  examples: [["awsx whoami target1 --json", "GetCallerIdentity as target1, as JSON"]],
+  run: (input, deps) => runWhoami(input as WhoamiInput, deps, deps.out),
+};
