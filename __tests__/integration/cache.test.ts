@@ -64,7 +64,8 @@ const parseCreds = (stdout: string): Creds => {
 // (scrypt key, AES-256-GCM, the cache key as AAD): the test's own view of what is stored.
 function decryptStore(dir: string, passphrase: string): Array<{ key: string; entry: any }> {
   const meta = JSON.parse(readFileSync(path.join(dir, "store.json"), "utf8"));
-  const key = scryptSync(passphrase, Buffer.from(meta.salt, "base64"), 32, { N: 1 << 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+  const { N, r, p } = meta.kdf ?? { N: 1 << 14, r: 8, p: 1 };
+  const key = scryptSync(passphrase, Buffer.from(meta.salt, "base64"), 32, { N, r, p, maxmem: 256 * 1024 * 1024 });
   const open = (sealed: { iv: string; tag: string; data: string }, aad: string) => {
     const d = createDecipheriv("aes-256-gcm", key, Buffer.from(sealed.iv, "base64"));
     d.setAAD(Buffer.from(aad));

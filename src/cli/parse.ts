@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import type { CommandInput, CommandSpec } from "./command.js";
 import { camel, GLOBAL_OPTIONS, type OptionSpec } from "./options.js";
 import { parseArgsOptions, scan, specOf, type Scan, type Token } from "./scan.js";
-import { nearest, usageError } from "./usage.js";
+import { nearest, shown, usageError } from "./usage.js";
 
 // What a command line asks for.
 export type Parsed =
@@ -149,7 +149,7 @@ function problemOf(t: Token, specs: OptionSpec[], command: string): string | und
   if (t.kind !== "option") return undefined;
   const found = specOf(t, specs);
   const raw = t.rawName;
-  if (!found) return `unknown option ${raw} for awsx ${command}`;
+  if (!found) return `unknown option ${shown(raw)} for awsx ${command}`;
   if (found.spec.type === "boolean") {
     if (t.value === undefined) return undefined;
     return found.negated
@@ -160,7 +160,7 @@ function problemOf(t: Token, specs: OptionSpec[], command: string): string | und
   if (!t.inlineValue && t.value.startsWith("-")) {
     const spelled = `--${found.spec.name}=${t.value}`;
     const why = `write ${spelled} for a value that starts with -`;
-    return `${raw} needs a value, not the option ${t.value} (${why})`;
+    return `${raw} needs a value, not the option ${shown(t.value)} (${why})`;
   }
   return undefined;
 }

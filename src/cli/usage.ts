@@ -4,6 +4,11 @@ import { AwsxError } from "../errors.js";
 export const usageError = (what: string, command?: string): AwsxError =>
   new AwsxError("E_USAGE", `${what}; see awsx${command ? ` ${command}` : ""} --help`);
 
+// A word of the command line as an error shows it: quoted when it holds a space, a control
+// character or anything else that would not read back as one plain word on one line.
+export const shown = (word: string): string =>
+  /^[\x21-\x7e]+$/.test(word) ? word : JSON.stringify(word);
+
 // Optimal string alignment distance (an edit, or two letters swapped, costs 1).
 function distance(a: string, b: string): number {
   const width = b.length + 1;
