@@ -1,57 +1,247 @@
-// src/platform/lock.ts withLock: the cross-process lock per cache key, with real files,
-// real (dead and SIGKILLed) processes and real clocks.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+// src/platform/lock.ts withLock (proper-lockfile underneath): the cross-process lock per cache
+// key, with real files, real processes (SIGKILLed and SIGTERMed ones too) and real clocks.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
 import { AwsxError } from "../../src/errors.js";
 import { withLock, type LockOptions } from "../../src/platform/lock.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KEY = "0123abcd".repeat(8);
 
+// The fixture, bundled with lock.ts and proper-lockfile into one file a plain node runs.
+let bundleDir: string;
+let holderScript: string;
+beforeAll(() => {
+  bundleDir = mkdtempSync(path.join(tmpdir(), "awsx-lock-bundle-"));
+  holderScript = path.join(bundleDir, "lock-holder.cjs");
+  const entry = fileURLToPath(new URL("../fixtures/lock-holder.ts", import.meta.url));
+  buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    outfile: holderScript,
+    logLevel: "error",
+  });
+});
+afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
+
 let dir: string;
 let lockDir: string;
-let lockFile: string;
+let lockPath: string;
+const children: ChildProcess[] = [];
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), "awsx-lock-"));
   lockDir = path.join(dir, "locks");
-  lockFile = path.join(lockDir, `${KEY}.lock`);
+  lockPath = path.join(lockDir, `${KEY}.lockdir`);
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  for (const c of children.splice(0))
+    if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+});
 
-const opts = (o: Partial<LockOptions> = {}): LockOptions => ({ dir: lockDir, staleMs: 60_000, waitMs: 5_000, pollMs: 10, ...o });
+const opts = (o: Partial<LockOptions> = {}): LockOptions => ({
+  dir: lockDir,
+  staleMs: 10_000,
+  waitMs: 10_000,
+  pollMs: 10,
+  ...o,
+});
 
-// A pid that certainly belongs to no process: a child that has exited and been reaped.
-function deadPid(): number {
-  const r = spawnSync("true");
-  const pid = r.pid;
-  expect(pid).toBeGreaterThan(0);
-  expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: "ESRCH" }));
-  return pid;
+interface Holder {
+  child: ChildProcess;
+  locked: Promise<number>; // when it printed "locked"
+  done: Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>;
 }
 
-function placeLock(content: string, ageMs = 0): void {
-  mkdirSync(lockDir, { recursive: true, mode: 0o700 });
-  writeFileSync(lockFile, content, { mode: 0o600 });
-  if (ageMs) {
-    const t = new Date(Date.now() - ageMs);
-    utimesSync(lockFile, t, t);
-  }
+// A real process that takes the lock and holds it for holdMs.
+function holder(o: { holdMs: number; staleMs?: number; waitMs?: number; log?: string }): Holder {
+  const args = { dir: lockDir, key: KEY, staleMs: 10_000, waitMs: 20_000, ...o };
+  const child = spawn(process.execPath, [holderScript, JSON.stringify(args)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  let onLocked!: (t: number) => void;
+  const locked = new Promise<number>((r) => (onLocked = r));
+  child.stdout!.on("data", (d: Buffer) => {
+    stdout += d.toString();
+    if (stdout.includes("locked\n")) onLocked(Date.now());
+  });
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Awaited<Holder["done"]>>((resolve) =>
+    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  // A holder that ends before it holds the lock fails the wait instead of hanging it.
+  const lockedOrEnded = Promise.race([
+    locked,
+    done.then((d) => Promise.reject(new Error(`holder ended first: ${JSON.stringify(d)}`))),
+  ]);
+  lockedOrEnded.catch(() => {});
+  return { child, locked: lockedOrEnded, done };
 }
 
-async function timed<T>(p: Promise<T>): Promise<{ value: T; ms: number }> {
+async function timed<T>(p: Promise<T>): Promise<{ value: T; ms: number; at: number }> {
   const t0 = Date.now();
   const value = await p;
-  return { value, ms: Date.now() - t0 };
+  return { value, ms: Date.now() - t0, at: Date.now() };
 }
 
-test("two holders of the same key in one process run one after the other; other keys do not wait", async () => {
+test("six processes on one key hold it one at a time, and each gets its turn", async () => {
+  const log = path.join(dir, "events.log");
+  const holders = Array.from({ length: 6 }, () => holder({ holdMs: 150, log }));
+  const ends = await Promise.all(holders.map((h) => h.done));
+  expect(ends.map((e) => [e.code, e.stdout])).toEqual(Array(6).fill([0, "locked\ndone\n"]));
+  const events = readFileSync(log, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split(" "));
+  expect(events).toHaveLength(12);
+  for (let i = 0; i < events.length; i += 2) {
+    const [enter, exit, next] = [events[i]!, events[i + 1]!, events[i + 2]];
+    // enter and exit of one holder are adjacent: nobody entered while it held the lock
+    expect([enter[0], exit[0], exit[1]]).toEqual(["enter", "exit", enter[1]]);
+    if (next) expect(Number(next[2])).toBeGreaterThanOrEqual(Number(exit[2]));
+  }
+  expect(new Set(events.map((e) => e[1])).size).toBe(6);
+  expect(readdirSync(lockDir)).toEqual([]);
+});
+
+test("a waiter gets the lock as soon as the holder releases it, long before staleMs", async () => {
+  const log = path.join(dir, "events.log");
+  const h = holder({ holdMs: 1_000, log });
+  await h.locked;
+  expect(statSync(lockPath).isDirectory()).toBe(true);
+  const { value, at } = await timed(withLock(KEY, opts({ staleMs: 10_000 }), async () => "mine"));
+  expect(value).toBe("mine");
+  expect((await h.done).code).toBe(0);
+  const exitAt = Number(readFileSync(log, "utf8").match(/^exit \d+ (\d+)$/m)![1]);
+  expect(at).toBeGreaterThanOrEqual(exitAt);
+  expect(at - exitAt).toBeLessThan(1_500); // not the 10 s stale bound
+  expect(readdirSync(lockDir)).toEqual([]);
+});
+
+test("a SIGKILLed holder's lock is taken over staleMs after its last refresh", async () => {
+  const staleMs = 3_000;
+  const h = holder({ holdMs: 60_000, staleMs });
+  await h.locked;
+  await sleep(1_300); // past one refresh (every staleMs/3, at least 1 s)
+  h.child.kill("SIGKILL");
+  expect((await h.done).signal).toBe("SIGKILL");
+  expect(existsSync(lockPath)).toBe(true); // SIGKILL left it behind
+  const lastRefresh = statSync(lockPath).mtimeMs;
+  const killedAt = Date.now();
+  const { value, at } = await timed(
+    withLock(KEY, opts({ staleMs, waitMs: 20_000 }), async () => "taken over"),
+  );
+  expect(value).toBe("taken over");
+  // proper-lockfile checks no pid: a dead holder is only seen by its lock's age.
+  expect(at).toBeGreaterThanOrEqual(lastRefresh + staleMs - 20);
+  expect(at).toBeLessThan(Math.max(lastRefresh, killedAt) + staleMs + 1_500);
+  expect(readdirSync(lockDir)).toEqual([]);
+});
+
+test("a holder ended by SIGTERM removes its lock, so the next need not wait", async () => {
+  const h = holder({ holdMs: 60_000 });
+  await h.locked;
+  h.child.kill("SIGTERM");
+  expect((await h.done).signal).toBe("SIGTERM");
+  expect(existsSync(lockPath)).toBe(false);
+  const { ms } = await timed(withLock(KEY, opts({ staleMs: 10_000 }), async () => undefined));
+  expect(ms).toBeLessThan(1_000);
+});
+
+test("past waitMs a waiter fails with E_CACHE; the live holder keeps its lock", async () => {
+  const h = holder({ holdMs: 30_000 });
+  await h.locked;
+  const t0 = Date.now();
+  const err = await withLock(KEY, opts({ waitMs: 600 }), async () => "never").then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  const ms = Date.now() - t0;
+  expect(err).toBeInstanceOf(AwsxError);
+  expect(err).toMatchObject({ code: "E_CACHE", exitCode: 74 });
+  const message = (err as AwsxError).message;
+  expect(message).toBe(
+    `gave up after 1s waiting for another awsx holding ${lockPath}; ` +
+      "remove it if no awsx is running, or raise AWSX_LOCK_WAIT",
+  );
+  expect(ms).toBeGreaterThanOrEqual(600);
+  expect(ms).toBeLessThan(3_000);
+  expect(statSync(lockPath).isDirectory()).toBe(true);
+  expect(h.child.exitCode).toBeNull();
+});
+
+test("a lock that cannot be made at all fails at once, not after waitMs", async () => {
+  // A name longer than the file system allows: ENAMETOOLONG is no holder to wait for.
+  const { value: err, ms } = await timed(
+    withLock("k".repeat(300), opts({ waitMs: 10_000 }), async () => "never").catch(
+      (e: unknown) => e,
+    ),
+  );
+  expect(err).toMatchObject({ code: "E_CACHE" });
+  expect((err as Error).message).toMatch(
+    /^cannot take the cache lock .*: ENAMETOOLONG; check that .* is yours and writable$/,
+  );
+  expect(ms).toBeLessThan(1_000);
+});
+
+test("the lock folder is made with mode 0700; no lock is left after fn", async () => {
+  const nested = path.join(dir, "a", "b", "locks");
+  await expect(
+    withLock(KEY, opts({ dir: nested }), async () =>
+      statSync(path.join(nested, `${KEY}.lockdir`)).isDirectory(),
+    ),
+  ).resolves.toBe(true);
+  expect(statSync(nested).mode & 0o777).toBe(0o700);
+  expect(readdirSync(nested)).toEqual([]);
+});
+
+test("fn's error passes through, and another process takes the lock at once", async () => {
+  const boom = new Error("boom");
+  await expect(
+    withLock(KEY, opts(), async () => {
+      throw boom;
+    }),
+  ).rejects.toBe(boom);
+  expect(existsSync(lockPath)).toBe(false);
+  const h = holder({ holdMs: 0 });
+  const { ms } = await timed(h.locked);
+  expect(ms).toBeLessThan(3_000); // a process start, not the 10 s stale bound
+  expect((await h.done).code).toBe(0);
+});
+
+test("a lock lost while held (folder removed) does not crash the holder", async () => {
+  // staleMs 2000: the holder refreshes every second, finds its lock gone and calls it
+  // compromised; proper-lockfile's default would throw that from a timer.
+  const h = holder({ holdMs: 2_500, staleMs: 2_000 });
+  await h.locked;
+  rmSync(lockPath, { recursive: true });
+  const end = await h.done;
+  expect({ code: end.code, stdout: end.stdout, stderr: end.stderr }).toEqual({
+    code: 0,
+    stdout: "locked\ndone\n",
+    stderr: "",
+  });
+});
+
+test("in one process: one key is held one at a time; another key does not wait", async () => {
   const events: string[] = [];
-  const holder = (name: string, ms: number) => async () => {
+  const hold = (name: string, ms: number) => async () => {
     events.push(`${name}:start`);
-    // While we hold it, the lock file names this process.
-    expect(readFileSync(lockFile, "utf8")).toBe(`${process.pid}@${hostname()}`);
+    expect(statSync(lockPath).isDirectory()).toBe(true);
     await sleep(ms);
     events.push(`${name}:end`);
     return name;
@@ -62,156 +252,15 @@ test("two holders of the same key in one process run one after the other; other 
     events.push("other:end");
     return "other";
   });
-  const results = await Promise.all([withLock(KEY, opts(), holder("a", 300)), withLock(KEY, opts(), holder("b", 300)), other]);
+  const results = await Promise.all([
+    withLock(KEY, opts(), hold("a", 300)),
+    withLock(KEY, opts(), hold("b", 300)),
+    other,
+  ]);
   expect(results).toEqual(["a", "b", "other"]);
   const same = events.filter((e) => !e.startsWith("other"));
-  // Whichever got it first, the second starts only after the first ended.
   const [first, second] = same[0] === "a:start" ? ["a", "b"] : ["b", "a"];
   expect(same).toEqual([`${first}:start`, `${first}:end`, `${second}:start`, `${second}:end`]);
-  // The other key ran while "a" held KEY.
   expect(events.indexOf("other:end")).toBeLessThan(events.indexOf(same[1]!));
-  // Released: no lock files left, and the folder is private.
-  expect(readdirSync(lockDir)).toEqual([]);
-  expect(statSync(lockDir).mode & 0o777).toBe(0o700);
-});
-
-test("the holder's result and error pass through, and the lock is released either way", async () => {
-  await expect(withLock(KEY, opts(), async () => 42)).resolves.toBe(42);
-  expect(existsSync(lockFile)).toBe(false);
-  await expect(
-    withLock(KEY, opts(), async () => {
-      throw new Error("boom");
-    }),
-  ).rejects.toThrow("boom");
-  expect(existsSync(lockFile)).toBe(false);
-});
-
-test("a fresh lock left by a dead pid on this host is broken at once", async () => {
-  placeLock(`${deadPid()}@${hostname()}`);
-  const { value, ms } = await timed(withLock(KEY, opts({ staleMs: 60_000, waitMs: 20_000 }), async () => "got it"));
-  expect(value).toBe("got it");
-  expect(ms).toBeLessThan(3_000); // not the 60 s stale bound
-  expect(readdirSync(lockDir)).toEqual([]); // neither the lock nor a .stale-* leftover
-});
-
-test("a lock untouched for longer than staleMs is broken even if its holder looks alive", async () => {
-  // A live pid (our parent) and another host's lock: only the age can free them.
-  for (const content of [`${process.ppid}@${hostname()}`, `4242@some-other-host`]) {
-    placeLock(content, 60_000);
-    const { value, ms } = await timed(withLock(KEY, opts({ staleMs: 30_000, waitMs: 60_000 }), async () => "got it"));
-    expect(value).toBe("got it");
-    expect(ms).toBeLessThan(5_000); // already older than staleMs: broken at once
-    expect(readdirSync(lockDir)).toEqual([]);
-  }
-});
-
-test("a live holder that keeps the lock longer than waitMs makes the waiter fail with E_CACHE", async () => {
-  placeLock(`${process.ppid}@${hostname()}`); // alive, fresh
-  const t0 = Date.now();
-  const err = await withLock(KEY, opts({ staleMs: 60_000, waitMs: 400 }), async () => "never").then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  const ms = Date.now() - t0;
-  expect(err).toBeInstanceOf(AwsxError);
-  expect((err as AwsxError).code).toBe("E_CACHE");
-  expect((err as AwsxError).exitCode).toBe(74);
-  expect((err as AwsxError).message).toContain(lockFile);
-  expect(ms).toBeGreaterThanOrEqual(400);
-  expect(ms).toBeLessThan(5_000);
-  // The live holder's lock is left alone.
-  expect(readFileSync(lockFile, "utf8")).toBe(`${process.ppid}@${hostname()}`);
-});
-
-test("an in-process holder that outlasts waitMs: the second waiter gets E_CACHE, the first finishes", async () => {
-  let release!: () => void;
-  const held = new Promise<void>((r) => (release = r));
-  const first = withLock(KEY, opts(), async () => {
-    await held;
-    return "first";
-  });
-  await sleep(50);
-  await expect(withLock(KEY, opts({ waitMs: 300 }), async () => "second")).rejects.toMatchObject({ code: "E_CACHE" });
-  release();
-  await expect(first).resolves.toBe("first");
-  expect(existsSync(lockFile)).toBe(false);
-});
-
-test("the heartbeat keeps a long holder's lock from being judged stale", async () => {
-  // staleMs 1200: the holder touches the file every 400 ms, so a waiter must keep waiting.
-  const events: string[] = [];
-  const first = withLock(KEY, opts({ staleMs: 1_200 }), async () => {
-    events.push("first:start");
-    await sleep(2_500);
-    events.push("first:end");
-  });
-  await sleep(50);
-  const second = withLock(KEY, opts({ staleMs: 1_200 }), async () => {
-    events.push("second:start");
-  });
-  await Promise.all([first, second]);
-  expect(events).toEqual(["first:start", "first:end", "second:start"]);
-});
-
-// A separate node process takes the lock file, then is SIGKILLed: no release, no heartbeat.
-async function killedHolder(content: "self" | "other-host", touchEveryMs: number): Promise<void> {
-  mkdirSync(lockDir, { recursive: true, mode: 0o700 });
-  const script = `
-    const fs = require("node:fs"), os = require("node:os");
-    const file = process.argv[1];
-    const who = ${JSON.stringify(content)} === "self" ? process.pid + "@" + os.hostname() : process.pid + "@another-host";
-    fs.writeFileSync(file, who, { flag: "wx", mode: 0o600 });
-    setInterval(() => { const t = new Date(); fs.utimesSync(file, t, t); }, ${touchEveryMs});
-    process.stdout.write("ready\\n");
-  `;
-  const child = spawn(process.execPath, ["-e", script, lockFile], { stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
-    child.once("exit", (code) => reject(new Error(`holder exited early (${code})`)));
-  });
-  child.removeAllListeners("exit");
-  const gone = new Promise<void>((r) => child.once("exit", () => r()));
-  expect(child.kill("SIGKILL")).toBe(true);
-  await gone;
-  expect(existsSync(lockFile)).toBe(true); // SIGKILL left it behind
-}
-
-test("a SIGKILLed holder on this host does not block the next acquire", async () => {
-  await killedHolder("self", 100);
-  const { value, ms } = await timed(withLock(KEY, opts({ staleMs: 10_000, waitMs: 30_000 }), async () => "got it"));
-  expect(value).toBe("got it");
-  expect(ms).toBeLessThan(3_000); // dead pid: broken at once, well inside the 10 s stale bound
-  expect(readdirSync(lockDir)).toEqual([]);
-});
-
-test("a SIGKILLed holder whose pid cannot be checked (other host) is broken after staleMs", async () => {
-  await killedHolder("other-host", 100);
-  const staleMs = 1_500;
-  const { value, ms } = await timed(withLock(KEY, opts({ staleMs, waitMs: 10_000 }), async () => "got it"));
-  expect(value).toBe("got it");
-  // It stopped touching the file when it died: broken once the mtime is staleMs old, not before.
-  expect(ms).toBeGreaterThanOrEqual(staleMs - 300);
-  expect(ms).toBeLessThan(staleMs + 3_000);
-  expect(readdirSync(lockDir)).toEqual([]);
-});
-
-test("many concurrent waiters on a stale lock: exactly one holder at a time", async () => {
-  placeLock(`${deadPid()}@${hostname()}`);
-  let inside = 0;
-  let maxInside = 0;
-  let runs = 0;
-  await Promise.all(
-    Array.from({ length: 12 }, () =>
-      withLock(KEY, opts({ staleMs: 60_000, waitMs: 10_000, pollMs: 5 }), async () => {
-        inside++;
-        maxInside = Math.max(maxInside, inside);
-        await sleep(5);
-        inside--;
-        runs++;
-      }),
-    ),
-  );
-  expect(runs).toBe(12);
-  expect(maxInside).toBe(1);
   expect(readdirSync(lockDir)).toEqual([]);
 });
