@@ -1,6 +1,6 @@
-import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { AwsxError } from "../errors.js";
+import { ensurePrivateDir } from "./privateDir.js";
 
 export interface LockOptions {
   dir: string;
@@ -31,7 +31,8 @@ export async function withLock<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   const { lock } = await load();
-  await fs.mkdir(options.dir, { recursive: true, mode: 0o700 });
+  // Another user's (or a shared) folder could hold a lock we would wait on for good.
+  ensurePrivateDir(options.dir);
   // Not "<key>.lock": that name was a file in earlier awsx, and one left behind by a
   // killed older awsx would fail the takeover (rmdir: ENOTDIR) instead of going stale.
   const path = join(options.dir, `${key}.lockdir`);
