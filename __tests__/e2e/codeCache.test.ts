@@ -2,7 +2,15 @@
 // run, used as is by the next ones (the lazily loaded files too), a damaged file is a miss
 // however often it is found, and a folder others could write is never used (its files are
 // code Node runs, checked only by a CRC anyone can compute).
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { crc32 } from "node:zlib";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
@@ -20,8 +28,23 @@ let n = 0;
 beforeAll(async () => {
   sts = await startFakeSts();
   home = makeHome({
-    config: `[profile role]\nrole_arn = arn:aws:iam::123456789012:role/cc\nsource_profile = foo\nregion = us-east-1\nendpoint_url = ${sts.url}\n[profile foo]\nregion = us-east-1\nendpoint_url = ${sts.url}\n`,
-    credentials: `[foo]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = fakeCodeCacheSecret00000000000000000001\n`,
+    config: [
+      "[profile role]",
+      "role_arn = arn:aws:iam::123456789012:role/cc",
+      "source_profile = foo",
+      "region = us-east-1",
+      `endpoint_url = ${sts.url}`,
+      "[profile foo]",
+      "region = us-east-1",
+      `endpoint_url = ${sts.url}`,
+      "",
+    ].join("\n"),
+    credentials: [
+      "[foo]",
+      `aws_access_key_id = ${KEY_ID}`,
+      "aws_secret_access_key = fakeCodeCacheSecret00000000000000000001",
+      "",
+    ].join("\n"),
   });
 });
 afterAll(async () => {
@@ -37,16 +60,24 @@ interface Cache {
 // Each test gets a cache folder of its own.
 function fresh(): Cache {
   const root = path.join(home.dir, `cache-${++n}`);
-  return { root, compile: path.join(root, "compile"), env: (extra = {}) => home.env({ AWSX_CACHE_DIR: root, ...extra }) };
+  return {
+    root,
+    compile: path.join(root, "compile"),
+    env: (extra = {}) => home.env({ AWSX_CACHE_DIR: root, ...extra }),
+  };
 }
 
 // Node's debug lines about its compile cache (stderr).
 const DEBUG = { NODE_DEBUG_NATIVE: "COMPILE_CACHE" };
-const nodeLines = (r: AwsxRun) => r.stderr.split("\n").filter((l) => l.startsWith("[compile cache]"));
-const awsxLines = (r: AwsxRun) => r.stderr.split("\n").filter((l) => l && !l.startsWith("[compile cache]"));
+const nodeLines = (r: AwsxRun) =>
+  r.stderr.split("\n").filter((l) => l.startsWith("[compile cache]"));
+const awsxLines = (r: AwsxRun) =>
+  r.stderr.split("\n").filter((l) => l && !l.startsWith("[compile cache]"));
 // The cache file Node read for a bundle of dist/ (from its debug lines).
 function cacheFileOf(r: AwsxRun, bundle: string): string {
-  const line = nodeLines(r).find((l) => l.includes("reading cache from") && l.includes(`dist${path.sep}${bundle}`));
+  const line = nodeLines(r).find(
+    (l) => l.includes("reading cache from") && l.includes(`dist${path.sep}${bundle}`),
+  );
   const file = line?.match(/reading cache from (\S+) for/)?.[1];
   if (!file) throw new Error(`no compile cache read for ${bundle} in:\n${r.stderr}`);
   return file;
@@ -56,9 +87,14 @@ const accepted = (r: AwsxRun, bundle: string) =>
 
 // awsx exec with the static keys: prints the key id; exit code and output as always.
 async function printKeyId(env: Record<string, string>, profile = "foo"): Promise<AwsxRun> {
-  const args = ["exec", "--backend", "none", profile, "--", process.execPath, "-e", "process.stdout.write(process.env.AWS_ACCESS_KEY_ID)"];
+  const print = "process.stdout.write(process.env.AWS_ACCESS_KEY_ID)";
+  const args = ["exec", "--backend", "none", profile, "--", process.execPath, "-e", print];
   const r = await runAwsx(args, env, 20_000);
-  expect({ code: r.code, signal: r.signal, stderr: awsxLines(r) }).toEqual({ code: 0, signal: null, stderr: [] });
+  expect({ code: r.code, signal: r.signal, stderr: awsxLines(r) }).toEqual({
+    code: 0,
+    signal: null,
+    stderr: [],
+  });
   expect(r.stdout).toMatch(profile === "foo" ? KEY_ID : /^ASIA/);
   return r;
 }
@@ -73,7 +109,8 @@ test("a first run writes the compile cache under <cache dir>/compile (0700); the
   expect(versionDir).toContain(process.version);
   const files = readdirSync(path.join(c.compile, versionDir!));
   expect(files.length).toBeGreaterThan(0);
-  for (const f of files) expect(statSync(path.join(c.compile, versionDir!, f)).mode & 0o777).toBe(0o600);
+  for (const f of files)
+    expect(statSync(path.join(c.compile, versionDir!, f)).mode & 0o777).toBe(0o600);
 
   const second = await printKeyId(c.env(DEBUG));
   expect(accepted(second, "awsx.cjs")).toBe(true);
