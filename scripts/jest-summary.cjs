@@ -17,10 +17,16 @@ class SummaryReporter {
     } catch {
       // missing or unreadable: start from zero
     }
-    const failedSuites = results.numFailedTestSuites + (results.numRuntimeErrorTestSuites || 0);
+    // A suite that failed to run is counted in both numbers: once here.
+    const failedSuites = Math.max(
+      results.numFailedTestSuites,
+      results.numRuntimeErrorTestSuites || 0,
+    );
     const now = {
       passed: results.numPassedTests,
-      failed: results.numFailedTests + (results.numFailedTests === 0 && failedSuites > 0 ? failedSuites : 0),
+      failed:
+        results.numFailedTests +
+        (results.numFailedTests === 0 && failedSuites > 0 ? failedSuites : 0),
       skipped: results.numPendingTests + results.numTodoTests,
       failedSuites,
       total: results.numTotalTests,

@@ -1,14 +1,26 @@
-// bin/awsx.js's V8 code cache (<cache dir>/code/*.v8): written after an everyday command,
-// used (not rewritten) by the next runs, rebuilt when damaged, never in the way (off with
-// AWSX_CODE_CACHE=0, an unwritable folder is ignored), and the lazily loaded part (the STS
-// client) loads through it too.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+// Node's compile cache, which bin/awsx.js turns on in <cache dir>/compile: written by a first
+// run, used as is by the next ones (the lazily loaded files too), a damaged file is a miss
+// however often it is found, and a folder others could write is never used (its files are
+// code Node runs, checked only by a CRC anyone can compute).
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
+import { crc32 } from "node:zlib";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { runAwsx } from "../helpers/awsx.js";
+import { runAwsx, type AwsxRun } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 
 const KEY_ID = "AKIAFAKECODECACHE001";
+// Node's cache file: five little-endian uint32 (magic, source size, cache size, source
+// hash, CRC32 of the rest), then V8's data.
+const HEADER = 20;
 let home: TempHome;
 let sts: FakeSts;
 let n = 0;
@@ -16,8 +28,23 @@ let n = 0;
 beforeAll(async () => {
   sts = await startFakeSts();
   home = makeHome({
-    config: `[profile role]\nrole_arn = arn:aws:iam::123456789012:role/cc\nsource_profile = foo\nregion = us-east-1\nendpoint_url = ${sts.url}\n[profile foo]\nregion = us-east-1\nendpoint_url = ${sts.url}\n`,
-    credentials: `[foo]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = fakeCodeCacheSecret00000000000000000001\n`,
+    config: [
+      "[profile role]",
+      "role_arn = arn:aws:iam::123456789012:role/cc",
+      "source_profile = foo",
+      "region = us-east-1",
+      `endpoint_url = ${sts.url}`,
+      "[profile foo]",
+      "region = us-east-1",
+      `endpoint_url = ${sts.url}`,
+      "",
+    ].join("\n"),
+    credentials: [
+      "[foo]",
+      `aws_access_key_id = ${KEY_ID}`,
+      "aws_secret_access_key = fakeCodeCacheSecret00000000000000000001",
+      "",
+    ].join("\n"),
   });
 });
 afterAll(async () => {
@@ -25,155 +52,193 @@ afterAll(async () => {
   await sts?.close();
 });
 
+interface Cache {
+  root: string;
+  compile: string;
+  env: (extra?: Record<string, string>) => Record<string, string>;
+}
 // Each test gets a cache folder of its own.
-function fresh(): { dir: string; code: string; env: (extra?: Record<string, string>) => Record<string, string> } {
-  const dir = path.join(home.dir, `cache-${++n}`);
-  return { dir, code: path.join(dir, "code"), env: (extra = {}) => home.env({ AWSX_CACHE_DIR: dir, ...extra }) };
+function fresh(): Cache {
+  const root = path.join(home.dir, `cache-${++n}`);
+  return {
+    root,
+    compile: path.join(root, "compile"),
+    env: (extra = {}) => home.env({ AWSX_CACHE_DIR: root, ...extra }),
+  };
 }
-const files = (code: string, prefix: string) => (existsSync(code) ? readdirSync(code).filter((f) => f.startsWith(prefix) && f.endsWith(".v8")) : []);
-const env = (c: ReturnType<typeof fresh>) => c.env();
 
-async function printKeyId(e: Record<string, string>, profile = "foo"): Promise<void> {
-  const r = await runAwsx(["exec", "--backend", "none", profile, "--", process.execPath, "-e", "process.stdout.write(process.env.AWS_ACCESS_KEY_ID)"], e);
-  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+// Node's debug lines about its compile cache (stderr).
+const DEBUG = { NODE_DEBUG_NATIVE: "COMPILE_CACHE" };
+const nodeLines = (r: AwsxRun) =>
+  r.stderr.split("\n").filter((l) => l.startsWith("[compile cache]"));
+const awsxLines = (r: AwsxRun) =>
+  r.stderr.split("\n").filter((l) => l && !l.startsWith("[compile cache]"));
+// The cache file Node read for a bundle of dist/ (from its debug lines).
+function cacheFileOf(r: AwsxRun, bundle: string): string {
+  const line = nodeLines(r).find(
+    (l) => l.includes("reading cache from") && l.includes(`dist${path.sep}${bundle}`),
+  );
+  const file = line?.match(/reading cache from (\S+) for/)?.[1];
+  if (!file) throw new Error(`no compile cache read for ${bundle} in:\n${r.stderr}`);
+  return file;
+}
+const accepted = (r: AwsxRun, bundle: string) =>
+  nodeLines(r).some((l) => l.includes(`dist${path.sep}${bundle} was accepted`));
+
+// awsx exec with the static keys: prints the key id; exit code and output as always.
+async function printKeyId(env: Record<string, string>, profile = "foo"): Promise<AwsxRun> {
+  const print = "process.stdout.write(process.env.AWS_ACCESS_KEY_ID)";
+  const args = ["exec", "--backend", "none", profile, "--", process.execPath, "-e", print];
+  const r = await runAwsx(args, env, 20_000);
+  expect({ code: r.code, signal: r.signal, stderr: awsxLines(r) }).toEqual({
+    code: 0,
+    signal: null,
+    stderr: [],
+  });
   expect(r.stdout).toMatch(profile === "foo" ? KEY_ID : /^ASIA/);
+  return r;
 }
+const snapshot = (file: string) => ({ mtime: statSync(file).mtimeMs, bytes: readFileSync(file) });
 
-test("an everyday command writes the main bundle's cache (0600 in a 0700 folder); the next runs use it as is", async () => {
+test("a first run writes the compile cache under <cache dir>/compile (0700); the second run uses it as is", async () => {
   const c = fresh();
-  await printKeyId(env(c));
-  const [file] = files(c.code, "awsx-");
-  expect(file).toMatch(new RegExp(`^awsx-${process.version.replace(/\./g, "\\.")}-${process.arch}-\\d+-\\d+-\\d+\\.v8$`));
-  expect(statSync(c.code).mode & 0o777).toBe(0o700);
-  const full = path.join(c.code, file!);
-  expect(statSync(full).mode & 0o777).toBe(0o600);
-  const before = readFileSync(full);
-  const mtime = statSync(full).mtimeMs;
+  await printKeyId(c.env());
+  expect(statSync(c.compile).mode & 0o777).toBe(0o700);
+  const [versionDir, ...others] = readdirSync(c.compile);
+  expect(others).toEqual([]);
+  expect(versionDir).toContain(process.version);
+  const files = readdirSync(path.join(c.compile, versionDir!));
+  expect(files.length).toBeGreaterThan(0);
+  for (const f of files)
+    expect(statSync(path.join(c.compile, versionDir!, f)).mode & 0o777).toBe(0o600);
+
+  const second = await printKeyId(c.env(DEBUG));
+  expect(accepted(second, "awsx.cjs")).toBe(true);
+  const file = cacheFileOf(second, "awsx.cjs");
+  expect(path.dirname(file)).toBe(path.join(c.compile, versionDir!));
+  const before = snapshot(file);
   await new Promise((r) => setTimeout(r, 20));
-  await printKeyId(env(c));
-  await printKeyId(env(c));
+  await printKeyId(c.env());
   // Accepted by V8, so not written again.
-  expect(statSync(full).mtimeMs).toBe(mtime);
-  expect(readFileSync(full).equals(before)).toBe(true);
-  expect(files(c.code, "awsx-")).toEqual([file]);
+  expect(snapshot(file)).toEqual(before);
 });
 
-test("a damaged cache file is not used (the two copies differ, or V8 rejects it), the command still works, and the file is rebuilt", async () => {
-  const c = fresh();
-  await printKeyId(env(c));
-  const full = path.join(c.code, files(c.code, "awsx-")[0]!);
-  const good = readFileSync(full);
-  const half = (good.length + 16) / 2;
-  const damages = [
-    Buffer.from("not a code cache"),
-    good.subarray(0, 100),
-    Buffer.alloc(0),
-    // one copy of the V8 data damaged past its header: V8 itself would not notice (it crashed)
-    Buffer.from(good).fill(7, 64, 200),
-    Buffer.from(good).fill(7, half, half + 100),
-    // both copies damaged alike, header included: V8 rejects it
-    Buffer.concat([good.subarray(0, 16), Buffer.alloc(good.length - 16, 1)]),
-  ];
-  for (const damage of damages) {
-    writeFileSync(full, damage);
-    await printKeyId(env(c));
-    const rebuilt = readFileSync(full);
-    expect(rebuilt.equals(damage)).toBe(false);
-    expect(rebuilt.length).toBeGreaterThan(1000);
-  }
-});
-
-test("AWSX_CODE_CACHE=0 writes nothing; an unwritable folder is ignored", async () => {
-  const off = fresh();
-  await printKeyId(off.env({ AWSX_CODE_CACHE: "0" }));
-  expect(existsSync(off.code)).toBe(false);
-
-  const ro = fresh();
-  mkdirSync(ro.code, { recursive: true, mode: 0o700 });
-  chmodSync(ro.code, 0o500);
-  try {
-    await printKeyId(env(ro));
-    // root ignores directory permissions: only check that nothing failed.
-    if (process.getuid?.() !== 0) expect(readdirSync(ro.code)).toEqual([]);
-  } finally {
-    chmodSync(ro.code, 0o700);
-  }
-});
-
-test("the newest three caches of a bundle are kept (two installs of awsx can share the folder), older ones removed", async () => {
-  const c = fresh();
-  mkdirSync(c.code, { recursive: true, mode: 0o700 });
-  const old = (i: number) => `awsx-v0.0.${i}-x64-1-2-3.v8`;
-  for (let i = 1; i <= 4; i++) {
-    writeFileSync(path.join(c.code, old(i)), "old");
-    utimesSync(path.join(c.code, old(i)), new Date(2020, 0, i), new Date(2020, 0, i));
-  }
-  writeFileSync(path.join(c.code, "unrelated.txt"), "keep");
-  await printKeyId(env(c));
-  const mine = files(c.code, "awsx-").filter((f) => !f.startsWith("awsx-v0.0."));
-  expect(mine).toHaveLength(1);
-  expect(readdirSync(c.code).sort()).toEqual([mine[0], old(3), old(4), "unrelated.txt"].sort());
-});
-
-test("help and version run from the main bundle but do not keep its cache: only everyday commands do", async () => {
-  const c = fresh();
-  const help = await runAwsx(["--help"], env(c));
-  expect(help.code).toBe(0);
-  expect(help.stdout).toMatch(/awsx exec PROFILE/);
-  const version = await runAwsx(["--version"], env(c));
-  expect(version.code).toBe(0);
-  expect(files(c.code, "awsx-")).toEqual([]);
-  // Once an everyday command wrote it, --help uses that cache and leaves it as it is.
-  await printKeyId(env(c));
-  const full = path.join(c.code, files(c.code, "awsx-")[0]!);
-  const mtime = statSync(full).mtimeMs;
-  expect((await runAwsx(["--help"], env(c))).stdout).toBe(help.stdout);
-  expect(statSync(full).mtimeMs).toBe(mtime);
-  expect(files(c.code, "lazy-")).toEqual([]);
-});
-
-test("a cold run loads the STS client through the loader (its cache is written) and calls STS once", async () => {
-  const c = fresh();
-  sts.reset();
-  await printKeyId(env(c), "role");
-  expect(sts.count("AssumeRole")).toBe(1);
-  expect(files(c.code, "lazy-sts-")).toHaveLength(1);
-  sts.reset();
-  await printKeyId(env(c), "role");
-  expect(sts.count("AssumeRole")).toBe(1);
-});
-
-test("a cache folder others can write is neither read nor written (its files are code awsx would run)", async () => {
-  const c = fresh();
-  await printKeyId(env(c));
-  const full = path.join(c.code, files(c.code, "awsx-")[0]!);
-  const good = readFileSync(full);
-  chmodSync(c.code, 0o777);
-  try {
-    // A planted file: valid framing, garbage V8 data. Were it used, awsx would crash.
-    const n = (good.length - 16) / 2;
-    const planted = Buffer.concat([good.subarray(0, 16 + 64), Buffer.alloc(n - 64, 3)]);
-    writeFileSync(full, Buffer.concat([planted, planted.subarray(16)]));
-    const mtime = statSync(full).mtimeMs;
-    await printKeyId(env(c));
-    await printKeyId(env(c));
-    expect(statSync(full).mtimeMs).toBe(mtime);
-  } finally {
-    chmodSync(c.code, 0o700);
-  }
-  // In a folder of the user's own, the same file is used, and shows why the check matters.
-  const r = await runAwsx(["exec", "--backend", "none", "foo", "--", "true"], env(c));
-  expect({ code: r.code, signal: r.signal }).not.toEqual({ code: 0, signal: null });
-});
-
-test("a command that calls STS outside the warm path (whoami) loads the STS client through the loader", async () => {
+test("the lazily loaded STS client has its cache too: a cold run writes it, the next cold run uses it", async () => {
   const c = fresh();
   for (let i = 0; i < 2; i++) {
     sts.reset();
-    const r = await runAwsx(["whoami", "--json", "foo"], env(c));
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
-    expect(JSON.parse(r.stdout)).toMatchObject({ Profile: "foo", Account: "123456789012" });
-    expect(sts.count("GetCallerIdentity")).toBe(1);
+    const r = await printKeyId(c.env(DEBUG), "role");
+    expect(sts.count("AssumeRole")).toBe(1);
+    expect(accepted(r, "lazy-sts.cjs")).toBe(i === 1);
   }
-  expect(files(c.code, "lazy-sts-")).toHaveLength(1);
+});
+
+// Goes with yargs (src/cli/main.ts, dist/lazy-cli.cjs).
+test("the lazily loaded yargs CLI has its cache too", async () => {
+  const c = fresh();
+  const help = await runAwsx(["--help"], c.env());
+  expect(help.code).toBe(0);
+  const again = await runAwsx(["--help"], c.env(DEBUG));
+  expect(again.stdout).toBe(help.stdout);
+  expect(accepted(again, "lazy-cli.cjs")).toBe(true);
+});
+
+// Ways a cache file can be damaged, each made from a good file.
+const DAMAGES: Array<[string, (good: Buffer) => Buffer]> = [
+  ["empty", () => Buffer.alloc(0)],
+  ["truncated inside the header", (g) => g.subarray(0, 10)],
+  ["the header alone", (g) => g.subarray(0, HEADER)],
+  ["truncated in the middle", (g) => g.subarray(0, g.length >> 1)],
+  ["one byte short", (g) => g.subarray(0, g.length - 1)],
+  ["trailing bytes", (g) => Buffer.concat([g, Buffer.from("trailing")])],
+  ["magic flipped", (g) => flip(g, 0, 4)],
+  ["source hash flipped", (g) => flip(g, 12, 16)],
+  ["V8 data flipped (the CRC no longer matches)", (g) => flip(g, HEADER + 64, g.length - 64)],
+  ["all zeros", (g) => Buffer.alloc(g.length)],
+];
+function flip(good: Buffer, from: number, to: number): Buffer {
+  const b = Buffer.from(good);
+  for (let i = from; i < to; i += i < from + 16 ? 1 : 61) b[i]! ^= 0xa5;
+  return b;
+}
+
+test("a damaged cache file is a miss every time: the same damage before each run never crashes nor hangs awsx", async () => {
+  const c = fresh();
+  await printKeyId(c.env());
+  const file = cacheFileOf(await printKeyId(c.env(DEBUG)), "awsx.cjs");
+  const good = readFileSync(file);
+  expect(good.length).toBeGreaterThan(1000);
+  for (const [, damage] of DAMAGES) {
+    const bad = damage(good);
+    for (let run = 0; run < 3; run++) {
+      writeFileSync(file, bad);
+      const r = await printKeyId(c.env(DEBUG));
+      expect(accepted(r, "awsx.cjs")).toBe(false);
+    }
+  }
+  // Left in place, a damaged file is replaced by the first run and used by the next.
+  const bad = flip(good, HEADER + 64, good.length - 64);
+  writeFileSync(file, bad);
+  await printKeyId(c.env());
+  expect(readFileSync(file).equals(bad)).toBe(false);
+  expect(accepted(await printKeyId(c.env(DEBUG)), "awsx.cjs")).toBe(true);
+}, 120_000);
+
+// A damaged file whose CRC was recomputed: V8 would run it (it crashes awsx: docs/performance.md).
+function forge(good: Buffer): Buffer {
+  const b = flip(good, HEADER + 64, good.length - 64);
+  b.writeUInt32LE(crc32(b.subarray(HEADER)), 16);
+  return b;
+}
+
+test("a compile folder, or a folder above it, that others can write is not used (a planted file is not read)", async () => {
+  const c = fresh();
+  await printKeyId(c.env());
+  const file = cacheFileOf(await printKeyId(c.env(DEBUG)), "awsx.cjs");
+  const planted = forge(readFileSync(file));
+  writeFileSync(file, planted);
+  for (const [folder, mode] of [
+    [c.compile, 0o777],
+    [c.compile, 0o720],
+    [c.root, 0o777],
+    [c.root, 0o702],
+  ] as const) {
+    const before = statSync(folder).mode & 0o7777;
+    chmodSync(folder, mode);
+    try {
+      for (let run = 0; run < 2; run++) {
+        const r = await printKeyId(c.env(DEBUG));
+        expect(nodeLines(r)).toEqual([]);
+      }
+    } finally {
+      chmodSync(folder, before);
+    }
+    expect(readFileSync(file).equals(planted)).toBe(true);
+  }
+  writeFileSync(file, Buffer.alloc(0));
+});
+
+test("a folder above it that is sticky (as /tmp) is fine; Node's own switches win", async () => {
+  const shared = path.join(home.dir, `shared-${++n}`);
+  mkdirSync(shared);
+  chmodSync(shared, 0o1777);
+  const root = path.join(shared, "awsx");
+  const env = (extra: Record<string, string> = {}) => home.env({ AWSX_CACHE_DIR: root, ...extra });
+  await printKeyId(env());
+  expect(accepted(await printKeyId(env(DEBUG)), "awsx.cjs")).toBe(true);
+
+  const off = fresh();
+  const disabled = await printKeyId(off.env({ ...DEBUG, NODE_DISABLE_COMPILE_CACHE: "1" }));
+  expect(nodeLines(disabled).filter((l) => l.includes("reading cache"))).toEqual([]);
+  const own = path.join(home.dir, `node-compile-cache-${n}`);
+  await printKeyId(off.env({ NODE_COMPILE_CACHE: own }));
+  expect(readdirSync(own).length).toBe(1);
+  expect(existsSync(off.root)).toBe(false);
+});
+
+test("a cache folder that cannot be made (a file is in the way) only means no compile cache", async () => {
+  const c = fresh();
+  writeFileSync(c.root, "not a folder");
+  const r = await printKeyId(c.env(DEBUG));
+  expect(nodeLines(r)).toEqual([]);
 });

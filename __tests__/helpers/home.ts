@@ -69,9 +69,10 @@ export function makeHome(files: HomeFiles = {}): TempHome {
 }
 
 // Every regular file below dir (for the "no secret on disk" checks).
-// bin/awsx.js's V8 code cache (<cache dir>/code/*.v8): bytecode of awsx's own bundles,
-// written by any run (AWSX_CODE_CACHE=0 aside); never a session, never a secret.
-export const isCodeCache = (file: string): boolean => /(^|[\\/])code[\\/][^\\/]+\.v8$/.test(file);
+// Node's compile cache, which bin/awsx.js keeps in <cache dir>/compile/<node version...>/:
+// bytecode of awsx's own bundles, written by any run; never a session, never a secret.
+const COMPILE_CACHE_FILE = /(^|[\\/])compile[\\/]v[^\\/]+[\\/][^\\/]+$/;
+export const isCodeCache = (file: string): boolean => COMPILE_CACHE_FILE.test(file);
 
 // Files under dir other than the code cache (none if dir does not exist).
 export const dataFilesUnder = (dir: string): string[] => (existsSync(dir) ? filesUnder(dir).filter((f) => !isCodeCache(f)) : []);
