@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Start awsx: Node's compile cache on, then the CommonJS bundle (bin/package.json: it
-// starts faster than an ES module), whose cli() sets process.exitCode.
 "use strict";
+// First of all: no signal may open Node's inspector. By default SIGUSR1 starts it on
+// 127.0.0.1:9229, where any local user could attach and read awsx's secrets or run code as
+// its user. A listener of our own replaces that for the whole run (while a child runs,
+// exec/run.ts forwards SIGUSR1 to it).
+process.on("SIGUSR1", () => {});
+// Then Node's compile cache, then the CommonJS bundle (bin/package.json: it starts faster
+// than an ES module), whose cli() sets process.exitCode.
 const fs = require("node:fs");
 const path = require("node:path");
 
