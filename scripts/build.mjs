@@ -69,7 +69,7 @@ try {
     bundle("src/cli/entry.ts", "awsx"),
     ...LAZY.map(({ entry, out, ...extra }) => bundle(entry, out, extra)),
   ]);
-  writeFileSync(`${tmp}/package.json`, JSON.stringify({ type: "commonjs" }) + "\n");
+  writeFileSync(`${tmp}/package.json`, `${JSON.stringify({ type: "commonjs" })}\n`);
   try {
     renameSync(`${root}dist`, old);
   } catch {

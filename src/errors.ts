@@ -28,7 +28,11 @@ export class AwsxError extends Error {
   readonly code: AwsxErrorCode;
   readonly profile?: string;
 
-  constructor(code: AwsxErrorCode, message: string, options: { cause?: unknown; profile?: string } = {}) {
+  constructor(
+    code: AwsxErrorCode,
+    message: string,
+    options: { cause?: unknown; profile?: string } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AwsxError";
     this.code = code;
@@ -43,4 +47,8 @@ export class AwsxError extends Error {
 // Also recognises an AwsxError made by another bundle of awsx (the lazily loaded parts
 // carry their own copy of this class).
 export const isAwsxError = (e: unknown): e is AwsxError =>
-  e instanceof AwsxError || (e instanceof Error && e.name === "AwsxError" && typeof (e as AwsxError).code === "string" && (e as AwsxError).code in EXIT_CODES);
+  e instanceof AwsxError ||
+  (e instanceof Error &&
+    e.name === "AwsxError" &&
+    typeof (e as AwsxError).code === "string" &&
+    (e as AwsxError).code in EXIT_CODES);

@@ -10,7 +10,11 @@ import { needsForTest } from "../helpers/requirements.js";
 const AWSX = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
 const PRINT_ARGV = fileURLToPath(new URL("../fixtures/print-argv.mjs", import.meta.url));
 const NODE = process.execPath;
-const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version: string }).version;
+const VERSION = (
+  JSON.parse(
+    readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8"),
+  ) as { version: string }
+).version;
 const ACCOUNT = "123456789012";
 const MFA_SERIAL = `arn:aws:iam::${ACCOUNT}:mfa/foo`;
 // The child awsx would run if it got that far: it prints, so a run that should not happen shows on stdout.
@@ -18,7 +22,8 @@ const CHILD = ["--", NODE, PRINT_ARGV, "child-ran"];
 
 const testWithSetsid = await needsForTest("setsid");
 
-const CREDENTIALS = "[foo]\naws_access_key_id = AKIAFAKEEXAMPLE0001\naws_secret_access_key = fakeSecretForAwsxErrorTests000000000000\n";
+const CREDENTIALS =
+  "[foo]\naws_access_key_id = AKIAFAKEEXAMPLE0001\naws_secret_access_key = fakeSecretForAwsxErrorTests000000000000\n";
 const CONFIG = `
 [profile role-without-source]
 role_arn = arn:aws:iam::${ACCOUNT}:role/orphan
@@ -62,8 +67,14 @@ interface Run {
 }
 
 // One awsx run with a clean env; STS points at a closed loopback port unless `env` says otherwise.
-async function awsx(args: string[], env: Record<string, string | undefined> = {}, opts: { setsid?: boolean; home?: TempHome } = {}): Promise<Run> {
-  const [file, argv] = opts.setsid ? ["setsid", ["-w", NODE, AWSX, ...args]] : [NODE, [AWSX, ...args]];
+async function awsx(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  opts: { setsid?: boolean; home?: TempHome } = {},
+): Promise<Run> {
+  const [file, argv] = opts.setsid
+    ? ["setsid", ["-w", NODE, AWSX, ...args]]
+    : [NODE, [AWSX, ...args]];
   const t0 = Date.now();
   const r = await execa(file, argv, {
     env: (opts.home ?? home).env({ AWS_ENDPOINT_URL_STS: closedUrl, ...env }),
@@ -73,13 +84,23 @@ async function awsx(args: string[], env: Record<string, string | undefined> = {}
     timeout: 15_000,
     stripFinalNewline: false,
   });
-  return { exitCode: r.exitCode, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr), ms: Date.now() - t0 };
+  return {
+    exitCode: r.exitCode,
+    signal: r.signal,
+    stdout: String(r.stdout),
+    stderr: String(r.stderr),
+    ms: Date.now() - t0,
+  };
 }
 
 // Exit `code`, nothing on stdout, exactly one stderr line `awsx: ...` containing every
 // `needle`, no stack trace, within 5 s.
 function expectOneError(r: Run, code: number, ...needles: string[]): void {
-  expect({ exitCode: r.exitCode, signal: r.signal, stdout: r.stdout }).toEqual({ exitCode: code, signal: undefined, stdout: "" });
+  expect({ exitCode: r.exitCode, signal: r.signal, stdout: r.stdout }).toEqual({
+    exitCode: code,
+    signal: undefined,
+    stdout: "",
+  });
   const lines = r.stderr.split("\n");
   expect(lines.at(-1)).toBe(""); // ends with a newline
   expect(lines.slice(0, -1)).toEqual([expect.stringMatching(/^awsx: \S/)]);
@@ -90,52 +111,101 @@ function expectOneError(r: Run, code: number, ...needles: string[]): void {
 
 describe("configuration errors", () => {
   test("unknown profile: 67, names it", async () => {
-    expectOneError(await awsx(["exec", "--backend", "none", "no-such-profile", ...CHILD]), 67, "no-such-profile");
+    expectOneError(
+      await awsx(["exec", "--backend", "none", "no-such-profile", ...CHILD]),
+      67,
+      "no-such-profile",
+    );
   });
 
   test("malformed INI: 78, names the file", async () => {
-    const bad = makeHome({ config: "region = us-east-1\n[profile broken\n", credentials: CREDENTIALS });
+    const bad = makeHome({
+      config: "region = us-east-1\n[profile broken\n",
+      credentials: CREDENTIALS,
+    });
     try {
-      expectOneError(await awsx(["exec", "--backend", "none", "foo", ...CHILD], {}, { home: bad }), 78, bad.configFile);
+      expectOneError(
+        await awsx(["exec", "--backend", "none", "foo", ...CHILD], {}, { home: bad }),
+        78,
+        bad.configFile,
+      );
     } finally {
       bad.cleanup();
     }
   });
 
   test("source_profile names a profile that does not exist: 78, names both", async () => {
-    expectOneError(await awsx(["exec", "--backend", "none", "missing-source", ...CHILD]), 78, "missing-source", "no-such-source");
+    expectOneError(
+      await awsx(["exec", "--backend", "none", "missing-source", ...CHILD]),
+      78,
+      "missing-source",
+      "no-such-source",
+    );
   });
 
   test("role_arn without source_profile or credential_source: 78, names the profile", async () => {
-    expectOneError(await awsx(["exec", "--backend", "none", "role-without-source", ...CHILD]), 78, "role-without-source", "source_profile");
+    expectOneError(
+      await awsx(["exec", "--backend", "none", "role-without-source", ...CHILD]),
+      78,
+      "role-without-source",
+      "source_profile",
+    );
   });
 
   test("source_profile cycle A → B → A: 78, names both profiles", async () => {
-    expectOneError(await awsx(["exec", "--backend", "none", "cycle-a", ...CHILD]), 78, "cycle-a", "cycle-b");
+    expectOneError(
+      await awsx(["exec", "--backend", "none", "cycle-a", ...CHILD]),
+      78,
+      "cycle-a",
+      "cycle-b",
+    );
   });
 });
 
 describe("MFA and network", () => {
   // setsid: a new session has no controlling terminal, so /dev/tty cannot be opened;
   // stdin is /dev/null. awsx must say how to pass the code instead of waiting forever.
-  testWithSetsid("MFA profile with no terminal and no code: 66 at once, pointing at --mfa-token / AWSX_MFA_TOKEN, naming the profile asked for", async () => {
-    const r = await awsx(["exec", "--backend", "none", "needs-mfa", ...CHILD], {}, { setsid: true });
-    expectOneError(r, 66, "--mfa-token", "AWSX_MFA_TOKEN", MFA_SERIAL, "needs-mfa");
-  });
+  testWithSetsid(
+    "MFA profile with no terminal and no code: 66 at once, pointing at --mfa-token / AWSX_MFA_TOKEN, naming the profile asked for",
+    async () => {
+      const r = await awsx(
+        ["exec", "--backend", "none", "needs-mfa", ...CHILD],
+        {},
+        { setsid: true },
+      );
+      expectOneError(r, 66, "--mfa-token", "AWSX_MFA_TOKEN", MFA_SERIAL, "needs-mfa");
+    },
+  );
 
-  testWithSetsid("same with --no-mfa-session (the code goes on AssumeRole): 66, naming the profile", async () => {
-    const r = await awsx(["exec", "--backend", "none", "--no-mfa-session", "needs-mfa", ...CHILD], {}, { setsid: true });
-    expectOneError(r, 66, "--mfa-token", "AWSX_MFA_TOKEN", MFA_SERIAL, "needs-mfa");
-  });
+  testWithSetsid(
+    "same with --no-mfa-session (the code goes on AssumeRole): 66, naming the profile",
+    async () => {
+      const r = await awsx(
+        ["exec", "--backend", "none", "--no-mfa-session", "needs-mfa", ...CHILD],
+        {},
+        { setsid: true },
+      );
+      expectOneError(r, 66, "--mfa-token", "AWSX_MFA_TOKEN", MFA_SERIAL, "needs-mfa");
+    },
+  );
 
   test("STS unreachable (connection refused): 69, names the profile and the endpoint", async () => {
-    expectOneError(await awsx(["exec", "--backend", "none", "unreachable", ...CHILD]), 69, "unreachable", closedUrl);
+    expectOneError(
+      await awsx(["exec", "--backend", "none", "unreachable", ...CHILD]),
+      69,
+      "unreachable",
+      closedUrl,
+    );
   });
 });
 
 describe("usage errors", () => {
   test("unknown awsx flag after the profile: 64, names the flag", async () => {
-    expectOneError(await awsx(["exec", "--backend", "none", "foo", "--bogus-flag", ...CHILD]), 64, "bogus-flag");
+    expectOneError(
+      await awsx(["exec", "--backend", "none", "foo", "--bogus-flag", ...CHILD]),
+      64,
+      "bogus-flag",
+    );
   });
 
   test("unknown awsx flag before the profile: 64, names the flag (not a complaint about a missing profile)", async () => {
@@ -154,7 +224,11 @@ describe("usage errors", () => {
 describe("version and help", () => {
   test("--version prints package.json's version", async () => {
     const r = await awsx(["--version"]);
-    expect({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }).toEqual({ exitCode: 0, stdout: `${VERSION}\n`, stderr: "" });
+    expect({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      exitCode: 0,
+      stdout: `${VERSION}\n`,
+      stderr: "",
+    });
   });
 
   test("--help exits 0 and lists exec", async () => {
@@ -168,7 +242,8 @@ describe("version and help", () => {
     const r = await awsx(["exec", "--help"]);
     expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
     expect(r.stdout).toContain("Usage: awsx exec [OPTIONS] PROFILE [--] COMMAND [ARGS...]");
-    for (const flag of ["--mfa-token", "--force", "--backend", "--no-mfa-session"]) expect(r.stdout).toContain(flag);
+    for (const flag of ["--mfa-token", "--force", "--backend", "--no-mfa-session"])
+      expect(r.stdout).toContain(flag);
     expect(r.ms).toBeLessThan(5_000);
   });
 });

@@ -9,7 +9,8 @@ import { execa, type ResultPromise } from "execa";
 import { makeHome, type TempHome } from "../helpers/home.js";
 
 const AWSX = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
-const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const NODE = process.execPath;
 const KEY_ID = "AKIAFAKEEXAMPLE0001";
 const SECRET = "fakeSecretForAwsxProcessTests0000000000";
@@ -18,7 +19,9 @@ let home: TempHome;
 let tmp: string;
 
 beforeAll(() => {
-  home = makeHome({ credentials: `[foo]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n` });
+  home = makeHome({
+    credentials: `[foo]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`,
+  });
   tmp = mkdtempSync(path.join(os.tmpdir(), "awsx-process-"));
 });
 afterAll(() => {
@@ -27,8 +30,18 @@ afterAll(() => {
 });
 
 // Starts `awsx exec --backend none foo -- ARGS...` with a clean env (nothing inherited from jest).
-function start(childArgv: string[], opts: { separator?: boolean; input?: Buffer; buffer?: boolean } = {}): ResultPromise {
-  const args = ["exec", "--backend", "none", "foo", ...(opts.separator === false ? [] : ["--"]), ...childArgv];
+function start(
+  childArgv: string[],
+  opts: { separator?: boolean; input?: Buffer; buffer?: boolean } = {},
+): ResultPromise {
+  const args = [
+    "exec",
+    "--backend",
+    "none",
+    "foo",
+    ...(opts.separator === false ? [] : ["--"]),
+    ...childArgv,
+  ];
   return execa(NODE, [AWSX, ...args], {
     env: home.env(),
     extendEnv: false,
@@ -49,7 +62,12 @@ function ready(p: ResultPromise): Promise<void> {
       if (seen.includes("ready\n")) resolve();
     });
     p.then(
-      (r) => reject(new Error(`awsx ended before the child was ready: ${r.exitCode} ${r.signal} ${String(r.stderr)}`)),
+      (r) =>
+        reject(
+          new Error(
+            `awsx ended before the child was ready: ${r.exitCode} ${r.signal} ${String(r.stderr)}`,
+          ),
+        ),
       reject,
     );
   });
@@ -80,15 +98,22 @@ function expectedBigOutputSha(megabytes: number): string {
 describe("exit status", () => {
   test.each([0, 1, 7, 255])("the child's exit status %i is awsx's", async (code) => {
     const r = await start([NODE, fixture("exit.mjs"), String(code)]);
-    expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({ exitCode: code, signal: undefined, stderr: "" });
+    expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({
+      exitCode: code,
+      signal: undefined,
+      stderr: "",
+    });
   });
 
-  test.each(["SIGTERM", "SIGKILL"])("a child killed by %s makes awsx die of the same signal", async (sig) => {
-    const r = await start([NODE, fixture("kill-self.mjs"), sig]);
-    expect(r.signal).toBe(sig);
-    expect(r.exitCode).toBeUndefined();
-    expect(String(r.stderr)).toBe("");
-  });
+  test.each(["SIGTERM", "SIGKILL"])(
+    "a child killed by %s makes awsx die of the same signal",
+    async (sig) => {
+      const r = await start([NODE, fixture("kill-self.mjs"), sig]);
+      expect(r.signal).toBe(sig);
+      expect(r.exitCode).toBeUndefined();
+      expect(String(r.stderr)).toBe("");
+    },
+  );
 
   test("command not found: 127 and one `awsx:` line naming the command", async () => {
     const r = await start(["awsx-no-such-command-zz9", "arg"]);
@@ -113,15 +138,22 @@ describe("exit status", () => {
 });
 
 describe("signals sent to awsx", () => {
-  test.each(["SIGTERM", "SIGHUP", "SIGUSR2"] as const)("%s reaches the child; awsx exits with the child's status 0", async (sig) => {
-    const file = path.join(tmp, `signal-${sig}.txt`);
-    const p = start([NODE, fixture("forever.mjs"), file]);
-    await ready(p);
-    expect(p.kill(sig)).toBe(true);
-    const r = await p;
-    expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({ exitCode: 0, signal: undefined, stderr: "" });
-    expect(readFileSync(file, "utf8")).toBe(`got ${sig}\n`);
-  });
+  test.each(["SIGTERM", "SIGHUP", "SIGUSR2"] as const)(
+    "%s reaches the child; awsx exits with the child's status 0",
+    async (sig) => {
+      const file = path.join(tmp, `signal-${sig}.txt`);
+      const p = start([NODE, fixture("forever.mjs"), file]);
+      await ready(p);
+      expect(p.kill(sig)).toBe(true);
+      const r = await p;
+      expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({
+        exitCode: 0,
+        signal: undefined,
+        stderr: "",
+      });
+      expect(readFileSync(file, "utf8")).toBe(`got ${sig}\n`);
+    },
+  );
 
   test("SIGINT sent to awsx's pid alone is not forwarded (a terminal's ^C reaches the whole process group, so forwarding would deliver it twice); awsx keeps waiting", async () => {
     const file = path.join(tmp, "signal-SIGINT.txt");
@@ -170,14 +202,28 @@ describe("stdio", () => {
 
 describe("argv", () => {
   test("arguments with spaces, quotes and `--` reach the child unchanged", async () => {
-    const args = ["a b", "--x", "--", "'q'", '"dq"', "", "$HOME", "*", "ü\tnl\nend", "-r", "--force"];
+    const args = [
+      "a b",
+      "--x",
+      "--",
+      "'q'",
+      '"dq"',
+      "",
+      "$HOME",
+      "*",
+      "ü\tnl\nend",
+      "-r",
+      "--force",
+    ];
     const r = await start(["node", fixture("print-argv.mjs"), ...args]);
     expect(r.exitCode).toBe(0);
     expect(JSON.parse(String(r.stdout))).toEqual(args);
   });
 
   test("without `--`, the child's own flags (--recursive, -r x) are not taken by awsx", async () => {
-    const r = await start(["node", fixture("print-argv.mjs"), "--recursive", "-r", "x"], { separator: false });
+    const r = await start(["node", fixture("print-argv.mjs"), "--recursive", "-r", "x"], {
+      separator: false,
+    });
     expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
     expect(JSON.parse(String(r.stdout))).toEqual(["--recursive", "-r", "x"]);
   });
@@ -186,7 +232,11 @@ describe("argv", () => {
     const r = await start([NODE, fixture("print-env.mjs")]);
     expect(r.exitCode).toBe(0);
     const env = JSON.parse(String(r.stdout)) as Record<string, string>;
-    expect(env).toMatchObject({ AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET, AWSX_PROFILE: "foo" });
+    expect(env).toMatchObject({
+      AWS_ACCESS_KEY_ID: KEY_ID,
+      AWS_SECRET_ACCESS_KEY: SECRET,
+      AWSX_PROFILE: "foo",
+    });
     expect(env.AWS_SESSION_TOKEN).toBeUndefined();
     expect(env.AWS_CREDENTIAL_EXPIRATION).toBeUndefined();
   });

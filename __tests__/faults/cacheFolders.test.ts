@@ -1,6 +1,15 @@
 // awsx's cache folder in a place someone else controls: refused at once with exit 74 and
 // the fix, before any lock is waited on or any file is written, chmod'ed or followed.
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runAwsx } from "../helpers/awsx.js";
@@ -8,8 +17,12 @@ import { refuseConnectionsUrl } from "../helpers/ports.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { needsForTest } from "../helpers/requirements.js";
 
-const asRoot = await needsForTest({ name: "root (to give a folder to another user)", probe: () => process.getuid?.() === 0 });
-const KEYS = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+const asRoot = await needsForTest({
+  name: "root (to give a folder to another user)",
+  probe: () => process.getuid?.() === 0,
+});
+const KEYS =
+  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 const NOBODY = 65534;
 
 let home: TempHome;
@@ -19,7 +32,10 @@ beforeAll(async () => {
   sts = await refuseConnectionsUrl();
 });
 beforeEach(() => {
-  home = makeHome({ config: "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = foo\n", credentials: `[foo]\n${KEYS}` });
+  home = makeHome({
+    config: "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = foo\n",
+    credentials: `[foo]\n${KEYS}`,
+  });
   root = mkdtempSync(path.join(os.tmpdir(), "awsx-cachedir-"));
 });
 afterEach(() => {
@@ -28,7 +44,17 @@ afterEach(() => {
 });
 
 const run = (cacheDir: string) =>
-  runAwsx(["exec", "role", "--", "true"], home.env({ AWSX_CACHE_DIR: cacheDir, AWSX_BACKEND: "file", AWSX_FILE_PASSPHRASE: "pw-FAKE", AWS_ENDPOINT_URL_STS: sts, AWSX_LOCK_WAIT: "300" }), 60_000);
+  runAwsx(
+    ["exec", "role", "--", "true"],
+    home.env({
+      AWSX_CACHE_DIR: cacheDir,
+      AWSX_BACKEND: "file",
+      AWSX_FILE_PASSPHRASE: "pw-FAKE",
+      AWS_ENDPOINT_URL_STS: sts,
+      AWSX_LOCK_WAIT: "300",
+    }),
+    60_000,
+  );
 
 function expectRefused(r: Awaited<ReturnType<typeof run>>, ...needles: RegExp[]) {
   expect(r.code).toBe(74);
@@ -62,15 +88,18 @@ asRoot("a cache folder under another user's folder: 74", async () => {
   expectRefused(await run(path.join(theirs, "awsx")), /belongs to another user/);
 });
 
-asRoot("a locks/ folder another user owns, holding a fresh lock: 74 at once, no 300 s wait", async () => {
-  const dir = path.join(root, "awsx");
-  mkdirSync(path.join(dir, "sessions"), { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  const locks = path.join(dir, "locks");
-  mkdirSync(locks, { mode: 0o755 });
-  chownSync(locks, NOBODY, NOBODY);
-  expectRefused(await run(dir), /locks is not yours|belongs to another user/);
-});
+asRoot(
+  "a locks/ folder another user owns, holding a fresh lock: 74 at once, no 300 s wait",
+  async () => {
+    const dir = path.join(root, "awsx");
+    mkdirSync(path.join(dir, "sessions"), { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+    const locks = path.join(dir, "locks");
+    mkdirSync(locks, { mode: 0o755 });
+    chownSync(locks, NOBODY, NOBODY);
+    expectRefused(await run(dir), /locks is not yours|belongs to another user/);
+  },
+);
 
 asRoot("a sessions/ folder another user owns: 74", async () => {
   const dir = path.join(root, "awsx");

@@ -27,7 +27,11 @@ test("a grandchild that keeps the pipes open: 79 at the deadline, and the grandc
   const helper = `bash -c 'sleep 40 & echo $! > ${pidFile}; wait'`;
   const home = makeHome({ config: `[profile slow]\ncredential_process = ${helper}\n` });
   try {
-    const r = await runAwsx(["exec", "slow", "--", "true"], home.env({ AWSX_PROCESS_TIMEOUT: "2" }), 60_000);
+    const r = await runAwsx(
+      ["exec", "slow", "--", "true"],
+      home.env({ AWSX_PROCESS_TIMEOUT: "2" }),
+      60_000,
+    );
     expect(r.code).toBe(79);
     expect(r.stderr).toMatch(/did not finish within 2s \(AWSX_PROCESS_TIMEOUT\)/);
     expect(r.ms).toBeLessThan(20_000); // it used to wait the grandchild's 40 s
@@ -41,11 +45,17 @@ test("a grandchild that keeps the pipes open: 79 at the deadline, and the grandc
 
 test("a helper's environment has neither AWSX_FILE_PASSPHRASE nor AWSX_MFA_TOKEN", async () => {
   const envFile = path.join(dir, "env");
-  const home = makeHome({ config: `[profile p]\ncredential_process = sh -c 'env > ${envFile}; exit 3'\n` });
+  const home = makeHome({
+    config: `[profile p]\ncredential_process = sh -c 'env > ${envFile}; exit 3'\n`,
+  });
   try {
     const r = await runAwsx(
       ["exec", "p", "--", "true"],
-      home.env({ AWSX_FILE_PASSPHRASE: "passphrase-FAKE-0123456789", AWSX_MFA_TOKEN: "123456", KEEP_ME: "yes" }),
+      home.env({
+        AWSX_FILE_PASSPHRASE: "passphrase-FAKE-0123456789",
+        AWSX_MFA_TOKEN: "123456",
+        KEEP_ME: "yes",
+      }),
     );
     expect(r.code).toBe(79);
     expect(existsSync(envFile)).toBe(true);

@@ -39,14 +39,55 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // ---- env quoting in real shells --------------------------------------------------------
 
 // Any Unicode scalar value except NUL (formatEnv refuses NUL: no shell variable can hold it).
-const scalar = fc.integer({ min: 1, max: 0x10ffff - 0x800 }).map((n) => String.fromCodePoint(n >= 0xd800 ? n + 0x800 : n));
+const scalar = fc
+  .integer({ min: 1, max: 0x10ffff - 0x800 })
+  .map((n) => String.fromCodePoint(n >= 0xd800 ? n + 0x800 : n));
 // Mostly the characters that matter to a shell, often repeated; sometimes anything.
-const shellish = fc.constantFrom("'", '"', "\\", "$", "`", "!", "\n", "\r", " ", "\t", ";", "&", "|", "(", ")", "{", "}", "*", "?", "[", "]", "~", "#", "%", "-", "=", "\x7f", "\x1b", "é", "😀", "\u2028", "\u00a0");
-const valueChar = fc.oneof({ arbitrary: shellish, weight: 3 }, { arbitrary: scalar, weight: 2 }, { arbitrary: fc.integer({ min: 1, max: 127 }).map((n) => String.fromCharCode(n)), weight: 2 });
+const shellish = fc.constantFrom(
+  "'",
+  '"',
+  "\\",
+  "$",
+  "`",
+  "!",
+  "\n",
+  "\r",
+  " ",
+  "\t",
+  ";",
+  "&",
+  "|",
+  "(",
+  ")",
+  "{",
+  "}",
+  "*",
+  "?",
+  "[",
+  "]",
+  "~",
+  "#",
+  "%",
+  "-",
+  "=",
+  "\x7f",
+  "\x1b",
+  "é",
+  "😀",
+  "\u2028",
+  "\u00a0",
+);
+const valueChar = fc.oneof(
+  { arbitrary: shellish, weight: 3 },
+  { arbitrary: scalar, weight: 2 },
+  { arbitrary: fc.integer({ min: 1, max: 127 }).map((n) => String.fromCharCode(n)), weight: 2 },
+);
 const unicodeValue = fc.array(valueChar, { maxLength: 40 }).map((cs) => cs.join(""));
 // Code points 1-255 only: written as latin1, each is one byte, so the shell sees every byte
 // value (most of them invalid UTF-8).
-const byteValue = fc.array(fc.integer({ min: 1, max: 255 }), { maxLength: 40 }).map((bs) => String.fromCharCode(...bs));
+const byteValue = fc
+  .array(fc.integer({ min: 1, max: 255 }), { maxLength: 40 })
+  .map((bs) => String.fromCharCode(...bs));
 
 interface ShellCase {
   exe: string;
@@ -55,19 +96,41 @@ interface ShellCase {
   args: (file: string, n: number) => string[];
   env?: Record<string, string>;
 }
-const shLoader = (file: string, n: number) => ["-c", `eval "$(cat "$1")" || exit 9\nprintf '%s\\0' ${Array.from({ length: n }, (_, i) => `"$V${i}"`).join(" ")}`, "sh", file];
+const shLoader = (file: string, n: number) => [
+  "-c",
+  `eval "$(cat "$1")" || exit 9\nprintf '%s\\0' ${Array.from({ length: n }, (_, i) => `"$V${i}"`).join(" ")}`,
+  "sh",
+  file,
+];
 const SHELLS: Record<string, ShellCase> = {
   dash: { exe: "dash", format: "sh", args: shLoader },
   bash: { exe: "bash", format: "sh", args: shLoader },
   "bash (LC_ALL=C)": { exe: "bash", format: "sh", args: shLoader, env: { LC_ALL: "C" } },
   zsh: { exe: "zsh", format: "sh", args: shLoader },
-  fish: { exe: "fish", format: "fish", args: (file, n) => ["-c", `source $argv[1]\nprintf '%s\\0' ${Array.from({ length: n }, (_, i) => `$V${i}`).join(" ")}`, file] },
+  fish: {
+    exe: "fish",
+    format: "fish",
+    args: (file, n) => [
+      "-c",
+      `source $argv[1]\nprintf '%s\\0' ${Array.from({ length: n }, (_, i) => `$V${i}`).join(" ")}`,
+      file,
+    ],
+  },
 };
 
 // Evaluates formatEnv(values) in the shell; returns the values the shell holds afterwards, as bytes.
 function roundTrip(shell: ShellCase, values: string[], encoding: "utf8" | "latin1"): Buffer[] {
   const file = path.join(dir, `env-${shell.exe}-${process.hrtime.bigint()}.txt`);
-  writeFileSync(file, Buffer.from(formatEnv(values.map((v, i) => [`V${i}`, v]), shell.format), encoding));
+  writeFileSync(
+    file,
+    Buffer.from(
+      formatEnv(
+        values.map((v, i) => [`V${i}`, v]),
+        shell.format,
+      ),
+      encoding,
+    ),
+  );
   const r = spawnSync(shell.exe, shell.args(file, values.length), {
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, LC_ALL: "C.UTF-8", ...shell.env },
     encoding: "buffer",
@@ -91,7 +154,16 @@ function checkShell(name: string, values: string[], encoding: "utf8" | "latin1")
   const got = roundTrip(SHELLS[name]!, values, encoding);
   const bad = values.flatMap((v, i) => {
     const want = Buffer.from(v, encoding);
-    return got[i]?.equals(want) ? [] : [{ shell: name, value: JSON.stringify(v), want: want.toString("hex"), got: got[i]?.toString("hex") }];
+    return got[i]?.equals(want)
+      ? []
+      : [
+          {
+            shell: name,
+            value: JSON.stringify(v),
+            want: want.toString("hex"),
+            got: got[i]?.toString("hex"),
+          },
+        ];
   });
   expect(got).toHaveLength(values.length);
   expect(bad).toEqual([]);
@@ -102,26 +174,44 @@ const BATCH = fc.array(unicodeValue, { minLength: 40, maxLength: 40 });
 const BYTE_BATCH = fc.array(byteValue, { minLength: 40, maxLength: 40 });
 const RUNS = 25 * SCALE;
 
-(shellsOk ? describe : describe.skip)("awsx env -f sh: any value survives eval byte for byte", () => {
-  test.each(["dash", "bash", "bash (LC_ALL=C)"])("%s, Unicode values", (name) => {
-    fc.assert(fc.property(BATCH, (values) => checkShell(name, values, "utf8")), { numRuns: RUNS });
-  });
+(shellsOk ? describe : describe.skip)(
+  "awsx env -f sh: any value survives eval byte for byte",
+  () => {
+    test.each(["dash", "bash", "bash (LC_ALL=C)"])("%s, Unicode values", (name) => {
+      fc.assert(
+        fc.property(BATCH, (values) => checkShell(name, values, "utf8")),
+        { numRuns: RUNS },
+      );
+    });
 
-  test.each(["dash", "bash", "bash (LC_ALL=C)"])("%s, raw bytes 1-255 (mostly invalid UTF-8)", (name) => {
-    fc.assert(fc.property(BYTE_BATCH, (values) => checkShell(name, values, "latin1")), { numRuns: RUNS });
-  });
+    test.each(["dash", "bash", "bash (LC_ALL=C)"])(
+      "%s, raw bytes 1-255 (mostly invalid UTF-8)",
+      (name) => {
+        fc.assert(
+          fc.property(BYTE_BATCH, (values) => checkShell(name, values, "latin1")),
+          { numRuns: RUNS },
+        );
+      },
+    );
 
-  test("every byte value 1-255 alone and all together, in dash and bash", () => {
-    const values = [...Array.from({ length: 255 }, (_, i) => String.fromCharCode(i + 1)), Array.from({ length: 255 }, (_, i) => String.fromCharCode(i + 1)).join("")];
-    for (const name of ["dash", "bash"]) checkShell(name, values, "latin1");
-  });
-});
+    test("every byte value 1-255 alone and all together, in dash and bash", () => {
+      const values = [
+        ...Array.from({ length: 255 }, (_, i) => String.fromCharCode(i + 1)),
+        Array.from({ length: 255 }, (_, i) => String.fromCharCode(i + 1)).join(""),
+      ];
+      for (const name of ["dash", "bash"]) checkShell(name, values, "latin1");
+    });
+  },
+);
 
 // zsh and fish: skipped with a notice when missing locally, a failure under CI=true.
 describe("zsh (-f sh) and fish (-f fish)", () => {
   test.each(["zsh", "fish"])("%s, Unicode values", async (name) => {
     if (!(await checkAll(SHELLS[name]!.exe))) return;
-    fc.assert(fc.property(BATCH, (values) => checkShell(name, values, "utf8")), { numRuns: RUNS });
+    fc.assert(
+      fc.property(BATCH, (values) => checkShell(name, values, "utf8")),
+      { numRuns: RUNS },
+    );
   });
 });
 
@@ -141,27 +231,55 @@ describe("parseIni", () => {
   // Names and values that configparser keeps as they are: no leading/trailing space, no
   // delimiters in keys, no comment prefix, no brackets in section names.
   const nameChars = fc.constantFrom(..."abcxyz019_-./@+".split(""), "é", "ü", "名");
-  const keyName = fc.array(nameChars, { minLength: 1, maxLength: 12 }).map((cs) => cs.join("").toLowerCase());
-  const sectionName = fc.array(fc.oneof(nameChars, fc.constant(" ")), { minLength: 1, maxLength: 16 }).map((cs) => cs.join("")).filter((s) => s.trim() === s && s !== "DEFAULT");
-  const valueText = fc.array(fc.oneof(nameChars, fc.constantFrom(" ", "=", ":", "#", ";", "[", "]", "$", "'", '"', "\\")), { maxLength: 30 }).map((cs) => cs.join("").trim());
-  const section = fc.tuple(sectionName, fc.uniqueArray(fc.tuple(keyName, valueText), { maxLength: 8, selector: ([k]) => k }));
+  const keyName = fc
+    .array(nameChars, { minLength: 1, maxLength: 12 })
+    .map((cs) => cs.join("").toLowerCase());
+  const sectionName = fc
+    .array(fc.oneof(nameChars, fc.constant(" ")), { minLength: 1, maxLength: 16 })
+    .map((cs) => cs.join(""))
+    .filter((s) => s.trim() === s && s !== "DEFAULT");
+  const valueText = fc
+    .array(
+      fc.oneof(nameChars, fc.constantFrom(" ", "=", ":", "#", ";", "[", "]", "$", "'", '"', "\\")),
+      { maxLength: 30 },
+    )
+    .map((cs) => cs.join("").trim());
+  const section = fc.tuple(
+    sectionName,
+    fc.uniqueArray(fc.tuple(keyName, valueText), { maxLength: 8, selector: ([k]) => k }),
+  );
   const file = fc.uniqueArray(section, { maxLength: 8, selector: ([n]) => n });
 
   test("a rendered file parses back to exactly what was rendered (any delimiter style, any line ending)", () => {
     fc.assert(
-      fc.property(file, fc.constantFrom(" = ", "=", ": ", " : "), fc.constantFrom("\n", "\r\n", "\r"), (sections, delim, eol) => {
-        // A value starting with a newline-free text never looks nested; "" stays "".
-        const text = sections.map(([name, kvs]) => [`[${name}]`, ...kvs.map(([k, v]) => `${k}${delim}${v}`)].join(eol)).join(eol) + eol;
-        const parsed = parseIni(text);
-        expect([...parsed.keys()]).toEqual(sections.map(([n]) => n));
-        for (const [name, kvs] of sections) expect(parsed.get(name)).toEqual(Object.fromEntries(kvs));
-      }),
+      fc.property(
+        file,
+        fc.constantFrom(" = ", "=", ": ", " : "),
+        fc.constantFrom("\n", "\r\n", "\r"),
+        (sections, delim, eol) => {
+          // A value starting with a newline-free text never looks nested; "" stays "".
+          const text =
+            sections
+              .map(([name, kvs]) =>
+                [`[${name}]`, ...kvs.map(([k, v]) => `${k}${delim}${v}`)].join(eol),
+              )
+              .join(eol) + eol;
+          const parsed = parseIni(text);
+          expect([...parsed.keys()]).toEqual(sections.map(([n]) => n));
+          for (const [name, kvs] of sections)
+            expect(parsed.get(name)).toEqual(Object.fromEntries(kvs));
+        },
+      ),
       { numRuns: 500 * SCALE },
     );
   });
 
   test("arbitrary text, binary and unicode: a result or an IniParseError, never another exception", () => {
-    const anyText = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: "binary", maxLength: 300 }), fc.string({ unit: "grapheme", maxLength: 100 }));
+    const anyText = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.string({ unit: "binary", maxLength: 300 }),
+      fc.string({ unit: "grapheme", maxLength: 100 }),
+    );
     let errors = 0;
     fc.assert(
       fc.property(anyText, (text) => {
@@ -178,9 +296,12 @@ describe("parseIni", () => {
   });
 
   test("parse time grows linearly: 8× the input takes well under 32× the time", () => {
-    const unit = "[profile p]\nrole_arn = arn:aws:iam::123456789012:role/r\n  continued = x\n# c\n; d\nregion=eu-west-1\n";
+    const unit =
+      "[profile p]\nrole_arn = arn:aws:iam::123456789012:role/r\n  continued = x\n# c\n; d\nregion=eu-west-1\n";
     const timeFor = (n: number) => {
-      const text = Array.from({ length: n }, (_, i) => unit.replace("[profile p]", `[profile p${i}]`)).join("");
+      const text = Array.from({ length: n }, (_, i) =>
+        unit.replace("[profile p]", `[profile p${i}]`),
+      ).join("");
       const t0 = performance.now();
       parseIni(text);
       return performance.now() - t0;
@@ -200,9 +321,13 @@ describe("word splitting", () => {
 
   test("shlexSplit: single-quoted words (any characters) split back to themselves", () => {
     fc.assert(
-      fc.property(fc.array(word, { maxLength: 8 }), fc.constantFrom(" ", "\t", "  \n "), (words, sep) => {
-        expect(shlexSplit(words.map(posixQuote).join(sep))).toEqual(words);
-      }),
+      fc.property(
+        fc.array(word, { maxLength: 8 }),
+        fc.constantFrom(" ", "\t", "  \n "),
+        (words, sep) => {
+          expect(shlexSplit(words.map(posixQuote).join(sep))).toEqual(words);
+        },
+      ),
       { numRuns: 1000 * SCALE },
     );
   });
@@ -222,28 +347,59 @@ describe("word splitting", () => {
   });
 
   test("whatever follows `--` reaches the child unchanged", () => {
-    const flags = fc.subarray(["--debug", "--no-cache", "--region", "eu-west-1", "--backend", "none", "-q"], { maxLength: 3 }).filter((f) => {
-      // A value flag must keep its value right after it.
-      const i = f.indexOf("--region");
-      const j = f.indexOf("--backend");
-      return (i < 0 || f[i + 1] === "eu-west-1") && (j < 0 || f[j + 1] === "none") && !f.includes("eu-west-1") === (i < 0) && !f.includes("none") === (j < 0);
-    });
-    const profile = fc.string({ unit: scalar, minLength: 1, maxLength: 12 }).filter((p) => !p.startsWith("-"));
+    const flags = fc
+      .subarray(["--debug", "--no-cache", "--region", "eu-west-1", "--backend", "none", "-q"], {
+        maxLength: 3,
+      })
+      .filter((f) => {
+        // A value flag must keep its value right after it.
+        const i = f.indexOf("--region");
+        const j = f.indexOf("--backend");
+        return (
+          (i < 0 || f[i + 1] === "eu-west-1") &&
+          (j < 0 || f[j + 1] === "none") &&
+          !f.includes("eu-west-1") === i < 0 &&
+          !f.includes("none") === j < 0
+        );
+      });
+    const profile = fc
+      .string({ unit: scalar, minLength: 1, maxLength: 12 })
+      .filter((p) => !p.startsWith("-"));
     fc.assert(
       fc.property(flags, profile, fc.array(word, { maxLength: 8 }), (f, p, child) => {
         const parsed = parseCommandLine(["exec", ...f, p, "--", ...child], cliTable);
-        expect(parsed.kind === "run" && [parsed.command.name, parsed.input.profile, parsed.input.rest]).toEqual(["exec", p, child]);
+        expect(
+          parsed.kind === "run" && [parsed.command.name, parsed.input.profile, parsed.input.rest],
+        ).toEqual(["exec", p, child]);
       }),
       { numRuns: 1000 * SCALE },
     );
   });
 
   test("any command line: a parse, or one usage error line in awsx's words (never parseArgs')", () => {
-    const names = cliTable.specs.flatMap((o) => [`--${o.name}`, `--no-${o.name}`, ...(o.short ? [`-${o.short}`] : [])]);
+    const names = cliTable.specs.flatMap((o) => [
+      `--${o.name}`,
+      `--no-${o.name}`,
+      ...(o.short ? [`-${o.short}`] : []),
+    ]);
     const piece = fc.oneof(
-      fc.constantFrom(...TABLE.map((c) => c.name), "nosuch", "--", "-", "true", "false", "", "prod", "sh", "3600", "memory"),
+      fc.constantFrom(
+        ...TABLE.map((c) => c.name),
+        "nosuch",
+        "--",
+        "-",
+        "true",
+        "false",
+        "",
+        "prod",
+        "sh",
+        "3600",
+        "memory",
+      ),
       fc.constantFrom(...names),
-      fc.tuple(fc.constantFrom(...names), fc.constantFrom("true", "false", "x", "", "-1", "=")).map(([n, v]) => `${n}=${v}`),
+      fc
+        .tuple(fc.constantFrom(...names), fc.constantFrom("true", "false", "x", "", "-1", "="))
+        .map(([n, v]) => `${n}=${v}`),
       fc.constantFrom("-qr", "-qd", "-hq", "-rq", "-qz", "-fq", "---x", "-=", "--="),
       word,
     );
@@ -257,7 +413,9 @@ describe("word splitting", () => {
           expect(isAwsxError(e) && e.code).toBe("E_USAGE");
           const message = (e as Error).message;
           expect(message).toMatch(/^[^\n]+; see awsx( [a-z_-]+)? --help$/);
-          expect(message).not.toMatch(/cannot read the options|To specify|ambiguous|ERR_PARSE_ARGS|Unknown option '|does not take an argument/);
+          expect(message).not.toMatch(
+            /cannot read the options|To specify|ambiguous|ERR_PARSE_ARGS|Unknown option '|does not take an argument/,
+          );
         }
       }),
       { numRuns: 5000 * SCALE },
@@ -271,7 +429,13 @@ describe("word splitting", () => {
 
 describe("cache entry codec", () => {
   const text = fc.string({ unit: scalar, minLength: 1, maxLength: 60 });
-  const isoDate = fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString());
+  const isoDate = fc
+    .date({
+      min: new Date("2000-01-01T00:00:00Z"),
+      max: new Date("2100-01-01T00:00:00Z"),
+      noInvalidDate: true,
+    })
+    .map((d) => d.toISOString());
   const entry: fc.Arbitrary<CacheEntry> = fc.record({
     v: fc.constant(1 as const),
     key: fc.stringMatching(/^[0-9a-f]{64}$/),
@@ -282,7 +446,11 @@ describe("cache entry codec", () => {
     createdAt: isoDate,
     expiration: isoDate,
     credentials: fc.record(
-      { accessKeyId: text, secretAccessKey: text, sessionToken: fc.string({ unit: scalar, maxLength: 400 }) },
+      {
+        accessKeyId: text,
+        secretAccessKey: text,
+        sessionToken: fc.string({ unit: scalar, maxLength: 400 }),
+      },
       { requiredKeys: ["accessKeyId", "secretAccessKey"] },
     ),
   });
@@ -322,21 +490,31 @@ describe("cache entry codec", () => {
 
 test("the logger never writes a registered secret, whatever text surrounds it (stderr and AWSX_LOG_FILE alike)", () => {
   const secret = fc.stringMatching(/^[A-Za-z0-9/+=]{16,80}$/);
-  const around = fc.string({ unit: fc.oneof(scalar, fc.constantFrom("A", "a", "0", "/", "+", "=", " ", "\n")), maxLength: 40 });
+  const around = fc.string({
+    unit: fc.oneof(scalar, fc.constantFrom("A", "a", "0", "/", "+", "=", " ", "\n")),
+    maxLength: 40,
+  });
   fc.assert(
-    fc.property(fc.array(secret, { minLength: 1, maxLength: 4 }), fc.array(around, { minLength: 1, maxLength: 6 }), fc.boolean(), (secrets, parts, debug) => {
-      const lines: string[] = [];
-      const log = createLogger({ debug, write: (l) => lines.push(l) });
-      for (const s of secrets) log.secret(s);
-      // The secrets embedded, repeated and back to back, between arbitrary text.
-      const message = parts.map((p, i) => p + secrets[i % secrets.length]! + secrets[(i + 1) % secrets.length]!).join("");
-      log.error(message);
-      log.warn(message);
-      log.debug(message);
-      const out = lines.join("");
-      for (const s of secrets) expect(out.includes(s)).toBe(false);
-      expect(lines.length).toBe(debug ? 3 : 2);
-    }),
+    fc.property(
+      fc.array(secret, { minLength: 1, maxLength: 4 }),
+      fc.array(around, { minLength: 1, maxLength: 6 }),
+      fc.boolean(),
+      (secrets, parts, debug) => {
+        const lines: string[] = [];
+        const log = createLogger({ debug, write: (l) => lines.push(l) });
+        for (const s of secrets) log.secret(s);
+        // The secrets embedded, repeated and back to back, between arbitrary text.
+        const message = parts
+          .map((p, i) => p + secrets[i % secrets.length]! + secrets[(i + 1) % secrets.length]!)
+          .join("");
+        log.error(message);
+        log.warn(message);
+        log.debug(message);
+        const out = lines.join("");
+        for (const s of secrets) expect(out.includes(s)).toBe(false);
+        expect(lines.length).toBe(debug ? 3 : 2);
+      },
+    ),
     { numRuns: 1000 * SCALE },
   );
 });

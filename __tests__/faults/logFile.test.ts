@@ -1,15 +1,27 @@
 // AWSX_LOG_FILE: created 0600, appended to only when it is a regular file of this user's;
 // a symlink or another user's file is refused with one warning, and the command still runs.
-import { chownSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chownSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runAwsx } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { needsForTest } from "../helpers/requirements.js";
 
-const KEYS = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+const KEYS =
+  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 // chown to another user needs root (CI runs as root).
-const asRoot = await needsForTest({ name: "root (to chown a file to another user)", probe: () => process.getuid?.() === 0 });
+const asRoot = await needsForTest({
+  name: "root (to chown a file to another user)",
+  probe: () => process.getuid?.() === 0,
+});
 
 let home: TempHome;
 let dir: string;
@@ -22,7 +34,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const run = (logFile: string) => runAwsx(["--debug", "exec", "foo", "--", "true"], home.env({ AWSX_LOG_FILE: logFile }));
+const run = (logFile: string) =>
+  runAwsx(["--debug", "exec", "foo", "--", "true"], home.env({ AWSX_LOG_FILE: logFile }));
 
 test("a new log file is created with mode 0600 and receives the debug lines", async () => {
   const file = path.join(dir, "new.log");
@@ -40,7 +53,9 @@ test("a symlink is refused: its target is not written, one warning, the command 
   const r = await run(link);
   expect(r.code).toBe(0);
   expect(readFileSync(target, "utf8")).toBe("untouched\n");
-  expect(r.stderr.match(/awsx: warning: not logging to AWSX_LOG_FILE: .*symbolic link/g)).toHaveLength(1);
+  expect(
+    r.stderr.match(/awsx: warning: not logging to AWSX_LOG_FILE: .*symbolic link/g),
+  ).toHaveLength(1);
 });
 
 asRoot("a file another user owns is refused and left as it was", async () => {

@@ -5,7 +5,15 @@
 // __tests__/e2e/process.test.ts; this file covers the whole range.)
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os, { constants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,8 +27,32 @@ const SIG = constants.signals as Record<string, number>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // src/exec/run.ts FORWARDED_SIGNALS, and the signals dieOfSignal turns into a plain exit 128+n.
-const FORWARDED = ["SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGIO", "SIGPWR", "SIGXCPU", "SIGSYS"] as const;
-const EXIT_INSTEAD = new Set(["SIGUSR1", "SIGPIPE", "SIGWINCH", "SIGCHLD", "SIGURG", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU"]);
+const FORWARDED = [
+  "SIGTERM",
+  "SIGHUP",
+  "SIGQUIT",
+  "SIGUSR1",
+  "SIGUSR2",
+  "SIGALRM",
+  "SIGVTALRM",
+  "SIGPROF",
+  "SIGIO",
+  "SIGPWR",
+  "SIGXCPU",
+  "SIGSYS",
+] as const;
+const EXIT_INSTEAD = new Set([
+  "SIGUSR1",
+  "SIGPIPE",
+  "SIGWINCH",
+  "SIGCHLD",
+  "SIGURG",
+  "SIGCONT",
+  "SIGSTOP",
+  "SIGTSTP",
+  "SIGTTIN",
+  "SIGTTOU",
+]);
 
 interface Run {
   code: number | null;
@@ -35,7 +67,10 @@ let work: string;
 let recorder: string;
 
 beforeAll(() => {
-  home = makeHome({ credentials: "[foo]\naws_access_key_id = AKIAFAKEPROCMATRIX01\naws_secret_access_key = fakeProcessMatrixSecret0000000000000001\n" });
+  home = makeHome({
+    credentials:
+      "[foo]\naws_access_key_id = AKIAFAKEPROCMATRIX01\naws_secret_access_key = fakeProcessMatrixSecret0000000000000001\n",
+  });
   work = mkdtempSync(path.join(os.tmpdir(), "awsx-procmatrix-"));
   // recorder.mjs FILE: records every catchable signal it gets in FILE; the forwarded ones end
   // it with status 0. Prints "ready <pid>" once its handlers are installed.
@@ -69,9 +104,18 @@ interface Started {
 
 // awsx (through `sh -c 'ulimit -c 0; exec ...'`: no core files when it dies of SIGQUIT/SIGABRT),
 // in its own process group, cwd in the temp folder.
-function start(args: string[], env: Record<string, string> = home.env(), stdin: "ignore" | "pipe" = "ignore"): Started {
+function start(
+  args: string[],
+  env: Record<string, string> = home.env(),
+  stdin: "ignore" | "pipe" = "ignore",
+): Started {
   const t0 = performance.now();
-  const child = spawn("sh", ["-c", 'ulimit -c 0; exec "$@"', "sh", NODE, BIN, ...args], { env, cwd: work, stdio: [stdin, "pipe", "pipe"], detached: true });
+  const child = spawn("sh", ["-c", 'ulimit -c 0; exec "$@"', "sh", NODE, BIN, ...args], {
+    env,
+    cwd: work,
+    stdio: [stdin, "pipe", "pipe"],
+    detached: true,
+  });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -83,7 +127,9 @@ function start(args: string[], env: Record<string, string> = home.env(), stdin: 
       /* gone */
     }
   }, 40_000);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   const done = new Promise<Run>((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (code, signal) => {
@@ -114,19 +160,40 @@ const alive = (pid: number): boolean => {
 };
 
 // Process state letter from /proc (R, S, T for stopped, Z, ...).
-const stateOf = (pid: number): string => readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0]!;
+const stateOf = (pid: number): string =>
+  readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0]!;
 
 describe("exit statuses", () => {
   test("every status 0-255 of the child is awsx's status, with nothing on stderr", async () => {
     const codes = Array.from({ length: 256 }, (_, i) => i);
-    const got: Array<{ want: number; code: number | null; signal: string | null; stderr: string }> = [];
+    const got: Array<{ want: number; code: number | null; signal: string | null; stderr: string }> =
+      [];
     const t0 = Date.now();
     for (let i = 0; i < codes.length; i += 8) {
       const batch = codes.slice(i, i + 8);
-      const runs = await Promise.all(batch.map((c) => runAwsx(["exec", "--backend", "none", "foo", "--", "sh", "-c", "exit $1", "sh", String(c)])));
-      runs.forEach((r, j) => got.push({ want: batch[j]!, code: r.code, signal: r.signal, stderr: r.stderr }));
+      const runs = await Promise.all(
+        batch.map((c) =>
+          runAwsx([
+            "exec",
+            "--backend",
+            "none",
+            "foo",
+            "--",
+            "sh",
+            "-c",
+            "exit $1",
+            "sh",
+            String(c),
+          ]),
+        ),
+      );
+      runs.forEach((r, j) =>
+        got.push({ want: batch[j]!, code: r.code, signal: r.signal, stderr: r.stderr }),
+      );
     }
-    expect(got.filter((g) => g.code !== g.want || g.signal !== null || g.stderr !== "")).toEqual([]);
+    expect(got.filter((g) => g.code !== g.want || g.signal !== null || g.stderr !== "")).toEqual(
+      [],
+    );
     expect(got).toHaveLength(256);
     process.stderr.write(`faults/processMatrix: 256 exit statuses in ${Date.now() - t0} ms\n`);
   }, 120_000);
@@ -141,18 +208,35 @@ describe("signals sent to awsx while the child runs", () => {
     const childPid = Number(/ready (\d+)/.exec(s.stdout())![1]);
     return { s, file, childPid };
   }
-  const seen = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : []);
+  const seen = (file: string) =>
+    existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
 
-  test.concurrent.each([...FORWARDED])("%s is forwarded: the child gets it (once) and its status 0 is awsx's", async (sig) => {
-    const { s, file } = await withRecorder();
-    process.kill(s.child.pid!, sig);
-    const r = await s.done;
-    expect({ code: r.code, signal: r.signal, stderr: r.stderr, seen: seen(file) }).toEqual({ code: 0, signal: null, stderr: "", seen: [sig] });
-  });
+  test.concurrent.each([...FORWARDED])(
+    "%s is forwarded: the child gets it (once) and its status 0 is awsx's",
+    async (sig) => {
+      const { s, file } = await withRecorder();
+      process.kill(s.child.pid!, sig);
+      const r = await s.done;
+      expect({ code: r.code, signal: r.signal, stderr: r.stderr, seen: seen(file) }).toEqual({
+        code: 0,
+        signal: null,
+        stderr: "",
+        seen: [sig],
+      });
+    },
+  );
 
   // Ignored by awsx while it waits (SIGINT on purpose; the others are ignored by Node or by
   // default): awsx keeps waiting, and the child never sees them from awsx.
-  test.concurrent.each(["SIGINT", "SIGPIPE", "SIGWINCH", "SIGCHLD", "SIGURG", "SIGCONT", "SIGXFSZ"])("%s is not forwarded and does not end awsx", async (sig) => {
+  test.concurrent.each([
+    "SIGINT",
+    "SIGPIPE",
+    "SIGWINCH",
+    "SIGCHLD",
+    "SIGURG",
+    "SIGCONT",
+    "SIGXFSZ",
+  ])("%s is not forwarded and does not end awsx", async (sig) => {
     const { s, file, childPid } = await withRecorder();
     process.kill(s.child.pid!, sig);
     await sleep(400);
@@ -160,7 +244,12 @@ describe("signals sent to awsx while the child runs", () => {
     expect(alive(childPid)).toBe(true);
     process.kill(s.child.pid!, "SIGTERM");
     const r = await s.done;
-    expect({ code: r.code, signal: r.signal, stderr: r.stderr, seen: seen(file) }).toEqual({ code: 0, signal: null, stderr: "", seen: ["SIGTERM"] });
+    expect({ code: r.code, signal: r.signal, stderr: r.stderr, seen: seen(file) }).toEqual({
+      code: 0,
+      signal: null,
+      stderr: "",
+      seen: ["SIGTERM"],
+    });
   });
 
   // SIGSTOP stops awsx alone (a terminal's ^Z reaches the whole process group instead);
@@ -176,13 +265,26 @@ describe("signals sent to awsx while the child runs", () => {
     await until("awsx to resume", () => stateOf(s.child.pid!) !== "T", 5_000);
     process.kill(s.child.pid!, "SIGTERM");
     const r = await s.done;
-    expect({ code: r.code, signal: r.signal, stderr: r.stderr, seen: seen(file) }).toEqual({ code: 0, signal: null, stderr: "", seen: ["SIGTERM"] });
+    expect({ code: r.code, signal: r.signal, stderr: r.stderr, seen: seen(file) }).toEqual({
+      code: 0,
+      signal: null,
+      stderr: "",
+      seen: ["SIGTERM"],
+    });
   });
 
   // Neither forwarded nor handled: the fault signals (Node cannot safely run JavaScript on
   // them) and SIGSTKFLT keep their default action and kill awsx, and the child is NOT told;
   // it goes on running, orphaned (docs/security.md, "Known limits").
-  test.concurrent.each(["SIGSTKFLT", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGILL", "SIGSEGV"])(
+  test.concurrent.each([
+    "SIGSTKFLT",
+    "SIGTRAP",
+    "SIGABRT",
+    "SIGBUS",
+    "SIGFPE",
+    "SIGILL",
+    "SIGSEGV",
+  ])(
     "%s (not forwarded) kills awsx by its default action; the child is left running",
     async (sig) => {
       const { s, file, childPid } = await withRecorder();
@@ -192,40 +294,120 @@ describe("signals sent to awsx while the child runs", () => {
       const childAlive = alive(childPid);
       if (childAlive) process.kill(childPid, "SIGKILL");
       await s.done;
-      expect({ code: r.code, signal: r.signal, seen: seen(file), childAlive }).toEqual({ code: null, signal: sig, seen: [], childAlive: true });
+      expect({ code: r.code, signal: r.signal, seen: seen(file), childAlive }).toEqual({
+        code: null,
+        signal: sig,
+        seen: [],
+        childAlive: true,
+      });
     },
   );
 });
 
 describe("a child killed by a signal", () => {
-  const SIGNALS = ["SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGIO", "SIGPWR", "SIGSYS"];
+  const SIGNALS = [
+    "SIGHUP",
+    "SIGINT",
+    "SIGQUIT",
+    "SIGILL",
+    "SIGTRAP",
+    "SIGABRT",
+    "SIGBUS",
+    "SIGFPE",
+    "SIGKILL",
+    "SIGUSR1",
+    "SIGSEGV",
+    "SIGUSR2",
+    "SIGPIPE",
+    "SIGALRM",
+    "SIGTERM",
+    "SIGSTKFLT",
+    "SIGXCPU",
+    "SIGXFSZ",
+    "SIGVTALRM",
+    "SIGPROF",
+    "SIGIO",
+    "SIGPWR",
+    "SIGSYS",
+  ];
   // What a calling shell sees without awsx is a death by the signal: awsx dies of it too,
   // except where it cannot (dieOfSignal's list, and SIGXFSZ which Node ignores): exit 128+n.
   test.concurrent.each(SIGNALS)("%s", async (sig) => {
-    const r = await runAwsx(["exec", "--backend", "none", "foo", "--", "sh", "-c", `kill -${SIG[sig]} $$`]);
-    const want = EXIT_INSTEAD.has(sig) || sig === "SIGXFSZ" ? { code: 128 + SIG[sig]!, signal: null } : { code: null, signal: sig };
+    const r = await runAwsx([
+      "exec",
+      "--backend",
+      "none",
+      "foo",
+      "--",
+      "sh",
+      "-c",
+      `kill -${SIG[sig]} $$`,
+    ]);
+    const want =
+      EXIT_INSTEAD.has(sig) || sig === "SIGXFSZ"
+        ? { code: 128 + SIG[sig]!, signal: null }
+        : { code: null, signal: sig };
     expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({ ...want, stderr: "" });
   });
 });
 
 describe("stdin", () => {
   test("stdin is /dev/null: a child reading to EOF finishes", async () => {
-    const r = await runAwsx(["exec", "--backend", "none", "foo", "--", "sh", "-c", "n=$(wc -c); echo eof-after-$n"]);
-    expect({ code: r.code, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({ code: 0, stdout: "eof-after-0", stderr: "" });
+    const r = await runAwsx([
+      "exec",
+      "--backend",
+      "none",
+      "foo",
+      "--",
+      "sh",
+      "-c",
+      "n=$(wc -c); echo eof-after-$n",
+    ]);
+    expect({ code: r.code, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({
+      code: 0,
+      stdout: "eof-after-0",
+      stderr: "",
+    });
   });
 
   test("stdin a pipe closed at once: the child sees EOF and finishes", async () => {
-    const s = start(["exec", "--backend", "none", "foo", "--", "sh", "-c", "n=$(wc -c); echo eof-after-$n"], home.env(), "pipe");
+    const s = start(
+      ["exec", "--backend", "none", "foo", "--", "sh", "-c", "n=$(wc -c); echo eof-after-$n"],
+      home.env(),
+      "pipe",
+    );
     s.child.stdin!.end();
     const r = await s.done;
-    expect({ code: r.code, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({ code: 0, stdout: "eof-after-0", stderr: "" });
+    expect({ code: r.code, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({
+      code: 0,
+      stdout: "eof-after-0",
+      stderr: "",
+    });
   });
 
   test("stdin closed altogether (fd 0 not open): awsx and the child still work", async () => {
-    const child = spawn("sh", ["-c", 'exec 0<&-; exec "$@"', "sh", NODE, BIN, "exec", "--backend", "none", "foo", "--", "sh", "-c", "n=$(wc -c 2>/dev/null); echo eof-after-$n"], {
-      env: home.env(),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(
+      "sh",
+      [
+        "-c",
+        'exec 0<&-; exec "$@"',
+        "sh",
+        NODE,
+        BIN,
+        "exec",
+        "--backend",
+        "none",
+        "foo",
+        "--",
+        "sh",
+        "-c",
+        "n=$(wc -c 2>/dev/null); echo eof-after-$n",
+      ],
+      {
+        env: home.env(),
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d));
@@ -249,7 +431,7 @@ describe("stdin", () => {
       // A different block each time, so a repeated or dropped MiB changes the hash.
       const b = Buffer.from(block);
       b.writeUInt32BE(i, 0);
-      b.writeUInt32BE(i * 2654435761 >>> 0, (i * 4099) % (b.length - 4));
+      b.writeUInt32BE((i * 2654435761) >>> 0, (i * 4099) % (b.length - 4));
       sent.update(b);
       if (!s.child.stdin!.write(b)) await new Promise((r) => s.child.stdin!.once("drain", r));
     }
@@ -258,19 +440,30 @@ describe("stdin", () => {
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
     expect(gotBytes).toBe(100 * 1024 * 1024);
     expect(got.digest("hex")).toBe(sent.digest("hex"));
-    process.stderr.write(`faults/processMatrix: 100 MiB stdin→cat→stdout through awsx in ${r.ms} ms\n`);
+    process.stderr.write(
+      `faults/processMatrix: 100 MiB stdin→cat→stdout through awsx in ${r.ms} ms\n`,
+    );
   }, 60_000);
 });
 
 const testPty = await needsForTest("script");
 
 describe("the child's terminal", () => {
-  const isattyChild = [NODE, "-e", 'const t=require("tty"); process.stdout.write("isatty=" + [0,1,2].map((fd) => t.isatty(fd)).join(","))'];
+  const isattyChild = [
+    NODE,
+    "-e",
+    'const t=require("tty"); process.stdout.write("isatty=" + [0,1,2].map((fd) => t.isatty(fd)).join(","))',
+  ];
   const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
   testPty("under a pseudo-terminal the child sees a TTY on fds 0, 1 and 2", async () => {
-    const command = [NODE, BIN, "exec", "--backend", "none", "foo", "--", ...isattyChild].map(shq).join(" ");
-    const child = spawn("script", ["-qec", command, "/dev/null"], { env: home.env(), stdio: ["pipe", "pipe", "pipe"] });
+    const command = [NODE, BIN, "exec", "--backend", "none", "foo", "--", ...isattyChild]
+      .map(shq)
+      .join(" ");
+    const child = spawn("script", ["-qec", command, "/dev/null"], {
+      env: home.env(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let terminal = "";
     child.stdout.on("data", (d: Buffer) => (terminal += d));
     child.stderr.on("data", (d: Buffer) => (terminal += d));
@@ -278,12 +471,18 @@ describe("the child's terminal", () => {
     const code = await new Promise<number | null>((r) => child.on("close", r));
     clearTimeout(killer);
     child.stdin.destroy();
-    expect({ code, terminal: terminal.replace(/\r/g, "") }).toEqual({ code: 0, terminal: "isatty=true,true,true" });
+    expect({ code, terminal: terminal.replace(/\r/g, "") }).toEqual({
+      code: 0,
+      terminal: "isatty=true,true,true",
+    });
   });
 
   test("and with pipes it sees none (the check can fail)", async () => {
     const r = await runAwsx(["exec", "--backend", "none", "foo", "--", ...isattyChild]);
-    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: "isatty=false,false,false" });
+    expect({ code: r.code, stdout: r.stdout }).toEqual({
+      code: 0,
+      stdout: "isatty=false,false,false",
+    });
   });
 });
 
@@ -295,7 +494,8 @@ describe("awsx SIGKILLed while it holds a cache lock", () => {
     sts = await startFakeSts({ actions: { AssumeRole: { hang: true } } });
     lockHome = makeHome({
       config: `[profile locked]\nrole_arn = arn:aws:iam::123456789012:role/lock-role\nsource_profile = src\nregion = us-east-1\n`,
-      credentials: "[src]\naws_access_key_id = AKIAFAKEPROCMATRIX02\naws_secret_access_key = fakeProcessMatrixSecret0000000000000002\n",
+      credentials:
+        "[src]\naws_access_key_id = AKIAFAKEPROCMATRIX02\naws_secret_access_key = fakeProcessMatrixSecret0000000000000002\n",
     });
     cacheDir = path.join(lockHome.dir, "awsx-cache");
   });
@@ -306,7 +506,11 @@ describe("awsx SIGKILLed while it holds a cache lock", () => {
 
   // proper-lockfile checks no pid: the dead holder's lock is only seen by its age.
   test("the next run takes the dead holder's lock over once it is 10 s stale", async () => {
-    const env = lockHome.env({ AWS_ENDPOINT_URL_STS: sts.url, AWSX_CACHE_DIR: cacheDir, AWSX_FILE_PASSPHRASE: "lock test passphrase" });
+    const env = lockHome.env({
+      AWS_ENDPOINT_URL_STS: sts.url,
+      AWSX_CACHE_DIR: cacheDir,
+      AWSX_FILE_PASSPHRASE: "lock test passphrase",
+    });
     const locks = path.join(cacheDir, "locks");
     const lockDirs = () =>
       existsSync(locks) ? readdirSync(locks).filter((n) => n.endsWith(".lockdir")) : [];
@@ -323,12 +527,21 @@ describe("awsx SIGKILLed while it holds a cache lock", () => {
     const lastRefresh = statSync(lockPath).mtimeMs;
 
     sts.behave(undefined, "AssumeRole");
-    const r = await runAwsx(["exec", "--backend", "file", "locked", "--", "sh", "-c", 'echo "$AWSX_PROFILE"'], env);
-    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: "locked\n", stderr: "" });
+    const r = await runAwsx(
+      ["exec", "--backend", "file", "locked", "--", "sh", "-c", 'echo "$AWSX_PROFILE"'],
+      env,
+    );
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      code: 0,
+      stdout: "locked\n",
+      stderr: "",
+    });
     expect(Date.now()).toBeGreaterThanOrEqual(lastRefresh + 10_000 - 20); // waited for staleness
     expect(r.ms).toBeLessThan(15_000);
     expect(sts.count("AssumeRole")).toBe(2);
     expect(lockDirs()).toEqual([]);
-    process.stderr.write(`faults/processMatrix: run after a SIGKILLed lock holder took ${r.ms} ms\n`);
+    process.stderr.write(
+      `faults/processMatrix: run after a SIGKILLed lock holder took ${r.ms} ms\n`,
+    );
   }, 40_000);
 });

@@ -6,7 +6,12 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { refuseConnectionsUrl, startFakeSts, type FakeSts, type StsBehavior } from "../helpers/fakeSts.js";
+import {
+  refuseConnectionsUrl,
+  startFakeSts,
+  type FakeSts,
+  type StsBehavior,
+} from "../helpers/fakeSts.js";
 import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
 import { makeHome, writePrintCreds, type TempHome } from "../helpers/home.js";
 
@@ -18,7 +23,8 @@ const PASS = "fault-injection passphrase (test only)";
 const STS_TIMEOUT_S = 2;
 const ATTEMPTS = 3;
 
-const awsx = (args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> => runAwsx(args, env, timeoutMs);
+const awsx = (args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> =>
+  runAwsx(args, env, timeoutMs);
 
 // Every file and folder under dir, relative path -> sha256 of its bytes ("dir" for folders).
 function snapshot(dir: string): Record<string, string> {
@@ -28,7 +34,7 @@ function snapshot(dir: string): Record<string, string> {
       const p = path.join(d, name);
       const rel = path.relative(dir, p);
       if (statSync(p).isDirectory()) {
-        out[rel + "/"] = "dir";
+        out[`${rel}/`] = "dir";
         walk(p);
       } else out[rel] = createHash("sha256").update(readFileSync(p)).digest("hex");
     }
@@ -37,11 +43,16 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-const entries = (snap: Record<string, string>) => Object.keys(snap).filter((k) => /^sessions\/[0-9a-f]{64}\.enc$/.test(k));
+const entries = (snap: Record<string, string>) =>
+  Object.keys(snap).filter((k) => /^sessions\/[0-9a-f]{64}\.enc$/.test(k));
 
 // Exactly one stderr line `awsx: ...` naming the profile and the role, nothing on stdout, no stack.
 function expectOneLine(r: Run, code: number, ...needles: Array<string | RegExp>): string {
-  expect({ code: r.code, signal: r.signal, stdout: r.stdout }).toEqual({ code, signal: null, stdout: "" });
+  expect({ code: r.code, signal: r.signal, stdout: r.stdout }).toEqual({
+    code,
+    signal: null,
+    stdout: "",
+  });
   expect(r.stderr.endsWith("\n")).toBe(true);
   const lines = r.stderr.slice(0, -1).split("\n");
   expect(lines).toHaveLength(1);
@@ -62,7 +73,12 @@ describe("STS faults through the built CLI", () => {
   let printCreds: string;
 
   const env = (url: string, extra: Record<string, string | undefined> = {}) =>
-    home.env({ AWS_ENDPOINT_URL_STS: url, AWSX_CACHE_DIR: cacheDir, AWSX_FILE_PASSPHRASE: PASS, ...extra });
+    home.env({
+      AWS_ENDPOINT_URL_STS: url,
+      AWSX_CACHE_DIR: cacheDir,
+      AWSX_FILE_PASSPHRASE: PASS,
+      ...extra,
+    });
 
   beforeAll(async () => {
     // ValidationError comes from the fake's own check: a role whose MaxSessionDuration is 1 h.
@@ -73,7 +89,8 @@ describe("STS faults through the built CLI", () => {
         `[profile target]\nrole_arn = ${ROLE}\nsource_profile = src\nregion = us-east-1\n`,
         `[profile other]\nrole_arn = ${OTHER_ROLE}\nsource_profile = src\nregion = us-east-1\n`,
       ].join("\n"),
-      credentials: "[src]\naws_access_key_id = AKIAFAKEFAULTTEST001\naws_secret_access_key = fakeFaultInjectionSecret0000000000000001\n",
+      credentials:
+        "[src]\naws_access_key_id = AKIAFAKEFAULTTEST001\naws_secret_access_key = fakeFaultInjectionSecret0000000000000001\n",
     });
     cacheDir = path.join(home.dir, "awsx-cache");
     printCreds = writePrintCreds(home.dir);
@@ -94,12 +111,20 @@ describe("STS faults through the built CLI", () => {
 
   // Run `awsx exec --backend file target -- true` against url with behaviour b; the cache
   // folder (names and bytes) must be the same afterwards, with no entry for target.
-  async function failing(b: StsBehavior | undefined, url = sts.url, extra: Record<string, string> = {}, flags: string[] = []): Promise<Run> {
+  async function failing(
+    b: StsBehavior | undefined,
+    url = sts.url,
+    extra: Record<string, string> = {},
+    flags: string[] = [],
+  ): Promise<Run> {
     sts.behave(b);
     sts.reset();
     const before = snapshot(cacheDir);
     expect(entries(before)).toHaveLength(1);
-    const r = await awsx(["exec", "--backend", "file", ...flags, "target", "--", "true"], env(url, extra));
+    const r = await awsx(
+      ["exec", "--backend", "file", ...flags, "target", "--", "true"],
+      env(url, extra),
+    );
     expect(snapshot(cacheDir)).toEqual(before);
     return r;
   }
@@ -119,21 +144,31 @@ describe("STS faults through the built CLI", () => {
     expect(r.ms).toBeGreaterThanOrEqual(ATTEMPTS * STS_TIMEOUT_S * 1000 - 250);
     // ...and the documented bound is timeout × attempts plus the SDK's backoff.
     expect(r.ms).toBeLessThan(ATTEMPTS * STS_TIMEOUT_S * 1000 + 5_000);
-    process.stderr.write(`faults/sts: hang with AWSX_STS_TIMEOUT=${STS_TIMEOUT_S}: gave up after ${r.ms} ms (${sts.count()} attempts)\n`);
+    process.stderr.write(
+      `faults/sts: hang with AWSX_STS_TIMEOUT=${STS_TIMEOUT_S}: gave up after ${r.ms} ms (${sts.count()} attempts)\n`,
+    );
   }, 30_000);
 
   test.each([
     ["HTTP 500 InternalFailure", { status: 500, code: "InternalFailure" }],
-    ["HTTP 503 ServiceUnavailable", { status: 503, code: "ServiceUnavailable", message: "Service is unavailable" }],
-  ])("%s on every attempt: 69 after exactly 3 attempts, saying it retried", async (_label, error) => {
-    const r = await failing({ error });
-    expectOneLine(r, 69, `HTTP ${error.status}`, error.code, "after retries");
-    expect(sts.count("AssumeRole")).toBe(ATTEMPTS);
-    expect(r.ms).toBeLessThan(10_000);
-  });
+    [
+      "HTTP 503 ServiceUnavailable",
+      { status: 503, code: "ServiceUnavailable", message: "Service is unavailable" },
+    ],
+  ])(
+    "%s on every attempt: 69 after exactly 3 attempts, saying it retried",
+    async (_label, error) => {
+      const r = await failing({ error });
+      expectOneLine(r, 69, `HTTP ${error.status}`, error.code, "after retries");
+      expect(sts.count("AssumeRole")).toBe(ATTEMPTS);
+      expect(r.ms).toBeLessThan(10_000);
+    },
+  );
 
   test("throttling on every attempt: 77 after exactly 3 attempts (with backoff), saying STS is throttling", async () => {
-    const r = await failing({ error: { status: 400, code: "Throttling", message: "Rate exceeded" } });
+    const r = await failing({
+      error: { status: 400, code: "Throttling", message: "Rate exceeded" },
+    });
     expectOneLine(r, 77, "Throttling", "Rate exceeded", /throttling requests/);
     expect(sts.count("AssumeRole")).toBe(ATTEMPTS);
     // Backoff: the attempts are not back to back.
@@ -146,35 +181,55 @@ describe("STS faults through the built CLI", () => {
     ["HTTP 500", { status: 500, code: "InternalFailure" }],
     ["HTTP 503", { status: 503, code: "ServiceUnavailable" }],
     ["throttling", { status: 400, code: "Throttling", message: "Rate exceeded" }],
-  ])("%s on the first 2 attempts, then success: the retry works (3 calls) and the session is cached", async (_label, error) => {
-    sts.behave({ failFirst: { count: 2, error } });
-    sts.reset();
-    const r = await awsx(["exec", "--backend", "file", "target", "--", process.execPath, printCreds], env(sts.url));
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
-    const child = JSON.parse(r.stdout) as { id: string; profile: string };
-    expect(child.profile).toBe("target");
-    expect(sts.count("AssumeRole")).toBe(3);
-    expect(sts.identityOf(child.id)?.arn).toMatch(/assumed-role\/fault-role\//);
-    expect(entries(snapshot(cacheDir))).toHaveLength(2);
-    // Served from the cache next time; then forget it so the other cases start from one entry.
-    sts.reset();
-    const again = await awsx(["exec", "--backend", "file", "target", "--", process.execPath, printCreds], env(sts.url));
-    expect(JSON.parse(again.stdout)).toEqual(child);
-    expect(sts.count()).toBe(0);
-    const clear = await awsx(["clear", "--backend", "file", "target"], env(sts.url));
-    expect(clear.code).toBe(0);
-    expect(entries(snapshot(cacheDir))).toHaveLength(1);
-  });
+  ])(
+    "%s on the first 2 attempts, then success: the retry works (3 calls) and the session is cached",
+    async (_label, error) => {
+      sts.behave({ failFirst: { count: 2, error } });
+      sts.reset();
+      const r = await awsx(
+        ["exec", "--backend", "file", "target", "--", process.execPath, printCreds],
+        env(sts.url),
+      );
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+      const child = JSON.parse(r.stdout) as { id: string; profile: string };
+      expect(child.profile).toBe("target");
+      expect(sts.count("AssumeRole")).toBe(3);
+      expect(sts.identityOf(child.id)?.arn).toMatch(/assumed-role\/fault-role\//);
+      expect(entries(snapshot(cacheDir))).toHaveLength(2);
+      // Served from the cache next time; then forget it so the other cases start from one entry.
+      sts.reset();
+      const again = await awsx(
+        ["exec", "--backend", "file", "target", "--", process.execPath, printCreds],
+        env(sts.url),
+      );
+      expect(JSON.parse(again.stdout)).toEqual(child);
+      expect(sts.count()).toBe(0);
+      const clear = await awsx(["clear", "--backend", "file", "target"], env(sts.url));
+      expect(clear.code).toBe(0);
+      expect(entries(snapshot(cacheDir))).toHaveLength(1);
+    },
+  );
 
   test.each([
-    ["AccessDenied", { status: 403, code: "AccessDenied", message: `User: arn:aws:iam::${ACCOUNT}:user/src is not authorized to perform: sts:AssumeRole on resource: ${ROLE}` }, /trust policy/],
+    [
+      "AccessDenied",
+      {
+        status: 403,
+        code: "AccessDenied",
+        message: `User: arn:aws:iam::${ACCOUNT}:user/src is not authorized to perform: sts:AssumeRole on resource: ${ROLE}`,
+      },
+      /trust policy/,
+    ],
     ["ExpiredToken", { status: 403, code: "ExpiredToken" }, /expired/],
     ["InvalidClientTokenId", { status: 403, code: "InvalidClientTokenId" }, /aws_access_key_id/],
-  ] as const)("STS refuses with %s: 77, once, names the error and a fix", async (code, error, hint) => {
-    const r = await failing({ error });
-    expectOneLine(r, 77, `STS refused AssumeRole of ${ROLE}`, code, hint);
-    expect(sts.count("AssumeRole")).toBe(1); // not retried
-  });
+  ] as const)(
+    "STS refuses with %s: 77, once, names the error and a fix",
+    async (code, error, hint) => {
+      const r = await failing({ error });
+      expectOneLine(r, 77, `STS refused AssumeRole of ${ROLE}`, code, hint);
+      expect(sts.count("AssumeRole")).toBe(1); // not retried
+    },
+  );
 
   test("ValidationError (--duration beyond the role's 1 h MaxSessionDuration): 77, the fake's own message", async () => {
     const r = await failing(undefined, sts.url, {}, ["--duration", "7200"]);
@@ -190,7 +245,9 @@ describe("STS faults through the built CLI", () => {
   });
 
   test("the same failures under --debug show the cause (allowed there) but never a secret", async () => {
-    const r = await failing({ error: { status: 403, code: "ExpiredToken" } }, sts.url, {}, ["--debug"]);
+    const r = await failing({ error: { status: 403, code: "ExpiredToken" } }, sts.url, {}, [
+      "--debug",
+    ]);
     expect(r.code).toBe(77);
     const errors = r.stderr.split("\n").filter((l) => l.startsWith("awsx: "));
     expect(errors).toHaveLength(1);

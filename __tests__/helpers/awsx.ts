@@ -14,10 +14,20 @@ export interface AwsxRun {
 
 // Runs a program in its own session (detached: no controlling terminal), stdin /dev/null
 // (or `input`), killing its whole process group if it outlives timeoutMs.
-export function runDetached(file: string, args: string[], env: Record<string, string>, timeoutMs = 30_000, input?: string): Promise<AwsxRun> {
+export function runDetached(
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  input?: string,
+): Promise<AwsxRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(file, args, { env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"], detached: true });
+    const child = spawn(file, args, {
+      env,
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      detached: true,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -42,5 +52,9 @@ export function runDetached(file: string, args: string[], env: Record<string, st
 }
 
 // The built CLI, run as runDetached runs a program.
-export const runAwsx = (args: string[], env: Record<string, string>, timeoutMs = 30_000, bin = AWSX_BIN): Promise<AwsxRun> =>
-  runDetached(process.execPath, [bin, ...args], env, timeoutMs);
+export const runAwsx = (
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  bin = AWSX_BIN,
+): Promise<AwsxRun> => runDetached(process.execPath, [bin, ...args], env, timeoutMs);

@@ -9,7 +9,11 @@ import { errorXml, successXml, type StsCredentials } from "./stsXml.js";
 export { refuseConnectionsUrl } from "./ports.js";
 
 // The STS operations the fake answers.
-export type StsAction = "AssumeRole" | "GetSessionToken" | "AssumeRoleWithWebIdentity" | "GetCallerIdentity";
+export type StsAction =
+  | "AssumeRole"
+  | "GetSessionToken"
+  | "AssumeRoleWithWebIdentity"
+  | "GetCallerIdentity";
 
 // An STS error answer, e.g. { status: 403, code: "AccessDenied" }.
 export interface StsError {
@@ -93,7 +97,8 @@ const DEFAULT_MESSAGES: Record<string, string> = {
   AccessDenied: "User is not authorized to perform this operation",
   ExpiredToken: "The security token included in the request is expired",
   InvalidClientTokenId: "The security token included in the request is invalid.",
-  SignatureDoesNotMatch: "The request signature we calculated does not match the signature you provided.",
+  SignatureDoesNotMatch:
+    "The request signature we calculated does not match the signature you provided.",
   ValidationError: "1 validation error detected",
   Throttling: "Rate exceeded",
   InternalFailure: "An internal error occurred",
@@ -130,9 +135,14 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
   const defaultDuration = options.defaultDurationSeconds ?? 3600;
   const maxSession = options.maxSessionDuration ?? 43_200;
   let mfa = options.mfa;
-  let globalRule: Rule | undefined = options.behavior ? { behavior: options.behavior, failed: 0 } : undefined;
+  let globalRule: Rule | undefined = options.behavior
+    ? { behavior: options.behavior, failed: 0 }
+    : undefined;
   const actionRules = new Map<string, Rule>(
-    Object.entries(options.actions ?? {}).map(([a, b]) => [a, { behavior: b as StsBehavior, failed: 0 }]),
+    Object.entries(options.actions ?? {}).map(([a, b]) => [
+      a,
+      { behavior: b as StsBehavior, failed: 0 },
+    ]),
   );
   const calls: StsCall[] = [];
   const issued = new Map<string, StsIdentity>();
@@ -142,10 +152,21 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
   let closed = false;
 
   for (const [akid, arn] of Object.entries(options.identities ?? {})) {
-    issued.set(akid, { arn, userId: `AIDA${alnum(16)}`, account: arn.split(":")[4] ?? account, mfa: false });
+    issued.set(akid, {
+      arn,
+      userId: `AIDA${alnum(16)}`,
+      account: arn.split(":")[4] ?? account,
+      mfa: false,
+    });
   }
-  const defaultUser: StsIdentity = { arn: `arn:aws:iam::${account}:user/fake-user`, userId: `AIDA${alnum(16)}`, account, mfa: false };
-  const callerOf = (call: StsCall): StsIdentity => (call.accessKeyId && issued.get(call.accessKeyId)) || defaultUser;
+  const defaultUser: StsIdentity = {
+    arn: `arn:aws:iam::${account}:user/fake-user`,
+    userId: `AIDA${alnum(16)}`,
+    account,
+    mfa: false,
+  };
+  const callerOf = (call: StsCall): StsIdentity =>
+    (call.accessKeyId && issued.get(call.accessKeyId)) || defaultUser;
 
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -156,16 +177,23 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
       timers.add(t);
     });
 
-  const denied = (message: string): HttpError => new HttpError({ status: 403, code: "AccessDenied", message });
-  const invalid = (message: string): HttpError => new HttpError({ status: 400, code: "ValidationError", message });
+  const denied = (message: string): HttpError =>
+    new HttpError({ status: 403, code: "AccessDenied", message });
+  const invalid = (message: string): HttpError =>
+    new HttpError({ status: 400, code: "ValidationError", message });
 
   function duration(params: Record<string, string>, max: number): number {
     const raw = params.DurationSeconds;
     if (raw === undefined) return defaultDuration;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 900)
-      throw invalid(`1 validation error detected: Value '${raw}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`);
-    if (n > max) throw invalid("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+      throw invalid(
+        `1 validation error detected: Value '${raw}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`,
+      );
+    if (n > max)
+      throw invalid(
+        "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+      );
     return n;
   }
 
@@ -173,10 +201,16 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
     if (!mfa) return false;
     const { SerialNumber: serial, TokenCode: code } = call.params;
     if (serial === undefined && code === undefined && caller.mfa) return true;
-    if (!serial || !code) throw denied(`User: ${caller.arn} is not authorized to perform: sts:${call.action} (MFA required)`);
+    if (!serial || !code)
+      throw denied(
+        `User: ${caller.arn} is not authorized to perform: sts:${call.action} (MFA required)`,
+      );
     if (serial !== mfa.serial)
-      throw denied("MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.");
-    if (code !== mfa.code) throw denied("MultiFactorAuthentication failed with invalid MFA one time pass code. ");
+      throw denied(
+        "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.",
+      );
+    if (code !== mfa.code)
+      throw denied("MultiFactorAuthentication failed with invalid MFA one time pass code. ");
     return true;
   }
 
@@ -191,18 +225,30 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
     return creds;
   }
 
-  function assumed(params: Record<string, string>, mfaOk: boolean): { identity: StsIdentity; user: Record<string, string> } {
+  function assumed(
+    params: Record<string, string>,
+    mfaOk: boolean,
+  ): { identity: StsIdentity; user: Record<string, string> } {
     const roleArn = params.RoleArn;
     const session = params.RoleSessionName;
-    if (!roleArn) throw invalid("1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
-    if (!session) throw invalid("1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null");
+    if (!roleArn)
+      throw invalid(
+        "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
+      );
+    if (!session)
+      throw invalid(
+        "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null",
+      );
     const m = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
     if (!m) throw invalid(`${roleArn} is invalid`);
     const [, roleAccount = account, roleName = ""] = m;
     if (!roleIds.has(roleArn)) roleIds.set(roleArn, `AROA${alnum(17)}`);
     const userId = `${roleIds.get(roleArn)}:${session}`;
     const arn = `arn:aws:sts::${roleAccount}:assumed-role/${roleName}/${session}`;
-    return { identity: { arn, userId, account: roleAccount, mfa: mfaOk }, user: { AssumedRoleId: userId, Arn: arn } };
+    return {
+      identity: { arn, userId, account: roleAccount, mfa: mfaOk },
+      user: { AssumedRoleId: userId, Arn: arn },
+    };
   }
 
   function handle(call: StsCall): Record<string, unknown> {
@@ -212,13 +258,27 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
         const mfaOk = checkMfa(call, callerOf(call));
         const { identity, user } = assumed(p, mfaOk);
         const Credentials = issue(duration(p, maxSession), identity);
-        return { Credentials, AssumedRoleUser: user, PackedPolicySize: p.Policy ? 6 : undefined, SourceIdentity: p.SourceIdentity };
+        return {
+          Credentials,
+          AssumedRoleUser: user,
+          PackedPolicySize: p.Policy ? 6 : undefined,
+          SourceIdentity: p.SourceIdentity,
+        };
       }
       case "AssumeRoleWithWebIdentity": {
-        if (!p.WebIdentityToken) throw invalid("1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null");
+        if (!p.WebIdentityToken)
+          throw invalid(
+            "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null",
+          );
         const { identity, user } = assumed(p, false);
         const Credentials = issue(duration(p, maxSession), identity);
-        return { Credentials, SubjectFromWebIdentityToken: "fake-subject", AssumedRoleUser: user, Provider: "fake-oidc", Audience: "sts.amazonaws.com" };
+        return {
+          Credentials,
+          SubjectFromWebIdentityToken: "fake-subject",
+          AssumedRoleUser: user,
+          Provider: "fake-oidc",
+          Audience: "sts.amazonaws.com",
+        };
       }
       case "GetSessionToken": {
         const caller = callerOf(call);
@@ -230,13 +290,21 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
         return { Arn: who.arn, UserId: who.userId, Account: who.account };
       }
       default:
-        throw new HttpError({ status: 400, code: "InvalidAction", message: `Could not find operation ${call.action} for version 2011-06-15` });
+        throw new HttpError({
+          status: 400,
+          code: "InvalidAction",
+          message: `Could not find operation ${call.action} for version 2011-06-15`,
+        });
     }
   }
 
   function send(res: http.ServerResponse, status: number, body: string): void {
     if (closed || res.destroyed) return;
-    res.writeHead(status, { "Content-Type": "text/xml", "Content-Length": Buffer.byteLength(body), "x-amzn-RequestId": randomUUID() });
+    res.writeHead(status, {
+      "Content-Type": "text/xml",
+      "Content-Length": Buffer.byteLength(body),
+      "x-amzn-RequestId": randomUUID(),
+    });
     res.end(body);
   }
 
@@ -249,9 +317,13 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
     void (async () => {
       const body = await readBody(req);
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
-      const params: Record<string, string> = { ...Object.fromEntries(url.searchParams), ...Object.fromEntries(new URLSearchParams(body)) };
+      const params: Record<string, string> = {
+        ...Object.fromEntries(url.searchParams),
+        ...Object.fromEntries(new URLSearchParams(body)),
+      };
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
       const call: StsCall = {
         action: params.Action ?? "",
         params,
@@ -266,7 +338,12 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
       const b = rule?.behavior ?? {};
       if (b.delayMs) await sleep(b.delayMs);
       if (closed || b.hang) return;
-      if (b.malformed) return send(res, 200, `<${call.action}Response><${call.action}Result><Credentials><AccessKeyId>ASIA`);
+      if (b.malformed)
+        return send(
+          res,
+          200,
+          `<${call.action}Response><${call.action}Result><Credentials><AccessKeyId>ASIA`,
+        );
       if (b.error) return sendError(res, b.error);
       if (rule && b.failFirst && rule.failed < b.failFirst.count) {
         rule.failed++;
@@ -275,7 +352,12 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
       send(res, 200, successXml(call.action, handle(call)));
     })().catch((e: unknown) => {
       if (e instanceof HttpError) sendError(res, e.err);
-      else sendError(res, { status: 500, code: "InternalFailure", message: `fake STS bug: ${String(e)}` });
+      else
+        sendError(res, {
+          status: 500,
+          code: "InternalFailure",
+          message: `fake STS bug: ${String(e)}`,
+        });
     });
   });
   server.on("connection", (s) => {
@@ -293,7 +375,8 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
     url: `http://127.0.0.1:${port}`,
     port,
     calls,
-    count: (action) => (action === undefined ? calls.length : calls.filter((c) => c.action === action).length),
+    count: (action) =>
+      action === undefined ? calls.length : calls.filter((c) => c.action === action).length,
     reset() {
       calls.length = 0;
       if (globalRule) globalRule.failed = 0;

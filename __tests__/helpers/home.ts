@@ -1,5 +1,13 @@
 // A throw-away HOME with ~/.aws/config and ~/.aws/credentials, plus a clean env for child processes.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -22,7 +30,13 @@ export interface TempHome {
 // Non-AWS variables copied from the parent when set (PATH and LANG are always set).
 // AWSX_LOG_FILE: scripts/test.sh sets it so every awsx run of the suite appends its lines
 // (debug included, redacted) to one file, which __tests__/leak/scan.test.ts scans for secrets.
-const PASS_THROUGH = ["TMPDIR", "PYENV_ROOT", "PYENV_VERSION", "SYSTEMROOT", "AWSX_LOG_FILE"] as const;
+const PASS_THROUGH = [
+  "TMPDIR",
+  "PYENV_ROOT",
+  "PYENV_VERSION",
+  "SYSTEMROOT",
+  "AWSX_LOG_FILE",
+] as const;
 
 // Creates the temp home (dir 0700, files 0600) and returns its paths and env builder.
 export function makeHome(files: HomeFiles = {}): TempHome {
@@ -75,7 +89,8 @@ const COMPILE_CACHE_FILE = /(^|[\\/])compile[\\/]v[^\\/]+[\\/][^\\/]+$/;
 export const isCodeCache = (file: string): boolean => COMPILE_CACHE_FILE.test(file);
 
 // Files under dir other than the code cache (none if dir does not exist).
-export const dataFilesUnder = (dir: string): string[] => (existsSync(dir) ? filesUnder(dir).filter((f) => !isCodeCache(f)) : []);
+export const dataFilesUnder = (dir: string): string[] =>
+  existsSync(dir) ? filesUnder(dir).filter((f) => !isCodeCache(f)) : [];
 
 export function filesUnder(dir: string): string[] {
   const out: string[] = [];

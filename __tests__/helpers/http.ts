@@ -10,16 +10,28 @@ export interface HttpResult {
 // Sends one request with `Connection: close`; rejects on network error or after timeoutMs.
 export function httpRequest(
   url: string,
-  opts: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+  opts: {
+    method?: string;
+    body?: string;
+    headers?: Record<string, string>;
+    timeoutMs?: number;
+  } = {},
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: opts.method ?? "GET", headers: opts.headers, agent: false, timeout: opts.timeoutMs ?? 5_000 },
+      {
+        method: opts.method ?? "GET",
+        headers: opts.headers,
+        agent: false,
+        timeout: opts.timeoutMs ?? 5_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+        );
         res.on("error", reject);
       },
     );

@@ -68,19 +68,27 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
   const children: ChildProcess[] = [];
   const stop = async () => {
     for (const c of children.reverse()) {
-      if (c.pid !== undefined && c.exitCode === null && c.signalCode === null) process.kill(c.pid, "SIGCONT");
+      if (c.pid !== undefined && c.exitCode === null && c.signalCode === null)
+        process.kill(c.pid, "SIGCONT");
       await stopChild(c);
     }
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const bus = spawn("dbus-daemon", ["--session", "--nofork", "--nopidfile", "--print-address=1"], { env: base, stdio: ["ignore", "pipe", "ignore"] });
+    const bus = spawn(
+      "dbus-daemon",
+      ["--session", "--nofork", "--nopidfile", "--print-address=1"],
+      { env: base, stdio: ["ignore", "pipe", "ignore"] },
+    );
     children.push(bus);
     bus.once("error", () => {});
     const address = await firstLine(bus, 10_000);
     if (!address.startsWith("unix:")) throw new Error(`dbus-daemon printed ${address}`);
     const env = { ...base, DBUS_SESSION_BUS_ADDRESS: address };
-    const gk = spawn("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], { env, stdio: ["pipe", "ignore", "ignore"] });
+    const gk = spawn("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], {
+      env,
+      stdio: ["pipe", "ignore", "ignore"],
+    });
     children.push(gk);
     gk.once("error", () => {});
     gk.stdin!.on("error", () => {});
@@ -90,11 +98,19 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
     for (;;) {
       const r = await runDetached(
         "dbus-send",
-        ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"],
+        [
+          "--session",
+          "--print-reply",
+          "--dest=org.freedesktop.DBus",
+          "/org/freedesktop/DBus",
+          "org.freedesktop.DBus.NameHasOwner",
+          "string:org.freedesktop.secrets",
+        ],
         env,
       );
       if (r.code === 0 && /boolean true/.test(r.stdout)) break;
-      if (Date.now() > until || gk.exitCode !== null) throw new Error("gnome-keyring-daemon did not take org.freedesktop.secrets");
+      if (Date.now() > until || gk.exitCode !== null)
+        throw new Error("gnome-keyring-daemon did not take org.freedesktop.secrets");
       await sleep(100);
     }
     return { address, dir, daemonPid: gk.pid!, stop };
@@ -119,7 +135,13 @@ export async function keyringOn<T>(address: string, body: string, input = ""): P
     };
     const chunks = []; process.stdin.on("data", (c) => chunks.push(c)); process.stdin.on("end", () => { const input = Buffer.concat(chunks).toString("utf8");
     (async () => { ${body} })().then((v) => process.stdout.write(JSON.stringify(v === undefined ? null : v)), (e) => { console.error(e); process.exit(1); }); });`;
-  const r = await runDetached(process.execPath, ["-e", script], { PATH: process.env.PATH ?? "", DBUS_SESSION_BUS_ADDRESS: address }, 30_000, input);
+  const r = await runDetached(
+    process.execPath,
+    ["-e", script],
+    { PATH: process.env.PATH ?? "", DBUS_SESSION_BUS_ADDRESS: address },
+    30_000,
+    input,
+  );
   if (r.code !== 0) throw new Error(`keyring call failed (${r.code} ${r.signal}): ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
@@ -157,27 +179,54 @@ const busEnv = (address: string) => ({
 });
 
 const dbusSecrets = (address: string, objectPath: string, method: string, ...args: string[]) =>
-  runDetached("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.secrets", objectPath, method, ...args], {
-    PATH: process.env.PATH ?? "",
-    DBUS_SESSION_BUS_ADDRESS: address,
-  });
+  runDetached(
+    "dbus-send",
+    ["--session", "--print-reply", "--dest=org.freedesktop.secrets", objectPath, method, ...args],
+    {
+      PATH: process.env.PATH ?? "",
+      DBUS_SESSION_BUS_ADDRESS: address,
+    },
+  );
 
 // Lock the keyring's default collection (its path read from the "default" alias) and check it is locked.
 export async function lockDefaultCollection(address: string): Promise<string> {
-  const alias = await dbusSecrets(address, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.ReadAlias", "string:default");
+  const alias = await dbusSecrets(
+    address,
+    "/org/freedesktop/secrets",
+    "org.freedesktop.Secret.Service.ReadAlias",
+    "string:default",
+  );
   const collection = /object path "([^"]+)"/.exec(alias.stdout)?.[1];
-  if (!collection || collection === "/") throw new Error(`no default collection: ${alias.stdout} ${alias.stderr}`);
-  const lock = await dbusSecrets(address, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.Lock", `array:objpath:${collection}`);
+  if (!collection || collection === "/")
+    throw new Error(`no default collection: ${alias.stdout} ${alias.stderr}`);
+  const lock = await dbusSecrets(
+    address,
+    "/org/freedesktop/secrets",
+    "org.freedesktop.Secret.Service.Lock",
+    `array:objpath:${collection}`,
+  );
   if (lock.code !== 0) throw new Error(`Lock failed: ${lock.stderr}`);
-  const locked = await dbusSecrets(address, collection, "org.freedesktop.DBus.Properties.Get", "string:org.freedesktop.Secret.Collection", "string:Locked");
-  if (!/boolean true/.test(locked.stdout)) throw new Error(`collection ${collection} is not locked: ${locked.stdout}`);
+  const locked = await dbusSecrets(
+    address,
+    collection,
+    "org.freedesktop.DBus.Properties.Get",
+    "string:org.freedesktop.Secret.Collection",
+    "string:Locked",
+  );
+  if (!/boolean true/.test(locked.stdout))
+    throw new Error(`collection ${collection} is not locked: ${locked.stdout}`);
   return collection;
 }
 
 // What crosses the bus while fn runs, as dbus-monitor prints it (listening before fn starts,
 // and for a moment after it ends so the last replies are in).
-export async function busTraffic<T>(address: string, fn: () => Promise<T>): Promise<{ result: T; traffic: string }> {
-  const monitor = spawn("dbus-monitor", ["--address", address], { stdio: ["ignore", "pipe", "ignore"] });
+export async function busTraffic<T>(
+  address: string,
+  fn: () => Promise<T>,
+): Promise<{ result: T; traffic: string }> {
+  const monitor = spawn("dbus-monitor", ["--address", address], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   let traffic = "";
   monitor.stdout!.on("data", (d: Buffer) => (traffic += d.toString("latin1")));
   try {

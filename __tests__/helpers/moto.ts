@@ -47,7 +47,9 @@ export interface Moto {
 // Trust policy allowing anyone to assume the role.
 export const ANY_PRINCIPAL_TRUST_POLICY = JSON.stringify({
   Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+  Statement: [
+    { Effect: "Allow", Principal: { AWS: "*" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
+  ],
 });
 
 const READY_TIMEOUT_MS = 20_000;
@@ -111,7 +113,13 @@ export async function startMoto(): Promise<Moto> {
 
     const deadline = Date.now() + READY_TIMEOUT_MS;
     let ready = false;
-    while (!ready && Date.now() < deadline && !spawnError && child.exitCode === null && child.signalCode === null) {
+    while (
+      !ready &&
+      Date.now() < deadline &&
+      !spawnError &&
+      child.exitCode === null &&
+      child.signalCode === null
+    ) {
       ready = await httpRequest(`${url}/moto-api/`, { timeoutMs: 1_000 }).then(
         () => true,
         () => false,
@@ -124,7 +132,9 @@ export async function startMoto(): Promise<Moto> {
     const out = log();
     if (attempt < 3 && /address already in use/i.test(out)) continue;
     rmSync(work, { recursive: true, force: true });
-    const why = spawnError ? `spawn failed: ${spawnError.message}` : `not answering on ${url} after ${READY_TIMEOUT_MS} ms`;
+    const why = spawnError
+      ? `spawn failed: ${spawnError.message}`
+      : `not answering on ${url} after ${READY_TIMEOUT_MS} ms`;
     throw new Error(`moto_server ${why}\n--- moto output ---\n${out.slice(-4000)}`);
   }
 }
@@ -182,7 +192,8 @@ function makeMoto(
       const user = await iam.send(new CreateUserCommand({ UserName: name }));
       const key = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
       const k = key.AccessKey;
-      if (!user.User?.Arn || !k?.AccessKeyId || !k.SecretAccessKey) throw new Error(`moto: incomplete IAM answer for ${name}`);
+      if (!user.User?.Arn || !k?.AccessKeyId || !k.SecretAccessKey)
+        throw new Error(`moto: incomplete IAM answer for ${name}`);
       return { accessKeyId: k.AccessKeyId, secretAccessKey: k.SecretAccessKey, arn: user.User.Arn };
     },
     async createRole(name, opts = {}) {

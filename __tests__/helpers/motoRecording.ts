@@ -31,8 +31,14 @@ export function parseRecording(text: string): RecordedCall[] {
     const url = e.url ?? "";
     const u = new URL(url, "http://127.0.0.1");
     if (u.pathname.startsWith("/moto-api/")) continue;
-    const headers = Object.fromEntries(Object.entries(e.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-    const body = e.body ? (e.body_encoded ? Buffer.from(e.body, "base64").toString("utf8") : e.body) : "";
+    const headers = Object.fromEntries(
+      Object.entries(e.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+    );
+    const body = e.body
+      ? e.body_encoded
+        ? Buffer.from(e.body, "base64").toString("utf8")
+        : e.body
+      : "";
     const params: Record<string, string> = Object.fromEntries(u.searchParams);
     let action = params.Action ?? "";
     const target = headers["x-amz-target"];
@@ -45,11 +51,20 @@ export function parseRecording(text: string): RecordedCall[] {
       } catch {
         /* non-JSON body: keep query params only */
       }
-    } else if ((headers["content-type"] ?? "").includes("x-www-form-urlencoded") || body.startsWith("Action=")) {
+    } else if (
+      (headers["content-type"] ?? "").includes("x-www-form-urlencoded") ||
+      body.startsWith("Action=")
+    ) {
       for (const [k, v] of new URLSearchParams(body)) params[k] = v;
       action = params.Action ?? action;
     }
-    calls.push({ action, params, ...parseSigV4Credential(headers["authorization"]), method: e.method ?? "", url });
+    calls.push({
+      action,
+      params,
+      ...parseSigV4Credential(headers.authorization),
+      method: e.method ?? "",
+      url,
+    });
   }
   return calls;
 }

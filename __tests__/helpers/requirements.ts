@@ -28,7 +28,11 @@ export function hasCommand(cmd: string): boolean {
 }
 
 // True when `cmd args...` actually runs and exits 0 within `timeoutMs` (catches broken shims).
-export function commandRuns(cmd: string, args: string[] = ["--version"], timeoutMs = 15_000): boolean {
+export function commandRuns(
+  cmd: string,
+  args: string[] = ["--version"],
+  timeoutMs = 15_000,
+): boolean {
   const r = spawnSync(cmd, args, { stdio: "ignore", timeout: timeoutMs });
   return r.error === undefined && r.status === 0;
 }
@@ -58,7 +62,10 @@ export async function requireTool(
 export async function checkAll(...reqs: Requirement[]): Promise<boolean> {
   let all = true;
   for (const req of reqs) {
-    const r = typeof req === "string" ? { name: req, probe: () => hasCommand(req), hint: "not found on PATH" } : req;
+    const r =
+      typeof req === "string"
+        ? { name: req, probe: () => hasCommand(req), hint: "not found on PATH" }
+        : req;
     if (!(await requireTool(r.name, r.probe, r.hint))) all = false;
   }
   return all;

@@ -13,7 +13,12 @@ export interface StsCredentials {
 
 // Escapes text for XML element content.
 export function xmlEscape(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }
 
 // ISO-8601 without milliseconds, like STS: 2019-11-09T13:34:41Z.
@@ -27,14 +32,19 @@ function el(fields: Record<string, unknown>): string {
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => {
       if (v instanceof Date) return `<${k}>${stsDate(v)}</${k}>`;
-      if (typeof v === "object" && v !== null) return `<${k}>${el(v as Record<string, unknown>)}</${k}>`;
+      if (typeof v === "object" && v !== null)
+        return `<${k}>${el(v as Record<string, unknown>)}</${k}>`;
       return `<${k}>${xmlEscape(String(v))}</${k}>`;
     })
     .join("");
 }
 
 // <{Action}Response><{Action}Result>...</><ResponseMetadata><RequestId/></></>
-export function successXml(action: string, result: Record<string, unknown>, requestId = randomUUID()): string {
+export function successXml(
+  action: string,
+  result: Record<string, unknown>,
+  requestId = randomUUID(),
+): string {
   return (
     `<${action}Response xmlns="${NS}"><${action}Result>${el(result)}</${action}Result>` +
     `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>\n`
@@ -42,7 +52,12 @@ export function successXml(action: string, result: Record<string, unknown>, requ
 }
 
 // <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>
-export function errorXml(code: string, message: string, type: "Sender" | "Receiver", requestId = randomUUID()): string {
+export function errorXml(
+  code: string,
+  message: string,
+  type: "Sender" | "Receiver",
+  requestId = randomUUID(),
+): string {
   return (
     `<ErrorResponse xmlns="${NS}"><Error><Type>${type}</Type><Code>${xmlEscape(code)}</Code>` +
     `<Message>${xmlEscape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>\n`

@@ -16,7 +16,13 @@ const MFA_SERIAL = "arn:aws:iam::123456789012:mfa/foo";
 // Shaped like a JWT (header.payload.signature); moto does not verify it.
 const OIDC_TOKEN =
   "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9." +
-  Buffer.from(JSON.stringify({ iss: "https://token.actions.example.test", sub: "repo:example/awsx:ref:refs/heads/main", aud: "sts.amazonaws.com" })).toString("base64url") +
+  Buffer.from(
+    JSON.stringify({
+      iss: "https://token.actions.example.test",
+      sub: "repo:example/awsx:ref:refs/heads/main",
+      aud: "sts.amazonaws.com",
+    }),
+  ).toString("base64url") +
   ".ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz";
 
 interface Result {
@@ -32,7 +38,12 @@ interface Result {
 function runCi(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Result> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AWSX, ...args], { env, cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [AWSX, ...args], {
+      env,
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
@@ -84,7 +95,7 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
     roleArn = (await moto.createRole("target1-role")).arn;
     tokenDir = mkdtempSync(path.join(os.tmpdir(), "awsx-oidc-"));
     tokenFile = path.join(tokenDir, "token");
-    writeFileSync(tokenFile, OIDC_TOKEN + "\n");
+    writeFileSync(tokenFile, `${OIDC_TOKEN}\n`);
   }, 60_000);
 
   afterAll(async () => {
@@ -111,18 +122,37 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
   const webIdentity = () => ({ AWS_ROLE_ARN: roleArn, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile });
 
   const CI_CONFIG = "[profile ci]\nregion = us-east-1\n";
-  const ciCredentials = () => `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`;
-  const MFA_CONFIG = () => `[profile foo]\nregion = us-east-1\n\n[profile mfa]\nrole_arn = ${roleArn}\nsource_profile = foo\nmfa_serial = ${MFA_SERIAL}\n`;
+  const ciCredentials = () =>
+    `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`;
+  const MFA_CONFIG = () =>
+    `[profile foo]\nregion = us-east-1\n\n[profile mfa]\nrole_arn = ${roleArn}\nsource_profile = foo\nmfa_serial = ${MFA_SERIAL}\n`;
 
   test("OIDC web identity from the environment: awsx exec ci -- aws sts get-caller-identity is the role; no keychain, nothing written to HOME", async () => {
     const home = newHome(CI_CONFIG);
     await moto.startRecording();
-    const r = await runCi(["exec", "ci", "--debug", "--", "aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"], ciEnv(home, webIdentity()));
+    const r = await runCi(
+      [
+        "exec",
+        "ci",
+        "--debug",
+        "--",
+        "aws",
+        "sts",
+        "get-caller-identity",
+        "--query",
+        "Arn",
+        "--output",
+        "text",
+      ],
+      ciEnv(home, webIdentity()),
+    );
     await moto.stopRecording();
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(ASSUMED_TARGET1);
     // The token from the file went to STS with the role from AWS_ROLE_ARN.
-    const calls = (await moto.recordedCalls()).filter((c) => c.action === "AssumeRoleWithWebIdentity");
+    const calls = (await moto.recordedCalls()).filter(
+      (c) => c.action === "AssumeRoleWithWebIdentity",
+    );
     expect(calls).toHaveLength(1);
     expect(calls[0]!.params.RoleArn).toBe(roleArn);
     expect(calls[0]!.params.WebIdentityToken).toBe(OIDC_TOKEN);
@@ -133,13 +163,27 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
     expect(r.stderr).not.toMatch(/cache: (using|hit|stored|wrote)/i);
     // Nothing was written under HOME (no session cache, no lock files, no keyring files)
     // but awsx's own code cache.
-    expect(tree(home.dir).filter((p) => !p.startsWith(".cache"))).toEqual([".aws", path.join(".aws", "config"), path.join(".aws", "credentials")]);
+    expect(tree(home.dir).filter((p) => !p.startsWith(".cache"))).toEqual([
+      ".aws",
+      path.join(".aws", "config"),
+      path.join(".aws", "credentials"),
+    ]);
     expect(dataFilesUnder(path.join(home.dir, ".cache"))).toEqual([]);
   }, 45_000);
 
   test("the simulation is real: the child has no controlling terminal", async () => {
     const home = newHome(CI_CONFIG);
-    const r = await runCi(["exec", "ci", "--", "sh", "-c", "if (: </dev/tty) 2>/dev/null; then echo HAS-TTY; else echo NO-TTY; fi; test -t 0 || echo STDIN-NOT-TTY"], ciEnv(home, webIdentity()));
+    const r = await runCi(
+      [
+        "exec",
+        "ci",
+        "--",
+        "sh",
+        "-c",
+        "if (: </dev/tty) 2>/dev/null; then echo HAS-TTY; else echo NO-TTY; fi; test -t 0 || echo STDIN-NOT-TTY",
+      ],
+      ciEnv(home, webIdentity()),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("NO-TTY\nSTDIN-NOT-TTY\n");
   }, 30_000);
@@ -147,7 +191,14 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
   test("the child does not inherit the runner's web identity variables or AWS_PROFILE", async () => {
     const home = newHome(CI_CONFIG);
     const r = await runCi(
-      ["exec", "ci", "--", "sh", "-c", 'echo "R=${AWS_ROLE_ARN-unset} F=${AWS_WEB_IDENTITY_TOKEN_FILE-unset} P=${AWS_PROFILE-unset} X=$AWSX_PROFILE K=${AWS_ACCESS_KEY_ID%${AWS_ACCESS_KEY_ID#????}}"'],
+      [
+        "exec",
+        "ci",
+        "--",
+        "sh",
+        "-c",
+        'echo "R=${AWS_ROLE_ARN-unset} F=${AWS_WEB_IDENTITY_TOKEN_FILE-unset} P=${AWS_PROFILE-unset} X=$AWSX_PROFILE K=${AWS_ACCESS_KEY_ID%${AWS_ACCESS_KEY_ID#????}}"',
+      ],
       ciEnv(home, { ...webIdentity(), AWS_PROFILE: "ci" }),
     );
     expect(r.code).toBe(0);
@@ -155,63 +206,114 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
   }, 30_000);
 
   test("credential_source = Environment: runner keys of foo in the env, profile deploy assumes the role", async () => {
-    const home = newHome(`[profile deploy]\nrole_arn = ${roleArn}\ncredential_source = Environment\nregion = us-east-1\n`);
-    const env = ciEnv(home, { AWS_ACCESS_KEY_ID: foo.accessKeyId, AWS_SECRET_ACCESS_KEY: foo.secretAccessKey });
+    const home = newHome(
+      `[profile deploy]\nrole_arn = ${roleArn}\ncredential_source = Environment\nregion = us-east-1\n`,
+    );
+    const env = ciEnv(home, {
+      AWS_ACCESS_KEY_ID: foo.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: foo.secretAccessKey,
+    });
     // Without awsx the runner's keys are foo's.
     const before = await new Promise<string>((resolve) => {
-      const c = spawn("aws", ["sts", "get-caller-identity", "--query", "Arn", "--output", "text"], { env, stdio: ["ignore", "pipe", "ignore"] });
+      const c = spawn("aws", ["sts", "get-caller-identity", "--query", "Arn", "--output", "text"], {
+        env,
+        stdio: ["ignore", "pipe", "ignore"],
+      });
       let out = "";
       c.stdout.on("data", (b: Buffer) => (out += b.toString()));
       c.on("close", () => resolve(out.trim()));
     });
     expect(before).toBe(foo.arn);
-    const r = await runCi(["exec", "deploy", "--", "aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"], env);
+    const r = await runCi(
+      [
+        "exec",
+        "deploy",
+        "--",
+        "aws",
+        "sts",
+        "get-caller-identity",
+        "--query",
+        "Arn",
+        "--output",
+        "text",
+      ],
+      env,
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(ASSUMED_TARGET1);
   }, 45_000);
 
-  test.each([["CI=true", "true"], ["CI=1", "1"]])("an MFA profile under %s with no code fails fast with exit 66 naming --mfa-token and AWSX_MFA_TOKEN", async (_label, ci) => {
-    const home = newHome(MFA_CONFIG(), ciCredentials());
-    await moto.startRecording();
-    const r = await runCi(["exec", "mfa", "--", "true"], ciEnv(home, { CI: ci }), 20_000);
-    await moto.stopRecording();
-    expect(r.signal).toBeNull();
-    expect(r.ms).toBeLessThan(5_000);
-    expect(r.code).toBe(66);
-    expect(r.stdout).toBe("");
-    expect(r.stderr).toContain("--mfa-token");
-    expect(r.stderr).toContain("AWSX_MFA_TOKEN");
-    expect(r.stderr).toContain(MFA_SERIAL);
-    expect(r.stderr).not.toContain("Enter MFA code");
-    // It failed before calling STS at all.
-    expect((await moto.recordedCalls()).filter((c) => c.service === "sts")).toEqual([]);
-  }, 30_000);
+  test.each([
+    ["CI=true", "true"],
+    ["CI=1", "1"],
+  ])(
+    "an MFA profile under %s with no code fails fast with exit 66 naming --mfa-token and AWSX_MFA_TOKEN",
+    async (_label, ci) => {
+      const home = newHome(MFA_CONFIG(), ciCredentials());
+      await moto.startRecording();
+      const r = await runCi(["exec", "mfa", "--", "true"], ciEnv(home, { CI: ci }), 20_000);
+      await moto.stopRecording();
+      expect(r.signal).toBeNull();
+      expect(r.ms).toBeLessThan(5_000);
+      expect(r.code).toBe(66);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain("--mfa-token");
+      expect(r.stderr).toContain("AWSX_MFA_TOKEN");
+      expect(r.stderr).toContain(MFA_SERIAL);
+      expect(r.stderr).not.toContain("Enter MFA code");
+      // It failed before calling STS at all.
+      expect((await moto.recordedCalls()).filter((c) => c.service === "sts")).toEqual([]);
+    },
+    30_000,
+  );
 
-  ptyTest("CI=true never prompts even when the job has a terminal (script pty): exit 66, no prompt", async () => {
-    const home = newHome(MFA_CONFIG(), ciCredentials());
-    const started = Date.now();
-    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const c = spawn("script", ["-qec", `"${process.execPath}" "${AWSX}" exec mfa -- true`, "/dev/null"], { env: ciEnv(home), stdio: ["pipe", "pipe", "pipe"] });
-      let out = "";
-      c.stdout.on("data", (b: Buffer) => (out += b.toString()));
-      c.stderr.on("data", (b: Buffer) => (out += b.toString()));
-      const t = setTimeout(() => c.kill("SIGKILL"), 20_000);
-      c.on("close", (code) => {
-        clearTimeout(t);
-        resolve({ code, out });
+  ptyTest(
+    "CI=true never prompts even when the job has a terminal (script pty): exit 66, no prompt",
+    async () => {
+      const home = newHome(MFA_CONFIG(), ciCredentials());
+      const started = Date.now();
+      const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const c = spawn(
+          "script",
+          ["-qec", `"${process.execPath}" "${AWSX}" exec mfa -- true`, "/dev/null"],
+          { env: ciEnv(home), stdio: ["pipe", "pipe", "pipe"] },
+        );
+        let out = "";
+        c.stdout.on("data", (b: Buffer) => (out += b.toString()));
+        c.stderr.on("data", (b: Buffer) => (out += b.toString()));
+        const t = setTimeout(() => c.kill("SIGKILL"), 20_000);
+        c.on("close", (code) => {
+          clearTimeout(t);
+          resolve({ code, out });
+        });
       });
-    });
-    expect(Date.now() - started).toBeLessThan(5_000);
-    expect(r.code).toBe(66);
-    expect(r.out).not.toContain("Enter MFA code");
-    expect(r.out).toContain("AWSX_MFA_TOKEN");
-  }, 30_000);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(r.code).toBe(66);
+      expect(r.out).not.toContain("Enter MFA code");
+      expect(r.out).toContain("AWSX_MFA_TOKEN");
+    },
+    30_000,
+  );
 
   test("the same MFA profile with AWSX_MFA_TOKEN set succeeds, and the code is what reached STS", async () => {
     const home = newHome(MFA_CONFIG(), ciCredentials());
     await moto.startRecording();
-    const r = await runCi(["exec", "mfa", "--", "aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"], ciEnv(home, { AWSX_MFA_TOKEN: "987123" }));
+    const r = await runCi(
+      [
+        "exec",
+        "mfa",
+        "--",
+        "aws",
+        "sts",
+        "get-caller-identity",
+        "--query",
+        "Arn",
+        "--output",
+        "text",
+      ],
+      ciEnv(home, { AWSX_MFA_TOKEN: "987123" }),
+    );
     await moto.stopRecording();
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -226,7 +328,10 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
 
   test("stdout carries only the child's output: awsx exec ci --debug -- echo hello", async () => {
     const home = newHome(CI_CONFIG);
-    const r = await runCi(["exec", "ci", "--debug", "--", "echo", "hello"], ciEnv(home, webIdentity()));
+    const r = await runCi(
+      ["exec", "ci", "--debug", "--", "echo", "hello"],
+      ciEnv(home, webIdentity()),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("hello\n");
     const lines = r.stderr.trimEnd().split("\n");
@@ -254,7 +359,9 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
   }, 30_000);
 
   test("NO_COLOR: no ANSI escape in any stdout or stderr (help, errors, env, list, explain, debug)", async () => {
-    const home = newHome(`${CI_CONFIG}\n[profile deploy]\nrole_arn = ${roleArn}\ncredential_source = Environment\n`);
+    const home = newHome(
+      `${CI_CONFIG}\n[profile deploy]\nrole_arn = ${roleArn}\ncredential_source = Environment\n`,
+    );
     const env = ciEnv(home, { ...webIdentity(), NO_COLOR: "1" });
     const cases: Array<{ args: string[]; code: number }> = [
       { args: ["--help"], code: 0 },

@@ -23,7 +23,11 @@ interface Result {
   ms: number;
 }
 
-function run(cmd: string, args: string[], opts: { env: Record<string, string>; timeoutMs?: number }): Promise<Result> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { env: Record<string, string>; timeoutMs?: number },
+): Promise<Result> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env: opts.env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
@@ -93,7 +97,11 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
   const promptly = () => Math.max(10_000, 2 * workingCallMs);
 
   test("the real AWS CLI: aws --profile viaproc sts get-caller-identity is target1's role", async () => {
-    const r = await run("aws", ["--profile", "viaproc", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"], { env: env() });
+    const r = await run(
+      "aws",
+      ["--profile", "viaproc", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"],
+      { env: env() },
+    );
     workingCallMs = r.ms;
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -103,7 +111,9 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
   test("the JS SDK: fromIni({ profile: 'viaproc' }) + STS GetCallerIdentity is target1's role", async () => {
     // @aws-sdk/credential-providers is the public bundle; credential-provider-ini (a
     // dependency of client-sts) has the same fromIni. Use whichever is installed.
-    const pkg = ["@aws-sdk/credential-providers", "@aws-sdk/credential-provider-ini"].find((p) => existsSync(path.join(ROOT, "node_modules", p, "package.json")));
+    const pkg = ["@aws-sdk/credential-providers", "@aws-sdk/credential-provider-ini"].find((p) =>
+      existsSync(path.join(ROOT, "node_modules", p, "package.json")),
+    );
     expect(pkg).toBeDefined();
     const code = [
       `const { fromIni } = await import(${JSON.stringify(pkg)});`,
@@ -112,20 +122,30 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
       `const out = await client.send(new GetCallerIdentityCommand({}));`,
       `process.stdout.write(out.Arn + "\\n");`,
     ].join("\n");
-    const r = await run(process.execPath, ["--input-type=module", "-e", code], { env: env({ MOTO_URL: moto.url }) });
+    const r = await run(process.execPath, ["--input-type=module", "-e", code], {
+      env: env({ MOTO_URL: moto.url }),
+    });
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(ASSUMED_TARGET1);
   }, 30_000);
 
   test("awsx credential-process prints exactly one Version 1 JSON line and nothing else on stdout", async () => {
     const started = Date.now();
-    const r = await run("node", [AWSX, "credential-process", "target1", "--backend", "none"], { env: env() });
+    const r = await run("node", [AWSX, "credential-process", "target1", "--backend", "none"], {
+      env: env(),
+    });
     expect(r.code).toBe(0);
     expect(r.stdout.endsWith("\n")).toBe(true);
     const lines = r.stdout.slice(0, -1).split("\n");
     expect(lines).toHaveLength(1);
     const body = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(["AccessKeyId", "Expiration", "SecretAccessKey", "SessionToken", "Version"]);
+    expect(Object.keys(body).sort()).toEqual([
+      "AccessKeyId",
+      "Expiration",
+      "SecretAccessKey",
+      "SessionToken",
+      "Version",
+    ]);
     expect(body.Version).toBe(1);
     expect(body.AccessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
     expect(typeof body.SecretAccessKey).toBe("string");
@@ -135,23 +155,33 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
     expect(body.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/);
     const exp = Date.parse(body.Expiration as string);
     expect(exp).toBeGreaterThan(started + 10 * 60_000); // a fresh session, not an expired one
-    expect(new Date(exp).toISOString().replace(".000Z", "Z")).toBe((body.Expiration as string).replace(".000Z", "Z"));
+    expect(new Date(exp).toISOString().replace(".000Z", "Z")).toBe(
+      (body.Expiration as string).replace(".000Z", "Z"),
+    );
     // The secrets never reach stderr.
     expect(r.stderr).not.toContain(body.SecretAccessKey as string);
     expect(r.stderr).not.toContain(body.SessionToken as string);
   }, 30_000);
 
   test("recursion: aws --profile loop fails promptly with a message about recursion", async () => {
-    const r = await run("aws", ["--profile", "loop", "sts", "get-caller-identity"], { env: env(), timeoutMs: 40_000 });
+    const r = await run("aws", ["--profile", "loop", "sts", "get-caller-identity"], {
+      env: env(),
+      timeoutMs: 40_000,
+    });
     expect(r.signal).toBeNull(); // not killed by our timeout: it ended by itself
     expect(r.ms).toBeLessThan(promptly());
     expect(r.code).not.toBe(0);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/credential_process recursion: profile "loop" is already being resolved/);
+    expect(r.stderr).toMatch(
+      /credential_process recursion: profile "loop" is already being resolved/,
+    );
   }, 60_000);
 
   test("recursion: awsx exec loop -- true exits 78 promptly with a message about recursion", async () => {
-    const r = await run("node", [AWSX, "exec", "loop", "--", "true"], { env: env(), timeoutMs: 40_000 });
+    const r = await run("node", [AWSX, "exec", "loop", "--", "true"], {
+      env: env(),
+      timeoutMs: 40_000,
+    });
     expect(r.signal).toBeNull();
     expect(r.ms).toBeLessThan(promptly());
     expect(r.stderr).toMatch(/recursion/);
@@ -160,7 +190,10 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
   }, 60_000);
 
   test("recursion through two profiles (loopa -> loopb -> loopa) also stops promptly", async () => {
-    const r = await run("node", [AWSX, "exec", "loopa", "--", "true"], { env: env(), timeoutMs: 40_000 });
+    const r = await run("node", [AWSX, "exec", "loopa", "--", "true"], {
+      env: env(),
+      timeoutMs: 40_000,
+    });
     expect(r.signal).toBeNull();
     expect(r.ms).toBeLessThan(promptly());
     expect(r.code).not.toBe(0);
@@ -173,12 +206,18 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
 // the credential_process's stdout and stderr, so the MFA prompt must go to /dev/tty.
 describe("MFA prompt through credential_process reaches the terminal (fake STS)", () => {
   const MFA = { serial: "arn:aws:iam::123456789012:mfa/foo", code: "987123" };
-  const STATIC = { accessKeyId: "AKIAFAKESTATIC000001", secretAccessKey: "fakeSecretKeyForTests0000000000000000000" };
+  const STATIC = {
+    accessKeyId: "AKIAFAKESTATIC000001",
+    secretAccessKey: "fakeSecretKeyForTests0000000000000000000",
+  };
   let sts: FakeSts;
   let home: TempHome;
 
   beforeAll(async () => {
-    sts = await startFakeSts({ mfa: MFA, identities: { [STATIC.accessKeyId]: "arn:aws:iam::123456789012:user/foo" } });
+    sts = await startFakeSts({
+      mfa: MFA,
+      identities: { [STATIC.accessKeyId]: "arn:aws:iam::123456789012:user/foo" },
+    });
     home = makeHome({
       credentials: `[foo]\naws_access_key_id = ${STATIC.accessKeyId}\naws_secret_access_key = ${STATIC.secretAccessKey}\n`,
       config: [
@@ -198,54 +237,74 @@ describe("MFA prompt through credential_process reaches the terminal (fake STS)"
     await sts?.close();
   });
 
-  ptyTest("aws --profile viaprocmfa: the prompt shows on the terminal, the typed code reaches STS, the call succeeds", async () => {
-    const env = home.env({ AWS_ENDPOINT_URL_STS: sts.url, AWS_DEFAULT_REGION: "us-east-1", TERM: "dumb" });
-    const child = spawn("script", ["-qec", "aws --profile viaprocmfa sts get-caller-identity --query Arn --output text", "/dev/null"], {
-      env,
-      cwd: ROOT,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let terminal = "";
-    let typed = false;
-    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      child.on("close", (code, signal) => resolve({ code, signal }));
-    });
-    const sawPrompt = new Promise<void>((resolve) => {
-      const onData = (b: Buffer) => {
-        terminal += b.toString("utf8");
-        if (!typed && terminal.includes("Enter MFA code")) {
-          typed = true;
-          resolve();
+  ptyTest(
+    "aws --profile viaprocmfa: the prompt shows on the terminal, the typed code reaches STS, the call succeeds",
+    async () => {
+      const env = home.env({
+        AWS_ENDPOINT_URL_STS: sts.url,
+        AWS_DEFAULT_REGION: "us-east-1",
+        TERM: "dumb",
+      });
+      const child = spawn(
+        "script",
+        [
+          "-qec",
+          "aws --profile viaprocmfa sts get-caller-identity --query Arn --output text",
+          "/dev/null",
+        ],
+        {
+          env,
+          cwd: ROOT,
+          stdio: ["pipe", "pipe", "pipe"],
+        },
+      );
+      let terminal = "";
+      let typed = false;
+      const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+        (resolve) => {
+          child.on("close", (code, signal) => resolve({ code, signal }));
+        },
+      );
+      const sawPrompt = new Promise<void>((resolve) => {
+        const onData = (b: Buffer) => {
+          terminal += b.toString("utf8");
+          if (!typed && terminal.includes("Enter MFA code")) {
+            typed = true;
+            resolve();
+          }
+        };
+        child.stdout.on("data", onData);
+        child.stderr.on("data", onData);
+      });
+      const killer = setTimeout(() => child.kill("SIGKILL"), 25_000);
+      try {
+        await Promise.race([sawPrompt, done]);
+        // The MFA session (GetSessionToken) step belongs to the source profile foo, so the
+        // prompt may name either profile of the chain; it must name the device.
+        expect(terminal).toMatch(
+          /Enter MFA code for arn:aws:iam::123456789012:mfa\/foo \(profile (mfarole|foo)\): /,
+        );
+        child.stdin.write(`${MFA.code}\n`);
+        const { code, signal } = await done;
+        child.stdin.end();
+        expect(signal).toBeNull();
+        expect(code).toBe(0);
+        expect(terminal).toMatch(/arn:aws:sts::123456789012:assumed-role\/mfa-role\/[\w+=,.@-]+/);
+        // The code was read without echo.
+        expect(terminal).not.toContain(MFA.code);
+        const withCode = sts.calls.filter((c) => c.params.TokenCode !== undefined);
+        expect(withCode.length).toBeGreaterThanOrEqual(1);
+        for (const c of withCode) {
+          expect(c.params.TokenCode).toBe("987123");
+          expect(c.params.SerialNumber).toBe(MFA.serial);
         }
-      };
-      child.stdout.on("data", onData);
-      child.stderr.on("data", onData);
-    });
-    const killer = setTimeout(() => child.kill("SIGKILL"), 25_000);
-    try {
-      await Promise.race([sawPrompt, done]);
-      // The MFA session (GetSessionToken) step belongs to the source profile foo, so the
-      // prompt may name either profile of the chain; it must name the device.
-      expect(terminal).toMatch(/Enter MFA code for arn:aws:iam::123456789012:mfa\/foo \(profile (mfarole|foo)\): /);
-      child.stdin.write(`${MFA.code}\n`);
-      const { code, signal } = await done;
-      child.stdin.end();
-      expect(signal).toBeNull();
-      expect(code).toBe(0);
-      expect(terminal).toMatch(/arn:aws:sts::123456789012:assumed-role\/mfa-role\/[\w+=,.@-]+/);
-      // The code was read without echo.
-      expect(terminal).not.toContain(MFA.code);
-      const withCode = sts.calls.filter((c) => c.params.TokenCode !== undefined);
-      expect(withCode.length).toBeGreaterThanOrEqual(1);
-      for (const c of withCode) {
-        expect(c.params.TokenCode).toBe("987123");
-        expect(c.params.SerialNumber).toBe(MFA.serial);
+        expect(sts.count("AssumeRole")).toBe(1);
+        expect(sts.count("GetCallerIdentity")).toBe(1);
+      } finally {
+        clearTimeout(killer);
+        child.kill("SIGKILL");
       }
-      expect(sts.count("AssumeRole")).toBe(1);
-      expect(sts.count("GetCallerIdentity")).toBe(1);
-    } finally {
-      clearTimeout(killer);
-      child.kill("SIGKILL");
-    }
-  }, 30_000);
+    },
+    30_000,
+  );
 });

@@ -15,7 +15,7 @@ export type Outcome =
   | { role: string; session?: string }
   // Fails. awsx: exit `fail` with one "awsx: " line naming the profile (matching `awsx` when
   // given; naming that file instead when `names` is set, for parse errors); the CLI: non-zero
-// exit, stderr matching `cli` when given.
+  // exit, stderr matching `cli` when given.
   | { fail: number; cli?: RegExp; awsx?: RegExp; names?: "config" | "credentials" };
 
 export interface DiffCase {
@@ -49,8 +49,14 @@ export const EXIT = { config: 78, profileNotFound: 67, credentials: 79, mfa: 66,
 
 // Strip the common indentation of a template literal (indented lines would be continuation lines).
 export function ini(strings: TemplateStringsArray, ...values: unknown[]): string {
-  const raw = strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ""), "");
-  const lines = raw.replace(/^\n/, "").replace(/\n[ \t]*$/, "\n").split("\n");
+  const raw = strings.reduce(
+    (acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ""),
+    "",
+  );
+  const lines = raw
+    .replace(/^\n/, "")
+    .replace(/\n[ \t]*$/, "\n")
+    .split("\n");
   const indents = lines.filter((l) => l.trim() !== "").map((l) => /^[ \t]*/.exec(l)![0].length);
   const cut = indents.length ? Math.min(...indents) : 0;
   return lines.map((l) => l.slice(cut)).join("\n");
@@ -71,8 +77,19 @@ const NO_CREDENTIALS = /Unable to locate credentials/;
 
 export const cases: DiffCase[] = [
   // ---- files, sections and syntax -------------------------------------------------
-  { name: "static keys in the credentials file", childAws: true, profile: "dev", credentials: aliceCreds("dev"), expect: { user: "alice" } },
-  { name: "static keys in the config file", profile: "dev", config: `[profile dev]\n${ALICE_KEYS}`, expect: { user: "alice" } },
+  {
+    name: "static keys in the credentials file",
+    childAws: true,
+    profile: "dev",
+    credentials: aliceCreds("dev"),
+    expect: { user: "alice" },
+  },
+  {
+    name: "static keys in the config file",
+    profile: "dev",
+    config: `[profile dev]\n${ALICE_KEYS}`,
+    expect: { user: "alice" },
+  },
   {
     name: "same profile in both files: the credentials file's keys win",
     profile: "dev",
@@ -124,7 +141,12 @@ export const cases: DiffCase[] = [
     config: aliceCreds("dev"),
     expect: { fail: EXIT.profileNotFound, cli: PROFILE_NOT_FOUND },
   },
-  { name: "extra spaces in the section header", profile: "dev", config: `[profile    dev  ]\n${ALICE_KEYS}`, expect: { user: "alice" } },
+  {
+    name: "extra spaces in the section header",
+    profile: "dev",
+    config: `[profile    dev  ]\n${ALICE_KEYS}`,
+    expect: { user: "alice" },
+  },
   {
     name: "[profilex dev] names dev (the CLI only checks the prefix, then splits in two)",
     profile: "dev",
@@ -134,7 +156,8 @@ export const cases: DiffCase[] = [
   {
     name: "upper-case keys",
     profile: "dev",
-    credentials: "[dev]\nAWS_ACCESS_KEY_ID = {{alice.id}}\nAws_Secret_Access_Key = {{alice.secret}}\n",
+    credentials:
+      "[dev]\nAWS_ACCESS_KEY_ID = {{alice.id}}\nAws_Secret_Access_Key = {{alice.secret}}\n",
     expect: { user: "alice" },
   },
   {
@@ -155,7 +178,8 @@ export const cases: DiffCase[] = [
   {
     name: "':' as the key/value delimiter",
     profile: "dev",
-    credentials: "[dev]\naws_access_key_id: {{alice.id}}\naws_secret_access_key : {{alice.secret}}\n",
+    credentials:
+      "[dev]\naws_access_key_id: {{alice.id}}\naws_secret_access_key : {{alice.secret}}\n",
     expect: { user: "alice" },
   },
   {
@@ -168,21 +192,36 @@ export const cases: DiffCase[] = [
   {
     name: "inline # comment on region is harmless when AWS_DEFAULT_REGION is set",
     profile: "ops",
-    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nregion = us-east-1 # N. Virginia\n",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nregion = us-east-1 # N. Virginia\n",
     credentials: BASE,
     expect: { role: "deployer" },
   },
   {
     name: "inline # comment on region, no region in the env: an invalid region",
     profile: "ops",
-    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nregion = us-east-1 # N. Virginia\n",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nregion = us-east-1 # N. Virginia\n",
     credentials: BASE,
     env: { AWS_DEFAULT_REGION: undefined },
-    expect: { fail: EXIT.config, cli: /region_name 'us-east-1 # N\. Virginia' doesn't match a supported format/ },
+    expect: {
+      fail: EXIT.config,
+      cli: /region_name 'us-east-1 # N\. Virginia' doesn't match a supported format/,
+    },
     comment: "a bad region in the config is a configuration error (78), not an answer from STS",
   },
-  { name: "[default] in the config file", profile: "default", config: `[default]\n${ALICE_KEYS}`, expect: { user: "alice" } },
-  { name: "[profile default] in the config file", profile: "default", config: `[profile default]\n${ALICE_KEYS}`, expect: { user: "alice" } },
+  {
+    name: "[default] in the config file",
+    profile: "default",
+    config: `[default]\n${ALICE_KEYS}`,
+    expect: { user: "alice" },
+  },
+  {
+    name: "[profile default] in the config file",
+    profile: "default",
+    config: `[profile default]\n${ALICE_KEYS}`,
+    expect: { user: "alice" },
+  },
   {
     name: "[profile default] then [default]: the later section wins whole",
     profile: "default",
@@ -203,7 +242,8 @@ export const cases: DiffCase[] = [
     expect: { fail: EXIT.credentials, cli: NO_CREDENTIALS },
   },
   {
-    name: "AWS_PROFILE / AWS_DEFAULT_PROFILE in the env do not override the explicit profile", childAws: true,
+    name: "AWS_PROFILE / AWS_DEFAULT_PROFILE in the env do not override the explicit profile",
+    childAws: true,
     profile: "dev",
     credentials: `${aliceCreds("dev")}\n[other]\naws_access_key_id = {{bob.id}}\naws_secret_access_key = {{bob.secret}}\n`,
     env: { AWS_PROFILE: "other", AWS_DEFAULT_PROFILE: "other" },
@@ -212,7 +252,8 @@ export const cases: DiffCase[] = [
   {
     name: "AWS_CONFIG_FILE pointing elsewhere",
     profile: "dev",
-    config: "[profile dev]\naws_access_key_id = {{bob.id}}\naws_secret_access_key = {{bob.secret}}\n",
+    config:
+      "[profile dev]\naws_access_key_id = {{bob.id}}\naws_secret_access_key = {{bob.secret}}\n",
     files: { "elsewhere/config": `[profile dev]\n${ALICE_KEYS}` },
     env: { AWS_CONFIG_FILE: "{{home}}/elsewhere/config" },
     expect: { user: "alice" },
@@ -243,7 +284,9 @@ export const cases: DiffCase[] = [
     name: "AWS_CONFIG_FILE with ${HOME}",
     profile: "ops",
     credentials: BASE,
-    files: { "elsewhere/config": "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\n" },
+    files: {
+      "elsewhere/config": "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\n",
+    },
     env: { AWS_CONFIG_FILE: "${HOME}/elsewhere/config" },
     expect: { role: "deployer" },
   },
@@ -310,13 +353,19 @@ export const cases: DiffCase[] = [
     name: "partial static keys in the credentials file",
     profile: "dev",
     credentials: "[dev]\naws_access_key_id = {{alice.id}}\n",
-    expect: { fail: EXIT.config, cli: /Partial credentials found in shared-credentials-file, missing: aws_secret_access_key/ },
+    expect: {
+      fail: EXIT.config,
+      cli: /Partial credentials found in shared-credentials-file, missing: aws_secret_access_key/,
+    },
   },
   {
     name: "partial static keys in the config file",
     profile: "dev",
     config: "[profile dev]\naws_access_key_id = {{alice.id}}\n",
-    expect: { fail: EXIT.config, cli: /Partial credentials found in config-file, missing: aws_secret_access_key/ },
+    expect: {
+      fail: EXIT.config,
+      cli: /Partial credentials found in config-file, missing: aws_secret_access_key/,
+    },
   },
   {
     name: "a secret key without an access key id is no credentials",
@@ -324,7 +373,12 @@ export const cases: DiffCase[] = [
     credentials: "[dev]\naws_secret_access_key = {{alice.secret}}\n",
     expect: { fail: EXIT.credentials, cli: NO_CREDENTIALS },
   },
-  { name: "a profile with no credentials at all", profile: "dev", config: "[profile dev]\nregion = us-east-1\n", expect: { fail: EXIT.credentials, cli: NO_CREDENTIALS } },
+  {
+    name: "a profile with no credentials at all",
+    profile: "dev",
+    config: "[profile dev]\nregion = us-east-1\n",
+    expect: { fail: EXIT.credentials, cli: NO_CREDENTIALS },
+  },
   {
     name: "an SSO profile with no cached SSO token",
     profile: "sso",
@@ -336,13 +390,32 @@ export const cases: DiffCase[] = [
       sso_role_name = ReadOnly
     `,
     expect: { fail: EXIT.config, cli: /Error loading SSO Token/ },
-    comment: "awsx does not support SSO (docs/config.md); without a cached token the CLI fails as well",
+    comment:
+      "awsx does not support SSO (docs/config.md); without a cached token the CLI fails as well",
   },
-  { name: "a profile that does not exist", profile: "nope", credentials: BASE, expect: { fail: EXIT.profileNotFound, cli: PROFILE_NOT_FOUND } },
+  {
+    name: "a profile that does not exist",
+    profile: "nope",
+    credentials: BASE,
+    expect: { fail: EXIT.profileNotFound, cli: PROFILE_NOT_FOUND },
+  },
 
   // ---- roles and source_profile chains --------------------------------------------
-  { name: "role from a source profile", childAws: true, profile: "ops", config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\n", credentials: BASE, expect: { role: "deployer" } },
-  { name: "source_profile = default", profile: "ops", config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = default\n", credentials: aliceCreds("default"), expect: { role: "deployer" } },
+  {
+    name: "role from a source profile",
+    childAws: true,
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\n",
+    credentials: BASE,
+    expect: { role: "deployer" },
+  },
+  {
+    name: "source_profile = default",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = default\n",
+    credentials: aliceCreds("default"),
+    expect: { role: "deployer" },
+  },
   {
     name: "chain of 2 hops",
     profile: "b",
@@ -358,7 +431,8 @@ export const cases: DiffCase[] = [
     expect: { role: "hop2" },
   },
   {
-    name: "chain of 3 hops", childAws: true,
+    name: "chain of 3 hops",
+    childAws: true,
     profile: "c",
     config: ini`
       [profile a]
@@ -413,30 +487,42 @@ export const cases: DiffCase[] = [
       role_arn = {{role.auditor}}
       source_profile = a
     `,
-    expect: { fail: EXIT.config, cli: /Infinite loop in credential configuration detected/, awsx: /a -> b/ },
+    expect: {
+      fail: EXIT.config,
+      cli: /Infinite loop in credential configuration detected/,
+      awsx: /a -> b/,
+    },
   },
   {
     name: "a missing source_profile",
     profile: "ops",
     config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = ghost\n",
-    expect: { fail: EXIT.config, cli: /The source_profile "ghost" referenced in the profile "ops" does not exist/ },
+    expect: {
+      fail: EXIT.config,
+      cli: /The source_profile "ghost" referenced in the profile "ops" does not exist/,
+    },
   },
   {
     name: "a source profile without credentials",
     profile: "ops",
-    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = empty\n[profile empty]\nregion = us-east-1\n",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = empty\n[profile empty]\nregion = us-east-1\n",
     expect: { fail: EXIT.config, cli: /The source profile "empty" must have credentials/ },
   },
   {
     name: "role_arn with neither source_profile nor credential_source",
     profile: "ops",
     config: "[profile ops]\nrole_arn = {{role.deployer}}\n",
-    expect: { fail: EXIT.config, cli: /Partial credentials found in assume-role, missing: source_profile or credential_source/ },
+    expect: {
+      fail: EXIT.config,
+      cli: /Partial credentials found in assume-role, missing: source_profile or credential_source/,
+    },
   },
   {
     name: "both source_profile and credential_source",
     profile: "ops",
-    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\ncredential_source = Environment\n",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\ncredential_source = Environment\n",
     credentials: BASE,
     expect: { fail: EXIT.config, cli: /contains both source_profile and credential_source/ },
   },
@@ -444,10 +530,14 @@ export const cases: DiffCase[] = [
     name: "an unknown credential_source",
     profile: "ops",
     config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Foo\n",
-    expect: { fail: EXIT.config, cli: /The credential source "Foo" referenced in profile "ops" is not valid/ },
+    expect: {
+      fail: EXIT.config,
+      cli: /The credential source "Foo" referenced in profile "ops" is not valid/,
+    },
   },
   {
-    name: "credential_source = Environment", childAws: true,
+    name: "credential_source = Environment",
+    childAws: true,
     profile: "ops",
     config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Environment\n",
     env: { AWS_ACCESS_KEY_ID: "{{carol.id}}", AWS_SECRET_ACCESS_KEY: "{{carol.secret}}" },
@@ -457,38 +547,61 @@ export const cases: DiffCase[] = [
     name: "credential_source = Environment with no keys in the env",
     profile: "ops",
     config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Environment\n",
-    expect: { fail: EXIT.credentials, cli: /No credentials found in credential_source referenced in profile ops/ },
+    expect: {
+      fail: EXIT.credentials,
+      cli: /No credentials found in credential_source referenced in profile ops/,
+    },
   },
   {
     name: "credential_source = EcsContainer (loopback full URI with an authorization token)",
     profile: "ops",
     config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = EcsContainer\n",
-    env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: "{{ecs}}", AWS_CONTAINER_AUTHORIZATION_TOKEN: "{{ecsToken}}" },
+    env: {
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: "{{ecs}}",
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: "{{ecsToken}}",
+    },
     expect: { role: "deployer" },
   },
   {
     name: "credential_source = EcsContainer with a wrong authorization token",
     profile: "ops",
     config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = EcsContainer\n",
-    env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: "{{ecs}}", AWS_CONTAINER_AUTHORIZATION_TOKEN: "wrong-token" },
+    env: {
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: "{{ecs}}",
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: "wrong-token",
+    },
     expect: { fail: EXIT.credentials, cli: /container-role|container metadata|401/i },
   },
   {
-    name: "credential_source = Ec2InstanceMetadata (loopback IMDSv2)", childAws: true,
+    name: "credential_source = Ec2InstanceMetadata (loopback IMDSv2)",
+    childAws: true,
     profile: "ops",
-    config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Ec2InstanceMetadata\n",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Ec2InstanceMetadata\n",
     // Never 169.254.169.254: the endpoint is the loopback fake.
     env: { AWS_EC2_METADATA_DISABLED: "false", AWS_EC2_METADATA_SERVICE_ENDPOINT: "{{imds}}/" },
     expect: { role: "deployer" },
   },
 
   // ---- credential_process ---------------------------------------------------------
-  { name: "credential_process as the profile's credentials", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} v1 {{alice.id}} {{alice.secret}}\n", expect: { user: "alice" } },
-  { name: "credential_process with an Expiration", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} v1-exp {{alice.id}} {{alice.secret}}\n", expect: { user: "alice" } },
   {
-    name: "credential_process as the source of a role", childAws: true,
+    name: "credential_process as the profile's credentials",
+    profile: "dev",
+    config: "[profile dev]\ncredential_process = {{proc}} v1 {{alice.id}} {{alice.secret}}\n",
+    expect: { user: "alice" },
+  },
+  {
+    name: "credential_process with an Expiration",
+    profile: "dev",
+    config: "[profile dev]\ncredential_process = {{proc}} v1-exp {{alice.id}} {{alice.secret}}\n",
+    expect: { user: "alice" },
+  },
+  {
+    name: "credential_process as the source of a role",
+    childAws: true,
     profile: "ops",
-    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = src\n[profile src]\ncredential_process = {{proc}} v1 {{alice.id}} {{alice.secret}}\n",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = src\n[profile src]\ncredential_process = {{proc}} v1 {{alice.id}} {{alice.secret}}\n",
     expect: { role: "deployer" },
   },
   {
@@ -504,31 +617,60 @@ export const cases: DiffCase[] = [
     config: `[profile dev]\ncredential_process = {{proc}} v1 {{alice.id}} {{alice.secret}}\naws_access_key_id = {{bob.id}}\naws_secret_access_key = {{bob.secret}}\n`,
     expect: { user: "alice" },
   },
-  { name: "credential_process exits 1", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} fail x y\n", expect: { fail: EXIT.credentials, cli: /refusing on purpose/ } },
-  { name: "credential_process prints bad JSON", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} badjson x y\n", expect: { fail: EXIT.credentials, cli: /Expecting value|JSON/i } },
-  { name: "credential_process prints Version 2", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} v2 {{alice.id}} {{alice.secret}}\n", expect: { fail: EXIT.credentials, cli: /Unsupported version '2'/ } },
-  { name: "credential_process without SecretAccessKey", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} nosecret {{alice.id}} x\n", expect: { fail: EXIT.credentials, cli: /Missing required key in response: 'SecretAccessKey'/ } },
-  { name: "credential_process with an expired Expiration", profile: "dev", config: "[profile dev]\ncredential_process = {{proc}} expired {{alice.id}} {{alice.secret}}\n", expect: { fail: EXIT.credentials, cli: /expired/i } },
+  {
+    name: "credential_process exits 1",
+    profile: "dev",
+    config: "[profile dev]\ncredential_process = {{proc}} fail x y\n",
+    expect: { fail: EXIT.credentials, cli: /refusing on purpose/ },
+  },
+  {
+    name: "credential_process prints bad JSON",
+    profile: "dev",
+    config: "[profile dev]\ncredential_process = {{proc}} badjson x y\n",
+    expect: { fail: EXIT.credentials, cli: /Expecting value|JSON/i },
+  },
+  {
+    name: "credential_process prints Version 2",
+    profile: "dev",
+    config: "[profile dev]\ncredential_process = {{proc}} v2 {{alice.id}} {{alice.secret}}\n",
+    expect: { fail: EXIT.credentials, cli: /Unsupported version '2'/ },
+  },
+  {
+    name: "credential_process without SecretAccessKey",
+    profile: "dev",
+    config: "[profile dev]\ncredential_process = {{proc}} nosecret {{alice.id}} x\n",
+    expect: { fail: EXIT.credentials, cli: /Missing required key in response: 'SecretAccessKey'/ },
+  },
+  {
+    name: "credential_process with an expired Expiration",
+    profile: "dev",
+    config: "[profile dev]\ncredential_process = {{proc}} expired {{alice.id}} {{alice.secret}}\n",
+    expect: { fail: EXIT.credentials, cli: /expired/i },
+  },
 
   // ---- web identity ---------------------------------------------------------------
   {
-    name: "role_arn + web_identity_token_file", childAws: true,
+    name: "role_arn + web_identity_token_file",
+    childAws: true,
     profile: "wi",
-    config: "[profile wi]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/token.jwt\n",
+    config:
+      "[profile wi]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/token.jwt\n",
     files: { "token.jwt": "header.payload.signature\n" },
     expect: { role: "deployer" },
   },
   {
     name: "web identity with role_session_name",
     profile: "wi",
-    config: "[profile wi]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/token.jwt\nrole_session_name = ci-job-42\n",
+    config:
+      "[profile wi]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/token.jwt\nrole_session_name = ci-job-42\n",
     files: { "token.jwt": "header.payload.signature\n" },
     expect: { role: "deployer", session: "ci-job-42" },
   },
   {
     name: "web identity wins over static keys in the same profile",
     profile: "wi",
-    config: "[profile wi]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/token.jwt\n",
+    config:
+      "[profile wi]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/token.jwt\n",
     credentials: aliceCreds("wi"),
     files: { "token.jwt": "header.payload.signature\n" },
     expect: { role: "deployer" },
@@ -536,24 +678,38 @@ export const cases: DiffCase[] = [
   {
     name: "web_identity_token_file that does not exist",
     profile: "wi",
-    config: "[profile wi]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/missing.jwt\n",
+    config:
+      "[profile wi]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/missing.jwt\n",
     expect: { fail: EXIT.credentials, cli: /No such file|missing\.jwt/ },
   },
 
   // ---- AssumeRole parameters ------------------------------------------------------
-  { name: "duration_seconds = 3600", profile: "ops", config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nduration_seconds = 3600\n", credentials: BASE, expect: { role: "deployer" } },
+  {
+    name: "duration_seconds = 3600",
+    profile: "ops",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nduration_seconds = 3600\n",
+    credentials: BASE,
+    expect: { role: "deployer" },
+  },
   {
     name: "duration_seconds under 900",
     profile: "ops",
-    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nduration_seconds = 100\n",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nduration_seconds = 100\n",
     credentials: BASE,
-    expect: { fail: EXIT.config, cli: /DurationSeconds, value: 100, valid min value: 900/, awsx: /outside 900-43200/ },
+    expect: {
+      fail: EXIT.config,
+      cli: /DurationSeconds, value: 100, valid min value: 900/,
+      awsx: /outside 900-43200/,
+    },
     comment: "the CLI's parameter validation catches it before STS, as awsx does",
   },
   {
     name: "role_session_name of one character",
     profile: "ops",
-    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = x\n",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = x\n",
     credentials: BASE,
     expect: { fail: EXIT.config, cli: /RoleSessionName, value: 1, valid min length: 2/ },
   },
@@ -563,18 +719,30 @@ export const cases: DiffCase[] = [
     config: `[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = ${"s".repeat(65)}\n`,
     credentials: BASE,
     // No client-side maximum in the CLI: moto refuses it (as AWS does).
-    expect: { fail: EXIT.config, cli: /roleSessionName' failed to satisfy constraint: Member must have length less than or\s+equal to 64/ },
+    expect: {
+      fail: EXIT.config,
+      cli: /roleSessionName' failed to satisfy constraint: Member must have length less than or\s+equal to 64/,
+    },
   },
-  { name: "external_id", profile: "ops", config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nexternal_id = partner-4711\n", credentials: BASE, expect: { role: "deployer" } },
+  {
+    name: "external_id",
+    profile: "ops",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nexternal_id = partner-4711\n",
+    credentials: BASE,
+    expect: { role: "deployer" },
+  },
   {
     name: "role_session_name",
     profile: "ops",
-    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = alice@example.com\n",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = alice@example.com\n",
     credentials: BASE,
     expect: { role: "deployer", session: "alice@example.com" },
   },
   {
-    name: "mfa_serial, code from AWSX_MFA_TOKEN (the CLI's code typed at its prompt)", childAws: true,
+    name: "mfa_serial, code from AWSX_MFA_TOKEN (the CLI's code typed at its prompt)",
+    childAws: true,
     profile: "ops",
     config: `[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nmfa_serial = ${MFA_SERIAL}\n`,
     credentials: BASE,
@@ -604,7 +772,8 @@ export const cases: DiffCase[] = [
   {
     name: "duration_seconds that is not an integer",
     profile: "ops",
-    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nduration_seconds = 1h\n",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nduration_seconds = 1h\n",
     credentials: BASE,
     expectDifference: "the CLI silently ignores a non-integer duration_seconds; awsx rejects it",
     cliExpect: { role: "deployer" },
@@ -613,9 +782,11 @@ export const cases: DiffCase[] = [
   {
     name: "duration_seconds over 43200",
     profile: "ops",
-    config: "[profile ops]\nrole_arn = {{role.long}}\nsource_profile = base\nduration_seconds = 50000\n",
+    config:
+      "[profile ops]\nrole_arn = {{role.long}}\nsource_profile = base\nduration_seconds = 50000\n",
     credentials: BASE,
-    expectDifference: "awsx checks 900-43200 before calling STS (AWS would refuse it); the CLI sends it and moto does not check",
+    expectDifference:
+      "awsx checks 900-43200 before calling STS (AWS would refuse it); the CLI sends it and moto does not check",
     cliExpect: { role: "long" },
     expect: { fail: EXIT.config, awsx: /outside 900-43200/ },
   },
@@ -632,25 +803,30 @@ export const cases: DiffCase[] = [
       duration_seconds = 7200
     `,
     credentials: BASE,
-    expectDifference: "AWS caps chained roles at 1 hour; awsx says so before STS, moto does not enforce the cap",
+    expectDifference:
+      "AWS caps chained roles at 1 hour; awsx says so before STS, moto does not enforce the cap",
     cliExpect: { role: "long" },
     expect: { fail: EXIT.config, awsx: /role chaining/ },
   },
   {
     name: "invalid role_session_name",
     profile: "ops",
-    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = not valid!\n",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = not valid!\n",
     credentials: BASE,
-    expectDifference: "awsx validates [\\w+=,.@-]{2,64} before STS; moto accepts any name, so the CLI succeeds",
+    expectDifference:
+      "awsx validates [\\w+=,.@-]{2,64} before STS; moto accepts any name, so the CLI succeeds",
     cliExpect: { role: "deployer", session: "not valid!" },
     expect: { fail: EXIT.config, awsx: /role_session_name "not valid!" .* is invalid/ },
   },
   {
     name: "inline # comment on role_session_name makes the name invalid",
     profile: "ops",
-    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = deploy # who\n",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nrole_session_name = deploy # who\n",
     credentials: BASE,
-    expectDifference: "the comment is part of the value (both agree), which makes the name invalid: awsx rejects it, moto accepts it",
+    expectDifference:
+      "the comment is part of the value (both agree), which makes the name invalid: awsx rejects it, moto accepts it",
     cliExpect: { role: "deployer", session: "deploy # who" },
     expect: { fail: EXIT.config, awsx: /role_session_name "deploy # who"/ },
   },
@@ -658,8 +834,12 @@ export const cases: DiffCase[] = [
     name: "a profile without credentials, container credentials in the env",
     profile: "dev",
     config: "[profile dev]\nregion = us-east-1\n",
-    env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: "{{ecs}}", AWS_CONTAINER_AUTHORIZATION_TOKEN: "{{ecsToken}}" },
-    expectDifference: "the CLI falls through to the rest of its chain (container credentials); awsx does not",
+    env: {
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: "{{ecs}}",
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: "{{ecsToken}}",
+    },
+    expectDifference:
+      "the CLI falls through to the rest of its chain (container credentials); awsx does not",
     cliExpect: { user: "dave" },
     expect: { fail: EXIT.credentials, awsx: /Unable to locate credentials/ },
   },
@@ -669,7 +849,8 @@ export const cases: DiffCase[] = [
     config: "[profile dev]\nregion = us-east-1\n",
     files: { "token.jwt": "header.payload.signature\n" },
     env: { AWS_ROLE_ARN: "{{role.deployer}}", AWS_WEB_IDENTITY_TOKEN_FILE: "{{home}}/token.jwt" },
-    expectDifference: "`aws --profile P` ignores the web identity env vars; awsx uses them for a profile with no credentials",
+    expectDifference:
+      "`aws --profile P` ignores the web identity env vars; awsx uses them for a profile with no credentials",
     cliExpect: { fail: EXIT.credentials, cli: NO_CREDENTIALS },
     expect: { role: "deployer" },
   },

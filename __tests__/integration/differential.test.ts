@@ -13,7 +13,11 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { makeHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { commandRuns, needs } from "../helpers/requirements.js";
-import { startContainerServer, startImdsServer, type FixtureServer } from "../fixtures/diff/metadataServers.js";
+import {
+  startContainerServer,
+  startImdsServer,
+  type FixtureServer,
+} from "../fixtures/diff/metadataServers.js";
 import { cases, type DiffCase, type Outcome } from "./differential.cases.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,7 +35,11 @@ const ROLES = ["deployer", "auditor", "hop2", "hop3", "long"] as const;
 
 const describeIf = await needs(
   "moto_server",
-  { name: "aws", probe: () => commandRuns("aws", ["--version"]), hint: "the AWS CLI v1 (pip install awscli)" },
+  {
+    name: "aws",
+    probe: () => commandRuns("aws", ["--version"]),
+    hint: "the AWS CLI v1 (pip install awscli)",
+  },
   {
     name: "script (util-linux)",
     probe: () => commandRuns("script", ["-qec", "true", "/dev/null"]),
@@ -70,7 +78,12 @@ function run(
   onStdout?: (soFar: string, stdin: NodeJS.WritableStream) => void,
 ): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env, cwd: env.HOME, detached: true, stdio: [onStdout ? "pipe" : "ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      env,
+      cwd: env.HOME,
+      detached: true,
+      stdio: [onStdout ? "pipe" : "ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -103,21 +116,39 @@ const shQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 // The AWS CLI; with an MFA code, under script(1) so its getpass prompt has a terminal,
 // typing the code once the prompt shows (getpass flushes input typed before it).
-function runCli(profile: string, env: Record<string, string>, mfaCode?: string): Promise<RunResult> {
+function runCli(
+  profile: string,
+  env: Record<string, string>,
+  mfaCode?: string,
+): Promise<RunResult> {
   const args = ["--profile", profile, "sts", "get-caller-identity", "--output", "json"];
   if (!mfaCode) return run("aws", args, env);
   let typed = false;
-  return run("script", ["-qec", ["aws", ...args].map(shQuote).join(" "), "/dev/null"], { ...env, SHELL: "/bin/sh" }, (soFar, stdin) => {
-    if (!typed && /Enter MFA code for [^\n]*: ?$/.test(soFar)) {
-      typed = true;
-      stdin.write(`${mfaCode}\n`);
-    }
-  });
+  return run(
+    "script",
+    ["-qec", ["aws", ...args].map(shQuote).join(" "), "/dev/null"],
+    { ...env, SHELL: "/bin/sh" },
+    (soFar, stdin) => {
+      if (!typed && /Enter MFA code for [^\n]*: ?$/.test(soFar)) {
+        typed = true;
+        stdin.write(`${mfaCode}\n`);
+      }
+    },
+  );
 }
 
-function runAwsx(profile: string, env: Record<string, string>, extra: string[], childAws: boolean): Promise<RunResult> {
+function runAwsx(
+  profile: string,
+  env: Record<string, string>,
+  extra: string[],
+  childAws: boolean,
+): Promise<RunResult> {
   const child = childAws ? ["aws", "sts", "get-caller-identity", "--output", "json"] : ["env"];
-  return run(process.execPath, [AWSX, "exec", profile, "--backend", "none", ...extra, "--", ...child], env);
+  return run(
+    process.execPath,
+    [AWSX, "exec", profile, "--backend", "none", ...extra, "--", ...child],
+    env,
+  );
 }
 
 // `env` output (KEY=VALUE lines; no value here spans lines) as a map.
@@ -131,13 +162,21 @@ function parseEnvDump(stdout: string): Record<string, string> {
 }
 
 // Who the keys in a child's env are, asked of moto; undefined when there are none.
-async function identityOf(env: Record<string, string>, endpoint: string): Promise<{ arn?: string; error?: string }> {
-  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) return { error: "no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the child's env" };
+async function identityOf(
+  env: Record<string, string>,
+  endpoint: string,
+): Promise<{ arn?: string; error?: string }> {
+  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY)
+    return { error: "no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the child's env" };
   const sts = new STSClient({
     endpoint,
     region: "us-east-1",
     maxAttempts: 1,
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN },
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      sessionToken: env.AWS_SESSION_TOKEN,
+    },
   });
   try {
     return { arn: (await sts.send(new GetCallerIdentityCommand({}))).Arn };
@@ -169,7 +208,14 @@ function template(text: string, vars: Record<string, string>): string {
 }
 
 // Problems with one side's result against the expected outcome (empty: as expected).
-function check(side: "cli" | "awsx", r: RunResult, want: Outcome, profile: string, res: CaseResult, users: Record<string, MotoUser>): string[] {
+function check(
+  side: "cli" | "awsx",
+  r: RunResult,
+  want: Outcome,
+  profile: string,
+  res: CaseResult,
+  users: Record<string, MotoUser>,
+): string[] {
   const problems: string[] = [];
   const arn = r.arn;
   const awsxLines = r.stderr.split("\n").filter((l) => l.startsWith("awsx: "));
@@ -178,21 +224,36 @@ function check(side: "cli" | "awsx", r: RunResult, want: Outcome, profile: strin
     if (r.code === 0) problems.push(`${side} succeeded (${arn ?? "no Arn"}) but should fail`);
     if (arn !== undefined) problems.push(`${side} printed an identity (${arn}) but should fail`);
     if (side === "cli") {
-      if (want.cli && !want.cli.test(r.stderr + r.stdout)) problems.push(`cli failed, but not with ${want.cli}`);
+      if (want.cli && !want.cli.test(r.stderr + r.stdout))
+        problems.push(`cli failed, but not with ${want.cli}`);
     } else {
-      if (r.code !== want.fail) problems.push(`awsx exited ${r.code} (signal ${r.signal}), expected ${want.fail}`);
-      if (awsxLines.length !== 1) problems.push(`awsx printed ${awsxLines.length} "awsx: " lines, expected exactly 1`);
+      if (r.code !== want.fail)
+        problems.push(`awsx exited ${r.code} (signal ${r.signal}), expected ${want.fail}`);
+      if (awsxLines.length !== 1)
+        problems.push(`awsx printed ${awsxLines.length} "awsx: " lines, expected exactly 1`);
       else {
-        const named = want.names === "config" ? res.configFile : want.names === "credentials" ? res.credentialsFile : profile;
-        if (!awsxLines[0]!.includes(named)) problems.push(`awsx's error line does not name ${want.names ? "the file" : "the profile"} "${named}"`);
+        const named =
+          want.names === "config"
+            ? res.configFile
+            : want.names === "credentials"
+              ? res.credentialsFile
+              : profile;
+        if (!awsxLines[0]!.includes(named))
+          problems.push(
+            `awsx's error line does not name ${want.names ? "the file" : "the profile"} "${named}"`,
+          );
       }
-      if (want.awsx && !want.awsx.test(awsxLines.join("\n"))) problems.push(`awsx's error line does not match ${want.awsx}`);
+      if (want.awsx && !want.awsx.test(awsxLines.join("\n")))
+        problems.push(`awsx's error line does not match ${want.awsx}`);
     }
     return problems;
   }
-  if (r.code !== 0) problems.push(`${side} exited ${r.code} (signal ${r.signal}), expected success`);
-  if (side === "awsx" && awsxLines.length > 0) problems.push(`awsx printed errors on success: ${awsxLines.join(" | ")}`);
-  if (side === "awsx" && r.childEnv && r.childEnv.AWSX_PROFILE !== profile) problems.push(`the child's AWSX_PROFILE is ${r.childEnv.AWSX_PROFILE}, expected ${profile}`);
+  if (r.code !== 0)
+    problems.push(`${side} exited ${r.code} (signal ${r.signal}), expected success`);
+  if (side === "awsx" && awsxLines.length > 0)
+    problems.push(`awsx printed errors on success: ${awsxLines.join(" | ")}`);
+  if (side === "awsx" && r.childEnv && r.childEnv.AWSX_PROFILE !== profile)
+    problems.push(`the child's AWSX_PROFILE is ${r.childEnv.AWSX_PROFILE}, expected ${profile}`);
   if ("user" in want) {
     const expected = users[want.user]!.arn;
     if (arn !== expected) problems.push(`${side} is ${arn ?? "nobody"}, expected ${expected}`);
@@ -200,7 +261,8 @@ function check(side: "cli" | "awsx", r: RunResult, want: Outcome, profile: strin
   }
   const prefix = `arn:aws:sts::${ACCOUNT}:assumed-role/${want.role}/`;
   if (want.session !== undefined) {
-    if (arn !== prefix + want.session) problems.push(`${side} is ${arn ?? "nobody"}, expected ${prefix + want.session}`);
+    if (arn !== prefix + want.session)
+      problems.push(`${side} is ${arn ?? "nobody"}, expected ${prefix + want.session}`);
   } else {
     const defaultSession = side === "cli" ? /^botocore-session-\d+$/ : /^awsx-\d+$/;
     if (!arn?.startsWith(prefix) || !defaultSession.test(arn.slice(prefix.length))) {
@@ -268,9 +330,21 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
         mkdirSync(path.dirname(file), { recursive: true });
         writeFileSync(file, template(text, v), { mode: 0o600 });
       }
-      const caseEnv = Object.fromEntries(Object.entries(c.env ?? {}).map(([k, val]) => [k, val === undefined ? undefined : template(val, v)]));
-      const env = home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWS_DEFAULT_REGION: "us-east-1", ...caseEnv });
-      const [cli, awsx] = await Promise.all([runCli(c.profile, env, c.cliMfaCode), runAwsx(c.profile, env, c.awsxArgs ?? [], c.childAws ?? false)]);
+      const caseEnv = Object.fromEntries(
+        Object.entries(c.env ?? {}).map(([k, val]) => [
+          k,
+          val === undefined ? undefined : template(val, v),
+        ]),
+      );
+      const env = home.env({
+        AWS_ENDPOINT_URL_STS: moto.url,
+        AWS_DEFAULT_REGION: "us-east-1",
+        ...caseEnv,
+      });
+      const [cli, awsx] = await Promise.all([
+        runCli(c.profile, env, c.cliMfaCode),
+        runAwsx(c.profile, env, c.awsxArgs ?? [], c.childAws ?? false),
+      ]);
       cli.arn = arnOf(cli.stdout);
       if (c.childAws) awsx.arn = arnOf(awsx.stdout);
       else if (awsx.code === 0) {
@@ -280,11 +354,22 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
         if (who.error) awsx.stderr += `\n(test) ${who.error}`;
         // Only the credentials matter in the report.
         awsx.stdout = Object.entries(awsx.childEnv)
-          .filter(([k]) => k.startsWith("AWS") && k !== "AWS_SECRET_ACCESS_KEY" && k !== "AWS_SESSION_TOKEN")
+          .filter(
+            ([k]) =>
+              k.startsWith("AWS") && k !== "AWS_SECRET_ACCESS_KEY" && k !== "AWS_SESSION_TOKEN",
+          )
           .map(([k, val]) => `${k}=${val}`)
           .join(" ");
       }
-      return { cli, awsx, config, credentials, env, configFile: env.AWS_CONFIG_FILE!, credentialsFile: env.AWS_SHARED_CREDENTIALS_FILE! };
+      return {
+        cli,
+        awsx,
+        config,
+        credentials,
+        env,
+        configFile: env.AWS_CONFIG_FILE!,
+        credentialsFile: env.AWS_SHARED_CREDENTIALS_FILE!,
+      };
     } finally {
       home.cleanup();
     }
@@ -292,10 +377,14 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
 
   beforeAll(async () => {
     const names = new Set(cases.map((c) => c.name));
-    if (names.size !== cases.length) throw new Error("differential.cases: case names must be unique");
+    if (names.size !== cases.length)
+      throw new Error("differential.cases: case names must be unique");
     moto = await startMoto();
     for (const u of USERS) users[u] = await moto.createUser(`diff-${u}`);
-    for (const r of ROLES) vars[`role.${r}`] = (await moto.createRole(r, r === "long" ? { maxSessionDuration: 43200 } : {})).arn;
+    for (const r of ROLES)
+      vars[`role.${r}`] = (
+        await moto.createRole(r, r === "long" ? { maxSessionDuration: 43200 } : {})
+      ).arn;
     for (const u of USERS) {
       vars[`${u}.id`] = users[u]!.accessKeyId;
       vars[`${u}.secret`] = users[u]!.secretAccessKey;
@@ -328,24 +417,32 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
   const normal = cases.filter((c) => !c.expectDifference);
   const known = cases.filter((c) => c.expectDifference);
 
-  test.each(normal.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
-    const res = await results.get(c.name)!;
-    const problems = [
-      ...check("cli", res.cli, c.expect, c.profile, res, users),
-      ...check("awsx", res.awsx, c.expect, c.profile, res, users),
-    ];
-    if (problems.length) throw new Error(report(c, res, problems));
-  }, 120_000);
-
-  describe("known differences (docs/config.md)", () => {
-    test.each(known.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+  test.each(normal.map((c) => [c.name, c] as const))(
+    "%s",
+    async (_name, c) => {
       const res = await results.get(c.name)!;
       const problems = [
-        ...(c.cliExpect ? check("cli", res.cli, c.cliExpect, c.profile, res, users) : []),
+        ...check("cli", res.cli, c.expect, c.profile, res, users),
         ...check("awsx", res.awsx, c.expect, c.profile, res, users),
       ];
       if (problems.length) throw new Error(report(c, res, problems));
-    }, 120_000);
+    },
+    120_000,
+  );
+
+  describe("known differences (docs/config.md)", () => {
+    test.each(known.map((c) => [c.name, c] as const))(
+      "%s",
+      async (_name, c) => {
+        const res = await results.get(c.name)!;
+        const problems = [
+          ...(c.cliExpect ? check("cli", res.cli, c.cliExpect, c.profile, res, users) : []),
+          ...check("awsx", res.awsx, c.expect, c.profile, res, users),
+        ];
+        if (problems.length) throw new Error(report(c, res, problems));
+      },
+      120_000,
+    );
   });
 
   test("the metadata fakes were asked, with the right credentials, by both sides", async () => {

@@ -8,7 +8,8 @@ import { startMoto, type Moto, type MotoUser, type RecordedCall } from "../helpe
 import { needs } from "../helpers/requirements.js";
 
 const AWSX = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
-const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const PRINT_ENV = fixture("print-env.mjs");
 const SHELL = fixture("shell.sh");
 const MFA_SERIAL = "arn:aws:iam::123456789012:mfa/foo";
@@ -33,15 +34,25 @@ async function awsx(args: string[], env: Record<string, string>): Promise<Run> {
     stdin: "ignore",
     stripFinalNewline: false,
   });
-  return { exitCode: r.exitCode, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr) };
+  return {
+    exitCode: r.exitCode,
+    signal: r.signal,
+    stdout: String(r.stdout),
+    stderr: String(r.stderr),
+  };
 }
 
 // Shows stderr in the failure message when the exit status is not the expected one.
 function expectExit(r: Run, code: number): void {
-  expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({ exitCode: code, signal: undefined, stderr: expect.any(String) });
+  expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({
+    exitCode: code,
+    signal: undefined,
+    stderr: expect.any(String),
+  });
 }
 
-const stsCalls = (calls: RecordedCall[]): RecordedCall[] => calls.filter((c) => c.service === "sts");
+const stsCalls = (calls: RecordedCall[]): RecordedCall[] =>
+  calls.filter((c) => c.service === "sts");
 
 describeIf("awsx exec against moto", () => {
   let moto: Moto;
@@ -52,7 +63,8 @@ describeIf("awsx exec against moto", () => {
   beforeAll(async () => {
     moto = await startMoto();
     foo = await moto.createUser("foo");
-    for (const name of ["target1-role", "target2-role", "hop2-role", "hop3-role"]) roles[name] = (await moto.createRole(name)).arn;
+    for (const name of ["target1-role", "target2-role", "hop2-role", "hop3-role"])
+      roles[name] = (await moto.createRole(name)).arn;
     roles["long-role"] = (await moto.createRole("long-role", { maxSessionDuration: 7200 })).arn;
     home = makeHome({
       credentials: `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`,
@@ -108,7 +120,11 @@ describeIf("awsx exec against moto", () => {
       endpoint: moto.url,
       region: "us-east-1",
       maxAttempts: 1,
-      credentials: { accessKeyId: accessKeyId ?? "none", secretAccessKey: "unused", sessionToken: "unused" },
+      credentials: {
+        accessKeyId: accessKeyId ?? "none",
+        secretAccessKey: "unused",
+        sessionToken: "unused",
+      },
     });
     try {
       return (await client.send(new GetCallerIdentityCommand({}))).Arn;
@@ -118,8 +134,15 @@ describeIf("awsx exec against moto", () => {
   }
 
   // Runs print-env under awsx; returns the child's env, the STS calls awsx made, and whose keys the child got.
-  async function childCredentials(profile: string, extraArgs: string[] = [], extraEnv: Record<string, string | undefined> = {}) {
-    const r = await awsx(["exec", "--backend", "none", ...extraArgs, profile, "--", process.execPath, PRINT_ENV], env(extraEnv));
+  async function childCredentials(
+    profile: string,
+    extraArgs: string[] = [],
+    extraEnv: Record<string, string | undefined> = {},
+  ) {
+    const r = await awsx(
+      ["exec", "--backend", "none", ...extraArgs, profile, "--", process.execPath, PRINT_ENV],
+      env(extraEnv),
+    );
     expectExit(r, 0);
     const calls = stsCalls(await moto.recordedCalls()); // before arnOf, which makes calls of its own
     const child = JSON.parse(r.stdout) as Record<string, string>;
@@ -127,8 +150,27 @@ describeIf("awsx exec against moto", () => {
   }
 
   // The real aws CLI as the child: what it sees is what awsx gave it.
-  async function callerIdentity(profile: string, extraArgs: string[] = [], extraEnv: Record<string, string | undefined> = {}) {
-    const r = await awsx(["exec", "--backend", "none", ...extraArgs, profile, "--", "aws", "sts", "get-caller-identity", "--output", "json"], env(extraEnv));
+  async function callerIdentity(
+    profile: string,
+    extraArgs: string[] = [],
+    extraEnv: Record<string, string | undefined> = {},
+  ) {
+    const r = await awsx(
+      [
+        "exec",
+        "--backend",
+        "none",
+        ...extraArgs,
+        profile,
+        "--",
+        "aws",
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "json",
+      ],
+      env(extraEnv),
+    );
     expectExit(r, 0);
     const calls = stsCalls(await moto.recordedCalls());
     return { run: r, identity: JSON.parse(r.stdout) as { Arn: string; Account: string }, calls };
@@ -137,11 +179,16 @@ describeIf("awsx exec against moto", () => {
   describe("roles and chains", () => {
     test("target1: aws sts get-caller-identity is the assumed role, after exactly one AssumeRole signed by foo", async () => {
       const { identity, calls } = await callerIdentity("target1");
-      expect(identity.Arn).toMatch(/^arn:aws:sts::123456789012:assumed-role\/target1-role\/[\w+=,.@-]{2,64}$/);
+      expect(identity.Arn).toMatch(
+        /^arn:aws:sts::123456789012:assumed-role\/target1-role\/[\w+=,.@-]{2,64}$/,
+      );
       expect(identity.Account).toBe("123456789012");
       const assumes = calls.filter((c) => c.action === "AssumeRole");
       expect(assumes).toHaveLength(1);
-      expect(assumes[0]).toMatchObject({ accessKeyId: foo.accessKeyId, params: { RoleArn: roles["target1-role"] } });
+      expect(assumes[0]).toMatchObject({
+        accessKeyId: foo.accessKeyId,
+        params: { RoleArn: roles["target1-role"] },
+      });
       expect(assumes[0]!.params.SerialNumber).toBeUndefined();
       expect(calls.map((c) => c.action).sort()).toEqual(["AssumeRole", "GetCallerIdentity"]);
     }, 60_000);
@@ -150,17 +197,26 @@ describeIf("awsx exec against moto", () => {
       const { arn, calls } = await childCredentials("hop2");
       expect(arn).toMatch(/^arn:aws:sts::123456789012:assumed-role\/hop2-role\/[^/]+$/);
       const assumes = calls.filter((c) => c.action === "AssumeRole");
-      expect(assumes.map((c) => c.params.RoleArn)).toEqual([roles["target1-role"], roles["hop2-role"]]);
+      expect(assumes.map((c) => c.params.RoleArn)).toEqual([
+        roles["target1-role"],
+        roles["hop2-role"],
+      ]);
       expect(assumes[0]!.accessKeyId).toBe(foo.accessKeyId);
       expect(assumes[1]!.accessKeyId).toMatch(/^ASIA/);
-      expect(await arnOf(assumes[1]!.accessKeyId)).toMatch(/^arn:aws:sts::123456789012:assumed-role\/target1-role\//);
+      expect(await arnOf(assumes[1]!.accessKeyId)).toMatch(
+        /^arn:aws:sts::123456789012:assumed-role\/target1-role\//,
+      );
     }, 60_000);
 
     test("three hops: target1 → hop2 → hop3, each hop signed with the previous hop's key", async () => {
       const { identity, calls } = await callerIdentity("hop3");
       expect(identity.Arn).toMatch(/^arn:aws:sts::123456789012:assumed-role\/hop3-role\/[^/]+$/);
       const assumes = calls.filter((c) => c.action === "AssumeRole");
-      expect(assumes.map((c) => c.params.RoleArn)).toEqual([roles["target1-role"], roles["hop2-role"], roles["hop3-role"]]);
+      expect(assumes.map((c) => c.params.RoleArn)).toEqual([
+        roles["target1-role"],
+        roles["hop2-role"],
+        roles["hop3-role"],
+      ]);
       expect(assumes[0]!.accessKeyId).toBe(foo.accessKeyId);
       expect(new Set(assumes.map((c) => c.accessKeyId)).size).toBe(3);
       expect(await arnOf(assumes[1]!.accessKeyId)).toMatch(/assumed-role\/target1-role\//);
@@ -175,7 +231,10 @@ describeIf("awsx exec against moto", () => {
       expect(arn).toMatch(/assumed-role\/target2-role\//);
       expect(calls.map((c) => c.action)).toEqual(["GetSessionToken", "AssumeRole"]);
       const [gst, assume] = calls;
-      expect(gst).toMatchObject({ accessKeyId: foo.accessKeyId, params: { SerialNumber: MFA_SERIAL, TokenCode: CODE } });
+      expect(gst).toMatchObject({
+        accessKeyId: foo.accessKeyId,
+        params: { SerialNumber: MFA_SERIAL, TokenCode: CODE },
+      });
       expect(assume!.params).toMatchObject({ RoleArn: roles["target2-role"] });
       expect(assume!.params.SerialNumber).toBeUndefined();
       expect(assume!.params.TokenCode).toBeUndefined();
@@ -193,7 +252,11 @@ describeIf("awsx exec against moto", () => {
     }, 60_000);
 
     test("--no-mfa-session: one AssumeRole carrying SerialNumber and TokenCode, signed by foo", async () => {
-      const { arn, calls } = await childCredentials("target2", ["--mfa-token", CODE, "--no-mfa-session"]);
+      const { arn, calls } = await childCredentials("target2", [
+        "--mfa-token",
+        CODE,
+        "--no-mfa-session",
+      ]);
       expect(arn).toMatch(/assumed-role\/target2-role\//);
       expect(calls.map((c) => c.action)).toEqual(["AssumeRole"]);
       expect(calls[0]).toMatchObject({
@@ -208,7 +271,12 @@ describeIf("awsx exec against moto", () => {
       expect(calls.map((c) => c.action)).toEqual(["AssumeRole"]);
       expect(calls[0]).toMatchObject({
         accessKeyId: foo.accessKeyId,
-        params: { RoleArn: roles["long-role"], SerialNumber: MFA_SERIAL, TokenCode: CODE, DurationSeconds: "7200" },
+        params: {
+          RoleArn: roles["long-role"],
+          SerialNumber: MFA_SERIAL,
+          TokenCode: CODE,
+          DurationSeconds: "7200",
+        },
       });
       const left = Date.parse(child.AWS_CREDENTIAL_EXPIRATION ?? "") - Date.now();
       expect(left).toBeGreaterThan(7200_000 - 120_000);
@@ -245,7 +313,10 @@ describeIf("awsx exec against moto", () => {
 
     test("exactly the role's credentials, region and AWSX_PROFILE are set; inherited credential variables are gone; the rest passes through", async () => {
       const parentEnv = env({ ...INHERITED_JUNK, FOO: "bar", WEIRD_VALUE: "a b\t'c' \"d\" $e ü" });
-      const r = await awsx(["exec", "--backend", "none", "target1", "--", process.execPath, PRINT_ENV], parentEnv);
+      const r = await awsx(
+        ["exec", "--backend", "none", "target1", "--", process.execPath, PRINT_ENV],
+        parentEnv,
+      );
       expectExit(r, 0);
       expect(r.stderr).toBe("");
       const child = JSON.parse(r.stdout) as Record<string, string>;
@@ -260,8 +331,14 @@ describeIf("awsx exec against moto", () => {
       expect(child.AWS_SESSION_TOKEN).not.toBe(INHERITED_JUNK.AWS_SESSION_TOKEN);
       expect(await arnOf(child.AWS_ACCESS_KEY_ID)).toMatch(/assumed-role\/target1-role\//);
       expect(child.AWS_CREDENTIAL_EXPIRATION).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-      expect(Date.parse(child.AWS_CREDENTIAL_EXPIRATION!)).toBeGreaterThan(Date.now() + 10 * 60_000);
-      expect(child).toMatchObject({ AWS_REGION: "us-east-1", AWS_DEFAULT_REGION: "us-east-1", AWSX_PROFILE: "target1" });
+      expect(Date.parse(child.AWS_CREDENTIAL_EXPIRATION!)).toBeGreaterThan(
+        Date.now() + 10 * 60_000,
+      );
+      expect(child).toMatchObject({
+        AWS_REGION: "us-east-1",
+        AWS_DEFAULT_REGION: "us-east-1",
+        AWSX_PROFILE: "target1",
+      });
 
       // Passed through untouched.
       expect(child).toMatchObject({
@@ -275,22 +352,35 @@ describeIf("awsx exec against moto", () => {
       });
 
       // And nothing else: the parent's env minus every credential/profile variable, plus awsx's.
-      const expected = Object.keys(parentEnv).filter((k) => !(k in INHERITED_JUNK)).concat(SET_BY_AWSX);
+      const expected = Object.keys(parentEnv)
+        .filter((k) => !(k in INHERITED_JUNK))
+        .concat(SET_BY_AWSX);
       expect(Object.keys(child).sort()).toEqual([...new Set(expected)].sort());
-      for (const k of Object.keys(INHERITED_JUNK)) if (!SET_BY_AWSX.includes(k)) expect(child[k]).toBeUndefined();
+      for (const k of Object.keys(INHERITED_JUNK))
+        if (!SET_BY_AWSX.includes(k)) expect(child[k]).toBeUndefined();
     }, 60_000);
 
     test("no region in the env: the profile's region = eu-west-2 goes to AWS_REGION and AWS_DEFAULT_REGION", async () => {
-      const r = await awsx(["exec", "--backend", "none", "westy", "--", process.execPath, PRINT_ENV], env({ AWS_DEFAULT_REGION: undefined, AWS_REGION: undefined }));
+      const r = await awsx(
+        ["exec", "--backend", "none", "westy", "--", process.execPath, PRINT_ENV],
+        env({ AWS_DEFAULT_REGION: undefined, AWS_REGION: undefined }),
+      );
       expectExit(r, 0);
       const child = JSON.parse(r.stdout) as Record<string, string>;
-      expect(child).toMatchObject({ AWS_REGION: "eu-west-2", AWS_DEFAULT_REGION: "eu-west-2", AWSX_PROFILE: "westy" });
+      expect(child).toMatchObject({
+        AWS_REGION: "eu-west-2",
+        AWS_DEFAULT_REGION: "eu-west-2",
+        AWSX_PROFILE: "westy",
+      });
     }, 60_000);
   });
 
   describe("nesting and the shell", () => {
     test("AWSX_PROFILE already set: exit 64 telling to `exit` or pass --force, and no STS call", async () => {
-      const r = await awsx(["exec", "--backend", "none", "target1", "--", process.execPath, PRINT_ENV], env({ AWSX_PROFILE: "outer" }));
+      const r = await awsx(
+        ["exec", "--backend", "none", "target1", "--", process.execPath, PRINT_ENV],
+        env({ AWSX_PROFILE: "outer" }),
+      );
       expectExit(r, 64);
       expect(r.stdout).toBe("");
       const lines = r.stderr.trimEnd().split("\n");
@@ -303,7 +393,10 @@ describeIf("awsx exec against moto", () => {
     }, 60_000);
 
     test("AWSX_PROFILE already set and --force: runs, and the child sees the new profile", async () => {
-      const r = await awsx(["exec", "--backend", "none", "--force", "target1", "--", process.execPath, PRINT_ENV], env({ AWSX_PROFILE: "outer" }));
+      const r = await awsx(
+        ["exec", "--backend", "none", "--force", "target1", "--", process.execPath, PRINT_ENV],
+        env({ AWSX_PROFILE: "outer" }),
+      );
       expectExit(r, 0);
       const child = JSON.parse(r.stdout) as Record<string, string>;
       expect(child.AWSX_PROFILE).toBe("target1");

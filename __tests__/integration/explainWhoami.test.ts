@@ -1,6 +1,3 @@
-// awsx explain (the plan, calling nothing, with where each value came from) and awsx whoami
-// (GetCallerIdentity with the resolved credentials), run as the built CLI.
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { runAwsx } from "../helpers/awsx.js";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
@@ -40,7 +37,13 @@ source_profile = loopa
 describe("awsx explain", () => {
   let sts: FakeSts;
   let home: TempHome;
-  const env = () => home.env({ AWS_ENDPOINT_URL_STS: sts.url, AWSX_CACHE_DIR: path.join(home.dir, "cache"), AWSX_BACKEND: "file", AWSX_FILE_PASSPHRASE: "explain" });
+  const env = () =>
+    home.env({
+      AWS_ENDPOINT_URL_STS: sts.url,
+      AWSX_CACHE_DIR: path.join(home.dir, "cache"),
+      AWSX_BACKEND: "file",
+      AWSX_FILE_PASSPHRASE: "explain",
+    });
 
   beforeAll(async () => {
     sts = await startFakeSts();
@@ -56,9 +59,15 @@ describe("awsx explain", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("profile target2: 3 hops");
-    expect(r.stdout).toMatch(/1\. static \[foo\] accessKeyId=AKIA…0001 provider=shared-credentials-file\n\s+from .*\.aws\/credentials \[foo\]/);
-    expect(r.stdout).toMatch(/2\. sessionToken \[target2\] mfaSerial=arn:aws:iam::111122223333:mfa\/foo durationSeconds=43200/);
-    expect(r.stdout).toMatch(/3\. assumeRole \[target2\] roleArn=arn:aws:iam::444455556666:role\/target2-role\n\s+from .*\.aws\/config \[profile target2\]/);
+    expect(r.stdout).toMatch(
+      /1\. static \[foo\] accessKeyId=AKIA…0001 provider=shared-credentials-file\n\s+from .*\.aws\/credentials \[foo\]/,
+    );
+    expect(r.stdout).toMatch(
+      /2\. sessionToken \[target2\] mfaSerial=arn:aws:iam::111122223333:mfa\/foo durationSeconds=43200/,
+    );
+    expect(r.stdout).toMatch(
+      /3\. assumeRole \[target2\] roleArn=arn:aws:iam::444455556666:role\/target2-role\n\s+from .*\.aws\/config \[profile target2\]/,
+    );
     expect(r.stdout).toMatch(/region: eu-west-2 from .*\.aws\/config \[profile target2\]/);
     expect(r.stdout).toContain(`STS: ${sts.url} (AWS_ENDPOINT_URL_STS)`);
     expect(r.stdout).not.toContain(SECRET);
@@ -88,10 +97,15 @@ describe("awsx explain", () => {
   });
 
   it("a chain through another role profile, with its session name, and flags that change the plan", async () => {
-    const r = await runAwsx(["explain", "chained", "--json", "--no-mfa-session", "--region", "us-west-2"], env());
+    const r = await runAwsx(
+      ["explain", "chained", "--json", "--no-mfa-session", "--region", "us-west-2"],
+      env(),
+    );
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
-    expect(plan.hops.map((h: { kind: string; profile: string }) => `${h.kind}:${h.profile}`)).toEqual(["static:foo", "assumeRole:target2", "assumeRole:chained"]);
+    expect(
+      plan.hops.map((h: { kind: string; profile: string }) => `${h.kind}:${h.profile}`),
+    ).toEqual(["static:foo", "assumeRole:target2", "assumeRole:chained"]);
     expect(plan.hops[1].mfaSerial).toBe("arn:aws:iam::111122223333:mfa/foo");
     expect(plan.hops[2].sessionName).toBe("chained-session");
     expect(plan).toMatchObject({ region: "us-west-2", regionFrom: "--region" });
@@ -101,7 +115,9 @@ describe("awsx explain", () => {
     const r = await runAwsx(["explain", "loopa"], env());
     expect(r.code).toBe(78);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^awsx: Infinite loop in credential configuration detected\. .*loopa -> loopb.*\n$/);
+    expect(r.stderr).toMatch(
+      /^awsx: Infinite loop in credential configuration detected\. .*loopa -> loopb.*\n$/,
+    );
     const missing = await runAwsx(["explain", "nope"], env());
     expect(missing.code).toBe(67);
     expect(missing.stderr).toMatch(/^awsx: The config profile \(nope\) could not be found/);
@@ -134,16 +150,30 @@ describeMoto("awsx whoami", () => {
   it("shows the role's identity and the session's expiry", async () => {
     const r = await runAwsx(["whoami", "target1", "--backend", "none"], env());
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Profile: +target1\nAccount: +123456789012\nArn: +arn:aws:sts::123456789012:assumed-role\/whoami-role\/awsx-\d+\nExpiration: +\d{4}-\d\d-\d\dT[\d:.]+Z\n$/);
+    expect(r.stdout).toMatch(
+      /^Profile: +target1\nAccount: +123456789012\nArn: +arn:aws:sts::123456789012:assumed-role\/whoami-role\/awsx-\d+\nExpiration: +\d{4}-\d\d-\d\dT[\d:.]+Z\n$/,
+    );
     expect(r.stdout + r.stderr).not.toContain(user.secretAccessKey);
   });
 
   it("--json for machines; long-term keys have no expiry", async () => {
-    const role = JSON.parse((await runAwsx(["whoami", "target1", "--backend", "none", "--json"], env())).stdout);
-    expect(role).toMatchObject({ Profile: "target1", Account: "123456789012", Arn: expect.stringMatching(/:assumed-role\/whoami-role\//) });
+    const role = JSON.parse(
+      (await runAwsx(["whoami", "target1", "--backend", "none", "--json"], env())).stdout,
+    );
+    expect(role).toMatchObject({
+      Profile: "target1",
+      Account: "123456789012",
+      Arn: expect.stringMatching(/:assumed-role\/whoami-role\//),
+    });
     expect(Date.parse(role.Expiration)).toBeGreaterThan(Date.now());
     const r = await runAwsx(["whoami", "foo", "--json"], env());
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ Profile: "foo", Account: "123456789012", Arn: user.arn, UserId: expect.any(String), Expiration: null });
+    expect(JSON.parse(r.stdout)).toEqual({
+      Profile: "foo",
+      Account: "123456789012",
+      Arn: user.arn,
+      UserId: expect.any(String),
+      Expiration: null,
+    });
   });
 });

@@ -5,20 +5,30 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
-import { filesUnder, makeHome, writePrintCreds, type ChildCreds, type TempHome } from "../helpers/home.js";
+import { runAwsx } from "../helpers/awsx.js";
+import {
+  filesUnder,
+  makeHome,
+  writePrintCreds,
+  type ChildCreds,
+  type TempHome,
+} from "../helpers/home.js";
 
-const BIN = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
+const _BIN = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
 const ACCOUNT = "123456789012";
 const PASS = "correct horse battery staple (test)";
 const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
-
 
 const awsx = runAwsx;
 
 const HEX_ENTRY = /^[0-9a-f]{64}\.enc$/;
 const mode = (p: string) => statSync(p).mode & 0o777;
-const entryFiles = (sessions: string) => (existsSync(sessions) ? readdirSync(sessions).filter((n) => HEX_ENTRY.test(n)).sort() : []);
+const entryFiles = (sessions: string) =>
+  existsSync(sessions)
+    ? readdirSync(sessions)
+        .filter((n) => HEX_ENTRY.test(n))
+        .sort()
+    : [];
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 describe("encrypted file session cache", () => {
@@ -37,10 +47,12 @@ describe("encrypted file session cache", () => {
   });
 
   beforeEach(() => {
-    const role = (name: string) => `[profile ${name}]\nrole_arn = ${roleArn(`fs-${name}`)}\nsource_profile = base\nendpoint_url = ${sts.url}\n`;
+    const role = (name: string) =>
+      `[profile ${name}]\nrole_arn = ${roleArn(`fs-${name}`)}\nsource_profile = base\nendpoint_url = ${sts.url}\n`;
     home = makeHome({
       config: ["[profile base]\nregion = us-east-1\n", role("target1"), role("target2")].join("\n"),
-      credentials: "[base]\naws_access_key_id = AKIAFAKEFILESTORE001\naws_secret_access_key = fakeFileStoreTestSecret000000000000000001\n",
+      credentials:
+        "[base]\naws_access_key_id = AKIAFAKEFILESTORE001\naws_secret_access_key = fakeFileStoreTestSecret000000000000000001\n",
     });
     printCreds = writePrintCreds(home.dir);
     cacheDir = path.join(home.dir, "awsx-cache");
@@ -51,21 +63,30 @@ describe("encrypted file session cache", () => {
     // No secret ever lands in a file of the temp HOME (cache folder included).
     for (const f of filesUnder(home.dir)) {
       const bytes = readFileSync(f);
-      for (const c of issued) for (const s of [c.secret, c.token]) expect({ file: f, leaked: bytes.includes(s) }).toEqual({ file: f, leaked: false });
+      for (const c of issued)
+        for (const s of [c.secret, c.token])
+          expect({ file: f, leaked: bytes.includes(s) }).toEqual({ file: f, leaked: false });
     }
     home.cleanup();
   });
 
-  const fileEnv = (extra: Record<string, string | undefined> = {}) => home.env({ AWSX_CACHE_DIR: cacheDir, AWSX_FILE_PASSPHRASE: PASS, ...extra });
+  const fileEnv = (extra: Record<string, string | undefined> = {}) =>
+    home.env({ AWSX_CACHE_DIR: cacheDir, AWSX_FILE_PASSPHRASE: PASS, ...extra });
 
-  async function execCreds(profile: string, env: Record<string, string>, flags: string[] = ["--backend", "file"]): Promise<ChildCreds & { stderr: string }> {
+  async function execCreds(
+    profile: string,
+    env: Record<string, string>,
+    flags: string[] = ["--backend", "file"],
+  ): Promise<ChildCreds & { stderr: string }> {
     const r = await awsx(["exec", ...flags, profile, "--", process.execPath, printCreds], env);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     const c = JSON.parse(r.stdout) as ChildCreds;
     expect(c.profile).toBe(profile);
     expect(c.id).toMatch(/^ASIA/);
     // The credentials really are the role's this profile names.
-    expect(sts.identityOf(c.id)?.arn).toMatch(new RegExp(`^arn:aws:sts::${ACCOUNT}:assumed-role/fs-${profile}/`));
+    expect(sts.identityOf(c.id)?.arn).toMatch(
+      new RegExp(`^arn:aws:sts::${ACCOUNT}:assumed-role/fs-${profile}/`),
+    );
     issued.push(c);
     return { ...c, stderr: r.stderr };
   }
@@ -81,7 +102,9 @@ describe("encrypted file session cache", () => {
       warm.push(r.ms);
     }
     expect(sts.count()).toBe(1);
-    console.log(`file backend (fake STS): cold ${cold.ms} ms, warm ${warm.join(" / ")} ms (awsx exec target1 -- true)`);
+    console.log(
+      `file backend (fake STS): cold ${cold.ms} ms, warm ${warm.join(" / ")} ms (awsx exec target1 -- true)`,
+    );
 
     const a = await execCreds("target1", fileEnv());
     const b = await execCreds("target1", fileEnv());
@@ -92,7 +115,8 @@ describe("encrypted file session cache", () => {
     expect(readdirSync(sessions).sort()).toEqual(["store.json", ...entryFiles(sessions)].sort());
     expect(entryFiles(sessions)).toHaveLength(1);
     expect(mode(sessions)).toBe(0o700);
-    for (const f of readdirSync(sessions)) expect({ f, mode: mode(path.join(sessions, f)) }).toEqual({ f, mode: 0o600 });
+    for (const f of readdirSync(sessions))
+      expect({ f, mode: mode(path.join(sessions, f)) }).toEqual({ f, mode: 0o600 });
     const locks = path.join(cacheDir, "locks");
     expect(mode(locks)).toBe(0o700);
     expect(readdirSync(locks)).toEqual([]); // released
@@ -100,14 +124,22 @@ describe("encrypted file session cache", () => {
     const sealed = JSON.parse(readFileSync(path.join(sessions, entryFiles(sessions)[0]!), "utf8"));
     expect(Object.keys(sealed).sort()).toEqual(["data", "iv", "tag", "v"]);
     const text = readFileSync(path.join(sessions, entryFiles(sessions)[0]!), "utf8");
-    for (const s of [a.id, a.secret, a.token, "target1", "fs-target1"]) expect(text).not.toContain(s);
+    for (const s of [a.id, a.secret, a.token, "target1", "fs-target1"])
+      expect(text).not.toContain(s);
 
     // list and clear work on the file store, and list shows no secret.
     const l = await awsx(["list", "--json", "--backend", "file"], fileEnv());
     expect(l.code).toBe(0);
     const json = JSON.parse(l.stdout);
     expect(json.backend).toBe("file");
-    expect(json.sessions).toEqual([expect.objectContaining({ profile: "target1", kind: "assumeRole", for: roleArn("fs-target1"), usedBy: ["base", "target1"] })]);
+    expect(json.sessions).toEqual([
+      expect.objectContaining({
+        profile: "target1",
+        kind: "assumeRole",
+        for: roleArn("fs-target1"),
+        usedBy: ["base", "target1"],
+      }),
+    ]);
     for (const s of [a.id, a.secret, a.token]) expect(l.stdout).not.toContain(s);
     const cleared = await awsx(["clear", "--backend", "file"], fileEnv());
     expect(cleared.code).toBe(0);
@@ -128,20 +160,30 @@ describe("encrypted file session cache", () => {
 
   test("a wrong passphrase is exit 74 with a clear message and leaves the entries intact", async () => {
     const good = await execCreds("target1", fileEnv());
-    const before = Object.fromEntries(readdirSync(sessions).map((n) => [n, readFileSync(path.join(sessions, n), "utf8")]));
+    const before = Object.fromEntries(
+      readdirSync(sessions).map((n) => [n, readFileSync(path.join(sessions, n), "utf8")]),
+    );
     sts.reset();
-    const r = await awsx(["exec", "--backend", "file", "target1", "--", process.execPath, printCreds], fileEnv({ AWSX_FILE_PASSPHRASE: "not the passphrase" }));
+    const r = await awsx(
+      ["exec", "--backend", "file", "target1", "--", process.execPath, printCreds],
+      fileEnv({ AWSX_FILE_PASSPHRASE: "not the passphrase" }),
+    );
     expect(r.code).toBe(74);
     expect(r.stdout).toBe(""); // the child never ran
     expect(r.stderr).toBe(
       `awsx: the passphrase for the file cache in ${sessions} is wrong; set AWSX_FILE_PASSPHRASE to the one it was created with (or remove the folder to start over)\n`,
     );
     expect(sts.count()).toBe(0);
-    const l = await awsx(["list", "--backend", "file"], fileEnv({ AWSX_FILE_PASSPHRASE: "not the passphrase" }));
+    const l = await awsx(
+      ["list", "--backend", "file"],
+      fileEnv({ AWSX_FILE_PASSPHRASE: "not the passphrase" }),
+    );
     expect(l.code).toBe(74);
     expect(l.stderr).toMatch(/^awsx: the passphrase for the file cache .* is wrong/);
     // Nothing was rewritten, and the right passphrase still opens the same session.
-    const after = Object.fromEntries(readdirSync(sessions).map((n) => [n, readFileSync(path.join(sessions, n), "utf8")]));
+    const after = Object.fromEntries(
+      readdirSync(sessions).map((n) => [n, readFileSync(path.join(sessions, n), "utf8")]),
+    );
     expect(after).toEqual(before);
     const again = await execCreds("target1", fileEnv());
     expect(again).toEqual(good);
@@ -188,15 +230,24 @@ describe("encrypted file session cache", () => {
     expect(sts.count("AssumeRole")).toBe(2);
     expect([again1.id, again2.id]).not.toContain(one.id);
     expect([again1.id, again2.id]).not.toContain(two.id);
-    expect(sts.calls.map((c) => c.params.RoleArn)).toEqual([roleArn("fs-target1"), roleArn("fs-target2")]);
+    expect(sts.calls.map((c) => c.params.RoleArn)).toEqual([
+      roleArn("fs-target1"),
+      roleArn("fs-target2"),
+    ]);
   });
 
   // Parallel first runs must agree on one store header (salt), or each seals with its own
   // key, cannot read the others' entries and calls STS (this once made 16 calls).
   test("16 parallel runs on a brand-new cache folder make exactly one AssumeRole", async () => {
-    const runs = await Promise.all(Array.from({ length: 16 }, () => awsx(["exec", "--backend", "file", "target1", "--", "true"], fileEnv())));
+    const runs = await Promise.all(
+      Array.from({ length: 16 }, () =>
+        awsx(["exec", "--backend", "file", "target1", "--", "true"], fileEnv()),
+      ),
+    );
     expect(runs.map((r) => r.code)).toEqual(Array(16).fill(0));
-    console.log(`file backend, brand-new cache folder: 16 parallel runs made ${sts.count("AssumeRole")} AssumeRole call(s)`);
+    console.log(
+      `file backend, brand-new cache folder: 16 parallel runs made ${sts.count("AssumeRole")} AssumeRole call(s)`,
+    );
     expect(sts.count("AssumeRole")).toBe(1);
   }, 60_000);
 
@@ -205,9 +256,14 @@ describe("encrypted file session cache", () => {
       [["--backend", "file"], {}],
       [[], { AWSX_BACKEND: "file" }],
     ] as const) {
-      const r = await awsx(["exec", ...flags, "target1", "--", "true"], home.env({ AWSX_CACHE_DIR: cacheDir, ...extra }));
+      const r = await awsx(
+        ["exec", ...flags, "target1", "--", "true"],
+        home.env({ AWSX_CACHE_DIR: cacheDir, ...extra }),
+      );
       expect(r.code).toBe(74);
-      expect(r.stderr).toBe("awsx: the file backend needs a passphrase: set AWSX_FILE_PASSPHRASE (or run on a terminal to be asked)\n");
+      expect(r.stderr).toBe(
+        "awsx: the file backend needs a passphrase: set AWSX_FILE_PASSPHRASE (or run on a terminal to be asked)\n",
+      );
     }
     expect(sts.count()).toBe(0);
     expect(entryFiles(sessions)).toEqual([]);
@@ -217,15 +273,22 @@ describe("encrypted file session cache", () => {
     const env = fileEnv({ DBUS_SESSION_BUS_ADDRESS: undefined });
     expect(env.DBUS_SESSION_BUS_ADDRESS).toBeUndefined();
     const first = await execCreds("target1", env, ["--debug"]);
-    expect(first.stderr).toContain("cache: keychain unavailable (the keychain needs a D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set))");
-    expect(first.stderr).toContain("cache: using the encrypted file store (AWSX_FILE_PASSPHRASE is set)");
+    expect(first.stderr).toContain(
+      "cache: keychain unavailable (the keychain needs a D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set))",
+    );
+    expect(first.stderr).toContain(
+      "cache: using the encrypted file store (AWSX_FILE_PASSPHRASE is set)",
+    );
     expect(entryFiles(sessions)).toHaveLength(1);
     const second = await execCreds("target1", env, ["--debug"]);
-    expect(second.stderr).toMatch(/target1: assumeRole arn:aws:iam::123456789012:role\/fs-target1 from the file cache/);
+    expect(second.stderr).toMatch(
+      /target1: assumeRole arn:aws:iam::123456789012:role\/fs-target1 from the file cache/,
+    );
     expect(stripStderr(second)).toEqual(stripStderr(first));
     expect(sts.count()).toBe(1);
     // Never a secret in --debug output.
-    for (const s of [first.secret, first.token]) expect(first.stderr + second.stderr).not.toContain(s);
+    for (const s of [first.secret, first.token])
+      expect(first.stderr + second.stderr).not.toContain(s);
   });
 
   test("no D-Bus and no passphrase: no cache, every run calls STS, --debug says so once", async () => {
@@ -256,4 +319,3 @@ function stripStderr<T extends { stderr: string }>(x: T): Omit<T, "stderr"> {
   const { stderr: _s, ...rest } = x;
   return rest;
 }
-

@@ -16,17 +16,28 @@ import { startMoto, type Moto } from "../helpers/moto.js";
 import { hasCommand, needs, requireTool } from "../helpers/requirements.js";
 
 const run = promisify(execFile);
-const STATIC = { accessKeyId: "AKIAFAKESTATIC000001", secretAccessKey: "fakeSecretKeyForTests0000000000000000000" };
+const STATIC = {
+  accessKeyId: "AKIAFAKESTATIC000001",
+  secretAccessKey: "fakeSecretKeyForTests0000000000000000000",
+};
 
 const describeMoto = await needs("moto_server");
 const describeAwsCli = await needs("aws");
 
 function sts(endpoint: string, extra: Partial<STSClientConfig> = {}): STSClient {
-  return new STSClient({ endpoint, region: "us-east-1", credentials: STATIC, maxAttempts: 1, ...extra });
+  return new STSClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: STATIC,
+    maxAttempts: 1,
+    ...extra,
+  });
 }
 
 // Runs a promise expected to reject and returns the error.
-async function failure(p: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number }; code?: string }> {
+async function failure(
+  p: Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number }; code?: string }> {
   try {
     await p;
   } catch (e) {
@@ -51,7 +62,9 @@ describe("requirements", () => {
     delete process.env.CI;
     const writes: string[] = [];
     const orig = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array) => (writes.push(String(chunk)), true)) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => (
+      writes.push(String(chunk)), true
+    )) as typeof process.stderr.write;
     try {
       expect(await requireTool("frobnicator", () => false)).toBe(false);
       expect(await requireTool("sh", () => true)).toBe(true);
@@ -70,7 +83,10 @@ describe("makeHome", () => {
   test("writes 0600 files and builds an env without the parent's AWS vars", () => {
     const saved = process.env.AWS_PROFILE;
     process.env.AWS_PROFILE = "developer-own-profile";
-    const home = makeHome({ config: "[profile a]\nregion = eu-west-1\n", credentials: "[a]\naws_access_key_id = AKIAX\n" });
+    const home = makeHome({
+      config: "[profile a]\nregion = eu-west-1\n",
+      credentials: "[a]\naws_access_key_id = AKIAX\n",
+    });
     try {
       expect(readFileSync(home.configFile, "utf8")).toContain("[profile a]");
       expect(statSync(home.configFile).mode & 0o777).toBe(0o600);
@@ -86,11 +102,11 @@ describe("makeHome", () => {
         EXTRA: "1",
       });
       expect(home.env().AWS_PROFILE).toBeUndefined();
-      expect(Object.keys(home.env()).filter((k) => k.startsWith("AWS_")).sort()).toEqual([
-        "AWS_CONFIG_FILE",
-        "AWS_EC2_METADATA_DISABLED",
-        "AWS_SHARED_CREDENTIALS_FILE",
-      ]);
+      expect(
+        Object.keys(home.env())
+          .filter((k) => k.startsWith("AWS_"))
+          .sort(),
+      ).toEqual(["AWS_CONFIG_FILE", "AWS_EC2_METADATA_DISABLED", "AWS_SHARED_CREDENTIALS_FILE"]);
     } finally {
       if (saved === undefined) delete process.env.AWS_PROFILE;
       else process.env.AWS_PROFILE = saved;
@@ -141,7 +157,12 @@ describeMoto("moto", () => {
     expect(call).toMatchObject({
       service: "sts",
       accessKeyId: user.accessKeyId,
-      params: { RoleArn: role.arn, RoleSessionName: "s1", DurationSeconds: "1800", TokenCode: "123456" },
+      params: {
+        RoleArn: role.arn,
+        RoleSessionName: "s1",
+        DurationSeconds: "1800",
+        TokenCode: "123456",
+      },
     });
     expect(call?.params.SerialNumber).toBe("arn:aws:iam::123456789012:mfa/alice");
 
@@ -162,7 +183,9 @@ describeMoto("moto", () => {
     await moto.createUser("bob");
     await moto.reset();
     expect(await moto.recordedCalls()).toEqual([]);
-    await expect(moto.createUser("bob")).resolves.toMatchObject({ arn: "arn:aws:iam::123456789012:user/bob" });
+    await expect(moto.createUser("bob")).resolves.toMatchObject({
+      arn: "arn:aws:iam::123456789012:user/bob",
+    });
   }, 30_000);
 
   describeAwsCli("with the aws CLI", () => {
@@ -170,7 +193,9 @@ describeMoto("moto", () => {
       const user = await moto.createUser("carol");
       const role = await moto.createRole("reader");
       const client = sts(moto.url, { credentials: user });
-      const { Credentials: c } = await client.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: "cli" }));
+      const { Credentials: c } = await client.send(
+        new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: "cli" }),
+      );
       client.destroy();
       const home = makeHome();
       try {
@@ -195,7 +220,9 @@ describeMoto("moto", () => {
 describe("fake STS", () => {
   let fake: FakeSts;
   beforeEach(async () => {
-    fake = await startFakeSts({ mfa: { serial: "arn:aws:iam::123456789012:mfa/me", code: "424242" } });
+    fake = await startFakeSts({
+      mfa: { serial: "arn:aws:iam::123456789012:mfa/me", code: "424242" },
+    });
   });
   afterEach(async () => {
     await fake.close();
@@ -205,7 +232,14 @@ describe("fake STS", () => {
 
   test("AssumeRole credentials parse in the SDK and chain through GetCallerIdentity", async () => {
     const client = sts(fake.url);
-    const out = await client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "sess", DurationSeconds: 900, ...mfaParams }));
+    const out = await client.send(
+      new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: "sess",
+        DurationSeconds: 900,
+        ...mfaParams,
+      }),
+    );
     client.destroy();
     const c = out.Credentials!;
     expect(c.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
@@ -213,17 +247,38 @@ describe("fake STS", () => {
     expect(c.SessionToken!.length).toBeGreaterThan(100);
     expect(Math.abs(c.Expiration!.getTime() - (Date.now() + 900_000))).toBeLessThan(5_000);
     expect(out.AssumedRoleUser?.Arn).toBe("arn:aws:sts::123456789012:assumed-role/admin/sess");
-    expect(fake.calls[0]).toMatchObject({ action: "AssumeRole", accessKeyId: STATIC.accessKeyId, params: { RoleArn: roleArn, ...mfaParams } });
+    expect(fake.calls[0]).toMatchObject({
+      action: "AssumeRole",
+      accessKeyId: STATIC.accessKeyId,
+      params: { RoleArn: roleArn, ...mfaParams },
+    });
 
     const roleClient = sts(fake.url, {
-      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+      credentials: {
+        accessKeyId: c.AccessKeyId!,
+        secretAccessKey: c.SecretAccessKey!,
+        sessionToken: c.SessionToken!,
+      },
     });
-    const chained = await roleClient.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::210987654321:role/x/y/deep", RoleSessionName: "hop" }));
+    const chained = await roleClient.send(
+      new AssumeRoleCommand({
+        RoleArn: "arn:aws:iam::210987654321:role/x/y/deep",
+        RoleSessionName: "hop",
+      }),
+    );
     const who = await roleClient.send(new GetCallerIdentityCommand({}));
     roleClient.destroy();
-    expect(who).toMatchObject({ Arn: "arn:aws:sts::123456789012:assumed-role/admin/sess", Account: "123456789012" });
-    expect(fake.calls[1]).toMatchObject({ accessKeyId: c.AccessKeyId, sessionToken: c.SessionToken });
-    expect(fake.identityOf(chained.Credentials!.AccessKeyId!)?.arn).toBe("arn:aws:sts::210987654321:assumed-role/deep/hop");
+    expect(who).toMatchObject({
+      Arn: "arn:aws:sts::123456789012:assumed-role/admin/sess",
+      Account: "123456789012",
+    });
+    expect(fake.calls[1]).toMatchObject({
+      accessKeyId: c.AccessKeyId,
+      sessionToken: c.SessionToken,
+    });
+    expect(fake.identityOf(chained.Credentials!.AccessKeyId!)?.arn).toBe(
+      "arn:aws:sts::210987654321:assumed-role/deep/hop",
+    );
     expect(fake.count("AssumeRole")).toBe(2);
     expect(fake.count("GetCallerIdentity")).toBe(1);
     expect(fake.count()).toBe(3);
@@ -235,27 +290,61 @@ describe("fake STS", () => {
     const client = sts(fake.url);
     const st = await client.send(new GetSessionTokenCommand({ ...mfaParams }));
     client.destroy();
-    expect(Math.abs(st.Credentials!.Expiration!.getTime() - (Date.now() + 3600_000))).toBeLessThan(5_000);
+    expect(Math.abs(st.Credentials!.Expiration!.getTime() - (Date.now() + 3600_000))).toBeLessThan(
+      5_000,
+    );
     const c = st.Credentials!;
-    const sessClient = sts(fake.url, { credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
-    expect((await sessClient.send(new GetCallerIdentityCommand({}))).Arn).toBe("arn:aws:iam::123456789012:user/fake-user");
+    const sessClient = sts(fake.url, {
+      credentials: {
+        accessKeyId: c.AccessKeyId!,
+        secretAccessKey: c.SecretAccessKey!,
+        sessionToken: c.SessionToken!,
+      },
+    });
+    expect((await sessClient.send(new GetCallerIdentityCommand({}))).Arn).toBe(
+      "arn:aws:iam::123456789012:user/fake-user",
+    );
     // MFA'd session credentials may assume the role without presenting MFA again
-    await expect(sessClient.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "nomfa" }))).resolves.toBeDefined();
+    await expect(
+      sessClient.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "nomfa" })),
+    ).resolves.toBeDefined();
     sessClient.destroy();
 
     const anon = new STSClient({ endpoint: fake.url, region: "us-east-1", maxAttempts: 1 });
-    const web = await anon.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: "ci", WebIdentityToken: "tok" }));
+    const web = await anon.send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: roleArn,
+        RoleSessionName: "ci",
+        WebIdentityToken: "tok",
+      }),
+    );
     anon.destroy();
     expect(web.AssumedRoleUser?.Arn).toBe("arn:aws:sts::123456789012:assumed-role/admin/ci");
     expect(web.SubjectFromWebIdentityToken).toBe("fake-subject");
-    expect(fake.calls.at(-1)).toMatchObject({ action: "AssumeRoleWithWebIdentity", accessKeyId: undefined });
+    expect(fake.calls.at(-1)).toMatchObject({
+      action: "AssumeRoleWithWebIdentity",
+      accessKeyId: undefined,
+    });
   });
 
   test("MFA is enforced: missing or wrong code is AccessDenied", async () => {
     const client = sts(fake.url);
-    const missing = await failure(client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s" })));
-    const wrong = await failure(client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s", ...mfaParams, TokenCode: "000000" })));
-    const gstWrong = await failure(client.send(new GetSessionTokenCommand({ ...mfaParams, TokenCode: "111111" })));
+    const missing = await failure(
+      client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s" })),
+    );
+    const wrong = await failure(
+      client.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: "s",
+          ...mfaParams,
+          TokenCode: "000000",
+        }),
+      ),
+    );
+    const gstWrong = await failure(
+      client.send(new GetSessionTokenCommand({ ...mfaParams, TokenCode: "111111" })),
+    );
     client.destroy();
     for (const e of [missing, wrong, gstWrong]) {
       expect(e.name).toBe("AccessDenied");
@@ -267,7 +356,16 @@ describe("fake STS", () => {
 
   test("DurationSeconds is validated", async () => {
     const client = sts(fake.url);
-    const e = await failure(client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s", DurationSeconds: 60, ...mfaParams })));
+    const e = await failure(
+      client.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: "s",
+          DurationSeconds: 60,
+          ...mfaParams,
+        }),
+      ),
+    );
     client.destroy();
     expect(e.name).toBe("ValidationError");
     expect(e.$metadata?.httpStatusCode).toBe(400);
@@ -302,7 +400,9 @@ describe("fake STS", () => {
 
   test("hang, malformed, delay, refused connection", async () => {
     fake.behave({ hang: true }, "GetCallerIdentity");
-    const timed = sts(fake.url, { requestHandler: { requestTimeout: 300, throwOnRequestTimeout: true } });
+    const timed = sts(fake.url, {
+      requestHandler: { requestTimeout: 300, throwOnRequestTimeout: true },
+    });
     const hung = await failure(timed.send(new GetCallerIdentityCommand({})));
     timed.destroy();
     expect(hung.name).toBe("TimeoutError");
@@ -356,7 +456,11 @@ describe("fake STS", () => {
           Arn: "arn:aws:iam::123456789012:user/fake-user",
         });
         expect(fake.calls).toHaveLength(1);
-        expect(fake.calls[0]).toMatchObject({ action: "GetCallerIdentity", accessKeyId: STATIC.accessKeyId, params: { Version: "2011-06-15" } });
+        expect(fake.calls[0]).toMatchObject({
+          action: "GetCallerIdentity",
+          accessKeyId: STATIC.accessKeyId,
+          params: { Version: "2011-06-15" },
+        });
       } finally {
         home.cleanup();
       }

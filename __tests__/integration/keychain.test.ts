@@ -8,9 +8,21 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
-import { filesUnder, makeHome, writePrintCreds, type ChildCreds, type TempHome } from "../helpers/home.js";
-import { keyringOn, readKeytarItem, startPrivateKeyring, writeKeytarItem, type PrivateKeyring } from "../helpers/keyring.js";
+import { runAwsx } from "../helpers/awsx.js";
+import {
+  filesUnder,
+  makeHome,
+  writePrintCreds,
+  type ChildCreds,
+  type TempHome,
+} from "../helpers/home.js";
+import {
+  keyringOn,
+  readKeytarItem,
+  startPrivateKeyring,
+  writeKeytarItem,
+  type PrivateKeyring,
+} from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
 
 const SERVICE = "awsx"; // src/platform/keychain.ts KEYCHAIN_SERVICE
@@ -27,7 +39,10 @@ const describeKeychain = await needs(...tools, {
   probe: async () => {
     try {
       keyring = await startPrivateKeyring();
-      const v = await keyringOn<string>(keyring.address, `await k.setPassword("awsx-probe-test", "a", "round-trip"); const v = await k.getPassword("awsx-probe-test", "a"); await k.deletePassword("awsx-probe-test", "a"); return v;`);
+      const v = await keyringOn<string>(
+        keyring.address,
+        `await k.setPassword("awsx-probe-test", "a", "round-trip"); const v = await k.getPassword("awsx-probe-test", "a"); await k.deletePassword("awsx-probe-test", "a"); return v;`,
+      );
       if (v !== "round-trip") throw new Error(`read back ${JSON.stringify(v)}`);
       return true;
     } catch (e) {
@@ -43,13 +58,19 @@ if (keyringError) process.stderr.write(`keychain probe: ${keyringError}\n`);
 
 // ---- running awsx ----------------------------------------------------------------------
 
-
 const awsx = runAwsx;
 
 interface ListJson {
   backend: string;
   profiles: Array<{ name: string; kind: string }>;
-  sessions: Array<{ profile: string; kind: string; for: string; usedBy: string[]; expiration: string; secondsLeft: number }>;
+  sessions: Array<{
+    profile: string;
+    kind: string;
+    for: string;
+    usedBy: string[];
+    expiration: string;
+    secondsLeft: number;
+  }>;
 }
 
 interface StoredEntry {
@@ -77,7 +98,8 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     sts = await startFakeSts();
     // Sessions of 10 s: the refresh window shrinks to half the lifetime (src/cache/entry.ts isFresh).
     shortSts = await startFakeSts({ defaultDurationSeconds: 10 });
-    const role = (name: string, url: string) => `[profile ${name}]\nrole_arn = ${roleArn(`kc-${name}`)}\nsource_profile = base\nendpoint_url = ${url}\n`;
+    const role = (name: string, url: string) =>
+      `[profile ${name}]\nrole_arn = ${roleArn(`kc-${name}`)}\nsource_profile = base\nendpoint_url = ${url}\n`;
     home = makeHome({
       config: [
         "[profile base]\nregion = us-east-1\n",
@@ -86,7 +108,8 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
         role("timing", sts.url),
         role("short", shortSts.url),
       ].join("\n"),
-      credentials: "[base]\naws_access_key_id = AKIAFAKEKEYCHAIN0001\naws_secret_access_key = fakeKeychainTestSecret0000000000000000001\n",
+      credentials:
+        "[base]\naws_access_key_id = AKIAFAKEKEYCHAIN0001\naws_secret_access_key = fakeKeychainTestSecret0000000000000000001\n",
     });
     printCreds = writePrintCreds(home.dir);
   }, 30_000);
@@ -101,10 +124,18 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     await keyring?.stop();
   }, 30_000);
 
-  const env = (extra: Record<string, string | undefined> = {}) => home.env({ DBUS_SESSION_BUS_ADDRESS: keyring!.address, ...extra });
+  const env = (extra: Record<string, string | undefined> = {}) =>
+    home.env({ DBUS_SESSION_BUS_ADDRESS: keyring!.address, ...extra });
 
-  async function execCreds(profile: string, extra: Record<string, string | undefined> = {}, flags: string[] = []): Promise<ChildCreds> {
-    const r = await awsx(["exec", "--backend", "keychain", ...flags, profile, "--", process.execPath, printCreds], env(extra));
+  async function execCreds(
+    profile: string,
+    extra: Record<string, string | undefined> = {},
+    flags: string[] = [],
+  ): Promise<ChildCreds> {
+    const r = await awsx(
+      ["exec", "--backend", "keychain", ...flags, profile, "--", process.execPath, printCreds],
+      env(extra),
+    );
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     const c = JSON.parse(r.stdout) as ChildCreds;
     expect(c.profile).toBe(profile);
@@ -119,8 +150,13 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     return { json: JSON.parse(r.stdout) as ListJson, raw: r.stdout };
   }
 
-  const sessionsFor = (l: ListJson, profile: string) => l.sessions.filter((s) => s.profile === profile);
-  const stored = () => keyringOn<Array<{ account: string; password: string }>>(keyring!.address, `return k.findCredentials(${JSON.stringify(SERVICE)});`);
+  const sessionsFor = (l: ListJson, profile: string) =>
+    l.sessions.filter((s) => s.profile === profile);
+  const stored = () =>
+    keyringOn<Array<{ account: string; password: string }>>(
+      keyring!.address,
+      `return k.findCredentials(${JSON.stringify(SERVICE)});`,
+    );
   async function storedEntry(profile: string): Promise<{ account: string; entry: StoredEntry }> {
     const mine = (await stored()).filter((c) => {
       try {
@@ -133,14 +169,19 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     return { account: mine[0]!.account, entry: JSON.parse(mine[0]!.password) as StoredEntry };
   }
   const setStored = (account: string, value: string) =>
-    keyringOn<null>(keyring!.address, `await k.setPassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(account)}, ${JSON.stringify(value)});`);
+    keyringOn<null>(
+      keyring!.address,
+      `await k.setPassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(account)}, ${JSON.stringify(value)});`,
+    );
 
   test("first run calls AssumeRole once; the second calls nothing and gets the same credentials", async () => {
     sts.reset();
     const first = await execCreds("target1");
     expect(sts.count("AssumeRole")).toBe(1);
     expect(sts.count()).toBe(1);
-    expect(sts.identityOf(first.id)?.arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/kc-target1/${sts.calls[0]!.params.RoleSessionName}`);
+    expect(sts.identityOf(first.id)?.arn).toBe(
+      `arn:aws:sts::${ACCOUNT}:assumed-role/kc-target1/${sts.calls[0]!.params.RoleSessionName}`,
+    );
     // Signed with the long-term keys of "base".
     expect(sts.calls[0]!.accessKeyId).toBe("AKIAFAKEKEYCHAIN0001");
 
@@ -151,8 +192,19 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     // Stored in the keychain under the "awsx" service: one well-formed entry for target1.
     const { entry, account } = await storedEntry("target1");
     expect(account).toMatch(/^[0-9a-f]{64}$/);
-    expect(entry).toMatchObject({ v: 1, key: account, profile: "target1", kind: "assumeRole", label: roleArn("kc-target1"), profiles: ["base", "target1"] });
-    expect(entry.credentials).toEqual({ accessKeyId: first.id, secretAccessKey: first.secret, sessionToken: first.token });
+    expect(entry).toMatchObject({
+      v: 1,
+      key: account,
+      profile: "target1",
+      kind: "assumeRole",
+      label: roleArn("kc-target1"),
+      profiles: ["base", "target1"],
+    });
+    expect(entry.credentials).toEqual({
+      accessKeyId: first.id,
+      secretAccessKey: first.secret,
+      sessionToken: first.token,
+    });
   });
 
   test("warm vs cold wall time of `awsx exec timing -- true` (logged, not asserted)", async () => {
@@ -167,14 +219,25 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
       warm.push(r.ms);
     }
     expect(sts.count("AssumeRole")).toBe(1);
-    console.log(`keychain backend (fake STS): cold ${cold.ms} ms, warm ${warm.join(" / ")} ms (awsx exec timing -- true)`);
+    console.log(
+      `keychain backend (fake STS): cold ${cold.ms} ms, warm ${warm.join(" / ")} ms (awsx exec timing -- true)`,
+    );
   });
 
   test("16 parallel cold runs make exactly one AssumeRole", async () => {
     sts.reset();
-    const runs = await Promise.all(Array.from({ length: 16 }, () => awsx(["exec", "--backend", "keychain", "target2", "--", process.execPath, printCreds], env())));
+    const runs = await Promise.all(
+      Array.from({ length: 16 }, () =>
+        awsx(
+          ["exec", "--backend", "keychain", "target2", "--", process.execPath, printCreds],
+          env(),
+        ),
+      ),
+    );
     expect(runs.map((r) => r.code)).toEqual(Array(16).fill(0));
-    console.log(`keychain backend: 16 parallel cold runs made ${sts.count("AssumeRole")} AssumeRole call(s)`);
+    console.log(
+      `keychain backend: 16 parallel cold runs made ${sts.count("AssumeRole")} AssumeRole call(s)`,
+    );
     expect(sts.count("AssumeRole")).toBe(1);
     const creds = runs.map((r) => JSON.parse(r.stdout) as ChildCreds);
     expect(new Set(creds.map((c) => c.id)).size).toBe(1);
@@ -187,15 +250,24 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     expect(json.backend).toBe("keychain");
     const [s, ...rest] = sessionsFor(json, "target1");
     expect(rest).toEqual([]);
-    expect(s).toMatchObject({ profile: "target1", kind: "assumeRole", for: roleArn("kc-target1"), usedBy: ["base", "target1"] });
+    expect(s).toMatchObject({
+      profile: "target1",
+      kind: "assumeRole",
+      for: roleArn("kc-target1"),
+      usedBy: ["base", "target1"],
+    });
     expect(Date.parse(s!.expiration)).toBe(Date.parse(c.expiration));
     expect(s!.secondsLeft).toBeGreaterThan(3000);
     expect(s!.secondsLeft).toBeLessThanOrEqual(3600);
-    expect(json.profiles).toEqual(expect.arrayContaining([{ name: "target1", kind: "assumeRole" }]));
+    expect(json.profiles).toEqual(
+      expect.arrayContaining([{ name: "target1", kind: "assumeRole" }]),
+    );
     const text = await awsx(["list", "--backend", "keychain"], env());
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("Cached sessions (keychain):");
-    expect(text.stdout).toMatch(/target1 {2}assumeRole arn:aws:iam::123456789012:role\/kc-target1 {2}\d+m\d\ds left/);
+    expect(text.stdout).toMatch(
+      /target1 {2}assumeRole arn:aws:iam::123456789012:role\/kc-target1 {2}\d+m\d\ds left/,
+    );
     for (const out of [raw, text.stdout, text.stderr]) {
       for (const x of issued) {
         for (const secret of [x.id, x.secret, x.token]) expect(out).not.toContain(secret);
@@ -208,7 +280,11 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     const before = await execCreds("target1");
     const { account, entry } = await storedEntry("target1");
     // A 3-hour session with 20 minutes left: fresh for the default 600 s window…
-    const aged = { ...entry, createdAt: new Date(Date.now() - 3 * 3600_000).toISOString(), expiration: new Date(Date.now() + 20 * 60_000).toISOString() };
+    const aged = {
+      ...entry,
+      createdAt: new Date(Date.now() - 3 * 3600_000).toISOString(),
+      expiration: new Date(Date.now() + 20 * 60_000).toISOString(),
+    };
     await setStored(account, JSON.stringify(aged));
     sts.reset();
     const still = await execCreds("target1");
@@ -246,10 +322,13 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
   test("a corrupt or foreign keychain entry is a miss and gets replaced", async () => {
     await execCreds("target1");
     const { account } = await storedEntry("target1");
-    for (const bad of ["garbage", JSON.stringify({ v: 1, key: "someone-else" }), "{\"v\":1,"]) {
+    for (const bad of ["garbage", JSON.stringify({ v: 1, key: "someone-else" }), '{"v":1,']) {
       await setStored(account, bad);
       sts.reset();
-      const r = await awsx(["exec", "--backend", "keychain", "--debug", "target1", "--", process.execPath, printCreds], env());
+      const r = await awsx(
+        ["exec", "--backend", "keychain", "--debug", "target1", "--", process.execPath, printCreds],
+        env(),
+      );
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(`cache entry ${account.slice(0, 12)} is corrupt or foreign`);
       const c = JSON.parse(r.stdout) as ChildCreds;
@@ -304,7 +383,11 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
       ...entry,
       createdAt: new Date().toISOString(),
       expiration: new Date(Date.now() + 3600_000).toISOString(),
-      credentials: { accessKeyId: "ASIAOLDKEYTARLAYOUT1", secretAccessKey: "oldKeytarLayoutSecret000000000000000001", sessionToken: "oldKeytarLayoutToken" },
+      credentials: {
+        accessKeyId: "ASIAOLDKEYTARLAYOUT1",
+        secretAccessKey: "oldKeytarLayoutSecret000000000000000001",
+        sessionToken: "oldKeytarLayoutToken",
+      },
     });
     await writeKeytarItem(keyring!.address, SERVICE, account, old);
     expect(await readKeytarItem(keyring!.address, SERVICE, account)).toBe(old);
@@ -334,9 +417,12 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     for (const x of issued) {
       for (const s of [x.secret, x.token]) {
         expect(raw).not.toContain(s);
-        for (const f of files) expect({ file: f, found: readFileSync(f).includes(s) }).toEqual({ file: f, found: false });
+        for (const f of files)
+          expect({ file: f, found: readFileSync(f).includes(s) }).toEqual({
+            file: f,
+            found: false,
+          });
       }
     }
   });
 });
-

@@ -1,13 +1,25 @@
 // awsx login: a console sign-in URL through the federation endpoint, with STS at a real
 // moto_server and AWSX_FEDERATION_ENDPOINT at an in-process fake that records each
 // getSigninToken request. Nothing but 127.0.0.1 is ever contacted. Runs bin/awsx.js.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { GetCallerIdentityCommand, GetFederationTokenCommand, STSClient } from "@aws-sdk/client-sts";
+import {
+  GetCallerIdentityCommand,
+  GetFederationTokenCommand,
+  STSClient,
+} from "@aws-sdk/client-sts";
 import { execa } from "execa";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser, type RecordedCall } from "../helpers/moto.js";
@@ -17,7 +29,10 @@ import { needs } from "../helpers/requirements.js";
 const AWSX = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
 const ROLE_ARN = /^arn:aws:sts::123456789012:assumed-role\/target1-role\/[\w+=,.@-]{2,64}$/;
 const SIGNIN_TOKEN = "FAKE-signin-token_0123456789abcdefghijklmnopqrstuvwxyz+/=";
-const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+const ALLOW_ALL = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+};
 
 const describeIf = await needs("moto_server");
 
@@ -29,14 +44,30 @@ interface Run {
 }
 
 async function awsx(args: string[], env: Record<string, string>): Promise<Run> {
-  const r = await execa(process.execPath, [AWSX, ...args], { env, extendEnv: false, reject: false, timeout: 30_000, stdin: "ignore", stripFinalNewline: false });
-  return { exitCode: r.exitCode, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr) };
+  const r = await execa(process.execPath, [AWSX, ...args], {
+    env,
+    extendEnv: false,
+    reject: false,
+    timeout: 30_000,
+    stdin: "ignore",
+    stripFinalNewline: false,
+  });
+  return {
+    exitCode: r.exitCode,
+    signal: r.signal,
+    stdout: String(r.stdout),
+    stderr: String(r.stderr),
+  };
 }
 
 // On a wrong status the diff shows awsx's stderr.
 function expectExit(r: Run, code: number): void {
   const ok = r.exitCode === code && r.signal === undefined;
-  expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({ exitCode: code, signal: undefined, stderr: ok ? expect.any(String) : "" });
+  expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({
+    exitCode: code,
+    signal: undefined,
+    stderr: ok ? expect.any(String) : "",
+  });
 }
 
 // What a failed awsx run must print: exactly one "awsx: ..." line, nothing on stdout.
@@ -75,7 +106,10 @@ async function startFakeFederation(): Promise<FakeFederation> {
     const params = Object.fromEntries(u.searchParams);
     let session: Record<string, unknown> | undefined;
     try {
-      session = params.Session === undefined ? undefined : (JSON.parse(params.Session) as Record<string, unknown>);
+      session =
+        params.Session === undefined
+          ? undefined
+          : (JSON.parse(params.Session) as Record<string, unknown>);
     } catch {
       session = { unparsable: params.Session };
     }
@@ -95,7 +129,10 @@ async function startFakeFederation(): Promise<FakeFederation> {
 }
 
 // The printed URL, checked as the console reads it.
-function parseLoginUrl(stdout: string, endpoint: string): { destination: string; params: Record<string, string> } {
+function parseLoginUrl(
+  stdout: string,
+  endpoint: string,
+): { destination: string; params: Record<string, string> } {
   expect(stdout.endsWith("\n")).toBe(true);
   expect(stdout.trim().split("\n")).toHaveLength(1);
   const u = new URL(stdout.trim());
@@ -119,7 +156,17 @@ describeIf("awsx login", () => {
     roleArn = (await moto.createRole("target1-role", { maxSessionDuration: 43200 })).arn;
     home = makeHome({
       credentials: `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`,
-      config: ["[profile target1]", `role_arn = ${roleArn}`, "source_profile = foo", "", "[profile cn]", `role_arn = ${roleArn}`, "source_profile = foo", "region = cn-north-1", ""].join("\n"),
+      config: [
+        "[profile target1]",
+        `role_arn = ${roleArn}`,
+        "source_profile = foo",
+        "",
+        "[profile cn]",
+        `role_arn = ${roleArn}`,
+        "source_profile = foo",
+        "region = cn-north-1",
+        "",
+      ].join("\n"),
     });
     fed = await startFakeFederation();
   }, 60_000);
@@ -137,12 +184,23 @@ describeIf("awsx login", () => {
   });
 
   const env = (extra: Record<string, string | undefined> = {}) =>
-    home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWS_DEFAULT_REGION: "us-east-1", AWSX_FEDERATION_ENDPOINT: fed.url, ...extra });
+    home.env({
+      AWS_ENDPOINT_URL_STS: moto.url,
+      AWS_DEFAULT_REGION: "us-east-1",
+      AWSX_FEDERATION_ENDPOINT: fed.url,
+      ...extra,
+    });
 
-  const stsCalls = async (): Promise<RecordedCall[]> => (await moto.recordedCalls()).filter((c) => c.service === "sts");
+  const stsCalls = async (): Promise<RecordedCall[]> =>
+    (await moto.recordedCalls()).filter((c) => c.service === "sts");
 
   async function motoArnOf(accessKeyId: string): Promise<string | undefined> {
-    const client = new STSClient({ endpoint: moto.url, region: "us-east-1", maxAttempts: 1, credentials: { accessKeyId, secretAccessKey: "unused", sessionToken: "unused" } });
+    const client = new STSClient({
+      endpoint: moto.url,
+      region: "us-east-1",
+      maxAttempts: 1,
+      credentials: { accessKeyId, secretAccessKey: "unused", sessionToken: "unused" },
+    });
     try {
       return (await client.send(new GetCallerIdentityCommand({}))).Arn;
     } finally {
@@ -151,11 +209,21 @@ describeIf("awsx login", () => {
   }
 
   // The one getSigninToken request the fake received, with its Session JSON.
-  function signinRequest(): FederationRequest & { session: { sessionId: string; sessionKey: string; sessionToken: string } } {
+  function signinRequest(): FederationRequest & {
+    session: { sessionId: string; sessionKey: string; sessionToken: string };
+  } {
     expect(fed.requests).toHaveLength(1);
     const req = fed.requests[0]!;
-    expect(req).toMatchObject({ method: "GET", path: "/federation", params: { Action: "getSigninToken" } });
-    expect(Object.keys(req.session ?? {}).sort()).toEqual(["sessionId", "sessionKey", "sessionToken"]);
+    expect(req).toMatchObject({
+      method: "GET",
+      path: "/federation",
+      params: { Action: "getSigninToken" },
+    });
+    expect(Object.keys(req.session ?? {}).sort()).toEqual([
+      "sessionId",
+      "sessionKey",
+      "sessionToken",
+    ]);
     return req as any;
   }
 
@@ -187,25 +255,43 @@ describeIf("awsx login", () => {
   test("--path s3/home opens the S3 page; --region changes the destination's region; a full https URL is kept", async () => {
     let r = await awsx(["login", "target1", "--backend", "none", "--path", "s3/home"], env());
     expectExit(r, 0);
-    expect(parseLoginUrl(r.stdout, fed.url).destination).toBe("https://console.aws.amazon.com/s3/home?region=us-east-1");
+    expect(parseLoginUrl(r.stdout, fed.url).destination).toBe(
+      "https://console.aws.amazon.com/s3/home?region=us-east-1",
+    );
 
-    r = await awsx(["login", "target1", "--backend", "none", "--region", "eu-west-1", "--path", "/ec2/home"], env());
+    r = await awsx(
+      ["login", "target1", "--backend", "none", "--region", "eu-west-1", "--path", "/ec2/home"],
+      env(),
+    );
     expectExit(r, 0);
-    expect(parseLoginUrl(r.stdout, fed.url).destination).toBe("https://console.aws.amazon.com/ec2/home?region=eu-west-1");
+    expect(parseLoginUrl(r.stdout, fed.url).destination).toBe(
+      "https://console.aws.amazon.com/ec2/home?region=eu-west-1",
+    );
 
-    const full = "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards";
+    const full =
+      "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards";
     r = await awsx(["login", "target1", "--backend", "none", "--path", full], env());
     expectExit(r, 0);
     expect(parseLoginUrl(r.stdout, fed.url).destination).toBe(full);
   }, 30_000);
 
   test("a profile in cn-north-1 gets the China console as destination", async () => {
-    const r = await awsx(["login", "cn", "--backend", "none"], env({ AWS_DEFAULT_REGION: undefined }));
+    const r = await awsx(
+      ["login", "cn", "--backend", "none"],
+      env({ AWS_DEFAULT_REGION: undefined }),
+    );
     expectExit(r, 0);
-    expect(parseLoginUrl(r.stdout, fed.url).destination).toBe("https://console.amazonaws.cn/?region=cn-north-1");
-    const r2 = await awsx(["login", "target1", "--backend", "none", "--region", "us-gov-west-1"], env());
+    expect(parseLoginUrl(r.stdout, fed.url).destination).toBe(
+      "https://console.amazonaws.cn/?region=cn-north-1",
+    );
+    const r2 = await awsx(
+      ["login", "target1", "--backend", "none", "--region", "us-gov-west-1"],
+      env(),
+    );
     expectExit(r2, 0);
-    expect(parseLoginUrl(r2.stdout, fed.url).destination).toBe("https://console.amazonaws-us-gov.com/?region=us-gov-west-1");
+    expect(parseLoginUrl(r2.stdout, fed.url).destination).toBe(
+      "https://console.amazonaws-us-gov.com/?region=us-gov-west-1",
+    );
   }, 30_000);
 
   test("--duration 7200 on a role: AssumeRole for 7200 s and SessionDuration=7200 sent to the endpoint", async () => {
@@ -224,74 +310,115 @@ describeIf("awsx login", () => {
     expectExit(r, 0);
     const calls = await stsCalls();
     expect(calls.map((c) => c.action)).toEqual(["GetFederationToken"]);
-    expect(calls[0]).toMatchObject({ accessKeyId: foo.accessKeyId, params: { Name: "awsx-foo", DurationSeconds: "3600" } });
+    expect(calls[0]).toMatchObject({
+      accessKeyId: foo.accessKeyId,
+      params: { Name: "awsx-foo", DurationSeconds: "3600" },
+    });
     expect(JSON.parse(calls[0]!.params.Policy!)).toEqual(ALLOW_ALL);
     const req = signinRequest();
     // No SessionDuration with federation-token credentials: their own lifetime is the console's.
     expect(req.params.SessionDuration).toBeUndefined();
     // moto answers every GetFederationToken with the same documentation credentials: ask it for them.
-    const client = new STSClient({ endpoint: moto.url, region: "us-east-1", maxAttempts: 1, credentials: { accessKeyId: foo.accessKeyId, secretAccessKey: foo.secretAccessKey } });
+    const client = new STSClient({
+      endpoint: moto.url,
+      region: "us-east-1",
+      maxAttempts: 1,
+      credentials: { accessKeyId: foo.accessKeyId, secretAccessKey: foo.secretAccessKey },
+    });
     try {
-      const expected = (await client.send(new GetFederationTokenCommand({ Name: "awsx-test" }))).Credentials!;
-      expect(req.session).toEqual({ sessionId: expected.AccessKeyId, sessionKey: expected.SecretAccessKey, sessionToken: expected.SessionToken });
+      const expected = (await client.send(new GetFederationTokenCommand({ Name: "awsx-test" })))
+        .Credentials!;
+      expect(req.session).toEqual({
+        sessionId: expected.AccessKeyId,
+        sessionKey: expected.SecretAccessKey,
+        sessionToken: expected.SessionToken,
+      });
     } finally {
       client.destroy();
     }
     expect(req.session.sessionId).not.toBe(foo.accessKeyId);
     expect(r.stderr).not.toContain(req.session.sessionKey);
-    expect(parseLoginUrl(r.stdout, fed.url).destination).toBe("https://console.aws.amazon.com/?region=us-east-1");
+    expect(parseLoginUrl(r.stdout, fed.url).destination).toBe(
+      "https://console.aws.amazon.com/?region=us-east-1",
+    );
   }, 30_000);
 
   test("long-term user keys with --duration 7200: GetFederationToken for 7200 s", async () => {
     const r = await awsx(["login", "foo", "--backend", "none", "--duration", "7200"], env());
     expectExit(r, 0);
     const calls = await stsCalls();
-    expect(calls.map((c) => [c.action, c.params.DurationSeconds])).toEqual([["GetFederationToken", "7200"]]);
+    expect(calls.map((c) => [c.action, c.params.DurationSeconds])).toEqual([
+      ["GetFederationToken", "7200"],
+    ]);
     expect(signinRequest().params.SessionDuration).toBeUndefined();
   }, 30_000);
 
   test.each([
     ["HTTP 500", { status: 500, body: "oops" }, /HTTP 500/],
-    ["no SigninToken", { status: 200, body: JSON.stringify({ Something: "else" }) }, /without a SigninToken/],
+    [
+      "no SigninToken",
+      { status: 200, body: JSON.stringify({ Something: "else" }) },
+      /without a SigninToken/,
+    ],
     ["not JSON", { status: 200, body: "<html>sign in</html>" }, /without a SigninToken/],
-  ])("federation endpoint answering %s: exit 77, one awsx: line", async (_name, answer, pattern) => {
-    fed.answer = answer;
-    const r = await awsx(["login", "target1", "--backend", "none"], env());
-    expectExit(r, 77);
-    expectOneErrorLine(r, pattern);
-    expect(r.stderr).toContain('profile "target1"');
-    expect(fed.requests).toHaveLength(1);
-  }, 30_000);
+  ])(
+    "federation endpoint answering %s: exit 77, one awsx: line",
+    async (_name, answer, pattern) => {
+      fed.answer = answer;
+      const r = await awsx(["login", "target1", "--backend", "none"], env());
+      expectExit(r, 77);
+      expectOneErrorLine(r, pattern);
+      expect(r.stderr).toContain('profile "target1"');
+      expect(fed.requests).toHaveLength(1);
+    },
+    30_000,
+  );
 
   test("unreachable federation endpoint: exit 69, one awsx: line", async () => {
     const dead = `${await refuseConnectionsUrl()}/federation`;
-    const r = await awsx(["login", "target1", "--backend", "none"], env({ AWSX_FEDERATION_ENDPOINT: dead }));
+    const r = await awsx(
+      ["login", "target1", "--backend", "none"],
+      env({ AWSX_FEDERATION_ENDPOINT: dead }),
+    );
     expectExit(r, 69);
     expectOneErrorLine(r, /cannot reach the federation endpoint/);
     expect(r.stderr).toContain(dead);
   }, 30_000);
 
   const linuxOnly = process.platform === "linux" ? test : test.skip;
-  linuxOnly("--open hands xdg-open a 0600 page that redirects to the URL, never the URL itself", async () => {
-    const bin = mkdtempSync(path.join(os.tmpdir(), "awsx-open-"));
-    try {
-      const out = path.join(bin, "opened.txt");
-      writeFileSync(path.join(bin, "xdg-open"), `#!/bin/sh\nprintf '%s\\n' "$@" > ${JSON.stringify(out)}.tmp && mv ${JSON.stringify(out)}.tmp ${JSON.stringify(out)}\n`);
-      chmodSync(path.join(bin, "xdg-open"), 0o755);
-      const r = await awsx(["login", "target1", "--backend", "none", "--open"], env({ PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` }));
-      expectExit(r, 0);
-      expect(r.stdout).toBe("");
-      for (let i = 0; i < 50 && !existsSync(out); i++) await new Promise((res) => setTimeout(res, 100));
-      const argv = readFileSync(out, "utf8").trim();
-      expect(argv).not.toMatch(/SigninToken|federation/);
-      const page = fileURLToPath(argv);
-      expect(statSync(page).mode & 0o777).toBe(0o600);
-      expect(statSync(path.dirname(page)).mode & 0o077).toBe(0);
-      const href = /url=([^"]+)"/.exec(readFileSync(page, "utf8"))![1]!.replace(/&amp;/g, "&");
-      expect(parseLoginUrl(`${href}\n`, fed.url).destination).toBe("https://console.aws.amazon.com/?region=us-east-1");
-      rmSync(path.dirname(page), { recursive: true, force: true });
-    } finally {
-      rmSync(bin, { recursive: true, force: true });
-    }
-  }, 30_000);
+  linuxOnly(
+    "--open hands xdg-open a 0600 page that redirects to the URL, never the URL itself",
+    async () => {
+      const bin = mkdtempSync(path.join(os.tmpdir(), "awsx-open-"));
+      try {
+        const out = path.join(bin, "opened.txt");
+        writeFileSync(
+          path.join(bin, "xdg-open"),
+          `#!/bin/sh\nprintf '%s\\n' "$@" > ${JSON.stringify(out)}.tmp && mv ${JSON.stringify(out)}.tmp ${JSON.stringify(out)}\n`,
+        );
+        chmodSync(path.join(bin, "xdg-open"), 0o755);
+        const r = await awsx(
+          ["login", "target1", "--backend", "none", "--open"],
+          env({ PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` }),
+        );
+        expectExit(r, 0);
+        expect(r.stdout).toBe("");
+        for (let i = 0; i < 50 && !existsSync(out); i++)
+          await new Promise((res) => setTimeout(res, 100));
+        const argv = readFileSync(out, "utf8").trim();
+        expect(argv).not.toMatch(/SigninToken|federation/);
+        const page = fileURLToPath(argv);
+        expect(statSync(page).mode & 0o777).toBe(0o600);
+        expect(statSync(path.dirname(page)).mode & 0o077).toBe(0);
+        const href = /url=([^"]+)"/.exec(readFileSync(page, "utf8"))![1]!.replace(/&amp;/g, "&");
+        expect(parseLoginUrl(`${href}\n`, fed.url).destination).toBe(
+          "https://console.aws.amazon.com/?region=us-east-1",
+        );
+        rmSync(path.dirname(page), { recursive: true, force: true });
+      } finally {
+        rmSync(bin, { recursive: true, force: true });
+      }
+    },
+    30_000,
+  );
 });

@@ -9,7 +9,10 @@ import { needs } from "../helpers/requirements.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const AWSX = path.join(ROOT, "bin", "awsx.js");
-const STATIC = { accessKeyId: "AKIAFAKESTATIC000001", secretAccessKey: "fakeSecretKeyForTests0000000000000000000" };
+const STATIC = {
+  accessKeyId: "AKIAFAKESTATIC000001",
+  secretAccessKey: "fakeSecretKeyForTests0000000000000000000",
+};
 
 interface PtyRun {
   code: number | null;
@@ -19,9 +22,18 @@ interface PtyRun {
 
 // Runs `command` on a fresh pty via `script -qec`, types `input` once the shell has
 // printed something (its prompt), and returns everything the terminal showed.
-function onPty(command: string, env: Record<string, string>, input: string, timeoutMs = 20_000): Promise<PtyRun> {
+function onPty(
+  command: string,
+  env: Record<string, string>,
+  input: string,
+  timeoutMs = 20_000,
+): Promise<PtyRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn("script", ["-qec", command, "/dev/null"], { env, cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("script", ["-qec", command, "/dev/null"], {
+      env,
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let terminal = "";
     let typed = false;
     const type = () => {
@@ -68,7 +80,8 @@ describePty("awsx exec PROFILE (no command) on a pseudo-terminal", () => {
 
   // $(echo OK) and the split "TT""Y" keep the expected words out of the echoed command
   // line, so only the shell's real output can match.
-  const LINE = 'echo "P=$AWSX_PROFILE K=${AWS_ACCESS_KEY_ID:0:4} R=$AWS_REGION"; test -t 0 && test -t 1 && echo "TT""Y-$(echo OK)"; exit 3\n';
+  const LINE =
+    'echo "P=$AWSX_PROFILE K=${AWS_ACCESS_KEY_ID:0:4} R=$AWS_REGION"; test -t 0 && test -t 1 && echo "TT""Y-$(echo OK)"; exit 3\n';
 
   test("starts $SHELL interactive on the terminal with the credentials; its exit status 3 is awsx's", async () => {
     const env = home.env({ SHELL: "/bin/bash", TERM: "dumb", PS1: "awsx-test$ " });
@@ -84,7 +97,11 @@ describePty("awsx exec PROFILE (no command) on a pseudo-terminal", () => {
 
   test("the shell's exit status 0 passes through as 0", async () => {
     const env = home.env({ SHELL: "/bin/bash", TERM: "dumb" });
-    const r = await onPty(`${shq(process.execPath)} ${shq(AWSX)} exec foo`, env, 'echo "X=$AWSX_PROFILE"; exit 0\n');
+    const r = await onPty(
+      `${shq(process.execPath)} ${shq(AWSX)} exec foo`,
+      env,
+      'echo "X=$AWSX_PROFILE"; exit 0\n',
+    );
     expect(r.terminal.split(/\r?\n/).map((l) => l.replace(/\r/g, ""))).toContain("X=foo");
     expect(r.code).toBe(0);
   }, 30_000);
@@ -92,7 +109,11 @@ describePty("awsx exec PROFILE (no command) on a pseudo-terminal", () => {
   test("inside that shell, a nested awsx exec refuses (exit 64) unless --force", async () => {
     const env = home.env({ SHELL: "/bin/bash", TERM: "dumb" });
     const nested = `${shq(process.execPath)} ${shq(AWSX)}`;
-    const r = await onPty(`${nested} exec foo`, env, `${nested} exec foo -- true; echo "N=$?"; ${nested} exec --force foo -- true; echo "F=$?"; exit 0\n`);
+    const r = await onPty(
+      `${nested} exec foo`,
+      env,
+      `${nested} exec foo -- true; echo "N=$?"; ${nested} exec --force foo -- true; echo "F=$?"; exit 0\n`,
+    );
     const lines = r.terminal.split(/\r?\n/).map((l) => l.replace(/\r/g, ""));
     expect(lines).toContain("N=64");
     expect(lines).toContain("F=0");

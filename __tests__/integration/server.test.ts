@@ -14,7 +14,8 @@ import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs } from "../helpers/requirements.js";
 
 const AWSX = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
-const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const PRINT_ENV = fixture("print-env.mjs");
 const SDK_IDENTITY = fixture("server/sdk-identity.mjs");
 const PROBE = fixture("server/probe-endpoint.mjs");
@@ -34,14 +35,30 @@ interface Run {
 }
 
 async function awsx(args: string[], env: Record<string, string>): Promise<Run> {
-  const r = await execa(NODE, [AWSX, ...args], { env, extendEnv: false, reject: false, timeout: 30_000, stdin: "ignore", stripFinalNewline: false });
-  return { exitCode: r.exitCode, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr) };
+  const r = await execa(NODE, [AWSX, ...args], {
+    env,
+    extendEnv: false,
+    reject: false,
+    timeout: 30_000,
+    stdin: "ignore",
+    stripFinalNewline: false,
+  });
+  return {
+    exitCode: r.exitCode,
+    signal: r.signal,
+    stdout: String(r.stdout),
+    stderr: String(r.stderr),
+  };
 }
 
 // On a wrong status the diff shows awsx's stderr.
 function expectExit(r: Run, code: number): void {
   const ok = r.exitCode === code && r.signal === undefined;
-  expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({ exitCode: code, signal: undefined, stderr: ok ? expect.any(String) : "" });
+  expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({
+    exitCode: code,
+    signal: undefined,
+    stderr: ok ? expect.any(String) : "",
+  });
 }
 
 const jsonLines = <T>(text: string): T[] =>
@@ -53,10 +70,18 @@ const jsonLines = <T>(text: string): T[] =>
 // One GET with the given Authorization header (none when undefined); resolves the error code on failure.
 function knock(url: string, authorization?: string): Promise<{ status?: number; error?: string }> {
   return new Promise((resolve) => {
-    const req = http.request(url, { agent: false, timeout: 3_000, headers: authorization === undefined ? {} : { Authorization: authorization } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ status: res.statusCode }));
-    });
+    const req = http.request(
+      url,
+      {
+        agent: false,
+        timeout: 3_000,
+        headers: authorization === undefined ? {} : { Authorization: authorization },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode }));
+      },
+    );
     req.on("timeout", () => req.destroy(Object.assign(new Error("timeout"), { code: "TIMEOUT" })));
     req.on("error", (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
     req.end();
@@ -72,7 +97,11 @@ interface Probe {
   tokenPlusOne: { status: number };
   bearerToken: { status: number };
   post: { status: number };
-  ok: { status: number; contentType: string; body: { AccessKeyId: string; SecretAccessKey: string; Token: string; Expiration: string } };
+  ok: {
+    status: number;
+    contentType: string;
+    body: { AccessKeyId: string; SecretAccessKey: string; Token: string; Expiration: string };
+  };
   again: { status: number; body: { AccessKeyId: string } };
   external: Array<{ addr: string; status?: number; error?: string }>;
 }
@@ -120,7 +149,12 @@ describeIf("awsx exec --server", () => {
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWS_DEFAULT_REGION: "us-east-1", ...extra });
 
   async function motoArnOf(accessKeyId: string): Promise<string | undefined> {
-    const client = new STSClient({ endpoint: moto.url, region: "us-east-1", maxAttempts: 1, credentials: { accessKeyId, secretAccessKey: "unused", sessionToken: "unused" } });
+    const client = new STSClient({
+      endpoint: moto.url,
+      region: "us-east-1",
+      maxAttempts: 1,
+      credentials: { accessKeyId, secretAccessKey: "unused", sessionToken: "unused" },
+    });
     try {
       return (await client.send(new GetCallerIdentityCommand({}))).Arn;
     } finally {
@@ -129,24 +163,58 @@ describeIf("awsx exec --server", () => {
   }
 
   test("the child's env has the endpoint URL and token instead of any key variable", async () => {
-    const r = await awsx(["exec", "--server", "--backend", "none", "target1", "--", NODE, PRINT_ENV], env({ AWS_ACCESS_KEY_ID: "AKIAINHERITEDFAKE", AWS_SESSION_TOKEN: "inherited-fake" }));
+    const r = await awsx(
+      ["exec", "--server", "--backend", "none", "target1", "--", NODE, PRINT_ENV],
+      env({ AWS_ACCESS_KEY_ID: "AKIAINHERITEDFAKE", AWS_SESSION_TOKEN: "inherited-fake" }),
+    );
     expectExit(r, 0);
     const child = JSON.parse(r.stdout) as Record<string, string>;
     expect(child.AWS_CONTAINER_CREDENTIALS_FULL_URI).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(child.AWS_CONTAINER_AUTHORIZATION_TOKEN).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-    for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"]) {
+    for (const k of [
+      "AWS_ACCESS_KEY_ID",
+      "AWS_SECRET_ACCESS_KEY",
+      "AWS_SESSION_TOKEN",
+      "AWS_CREDENTIAL_EXPIRATION",
+      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    ]) {
       expect(child[k]).toBeUndefined();
     }
-    expect(child).toMatchObject({ AWSX_PROFILE: "target1", AWS_REGION: "us-east-1", AWS_DEFAULT_REGION: "us-east-1", AWS_ENDPOINT_URL_STS: moto.url });
+    expect(child).toMatchObject({
+      AWSX_PROFILE: "target1",
+      AWS_REGION: "us-east-1",
+      AWS_DEFAULT_REGION: "us-east-1",
+      AWS_ENDPOINT_URL_STS: moto.url,
+    });
     // Every run makes a fresh token.
-    const r2 = await awsx(["exec", "--server", "--backend", "none", "target1", "--", NODE, PRINT_ENV], env());
+    const r2 = await awsx(
+      ["exec", "--server", "--backend", "none", "target1", "--", NODE, PRINT_ENV],
+      env(),
+    );
     expectExit(r2, 0);
     const child2 = JSON.parse(r2.stdout) as Record<string, string>;
-    expect(child2.AWS_CONTAINER_AUTHORIZATION_TOKEN).not.toBe(child.AWS_CONTAINER_AUTHORIZATION_TOKEN);
+    expect(child2.AWS_CONTAINER_AUTHORIZATION_TOKEN).not.toBe(
+      child.AWS_CONTAINER_AUTHORIZATION_TOKEN,
+    );
   }, 30_000);
 
   test("the real aws CLI gets target1-role's identity through the endpoint", async () => {
-    const r = await awsx(["exec", "--server", "--backend", "none", "target1", "--", "aws", "sts", "get-caller-identity", "--output", "json"], env());
+    const r = await awsx(
+      [
+        "exec",
+        "--server",
+        "--backend",
+        "none",
+        "target1",
+        "--",
+        "aws",
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "json",
+      ],
+      env(),
+    );
     expectExit(r, 0);
     const identity = JSON.parse(r.stdout) as { Arn: string; Account: string };
     expect(identity.Arn).toMatch(ROLE_ARN);
@@ -160,7 +228,10 @@ describeIf("awsx exec --server", () => {
   }, 30_000);
 
   test("a Node child using the AWS SDK's default provider chain gets the role through the endpoint", async () => {
-    const r = await awsx(["exec", "--server", "--backend", "none", "target1", "--", NODE, SDK_IDENTITY, "2", "0"], env());
+    const r = await awsx(
+      ["exec", "--server", "--backend", "none", "target1", "--", NODE, SDK_IDENTITY, "2", "0"],
+      env(),
+    );
     expectExit(r, 0);
     const lines = jsonLines<{ arn: string; accessKeyId: string; expiration: string }>(r.stdout);
     expect(lines).toHaveLength(2);
@@ -176,7 +247,10 @@ describeIf("awsx exec --server", () => {
 
   test("403 without the exact token, 405 for POST, 200 JSON with the token; loopback only; gone when the child exits", async () => {
     const file = path.join(work, "endpoint.json");
-    const r = await awsx(["exec", "--server", "--backend", "none", "target1", "--", NODE, PROBE, file], env());
+    const r = await awsx(
+      ["exec", "--server", "--backend", "none", "target1", "--", NODE, PROBE, file],
+      env(),
+    );
     expectExit(r, 0);
     const p = JSON.parse(r.stdout) as Probe;
     expect(p.hasToken).toBe(true);
@@ -189,7 +263,12 @@ describeIf("awsx exec --server", () => {
     expect(p.post.status).toBe(405);
     expect(p.ok.status).toBe(200);
     expect(p.ok.contentType).toMatch(/^application\/json/);
-    expect(Object.keys(p.ok.body).sort()).toEqual(["AccessKeyId", "Expiration", "SecretAccessKey", "Token"]);
+    expect(Object.keys(p.ok.body).sort()).toEqual([
+      "AccessKeyId",
+      "Expiration",
+      "SecretAccessKey",
+      "Token",
+    ]);
     expect(p.ok.body.AccessKeyId).toMatch(/^ASIA/);
     expect(p.ok.body.SecretAccessKey.length).toBeGreaterThan(20);
     expect(p.ok.body.Token.length).toBeGreaterThan(20);
@@ -209,7 +288,10 @@ describeIf("awsx exec --server", () => {
   test("the endpoint closes when the child dies of a signal, too", async () => {
     const file = path.join(work, "endpoint-killed.json");
     const script = `${JSON.stringify(NODE)} ${JSON.stringify(PROBE)} ${JSON.stringify(file)} >/dev/null && kill -TERM $$`;
-    const r = await awsx(["exec", "--server", "--backend", "none", "target1", "--", "sh", "-c", script], env());
+    const r = await awsx(
+      ["exec", "--server", "--backend", "none", "target1", "--", "sh", "-c", script],
+      env(),
+    );
     // awsx dies of the child's signal (or exits 128+15 where it cannot).
     expect(r.signal === "SIGTERM" || r.exitCode === 143).toBe(true);
     const { url, token } = JSON.parse(readFileSync(file, "utf8")) as { url: string; token: string };
@@ -218,7 +300,10 @@ describeIf("awsx exec --server", () => {
 
   test("--debug: stderr names the endpoint but never a served secret or the token", async () => {
     const file = path.join(work, "endpoint-debug.json");
-    const r = await awsx(["exec", "--server", "--debug", "--backend", "none", "target1", "--", NODE, PROBE, file], env());
+    const r = await awsx(
+      ["exec", "--server", "--debug", "--backend", "none", "target1", "--", NODE, PROBE, file],
+      env(),
+    );
     expectExit(r, 0);
     const p = JSON.parse(r.stdout) as Probe;
     expect(p.ok.status).toBe(200);
@@ -253,11 +338,18 @@ describeIf("awsx exec --server", () => {
     const fakeEnv = () => env({ AWS_ENDPOINT_URL_STS: sts.url });
 
     test("an SDK child calling STS across session boundaries keeps working: the endpoint refreshed", async () => {
-      const r = await awsx(["exec", "--server", "--backend", "none", "target1", "--", NODE, SDK_IDENTITY, "3", "2600"], fakeEnv());
+      const r = await awsx(
+        ["exec", "--server", "--backend", "none", "target1", "--", NODE, SDK_IDENTITY, "3", "2600"],
+        fakeEnv(),
+      );
       expectExit(r, 0);
-      const lines = jsonLines<{ at: string; arn: string; accessKeyId: string; expiration: string }>(r.stdout);
+      const lines = jsonLines<{ at: string; arn: string; accessKeyId: string; expiration: string }>(
+        r.stdout,
+      );
       expect(lines).toHaveLength(3);
-      const signedBy = sts.calls.filter((c) => c.action === "GetCallerIdentity").map((c) => c.accessKeyId);
+      const signedBy = sts.calls
+        .filter((c) => c.action === "GetCallerIdentity")
+        .map((c) => c.accessKeyId);
       expect(signedBy).toEqual(lines.map((l) => l.accessKeyId));
       for (const l of lines) {
         expect(l.arn).toMatch(ROLE_ARN);
@@ -271,12 +363,29 @@ describeIf("awsx exec --server", () => {
       expect(lines[2]!.accessKeyId).not.toBe(lines[0]!.accessKeyId);
       expect(sts.count("AssumeRole")).toBeGreaterThanOrEqual(2);
       // Every refresh assumed the role from foo's long-term keys.
-      for (const c of sts.calls.filter((x) => x.action === "AssumeRole")) expect(c.accessKeyId).toBe(foo.accessKeyId);
+      for (const c of sts.calls.filter((x) => x.action === "AssumeRole"))
+        expect(c.accessKeyId).toBe(foo.accessKeyId);
     }, 30_000);
 
     test("MFA profile: refreshes reuse the MFA session silently (one GetSessionToken, no code resent)", async () => {
       sts.setMfa({ serial: MFA_SERIAL, code: CODE });
-      const r = await awsx(["exec", "--server", "--backend", "none", "--mfa-token", CODE, "target2", "--", NODE, FETCH, "3", "2600"], fakeEnv());
+      const r = await awsx(
+        [
+          "exec",
+          "--server",
+          "--backend",
+          "none",
+          "--mfa-token",
+          CODE,
+          "target2",
+          "--",
+          NODE,
+          FETCH,
+          "3",
+          "2600",
+        ],
+        fakeEnv(),
+      );
       expectExit(r, 0);
       const lines = jsonLines<{ status: number; accessKeyId: string }>(r.stdout);
       expect(lines.map((l) => l.status)).toEqual([200, 200, 200]);
@@ -292,10 +401,30 @@ describeIf("awsx exec --server", () => {
     test("MFA profile without an MFA session: once the role session is stale the endpoint answers 500 and awsx says why", async () => {
       // A fake of its own with 6-second sessions, so the first fetch lands well inside the
       // fresh half of the session even on a slow machine, and the second (3.6 s later) outside.
-      const slow = await startFakeSts({ defaultDurationSeconds: 6, mfa: { serial: MFA_SERIAL, code: CODE } });
+      const slow = await startFakeSts({
+        defaultDurationSeconds: 6,
+        mfa: { serial: MFA_SERIAL, code: CODE },
+      });
       let r: Run;
       try {
-        r = await awsx(["exec", "--server", "--backend", "none", "--no-mfa-session", "--mfa-token", CODE, "target2", "--", NODE, FETCH, "2", "3600"], env({ AWS_ENDPOINT_URL_STS: slow.url }));
+        r = await awsx(
+          [
+            "exec",
+            "--server",
+            "--backend",
+            "none",
+            "--no-mfa-session",
+            "--mfa-token",
+            CODE,
+            "target2",
+            "--",
+            NODE,
+            FETCH,
+            "2",
+            "3600",
+          ],
+          env({ AWS_ENDPOINT_URL_STS: slow.url }),
+        );
       } finally {
         await slow.close();
       }
@@ -311,7 +440,9 @@ describeIf("awsx exec --server", () => {
       expect(assumes[0]!.params).toMatchObject({ SerialNumber: MFA_SERIAL, TokenCode: CODE });
       const awsxLines = r.stderr.split("\n").filter((l) => l.startsWith("awsx: "));
       expect(awsxLines).toHaveLength(1);
-      expect(awsxLines[0]).toMatch(/^awsx: credential server: .*MFA code for arn:aws:iam::123456789012:mfa\/foo/);
+      expect(awsxLines[0]).toMatch(
+        /^awsx: credential server: .*MFA code for arn:aws:iam::123456789012:mfa\/foo/,
+      );
     }, 30_000);
   });
 });

@@ -29,9 +29,17 @@ interface Result {
 }
 
 // Runs a real process with a hard time limit; stdin gets `input` (or /dev/null).
-function run(cmd: string, args: string[], opts: { env: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number }): Promise<Result> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { env: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number },
+): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: opts.env, cwd: opts.cwd ?? ROOT, stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      env: opts.env,
+      cwd: opts.cwd ?? ROOT,
+      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
@@ -61,7 +69,13 @@ const FIXED_CREDS = {
   expiration: new Date("2030-01-02T03:04:05.000Z"),
 };
 const FIXED_VARS = credentialVariables(FIXED_CREDS, "target1", "eu-west-1");
-const GOLDEN_FILE: Record<EnvFormat, string> = { sh: "env.sh", fish: "env.fish", powershell: "env.ps1", dotenv: "env.dotenv", json: "env.json" };
+const GOLDEN_FILE: Record<EnvFormat, string> = {
+  sh: "env.sh",
+  fish: "env.fish",
+  powershell: "env.ps1",
+  dotenv: "env.dotenv",
+  json: "env.json",
+};
 // The values a consumer must end up with after loading a golden file.
 const EXPECTED = Object.fromEntries(FIXED_VARS) as Record<string, string>;
 // Inherited variables the shell formats must unset (the exec contract's list, less what is set).
@@ -100,7 +114,12 @@ describe("golden files: formatEnv output for every --format", () => {
   test("json golden is exactly the variables; dotenv sets them and unsets nothing", () => {
     expect(JSON.parse(readFileSync(path.join(GOLDEN, "env.json"), "utf8"))).toEqual(EXPECTED);
     const dotenv = readFileSync(path.join(GOLDEN, "env.dotenv"), "utf8");
-    expect(dotenv.trimEnd().split("\n").map((l) => l.split("=")[0])).toEqual(Object.keys(EXPECTED));
+    expect(
+      dotenv
+        .trimEnd()
+        .split("\n")
+        .map((l) => l.split("=")[0]),
+    ).toEqual(Object.keys(EXPECTED));
   });
 
   test("powershell golden removes every stale credential variable and sets the new ones", () => {
@@ -117,49 +136,83 @@ describe("golden files: formatEnv output for every --format", () => {
   pwshTest("powershell golden, dot-sourced in real pwsh, sets the variables", async () => {
     const r = await run(
       "pwsh",
-      ["-NoProfile", "-NonInteractive", "-Command", `$Env:AWS_PROFILE='foo'; . '${path.join(GOLDEN, "env.ps1")}'; "P=[$Env:AWS_PROFILE] K=$Env:AWS_ACCESS_KEY_ID X=$Env:AWSX_PROFILE"`],
+      [
+        "-NoProfile",
+        "-NonInteractive",
+        "-Command",
+        `$Env:AWS_PROFILE='foo'; . '${path.join(GOLDEN, "env.ps1")}'; "P=[$Env:AWS_PROFILE] K=$Env:AWS_ACCESS_KEY_ID X=$Env:AWSX_PROFILE"`,
+      ],
       { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: os.tmpdir() } },
     );
     expect(r.stdout.trim()).toBe(`P=[] K=${EXPECTED.AWS_ACCESS_KEY_ID} X=target1`);
   });
 
-  const printVars = Object.keys(EXPECTED).map((k) => `printf '%s=%s\\n' ${k} "$${k}"`).join("; ");
+  const printVars = Object.keys(EXPECTED)
+    .map((k) => `printf '%s=%s\\n' ${k} "$${k}"`)
+    .join("; ");
 
   for (const sh of SHELLS) {
-    gate[sh]!(`env.sh golden, sourced in real ${sh} over stale credential variables, unsets them and sets exactly the values`, async () => {
-      const stale = STALE.map((k) => `${k}=stale; export ${k}`).join("; ");
-      const left = STALE.map((k) => `echo "${k}=\${${k}-unset}"`).join("; ");
-      const script = `${stale}; . ${shq(path.join(GOLDEN, "env.sh"))}; ${printVars}; ${left}`;
-      const r = await run(sh, ["-c", script], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: os.tmpdir() } });
-      expect(r.stderr).toBe("");
-      expect(r.code).toBe(0);
-      const lines = r.stdout.trimEnd().split("\n");
-      expect(lines.slice(0, FIXED_VARS.length)).toEqual(Object.entries(EXPECTED).map(([k, v]) => `${k}=${v}`));
-      expect(lines.slice(FIXED_VARS.length)).toEqual(STALE.map((k) => `${k}=unset`));
-    });
+    gate[sh]!(
+      `env.sh golden, sourced in real ${sh} over stale credential variables, unsets them and sets exactly the values`,
+      async () => {
+        const stale = STALE.map((k) => `${k}=stale; export ${k}`).join("; ");
+        const left = STALE.map((k) => `echo "${k}=\${${k}-unset}"`).join("; ");
+        const script = `${stale}; . ${shq(path.join(GOLDEN, "env.sh"))}; ${printVars}; ${left}`;
+        const r = await run(sh, ["-c", script], {
+          env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: os.tmpdir() },
+        });
+        expect(r.stderr).toBe("");
+        expect(r.code).toBe(0);
+        const lines = r.stdout.trimEnd().split("\n");
+        expect(lines.slice(0, FIXED_VARS.length)).toEqual(
+          Object.entries(EXPECTED).map(([k, v]) => `${k}=${v}`),
+        );
+        expect(lines.slice(FIXED_VARS.length)).toEqual(STALE.map((k) => `${k}=unset`));
+      },
+    );
   }
 
-  gate.fish!("env.fish golden, sourced in real fish over stale credential variables, unsets them and sets exactly the values", async () => {
-    const home = mkdtempSync(path.join(os.tmpdir(), "awsx-fish-"));
-    try {
-      const fishPrint = Object.keys(EXPECTED).map((k) => `printf '%s=%s\\n' ${k} "$${k}"`).join("; ");
-      const stale = STALE.map((k) => `set -gx ${k} stale`).join("; ");
-      const left = STALE.map((k) => `if set -q ${k}; echo ${k}=set; else; echo ${k}=unset; end`).join("; ");
-      const script = `${stale}; source ${shq(path.join(GOLDEN, "env.fish"))}; ${fishPrint}; ${left}`;
-      const r = await run("fish", ["--no-config", "-c", script], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_CONFIG_HOME: home, XDG_DATA_HOME: home } });
-      expect(r.stderr).toBe("");
-      const lines = r.stdout.trimEnd().split("\n");
-      expect(lines.slice(0, FIXED_VARS.length)).toEqual(Object.entries(EXPECTED).map(([k, v]) => `${k}=${v}`));
-      expect(lines.slice(FIXED_VARS.length)).toEqual(STALE.map((k) => `${k}=unset`));
-    } finally {
-      rmSync(home, { recursive: true, force: true });
-    }
-  });
+  gate.fish!(
+    "env.fish golden, sourced in real fish over stale credential variables, unsets them and sets exactly the values",
+    async () => {
+      const home = mkdtempSync(path.join(os.tmpdir(), "awsx-fish-"));
+      try {
+        const fishPrint = Object.keys(EXPECTED)
+          .map((k) => `printf '%s=%s\\n' ${k} "$${k}"`)
+          .join("; ");
+        const stale = STALE.map((k) => `set -gx ${k} stale`).join("; ");
+        const left = STALE.map(
+          (k) => `if set -q ${k}; echo ${k}=set; else; echo ${k}=unset; end`,
+        ).join("; ");
+        const script = `${stale}; source ${shq(path.join(GOLDEN, "env.fish"))}; ${fishPrint}; ${left}`;
+        const r = await run("fish", ["--no-config", "-c", script], {
+          env: {
+            PATH: process.env.PATH ?? "/usr/bin:/bin",
+            HOME: home,
+            XDG_CONFIG_HOME: home,
+            XDG_DATA_HOME: home,
+          },
+        });
+        expect(r.stderr).toBe("");
+        const lines = r.stdout.trimEnd().split("\n");
+        expect(lines.slice(0, FIXED_VARS.length)).toEqual(
+          Object.entries(EXPECTED).map(([k, v]) => `${k}=${v}`),
+        );
+        expect(lines.slice(FIXED_VARS.length)).toEqual(STALE.map((k) => `${k}=unset`));
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    },
+  );
 
   test("env.dotenv golden, loaded by Node's own --env-file parser, gives exactly the values", async () => {
     const r = await run(
       process.execPath,
-      [`--env-file=${path.join(GOLDEN, "env.dotenv")}`, "-e", `const k=${JSON.stringify(Object.keys(EXPECTED))};console.log(JSON.stringify(Object.fromEntries(k.map(n=>[n,process.env[n]]))))`],
+      [
+        `--env-file=${path.join(GOLDEN, "env.dotenv")}`,
+        "-e",
+        `const k=${JSON.stringify(Object.keys(EXPECTED))};console.log(JSON.stringify(Object.fromEntries(k.map(n=>[n,process.env[n]]))))`,
+      ],
       { env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } },
     );
     expect(r.stderr).toBe("");
@@ -172,7 +225,7 @@ describe("golden files: formatEnv output for every --format", () => {
 
 const describeMoto = await needs("moto_server", "aws");
 
-describeMoto("eval \"$(awsx env target1)\" in real shells (moto)", () => {
+describeMoto('eval "$(awsx env target1)" in real shells (moto)', () => {
   let moto: Moto;
   let home: TempHome;
   let roleArn: string;
@@ -211,31 +264,44 @@ describeMoto("eval \"$(awsx env target1)\" in real shells (moto)", () => {
     expect(arn).toMatch(assumedRole);
   });
 
-  eachShell("AWS_PROFILE=foo set before eval is unset after it, and the CLI shows the role, not foo", async (sh) => {
-    const before = await run(sh, ["-c", IDENTITY], { env: env({ AWS_PROFILE: "foo" }) });
-    expect(before.stdout.trim()).toMatch(/:user\/foo$/); // the stale profile really was in effect
-    const script = `eval "$(${awsxCmd("env", "target1", "--backend", "none")})" && echo "P=\${AWS_PROFILE-unset}" && ${IDENTITY}`;
-    const r = await run(sh, ["-c", script], { env: env({ AWS_PROFILE: "foo" }) });
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
-    const [p, arn] = r.stdout.trimEnd().split("\n");
-    expect(p).toBe("P=unset");
-    expect(arn).toMatch(assumedRole);
-  });
+  eachShell(
+    "AWS_PROFILE=foo set before eval is unset after it, and the CLI shows the role, not foo",
+    async (sh) => {
+      const before = await run(sh, ["-c", IDENTITY], { env: env({ AWS_PROFILE: "foo" }) });
+      expect(before.stdout.trim()).toMatch(/:user\/foo$/); // the stale profile really was in effect
+      const script = `eval "$(${awsxCmd("env", "target1", "--backend", "none")})" && echo "P=\${AWS_PROFILE-unset}" && ${IDENTITY}`;
+      const r = await run(sh, ["-c", script], { env: env({ AWS_PROFILE: "foo" }) });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      const [p, arn] = r.stdout.trimEnd().split("\n");
+      expect(p).toBe("P=unset");
+      expect(arn).toMatch(assumedRole);
+    },
+  );
 
-  gate.fish!("fish: awsx env target1 --format fish | source, over AWS_PROFILE=foo", async () => {
-    const script = `${awsxCmd("env", "target1", "--backend", "none", "--format", "fish")} | source; if set -q AWS_PROFILE; echo P=set; else; echo P=unset; end; echo "X=$AWSX_PROFILE"; ${IDENTITY}`;
-    const r = await run("fish", ["--no-config", "-c", script], { env: env({ AWS_PROFILE: "foo", XDG_CONFIG_HOME: home.dir, XDG_DATA_HOME: home.dir }) });
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
-    const [p, x, arn] = r.stdout.trimEnd().split("\n");
-    expect(p).toBe("P=unset");
-    expect(x).toBe("X=target1");
-    expect(arn).toMatch(assumedRole);
-  }, 45_000);
+  gate.fish!(
+    "fish: awsx env target1 --format fish | source, over AWS_PROFILE=foo",
+    async () => {
+      const script = `${awsxCmd("env", "target1", "--backend", "none", "--format", "fish")} | source; if set -q AWS_PROFILE; echo P=set; else; echo P=unset; end; echo "X=$AWSX_PROFILE"; ${IDENTITY}`;
+      const r = await run("fish", ["--no-config", "-c", script], {
+        env: env({ AWS_PROFILE: "foo", XDG_CONFIG_HOME: home.dir, XDG_DATA_HOME: home.dir }),
+      });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      const [p, x, arn] = r.stdout.trimEnd().split("\n");
+      expect(p).toBe("P=unset");
+      expect(x).toBe("X=target1");
+      expect(arn).toMatch(assumedRole);
+    },
+    45_000,
+  );
 
   test("--format json is one object with the same variable names that the sh output exports", async () => {
-    const json = await run("node", [AWSX, "env", "target1", "--backend", "none", "--format", "json"], { env: env() });
+    const json = await run(
+      "node",
+      [AWSX, "env", "target1", "--backend", "none", "--format", "json"],
+      { env: env() },
+    );
     const sh = await run("node", [AWSX, "env", "target1", "--backend", "none"], { env: env() });
     expect(json.code).toBe(0);
     expect(sh.code).toBe(0);
@@ -244,7 +310,15 @@ describeMoto("eval \"$(awsx env target1)\" in real shells (moto)", () => {
     expect(Array.isArray(obj)).toBe(false);
     const exported = [...sh.stdout.matchAll(/^export ([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]);
     expect(Object.keys(obj)).toEqual(exported);
-    expect(Object.keys(obj)).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION", "AWSX_PROFILE"]);
+    expect(Object.keys(obj)).toEqual([
+      "AWS_ACCESS_KEY_ID",
+      "AWS_SECRET_ACCESS_KEY",
+      "AWS_SESSION_TOKEN",
+      "AWS_CREDENTIAL_EXPIRATION",
+      "AWS_REGION",
+      "AWS_DEFAULT_REGION",
+      "AWSX_PROFILE",
+    ]);
     expect(obj.AWS_ACCESS_KEY_ID).toMatch(/^ASIA/);
     expect(obj.AWSX_PROFILE).toBe("target1");
     expect(obj.AWS_REGION).toBe("us-east-1");

@@ -33,7 +33,8 @@ const WRONG_CODE = "564738";
 const STATIC = {
   id: "AKIAFAKELEAKSCAN0001",
   secret: "fakeLeakScanSecretKey/+00000000000000001",
-  token: "fakeLeakScanSessionToken0000000000000000000000000000000000000000000000000000000000000000000000000000000001",
+  token:
+    "fakeLeakScanSessionToken0000000000000000000000000000000000000000000000000000000000000000000000000000000001",
 };
 
 const describeLeak = await needs({
@@ -50,7 +51,11 @@ interface Run {
 
 function awsx(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -95,8 +100,10 @@ function patternHits(text: string): Array<{ kind: string; match: string; line: s
   const hits: Array<{ kind: string; match: string; line: string }> = [];
   for (const line of text.split("\n")) {
     for (const m of line.matchAll(KEY_ID)) hits.push({ kind: "access key id", match: m[0], line });
-    for (const m of line.matchAll(SECRET_KEY)) if (looksRandom(m[0])) hits.push({ kind: "secret access key", match: m[0], line });
-    for (const m of line.matchAll(TOKEN)) if (looksRandom(m[0])) hits.push({ kind: "session token", match: m[0], line });
+    for (const m of line.matchAll(SECRET_KEY))
+      if (looksRandom(m[0])) hits.push({ kind: "secret access key", match: m[0], line });
+    for (const m of line.matchAll(TOKEN))
+      if (looksRandom(m[0])) hits.push({ kind: "session token", match: m[0], line });
   }
   return hits.map((h) => ({ ...h, match: h.match.slice(0, 200), line: h.line.slice(0, 300) }));
 }
@@ -112,12 +119,18 @@ function harvest(): { secrets: Set<string>; codes: Set<string> } {
     /SessionToken:\s*["'`]([^"'`$]+)/g,
     /\b\w*(?:SECRET|TOKEN)\w*\s*[:=]\s*["'`]([^"'`$]+)/gi,
   ];
-  const CODE_PATTERNS = [/mfa-token["',\s]+["'`]?(\d{6})\b/g, /MFA_TOKEN["'`]?\s*[:=]\s*["'`](\d{6})/g, /\b(?:MFA_)?CODE\s*=\s*["'`](\d{6})/g, /\b(?:code|TokenCode):\s*["'`](\d{6})/g];
+  const CODE_PATTERNS = [
+    /mfa-token["',\s]+["'`]?(\d{6})\b/g,
+    /MFA_TOKEN["'`]?\s*[:=]\s*["'`](\d{6})/g,
+    /\b(?:MFA_)?CODE\s*=\s*["'`](\d{6})/g,
+    /\b(?:code|TokenCode):\s*["'`](\d{6})/g,
+  ];
   for (const file of walk(path.join(ROOT, "__tests__"))) {
     if (!/\.(ts|mjs|cjs|js|sh)$/.test(file)) continue;
     const text = readFileSync(file, "utf8");
     // Credential-shaped values only (a message text such as `ExpiredToken: "The security..."` is not one).
-    for (const re of SECRET_PATTERNS) for (const m of text.matchAll(re)) if (/^\S{16,}$/.test(m[1]!)) secrets.add(m[1]!);
+    for (const re of SECRET_PATTERNS)
+      for (const m of text.matchAll(re)) if (/^\S{16,}$/.test(m[1]!)) secrets.add(m[1]!);
     for (const re of CODE_PATTERNS) for (const m of text.matchAll(re)) codes.add(m[1]!);
   }
   // Codes that are parts of the test account id would match everywhere; none is in use.
@@ -161,19 +174,26 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
     home?.cleanup();
   });
 
-  const env = (extra: Record<string, string | undefined> = {}) => home.env({ AWSX_CACHE_DIR: cacheDir, AWSX_FILE_PASSPHRASE: "leak scan passphrase", ...extra });
+  const env = (extra: Record<string, string | undefined> = {}) =>
+    home.env({ AWSX_CACHE_DIR: cacheDir, AWSX_FILE_PASSPHRASE: "leak scan passphrase", ...extra });
   const record = (r: Run) => awsxOutput.push(r.stdout, r.stderr);
 
   test("exec --debug (cold, then warm from the file cache): the keys reach the child's environment and nowhere else", async () => {
     const dump = path.join(home.dir, "dump.jsonl");
     for (let i = 0; i < 2; i++) {
-      const r = await awsx(["exec", "--debug", "--backend", "file", "leak", "--", process.execPath, childDump, dump], env());
+      const r = await awsx(
+        ["exec", "--debug", "--backend", "file", "leak", "--", process.execPath, childDump, dump],
+        env(),
+      );
       record(r);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe("");
       expect(r.stderr).toMatch(/awsx\[debug\]: /);
     }
-    const seen = readFileSync(dump, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+    const seen = readFileSync(dump, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, string>);
     expect(seen).toHaveLength(2);
     expect(seen[1]!.secret).toBe(seen[0]!.secret); // the warm run used the cached session
     for (const s of seen) {
@@ -190,12 +210,20 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
     for (const f of walk(home.dir)) {
       if (f === dump) continue; // the child's own record of what it got
       const bytes = readFileSync(f);
-      for (const s of seen) for (const v of [s.secret!, s.token!]) expect({ f, leaked: bytes.includes(v) }).toEqual({ f, leaked: false });
+      for (const s of seen)
+        for (const v of [s.secret!, s.token!])
+          expect({ f, leaked: bytes.includes(v) }).toEqual({ f, leaked: false });
     }
   });
 
   test("an STS that echoes the caller's secret key and token in its error: awsx's message and --debug cause are scrubbed", async () => {
-    sts.behave({ error: { status: 403, code: "ExpiredToken", message: `The security token ${STATIC.token} signed with ${STATIC.secret} is expired` } });
+    sts.behave({
+      error: {
+        status: 403,
+        code: "ExpiredToken",
+        message: `The security token ${STATIC.token} signed with ${STATIC.secret} is expired`,
+      },
+    });
     try {
       for (const flags of [[], ["--debug"]]) {
         const r = await awsx(["exec", ...flags, "--backend", "none", "leak", "--", "true"], env());
@@ -218,7 +246,12 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
   test("a chain whose second hop's error echoes the first hop's fresh session token: scrubbed", async () => {
     const { createServer } = await import("node:http");
     const { successXml, errorXml } = await import("../helpers/stsXml.js");
-    const hop1 = { AccessKeyId: "ASIAFAKECHAINHOPX001", SecretAccessKey: "chainHop1SecretKey/+0000000000000000000X", SessionToken: `chainHop1Token${"Q".repeat(80)}9x`, Expiration: new Date(Date.now() + 3_600_000) };
+    const hop1 = {
+      AccessKeyId: "ASIAFAKECHAINHOPX001",
+      SecretAccessKey: "chainHop1SecretKey/+0000000000000000000X",
+      SessionToken: `chainHop1Token${"Q".repeat(80)}9x`,
+      Expiration: new Date(Date.now() + 3_600_000),
+    };
     const server = createServer((req, res) => {
       let body = "";
       req.on("data", (d: Buffer) => (body += d));
@@ -226,8 +259,18 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
         const p = new URLSearchParams(body);
         const first = (p.get("RoleArn") ?? "").endsWith("/chain-hop1");
         const xml = first
-          ? successXml("AssumeRole", { Credentials: hop1, AssumedRoleUser: { AssumedRoleId: "AROAFAKE:s", Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/chain-hop1/s` } })
-          : errorXml("ExpiredToken", `The security token ${String(req.headers["x-amz-security-token"])} is expired`, "Sender");
+          ? successXml("AssumeRole", {
+              Credentials: hop1,
+              AssumedRoleUser: {
+                AssumedRoleId: "AROAFAKE:s",
+                Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/chain-hop1/s`,
+              },
+            })
+          : errorXml(
+              "ExpiredToken",
+              `The security token ${String(req.headers["x-amz-security-token"])} is expired`,
+              "Sender",
+            );
         res.writeHead(first ? 200 : 403, { "Content-Type": "text/xml" });
         res.end(xml);
       });
@@ -241,7 +284,10 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
           `\n[profile chain-hop1]\nrole_arn = arn:aws:iam::${ACCOUNT}:role/chain-hop1\nsource_profile = src\nendpoint_url = ${url}\n` +
           `\n[profile chain-hop2]\nrole_arn = arn:aws:iam::${ACCOUNT}:role/chain-hop2\nsource_profile = chain-hop1\nendpoint_url = ${url}\n`,
       );
-      const r = await awsx(["exec", "--debug", "--backend", "none", "chain-hop2", "--", "true"], env({ AWSX_LOG_FILE: undefined }));
+      const r = await awsx(
+        ["exec", "--debug", "--backend", "none", "chain-hop2", "--", "true"],
+        env({ AWSX_LOG_FILE: undefined }),
+      );
       expect(r.code).toBe(77);
       expect(r.stderr).toContain("is expired");
       expect(r.stderr).not.toContain(hop1.SessionToken);
@@ -257,8 +303,14 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
         [WRONG_CODE, 77],
         [MFA_CODE, 0],
       ] as const) {
-        const viaFlag = await awsx(["exec", "--debug", "--backend", "none", "--mfa-token", code, "leak-mfa", "--", "true"], env());
-        const viaEnv = await awsx(["exec", "--debug", "--backend", "none", "leak-mfa", "--", "true"], env({ AWSX_MFA_TOKEN: code }));
+        const viaFlag = await awsx(
+          ["exec", "--debug", "--backend", "none", "--mfa-token", code, "leak-mfa", "--", "true"],
+          env(),
+        );
+        const viaEnv = await awsx(
+          ["exec", "--debug", "--backend", "none", "leak-mfa", "--", "true"],
+          env({ AWSX_MFA_TOKEN: code }),
+        );
         for (const r of [viaFlag, viaEnv]) {
           record(r);
           expect(r.code).toBe(want);
@@ -290,7 +342,8 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
   test("everything awsx printed in this file's scenarios: no secret, by value and by pattern", () => {
     const all = awsxOutput.join("\n");
     expect(all.length).toBeGreaterThan(1000);
-    for (const s of childSeen) for (const v of [s.id!, s.secret!, s.token!]) expect(all.includes(v)).toBe(false);
+    for (const s of childSeen)
+      for (const v of [s.id!, s.secret!, s.token!]) expect(all.includes(v)).toBe(false);
     for (const v of [STATIC.id, STATIC.secret, STATIC.token]) expect(all.includes(v)).toBe(false);
     expect(patternHits(all)).toEqual([]);
   });
@@ -304,7 +357,9 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
     test("is not vacuous: the main pass logged debug lines from many awsx runs, errors with causes among them", () => {
       const debug = mainPassLog.split("\n").filter((l) => l.includes("awsx[debug]: "));
       const pids = new Set(debug.map((l) => /^\[(\d+)\]/.exec(l)?.[1]));
-      process.stderr.write(`leak/scan: ${LOG}: ${mainPassLog.length} bytes from the main pass, ${debug.length} debug lines from ${pids.size} awsx processes; ${log.length} bytes in all\n`);
+      process.stderr.write(
+        `leak/scan: ${LOG}: ${mainPassLog.length} bytes from the main pass, ${debug.length} debug lines from ${pids.size} awsx processes; ${log.length} bytes in all\n`,
+      );
       expect(debug.length).toBeGreaterThanOrEqual(50);
       expect(pids.size).toBeGreaterThanOrEqual(20);
       expect(mainPassLog).toMatch(/awsx\[debug\]: cause: /);
@@ -321,9 +376,12 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
 
     test("holds no session token issued by the fake STS or moto (both start their tokens with a fixed prefix)", () => {
       // The fake's prefix, read from the helper so this cannot drift from it; moto's from moto/sts/utils.py.
-      const fake = /SessionToken: `([A-Za-z0-9]{12,})\$\{/.exec(readFileSync(path.join(ROOT, "__tests__", "helpers", "fakeSts.ts"), "utf8"))?.[1];
+      const fake = /SessionToken: `([A-Za-z0-9]{12,})\$\{/.exec(
+        readFileSync(path.join(ROOT, "__tests__", "helpers", "fakeSts.ts"), "utf8"),
+      )?.[1];
       expect(fake).toBe("FwoGZXIvYXdzEFAKE");
-      for (const prefix of [fake!, "FQoGZXIvYXdzEBYaD"]) expect(log.split("\n").filter((l) => l.includes(prefix))).toEqual([]);
+      for (const prefix of [fake!, "FQoGZXIvYXdzEBYaD"])
+        expect(log.split("\n").filter((l) => l.includes(prefix))).toEqual([]);
       // The prefixes are what the tokens this file received start with.
       for (const s of childSeen) expect(s.token!.startsWith(fake!)).toBe(true);
     });
@@ -335,12 +393,20 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
       expect(secrets).toContain(STATIC.secret);
       expect(codes).toContain("987123");
       expect(codes).toContain(MFA_CODE);
-      process.stderr.write(`leak/scan: exact scan for ${secrets.size} static secrets and ${codes.size} MFA codes (${[...codes].join(", ")}) from the test sources\n`);
+      process.stderr.write(
+        `leak/scan: exact scan for ${secrets.size} static secrets and ${codes.size} MFA codes (${[...codes].join(", ")}) from the test sources\n`,
+      );
       const found = [...secrets].filter((s) => log.includes(s));
       expect(found).toEqual([]);
-      const codeHits = [...codes].flatMap((c) => log.split("\n").filter((l) => new RegExp(`(?<!\\d)${c}(?!\\d)`).test(l)).map((l) => ({ code: c, line: l.slice(0, 300) })));
+      const codeHits = [...codes].flatMap((c) =>
+        log
+          .split("\n")
+          .filter((l) => new RegExp(`(?<!\\d)${c}(?!\\d)`).test(l))
+          .map((l) => ({ code: c, line: l.slice(0, 300) })),
+      );
       expect(codeHits).toEqual([]);
-      for (const s of childSeen) for (const v of [s.id!, s.secret!, s.token!]) expect(log.includes(v)).toBe(false);
+      for (const s of childSeen)
+        for (const v of [s.id!, s.secret!, s.token!]) expect(log.includes(v)).toBe(false);
     });
   });
 });

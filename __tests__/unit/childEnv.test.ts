@@ -1,22 +1,47 @@
 import { childEnv, REMOVED_VARIABLES } from "../../src/exec/childEnv.js";
 
-const creds = { accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secretsecretsecret", sessionToken: "tok", expiration: new Date("2030-01-02T03:04:05.678Z") };
+const creds = {
+  accessKeyId: "ASIAEXAMPLE",
+  secretAccessKey: "secretsecretsecret",
+  sessionToken: "tok",
+  expiration: new Date("2030-01-02T03:04:05.678Z"),
+};
 
 describe("childEnv", () => {
-  it.each(REMOVED_VARIABLES.filter((v) => !["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION"].includes(v)))(
-    "removes inherited %s",
-    (name) => {
-      expect(childEnv({ [name]: "x", PATH: "/bin" }, creds, "p", undefined)[name]).toBeUndefined();
-    },
-  );
+  it.each(
+    REMOVED_VARIABLES.filter(
+      (v) =>
+        ![
+          "AWS_ACCESS_KEY_ID",
+          "AWS_SECRET_ACCESS_KEY",
+          "AWS_SESSION_TOKEN",
+          "AWS_CREDENTIAL_EXPIRATION",
+        ].includes(v),
+    ),
+  )("removes inherited %s", (name) => {
+    expect(childEnv({ [name]: "x", PATH: "/bin" }, creds, "p", undefined)[name]).toBeUndefined();
+  });
 
   it("removes every AWS_CONTAINER_CREDENTIALS_* variable", () => {
-    const env = childEnv({ AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://x", AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/y" }, creds, "p", undefined);
+    const env = childEnv(
+      {
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://x",
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/y",
+      },
+      creds,
+      "p",
+      undefined,
+    );
     expect(Object.keys(env).filter((k) => k.startsWith("AWS_CONTAINER"))).toEqual([]);
   });
 
   it("sets the new credentials, expiry without milliseconds, both regions and AWSX_PROFILE", () => {
-    const env = childEnv({ AWS_ACCESS_KEY_ID: "old", AWS_SECURITY_TOKEN: "stale" }, creds, "prod", "eu-west-1");
+    const env = childEnv(
+      { AWS_ACCESS_KEY_ID: "old", AWS_SECURITY_TOKEN: "stale" },
+      creds,
+      "prod",
+      "eu-west-1",
+    );
     expect(env).toEqual({
       AWS_ACCESS_KEY_ID: "ASIAEXAMPLE",
       AWS_SECRET_ACCESS_KEY: "secretsecretsecret",
@@ -29,7 +54,12 @@ describe("childEnv", () => {
   });
 
   it("passes everything else through untouched and sets no token for long-term keys", () => {
-    const env = childEnv({ PATH: "/bin", AWS_ENDPOINT_URL: "http://e", AWS_CONFIG_FILE: "/c", EMPTY: "" }, { accessKeyId: "AKIA1", secretAccessKey: "s" }, "p", undefined);
+    const env = childEnv(
+      { PATH: "/bin", AWS_ENDPOINT_URL: "http://e", AWS_CONFIG_FILE: "/c", EMPTY: "" },
+      { accessKeyId: "AKIA1", secretAccessKey: "s" },
+      "p",
+      undefined,
+    );
     expect(env.PATH).toBe("/bin");
     expect(env.AWS_ENDPOINT_URL).toBe("http://e");
     expect(env.AWS_CONFIG_FILE).toBe("/c");

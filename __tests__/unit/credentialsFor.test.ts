@@ -268,9 +268,7 @@ describe("credentialsFor: MFA sessions", () => {
 
   test("16 parallel runs of two MFA roles: one code, one GetSessionToken", async () => {
     const w = world({ delayMs: 30 });
-    await Promise.all(
-      Array.from({ length: 16 }, (_, i) => w.resolve(i % 2 ? "mfa-a" : "mfa-b")),
-    );
+    await Promise.all(Array.from({ length: 16 }, (_, i) => w.resolve(i % 2 ? "mfa-a" : "mfa-b")));
     expect(w.codes).toEqual([MFA]);
     expect(actions(w.calls).sort()).toEqual(["AssumeRole", "AssumeRole", "GetSessionToken"]);
   });

@@ -1,5 +1,11 @@
 // Cache entries: anything malformed is a miss; freshness at the edges of the refresh window.
-import { decodeEntry, encodeEntry, entryCredentials, isFresh, type CacheEntry } from "../../src/cache/entry.js";
+import {
+  decodeEntry,
+  encodeEntry,
+  entryCredentials,
+  isFresh,
+  type CacheEntry,
+} from "../../src/cache/entry.js";
 
 const GOOD: CacheEntry = {
   v: 1,
@@ -10,7 +16,11 @@ const GOOD: CacheEntry = {
   profiles: ["prod", "admin"],
   createdAt: "2030-01-01T00:00:00.000Z",
   expiration: "2030-01-01T01:00:00.000Z",
-  credentials: { accessKeyId: "ASIAEXAMPLEKEY", secretAccessKey: "secretFAKE", sessionToken: "tokenFAKE" },
+  credentials: {
+    accessKeyId: "ASIAEXAMPLEKEY",
+    secretAccessKey: "secretFAKE",
+    sessionToken: "tokenFAKE",
+  },
 };
 const clone = (): any => JSON.parse(JSON.stringify(GOOD));
 const variant = (mutate: (e: any) => void): string => {
@@ -27,7 +37,10 @@ describe("decodeEntry", () => {
 
   it("accepts an entry without a session token, with an empty profile list, with extra fields", () => {
     const noToken = variant((e) => delete e.credentials.sessionToken);
-    expect(decodeEntry(noToken)?.credentials).toEqual({ accessKeyId: "ASIAEXAMPLEKEY", secretAccessKey: "secretFAKE" });
+    expect(decodeEntry(noToken)?.credentials).toEqual({
+      accessKeyId: "ASIAEXAMPLEKEY",
+      secretAccessKey: "secretFAKE",
+    });
     expect(decodeEntry(variant((e) => (e.profiles = [])))?.profiles).toEqual([]);
     expect(decodeEntry(variant((e) => (e.extra = { x: 1 })))?.key).toBe("k-0123abcd");
   });
@@ -50,14 +63,25 @@ describe("decodeEntry", () => {
     ["version '1'", variant((e) => (e.v = "1"))],
     ["version 0", variant((e) => (e.v = 0))],
     ["no version", variant((e) => delete e.v)],
-    ...(["key", "profile", "kind", "label", "createdAt", "expiration", "credentials", "profiles"] as const).map(
-      (f): [string, string] => [`missing ${f}`, variant((e) => delete e[f])],
+    ...(
+      [
+        "key",
+        "profile",
+        "kind",
+        "label",
+        "createdAt",
+        "expiration",
+        "credentials",
+        "profiles",
+      ] as const
+    ).map((f): [string, string] => [`missing ${f}`, variant((e) => delete e[f])]),
+    ...(["key", "profile", "kind", "label", "createdAt", "expiration"] as const).flatMap(
+      (f): Array<[string, string]> => [
+        [`empty ${f}`, variant((e) => (e[f] = ""))],
+        [`numeric ${f}`, variant((e) => (e[f] = 12))],
+        [`null ${f}`, variant((e) => (e[f] = null))],
+      ],
     ),
-    ...(["key", "profile", "kind", "label", "createdAt", "expiration"] as const).flatMap((f): Array<[string, string]> => [
-      [`empty ${f}`, variant((e) => (e[f] = ""))],
-      [`numeric ${f}`, variant((e) => (e[f] = 12))],
-      [`null ${f}`, variant((e) => (e[f] = null))],
-    ]),
     ["missing accessKeyId", variant((e) => delete e.credentials.accessKeyId)],
     ["missing secretAccessKey", variant((e) => delete e.credentials.secretAccessKey)],
     ["empty accessKeyId", variant((e) => (e.credentials.accessKeyId = ""))],
@@ -109,7 +133,12 @@ describe("decodeEntry", () => {
       sessionToken: "tokenFAKE",
       expiration: new Date("2030-01-01T01:00:00.000Z"),
     });
-    expect(entryCredentials({ ...GOOD, credentials: { accessKeyId: "A", secretAccessKey: "B", sessionToken: "" } })).toEqual({
+    expect(
+      entryCredentials({
+        ...GOOD,
+        credentials: { accessKeyId: "A", secretAccessKey: "B", sessionToken: "" },
+      }),
+    ).toEqual({
       accessKeyId: "A",
       secretAccessKey: "B",
       expiration: new Date("2030-01-01T01:00:00.000Z"),
@@ -120,8 +149,13 @@ describe("decodeEntry", () => {
 describe("isFresh", () => {
   const MIN = 60_000;
   const created = Date.parse("2030-01-01T00:00:00.000Z");
-  const entry = (lifeMs: number): CacheEntry => ({ ...GOOD, createdAt: new Date(created).toISOString(), expiration: new Date(created + lifeMs).toISOString() });
-  const at = (e: CacheEntry, msBeforeExpiry: number) => new Date(Date.parse(e.expiration) - msBeforeExpiry);
+  const entry = (lifeMs: number): CacheEntry => ({
+    ...GOOD,
+    createdAt: new Date(created).toISOString(),
+    expiration: new Date(created + lifeMs).toISOString(),
+  });
+  const at = (e: CacheEntry, msBeforeExpiry: number) =>
+    new Date(Date.parse(e.expiration) - msBeforeExpiry);
 
   it("one-hour session, 15-minute window: fresh only while more than 15 minutes are left", () => {
     const e = entry(60 * MIN);

@@ -100,7 +100,14 @@ describe("formatEnv golden output", () => {
   });
 
   it("long-term keys: the session token is unset, not left behind", () => {
-    const out = formatEnv([["AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"], ["AWS_SECRET_ACCESS_KEY", "s"], ["AWSX_PROFILE", "p"]], "sh");
+    const out = formatEnv(
+      [
+        ["AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"],
+        ["AWS_SECRET_ACCESS_KEY", "s"],
+        ["AWSX_PROFILE", "p"],
+      ],
+      "sh",
+    );
     expect(out).toMatch(/^unset AWS_SESSION_TOKEN;$/m);
     expect(out).toMatch(/^unset AWS_CREDENTIAL_EXPIRATION;$/m);
     expect(out).not.toMatch(/unset AWS_ACCESS_KEY_ID/);
@@ -160,7 +167,8 @@ interface Shell {
 
 const shScript = (count: number) => [
   "-c",
-  `eval "$(cat "$1")" || exit 9\n` + Array.from({ length: count }, (_, i) => `printf %s "$V${i}" > "$2/${i}"`).join("\n"),
+  `eval "$(cat "$1")" || exit 9\n` +
+    Array.from({ length: count }, (_, i) => `printf %s "$V${i}" > "$2/${i}"`).join("\n"),
   "sh",
 ];
 const SHELLS: Shell[] = [
@@ -175,14 +183,20 @@ const SHELLS: Shell[] = [
     script: (count) => [
       "-c",
       // Not `source ...; or exit`: the status after source is wrong (see the fish status test below).
-      `source $argv[1]\n` + Array.from({ length: count }, (_, i) => `printf %s $V${i} > $argv[2]/${i}`).join("\n"),
+      `source $argv[1]\n` +
+        Array.from({ length: count }, (_, i) => `printf %s $V${i} > $argv[2]/${i}`).join("\n"),
     ],
   },
 ];
 
 const available = await checkAll("bash", "dash", "zsh", "fish");
 const present = new Set(SHELLS.map((s) => s.exe).filter((exe) => hasCommand(exe)));
-const cleanEnv = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: os.tmpdir(), LC_ALL: "C.UTF-8", ...extra });
+const cleanEnv = (extra: Record<string, string> = {}) => ({
+  PATH: process.env.PATH ?? "/usr/bin:/bin",
+  HOME: os.tmpdir(),
+  LC_ALL: "C.UTF-8",
+  ...extra,
+});
 
 let dir: string;
 beforeAll(() => {
@@ -199,11 +213,17 @@ describe("real shells read the values back byte for byte", () => {
     const work = mkdtempSync(path.join(dir, "run-"));
     const file = path.join(work, "env.txt");
     writeFileSync(file, formatEnv(vars, shell.format));
-    const r = spawnSync(shell.exe, [...shell.script(vars.length), file, work], { env: cleanEnv(shell.env), encoding: "buffer", timeout: 15_000 });
+    const r = spawnSync(shell.exe, [...shell.script(vars.length), file, work], {
+      env: cleanEnv(shell.env),
+      encoding: "buffer",
+      timeout: 15_000,
+    });
     expect({ status: r.status, stderr: r.stderr.toString() }).toEqual({ status: 0, stderr: "" });
     const mismatches = vars.flatMap(([k, v], i) => {
       const got = readFileSync(path.join(work, String(i)));
-      return got.equals(Buffer.from(v, "utf8")) ? [] : [{ shell: name, k, want: v, got: got.toString("utf8") }];
+      return got.equals(Buffer.from(v, "utf8"))
+        ? []
+        : [{ shell: name, k, want: v, got: got.toString("utf8") }];
     });
     expect(mismatches).toEqual([]);
   });
@@ -235,13 +255,21 @@ describe("the output removes inherited credential variables", () => {
         .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
     );
   };
-  const expected = { AWS_ACCESS_KEY_ID: "AKIANEWEXAMPLE", AWS_SECRET_ACCESS_KEY: "newsecret", AWSX_PROFILE: "prod" };
+  const expected = {
+    AWS_ACCESS_KEY_ID: "AKIANEWEXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "newsecret",
+    AWSX_PROFILE: "prod",
+  };
 
   it.each(["bash", "dash", "zsh"])("%s", (sh) => {
     if (!present.has(sh)) return;
     const file = path.join(dir, `unset-${sh}.txt`);
     writeFileSync(file, formatEnv(vars, "sh"));
-    const r = spawnSync(sh, ["-c", 'eval "$(cat "$1")" && env -0', "sh", file], { env: cleanEnv(inherited), encoding: "utf8", timeout: 15_000 });
+    const r = spawnSync(sh, ["-c", 'eval "$(cat "$1")" && env -0', "sh", file], {
+      env: cleanEnv(inherited),
+      encoding: "utf8",
+      timeout: 15_000,
+    });
     expect(exportedAfter(r)).toEqual(expected);
   });
 
@@ -249,7 +277,11 @@ describe("the output removes inherited credential variables", () => {
     if (!present.has("fish")) return;
     const file = path.join(dir, "unset-fish.txt");
     writeFileSync(file, formatEnv(vars, "fish"));
-    const r = spawnSync("fish", ["-c", "source $argv[1]; env -0", file], { env: cleanEnv(inherited), encoding: "utf8", timeout: 15_000 });
+    const r = spawnSync("fish", ["-c", "source $argv[1]; env -0", file], {
+      env: cleanEnv(inherited),
+      encoding: "utf8",
+      timeout: 15_000,
+    });
     expect(exportedAfter(r)).toEqual(expected);
   });
 
@@ -257,11 +289,20 @@ describe("the output removes inherited credential variables", () => {
     if (!present.has("bash")) return;
     const file = path.join(dir, "unset-bash-vars.txt");
     writeFileSync(file, formatEnv(vars, "sh"));
-    const r = spawnSync("bash", ["-c", 'eval "$(cat "$1")"; for v in AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; do [ -n "${!v+set}" ] && echo "$v still set"; done; echo done', "sh", file], {
-      env: cleanEnv(inherited),
-      encoding: "utf8",
-      timeout: 15_000,
-    });
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        'eval "$(cat "$1")"; for v in AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; do [ -n "${!v+set}" ] && echo "$v still set"; done; echo done',
+        "sh",
+        file,
+      ],
+      {
+        env: cleanEnv(inherited),
+        encoding: "utf8",
+        timeout: 15_000,
+      },
+    );
     expect(r.stdout).toBe("done\n");
   });
 });
@@ -273,28 +314,55 @@ describe("fish: sourcing the output succeeds", () => {
   it("status 0 after source when none of the removed variables was set", () => {
     if (!present.has("fish")) throw new Error("fish missing");
     const file = path.join(dir, "status.fish");
-    writeFileSync(file, formatEnv([["AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"], ["AWSX_PROFILE", "p"]], "fish"));
-    const r = spawnSync("fish", ["-c", "source $argv[1]; and echo ok", file], { env: cleanEnv(), encoding: "utf8", timeout: 15_000 });
+    writeFileSync(
+      file,
+      formatEnv(
+        [
+          ["AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"],
+          ["AWSX_PROFILE", "p"],
+        ],
+        "fish",
+      ),
+    );
+    const r = spawnSync("fish", ["-c", "source $argv[1]; and echo ok", file], {
+      env: cleanEnv(),
+      encoding: "utf8",
+      timeout: 15_000,
+    });
     expect(r.stdout).toBe("ok\n");
   });
 });
 
 // Optional: python-dotenv (what docker-compose-like tools and many apps use) reads dotenv back.
-const pyDotenv = spawnSync("python3", ["-c", "import dotenv"], { stdio: "ignore", timeout: 15_000 }).status === 0;
+const pyDotenv =
+  spawnSync("python3", ["-c", "import dotenv"], { stdio: "ignore", timeout: 15_000 }).status === 0;
 (pyDotenv ? describe : describe.skip)("dotenv read back by python-dotenv", () => {
   it("round-trips every value", () => {
     // python-dotenv misreads `"...\\"` (an escaped backslash before the closing quote) as an
     // escaped quote, a limitation of its parser, so those values are left out here.
-    const vars: Array<[string, string]> = NASTY.filter((v) => !v.endsWith("\\")).map((v, i) => [`V${i}`, v]);
+    const vars: Array<[string, string]> = NASTY.filter((v) => !v.endsWith("\\")).map((v, i) => [
+      `V${i}`,
+      v,
+    ]);
     expect(vars.length).toBeGreaterThan(25);
     const r = spawnSync(
       "python3",
-      ["-c", "import sys, json, io; from dotenv import dotenv_values; print(json.dumps(dotenv_values(stream=io.StringIO(sys.stdin.read()), interpolate=False)))"],
-      { input: formatEnv(vars, "dotenv"), encoding: "utf8", timeout: 15_000, env: { ...process.env, PYTHONUTF8: "1", PYTHONIOENCODING: "utf-8" } },
+      [
+        "-c",
+        "import sys, json, io; from dotenv import dotenv_values; print(json.dumps(dotenv_values(stream=io.StringIO(sys.stdin.read()), interpolate=False)))",
+      ],
+      {
+        input: formatEnv(vars, "dotenv"),
+        encoding: "utf8",
+        timeout: 15_000,
+        env: { ...process.env, PYTHONUTF8: "1", PYTHONIOENCODING: "utf-8" },
+      },
     );
     expect(r.status).toBe(0);
     const got = JSON.parse(r.stdout) as Record<string, string>;
-    const mismatches = vars.filter(([k, v]) => got[k] !== v).map(([k, v]) => ({ k, want: v, got: got[k] }));
+    const mismatches = vars
+      .filter(([k, v]) => got[k] !== v)
+      .map(([k, v]) => ({ k, want: v, got: got[k] }));
     expect(mismatches).toEqual([]);
   });
 });

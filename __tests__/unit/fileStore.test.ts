@@ -4,7 +4,15 @@
 import { createCipheriv, randomBytes, scryptSync } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import {
-  chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync,
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +21,10 @@ import { AwsxError } from "../../src/errors.js";
 import { needsForTest } from "../helpers/requirements.js";
 
 const PASS = "correct horse battery staple";
-const asRoot = await needsForTest({ name: "root (to chown a folder to another user)", probe: () => process.getuid?.() === 0 });
+const asRoot = await needsForTest({
+  name: "root (to chown a folder to another user)",
+  probe: () => process.getuid?.() === 0,
+});
 
 let root: string;
 beforeEach(() => {
@@ -27,7 +38,12 @@ const sealWith = (key: Buffer, text: string, aad: string, tagBytes = 16) => {
   c.setAAD(Buffer.from(aad));
   const data = Buffer.concat([c.update(text, "utf8"), c.final()]);
   const tag = c.getAuthTag().subarray(0, tagBytes);
-  return { v: 1, iv: iv.toString("base64"), tag: tag.toString("base64"), data: data.toString("base64") };
+  return {
+    v: 1,
+    iv: iv.toString("base64"),
+    tag: tag.toString("base64"),
+    data: data.toString("base64"),
+  };
 };
 
 test("a new folder's header records scrypt N = 2^17; set/get round-trips; files are 0600", async () => {
@@ -47,8 +63,14 @@ test("a v1 folder (scrypt N = 2^14, no kdf field) is still read", async () => {
   const salt = randomBytes(16);
   const key = scryptSync(PASS, salt, 32, { N: 1 << 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
   const check = sealWith(key, "awsx-file-store", "awsx-file-store");
-  writeFileSync(path.join(dir, "store.json"), JSON.stringify({ v: 1, salt: salt.toString("base64"), check }), { mode: 0o600 });
-  writeFileSync(path.join(dir, "old.enc"), JSON.stringify(sealWith(key, "old-value", "old")), { mode: 0o600 });
+  writeFileSync(
+    path.join(dir, "store.json"),
+    JSON.stringify({ v: 1, salt: salt.toString("base64"), check }),
+    { mode: 0o600 },
+  );
+  writeFileSync(path.join(dir, "old.enc"), JSON.stringify(sealWith(key, "old-value", "old")), {
+    mode: 0o600,
+  });
   const store = await fileStore(dir, PASS);
   expect(await store.get("old")).toBe("old-value");
 });

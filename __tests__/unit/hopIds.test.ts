@@ -29,8 +29,15 @@ const with_ = (change: (p: any) => void): Plan => {
 describe("sha256Hex", () => {
   it("matches node:crypto on any string", () => {
     const reference = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
-    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 300 }), (s) => sha256Hex(s) === reference(s)));
-    expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 300 }),
+        (s) => sha256Hex(s) === reference(s),
+      ),
+    );
+    expect(sha256Hex("abc")).toBe(
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    );
   });
 });
 
@@ -43,7 +50,12 @@ describe("hopIds", () => {
   });
 
   it("ignores the secret key", () => {
-    expect(hopIds(with_((p) => (p.source.secretAccessKey = "other-FAKE")), CTX)).toEqual([source, role]);
+    expect(
+      hopIds(
+        with_((p) => (p.source.secretAccessKey = "other-FAKE")),
+        CTX,
+      ),
+    ).toEqual([source, role]);
   });
 
   it.each<[string, Plan, HopContext]>([

@@ -61,7 +61,11 @@ const normalize = (o: Outcome): unknown => ("error" in o ? "ERROR" : o.ok);
 
 const python = await checkAll({
   name: "python3 with botocore",
-  probe: () => spawnSync("python3", ["-c", "import botocore.configloader"], { stdio: "ignore", timeout: 15_000 }).status === 0,
+  probe: () =>
+    spawnSync("python3", ["-c", "import botocore.configloader"], {
+      stdio: "ignore",
+      timeout: 15_000,
+    }).status === 0,
   hint: "install python3 and botocore (pip install botocore) to compare with the AWS CLI's parser",
 });
 const describePy = python ? describe : describe.skip;
@@ -71,28 +75,68 @@ type Case = [string, string, Record<string, Record<string, unknown>> | "error"];
 const CASES: Case[] = [
   ["empty file", "", {}],
   ["comments only", "# a\n; b\n\n", {}],
-  ["full-line # and ; comments", "# top\n; top\n[default]\n# c\na = 1\n  ; indented comment\nb = 2\n", { default: { a: "1", b: "2" } }],
-  ["inline # is part of the value", "[default]\nregion = us-east-1 # prod\n", { default: { region: "us-east-1 # prod" } }],
+  [
+    "full-line # and ; comments",
+    "# top\n; top\n[default]\n# c\na = 1\n  ; indented comment\nb = 2\n",
+    { default: { a: "1", b: "2" } },
+  ],
+  [
+    "inline # is part of the value",
+    "[default]\nregion = us-east-1 # prod\n",
+    { default: { region: "us-east-1 # prod" } },
+  ],
   ["inline ; is part of the value", "[p]\na = b ; c\n", { p: { a: "b ; c" } }],
   [": is a delimiter", "[p]\nregion: eu-west-1\n", { p: { region: "eu-west-1" } }],
   ["first delimiter wins (:)", "[p]\na:b=c\n", { p: { a: "b=c" } }],
   ["first delimiter wins (=)", "[p]\na=b:c\n", { p: { a: "b:c" } }],
   ["value containing = signs", "[p]\na = b = c\n", { p: { a: "b = c" } }],
-  ["keys are lower-cased, section names are not", "[Profile X]\nAWS_Access_Key_ID = AKIDEXAMPLE\n", { "Profile X": { aws_access_key_id: "AKIDEXAMPLE" } }],
+  [
+    "keys are lower-cased, section names are not",
+    "[Profile X]\nAWS_Access_Key_ID = AKIDEXAMPLE\n",
+    { "Profile X": { aws_access_key_id: "AKIDEXAMPLE" } },
+  ],
   ["key with inner spaces", "[p]\nmy key = v\n", { p: { "my key": "v" } }],
   ["# inside a key", "[p]\na#b = 1\n", { p: { "a#b": "1" } }],
   ["empty value", "[p]\na =\nb=\n", { p: { a: "", b: "" } }],
-  ["continuation lines", "[p]\na = one\n  two\n\tthree\nb = 2\n", { p: { a: "one\ntwo\nthree", b: "2" } }],
-  ["empty lines inside a value", "[p]\na = one\n\n  two\nb = 3\n", { p: { a: "one\n\ntwo", b: "3" } }],
+  [
+    "continuation lines",
+    "[p]\na = one\n  two\n\tthree\nb = 2\n",
+    { p: { a: "one\ntwo\nthree", b: "2" } },
+  ],
+  [
+    "empty lines inside a value",
+    "[p]\na = one\n\n  two\nb = 3\n",
+    { p: { a: "one\n\ntwo", b: "3" } },
+  ],
   ["whitespace-only lines inside a value", "[p]\na = 1\n   \n\t\n  b\n", { p: { a: "1\n\n\nb" } }],
   ["trailing empty lines are dropped", "[p]\na = one\n\n\n", { p: { a: "one" } }],
-  ["comment lines inside a value are skipped", "[p]\na = one\n  # c\n  two\n", { p: { a: "one\ntwo" } }],
+  [
+    "comment lines inside a value are skipped",
+    "[p]\na = one\n  # c\n  two\n",
+    { p: { a: "one\ntwo" } },
+  ],
   ["less-indented line ends a continuation", "[p]\n  a = 1\n b = 2\n", { p: { a: "1", b: "2" } }],
-  ["indented header after an option is a continuation", "[p]\na = 1\n  [q]\n", { p: { a: "1\n[q]" } }],
-  ["header at the option's indent is a header", "[p]\n  a = 1\n  [q]\n  b = 2\n", { p: { a: "1" }, q: { b: "2" } }],
-  ["[DEFAULT] applies to every section, the section wins", "[DEFAULT]\nregion = x\nk = d\n[a]\nk = 1\n[b]\nregion = y\n", { a: { region: "x", k: "1" }, b: { region: "y", k: "d" } }],
+  [
+    "indented header after an option is a continuation",
+    "[p]\na = 1\n  [q]\n",
+    { p: { a: "1\n[q]" } },
+  ],
+  [
+    "header at the option's indent is a header",
+    "[p]\n  a = 1\n  [q]\n  b = 2\n",
+    { p: { a: "1" }, q: { b: "2" } },
+  ],
+  [
+    "[DEFAULT] applies to every section, the section wins",
+    "[DEFAULT]\nregion = x\nk = d\n[a]\nk = 1\n[b]\nregion = y\n",
+    { a: { region: "x", k: "1" }, b: { region: "y", k: "d" } },
+  ],
   ["[DEFAULT] alone yields no section", "[DEFAULT]\nregion = x\n", {}],
-  ["[DEFAULT] twice with different keys", "[DEFAULT]\na = 1\n[DEFAULT]\nb = 2\n[s]\n", { s: { a: "1", b: "2" } }],
+  [
+    "[DEFAULT] twice with different keys",
+    "[DEFAULT]\na = 1\n[DEFAULT]\nb = 2\n[s]\n",
+    { s: { a: "1", b: "2" } },
+  ],
   ["[DEFAULT] twice with the same key", "[DEFAULT]\na = 1\n[DEFAULT]\na = 2\n[s]\n", "error"],
   ["[default] is an ordinary section", "[default]\na = 1\n[s]\n", { default: { a: "1" }, s: {} }],
   ["duplicate section", "[p]\na = 1\n[q]\n[p]\nb = 2\n", "error"],
@@ -110,22 +154,54 @@ const CASES: Case[] = [
   ["mixed line ends", "[p]\ra = 1\r\nb = 2\n  x\r", { p: { a: "1", b: "2\nx" } }],
   ["BOM at file start", "\ufeff[default]\na = 1\n", "error"],
   ["BOM before a comment", "\ufeff# c\n[default]\n", "error"],
-  ["tabs around key and value", "[p]\n\taws_region\t=\teu-west-1\t\n", { p: { aws_region: "eu-west-1" } }],
-  ["unicode keys and values", "[profile é]\nClé = välue ✓ ünïcödé\n", { "profile é": { "clé": "välue ✓ ünïcödé" } }],
-  ["nested value", "[p]\ns3 =\n  addressing_style = path\n  signature_version = s3v4\n", { p: { s3: { addressing_style: "path", signature_version: "s3v4" } } }],
-  ["nested keys keep their case", "[p]\ns3 =\n  Addressing_Style = Path\n", { p: { s3: { Addressing_Style: "Path" } } }],
-  ["nested value after an empty line", "[p]\ns3 =\n\n  a = b\nregion = x\n", { p: { s3: { a: "b" }, region: "x" } }],
+  [
+    "tabs around key and value",
+    "[p]\n\taws_region\t=\teu-west-1\t\n",
+    { p: { aws_region: "eu-west-1" } },
+  ],
+  [
+    "unicode keys and values",
+    "[profile é]\nClé = välue ✓ ünïcödé\n",
+    { "profile é": { clé: "välue ✓ ünïcödé" } },
+  ],
+  [
+    "nested value",
+    "[p]\ns3 =\n  addressing_style = path\n  signature_version = s3v4\n",
+    { p: { s3: { addressing_style: "path", signature_version: "s3v4" } } },
+  ],
+  [
+    "nested keys keep their case",
+    "[p]\ns3 =\n  Addressing_Style = Path\n",
+    { p: { s3: { Addressing_Style: "Path" } } },
+  ],
+  [
+    "nested value after an empty line",
+    "[p]\ns3 =\n\n  a = b\nregion = x\n",
+    { p: { s3: { a: "b" }, region: "x" } },
+  ],
   ["nested value with a line lacking =", "[p]\ns3 =\n  addressing_style = path\n  oops\n", "error"],
   ["nested value using : is an error", "[p]\ns3 =\n  a: b\n", "error"],
-  ["nested duplicate keys: the last wins", "[p]\ns3 =\n  a = 1\n  a = 2\n", { p: { s3: { a: "2" } } }],
+  [
+    "nested duplicate keys: the last wins",
+    "[p]\ns3 =\n  a = 1\n  a = 2\n",
+    { p: { s3: { a: "2" } } },
+  ],
   ["value that only looks nested", "[p]\ns3 = x\n  a = b\n", { p: { s3: "x\na = b" } }],
   ["[a]b] header takes the last ]", "[a]b]\nx = 1\n", { "a]b": { x: "1" } }],
   ["text after ] is ignored", "[a] trailing\nx = 1\n", { a: { x: "1" } }],
   ["spaces inside brackets are kept", "[ p ]\nx = 1\n", { " p ": { x: "1" } }],
-  ["quoted profile header kept literally", '[profile "ops prod"]\nx = 1\n', { 'profile "ops prod"': { x: "1" } }],
+  [
+    "quoted profile header kept literally",
+    '[profile "ops prod"]\nx = 1\n',
+    { 'profile "ops prod"': { x: "1" } },
+  ],
   ["trailing spaces everywhere", "[p]   \na = 1   \n  \n", { p: { a: "1" } }],
   ["no trailing newline", "[p]\na = 1", { p: { a: "1" } }],
-  ["form feed inside a value, vertical tab at the end", "[p]\na = x\x0cy\x0b\n", { p: { a: "x\x0cy" } }],
+  [
+    "form feed inside a value, vertical tab at the end",
+    "[p]\na = x\x0cy\x0b\n",
+    { p: { a: "x\x0cy" } },
+  ],
   ["indented first option then continuation", "[p]\n  a = 1\n    b\n", { p: { a: "1\nb" } }],
 ];
 
@@ -164,25 +240,56 @@ describePy("parseIni agrees with botocore's raw_config_parse", () => {
     const mismatches = CASES.flatMap(([name, text], i) => {
       const ts = normalize(tsParse(text));
       const p = normalize(py[i]!);
-      return JSON.stringify(sortDeep(ts)) === JSON.stringify(sortDeep(p)) ? [] : [{ name, text, ts, python: py[i] }];
+      return JSON.stringify(sortDeep(ts)) === JSON.stringify(sortDeep(p))
+        ? []
+        : [{ name, text, ts, python: py[i] }];
     });
     expect(mismatches).toEqual([]);
   });
 
   // Random INI-ish text from a small alphabet, mostly shaped like lines of a real file.
-  const TOKENS = ["[", "]", "=", ":", "#", ";", " ", "\t", "\n", "\r", "a", "b", "A", "profile ", "DEFAULT", "é"];
+  const TOKENS = [
+    "[",
+    "]",
+    "=",
+    ":",
+    "#",
+    ";",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "a",
+    "b",
+    "A",
+    "profile ",
+    "DEFAULT",
+    "é",
+  ];
   const token = fc.constantFrom(...TOKENS);
-  const word = fc.array(fc.constantFrom("a", "b", "A", "é", " ", "profile ", "DEFAULT", "]", "[", "#", ":"), { minLength: 0, maxLength: 4 }).map((t) => t.join(""));
+  const word = fc
+    .array(fc.constantFrom("a", "b", "A", "é", " ", "profile ", "DEFAULT", "]", "[", "#", ":"), {
+      minLength: 0,
+      maxLength: 4,
+    })
+    .map((t) => t.join(""));
   const ws = fc.constantFrom("", "", " ", "  ", "\t");
   const eol = fc.constantFrom("\n", "\n", "\n", "\r\n", "\r");
   const line = fc.oneof(
     { arbitrary: fc.tuple(ws, word).map(([w, n]) => `${w}[${n}]`), weight: 2 },
-    { arbitrary: fc.tuple(ws, word, ws, fc.constantFrom("=", ":", "", "= ", " = "), ws, word).map((p) => p.join("")), weight: 4 },
+    {
+      arbitrary: fc
+        .tuple(ws, word, ws, fc.constantFrom("=", ":", "", "= ", " = "), ws, word)
+        .map((p) => p.join("")),
+      weight: 4,
+    },
     { arbitrary: fc.tuple(ws, fc.constantFrom("#", ";"), word).map((p) => p.join("")), weight: 1 },
     { arbitrary: ws, weight: 1 },
     { arbitrary: fc.array(token, { maxLength: 6 }).map((t) => t.join("")), weight: 2 },
   );
-  const shaped = fc.array(fc.tuple(line, eol), { maxLength: 12 }).map((ls) => ls.map(([l, e]) => l + e).join(""));
+  const shaped = fc
+    .array(fc.tuple(line, eol), { maxLength: 12 })
+    .map((ls) => ls.map(([l, e]) => l + e).join(""));
   const raw = fc.array(token, { maxLength: 40 }).map((t) => t.join(""));
   const iniText = fc.oneof({ arbitrary: shaped, weight: 4 }, { arbitrary: raw, weight: 1 });
 
@@ -205,7 +312,11 @@ describePy("parseIni agrees with botocore's raw_config_parse", () => {
 
 function sortDeep(v: unknown): unknown {
   if (v && typeof v === "object" && !Array.isArray(v)) {
-    return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => [k, sortDeep(x)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, x]) => [k, sortDeep(x)]),
+    );
   }
   return v;
 }

@@ -9,10 +9,16 @@ const CFG = "/home/u/.aws/config";
 const CREDS = "/home/u/.aws/credentials";
 
 const load = (config: string, credentials?: string): LoadedConfig =>
-  loadConfig({ configFile: CFG, credentialsFile: CREDS }, (p) => (p === CFG ? config : p === CREDS ? credentials : undefined));
+  loadConfig({ configFile: CFG, credentialsFile: CREDS }, (p) =>
+    p === CFG ? config : p === CREDS ? credentials : undefined,
+  );
 
-const plan = (config: string, profile: string, options: PlanOptions = {}, credentials?: string): Plan =>
-  buildPlan(load(config, credentials), profile, options);
+const plan = (
+  config: string,
+  profile: string,
+  options: PlanOptions = {},
+  credentials?: string,
+): Plan => buildPlan(load(config, credentials), profile, options);
 
 // Runs fn, expects an AwsxError with this code and a message matching every regex.
 function expectAwsxError(fn: () => unknown, code: AwsxErrorCode, ...patterns: RegExp[]): AwsxError {
@@ -35,7 +41,10 @@ const KEY2 = "AKIAFAKECREDSFILE000";
 const SECRET2 = "credsFileSecretFAKE";
 const MFA = "arn:aws:iam::123456789012:mfa/alice";
 const arn = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
-const cfgOrigin = (p: string) => ({ file: CFG, section: p === "default" ? "default" : `profile ${p}` });
+const cfgOrigin = (p: string) => ({
+  file: CFG,
+  section: p === "default" ? "default" : `profile ${p}`,
+});
 const role = (profile: string, extra: Partial<AssumeRoleStep> = {}): AssumeRoleStep => ({
   kind: "assumeRole",
   profile,
@@ -63,11 +72,15 @@ const staticCreds = (profile: string, extra: Record<string, string> = {}) => ({
 });
 
 const BASE_CREDS = `[base]\naws_access_key_id = ${KEY2}\naws_secret_access_key = ${SECRET2}\n`;
-const roleSection = (name: string, lines: string[] = []) => [`[profile ${name}]`, `role_arn = ${arn(name)}`, ...lines, ""].join("\n");
+const roleSection = (name: string, lines: string[] = []) =>
+  [`[profile ${name}]`, `role_arn = ${arn(name)}`, ...lines, ""].join("\n");
 
 describe("profile names and static keys", () => {
   it("reads static keys from the config file", () => {
-    const p = plan(`[profile dev]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = eu-west-1\n`, "dev");
+    const p = plan(
+      `[profile dev]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = eu-west-1\n`,
+      "dev",
+    );
     expect(p).toEqual({
       profile: "dev",
       source: staticCfg("dev"),
@@ -79,18 +92,23 @@ describe("profile names and static keys", () => {
   });
 
   it("reads static keys (and a session token) from the credentials file", () => {
-    const p = plan("", "base", {}, BASE_CREDS + "aws_session_token = tokFAKE\n");
+    const p = plan("", "base", {}, `${BASE_CREDS}aws_session_token = tokFAKE\n`);
     expect(p.source).toEqual(staticCreds("base", { sessionToken: "tokFAKE" }));
     expect(p.steps).toEqual([]);
     expect(p.region).toBeUndefined();
   });
 
   it("accepts aws_security_token as the session token", () => {
-    expect(plan("", "base", {}, BASE_CREDS + "aws_security_token = legacyFAKE\n").source).toEqual(staticCreds("base", { sessionToken: "legacyFAKE" }));
+    expect(plan("", "base", {}, `${BASE_CREDS}aws_security_token = legacyFAKE\n`).source).toEqual(
+      staticCreds("base", { sessionToken: "legacyFAKE" }),
+    );
   });
 
   it("reads upper-case keys as the CLI does", () => {
-    const p = plan(`[profile up]\nAWS_ACCESS_KEY_ID = ${KEY}\nAws_Secret_Access_Key: ${SECRET}\n`, "up");
+    const p = plan(
+      `[profile up]\nAWS_ACCESS_KEY_ID = ${KEY}\nAws_Secret_Access_Key: ${SECRET}\n`,
+      "up",
+    );
     expect(p.source).toEqual(staticCfg("up"));
   });
 
@@ -104,7 +122,10 @@ describe("profile names and static keys", () => {
       region: "us-west-2",
       output: "json",
     });
-    expect(cfg.profiles.get("both")!.origins.output).toEqual({ file: CFG, section: "profile both" });
+    expect(cfg.profiles.get("both")!.origins.output).toEqual({
+      file: CFG,
+      section: "profile both",
+    });
     expect(cfg.profiles.get("both")!.origins.region).toEqual({ file: CREDS, section: "both" });
     const p = buildPlan(cfg, "both");
     expect(p.source).toEqual(staticCreds("both"));
@@ -113,59 +134,104 @@ describe("profile names and static keys", () => {
   });
 
   it("a secret alone in the credentials file does not hide complete config-file keys", () => {
-    const p = plan(`[profile p]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`, "p", {}, `[p]\naws_secret_access_key = ${SECRET2}\n`);
+    const p = plan(
+      `[profile p]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`,
+      "p",
+      {},
+      `[p]\naws_secret_access_key = ${SECRET2}\n`,
+    );
     expect(p.source).toEqual(staticCfg("p"));
   });
 
   it('[profile "ops prod"] names the profile "ops prod"', () => {
-    const p = plan(`[profile "ops prod"]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`, "ops prod");
-    expect(p.source).toEqual({ ...staticCfg("ops prod"), origin: { file: CFG, section: 'profile "ops prod"' } });
+    const p = plan(
+      `[profile "ops prod"]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`,
+      "ops prod",
+    );
+    expect(p.source).toEqual({
+      ...staticCfg("ops prod"),
+      origin: { file: CFG, section: 'profile "ops prod"' },
+    });
   });
 
   it("[profile a b] names no profile at all", () => {
-    const cfg = load(`[profile a b]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`);
+    const cfg = load(
+      `[profile a b]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`,
+    );
     expect([...cfg.profiles.keys()]).toEqual([]);
     for (const name of ["a", "b", "a b", "profile a b"]) {
-      expectAwsxError(() => buildPlan(cfg, name), "E_PROFILE_NOT_FOUND", new RegExp(`\\(${name}\\) could not be found`));
+      expectAwsxError(
+        () => buildPlan(cfg, name),
+        "E_PROFILE_NOT_FOUND",
+        new RegExp(`\\(${name}\\) could not be found`),
+      );
     }
   });
 
   it("a bare [name] in the config file is not a profile", () => {
     const cfg = load(`[bare]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`);
     expect(cfg.profiles.has("bare")).toBe(false);
-    const e = expectAwsxError(() => buildPlan(cfg, "bare"), "E_PROFILE_NOT_FOUND", /bare/, new RegExp(CFG), new RegExp(CREDS));
+    const e = expectAwsxError(
+      () => buildPlan(cfg, "bare"),
+      "E_PROFILE_NOT_FOUND",
+      /bare/,
+      new RegExp(CFG),
+      new RegExp(CREDS),
+    );
     expect(e.exitCode).toBe(67);
     expect(e.profile).toBe("bare");
   });
 
   it("[profile x] in the credentials file names the profile 'profile x'", () => {
-    const cfg = load("", `[profile x]\naws_access_key_id = ${KEY2}\naws_secret_access_key = ${SECRET2}\n`);
+    const cfg = load(
+      "",
+      `[profile x]\naws_access_key_id = ${KEY2}\naws_secret_access_key = ${SECRET2}\n`,
+    );
     expect([...cfg.profiles.keys()]).toEqual(["profile x"]);
     expect(buildPlan(cfg, "profile x").source).toEqual(staticCreds("profile x"));
   });
 
   it("[default] and [profile default] both name default; the later section wins whole", () => {
-    const a = load("[default]\nregion = eu-west-1\noutput = json\n[profile default]\nregion = us-west-2\n");
+    const a = load(
+      "[default]\nregion = eu-west-1\noutput = json\n[profile default]\nregion = us-west-2\n",
+    );
     expect(a.profiles.get("default")!.values).toEqual({ region: "us-west-2" });
-    const b = load("[profile default]\nregion = us-west-2\noutput = json\n[default]\nregion = eu-west-1\n");
+    const b = load(
+      "[profile default]\nregion = us-west-2\noutput = json\n[default]\nregion = eu-west-1\n",
+    );
     expect(b.profiles.get("default")!.values).toEqual({ region: "eu-west-1" });
     const c = load(`[default]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`);
     expect(buildPlan(c, "default").source).toEqual(staticCfg("default"));
   });
 
   it("named profiles do not inherit from [default]", () => {
-    const cfg = load(`[default]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = eu-west-1\n[profile empty]\noutput = json\n`);
+    const cfg = load(
+      `[default]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = eu-west-1\n[profile empty]\noutput = json\n`,
+    );
     expect(cfg.profiles.get("empty")!.values).toEqual({ output: "json" });
-    expectAwsxError(() => buildPlan(cfg, "empty"), "E_CREDENTIALS", /Unable to locate credentials for profile "empty"/);
+    expectAwsxError(
+      () => buildPlan(cfg, "empty"),
+      "E_CREDENTIALS",
+      /Unable to locate credentials for profile "empty"/,
+    );
   });
 
   it("a missing target profile is E_PROFILE_NOT_FOUND (exit 67)", () => {
-    const e = expectAwsxError(() => plan("[profile other]\nregion = x\n", "nope", {}, BASE_CREDS), "E_PROFILE_NOT_FOUND", /The config profile \(nope\) could not be found/);
+    const e = expectAwsxError(
+      () => plan("[profile other]\nregion = x\n", "nope", {}, BASE_CREDS),
+      "E_PROFILE_NOT_FOUND",
+      /The config profile \(nope\) could not be found/,
+    );
     expect(e.exitCode).toBe(67);
   });
 
   it("an unparsable config file is E_CONFIG naming the file", () => {
-    const e = expectAwsxError(() => load("region = x\n[profile p]\n"), "E_CONFIG", new RegExp(`cannot parse ${CFG}`), /before any \[section\]/);
+    const e = expectAwsxError(
+      () => load("region = x\n[profile p]\n"),
+      "E_CONFIG",
+      new RegExp(`cannot parse ${CFG}`),
+      /before any \[section\]/,
+    );
     expect(e.exitCode).toBe(78);
   });
 
@@ -188,11 +254,19 @@ describe("profile names and static keys", () => {
   });
 
   it("a secret key without an access key is no credentials", () => {
-    expectAwsxError(() => plan(`[profile p]\naws_secret_access_key = ${SECRET}\n`, "p"), "E_CREDENTIALS", /Unable to locate credentials/);
+    expectAwsxError(
+      () => plan(`[profile p]\naws_secret_access_key = ${SECRET}\n`, "p"),
+      "E_CREDENTIALS",
+      /Unable to locate credentials/,
+    );
   });
 
   it("a profile with nothing usable is E_CREDENTIALS", () => {
-    const e = expectAwsxError(() => plan("[profile p]\nregion = eu-west-1\n", "p"), "E_CREDENTIALS", /Unable to locate credentials for profile "p"/);
+    const e = expectAwsxError(
+      () => plan("[profile p]\nregion = eu-west-1\n", "p"),
+      "E_CREDENTIALS",
+      /Unable to locate credentials for profile "p"/,
+    );
     expect(e.exitCode).toBe(79);
   });
 });
@@ -200,19 +274,40 @@ describe("profile names and static keys", () => {
 describe("credential_process", () => {
   it("as the profile's own credentials", () => {
     const p = plan("[profile p]\ncredential_process = /usr/bin/get-creds --json\n", "p");
-    expect(p.source).toEqual({ kind: "process", profile: "p", command: "/usr/bin/get-creds --json", origin: cfgOrigin("p") });
+    expect(p.source).toEqual({
+      kind: "process",
+      profile: "p",
+      command: "/usr/bin/get-creds --json",
+      origin: cfgOrigin("p"),
+    });
     expect(p.steps).toEqual([]);
   });
 
   it("credentials-file keys come before credential_process, which comes before config-file keys", () => {
     const config = `[profile p]\ncredential_process = get-creds\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
     expect(plan(config, "p").source).toMatchObject({ kind: "process", command: "get-creds" });
-    expect(plan(config, "p", {}, `[p]\naws_access_key_id = ${KEY2}\naws_secret_access_key = ${SECRET2}\n`).source).toEqual(staticCreds("p"));
+    expect(
+      plan(
+        config,
+        "p",
+        {},
+        `[p]\naws_access_key_id = ${KEY2}\naws_secret_access_key = ${SECRET2}\n`,
+      ).source,
+    ).toEqual(staticCreds("p"));
   });
 
   it("as the source of a role", () => {
-    const p = plan(roleSection("r", ["source_profile = src"]) + "[profile src]\ncredential_process = get-creds\n", "r");
-    expect(p.source).toEqual({ kind: "process", profile: "src", command: "get-creds", origin: cfgOrigin("src") });
+    const p = plan(
+      roleSection("r", ["source_profile = src"]) +
+        "[profile src]\ncredential_process = get-creds\n",
+      "r",
+    );
+    expect(p.source).toEqual({
+      kind: "process",
+      profile: "src",
+      command: "get-creds",
+      origin: cfgOrigin("src"),
+    });
     expect(p.steps).toEqual([role("r")]);
   });
 
@@ -225,7 +320,13 @@ describe("credential_process", () => {
   });
 
   it("on a source hop, role_arn outranks credential_process when there are no static keys", () => {
-    const p = plan(roleSection("r", ["source_profile = mid"]) + roleSection("mid", ["source_profile = base", "credential_process = ignored"]), "r", {}, BASE_CREDS);
+    const p = plan(
+      roleSection("r", ["source_profile = mid"]) +
+        roleSection("mid", ["source_profile = base", "credential_process = ignored"]),
+      "r",
+      {},
+      BASE_CREDS,
+    );
     expect(p.source).toEqual(staticCreds("base"));
     expect(p.steps).toEqual([role("mid"), role("r")]);
   });
@@ -233,7 +334,12 @@ describe("credential_process", () => {
 
 describe("source_profile chains", () => {
   it("one hop", () => {
-    const p = plan(roleSection("r1", ["source_profile = base", "region = eu-west-1"]), "r1", {}, BASE_CREDS);
+    const p = plan(
+      roleSection("r1", ["source_profile = base", "region = eu-west-1"]),
+      "r1",
+      {},
+      BASE_CREDS,
+    );
     expect(p).toEqual({
       profile: "r1",
       source: staticCreds("base"),
@@ -245,7 +351,8 @@ describe("source_profile chains", () => {
   });
 
   it("two hops", () => {
-    const config = roleSection("r2", ["source_profile = r1"]) + roleSection("r1", ["source_profile = base"]);
+    const config =
+      roleSection("r2", ["source_profile = r1"]) + roleSection("r1", ["source_profile = base"]);
     const p = plan(config, "r2", {}, BASE_CREDS);
     expect(p.source).toEqual(staticCreds("base"));
     expect(p.steps).toEqual([role("r1"), role("r2")]);
@@ -265,30 +372,54 @@ describe("source_profile chains", () => {
   it("static keys win on a source hop over that profile's own role_arn", () => {
     const config =
       roleSection("r", ["source_profile = both"]) +
-      roleSection("both", ["source_profile = base", `aws_access_key_id = ${KEY}`, `aws_secret_access_key = ${SECRET}`]);
+      roleSection("both", [
+        "source_profile = base",
+        `aws_access_key_id = ${KEY}`,
+        `aws_secret_access_key = ${SECRET}`,
+      ]);
     const p = plan(config, "r", {}, BASE_CREDS);
     expect(p.source).toEqual(staticCfg("both"));
     expect(p.steps).toEqual([role("r")]);
   });
 
   it("but on the target, role_arn wins over the profile's static keys", () => {
-    const config = roleSection("both", ["source_profile = base", `aws_access_key_id = ${KEY}`, `aws_secret_access_key = ${SECRET}`]);
+    const config = roleSection("both", [
+      "source_profile = base",
+      `aws_access_key_id = ${KEY}`,
+      `aws_secret_access_key = ${SECRET}`,
+    ]);
     const p = plan(config, "both", {}, BASE_CREDS);
     expect(p.source).toEqual(staticCreds("base"));
     expect(p.steps).toEqual([role("both")]);
   });
 
   it("a secret key alone on a source hop still blocks its role and is no credentials", () => {
-    const config = roleSection("r", ["source_profile = half"]) + roleSection("half", ["source_profile = base", `aws_secret_access_key = ${SECRET}`]);
-    expectAwsxError(() => plan(config, "r", {}, BASE_CREDS), "E_CONFIG", /The source profile "half" must have credentials/);
+    const config =
+      roleSection("r", ["source_profile = half"]) +
+      roleSection("half", ["source_profile = base", `aws_secret_access_key = ${SECRET}`]);
+    expectAwsxError(
+      () => plan(config, "r", {}, BASE_CREDS),
+      "E_CONFIG",
+      /The source profile "half" must have credentials/,
+    );
   });
 
   it("a source profile without any credentials", () => {
-    expectAwsxError(() => plan(roleSection("r", ["source_profile = empty"]) + "[profile empty]\nregion = x\n", "r"), "E_CONFIG", /The source profile "empty" must have credentials/, /"r"/);
+    expectAwsxError(
+      () =>
+        plan(`${roleSection("r", ["source_profile = empty"])}[profile empty]\nregion = x\n`, "r"),
+      "E_CONFIG",
+      /The source profile "empty" must have credentials/,
+      /"r"/,
+    );
   });
 
   it("self-reference with static keys is allowed: the keys are the source", () => {
-    const config = roleSection("self", ["source_profile = self", `aws_access_key_id = ${KEY}`, `aws_secret_access_key = ${SECRET}`]);
+    const config = roleSection("self", [
+      "source_profile = self",
+      `aws_access_key_id = ${KEY}`,
+      `aws_secret_access_key = ${SECRET}`,
+    ]);
     const p = plan(config, "self");
     expect(p.source).toEqual(staticCfg("self"));
     expect(p.steps).toEqual([role("self")]);
@@ -305,17 +436,39 @@ describe("source_profile chains", () => {
   });
 
   it("a cycle A -> B -> A lists the visited profiles", () => {
-    const config = roleSection("A", ["source_profile = B"]) + roleSection("B", ["source_profile = A"]);
-    expectAwsxError(() => plan(config, "A"), "E_CONFIG", /Infinite loop in credential configuration detected/, /Attempting to load from profile A/, /Visited profiles: A -> B/);
+    const config =
+      roleSection("A", ["source_profile = B"]) + roleSection("B", ["source_profile = A"]);
+    expectAwsxError(
+      () => plan(config, "A"),
+      "E_CONFIG",
+      /Infinite loop in credential configuration detected/,
+      /Attempting to load from profile A/,
+      /Visited profiles: A -> B/,
+    );
   });
 
   it("a longer cycle into the middle of the chain", () => {
-    const config = roleSection("A", ["source_profile = B"]) + roleSection("B", ["source_profile = C"]) + roleSection("C", ["source_profile = B"]);
-    expectAwsxError(() => plan(config, "A"), "E_CONFIG", /Infinite loop/, /profile B which has already been visited/, /Visited profiles: A -> B -> C/);
+    const config =
+      roleSection("A", ["source_profile = B"]) +
+      roleSection("B", ["source_profile = C"]) +
+      roleSection("C", ["source_profile = B"]);
+    expectAwsxError(
+      () => plan(config, "A"),
+      "E_CONFIG",
+      /Infinite loop/,
+      /profile B which has already been visited/,
+      /Visited profiles: A -> B -> C/,
+    );
   });
 
   it("a self-reference deeper in the chain is never followed: static keys win on a source hop", () => {
-    const config = roleSection("A", ["source_profile = B"]) + roleSection("B", ["source_profile = B", `aws_access_key_id = ${KEY}`, `aws_secret_access_key = ${SECRET}`]);
+    const config =
+      roleSection("A", ["source_profile = B"]) +
+      roleSection("B", [
+        "source_profile = B",
+        `aws_access_key_id = ${KEY}`,
+        `aws_secret_access_key = ${SECRET}`,
+      ]);
     const p = plan(config, "A");
     expect(p.source).toEqual(staticCfg("B"));
     expect(p.steps).toEqual([role("A")]);
@@ -331,14 +484,24 @@ describe("source_profile chains", () => {
 
   it("a source profile named only by a bare config section does not exist", () => {
     expectAwsxError(
-      () => plan(roleSection("r", ["source_profile = bare"]) + `[bare]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`, "r"),
+      () =>
+        plan(
+          roleSection("r", ["source_profile = bare"]) +
+            `[bare]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`,
+          "r",
+        ),
       "E_CONFIG",
       /The source_profile "bare" referenced in the profile "r" does not exist/,
     );
   });
 
   it("role_arn in the credentials file counts (files merge key by key)", () => {
-    const p = plan("[profile r]\nsource_profile = base\n", "r", {}, BASE_CREDS + `[r]\nrole_arn = ${arn("r")}\n`);
+    const p = plan(
+      "[profile r]\nsource_profile = base\n",
+      "r",
+      {},
+      `${BASE_CREDS}[r]\nrole_arn = ${arn("r")}\n`,
+    );
     expect(p.steps).toEqual([role("r", { origin: { file: CREDS, section: "r" } })]);
   });
 });
@@ -346,7 +509,13 @@ describe("source_profile chains", () => {
 describe("role_arn without exactly one source", () => {
   it("both source_profile and credential_source", () => {
     expectAwsxError(
-      () => plan(roleSection("r", ["source_profile = base", "credential_source = Environment"]), "r", {}, BASE_CREDS),
+      () =>
+        plan(
+          roleSection("r", ["source_profile = base", "credential_source = Environment"]),
+          "r",
+          {},
+          BASE_CREDS,
+        ),
       "E_CONFIG",
       /The profile "r" contains both source_profile and credential_source/,
     );
@@ -362,30 +531,53 @@ describe("role_arn without exactly one source", () => {
     expect(e.exitCode).toBe(78);
   });
 
-  it.each(["environment", "Ec2", "Ec2instancemetadata", "", "ENVIRONMENT"])("invalid credential_source %j", (source) => {
-    expectAwsxError(
-      () => plan(`[profile r]\nrole_arn = ${arn("r")}\ncredential_source = ${source}\n`, "r"),
-      "E_CONFIG",
-      new RegExp(`The credential source "${source}" referenced in profile "r" is not valid`),
-    );
-  });
+  it.each(["environment", "Ec2", "Ec2instancemetadata", "", "ENVIRONMENT"])(
+    "invalid credential_source %j",
+    (source) => {
+      expectAwsxError(
+        () => plan(`[profile r]\nrole_arn = ${arn("r")}\ncredential_source = ${source}\n`, "r"),
+        "E_CONFIG",
+        new RegExp(`The credential source "${source}" referenced in profile "r" is not valid`),
+      );
+    },
+  );
 
-  it.each(["Environment", "Ec2InstanceMetadata", "EcsContainer"] as const)("credential_source = %s", (source) => {
-    const p = plan(roleSection("r", [`credential_source = ${source}`]), "r");
-    expect(p.source).toEqual({ kind: "credentialSource", profile: "r", source, origin: cfgOrigin("r") });
-    expect(p.steps).toEqual([role("r")]);
-  });
+  it.each(["Environment", "Ec2InstanceMetadata", "EcsContainer"] as const)(
+    "credential_source = %s",
+    (source) => {
+      const p = plan(roleSection("r", [`credential_source = ${source}`]), "r");
+      expect(p.source).toEqual({
+        kind: "credentialSource",
+        profile: "r",
+        source,
+        origin: cfgOrigin("r"),
+      });
+      expect(p.steps).toEqual([role("r")]);
+    },
+  );
 
   it("credential_source at the start of a chain", () => {
-    const p = plan(roleSection("top", ["source_profile = r"]) + roleSection("r", ["credential_source = EcsContainer"]), "top");
-    expect(p.source).toEqual({ kind: "credentialSource", profile: "r", source: "EcsContainer", origin: cfgOrigin("r") });
+    const p = plan(
+      roleSection("top", ["source_profile = r"]) +
+        roleSection("r", ["credential_source = EcsContainer"]),
+      "top",
+    );
+    expect(p.source).toEqual({
+      kind: "credentialSource",
+      profile: "r",
+      source: "EcsContainer",
+      origin: cfgOrigin("r"),
+    });
     expect(p.steps).toEqual([role("r"), role("top")]);
   });
 });
 
 describe("web identity", () => {
   it("web_identity_token_file + role_arn in the profile", () => {
-    const p = plan(roleSection("wi", ["web_identity_token_file = /var/run/token", "role_session_name = ci-run"]), "wi");
+    const p = plan(
+      roleSection("wi", ["web_identity_token_file = /var/run/token", "role_session_name = ci-run"]),
+      "wi",
+    );
     expect(p.source).toEqual({
       kind: "webIdentity",
       profile: "wi",
@@ -399,39 +591,81 @@ describe("web identity", () => {
   });
 
   it("web_identity_token_file without role_arn", () => {
-    expectAwsxError(() => plan("[profile wi]\nweb_identity_token_file = /t\n", "wi"), "E_CONFIG", /"wi" is configured to assume role with web identity but has no role ARN/);
+    expectAwsxError(
+      () => plan("[profile wi]\nweb_identity_token_file = /t\n", "wi"),
+      "E_CONFIG",
+      /"wi" is configured to assume role with web identity but has no role ARN/,
+    );
   });
 
   it("as the source of a role; the chained role is capped at 3600 s", () => {
-    const config = roleSection("r", ["source_profile = wi"]) + roleSection("wi", ["web_identity_token_file = /t"]);
+    const config =
+      roleSection("r", ["source_profile = wi"]) +
+      roleSection("wi", ["web_identity_token_file = /t"]);
     const p = plan(config, "r");
-    expect(p.source).toMatchObject({ kind: "webIdentity", profile: "wi", roleArn: arn("wi"), from: "profile" });
+    expect(p.source).toMatchObject({
+      kind: "webIdentity",
+      profile: "wi",
+      roleArn: arn("wi"),
+      from: "profile",
+    });
     expect(p.steps).toEqual([role("r")]);
-    expect(plan(config, "r", { durationSeconds: 3600 }).steps).toEqual([role("r", { durationSeconds: 3600 })]);
-    expectAwsxError(() => plan(config, "r", { durationSeconds: 3601 }), "E_CONFIG", /"r" asks for 3601s/, /role chaining/);
+    expect(plan(config, "r", { durationSeconds: 3600 }).steps).toEqual([
+      role("r", { durationSeconds: 3600 }),
+    ]);
+    expectAwsxError(
+      () => plan(config, "r", { durationSeconds: 3601 }),
+      "E_CONFIG",
+      /"r" asks for 3601s/,
+      /role chaining/,
+    );
   });
 
-  const ENV = { AWS_ROLE_ARN: arn("ci"), AWS_WEB_IDENTITY_TOKEN_FILE: "/run/ci-token", AWS_ROLE_SESSION_NAME: "gh-actions" };
+  const ENV = {
+    AWS_ROLE_ARN: arn("ci"),
+    AWS_WEB_IDENTITY_TOKEN_FILE: "/run/ci-token",
+    AWS_ROLE_SESSION_NAME: "gh-actions",
+  };
 
   it("AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE for a profile without credentials", () => {
     const p = plan("[profile ci]\nregion = eu-central-1\n", "ci", { env: ENV });
-    expect(p.source).toEqual({ kind: "webIdentity", profile: "ci", roleArn: arn("ci"), tokenFile: "/run/ci-token", sessionName: "gh-actions", from: "env" });
+    expect(p.source).toEqual({
+      kind: "webIdentity",
+      profile: "ci",
+      roleArn: arn("ci"),
+      tokenFile: "/run/ci-token",
+      sessionName: "gh-actions",
+      from: "env",
+    });
     expect(p.steps).toEqual([]);
     expect(p.region).toBe("eu-central-1");
   });
 
   it("the environment is not used when the profile has credentials of its own", () => {
     expect(plan("", "base", { env: ENV }, BASE_CREDS).source).toEqual(staticCreds("base"));
-    expect(plan(roleSection("r", ["source_profile = base"]), "r", { env: ENV }, BASE_CREDS).source).toEqual(staticCreds("base"));
-    expect(plan("[profile p]\ncredential_process = get-creds\n", "p", { env: ENV }).source.kind).toBe("process");
+    expect(
+      plan(roleSection("r", ["source_profile = base"]), "r", { env: ENV }, BASE_CREDS).source,
+    ).toEqual(staticCreds("base"));
+    expect(
+      plan("[profile p]\ncredential_process = get-creds\n", "p", { env: ENV }).source.kind,
+    ).toBe("process");
   });
 
   it("AWS_WEB_IDENTITY_TOKEN_FILE without a role ARN anywhere", () => {
-    expectAwsxError(() => plan("[profile ci]\nregion = x\n", "ci", { env: { AWS_WEB_IDENTITY_TOKEN_FILE: "/t" } }), "E_CONFIG", /AWS_WEB_IDENTITY_TOKEN_FILE is set for profile "ci" but AWS_ROLE_ARN is not/);
+    expectAwsxError(
+      () =>
+        plan("[profile ci]\nregion = x\n", "ci", { env: { AWS_WEB_IDENTITY_TOKEN_FILE: "/t" } }),
+      "E_CONFIG",
+      /AWS_WEB_IDENTITY_TOKEN_FILE is set for profile "ci" but AWS_ROLE_ARN is not/,
+    );
   });
 
   it("AWS_ROLE_ARN alone does nothing", () => {
-    expectAwsxError(() => plan("[profile ci]\nregion = x\n", "ci", { env: { AWS_ROLE_ARN: arn("ci") } }), "E_CREDENTIALS", /Unable to locate credentials/);
+    expectAwsxError(
+      () => plan("[profile ci]\nregion = x\n", "ci", { env: { AWS_ROLE_ARN: arn("ci") } }),
+      "E_CREDENTIALS",
+      /Unable to locate credentials/,
+    );
   });
 });
 
@@ -439,64 +673,124 @@ describe("duration_seconds, role_session_name, external_id", () => {
   const one = (lines: string[]) => roleSection("r", ["source_profile = base", ...lines]);
 
   it.each(["1h", "3600.0", "36 00", "0x100", "", "1e3"])("non-integer duration_seconds %j", (d) => {
-    expectAwsxError(() => plan(one([`duration_seconds = ${d}`]), "r", {}, BASE_CREDS), "E_CONFIG", /duration_seconds = .* in profile "r" is not a whole number/);
+    expectAwsxError(
+      () => plan(one([`duration_seconds = ${d}`]), "r", {}, BASE_CREDS),
+      "E_CONFIG",
+      /duration_seconds = .* in profile "r" is not a whole number/,
+    );
   });
 
   it.each([0, 899, 43201, -900])("duration_seconds %d is out of range", (d) => {
-    expectAwsxError(() => plan(one([`duration_seconds = ${d}`]), "r", {}, BASE_CREDS), "E_CONFIG", new RegExp(`duration_seconds = ${d} in profile "r" is outside 900-43200`));
+    expectAwsxError(
+      () => plan(one([`duration_seconds = ${d}`]), "r", {}, BASE_CREDS),
+      "E_CONFIG",
+      new RegExp(`duration_seconds = ${d} in profile "r" is outside 900-43200`),
+    );
   });
 
   it.each([900, 3600, 43200])("duration_seconds %d on a first hop is kept", (d) => {
-    expect(plan(one([`duration_seconds = ${d}`]), "r", {}, BASE_CREDS).steps).toEqual([role("r", { durationSeconds: d })]);
+    expect(plan(one([`duration_seconds = ${d}`]), "r", {}, BASE_CREDS).steps).toEqual([
+      role("r", { durationSeconds: d }),
+    ]);
   });
 
   it("a chained role asking for more than 3600 s", () => {
-    const config = roleSection("top", ["source_profile = r", "duration_seconds = 7200"]) + one(["duration_seconds = 43200"]);
-    expectAwsxError(() => plan(config, "top", {}, BASE_CREDS), "E_CONFIG", /profile "top" asks for 7200s/, /capped by AWS at 3600s/);
+    const config =
+      roleSection("top", ["source_profile = r", "duration_seconds = 7200"]) +
+      one(["duration_seconds = 43200"]);
+    expectAwsxError(
+      () => plan(config, "top", {}, BASE_CREDS),
+      "E_CONFIG",
+      /profile "top" asks for 7200s/,
+      /capped by AWS at 3600s/,
+    );
   });
 
   it("--duration overrides the target role's duration_seconds", () => {
-    const config = roleSection("top", ["source_profile = r", "duration_seconds = 7200"]) + one(["duration_seconds = 43200"]);
+    const config =
+      roleSection("top", ["source_profile = r", "duration_seconds = 7200"]) +
+      one(["duration_seconds = 43200"]);
     const p = plan(config, "top", { durationSeconds: 1800 }, BASE_CREDS);
-    expect(p.steps).toEqual([role("r", { durationSeconds: 43200 }), role("top", { durationSeconds: 1800 })]);
-    expect(plan(one(["duration_seconds = 900"]), "r", { durationSeconds: 43200 }, BASE_CREDS).steps).toEqual([role("r", { durationSeconds: 43200 })]);
+    expect(p.steps).toEqual([
+      role("r", { durationSeconds: 43200 }),
+      role("top", { durationSeconds: 1800 }),
+    ]);
+    expect(
+      plan(one(["duration_seconds = 900"]), "r", { durationSeconds: 43200 }, BASE_CREDS).steps,
+    ).toEqual([role("r", { durationSeconds: 43200 })]);
   });
 
   it.each([100, 899, 43201, 3600.5])("--duration %d is a usage error", (d) => {
-    const e = expectAwsxError(() => plan(one([]), "r", { durationSeconds: d }, BASE_CREDS), "E_USAGE", new RegExp(`--duration ${d} is not a whole number of seconds in 900-43200`), /"r"/);
+    const e = expectAwsxError(
+      () => plan(one([]), "r", { durationSeconds: d }, BASE_CREDS),
+      "E_USAGE",
+      new RegExp(`--duration ${d} is not a whole number of seconds in 900-43200`),
+      /"r"/,
+    );
     expect(e.exitCode).toBe(64);
   });
 
   it("--duration that is not a number says so", () => {
-    const e = expectAwsxError(() => plan(one([]), "r", { durationSeconds: Number.NaN }, BASE_CREDS), "E_USAGE", /--duration is not a number/, /"r"/);
+    const e = expectAwsxError(
+      () => plan(one([]), "r", { durationSeconds: Number.NaN }, BASE_CREDS),
+      "E_USAGE",
+      /--duration is not a number/,
+      /"r"/,
+    );
     expect(e.exitCode).toBe(64);
   });
 
   it("--duration on a profile that assumes no role is a usage error", () => {
-    const e = expectAwsxError(() => plan("", "base", { durationSeconds: 3600 }, BASE_CREDS), "E_USAGE", /--duration applies to a role/, /"base"/);
+    const e = expectAwsxError(
+      () => plan("", "base", { durationSeconds: 3600 }, BASE_CREDS),
+      "E_USAGE",
+      /--duration applies to a role/,
+      /"base"/,
+    );
     expect(e.exitCode).toBe(64);
   });
 
-  it.each(["a", "has space", "x".repeat(65), "bad/slash", "ünï"])("role_session_name %j is invalid", (name) => {
-    expectAwsxError(() => plan(one([`role_session_name = ${name}`]), "r", {}, BASE_CREDS), "E_CONFIG", /role_session_name ".*" in profile "r" is invalid/);
-  });
+  it.each(["a", "has space", "x".repeat(65), "bad/slash", "ünï"])(
+    "role_session_name %j is invalid",
+    (name) => {
+      expectAwsxError(
+        () => plan(one([`role_session_name = ${name}`]), "r", {}, BASE_CREDS),
+        "E_CONFIG",
+        /role_session_name ".*" in profile "r" is invalid/,
+      );
+    },
+  );
 
   it("valid role_session_name, external_id and source_identity pass through", () => {
-    const name = "awsx_test+a=b,c.d@e-" + "x".repeat(44);
+    const name = `awsx_test+a=b,c.d@e-${"x".repeat(44)}`;
     expect(name).toHaveLength(64);
-    const p = plan(one([`role_session_name = ${name}`, "external_id = ext-123 456", "source_identity = alice"]), "r", {}, BASE_CREDS);
-    expect(p.steps).toEqual([role("r", { sessionName: name, externalId: "ext-123 456", sourceIdentity: "alice" })]);
+    const p = plan(
+      one([`role_session_name = ${name}`, "external_id = ext-123 456", "source_identity = alice"]),
+      "r",
+      {},
+      BASE_CREDS,
+    );
+    expect(p.steps).toEqual([
+      role("r", { sessionName: name, externalId: "ext-123 456", sourceIdentity: "alice" }),
+    ]);
   });
 });
 
 describe("MFA session (GetSessionToken before an MFA role)", () => {
-  const mfaRole = (lines: string[] = []) => roleSection("admin", ["source_profile = base", `mfa_serial = ${MFA}`, ...lines]);
+  const mfaRole = (lines: string[] = []) =>
+    roleSection("admin", ["source_profile = base", `mfa_serial = ${MFA}`, ...lines]);
 
   it("is inserted by default when the source has long-term keys", () => {
     const p = plan(mfaRole(), "admin", {}, BASE_CREDS);
     expect(p.source).toEqual(staticCreds("base"));
     expect(p.steps).toEqual([
-      { kind: "sessionToken", profile: "admin", mfaSerial: MFA, durationSeconds: 43200, reason: "mfa_serial on a role whose source has long-term keys" },
+      {
+        kind: "sessionToken",
+        profile: "admin",
+        mfaSerial: MFA,
+        durationSeconds: 43200,
+        reason: "mfa_serial on a role whose source has long-term keys",
+      },
       role("admin"),
     ]);
     expect(p.notes).toHaveLength(1);
@@ -504,10 +798,17 @@ describe("MFA session (GetSessionToken before an MFA role)", () => {
   });
 
   it("uses mfaSessionSeconds and keeps later hops unchanged", () => {
-    const config = roleSection("top", ["source_profile = admin"]) + mfaRole(["duration_seconds = 3600"]);
+    const config =
+      roleSection("top", ["source_profile = admin"]) + mfaRole(["duration_seconds = 3600"]);
     const p = plan(config, "top", { mfaSessionSeconds: 7200 }, BASE_CREDS);
     expect(p.steps).toEqual([
-      { kind: "sessionToken", profile: "admin", mfaSerial: MFA, durationSeconds: 7200, reason: "mfa_serial on a role whose source has long-term keys" },
+      {
+        kind: "sessionToken",
+        profile: "admin",
+        mfaSerial: MFA,
+        durationSeconds: 7200,
+        reason: "mfa_serial on a role whose source has long-term keys",
+      },
       role("admin", { durationSeconds: 3600 }),
       role("top"),
     ]);
@@ -527,15 +828,22 @@ describe("MFA session (GetSessionToken before an MFA role)", () => {
   });
 
   it("is not inserted when the source already has a session token", () => {
-    const p = plan(mfaRole(), "admin", {}, BASE_CREDS + "aws_session_token = tokFAKE\n");
+    const p = plan(mfaRole(), "admin", {}, `${BASE_CREDS}aws_session_token = tokFAKE\n`);
     expect(p.steps).toEqual([role("admin", { mfaSerial: MFA })]);
     expect(p.notes[0]).toMatch(/assumed directly with the code/);
   });
 
   it("is not inserted when the source is credential_process or a credential_source", () => {
-    const viaProcess = plan(roleSection("admin", ["source_profile = pr", `mfa_serial = ${MFA}`]) + "[profile pr]\ncredential_process = get-creds\n", "admin");
+    const viaProcess = plan(
+      roleSection("admin", ["source_profile = pr", `mfa_serial = ${MFA}`]) +
+        "[profile pr]\ncredential_process = get-creds\n",
+      "admin",
+    );
     expect(viaProcess.steps).toEqual([role("admin", { mfaSerial: MFA })]);
-    const viaEnv = plan(roleSection("admin", ["credential_source = Environment", `mfa_serial = ${MFA}`]), "admin");
+    const viaEnv = plan(
+      roleSection("admin", ["credential_source = Environment", `mfa_serial = ${MFA}`]),
+      "admin",
+    );
     expect(viaEnv.steps).toEqual([role("admin", { mfaSerial: MFA })]);
   });
 
@@ -546,7 +854,9 @@ describe("MFA session (GetSessionToken before an MFA role)", () => {
   });
 
   it("is not inserted for an MFA role later in the chain", () => {
-    const config = roleSection("top", ["source_profile = r1", `mfa_serial = ${MFA}`]) + roleSection("r1", ["source_profile = base"]);
+    const config =
+      roleSection("top", ["source_profile = r1", `mfa_serial = ${MFA}`]) +
+      roleSection("r1", ["source_profile = base"]);
     const p = plan(config, "top", {}, BASE_CREDS);
     expect(p.steps).toEqual([role("r1"), role("top", { mfaSerial: MFA })]);
     expect(p.notes).toEqual([]);
@@ -559,18 +869,63 @@ describe("region precedence (the CLI's: --region, AWS_DEFAULT_REGION, the profil
   const env = { AWS_REGION: "eu-west-3", AWS_DEFAULT_REGION: "eu-north-1" };
 
   it.each([
-    ["--region beats everything", config, "p", { region: "us-east-2", env }, "us-east-2", "--region"],
-    ["AWS_DEFAULT_REGION beats the profile and AWS_REGION", config, "p", { env }, "eu-north-1", "AWS_DEFAULT_REGION"],
-    ["the profile's region beats AWS_REGION", config, "p", { env: { AWS_REGION: "eu-west-3" } }, "ap-south-1", `${CFG} [profile p]`],
-    ["AWS_REGION when nothing else names one", noRegion, "q", { env: { AWS_REGION: "eu-west-3" } }, "eu-west-3", "AWS_REGION"],
-    ["empty env values are ignored", config, "p", { env: { AWS_REGION: "", AWS_DEFAULT_REGION: "" } }, "ap-south-1", `${CFG} [profile p]`],
-    ["an empty --region is ignored", noRegion, "q", { region: "", env: { AWS_DEFAULT_REGION: "eu-north-1" } }, "eu-north-1", "AWS_DEFAULT_REGION"],
+    [
+      "--region beats everything",
+      config,
+      "p",
+      { region: "us-east-2", env },
+      "us-east-2",
+      "--region",
+    ],
+    [
+      "AWS_DEFAULT_REGION beats the profile and AWS_REGION",
+      config,
+      "p",
+      { env },
+      "eu-north-1",
+      "AWS_DEFAULT_REGION",
+    ],
+    [
+      "the profile's region beats AWS_REGION",
+      config,
+      "p",
+      { env: { AWS_REGION: "eu-west-3" } },
+      "ap-south-1",
+      `${CFG} [profile p]`,
+    ],
+    [
+      "AWS_REGION when nothing else names one",
+      noRegion,
+      "q",
+      { env: { AWS_REGION: "eu-west-3" } },
+      "eu-west-3",
+      "AWS_REGION",
+    ],
+    [
+      "empty env values are ignored",
+      config,
+      "p",
+      { env: { AWS_REGION: "", AWS_DEFAULT_REGION: "" } },
+      "ap-south-1",
+      `${CFG} [profile p]`,
+    ],
+    [
+      "an empty --region is ignored",
+      noRegion,
+      "q",
+      { region: "", env: { AWS_DEFAULT_REGION: "eu-north-1" } },
+      "eu-north-1",
+      "AWS_DEFAULT_REGION",
+    ],
     ["the profile's region alone", config, "p", {}, "ap-south-1", `${CFG} [profile p]`],
-  ] as Array<[string, string, string, PlanOptions, string, string]>)("%s", (_name, text, profile, options, region, origin) => {
-    const p = plan(text, profile, options);
-    expect(p.region).toBe(region);
-    expect(p.regionOrigin).toBe(origin);
-  });
+  ] as Array<[string, string, string, PlanOptions, string, string]>)(
+    "%s",
+    (_name, text, profile, options, region, origin) => {
+      const p = plan(text, profile, options);
+      expect(p.region).toBe(region);
+      expect(p.regionOrigin).toBe(origin);
+    },
+  );
 
   it("no region anywhere", () => {
     const p = plan(noRegion, "q", { env: { AWS_REGION: "", AWS_DEFAULT_REGION: "" } });
@@ -579,7 +934,11 @@ describe("region precedence (the CLI's: --region, AWS_DEFAULT_REGION, the profil
   });
 
   it("the target's region, not the source's", () => {
-    const p = plan(roleSection("r", ["source_profile = src"]) + `[profile src]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = ap-south-1\n`, "r");
+    const p = plan(
+      roleSection("r", ["source_profile = src"]) +
+        `[profile src]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = ap-south-1\n`,
+      "r",
+    );
     expect(p.region).toBeUndefined();
     expect(p.regionOrigin).toBeUndefined();
   });
@@ -587,12 +946,20 @@ describe("region precedence (the CLI's: --region, AWS_DEFAULT_REGION, the profil
 
 describe("long chains and cycles (planned in a loop, not by recursion)", () => {
   const chain = (n: number, last: string) =>
-    Array.from({ length: n }, (_, i) => `[profile c${i}]\nrole_arn = ${arn(`r${i}`)}\nsource_profile = ${i + 1 < n ? `c${i + 1}` : last}\n`).join("") +
-    `[profile base]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
+    `${Array.from(
+      { length: n },
+      (_, i) =>
+        `[profile c${i}]\nrole_arn = ${arn(`r${i}`)}\nsource_profile = ${i + 1 < n ? `c${i + 1}` : last}\n`,
+    ).join("")}[profile base]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
 
   it(`a chain of MAX_ROLES roles plans; one more is a config error naming the bound`, () => {
     expect(plan(chain(MAX_ROLES, "base"), "c0").steps).toHaveLength(MAX_ROLES);
-    expectAwsxError(() => plan(chain(MAX_ROLES + 1, "base"), "c0"), "E_CONFIG", /chains 65 roles/, /at most 64/);
+    expectAwsxError(
+      () => plan(chain(MAX_ROLES + 1, "base"), "c0"),
+      "E_CONFIG",
+      /chains 65 roles/,
+      /at most 64/,
+    );
   });
 
   it("a 20,000-hop chain is a config error, not a stack overflow", () => {
@@ -600,7 +967,14 @@ describe("long chains and cycles (planned in a loop, not by recursion)", () => {
   });
 
   it("a 20,000-profile cycle is the CLI's infinite-loop error, naming both ends of the cycle", () => {
-    const e = expectAwsxError(() => plan(chain(20_000, "c0"), "c0"), "E_CONFIG", /Infinite loop/, /profile c0 which has already been visited/, /Visited profiles: c0 -> c1 -> /, /c19998 -> c19999; break the source_profile cycle/);
+    const e = expectAwsxError(
+      () => plan(chain(20_000, "c0"), "c0"),
+      "E_CONFIG",
+      /Infinite loop/,
+      /profile c0 which has already been visited/,
+      /Visited profiles: c0 -> c1 -> /,
+      /c19998 -> c19999; break the source_profile cycle/,
+    );
     expect(e.message.length).toBeLessThan(2_000);
   });
 });

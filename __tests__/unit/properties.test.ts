@@ -10,7 +10,9 @@ import { decodeEntry } from "../../src/cache/entry.js";
 const CFG = "/h/.aws/config";
 const CREDS = "/h/.aws/credentials";
 const load = (config: string, credentials: string): LoadedConfig =>
-  loadConfig({ configFile: CFG, credentialsFile: CREDS }, (p) => (p === CFG ? config : p === CREDS ? credentials : undefined));
+  loadConfig({ configFile: CFG, credentialsFile: CREDS }, (p) =>
+    p === CFG ? config : p === CREDS ? credentials : undefined,
+  );
 
 // A sync call cannot be interrupted, so "never hangs" is checked as "every run is fast";
 // inputs are small, so a slow run means a loop or runaway backtracking.
@@ -20,13 +22,19 @@ const SCALE = Number(process.env.AWSX_PROP_SCALE ?? 1);
 
 type Outcome = { plan: Plan; config: LoadedConfig } | { error: AwsxError };
 
-function attempt(config: string, credentials: string, profile: string, options: PlanOptions): Outcome {
+function attempt(
+  config: string,
+  credentials: string,
+  profile: string,
+  options: PlanOptions,
+): Outcome {
   const t0 = performance.now();
   try {
     const loaded = load(config, credentials);
     return { plan: buildPlan(loaded, profile, options), config: loaded };
   } catch (e) {
-    if (!(e instanceof AwsxError)) throw new Error(`not an AwsxError: ${e instanceof Error ? e.stack : String(e)}`);
+    if (!(e instanceof AwsxError))
+      throw new Error(`not an AwsxError: ${e instanceof Error ? e.stack : String(e)}`);
     expect(Object.keys(EXIT_CODES)).toContain(e.code);
     expect(e.message.length).toBeGreaterThan(0);
     return { error: e };
@@ -77,28 +85,61 @@ describe("random INI text and profile names", () => {
     region: ["eu-west-1"],
     s3: ["", "x"],
   };
-  const KEYS = fc.oneof({ arbitrary: fc.constantFrom(...Object.keys(TYPICAL)), weight: 20 }, { arbitrary: fc.constantFrom("sso_start_url", "sso_session"), weight: 1 });
+  const KEYS = fc.oneof(
+    { arbitrary: fc.constantFrom(...Object.keys(TYPICAL)), weight: 20 },
+    { arbitrary: fc.constantFrom("sso_start_url", "sso_session"), weight: 1 },
+  );
   const value = fc.oneof(
     fc.constantFrom(...NAMES),
     fc.constantFrom("Environment", "3600", "abc", ""),
     fc.string({ maxLength: 6 }).filter((v) => !/[\n\r]/.test(v)),
   );
   const header = fc.oneof(
-    { arbitrary: fc.constantFrom(...NAMES).map((n) => (n.includes(" ") ? `[profile "${n}"]` : `[profile ${n}]`)), weight: 3 },
+    {
+      arbitrary: fc
+        .constantFrom(...NAMES)
+        .map((n) => (n.includes(" ") ? `[profile "${n}"]` : `[profile ${n}]`)),
+      weight: 3,
+    },
     { arbitrary: fc.constantFrom(...NAMES).map((n) => `[${n}]`), weight: 3 },
-    { arbitrary: fc.constantFrom("[default]", "[DEFAULT]", "[profile a b]", "[services s]", "[profile 'open]", "[profile]"), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(
+        "[default]",
+        "[DEFAULT]",
+        "[profile a b]",
+        "[services s]",
+        "[profile 'open]",
+        "[profile]",
+      ),
+      weight: 1,
+    },
   );
   const kv = KEYS.chain((k) =>
     fc
-      .tuple(fc.constantFrom(" = ", "=", ": ", "\t=\t"), fc.oneof({ arbitrary: fc.constantFrom(...(TYPICAL[k] ?? ["x"])), weight: 5 }, { arbitrary: value, weight: 1 }))
+      .tuple(
+        fc.constantFrom(" = ", "=", ": ", "\t=\t"),
+        fc.oneof(
+          { arbitrary: fc.constantFrom(...(TYPICAL[k] ?? ["x"])), weight: 5 },
+          { arbitrary: value, weight: 1 },
+        ),
+      )
       .map(([d, v]) => k + d + v),
   );
-  const junk = fc.oneof(fc.constantFrom("# c", "", "  continued", "garbage", "  a = b", "= x", "region eu-west-1"), fc.string({ maxLength: 10 }));
+  const junk = fc.oneof(
+    fc.constantFrom("# c", "", "  continued", "garbage", "  a = b", "= x", "region eu-west-1"),
+    fc.string({ maxLength: 10 }),
+  );
   // Mostly well-formed sections (unique keys), sometimes a junk line anywhere.
   const section = fc
-    .tuple(header, fc.uniqueArray(kv, { maxLength: 6, selector: (l) => l.split(/[ \t=:]/)[0]!.toLowerCase() }), fc.oneof({ arbitrary: fc.constant(undefined), weight: 8 }, { arbitrary: junk, weight: 1 }))
+    .tuple(
+      header,
+      fc.uniqueArray(kv, { maxLength: 6, selector: (l) => l.split(/[ \t=:]/)[0]!.toLowerCase() }),
+      fc.oneof({ arbitrary: fc.constant(undefined), weight: 8 }, { arbitrary: junk, weight: 1 }),
+    )
     .map(([h, kvs, j]) => [h, ...kvs, ...(j === undefined ? [] : [j])].join("\n"));
-  const ini = fc.uniqueArray(section, { minLength: 1, maxLength: 8, selector: (t) => t.split("\n")[0] }).map((ss) => ss.join("\n"));
+  const ini = fc
+    .uniqueArray(section, { minLength: 1, maxLength: 8, selector: (t) => t.split("\n")[0] })
+    .map((ss) => ss.join("\n"));
   const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
   const options: fc.Arbitrary<PlanOptions> = fc.record({
     env: fc.record({
@@ -109,7 +150,10 @@ describe("random INI text and profile names", () => {
       AWS_ROLE_SESSION_NAME: opt(fc.constantFrom("gh", "x")),
     }),
     region: opt(fc.constantFrom("ap-south-1", "")),
-    durationSeconds: fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, { arbitrary: fc.integer({ min: -5, max: 50_000 }), weight: 1 }),
+    durationSeconds: fc.oneof(
+      { arbitrary: fc.constant(undefined), weight: 5 },
+      { arbitrary: fc.integer({ min: -5, max: 50_000 }), weight: 1 },
+    ),
     mfaSession: opt(fc.boolean()),
     mfaSessionSeconds: opt(fc.integer({ min: 900, max: 129_600 })),
   });
@@ -140,7 +184,11 @@ describe("random INI text and profile names", () => {
 describe("random profile graphs", () => {
   interface Spec {
     role: boolean;
-    source: { t: "none" } | { t: "profile"; i: number } | { t: "cs"; s: string } | { t: "both"; i: number };
+    source:
+      | { t: "none" }
+      | { t: "profile"; i: number }
+      | { t: "cs"; s: string }
+      | { t: "both"; i: number };
     keys: "none" | "full" | "access" | "secret" | "token";
     keysIn: "config" | "credentials";
     process: boolean;
@@ -153,7 +201,12 @@ describe("random profile graphs", () => {
     source: fc.oneof(
       { arbitrary: fc.nat(29).map((i) => ({ t: "profile" as const, i })), weight: 6 },
       { arbitrary: fc.constant({ t: "none" as const }), weight: 1 },
-      { arbitrary: fc.constantFrom("Environment", "Ec2InstanceMetadata", "EcsContainer", "Bogus").map((s) => ({ t: "cs" as const, s })), weight: 1 },
+      {
+        arbitrary: fc
+          .constantFrom("Environment", "Ec2InstanceMetadata", "EcsContainer", "Bogus")
+          .map((s) => ({ t: "cs" as const, s })),
+        weight: 1,
+      },
       { arbitrary: fc.nat(29).map((i) => ({ t: "both" as const, i })), weight: 1 },
     ),
     keys: fc.oneof(
@@ -163,11 +216,18 @@ describe("random profile graphs", () => {
     ),
     keysIn: fc.constantFrom("config" as const, "credentials" as const),
     process: fc.boolean(),
-    web: fc.oneof({ arbitrary: fc.constant(false), weight: 6 }, { arbitrary: fc.constant(true), weight: 1 }),
+    web: fc.oneof(
+      { arbitrary: fc.constant(false), weight: 6 },
+      { arbitrary: fc.constant(true), weight: 1 },
+    ),
     mfa: fc.boolean(),
     duration: fc.option(fc.constantFrom(900, 3600, 7200, 43200, 50000), { nil: undefined }),
   });
-  const graph = fc.integer({ min: 1, max: 30 }).chain((n) => fc.tuple(fc.array(spec, { minLength: n, maxLength: n }), fc.nat(n - 1), fc.boolean()));
+  const graph = fc
+    .integer({ min: 1, max: 30 })
+    .chain((n) =>
+      fc.tuple(fc.array(spec, { minLength: n, maxLength: n }), fc.nat(n - 1), fc.boolean()),
+    );
 
   function render(specs: Spec[]): { config: string; credentials: string } {
     const n = specs.length;
@@ -176,7 +236,8 @@ describe("random profile graphs", () => {
     specs.forEach((s, i) => {
       const c = [`[profile p${i}]`];
       if (s.role) c.push(`role_arn = arn:aws:iam::123456789012:role/p${i}`);
-      if (s.source.t === "profile" || s.source.t === "both") c.push(`source_profile = p${s.source.i % n}`);
+      if (s.source.t === "profile" || s.source.t === "both")
+        c.push(`source_profile = p${s.source.i % n}`);
       if (s.source.t === "cs") c.push(`credential_source = ${s.source.s}`);
       if (s.source.t === "both") c.push("credential_source = Environment");
       if (s.process) c.push("credential_process = get-creds");
@@ -184,14 +245,16 @@ describe("random profile graphs", () => {
       if (s.mfa) c.push("mfa_serial = arn:aws:iam::123456789012:mfa/u");
       if (s.duration !== undefined) c.push(`duration_seconds = ${s.duration}`);
       const keys: string[] = [];
-      if (["full", "token", "access"].includes(s.keys)) keys.push(`aws_access_key_id = AKIAP${i}EXAMPLE`);
-      if (["full", "token", "secret"].includes(s.keys)) keys.push(`aws_secret_access_key = secret${i}FAKE`);
+      if (["full", "token", "access"].includes(s.keys))
+        keys.push(`aws_access_key_id = AKIAP${i}EXAMPLE`);
+      if (["full", "token", "secret"].includes(s.keys))
+        keys.push(`aws_secret_access_key = secret${i}FAKE`);
       if (s.keys === "token") keys.push(`aws_session_token = token${i}FAKE`);
       if (s.keysIn === "config") c.push(...keys);
       else if (keys.length) credentials.push(`[p${i}]`, ...keys);
       config.push(...c);
     });
-    return { config: config.join("\n") + "\n", credentials: credentials.join("\n") + "\n" };
+    return { config: `${config.join("\n")}\n`, credentials: `${credentials.join("\n")}\n` };
   }
 
   it("plans follow source_profile edges without repeating a profile", () => {
@@ -203,7 +266,8 @@ describe("random profile graphs", () => {
         const r = attempt(config, credentials, name, { mfaSession });
         if ("error" in r) {
           stats.errors++;
-          if (/Infinite loop in credential configuration detected/.test(r.error.message)) stats.loops++;
+          if (/Infinite loop in credential configuration detected/.test(r.error.message))
+            stats.loops++;
           return;
         }
         stats.plans++;
@@ -218,7 +282,8 @@ describe("random profile graphs", () => {
         }
         expect(roles[roles.length - 1]!.profile).toBe(name);
         for (const s of roles) expect(s.roleArn).toBe(values(s.profile).role_arn);
-        for (let i = roles.length - 1; i > 0; i--) expect(values(roles[i]!.profile).source_profile).toBe(roles[i - 1]!.profile);
+        for (let i = roles.length - 1; i > 0; i--)
+          expect(values(roles[i]!.profile).source_profile).toBe(roles[i - 1]!.profile);
         const first = values(roles[0]!.profile);
         if (plan.source.kind === "credentialSource") {
           expect(plan.source.profile).toBe(roles[0]!.profile);
@@ -262,7 +327,15 @@ describe("decodeEntry never throws", () => {
     const e = decodeEntry(text);
     if (e === undefined) return;
     expect(e.v).toBe(1);
-    for (const s of [e.key, e.profile, e.label, e.createdAt, e.expiration, e.credentials.accessKeyId, e.credentials.secretAccessKey]) {
+    for (const s of [
+      e.key,
+      e.profile,
+      e.label,
+      e.createdAt,
+      e.expiration,
+      e.credentials.accessKeyId,
+      e.credentials.secretAccessKey,
+    ]) {
       expect(typeof s).toBe("string");
       expect(s.length).toBeGreaterThan(0);
     }
@@ -271,24 +344,42 @@ describe("decodeEntry never throws", () => {
   };
 
   it("on arbitrary strings", () => {
-    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: "binary", maxLength: 200 }), fc.json()), check), { numRuns: 1000 * SCALE });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.string({ unit: "binary", maxLength: 200 }),
+          fc.json(),
+        ),
+        check,
+      ),
+      { numRuns: 1000 * SCALE },
+    );
   });
 
   it("on entries with fields replaced by random JSON", () => {
-    const field = fc.constantFrom(...Object.keys(good), "credentials.accessKeyId", "credentials.sessionToken", "credentials.secretAccessKey");
+    const field = fc.constantFrom(
+      ...Object.keys(good),
+      "credentials.accessKeyId",
+      "credentials.sessionToken",
+      "credentials.secretAccessKey",
+    );
     fc.assert(
-      fc.property(fc.array(fc.tuple(field, fc.jsonValue(), fc.boolean()), { maxLength: 4 }), (edits) => {
-        const e: any = JSON.parse(JSON.stringify(good));
-        for (const [path, v, remove] of edits) {
-          const [a, b] = path.split(".") as [string, string | undefined];
-          const obj = b === undefined ? e : e.credentials;
-          if (!obj || typeof obj !== "object") continue;
-          const k = b ?? a;
-          if (remove) delete obj[k];
-          else obj[k] = v;
-        }
-        check(JSON.stringify(e));
-      }),
+      fc.property(
+        fc.array(fc.tuple(field, fc.jsonValue(), fc.boolean()), { maxLength: 4 }),
+        (edits) => {
+          const e: any = JSON.parse(JSON.stringify(good));
+          for (const [path, v, remove] of edits) {
+            const [a, b] = path.split(".") as [string, string | undefined];
+            const obj = b === undefined ? e : e.credentials;
+            if (!obj || typeof obj !== "object") continue;
+            const k = b ?? a;
+            if (remove) delete obj[k];
+            else obj[k] = v;
+          }
+          check(JSON.stringify(e));
+        },
+      ),
       { numRuns: 1000 * SCALE },
     );
   });

@@ -31,7 +31,11 @@ describe("awsx's reader and the SDK's ini loader disagree where the CLI is the r
     writeFileSync(configFile, CONFIG);
     writeFileSync(credentialsFile, "");
     awsx = loadConfig({ configFile, credentialsFile }, readText);
-    sdk = await loadSharedConfigFiles({ configFilepath: configFile, filepath: credentialsFile, ignoreCache: true });
+    sdk = await loadSharedConfigFiles({
+      configFilepath: configFile,
+      filepath: credentialsFile,
+      ignoreCache: true,
+    });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

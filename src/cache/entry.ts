@@ -31,12 +31,23 @@ export function decodeEntry(text: string | undefined, key?: string): CacheEntry 
   if (!j || typeof j !== "object" || j.v !== 1) return undefined;
   if (key !== undefined && j.key !== key) return undefined;
   const c = j.credentials;
-  const strings = [j.key, j.profile, j.kind, j.label, j.createdAt, j.expiration, c?.accessKeyId, c?.secretAccessKey];
+  const strings = [
+    j.key,
+    j.profile,
+    j.kind,
+    j.label,
+    j.createdAt,
+    j.expiration,
+    c?.accessKeyId,
+    c?.secretAccessKey,
+  ];
   if (!strings.every((s) => typeof s === "string" && s.length > 0)) return undefined;
   if (c.sessionToken !== undefined && typeof c.sessionToken !== "string") return undefined;
   if (!["assumeRole", "sessionToken", "webIdentity"].includes(j.kind)) return undefined;
-  if (!Array.isArray(j.profiles) || !j.profiles.every((p: unknown) => typeof p === "string")) return undefined;
-  if (Number.isNaN(Date.parse(j.expiration)) || Number.isNaN(Date.parse(j.createdAt))) return undefined;
+  if (!Array.isArray(j.profiles) || !j.profiles.every((p: unknown) => typeof p === "string"))
+    return undefined;
+  if (Number.isNaN(Date.parse(j.expiration)) || Number.isNaN(Date.parse(j.createdAt)))
+    return undefined;
   return j as CacheEntry;
 }
 

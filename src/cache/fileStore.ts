@@ -78,7 +78,12 @@ async function writeAtomic(path: string, text: string): Promise<void> {
 
 const deriveKey = (passphrase: string, header: Header): Buffer => {
   const { N, r, p } = header.kdf ?? KDF[1];
-  return scryptSync(passphrase, Buffer.from(header.salt, "base64"), 32, { N, r, p, maxmem: MAXMEM });
+  return scryptSync(passphrase, Buffer.from(header.salt, "base64"), 32, {
+    N,
+    r,
+    p,
+    maxmem: MAXMEM,
+  });
 };
 
 // Encrypted files for machines without a keychain: AES-256-GCM with a key derived by

@@ -38,7 +38,6 @@ export interface CommandSpec {
 // The options by camelCase name, the args by name, and `rest` (exec's child command:
 // undefined when none was given). Values are typed by the command's table entry, which the
 // parser followed: each run casts the input to its own shape.
-// biome-ignore lint/suspicious/noExplicitAny: one cast per command, checked by the parser
 export type CommandInput = Record<string, any> & { rest?: string[] };
 
 // What a command's run gets besides its input: the shared deps and its stdout.

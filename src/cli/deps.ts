@@ -79,7 +79,8 @@ export function sessionCache(flags: CredentialFlags, deps: Deps): SessionCache |
 export function longRunCache(flags: CredentialFlags, deps: Deps): SessionCache {
   const memory = memoryStore();
   let store: Promise<Store> | undefined;
-  const open = async () => (flags.cache === false ? undefined : await openBackend(flags, deps)) ?? memory;
+  const open = async () =>
+    (flags.cache === false ? undefined : await openBackend(flags, deps)) ?? memory;
   return cacheWith(() => (store ??= open()), deps);
 }
 

@@ -53,7 +53,13 @@ export async function run(io: MainIo): Promise<number> {
   everydayServed = Boolean(cmd.everyday);
   try {
     const settings = readSettings(io.env);
-    return await cmd.run(input, { env: io.env, settings, logger, now: () => new Date(), out: io.stdout });
+    return await cmd.run(input, {
+      env: io.env,
+      settings,
+      logger,
+      now: () => new Date(),
+      out: io.stdout,
+    });
   } catch (e) {
     return reportError(e, logger);
   }

@@ -10,7 +10,9 @@ export function reportError(e: unknown, logger: Logger): number {
     if (e.cause) logger.debug(`cause: ${stackOf(e.cause)}`);
     return e.exitCode;
   }
-  logger.error(`internal error: ${(e as Error)?.message ?? String(e)}${logger.debugEnabled ? "" : " (run with --debug for details)"}`);
+  logger.error(
+    `internal error: ${(e as Error)?.message ?? String(e)}${logger.debugEnabled ? "" : " (run with --debug for details)"}`,
+  );
   logger.debug(stackOf(e));
   return EXIT_CODES.E_INTERNAL;
 }

@@ -12,17 +12,41 @@ const truthy = (v: string | undefined): boolean => (v ?? "").trim().toLowerCase(
 
 // Where STS calls go, in the CLI's order: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the
 // profile's [services] sts endpoint_url, its endpoint_url, else the regional endpoint.
-export function stsEndpoint(config: LoadedConfig, profileName: string, env: Record<string, string | undefined>, region: string): StsEndpoint {
+export function stsEndpoint(
+  config: LoadedConfig,
+  profileName: string,
+  env: Record<string, string | undefined>,
+  region: string,
+): StsEndpoint {
   const values = config.profiles.get(profileName)?.values ?? {};
   const fallback = `https://sts.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}`;
-  if (truthy(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) || truthy(values.ignore_configured_endpoint_urls)) {
+  if (
+    truthy(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) ||
+    truthy(values.ignore_configured_endpoint_urls)
+  ) {
     return { label: fallback, from: "default (configured endpoints ignored)" };
   }
-  if (env.AWS_ENDPOINT_URL_STS) return { url: env.AWS_ENDPOINT_URL_STS, label: env.AWS_ENDPOINT_URL_STS, from: "AWS_ENDPOINT_URL_STS" };
-  if (env.AWS_ENDPOINT_URL) return { url: env.AWS_ENDPOINT_URL, label: env.AWS_ENDPOINT_URL, from: "AWS_ENDPOINT_URL" };
+  if (env.AWS_ENDPOINT_URL_STS)
+    return {
+      url: env.AWS_ENDPOINT_URL_STS,
+      label: env.AWS_ENDPOINT_URL_STS,
+      from: "AWS_ENDPOINT_URL_STS",
+    };
+  if (env.AWS_ENDPOINT_URL)
+    return { url: env.AWS_ENDPOINT_URL, label: env.AWS_ENDPOINT_URL, from: "AWS_ENDPOINT_URL" };
   const servicesName = values.services;
   const sts = servicesName ? config.services.get(servicesName)?.sts : undefined;
-  if (sts && typeof sts === "object" && sts.endpoint_url) return { url: sts.endpoint_url, label: sts.endpoint_url, from: `[services ${servicesName}] sts` };
-  if (values.endpoint_url) return { url: values.endpoint_url, label: values.endpoint_url, from: `endpoint_url of profile ${profileName}` };
+  if (sts && typeof sts === "object" && sts.endpoint_url)
+    return {
+      url: sts.endpoint_url,
+      label: sts.endpoint_url,
+      from: `[services ${servicesName}] sts`,
+    };
+  if (values.endpoint_url)
+    return {
+      url: values.endpoint_url,
+      label: values.endpoint_url,
+      from: `endpoint_url of profile ${profileName}`,
+    };
   return { label: fallback, from: "default" };
 }

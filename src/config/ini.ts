@@ -9,13 +9,17 @@ export type IniSection = Record<string, IniValue>;
 export type IniFile = Map<string, IniSection>;
 
 export class IniParseError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(message);
   }
 }
 
 // Python's str.isspace() set: what str.strip() removes and \S does not match.
-const PY_SPACE = /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
+const PY_SPACE =
+  /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
 const isPySpace = (c: string): boolean => PY_SPACE.test(c);
 
 export function pyStrip(s: string): string {
@@ -77,7 +81,11 @@ export function parseIni(text: string): IniFile {
       if (sectionName === "DEFAULT") {
         current = defaults;
       } else if (raw.has(sectionName)) {
-        if (seen.has(sectionName)) throw new IniParseError(`section "${sectionName}" appears twice (line ${lineno})`, lineno);
+        if (seen.has(sectionName))
+          throw new IniParseError(
+            `section "${sectionName}" appears twice (line ${lineno})`,
+            lineno,
+          );
         current = raw.get(sectionName);
       } else {
         current = {};
@@ -87,17 +95,25 @@ export function parseIni(text: string): IniFile {
       option = undefined;
       return;
     }
-    if (!current) throw new IniParseError(`line ${lineno} comes before any [section] header`, lineno);
+    if (!current)
+      throw new IniParseError(`line ${lineno} comes before any [section] header`, lineno);
     // configparser's option pattern: everything up to the first "=" or ":" is the key.
     const delimiter = value.search(/[=:]/);
     if (delimiter < 0) {
-      firstError ??= new IniParseError(`line ${lineno} is neither "[section]" nor "key = value"`, lineno);
+      firstError ??= new IniParseError(
+        `line ${lineno} is neither "[section]" nor "key = value"`,
+        lineno,
+      );
       return;
     }
     const name = pyStrip(value.slice(0, delimiter)).toLowerCase();
     if (!name) firstError ??= new IniParseError(`line ${lineno} has a value but no key`, lineno);
     const key = `${sectionName}\u0000${name}`;
-    if (seen.has(key)) throw new IniParseError(`key "${name}" appears twice in [${sectionName}] (line ${lineno})`, lineno);
+    if (seen.has(key))
+      throw new IniParseError(
+        `key "${name}" appears twice in [${sectionName}] (line ${lineno})`,
+        lineno,
+      );
     seen.add(key);
     current[name] = [{ text: pyStrip(value.slice(delimiter + 1)), line: lineno }];
     option = { section: current, name };
@@ -132,7 +148,10 @@ function parseNested(value: Lines): Record<string, string> {
       if (!l) continue;
       const eq = l.indexOf("=");
       if (eq < 0) {
-        throw new IniParseError(`line ${line} is in a nested value (the lines after "key =") but has no "="`, line);
+        throw new IniParseError(
+          `line ${line} is in a nested value (the lines after "key =") but has no "="`,
+          line,
+        );
       }
       out[pyStrip(l.slice(0, eq))] = pyStrip(l.slice(eq + 1));
     }

@@ -43,7 +43,11 @@ function parseFile(path: string, read: ReadText): IniFile {
     return parseIni(text);
   } catch (e) {
     const why = e instanceof IniParseError ? e.message : String(e);
-    throw new AwsxError("E_CONFIG", `cannot parse ${path}: ${why}; fix the file (the AWS CLI rejects it too)`, { cause: e });
+    throw new AwsxError(
+      "E_CONFIG",
+      `cannot parse ${path}: ${why}; fix the file (the AWS CLI rejects it too)`,
+      { cause: e },
+    );
   }
 }
 
@@ -103,5 +107,12 @@ export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
     profiles.set(header, existing);
   }
 
-  return { configFile: paths.configFile, credentialsFile: paths.credentialsFile, profiles, configProfiles, credentialsProfiles, services };
+  return {
+    configFile: paths.configFile,
+    credentialsFile: paths.credentialsFile,
+    profiles,
+    configProfiles,
+    credentialsProfiles,
+    services,
+  };
 }

@@ -31,7 +31,10 @@ export function readText(path: string): string | undefined {
     try {
       return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf);
     } catch {
-      throw new AwsxError("E_CONFIG", `cannot parse ${path}: it is not valid UTF-8 text; fix the file`);
+      throw new AwsxError(
+        "E_CONFIG",
+        `cannot parse ${path}: it is not valid UTF-8 text; fix the file`,
+      );
     }
   } catch (e) {
     if (isAwsxError(e)) throw e;

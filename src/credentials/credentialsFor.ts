@@ -41,7 +41,10 @@ export interface Resolved {
 // The route the AWS CLI would take for a profile, without calling anything.
 export function planFor(
   profile: string,
-  settings: Pick<CredentialSettings, "region" | "durationSeconds" | "mfaSession" | "mfaSessionSeconds">,
+  settings: Pick<
+    CredentialSettings,
+    "region" | "durationSeconds" | "mfaSession" | "mfaSessionSeconds"
+  >,
   deps: Pick<CoreDeps, "config" | "env">,
 ): Plan {
   return buildPlan(deps.config, profile, {

@@ -21,7 +21,8 @@ export function createMfaProvider(sources: MfaSources): MfaCodeProvider {
     let code = sources.flag ?? sources.env;
     const from = sources.flag !== undefined ? "--mfa-token" : "AWSX_MFA_TOKEN";
     if (code === undefined) {
-      if (!sources.prompt) throw noCode(serial, profile, sources.noPromptReason ?? "awsx may not prompt");
+      if (!sources.prompt)
+        throw noCode(serial, profile, sources.noPromptReason ?? "awsx may not prompt");
       try {
         code = (await sources.prompt(`Enter MFA code for ${serial} (profile ${profile}): `)).trim();
       } catch (e) {
@@ -30,7 +31,11 @@ export function createMfaProvider(sources: MfaSources): MfaCodeProvider {
     } else sources.logger.debug(`profile ${profile}: MFA code taken from ${from}`);
     sources.logger.code(code);
     if (!CODE.test(code)) {
-      throw new AwsxError("E_MFA_REQUIRED", `the MFA code for ${serial} (profile "${profile}") must be 6 digits; pass the current code from your device`, { profile });
+      throw new AwsxError(
+        "E_MFA_REQUIRED",
+        `the MFA code for ${serial} (profile "${profile}") must be 6 digits; pass the current code from your device`,
+        { profile },
+      );
     }
     return code;
   };

@@ -34,7 +34,9 @@ export async function runPlan(
     tokenDigest: token === undefined ? undefined : sha256Hex(token),
     envAccessKeyId: ctx.env.AWS_ACCESS_KEY_ID,
   });
-  const profiles = [...new Set([source.profile, ...plan.steps.map((s) => s.profile), plan.profile])];
+  const profiles = [
+    ...new Set([source.profile, ...plan.steps.map((s) => s.profile), plan.profile]),
+  ];
   const hop = (i: number, step: SourceStep | StsStep, label: string): Hop => ({
     id: ids[i]!,
     profile: step.profile,

@@ -27,23 +27,37 @@ export const REMOVED_VARIABLES = [
 const REMOVED_PREFIXES = ["AWS_CONTAINER_CREDENTIALS_"];
 
 export const isRemovedVariable = (name: string): boolean =>
-  (REMOVED_VARIABLES as readonly string[]).includes(name) || REMOVED_PREFIXES.some((p) => name.startsWith(p));
+  (REMOVED_VARIABLES as readonly string[]).includes(name) ||
+  REMOVED_PREFIXES.some((p) => name.startsWith(p));
 
 // The variables awsx sets, in a fixed order (also what `awsx env` prints).
-export function credentialVariables(creds: Credentials, profile: string, region: string | undefined): Array<[string, string]> {
+export function credentialVariables(
+  creds: Credentials,
+  profile: string,
+  region: string | undefined,
+): Array<[string, string]> {
   const vars: Array<[string, string]> = [
     ["AWS_ACCESS_KEY_ID", creds.accessKeyId],
     ["AWS_SECRET_ACCESS_KEY", creds.secretAccessKey],
   ];
   if (creds.sessionToken) vars.push(["AWS_SESSION_TOKEN", creds.sessionToken]);
-  if (creds.expiration) vars.push(["AWS_CREDENTIAL_EXPIRATION", creds.expiration.toISOString().replace(/\.\d{3}Z$/, "Z")]);
+  if (creds.expiration)
+    vars.push([
+      "AWS_CREDENTIAL_EXPIRATION",
+      creds.expiration.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    ]);
   if (region) vars.push(["AWS_REGION", region], ["AWS_DEFAULT_REGION", region]);
   vars.push(["AWSX_PROFILE", profile]);
   return vars;
 }
 
 // With --server: the child asks awsx's loopback endpoint for credentials instead.
-export function serverVariables(url: string, token: string, profile: string, region: string | undefined): Array<[string, string]> {
+export function serverVariables(
+  url: string,
+  token: string,
+  profile: string,
+  region: string | undefined,
+): Array<[string, string]> {
   const vars: Array<[string, string]> = [
     ["AWS_CONTAINER_CREDENTIALS_FULL_URI", url],
     ["AWS_CONTAINER_AUTHORIZATION_TOKEN", token],
@@ -55,13 +69,22 @@ export function serverVariables(url: string, token: string, profile: string, reg
 
 // The child's environment: the parent's, less every credential/profile variable,
 // plus the new credentials. Everything else passes through untouched.
-export function childEnv(parent: Record<string, string | undefined>, creds: Credentials, profile: string, region: string | undefined): Record<string, string> {
+export function childEnv(
+  parent: Record<string, string | undefined>,
+  creds: Credentials,
+  profile: string,
+  region: string | undefined,
+): Record<string, string> {
   return withVariables(parent, credentialVariables(creds, profile, region));
 }
 
-export function withVariables(parent: Record<string, string | undefined>, vars: Array<[string, string]>): Record<string, string> {
+export function withVariables(
+  parent: Record<string, string | undefined>,
+  vars: Array<[string, string]>,
+): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(parent)) if (v !== undefined && !isRemovedVariable(k)) env[k] = v;
+  for (const [k, v] of Object.entries(parent))
+    if (v !== undefined && !isRemovedVariable(k)) env[k] = v;
   for (const [k, v] of vars) env[k] = v;
   return env;
 }

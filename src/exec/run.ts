@@ -4,7 +4,20 @@ import { constants } from "node:os";
 // Every signal that would otherwise end awsx by default and leave the child orphaned with
 // live credentials. Not SIGINT (see runChild), nor the fault signals (SIGSEGV, SIGBUS,
 // SIGFPE, SIGILL, SIGABRT, SIGTRAP), which Node cannot safely handle in JavaScript.
-export const FORWARDED_SIGNALS = ["SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGIO", "SIGPWR", "SIGXCPU", "SIGSYS"] as const;
+export const FORWARDED_SIGNALS = [
+  "SIGTERM",
+  "SIGHUP",
+  "SIGQUIT",
+  "SIGUSR1",
+  "SIGUSR2",
+  "SIGALRM",
+  "SIGVTALRM",
+  "SIGPROF",
+  "SIGIO",
+  "SIGPWR",
+  "SIGXCPU",
+  "SIGSYS",
+] as const;
 
 export type RunOutcome =
   | { kind: "exited"; code: number }
@@ -17,7 +30,11 @@ export type RunOutcome =
 // reaches the child through the process group, so awsx only ignores it while it
 // waits (forwarding it too would be a second ^C). node:child_process rather than
 // execa here: execa's import alone costs more than the whole warm-run budget.
-export function runChild(command: string, args: string[], env: Record<string, string>): Promise<RunOutcome> {
+export function runChild(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<RunOutcome> {
   return new Promise((resolve) => {
     // An empty command name is "not found" for a shell too; spawn() would throw on it.
     if (!command) return resolve({ kind: "notFound" });
@@ -25,7 +42,10 @@ export function runChild(command: string, args: string[], env: Record<string, st
     try {
       child = spawn(command, args, { env, stdio: "inherit", shell: false, windowsHide: false });
     } catch (e) {
-      return resolve({ kind: "notExecutable", why: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+      return resolve({
+        kind: "notExecutable",
+        why: (e as NodeJS.ErrnoException).code ?? (e as Error).message,
+      });
     }
     const onSigint = () => {};
     process.on("SIGINT", onSigint);
@@ -57,7 +77,21 @@ export function runChild(command: string, args: string[], env: Record<string, st
 export function dieOfSignal(signal: NodeJS.Signals): number {
   const n = constants.signals[signal] ?? 1;
   // Node starts its inspector on SIGUSR1 and ignores SIGPIPE; others do not kill by default.
-  if (["SIGUSR1", "SIGPIPE", "SIGWINCH", "SIGCHLD", "SIGURG", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU"].includes(signal)) return 128 + n;
+  if (
+    [
+      "SIGUSR1",
+      "SIGPIPE",
+      "SIGWINCH",
+      "SIGCHLD",
+      "SIGURG",
+      "SIGCONT",
+      "SIGSTOP",
+      "SIGTSTP",
+      "SIGTTIN",
+      "SIGTTOU",
+    ].includes(signal)
+  )
+    return 128 + n;
   process.removeAllListeners(signal);
   try {
     process.kill(process.pid, signal);

@@ -14,7 +14,11 @@ export interface PlanOptions {
   mfaSessionSeconds?: number;
 }
 
-export const CREDENTIAL_SOURCES: readonly CredentialSourceName[] = ["Environment", "Ec2InstanceMetadata", "EcsContainer"];
+export const CREDENTIAL_SOURCES: readonly CredentialSourceName[] = [
+  "Environment",
+  "Ec2InstanceMetadata",
+  "EcsContainer",
+];
 export const CHAINED_ROLE_MAX_SECONDS = 3600;
 // The longest source_profile chain awsx follows (docs/config.md); real ones have 2 or 3 roles.
 export const MAX_ROLES = 64;
@@ -25,10 +29,15 @@ const REGION = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 
 const where = (o: Origin | undefined): string => (o ? ` (${o.file} [${o.section}])` : "");
 
-const configError = (message: string, profile: string): AwsxError => new AwsxError("E_CONFIG", message, { profile });
+const configError = (message: string, profile: string): AwsxError =>
+  new AwsxError("E_CONFIG", message, { profile });
 
 // Turn a profile name into the chain of steps the AWS CLI would take for it.
-export function buildPlan(config: LoadedConfig, profileName: string, options: PlanOptions = {}): Plan {
+export function buildPlan(
+  config: LoadedConfig,
+  profileName: string,
+  options: PlanOptions = {},
+): Plan {
   const env = options.env ?? {};
   const target = config.profiles.get(profileName);
   if (!target) {
@@ -43,7 +52,15 @@ export function buildPlan(config: LoadedConfig, profileName: string, options: Pl
   applyDurationOverride(steps, options.durationSeconds, profileName);
   validateSteps(source, steps);
   const notes: string[] = [];
-  const withSession = options.mfaSession === false ? steps : addMfaSession(source, steps, options.mfaSessionSeconds ?? DEFAULT_MFA_SESSION_SECONDS, notes);
+  const withSession =
+    options.mfaSession === false
+      ? steps
+      : addMfaSession(
+          source,
+          steps,
+          options.mfaSessionSeconds ?? DEFAULT_MFA_SESSION_SECONDS,
+          notes,
+        );
   const region = resolveRegion(target, env, options.region);
   if (region && !REGION.test(region.value)) {
     throw new AwsxError(
@@ -52,41 +69,76 @@ export function buildPlan(config: LoadedConfig, profileName: string, options: Pl
       { profile: profileName },
     );
   }
-  return { profile: profileName, source, steps: withSession, region: region?.value, regionOrigin: region?.origin, notes };
+  return {
+    profile: profileName,
+    source,
+    steps: withSession,
+    region: region?.value,
+    regionOrigin: region?.origin,
+    notes,
+  };
 }
 
 // The CLI's order (--region, AWS_DEFAULT_REGION, the profile's region); AWS_REGION, which
 // only the SDKs read, comes last so an SDK user's setting is not lost.
-function resolveRegion(target: Profile, env: Record<string, string | undefined>, flag: string | undefined) {
+function resolveRegion(
+  target: Profile,
+  env: Record<string, string | undefined>,
+  flag: string | undefined,
+) {
   if (flag) return { value: flag, origin: "--region" };
-  if (env.AWS_DEFAULT_REGION) return { value: env.AWS_DEFAULT_REGION, origin: "AWS_DEFAULT_REGION" };
+  if (env.AWS_DEFAULT_REGION)
+    return { value: env.AWS_DEFAULT_REGION, origin: "AWS_DEFAULT_REGION" };
   const r = target.values.region;
-  if (r) return { value: r, origin: `${target.origins.region?.file} [${target.origins.region?.section}]` };
+  if (r)
+    return {
+      value: r,
+      origin: `${target.origins.region?.file} [${target.origins.region?.section}]`,
+    };
   if (env.AWS_REGION) return { value: env.AWS_REGION, origin: "AWS_REGION" };
   return undefined;
 }
 
-function applyDurationOverride(steps: StsStep[], seconds: number | undefined, profile: string): void {
+function applyDurationOverride(
+  steps: StsStep[],
+  seconds: number | undefined,
+  profile: string,
+): void {
   if (seconds === undefined) return;
   if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43200) {
-    const shown = Number.isNaN(seconds) ? "is not a number" : `${seconds} is not a whole number of seconds in 900-43200`;
-    throw new AwsxError("E_USAGE", `--duration ${shown} (profile "${profile}"); pass e.g. --duration 3600`, { profile });
+    const shown = Number.isNaN(seconds)
+      ? "is not a number"
+      : `${seconds} is not a whole number of seconds in 900-43200`;
+    throw new AwsxError(
+      "E_USAGE",
+      `--duration ${shown} (profile "${profile}"); pass e.g. --duration 3600`,
+      { profile },
+    );
   }
   const last = steps[steps.length - 1];
-  if (!last || last.kind !== "assumeRole") {
-    throw new AwsxError("E_USAGE", `--duration applies to a role, and profile "${profile}" assumes none; drop --duration`, { profile });
+  if (last?.kind !== "assumeRole") {
+    throw new AwsxError(
+      "E_USAGE",
+      `--duration applies to a role, and profile "${profile}" assumes none; drop --duration`,
+      { profile },
+    );
   }
   last.durationSeconds = seconds;
 }
 
 function validateSteps(source: SourceStep, steps: StsStep[]): void {
   // Instance and container credentials are role sessions too: what they assume is chained.
-  let fromRoleSession = source.kind === "webIdentity" || (source.kind === "credentialSource" && source.source !== "Environment");
+  let fromRoleSession =
+    source.kind === "webIdentity" ||
+    (source.kind === "credentialSource" && source.source !== "Environment");
   for (const step of steps) {
     if (step.kind !== "assumeRole") continue;
     const d = step.durationSeconds;
     if (d !== undefined && (d < 900 || d > 43200)) {
-      throw configError(`duration_seconds = ${d} in profile "${step.profile}" is outside 900-43200${where(step.origin)}; pick a value in that range`, step.profile);
+      throw configError(
+        `duration_seconds = ${d} in profile "${step.profile}" is outside 900-43200${where(step.origin)}; pick a value in that range`,
+        step.profile,
+      );
     }
     if (fromRoleSession && d !== undefined && d > CHAINED_ROLE_MAX_SECONDS) {
       throw configError(
@@ -108,19 +160,30 @@ function validateSteps(source: SourceStep, steps: StsStep[]): void {
 // then every role naming the same mfa_serial is assumed from it without a new code.
 // AWS caps roles assumed from session credentials at 1 hour, so a role asking for more
 // is assumed straight from the long-term keys with the code.
-function addMfaSession(source: SourceStep, steps: StsStep[], seconds: number, notes: string[]): StsStep[] {
+function addMfaSession(
+  source: SourceStep,
+  steps: StsStep[],
+  seconds: number,
+  notes: string[],
+): StsStep[] {
   const first = steps[0];
-  if (!first || first.kind !== "assumeRole" || !first.mfaSerial) return steps;
+  if (first?.kind !== "assumeRole" || !first.mfaSerial) return steps;
   if (source.kind !== "static" || source.sessionToken) {
-    notes.push(`MFA role "${first.profile}" assumed directly with the code: its source has no long-term keys for GetSessionToken`);
+    notes.push(
+      `MFA role "${first.profile}" assumed directly with the code: its source has no long-term keys for GetSessionToken`,
+    );
     return steps;
   }
   const wanted = first.durationSeconds ?? CHAINED_ROLE_MAX_SECONDS;
   if (wanted > CHAINED_ROLE_MAX_SECONDS) {
-    notes.push(`role "${first.profile}" wants ${wanted}s, over the 1-hour cap for roles assumed from a session: assumed directly from the long-term keys with the MFA code`);
+    notes.push(
+      `role "${first.profile}" wants ${wanted}s, over the 1-hour cap for roles assumed from a session: assumed directly from the long-term keys with the MFA code`,
+    );
     return steps;
   }
-  notes.push(`MFA session: GetSessionToken with ${first.mfaSerial} for ${seconds}s, cached, then role "${first.profile}" assumed from it without a new code`);
+  notes.push(
+    `MFA session: GetSessionToken with ${first.mfaSerial} for ${seconds}s, cached, then role "${first.profile}" assumed from it without a new code`,
+  );
   const session: StsStep = {
     kind: "sessionToken",
     // Named after the role that asked for MFA: that is the profile the user typed or sees.
@@ -179,7 +242,8 @@ class Planner {
       const profile = this.profile(name);
       steps.push(this.roleStep(profile));
       const next = this.sourceOf(profile);
-      if (typeof next !== "string") return this.bounded(target, { source: next, steps: steps.reverse() });
+      if (typeof next !== "string")
+        return this.bounded(target, { source: next, steps: steps.reverse() });
       name = next;
     }
   }
@@ -291,12 +355,27 @@ class Planner {
         name,
       );
     }
-    const fromFile = this.keysFrom(name, this.config.credentialsProfiles.get(name), "shared-credentials-file", this.config.credentialsFile);
+    const fromFile = this.keysFrom(
+      name,
+      this.config.credentialsProfiles.get(name),
+      "shared-credentials-file",
+      this.config.credentialsFile,
+    );
     if (fromFile) return fromFile;
     if (v.credential_process !== undefined) {
-      return { kind: "process", profile: name, command: v.credential_process, origin: profile.origins.credential_process! };
+      return {
+        kind: "process",
+        profile: name,
+        command: v.credential_process,
+        origin: profile.origins.credential_process!,
+      };
     }
-    const fromConfig = this.keysFrom(name, this.config.configProfiles.get(name), "config-file", this.config.configFile);
+    const fromConfig = this.keysFrom(
+      name,
+      this.config.configProfiles.get(name),
+      "config-file",
+      this.config.configFile,
+    );
     if (fromConfig) return fromConfig;
     return undefined;
   }
@@ -328,7 +407,10 @@ class Planner {
   }
 
   private configSectionOf(name: string): string {
-    return this.profile(name).origins.aws_access_key_id?.section ?? (name === "default" ? "default" : `profile ${name}`);
+    return (
+      this.profile(name).origins.aws_access_key_id?.section ??
+      (name === "default" ? "default" : `profile ${name}`)
+    );
   }
 
   // AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, as CI systems set them, for a profile
@@ -338,20 +420,37 @@ class Planner {
     if (!tokenFile) return undefined;
     const roleArn = this.env.AWS_ROLE_ARN;
     if (!roleArn) {
-      throw configError(`AWS_WEB_IDENTITY_TOKEN_FILE is set for profile "${name}" but AWS_ROLE_ARN is not; set AWS_ROLE_ARN to the role to assume`, name);
+      throw configError(
+        `AWS_WEB_IDENTITY_TOKEN_FILE is set for profile "${name}" but AWS_ROLE_ARN is not; set AWS_ROLE_ARN to the role to assume`,
+        name,
+      );
     }
-    const sessionName = this.env.AWS_ROLE_SESSION_NAME ?? this.profile(name).values.role_session_name;
-    return { kind: "webIdentity", profile: name, roleArn, tokenFile, ...(sessionName ? { sessionName } : {}), from: "env" };
+    const sessionName =
+      this.env.AWS_ROLE_SESSION_NAME ?? this.profile(name).values.role_session_name;
+    return {
+      kind: "webIdentity",
+      profile: name,
+      roleArn,
+      tokenFile,
+      ...(sessionName ? { sessionName } : {}),
+      from: "env",
+    };
   }
 
   private roleStep(profile: Profile): AssumeRoleStep {
     const v = profile.values;
-    const step: AssumeRoleStep = { kind: "assumeRole", profile: profile.name, roleArn: v.role_arn!, origin: profile.origins.role_arn! };
+    const step: AssumeRoleStep = {
+      kind: "assumeRole",
+      profile: profile.name,
+      roleArn: v.role_arn!,
+      origin: profile.origins.role_arn!,
+    };
     if (v.role_session_name !== undefined) step.sessionName = v.role_session_name;
     if (v.external_id !== undefined) step.externalId = v.external_id;
     if (v.mfa_serial !== undefined) step.mfaSerial = v.mfa_serial;
     if (v.source_identity !== undefined) step.sourceIdentity = v.source_identity;
-    if (v.duration_seconds !== undefined) step.durationSeconds = parseDuration(v.duration_seconds, profile);
+    if (v.duration_seconds !== undefined)
+      step.durationSeconds = parseDuration(v.duration_seconds, profile);
     return step;
   }
 }
@@ -367,5 +466,7 @@ function parseDuration(raw: string, profile: Profile): number {
   return Number.parseInt(text, 10);
 }
 
-export const hasStaticKeys = (p: Profile): boolean => p.values.aws_access_key_id !== undefined || p.values.aws_secret_access_key !== undefined;
-export const isAssumeRoleProfile = (p: Profile): boolean => p.values.role_arn !== undefined && p.values.web_identity_token_file === undefined;
+export const hasStaticKeys = (p: Profile): boolean =>
+  p.values.aws_access_key_id !== undefined || p.values.aws_secret_access_key !== undefined;
+export const isAssumeRoleProfile = (p: Profile): boolean =>
+  p.values.role_arn !== undefined && p.values.web_identity_token_file === undefined;

@@ -15,7 +15,10 @@ const escapeHtml = (s: string): string =>
 // without putting it on any command line, which every local user can read in /proc: the
 // opener gets a page of ours (mode 0600, in a folder only we can enter) that redirects to
 // it, and a detached `sh` removes that folder a minute later. False: no opener to run.
-export function openSecretUrl(url: string, env: Record<string, string | undefined>): Promise<boolean> {
+export function openSecretUrl(
+  url: string,
+  env: Record<string, string | undefined>,
+): Promise<boolean> {
   if (process.platform === "win32") return run("cmd", ["/c", "start", '""', url], env);
   const dir = mkdtempSync(join(tmpdir(), "awsx-signin-"));
   const page = join(dir, "signin.html");

@@ -8,7 +8,8 @@ const uid = (): number | undefined => process.getuid?.();
 // or undefined when it is safe: owned by root or by us, and not writable by others unless
 // sticky (as /tmp is: there others cannot rename what is ours).
 function unsafe(path: string, st: Stats, last: boolean): string | undefined {
-  if (!st.isDirectory()) return `${path} is ${st.isSymbolicLink() ? "a symbolic link" : "not a folder"}`;
+  if (!st.isDirectory())
+    return `${path} is ${st.isSymbolicLink() ? "a symbolic link" : "not a folder"}`;
   const me = uid();
   if (me === undefined) return undefined;
   if (st.uid !== me && st.uid !== 0) return `${path} belongs to another user (uid ${st.uid})`;
@@ -34,7 +35,8 @@ export function ensurePrivateDir(path: string): string {
     try {
       st = lstatSync(p);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw refuse(full, `${p}: ${(e as NodeJS.ErrnoException).code}`);
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT")
+        throw refuse(full, `${p}: ${(e as NodeJS.ErrnoException).code}`);
       mkdirSync(p, { mode: 0o700 });
       st = lstatSync(p);
     }

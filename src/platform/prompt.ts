@@ -10,7 +10,9 @@ export async function promptHidden(question: string): Promise<string> {
   try {
     fd = openSync("/dev/tty", "r+");
   } catch (e) {
-    throw new NoTerminalError(`there is no terminal to ask on (${(e as NodeJS.ErrnoException).code ?? "no /dev/tty"})`);
+    throw new NoTerminalError(
+      `there is no terminal to ask on (${(e as NodeJS.ErrnoException).code ?? "no /dev/tty"})`,
+    );
   }
   const input = new tty.ReadStream(fd);
   const output = new tty.WriteStream(fd);

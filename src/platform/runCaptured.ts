@@ -63,7 +63,13 @@ export function runCaptured(argv: string[], options: CaptureOptions): Promise<Ca
     });
     child.on("error", (e: NodeJS.ErrnoException) => {
       const why = e.code === "ENOENT" ? "command not found" : e.message;
-      finish({ stdout: "", stderr: "", code: null, signal: null, error: `could not start ${argv[0]}: ${why}` });
+      finish({
+        stdout: "",
+        stderr: "",
+        code: null,
+        signal: null,
+        error: `could not start ${argv[0]}: ${why}`,
+      });
     });
     child.on("close", (code, signal) => {
       const text = (bufs: Buffer[]) => Buffer.concat(bufs).toString("utf8");

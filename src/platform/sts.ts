@@ -14,9 +14,19 @@ export interface StsTarget {
 
 type StsModule = typeof import("@aws-sdk/client-sts");
 
-const toCredentials = (c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined): Credentials => {
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new AwsxError("E_STS", "STS answered without credentials");
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+const toCredentials = (
+  c:
+    | { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date }
+    | undefined,
+): Credentials => {
+  if (!c?.AccessKeyId || !c.SecretAccessKey)
+    throw new AwsxError("E_STS", "STS answered without credentials");
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+    expiration: c.Expiration,
+  };
 };
 
 // The SDK's HTTP handler, with every answer read no further than MAX_ANSWER_BYTES.
@@ -44,7 +54,11 @@ export async function createSdkSts(target: StsTarget): Promise<Sts> {
         throwOnRequestTimeout: true,
       } as ConstructorParameters<typeof NodeHttpHandler>[0]),
       credentials: creds
-        ? { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken }
+        ? {
+            accessKeyId: creds.accessKeyId,
+            secretAccessKey: creds.secretAccessKey,
+            sessionToken: creds.sessionToken,
+          }
         : async () => {
             throw new AwsxError("E_INTERNAL", "this STS call must not be signed");
           },

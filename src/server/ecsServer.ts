@@ -19,7 +19,10 @@ const sameToken = (given: string | undefined, token: Buffer): boolean => {
 // A loopback endpoint speaking the ECS container-credentials protocol: SDKs and the CLI
 // in the child ask it for credentials whenever theirs are about to expire, so a long
 // run keeps fresh ones. Only requests carrying the per-run token are answered.
-export async function startCredentialServer(getCredentials: () => Promise<Credentials>, logger: Logger): Promise<CredentialServer> {
+export async function startCredentialServer(
+  getCredentials: () => Promise<Credentials>,
+  logger: Logger,
+): Promise<CredentialServer> {
   const token = randomBytes(32).toString("base64url");
   const tokenBuf = Buffer.from(token);
   let requests = 0;
@@ -36,7 +39,9 @@ export async function startCredentialServer(getCredentials: () => Promise<Creden
     }
     getCredentials().then(
       (c) => {
-        logger.debug(`credential server: served request ${requests}${c.expiration ? `, credentials expire ${c.expiration.toISOString()}` : ""}`);
+        logger.debug(
+          `credential server: served request ${requests}${c.expiration ? `, credentials expire ${c.expiration.toISOString()}` : ""}`,
+        );
         reply(200, {
           AccessKeyId: c.accessKeyId,
           SecretAccessKey: c.secretAccessKey,

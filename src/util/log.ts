@@ -44,7 +44,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const redact = (text: string): string => {
     let out = text;
     for (const s of secrets) if (s) out = out.split(s).join("[redacted]");
-    for (const c of codes) out = out.replace(new RegExp(`(?<![0-9A-Za-z])${c}(?![0-9A-Za-z])`, "g"), "[redacted]");
+    for (const c of codes)
+      out = out.replace(new RegExp(`(?<![0-9A-Za-z])${c}(?![0-9A-Za-z])`, "g"), "[redacted]");
     return out;
   };
   const emit = (prefix: string, message: string, show: boolean) => {

@@ -18,7 +18,12 @@ export function shlexSplit(input: string): string[] {
     }
     if (quote === '"') {
       if (c === '"') quote = null;
-      else if (c === "\\" && i + 1 < input.length && (input[i + 1] === '"' || input[i + 1] === "\\")) word += input[++i];
+      else if (
+        c === "\\" &&
+        i + 1 < input.length &&
+        (input[i + 1] === '"' || input[i + 1] === "\\")
+      )
+        word += input[++i];
       else if (c === "\\" && i + 1 >= input.length) throw new ShlexError("No closing quotation");
       else word += c;
       continue;

@@ -16,8 +16,7 @@ export async function runClear(
   let removed = 0;
   for (const { key, value } of await store.list()) {
     const entry = decodeEntry(value, key);
-    if (input.profile !== undefined && (!entry || !entry.profiles.includes(input.profile)))
-      continue;
+    if (input.profile !== undefined && !entry?.profiles.includes(input.profile)) continue;
     await store.delete(key);
     removed++;
   }

@@ -5,12 +5,20 @@ import { CREDENTIAL_OPTIONS } from "../options.js";
 
 // awsx credential-process PROFILE: the AWS credential_process JSON, so any SDK can use
 // awsx from ~/.aws/config (recursion is refused in the core).
-export async function runCredentialProcess(input: CredentialFlags & { profile: string }, deps: Deps, out: (s: string) => void): Promise<number> {
+export async function runCredentialProcess(
+  input: CredentialFlags & { profile: string },
+  deps: Deps,
+  out: (s: string) => void,
+): Promise<number> {
   const { credentials } = await resolveProfile(input.profile, input, deps);
-  const body: Record<string, unknown> = { Version: 1, AccessKeyId: credentials.accessKeyId, SecretAccessKey: credentials.secretAccessKey };
+  const body: Record<string, unknown> = {
+    Version: 1,
+    AccessKeyId: credentials.accessKeyId,
+    SecretAccessKey: credentials.secretAccessKey,
+  };
   if (credentials.sessionToken) body.SessionToken = credentials.sessionToken;
   if (credentials.expiration) body.Expiration = credentials.expiration.toISOString();
-  out(JSON.stringify(body) + "\n");
+  out(`${JSON.stringify(body)}\n`);
   return 0;
 }
 

@@ -8,7 +8,11 @@ import { CREDENTIAL_OPTIONS, ENV_OPTIONS } from "../options.js";
 type EnvInput = CredentialFlags & { profile: string; format: EnvFormat };
 
 // awsx env PROFILE --format F: print the variables for eval "$(awsx env PROFILE)".
-export async function runEnv(input: EnvInput, deps: Deps, out: (s: string) => void): Promise<number> {
+export async function runEnv(
+  input: EnvInput,
+  deps: Deps,
+  out: (s: string) => void,
+): Promise<number> {
   const { plan, credentials } = await resolveProfile(input.profile, input, deps);
   out(formatEnv(credentialVariables(credentials, input.profile, plan.region), input.format));
   return 0;

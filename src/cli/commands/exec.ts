@@ -49,10 +49,14 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
       logger.debug(`${argv[0]} was killed by ${outcome.signal}`);
       return dieOfSignal(outcome.signal);
     case "notFound":
-      logger.error(`${argv[0]}: command not found (profile "${input.profile}"); check the command name and PATH`);
+      logger.error(
+        `${argv[0]}: command not found (profile "${input.profile}"); check the command name and PATH`,
+      );
       return 127;
     case "notExecutable":
-      logger.error(`${argv[0]}: cannot execute (${outcome.why}) (profile "${input.profile}"); check it is a program and has execute permission`);
+      logger.error(
+        `${argv[0]}: cannot execute (${outcome.why}) (profile "${input.profile}"); check it is a program and has execute permission`,
+      );
       return 126;
   }
 }
@@ -60,17 +64,29 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
 // --server: resolve once now (so errors and the MFA prompt come before the child starts),
 // then serve fresh credentials from the cache, refreshing through the plan, for as long
 // as the child lives. Later refreshes never prompt: the child owns the terminal.
-async function serve(input: ExecInput, deps: Deps): Promise<{ envForChild: Record<string, string>; stop: () => Promise<void> }> {
+async function serve(
+  input: ExecInput,
+  deps: Deps,
+): Promise<{ envForChild: Record<string, string>; stop: () => Promise<void> }> {
   const shared = { ...deps, sharedCache: longRunCache(input, deps) };
   const first = await resolveProfile(input.profile, input, shared);
   const { startCredentialServer } = await import("../../server/ecsServer.js");
-  const later = { ...input, prompt: false, noPromptReason: "the credential server refreshes without prompting (the child has the terminal)", mfaToken: undefined };
+  const later = {
+    ...input,
+    prompt: false,
+    noPromptReason:
+      "the credential server refreshes without prompting (the child has the terminal)",
+    mfaToken: undefined,
+  };
   const noCode = { ...shared, settings: { ...deps.settings, mfaToken: undefined } };
   const refresh = async () => (await resolveProfile(input.profile, later, noCode)).credentials;
   const server = await startCredentialServer(refresh, deps.logger);
   deps.logger.debug(`credential server on ${server.url} for the child`);
   return {
-    envForChild: withVariables(deps.env, serverVariables(server.url, server.token, input.profile, first.plan.region)),
+    envForChild: withVariables(
+      deps.env,
+      serverVariables(server.url, server.token, input.profile, first.plan.region),
+    ),
     stop: () => server.close(),
   };
 }

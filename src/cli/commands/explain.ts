@@ -10,22 +10,54 @@ import { CREDENTIAL_OPTIONS, JSON_OPTION } from "../options.js";
 
 type ExplainInput = CredentialFlags & { profile: string; json?: boolean };
 
-const at = (o: Origin | undefined): string | undefined => (o ? `${o.file} [${o.section}]` : undefined);
+const at = (o: Origin | undefined): string | undefined =>
+  o ? `${o.file} [${o.section}]` : undefined;
 
 // A plan as plain data without secrets: what `awsx explain --json` prints.
 export function explainData(plan: Plan, endpoint: { label: string; from: string }) {
   const hop = (step: Step) => {
     switch (step.kind) {
       case "static":
-        return { kind: "static", profile: step.profile, accessKeyId: maskKeyId(step.accessKeyId), sessionToken: Boolean(step.sessionToken), provider: step.provider, from: at(step.origin) };
+        return {
+          kind: "static",
+          profile: step.profile,
+          accessKeyId: maskKeyId(step.accessKeyId),
+          sessionToken: Boolean(step.sessionToken),
+          provider: step.provider,
+          from: at(step.origin),
+        };
       case "process":
-        return { kind: "process", profile: step.profile, command: step.command, from: at(step.origin) };
+        return {
+          kind: "process",
+          profile: step.profile,
+          command: step.command,
+          from: at(step.origin),
+        };
       case "credentialSource":
-        return { kind: "credentialSource", profile: step.profile, source: step.source, from: at(step.origin) };
+        return {
+          kind: "credentialSource",
+          profile: step.profile,
+          source: step.source,
+          from: at(step.origin),
+        };
       case "webIdentity":
-        return { kind: "webIdentity", profile: step.profile, roleArn: step.roleArn, tokenFile: step.tokenFile, sessionName: step.sessionName, from: step.from === "env" ? "AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE" : at(step.origin) };
+        return {
+          kind: "webIdentity",
+          profile: step.profile,
+          roleArn: step.roleArn,
+          tokenFile: step.tokenFile,
+          sessionName: step.sessionName,
+          from:
+            step.from === "env" ? "AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE" : at(step.origin),
+        };
       case "sessionToken":
-        return { kind: "sessionToken", profile: step.profile, mfaSerial: step.mfaSerial, durationSeconds: step.durationSeconds, why: step.reason };
+        return {
+          kind: "sessionToken",
+          profile: step.profile,
+          mfaSerial: step.mfaSerial,
+          durationSeconds: step.durationSeconds,
+          why: step.reason,
+        };
       case "assumeRole":
         return {
           kind: "assumeRole",
@@ -51,15 +83,24 @@ export function explainData(plan: Plan, endpoint: { label: string; from: string 
 }
 
 // awsx explain PROFILE: the resolution plan, calling nothing.
-export async function runExplain(input: ExplainInput, deps: Deps, out: (s: string) => void): Promise<number> {
+export async function runExplain(
+  input: ExplainInput,
+  deps: Deps,
+  out: (s: string) => void,
+): Promise<number> {
   const config = loadUserConfig(deps.env);
   const plan = planOf(input.profile, input, deps, config);
-  const data = explainData(plan, stsEndpoint(config, input.profile, deps.env, plan.region ?? "us-east-1"));
+  const data = explainData(
+    plan,
+    stsEndpoint(config, input.profile, deps.env, plan.region ?? "us-east-1"),
+  );
   if (input.json) {
-    out(JSON.stringify(data, null, 2) + "\n");
+    out(`${JSON.stringify(data, null, 2)}\n`);
     return 0;
   }
-  const lines = [`profile ${data.profile}: ${data.hops.length} hop${data.hops.length === 1 ? "" : "s"}`];
+  const lines = [
+    `profile ${data.profile}: ${data.hops.length} hop${data.hops.length === 1 ? "" : "s"}`,
+  ];
   data.hops.forEach((h, i) => {
     const { kind, profile, from, ...rest } = h as Record<string, unknown>;
     const details = Object.entries(rest)
@@ -68,10 +109,12 @@ export async function runExplain(input: ExplainInput, deps: Deps, out: (s: strin
       .join(" ");
     lines.push(`  ${i + 1}. ${kind} [${profile}] ${details}${from ? `\n     from ${from}` : ""}`);
   });
-  lines.push(`  region: ${data.region ?? "(none)"}${data.regionFrom ? ` from ${data.regionFrom}` : ""}`);
+  lines.push(
+    `  region: ${data.region ?? "(none)"}${data.regionFrom ? ` from ${data.regionFrom}` : ""}`,
+  );
   lines.push(`  STS: ${data.stsEndpoint} (${data.stsEndpointFrom})`);
   for (const n of data.notes) lines.push(`  note: ${n}`);
-  out(lines.join("\n") + "\n");
+  out(`${lines.join("\n")}\n`);
   return 0;
 }
 

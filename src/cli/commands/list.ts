@@ -17,17 +17,29 @@ export function profileKind(p: Profile): string {
   return "none";
 }
 
-async function cachedEntries(backend: string | undefined, deps: Deps): Promise<{ backend: string; entries: CacheEntry[] }> {
+async function cachedEntries(
+  backend: string | undefined,
+  deps: Deps,
+): Promise<{ backend: string; entries: CacheEntry[] }> {
   const store = await openBackend({ backend }, deps);
   if (!store) return { backend: "none", entries: [] };
-  const entries = (await store.list()).map((e) => decodeEntry(e.value, e.key)).filter((e): e is CacheEntry => e !== undefined);
+  const entries = (await store.list())
+    .map((e) => decodeEntry(e.value, e.key))
+    .filter((e): e is CacheEntry => e !== undefined);
   return { backend: store.name, entries };
 }
 
 // awsx list: profiles and cached sessions with time left; never a secret.
-export async function runList(input: { backend?: string; json?: boolean }, deps: Deps, out: (s: string) => void): Promise<number> {
+export async function runList(
+  input: { backend?: string; json?: boolean },
+  deps: Deps,
+  out: (s: string) => void,
+): Promise<number> {
   const config = loadUserConfig(deps.env);
-  const profiles = [...config.profiles.values()].map((p) => ({ name: p.name, kind: profileKind(p) }));
+  const profiles = [...config.profiles.values()].map((p) => ({
+    name: p.name,
+    kind: profileKind(p),
+  }));
   const { backend, entries } = await cachedEntries(input.backend, deps);
   const now = deps.now().getTime();
   const sessions = entries.map((e) => ({
@@ -39,18 +51,25 @@ export async function runList(input: { backend?: string; json?: boolean }, deps:
     secondsLeft: Math.max(0, Math.round((Date.parse(e.expiration) - now) / 1000)),
   }));
   if (input.json) {
-    out(JSON.stringify({ backend, profiles, sessions }, null, 2) + "\n");
+    out(`${JSON.stringify({ backend, profiles, sessions }, null, 2)}\n`);
     return 0;
   }
   const width = Math.max(7, ...profiles.map((p) => p.name.length));
-  const lines = [`${"PROFILE".padEnd(width)}  KIND`, ...profiles.map((p) => `${p.name.padEnd(width)}  ${p.kind}`), ""];
+  const lines = [
+    `${"PROFILE".padEnd(width)}  KIND`,
+    ...profiles.map((p) => `${p.name.padEnd(width)}  ${p.kind}`),
+    "",
+  ];
   lines.push(`Cached sessions (${backend}):`);
   if (sessions.length === 0) lines.push("  (none)");
   for (const s of sessions) {
-    const left = s.secondsLeft > 0 ? `${Math.floor(s.secondsLeft / 60)}m${String(s.secondsLeft % 60).padStart(2, "0")}s left` : "expired";
+    const left =
+      s.secondsLeft > 0
+        ? `${Math.floor(s.secondsLeft / 60)}m${String(s.secondsLeft % 60).padStart(2, "0")}s left`
+        : "expired";
     lines.push(`  ${s.profile}  ${s.kind} ${s.for}  ${left}  (used by ${s.usedBy.join(", ")})`);
   }
-  out(lines.join("\n") + "\n");
+  out(`${lines.join("\n")}\n`);
   return 0;
 }
 

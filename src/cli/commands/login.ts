@@ -1,7 +1,12 @@
 import { AwsxError, isAwsxError } from "../../errors.js";
 import { translateStsError } from "../../credentials/stsErrors.js";
 import type { Credentials } from "../../types.js";
-import { destinationUrl, loginUrl, partitionOf, signinTokenRequest } from "../../login/federation.js";
+import {
+  destinationUrl,
+  loginUrl,
+  partitionOf,
+  signinTokenRequest,
+} from "../../login/federation.js";
 import { PROFILE_ARG, type Command } from "../command.js";
 import { cappedText } from "../../platform/capped.js";
 import { openSecretUrl } from "../../platform/openBrowser.js";
@@ -15,28 +20,50 @@ export interface LoginInput extends CredentialFlags {
   open?: boolean;
 }
 
-const ALLOW_ALL = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+const ALLOW_ALL = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+});
 
 // awsx login PROFILE: a console sign-in URL for the profile's role (long-term user keys
 // go through GetFederationToken first, as aws-vault does).
-export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) => void): Promise<number> {
+export async function runLogin(
+  input: LoginInput,
+  deps: Deps,
+  out: (s: string) => void,
+): Promise<number> {
   const { logger } = deps;
   const plan = planOf(input.profile, { ...input, duration: undefined }, deps);
   // A bad --path is refused before any credentials are fetched or sent anywhere.
   const partition = partitionOf(plan.region);
   const destination = destinationUrl(partition, plan.region, input.path);
-  const isRole = plan.steps.some((s) => s.kind === "assumeRole") || plan.source.kind === "webIdentity";
-  const resolved = await resolveProfile(input.profile, isRole ? input : { ...input, duration: undefined }, deps);
+  const isRole =
+    plan.steps.some((s) => s.kind === "assumeRole") || plan.source.kind === "webIdentity";
+  const resolved = await resolveProfile(
+    input.profile,
+    isRole ? input : { ...input, duration: undefined },
+    deps,
+  );
   let creds: Credentials = resolved.credentials;
-  const region = resolved.plan.region;
+  const _region = resolved.plan.region;
   if (!creds.sessionToken) {
     const name = `awsx-${input.profile}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 32);
-    logger.debug(`profile ${input.profile}: long-term keys, GetFederationToken ${name} for the console`);
+    logger.debug(
+      `profile ${input.profile}: long-term keys, GetFederationToken ${name} for the console`,
+    );
     const sts = await stsClientFor(resolved, deps);
     try {
-      creds = await sts.getFederationToken(creds, { Name: name, Policy: ALLOW_ALL, DurationSeconds: input.duration ?? 3600 });
+      creds = await sts.getFederationToken(creds, {
+        Name: name,
+        Policy: ALLOW_ALL,
+        DurationSeconds: input.duration ?? 3600,
+      });
     } catch (e) {
-      throw translateStsError(e, { profile: input.profile, action: "GetFederationToken", endpoint: resolved.endpoint.label });
+      throw translateStsError(e, {
+        profile: input.profile,
+        action: "GetFederationToken",
+        endpoint: resolved.endpoint.label,
+      });
     }
     logger.secret(creds.sessionToken);
     logger.secret(creds.secretAccessKey);
@@ -45,14 +72,26 @@ export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) =
   const sessionDuration = isRole && input.duration !== undefined ? input.duration : undefined;
   let text: string;
   try {
-    const res = await fetch(signinTokenRequest(endpoint, creds, sessionDuration), { signal: AbortSignal.timeout(10_000), redirect: "error" });
+    const res = await fetch(signinTokenRequest(endpoint, creds, sessionDuration), {
+      signal: AbortSignal.timeout(10_000),
+      redirect: "error",
+    });
     text = await cappedText(res, endpoint);
-    if (res.status !== 200) throw new AwsxError("E_STS", `the federation endpoint ${endpoint} answered HTTP ${res.status} for profile "${input.profile}"; check the credentials and --duration`, { profile: input.profile });
+    if (res.status !== 200)
+      throw new AwsxError(
+        "E_STS",
+        `the federation endpoint ${endpoint} answered HTTP ${res.status} for profile "${input.profile}"; check the credentials and --duration`,
+        { profile: input.profile },
+      );
   } catch (e) {
     if (isAwsxError(e)) throw e;
     const cause = (e as any)?.cause;
     const why = cause?.code ?? cause?.errors?.[0]?.code ?? (e as Error).name;
-    throw new AwsxError("E_NETWORK", `cannot reach the federation endpoint ${endpoint} for profile "${input.profile}": ${why}`, { profile: input.profile });
+    throw new AwsxError(
+      "E_NETWORK",
+      `cannot reach the federation endpoint ${endpoint} for profile "${input.profile}": ${why}`,
+      { profile: input.profile },
+    );
   }
   let token: unknown;
   try {
@@ -60,11 +99,16 @@ export async function runLogin(input: LoginInput, deps: Deps, out: (s: string) =
   } catch {
     token = undefined;
   }
-  if (typeof token !== "string" || !token) throw new AwsxError("E_STS", `the federation endpoint ${endpoint} answered without a SigninToken (profile "${input.profile}")`, { profile: input.profile });
+  if (typeof token !== "string" || !token)
+    throw new AwsxError(
+      "E_STS",
+      `the federation endpoint ${endpoint} answered without a SigninToken (profile "${input.profile}")`,
+      { profile: input.profile },
+    );
   logger.secret(token);
   const url = loginUrl(endpoint, token, destination);
   if (input.open && (await openSecretUrl(url, deps.env))) return 0;
-  out(url + "\n");
+  out(`${url}\n`);
   return 0;
 }
 

@@ -7,19 +7,36 @@ import { CREDENTIAL_OPTIONS, JSON_OPTION } from "../options.js";
 type WhoamiInput = CredentialFlags & { profile: string; json?: boolean };
 
 // awsx whoami PROFILE: GetCallerIdentity with the profile's credentials.
-export async function runWhoami(input: WhoamiInput, deps: Deps, out: (s: string) => void): Promise<number> {
+export async function runWhoami(
+  input: WhoamiInput,
+  deps: Deps,
+  out: (s: string) => void,
+): Promise<number> {
   const resolved = await resolveProfile(input.profile, input, deps);
   const { credentials, endpoint } = resolved;
   const sts = await stsClientFor(resolved, deps);
-  let id;
+  let id: Awaited<ReturnType<typeof sts.getCallerIdentity>>;
   try {
     id = await sts.getCallerIdentity(credentials);
   } catch (e) {
-    throw translateStsError(e, { profile: input.profile, action: "GetCallerIdentity", endpoint: endpoint.label });
+    throw translateStsError(e, {
+      profile: input.profile,
+      action: "GetCallerIdentity",
+      endpoint: endpoint.label,
+    });
   }
-  const data = { Profile: input.profile, Account: id.Account, Arn: id.Arn, UserId: id.UserId, Expiration: credentials.expiration?.toISOString() ?? null };
-  if (input.json) out(JSON.stringify(data, null, 2) + "\n");
-  else out(`Profile:    ${data.Profile}\nAccount:    ${data.Account}\nArn:        ${data.Arn}\nExpiration: ${data.Expiration ?? "never (long-term keys)"}\n`);
+  const data = {
+    Profile: input.profile,
+    Account: id.Account,
+    Arn: id.Arn,
+    UserId: id.UserId,
+    Expiration: credentials.expiration?.toISOString() ?? null,
+  };
+  if (input.json) out(`${JSON.stringify(data, null, 2)}\n`);
+  else
+    out(
+      `Profile:    ${data.Profile}\nAccount:    ${data.Account}\nArn:        ${data.Arn}\nExpiration: ${data.Expiration ?? "never (long-term keys)"}\n`,
+    );
   return 0;
 }
 

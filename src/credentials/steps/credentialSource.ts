@@ -24,30 +24,62 @@ export function credentialSource(
 
 // credential_source = Environment | Ec2InstanceMetadata | EcsContainer, read the way
 // botocore's EnvProvider, InstanceMetadataProvider and ContainerProvider read them.
-export async function fromCredentialSource(profile: string, source: CredentialSourceName, options: SourceOptions): Promise<Credentials> {
+export async function fromCredentialSource(
+  profile: string,
+  source: CredentialSourceName,
+  options: SourceOptions,
+): Promise<Credentials> {
   const none = (why: string) =>
-    new AwsxError("E_CREDENTIALS", `No credentials found in credential_source ${source} referenced in profile "${profile}": ${why}`, { profile });
+    new AwsxError(
+      "E_CREDENTIALS",
+      `No credentials found in credential_source ${source} referenced in profile "${profile}": ${why}`,
+      { profile },
+    );
   if (source === "Environment") return fromEnvironment(profile, options.env, none);
   if (source === "EcsContainer") return fromContainer(options, none);
   return fromInstanceMetadata(options, none);
 }
 
-function fromEnvironment(profile: string, env: Record<string, string | undefined>, none: (why: string) => AwsxError): Credentials {
+function fromEnvironment(
+  profile: string,
+  env: Record<string, string | undefined>,
+  none: (why: string) => AwsxError,
+): Credentials {
   const id = env.AWS_ACCESS_KEY_ID;
   const secret = env.AWS_SECRET_ACCESS_KEY;
-  if (!id && !secret) throw none("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set in awsx's environment");
+  if (!id && !secret)
+    throw none("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set in awsx's environment");
   if (!id || !secret) {
-    throw new AwsxError("E_CREDENTIALS", `Partial credentials found in env, missing: ${id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID"} (credential_source of profile "${profile}")`, {
-      profile,
-    });
+    throw new AwsxError(
+      "E_CREDENTIALS",
+      `Partial credentials found in env, missing: ${id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID"} (credential_source of profile "${profile}")`,
+      {
+        profile,
+      },
+    );
   }
   const token = env.AWS_SESSION_TOKEN || env.AWS_SECURITY_TOKEN;
   const exp = env.AWS_CREDENTIAL_EXPIRATION ? new Date(env.AWS_CREDENTIAL_EXPIRATION) : undefined;
-  return { accessKeyId: id, secretAccessKey: secret, ...(token ? { sessionToken: token } : {}), ...(exp && !Number.isNaN(exp.getTime()) ? { expiration: exp } : {}) };
+  return {
+    accessKeyId: id,
+    secretAccessKey: secret,
+    ...(token ? { sessionToken: token } : {}),
+    ...(exp && !Number.isNaN(exp.getTime()) ? { expiration: exp } : {}),
+  };
 }
 
-async function getJson(url: string, headers: Record<string, string>, timeoutMs: number, method = "GET"): Promise<{ status: number; text: string }> {
-  const res = await fetch(url, { method, headers, signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
+async function getJson(
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  method = "GET",
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, {
+    method,
+    headers,
+    signal: AbortSignal.timeout(timeoutMs),
+    redirect: "error",
+  });
   return { status: res.status, text: await cappedText(res, url, "E_CREDENTIALS") };
 }
 
@@ -58,7 +90,8 @@ function parseMetadataCredentials(text: string, none: (why: string) => AwsxError
   } catch {
     throw none("the endpoint answered with something that is not JSON");
   }
-  if (!j?.AccessKeyId || !j?.SecretAccessKey) throw none("the endpoint's answer has no AccessKeyId/SecretAccessKey");
+  if (!j?.AccessKeyId || !j?.SecretAccessKey)
+    throw none("the endpoint's answer has no AccessKeyId/SecretAccessKey");
   const exp = j.Expiration ? new Date(j.Expiration) : undefined;
   return {
     accessKeyId: j.AccessKeyId,
@@ -68,12 +101,23 @@ function parseMetadataCredentials(text: string, none: (why: string) => AwsxError
   };
 }
 
-const ALLOWED_CONTAINER_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]"]);
+const ALLOWED_CONTAINER_HOSTS = new Set([
+  "127.0.0.1",
+  "localhost",
+  "[::1]",
+  "169.254.170.2",
+  "169.254.170.23",
+  "[fd00:ec2::23]",
+]);
 
-async function fromContainer(options: SourceOptions, none: (why: string) => AwsxError): Promise<Credentials> {
+async function fromContainer(
+  options: SourceOptions,
+  none: (why: string) => AwsxError,
+): Promise<Credentials> {
   const env = options.env;
   let url: string;
-  if (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) url = `http://169.254.170.2${env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI}`;
+  if (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)
+    url = `http://169.254.170.2${env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI}`;
   else if (env.AWS_CONTAINER_CREDENTIALS_FULL_URI) {
     url = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
     let parsed: URL;
@@ -82,46 +126,84 @@ async function fromContainer(options: SourceOptions, none: (why: string) => Awsx
     } catch {
       throw none(`AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL`);
     }
-    if (parsed.protocol !== "https:" && !ALLOWED_CONTAINER_HOSTS.has(parsed.hostname) && !parsed.hostname.startsWith("127.")) {
-      throw none(`AWS_CONTAINER_CREDENTIALS_FULL_URI must use https or a loopback host, not ${parsed.hostname}`);
+    if (
+      parsed.protocol !== "https:" &&
+      !ALLOWED_CONTAINER_HOSTS.has(parsed.hostname) &&
+      !parsed.hostname.startsWith("127.")
+    ) {
+      throw none(
+        `AWS_CONTAINER_CREDENTIALS_FULL_URI must use https or a loopback host, not ${parsed.hostname}`,
+      );
     }
-  } else throw none("neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set");
+  } else
+    throw none(
+      "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set",
+    );
   const headers: Record<string, string> = { Accept: "application/json" };
   let token = env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
   if (env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) {
     try {
       token = (await fs.readFile(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, "utf8")).trim();
     } catch (e) {
-      throw none(`cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: ${(e as NodeJS.ErrnoException).code ?? e}`);
+      throw none(
+        `cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: ${(e as NodeJS.ErrnoException).code ?? e}`,
+      );
     }
   }
   if (token) headers.Authorization = token;
-  let res;
+  let res: Awaited<ReturnType<typeof getJson>>;
   try {
     res = await getJson(url, headers, options.timeoutMs);
   } catch (e) {
     if (isAwsxError(e)) throw e;
-    throw none(`cannot reach the container credentials endpoint: ${(e as any)?.cause?.code ?? (e as Error).name}`);
+    throw none(
+      `cannot reach the container credentials endpoint: ${(e as any)?.cause?.code ?? (e as Error).name}`,
+    );
   }
-  if (res.status !== 200) throw none(`the container credentials endpoint answered HTTP ${res.status}`);
+  if (res.status !== 200)
+    throw none(`the container credentials endpoint answered HTTP ${res.status}`);
   return parseMetadataCredentials(res.text, none);
 }
 
-async function fromInstanceMetadata(options: SourceOptions, none: (why: string) => AwsxError): Promise<Credentials> {
+async function fromInstanceMetadata(
+  options: SourceOptions,
+  none: (why: string) => AwsxError,
+): Promise<Credentials> {
   const env = options.env;
-  if ((env.AWS_EC2_METADATA_DISABLED ?? "").toLowerCase() === "true") throw none("AWS_EC2_METADATA_DISABLED is true");
-  const base = (env.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? "http://169.254.169.254/").replace(/\/+$/, "");
+  if ((env.AWS_EC2_METADATA_DISABLED ?? "").toLowerCase() === "true")
+    throw none("AWS_EC2_METADATA_DISABLED is true");
+  const base = (env.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? "http://169.254.169.254/").replace(
+    /\/+$/,
+    "",
+  );
   try {
-    const tokenRes = await getJson(`${base}/latest/api/token`, { "x-aws-ec2-metadata-token-ttl-seconds": "21600" }, options.timeoutMs, "PUT");
-    const headers: Record<string, string> = tokenRes.status === 200 ? { "x-aws-ec2-metadata-token": tokenRes.text } : {};
-    const roleRes = await getJson(`${base}/latest/meta-data/iam/security-credentials/`, headers, options.timeoutMs);
+    const tokenRes = await getJson(
+      `${base}/latest/api/token`,
+      { "x-aws-ec2-metadata-token-ttl-seconds": "21600" },
+      options.timeoutMs,
+      "PUT",
+    );
+    const headers: Record<string, string> =
+      tokenRes.status === 200 ? { "x-aws-ec2-metadata-token": tokenRes.text } : {};
+    const roleRes = await getJson(
+      `${base}/latest/meta-data/iam/security-credentials/`,
+      headers,
+      options.timeoutMs,
+    );
     const role = roleRes.status === 200 ? roleRes.text.trim().split("\n")[0] : undefined;
     if (!role) throw none(`the instance metadata service has no IAM role (HTTP ${roleRes.status})`);
-    const credRes = await getJson(`${base}/latest/meta-data/iam/security-credentials/${encodeURIComponent(role)}`, headers, options.timeoutMs);
-    if (credRes.status !== 200) throw none(`the instance metadata service answered HTTP ${credRes.status} for role ${role}`);
+    const credRes = await getJson(
+      `${base}/latest/meta-data/iam/security-credentials/${encodeURIComponent(role)}`,
+      headers,
+      options.timeoutMs,
+    );
+    if (credRes.status !== 200)
+      throw none(`the instance metadata service answered HTTP ${credRes.status} for role ${role}`);
     return parseMetadataCredentials(credRes.text, none);
   } catch (e) {
     if (isAwsxError(e)) throw e;
-    throw none(`cannot reach the instance metadata service at ${base}: ${(e as any)?.cause?.code ?? (e as Error).name}`);
+    throw none(
+      `cannot reach the instance metadata service at ${base}: ${(e as any)?.cause?.code ?? (e as Error).name}`,
+    );
   }
 }

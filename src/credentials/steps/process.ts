@@ -28,9 +28,16 @@ export function credentialProcess(
 
 // Run a credential_process command (split shell-style, no shell, as botocore does)
 // and read its Version 1 JSON.
-export async function runCredentialProcess(profile: string, command: string, options: ProcessOptions): Promise<Credentials> {
+export async function runCredentialProcess(
+  profile: string,
+  command: string,
+  options: ProcessOptions,
+): Promise<Credentials> {
   const fail = (why: string, cause?: unknown) =>
-    new AwsxError("E_CREDENTIALS", `credential_process of profile "${profile}" ${why}`, { profile, cause });
+    new AwsxError("E_CREDENTIALS", `credential_process of profile "${profile}" ${why}`, {
+      profile,
+      cause,
+    });
   let argv: string[];
   try {
     argv = shlexSplit(command);
@@ -43,28 +50,42 @@ export async function runCredentialProcess(profile: string, command: string, opt
   if (code !== 0) {
     const last = stderr.trim().split("\n").pop() ?? "";
     // An awsx inside the process refused a loop: that is the config's fault, say so.
-    if (/^awsx: credential_process recursion/.test(last)) throw new AwsxError("E_CONFIG", last.slice("awsx: ".length), { profile });
+    if (/^awsx: credential_process recursion/.test(last))
+      throw new AwsxError("E_CONFIG", last.slice("awsx: ".length), { profile });
     throw fail(`exited with ${signal ?? `status ${code}`}${last ? `: ${last.slice(0, 200)}` : ""}`);
   }
   let parsed: any;
   try {
     parsed = JSON.parse(stdout);
   } catch {
-    throw fail("printed something that is not JSON; it must print {\"Version\": 1, \"AccessKeyId\": …}");
+    throw fail(
+      'printed something that is not JSON; it must print {"Version": 1, "AccessKeyId": …}',
+    );
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw fail("printed JSON that is not an object");
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw fail("printed JSON that is not an object");
   if (parsed.Version !== 1) {
-    throw fail(`printed Version ${JSON.stringify(parsed.Version ?? "<none>")}; only Version 1 is supported`);
+    throw fail(
+      `printed Version ${JSON.stringify(parsed.Version ?? "<none>")}; only Version 1 is supported`,
+    );
   }
   for (const key of ["AccessKeyId", "SecretAccessKey"]) {
     if (typeof parsed[key] !== "string" || !parsed[key]) throw fail(`printed no ${key}`);
   }
-  const creds: Credentials = { accessKeyId: parsed.AccessKeyId, secretAccessKey: parsed.SecretAccessKey };
-  if (typeof parsed.SessionToken === "string" && parsed.SessionToken) creds.sessionToken = parsed.SessionToken;
+  const creds: Credentials = {
+    accessKeyId: parsed.AccessKeyId,
+    secretAccessKey: parsed.SecretAccessKey,
+  };
+  if (typeof parsed.SessionToken === "string" && parsed.SessionToken)
+    creds.sessionToken = parsed.SessionToken;
   if (parsed.Expiration !== undefined && parsed.Expiration !== null) {
     const exp = new Date(parsed.Expiration);
-    if (Number.isNaN(exp.getTime())) throw fail(`printed an Expiration that is not a date: ${String(parsed.Expiration).slice(0, 40)}`);
-    if (exp.getTime() <= options.now().getTime()) throw fail(`returned credentials that expired at ${exp.toISOString()}`);
+    if (Number.isNaN(exp.getTime()))
+      throw fail(
+        `printed an Expiration that is not a date: ${String(parsed.Expiration).slice(0, 40)}`,
+      );
+    if (exp.getTime() <= options.now().getTime())
+      throw fail(`returned credentials that expired at ${exp.toISOString()}`);
     creds.expiration = exp;
   }
   return creds;
