@@ -7,7 +7,10 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   transform: {
-    "^.+\\.tsx?$": ["ts-jest", { useESM: true, tsconfig: "<rootDir>/tsconfig.json", diagnostics: { warnOnly: false } }],
+    "^.+\\.tsx?$": [
+      "ts-jest",
+      { useESM: true, tsconfig: "<rootDir>/tsconfig.json", diagnostics: { warnOnly: false } },
+    ],
   },
   testTimeout: 60000,
   maxWorkers: 2,
