@@ -11,7 +11,8 @@ export function reportError(e: unknown, logger: Logger): number {
     return e.exitCode;
   }
   logger.error(
-    `internal error: ${(e as Error)?.message ?? String(e)}${logger.debugEnabled ? "" : " (run with --debug for details)"}`,
+    `internal error: ${(e as Error)?.message ?? String(e)}` +
+      `${logger.debugEnabled ? "" : " (run with --debug for details)"}`,
   );
   logger.debug(stackOf(e));
   return EXIT_CODES.E_INTERNAL;

@@ -33,7 +33,8 @@ export function createMfaProvider(sources: MfaSources): MfaCodeProvider {
     if (!CODE.test(code)) {
       throw new AwsxError(
         "E_MFA_REQUIRED",
-        `the MFA code for ${serial} (profile "${profile}") must be 6 digits; pass the current code from your device`,
+        `the MFA code for ${serial} (profile "${profile}") must be 6 digits; ` +
+          "pass the current code from your device",
         { profile },
       );
     }
@@ -44,7 +45,8 @@ export function createMfaProvider(sources: MfaSources): MfaCodeProvider {
 function noCode(serial: string, profile: string, why: string): AwsxError {
   return new AwsxError(
     "E_MFA_REQUIRED",
-    `profile "${profile}" needs an MFA code for ${serial} and ${why}: pass --mfa-token CODE or set AWSX_MFA_TOKEN`,
+    `profile "${profile}" needs an MFA code for ${serial} and ${why}: ` +
+      "pass --mfa-token CODE or set AWSX_MFA_TOKEN",
     { profile },
   );
 }

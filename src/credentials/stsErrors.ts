@@ -24,6 +24,9 @@ const NETWORK_CODES = new Set([
   "EPIPE",
 ]);
 
+const NETWORK_CODE_IN_TEXT =
+  /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE)\b/;
+
 const HINTS: Record<string, string> = {
   AccessDenied: "check the role's trust policy allows the source identity",
   ExpiredToken:
@@ -47,10 +50,7 @@ function errorCode(err: any): string | undefined {
   const code = err?.code ?? err?.cause?.code ?? err?.errno;
   if (typeof code === "string") return code;
   // The SDK sometimes wraps socket errors and keeps only the text.
-  const m =
-    /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE)\b/.exec(
-      String(err?.message ?? ""),
-    );
+  const m = NETWORK_CODE_IN_TEXT.exec(String(err?.message ?? ""));
   return m?.[1];
 }
 
@@ -58,7 +58,8 @@ function errorCode(err: any): string | undefined {
 export function translateStsError(err: unknown, ctx: StsCallContext): AwsxError {
   if (isAwsxError(err)) return err;
   const e = err as any;
-  const what = `${ctx.action}${ctx.roleArn ? ` of ${ctx.roleArn}` : ""} for profile "${ctx.profile}"`;
+  const what =
+    `${ctx.action}${ctx.roleArn ? ` of ${ctx.roleArn}` : ""}` + ` for profile "${ctx.profile}"`;
   const code = errorCode(e);
   if (
     (code && NETWORK_CODES.has(code)) ||
@@ -68,7 +69,8 @@ export function translateStsError(err: unknown, ctx: StsCallContext): AwsxError 
     const why = code ?? "timed out";
     return new AwsxError(
       "E_NETWORK",
-      `cannot reach STS at ${ctx.endpoint} for ${what}: ${why}; check the network, AWS_ENDPOINT_URL_STS or the profile's region`,
+      `cannot reach STS at ${ctx.endpoint} for ${what}: ${why}; ` +
+        "check the network, AWS_ENDPOINT_URL_STS or the profile's region",
       {
         cause: err,
         profile: ctx.profile,

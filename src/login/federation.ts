@@ -46,7 +46,8 @@ export function destinationUrl(
     if (!onConsole(given))
       throw new AwsxError(
         "E_USAGE",
-        `--path ${path} is not a page of ${consoleHost}; pass a console path such as s3/home or an https://…${consoleHost} URL`,
+        `--path ${path} is not a page of ${consoleHost}; ` +
+          `pass a console path such as s3/home or an https://…${consoleHost} URL`,
       );
     return given.toString();
   }

@@ -43,7 +43,9 @@ export function buildPlan(
   if (!target) {
     throw new AwsxError(
       "E_PROFILE_NOT_FOUND",
-      `The config profile (${profileName}) could not be found in ${config.configFile} or ${config.credentialsFile}; add [profile ${profileName}] to the config file, or pick one from \`awsx list\``,
+      `The config profile (${profileName}) could not be found in ${config.configFile} ` +
+        `or ${config.credentialsFile}; add [profile ${profileName}] to the config file, ` +
+        "or pick one from `awsx list`",
       { profile: profileName },
     );
   }
@@ -65,7 +67,9 @@ export function buildPlan(
   if (region && !REGION.test(region.value)) {
     throw new AwsxError(
       region.origin === "--region" ? "E_USAGE" : "E_CONFIG",
-      `region "${region.value}" (from ${region.origin}) of profile "${profileName}" is not a valid region name; use a name like us-east-1 (an inline # comment is part of the value)`,
+      `region "${region.value}" (from ${region.origin}) of profile "${profileName}" ` +
+        "is not a valid region name; use a name like us-east-1 " +
+        "(an inline # comment is part of the value)",
       { profile: profileName },
     );
   }
@@ -136,19 +140,23 @@ function validateSteps(source: SourceStep, steps: StsStep[]): void {
     const d = step.durationSeconds;
     if (d !== undefined && (d < 900 || d > 43200)) {
       throw configError(
-        `duration_seconds = ${d} in profile "${step.profile}" is outside 900-43200${where(step.origin)}; pick a value in that range`,
+        `duration_seconds = ${d} in profile "${step.profile}" ` +
+          `is outside 900-43200${where(step.origin)}; pick a value in that range`,
         step.profile,
       );
     }
     if (fromRoleSession && d !== undefined && d > CHAINED_ROLE_MAX_SECONDS) {
       throw configError(
-        `profile "${step.profile}" asks for ${d}s, but a role assumed from another role's session is capped by AWS at ${CHAINED_ROLE_MAX_SECONDS}s (role chaining); set duration_seconds (or --duration) to 3600 or less`,
+        `profile "${step.profile}" asks for ${d}s, but a role assumed from another role's ` +
+          `session is capped by AWS at ${CHAINED_ROLE_MAX_SECONDS}s (role chaining); ` +
+          "set duration_seconds (or --duration) to 3600 or less",
         step.profile,
       );
     }
     if (step.sessionName !== undefined && !SESSION_NAME.test(step.sessionName)) {
       throw configError(
-        `role_session_name "${step.sessionName}" in profile "${step.profile}" is invalid: use 2-64 characters from letters, digits and +=,.@_-`,
+        `role_session_name "${step.sessionName}" in profile "${step.profile}" is invalid: ` +
+          "use 2-64 characters from letters, digits and +=,.@_-",
         step.profile,
       );
     }
@@ -170,19 +178,23 @@ function addMfaSession(
   if (first?.kind !== "assumeRole" || !first.mfaSerial) return steps;
   if (source.kind !== "static" || source.sessionToken) {
     notes.push(
-      `MFA role "${first.profile}" assumed directly with the code: its source has no long-term keys for GetSessionToken`,
+      `MFA role "${first.profile}" assumed directly with the code: ` +
+        "its source has no long-term keys for GetSessionToken",
     );
     return steps;
   }
   const wanted = first.durationSeconds ?? CHAINED_ROLE_MAX_SECONDS;
   if (wanted > CHAINED_ROLE_MAX_SECONDS) {
     notes.push(
-      `role "${first.profile}" wants ${wanted}s, over the 1-hour cap for roles assumed from a session: assumed directly from the long-term keys with the MFA code`,
+      `role "${first.profile}" wants ${wanted}s, ` +
+        "over the 1-hour cap for roles assumed from a session: " +
+        "assumed directly from the long-term keys with the MFA code",
     );
     return steps;
   }
   notes.push(
-    `MFA session: GetSessionToken with ${first.mfaSerial} for ${seconds}s, cached, then role "${first.profile}" assumed from it without a new code`,
+    `MFA session: GetSessionToken with ${first.mfaSerial} for ${seconds}s, cached, ` +
+      `then role "${first.profile}" assumed from it without a new code`,
   );
   const session: StsStep = {
     kind: "sessionToken",
@@ -228,7 +240,10 @@ class Planner {
     if (envSource) return { source: envSource, steps: [] };
     throw new AwsxError(
       "E_CREDENTIALS",
-      `Unable to locate credentials for profile "${target.name}": it has no aws_access_key_id/aws_secret_access_key, role_arn with source_profile or credential_source, web_identity_token_file or credential_process; add one of them`,
+      `Unable to locate credentials for profile "${target.name}": ` +
+        "it has no aws_access_key_id/aws_secret_access_key, " +
+        "role_arn with source_profile or credential_source, " +
+        "web_identity_token_file or credential_process; add one of them",
       { profile: target.name },
     );
   }
@@ -255,20 +270,24 @@ class Planner {
     const credentialSource = v.credential_source;
     if (credentialSource !== undefined && sourceProfile !== undefined) {
       throw configError(
-        `The profile "${name}" contains both source_profile and credential_source; keep only one of them`,
+        `The profile "${name}" contains both source_profile and credential_source; ` +
+          "keep only one of them",
         name,
       );
     }
     if (credentialSource === undefined && sourceProfile === undefined) {
       throw configError(
-        `Partial credentials found in assume-role, missing: source_profile or credential_source (profile "${name}"${where(profile.origins.role_arn)}); add one of them`,
+        "Partial credentials found in assume-role, " +
+          "missing: source_profile or credential_source " +
+          `(profile "${name}"${where(profile.origins.role_arn)}); add one of them`,
         name,
       );
     }
     if (credentialSource !== undefined) {
       if (!(CREDENTIAL_SOURCES as readonly string[]).includes(credentialSource)) {
         throw configError(
-          `The credential source "${credentialSource}" referenced in profile "${name}" is not valid; use one of ${CREDENTIAL_SOURCES.join(", ")}`,
+          `The credential source "${credentialSource}" referenced in profile "${name}" ` +
+            `is not valid; use one of ${CREDENTIAL_SOURCES.join(", ")}`,
           name,
         );
       }
@@ -287,7 +306,9 @@ class Planner {
       const found = this.profileProviders(source);
       if (!found) {
         throw configError(
-          `The source profile "${source.name}" must have credentials (it is the source_profile of "${name}"); give it aws_access_key_id/aws_secret_access_key, credential_process or role_arn`,
+          `The source profile "${source.name}" must have credentials ` +
+            `(it is the source_profile of "${name}"); ` +
+            "give it aws_access_key_id/aws_secret_access_key, credential_process or role_arn",
           name,
         );
       }
@@ -299,7 +320,8 @@ class Planner {
   private bounded(target: string, chain: { source: SourceStep; steps: StsStep[] }) {
     if (chain.steps.length > MAX_ROLES) {
       throw configError(
-        `profile "${target}" chains ${chain.steps.length} roles through source_profile; awsx follows at most ${MAX_ROLES}: shorten the chain`,
+        `profile "${target}" chains ${chain.steps.length} roles through source_profile; ` +
+          `awsx follows at most ${MAX_ROLES}: shorten the chain`,
         target,
       );
     }
@@ -315,14 +337,17 @@ class Planner {
     const profile = this.config.profiles.get(source);
     if (!profile) {
       throw configError(
-        `The source_profile "${source}" referenced in the profile "${parent}" does not exist; add a [${source}] section with credentials, or fix source_profile`,
+        `The source_profile "${source}" referenced in the profile "${parent}" does not exist; ` +
+          `add a [${source}] section with credentials, or fix source_profile`,
         parent,
       );
     }
     if (!this.seen.has(source)) return;
     if (source !== parent || !hasStaticKeys(profile)) {
       throw configError(
-        `Infinite loop in credential configuration detected. Attempting to load from profile ${source} which has already been visited. Visited profiles: ${shortList(this.visited)}; break the source_profile cycle`,
+        "Infinite loop in credential configuration detected. " +
+          `Attempting to load from profile ${source} which has already been visited. ` +
+          `Visited profiles: ${shortList(this.visited)}; break the source_profile cycle`,
         parent,
       );
     }
@@ -335,7 +360,8 @@ class Planner {
     if (v.web_identity_token_file) {
       if (!v.role_arn) {
         throw configError(
-          `The profile "${name}" is configured to assume role with web identity but has no role ARN configured; add role_arn to it`,
+          `The profile "${name}" is configured to assume role with web identity ` +
+            "but has no role ARN configured; add role_arn to it",
           name,
         );
       }
@@ -351,7 +377,9 @@ class Planner {
     }
     if (v.sso_start_url !== undefined || v.sso_session !== undefined) {
       throw configError(
-        `The profile "${name}" uses IAM Identity Center (SSO), which awsx does not support yet; use a role_arn/source_profile profile, or credential_process = aws configure export-credentials --profile ${name}`,
+        `The profile "${name}" uses IAM Identity Center (SSO), which awsx does not support yet; ` +
+          "use a role_arn/source_profile profile, " +
+          `or credential_process = aws configure export-credentials --profile ${name}`,
         name,
       );
     }
@@ -389,7 +417,8 @@ class Planner {
     if (!values || values.aws_access_key_id === undefined) return undefined;
     if (values.aws_secret_access_key === undefined) {
       throw configError(
-        `Partial credentials found in ${provider}, missing: aws_secret_access_key (profile "${name}" in ${file}); add the secret key or remove aws_access_key_id`,
+        `Partial credentials found in ${provider}, missing: aws_secret_access_key ` +
+          `(profile "${name}" in ${file}); add the secret key or remove aws_access_key_id`,
         name,
       );
     }
@@ -421,7 +450,8 @@ class Planner {
     const roleArn = this.env.AWS_ROLE_ARN;
     if (!roleArn) {
       throw configError(
-        `AWS_WEB_IDENTITY_TOKEN_FILE is set for profile "${name}" but AWS_ROLE_ARN is not; set AWS_ROLE_ARN to the role to assume`,
+        `AWS_WEB_IDENTITY_TOKEN_FILE is set for profile "${name}" but AWS_ROLE_ARN is not; ` +
+          "set AWS_ROLE_ARN to the role to assume",
         name,
       );
     }
@@ -459,7 +489,9 @@ function parseDuration(raw: string, profile: Profile): number {
   const text = raw.trim();
   if (!/^[+-]?\d+$/.test(text)) {
     throw configError(
-      `duration_seconds = ${raw} in profile "${profile.name}" is not a whole number of seconds${where(profile.origins.duration_seconds)}; use e.g. 3600`,
+      `duration_seconds = ${raw} in profile "${profile.name}" ` +
+        `is not a whole number of seconds${where(profile.origins.duration_seconds)}; ` +
+        "use e.g. 3600",
       profile.name,
     );
   }

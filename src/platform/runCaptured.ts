@@ -19,11 +19,11 @@ export interface CaptureOptions {
 
 const STDERR_KEPT = 65536;
 
-// Run a helper (without awsx's own secrets in its environment) with the terminal as its stdin (it may prompt on /dev/tty) and its output
-// captured, within a deadline and a size cap. At either limit its whole process tree is
-// killed and awsx stops reading at once: a grandchild holding the pipes open cannot keep
-// awsx waiting. (Not a process group of its own: that needs a new session, which would
-// cut the helper off from the terminal.)
+// Run a helper (without awsx's own secrets in its environment) with the terminal as its
+// stdin (it may prompt on /dev/tty) and its output captured, within a deadline and a size
+// cap. At either limit its whole process tree is killed and awsx stops reading at once: a
+// grandchild holding the pipes open cannot keep awsx waiting. (Not a process group of its
+// own: that needs a new session, which would cut the helper off from the terminal.)
 export function runCaptured(argv: string[], options: CaptureOptions): Promise<Captured> {
   return new Promise((resolve) => {
     const child = spawn(argv[0]!, argv.slice(1), {

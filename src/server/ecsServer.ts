@@ -40,7 +40,8 @@ export async function startCredentialServer(
     getCredentials().then(
       (c) => {
         logger.debug(
-          `credential server: served request ${requests}${c.expiration ? `, credentials expire ${c.expiration.toISOString()}` : ""}`,
+          `credential server: served request ${requests}` +
+            `${c.expiration ? `, credentials expire ${c.expiration.toISOString()}` : ""}`,
         );
         reply(200, {
           AccessKeyId: c.accessKeyId,

@@ -26,7 +26,8 @@ export async function runCredentialProcess(
 export const credentialProcess: Command = {
   name: "credential-process",
   summary:
-    "Print the credential_process JSON (for `credential_process = awsx credential-process PROFILE`)",
+    "Print the credential_process JSON " +
+    "(for `credential_process = awsx credential-process PROFILE`)",
   usage: "PROFILE",
   options: CREDENTIAL_OPTIONS,
   args: [PROFILE_ARG],

@@ -19,7 +19,9 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
   if (deps.settings.execProfile && !input.force) {
     throw new AwsxError(
       "E_USAGE",
-      `already inside awsx exec for profile "${deps.settings.execProfile}"; type \`exit\` to leave that shell first, or pass --force to nest "${input.profile}" inside it`,
+      `already inside awsx exec for profile "${deps.settings.execProfile}"; ` +
+        "type `exit` to leave that shell first, " +
+        `or pass --force to nest "${input.profile}" inside it`,
       { profile: input.profile },
     );
   }
@@ -50,12 +52,14 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
       return dieOfSignal(outcome.signal);
     case "notFound":
       logger.error(
-        `${argv[0]}: command not found (profile "${input.profile}"); check the command name and PATH`,
+        `${argv[0]}: command not found (profile "${input.profile}"); ` +
+          "check the command name and PATH",
       );
       return 127;
     case "notExecutable":
       logger.error(
-        `${argv[0]}: cannot execute (${outcome.why}) (profile "${input.profile}"); check it is a program and has execute permission`,
+        `${argv[0]}: cannot execute (${outcome.why}) (profile "${input.profile}"); ` +
+          "check it is a program and has execute permission",
       );
       return 126;
   }

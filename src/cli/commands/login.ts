@@ -80,7 +80,8 @@ export async function runLogin(
     if (res.status !== 200)
       throw new AwsxError(
         "E_STS",
-        `the federation endpoint ${endpoint} answered HTTP ${res.status} for profile "${input.profile}"; check the credentials and --duration`,
+        `the federation endpoint ${endpoint} answered HTTP ${res.status} ` +
+          `for profile "${input.profile}"; check the credentials and --duration`,
         { profile: input.profile },
       );
   } catch (e) {
@@ -102,7 +103,8 @@ export async function runLogin(
   if (typeof token !== "string" || !token)
     throw new AwsxError(
       "E_STS",
-      `the federation endpoint ${endpoint} answered without a SigninToken (profile "${input.profile}")`,
+      `the federation endpoint ${endpoint} answered without a SigninToken ` +
+        `(profile "${input.profile}")`,
       { profile: input.profile },
     );
   logger.secret(token);

@@ -35,7 +35,10 @@ export async function runWhoami(
   if (input.json) out(`${JSON.stringify(data, null, 2)}\n`);
   else
     out(
-      `Profile:    ${data.Profile}\nAccount:    ${data.Account}\nArn:        ${data.Arn}\nExpiration: ${data.Expiration ?? "never (long-term keys)"}\n`,
+      `Profile:    ${data.Profile}\n` +
+        `Account:    ${data.Account}\n` +
+        `Arn:        ${data.Arn}\n` +
+        `Expiration: ${data.Expiration ?? "never (long-term keys)"}\n`,
     );
   return 0;
 }

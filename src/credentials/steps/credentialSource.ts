@@ -32,7 +32,8 @@ export async function fromCredentialSource(
   const none = (why: string) =>
     new AwsxError(
       "E_CREDENTIALS",
-      `No credentials found in credential_source ${source} referenced in profile "${profile}": ${why}`,
+      `No credentials found in credential_source ${source} ` +
+        `referenced in profile "${profile}": ${why}`,
       { profile },
     );
   if (source === "Environment") return fromEnvironment(profile, options.env, none);
@@ -52,7 +53,9 @@ function fromEnvironment(
   if (!id || !secret) {
     throw new AwsxError(
       "E_CREDENTIALS",
-      `Partial credentials found in env, missing: ${id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID"} (credential_source of profile "${profile}")`,
+      "Partial credentials found in env, missing: " +
+        `${id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID"} ` +
+        `(credential_source of profile "${profile}")`,
       {
         profile,
       },
@@ -132,12 +135,14 @@ async function fromContainer(
       !parsed.hostname.startsWith("127.")
     ) {
       throw none(
-        `AWS_CONTAINER_CREDENTIALS_FULL_URI must use https or a loopback host, not ${parsed.hostname}`,
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https or a loopback host, " +
+          `not ${parsed.hostname}`,
       );
     }
   } else
     throw none(
-      "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set",
+      "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI " +
+        "nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set",
     );
   const headers: Record<string, string> = { Accept: "application/json" };
   let token = env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
@@ -146,7 +151,8 @@ async function fromContainer(
       token = (await fs.readFile(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, "utf8")).trim();
     } catch (e) {
       throw none(
-        `cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: ${(e as NodeJS.ErrnoException).code ?? e}`,
+        "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: " +
+          `${(e as NodeJS.ErrnoException).code ?? e}`,
       );
     }
   }
@@ -157,7 +163,8 @@ async function fromContainer(
   } catch (e) {
     if (isAwsxError(e)) throw e;
     throw none(
-      `cannot reach the container credentials endpoint: ${(e as any)?.cause?.code ?? (e as Error).name}`,
+      "cannot reach the container credentials endpoint: " +
+        `${(e as any)?.cause?.code ?? (e as Error).name}`,
     );
   }
   if (res.status !== 200)
@@ -203,7 +210,8 @@ async function fromInstanceMetadata(
   } catch (e) {
     if (isAwsxError(e)) throw e;
     throw none(
-      `cannot reach the instance metadata service at ${base}: ${(e as any)?.cause?.code ?? (e as Error).name}`,
+      `cannot reach the instance metadata service at ${base}: ` +
+        `${(e as any)?.cause?.code ?? (e as Error).name}`,
     );
   }
 }

@@ -8,7 +8,8 @@ type StaticStep = Extract<SourceStep, { kind: "static" }>;
 export function staticKeys(step: StaticStep, ctx: StepContext): Credentials {
   const file = step.origin.file;
   ctx.logger.debug(
-    `profile ${step.profile}: static keys ${maskKeyId(step.accessKeyId)} from the ${step.provider} (${file})`,
+    `profile ${step.profile}: static keys ${maskKeyId(step.accessKeyId)} ` +
+      `from the ${step.provider} (${file})`,
   );
   return {
     accessKeyId: step.accessKeyId,
