@@ -133,16 +133,6 @@ test("the lazily loaded STS client has its cache too: a cold run writes it, the 
   }
 });
 
-// Goes with yargs (src/cli/main.ts, dist/lazy-cli.cjs).
-test("the lazily loaded yargs CLI has its cache too", async () => {
-  const c = fresh();
-  const help = await runAwsx(["--help"], c.env());
-  expect(help.code).toBe(0);
-  const again = await runAwsx(["--help"], c.env(DEBUG));
-  expect(again.stdout).toBe(help.stdout);
-  expect(accepted(again, "lazy-cli.cjs")).toBe(true);
-});
-
 // Ways a cache file can be damaged, each made from a good file.
 const DAMAGES: Array<[string, (good: Buffer) => Buffer]> = [
   ["empty", () => Buffer.alloc(0)],
