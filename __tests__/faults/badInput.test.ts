@@ -83,6 +83,12 @@ const exec = (profile: string, ...rest: string[]) => [
 ];
 const touch = `touch ${CANARY}`;
 const CYCLE = 50;
+// 20,000 roles, each the source of the one before: planned in a loop, refused past 64.
+const chain20k = `${Array.from(
+  { length: 20_000 },
+  (_, i) =>
+    `[profile h${i}]\nrole_arn = arn:aws:iam::123456789012:role/h${i}\nsource_profile = h${i + 1}\n`,
+).join("")}[profile h20000]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n`;
 const cycle = Array.from(
   { length: CYCLE },
   (_, i) =>
@@ -191,6 +197,13 @@ const ROWS: Row[] = [
   },
 
   // --- cycles and depth
+  {
+    name: "a 20,000-hop source_profile chain: 78 naming the bound, not a stack overflow (70)",
+    config: chain20k,
+    args: exec("h0"),
+    code: 78,
+    says: ["chains 20000 roles", "at most 64"],
+  },
   {
     name: `a source_profile cycle ${CYCLE} deep: 78, listing every profile`,
     config: cycle,
