@@ -40,6 +40,22 @@ const RUNS: Run[] = [
     "exec",
     { region: "eu-west-1", duration: 3600, profile: "prod", rest: ["env"] },
   ],
+  ...(
+    [
+      ["1h", 3600],
+      ["90m", 5400],
+      ["3600s", 3600],
+      ["1h30m", 5400],
+      ["2h0m15s", 7215],
+    ] as const
+  ).map(
+    ([d, seconds]): Run => [
+      `--duration ${d} as aws-vault writes it is ${seconds} s`,
+      ["exec", `--duration=${d}`, "prod"],
+      "exec",
+      { duration: seconds, profile: "prod" },
+    ],
+  ),
   [
     "--region=VALUE does not take the next word",
     ["exec", "--region=eu-west-1", "prod", "cmd"],
@@ -348,17 +364,22 @@ const BAD: Bad[] = [
   [
     "--duration not a number",
     ["exec", "--duration", "abc", "foo", "--", "true"],
-    '--duration must be a number, not "abc"; see awsx exec --help',
+    '--duration must be a number of seconds or a duration such as 1h, 90m, 3600s, not "abc"; see awsx exec --help',
   ],
   [
     "--duration empty",
     ["exec", "--duration=", "foo"],
-    '--duration must be a number, not ""; see awsx exec --help',
+    '--duration must be a number of seconds or a duration such as 1h, 90m, 3600s, not ""; see awsx exec --help',
+  ],
+  [
+    "--duration with a unit awsx does not know (a day)",
+    ["exec", "--duration", "1d", "foo"],
+    '--duration must be a number of seconds or a duration such as 1h, 90m, 3600s, not "1d"; see awsx exec --help',
   ],
   [
     "--duration Infinity",
     ["exec", "-d", "Infinity", "foo"],
-    '--duration must be a number, not "Infinity"; see awsx exec --help',
+    '--duration must be a number of seconds or a duration such as 1h, 90m, 3600s, not "Infinity"; see awsx exec --help',
   ],
   [
     "a boolean with a value other than true/false",

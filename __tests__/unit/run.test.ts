@@ -55,7 +55,7 @@ describe("help", () => {
 
   it("each command's page lists its own options, --no- form for those on by default", async () => {
     const exec = (await awsx(["exec", "--help"])).stdout;
-    for (const o of ["-r, --region REGION", "--mfa-token CODE", "-d, --duration SECONDS"]) {
+    for (const o of ["-r, --region REGION", "--mfa-token CODE", "-d, --duration DURATION"]) {
       expect(exec).toContain(o);
     }
     for (const o of ["--no-cache", "--no-mfa-session", "--no-prompt", "--force", "--server"]) {

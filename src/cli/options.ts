@@ -5,8 +5,8 @@ import { ENV_FORMATS } from "../exec/envFormat.js";
 export interface OptionSpec {
   name: string;
   short?: string;
-  // parseArgs knows strings and booleans; a number is a string checked and converted.
-  type: "string" | "number" | "boolean";
+  // parseArgs knows strings and booleans; a duration is a string checked and made seconds.
+  type: "string" | "duration" | "boolean";
   describe: string;
   // The value's name in help: --region REGION.
   value?: string;
@@ -64,9 +64,11 @@ export const CREDENTIAL_OPTIONS: OptionSpec[] = [
   {
     name: "duration",
     short: "d",
-    type: "number",
-    value: "SECONDS",
-    describe: "Role session length in seconds (900-43200), overriding duration_seconds",
+    type: "duration",
+    value: "DURATION",
+    describe:
+      "Role session length, overriding duration_seconds: seconds (3600) or as aws-vault " +
+      "writes it (1h, 90m, 3600s, 1h30m); 900-43200 s",
   },
   BACKEND_OPTION,
   {

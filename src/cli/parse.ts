@@ -2,7 +2,8 @@ import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import type { CommandInput, CommandSpec } from "./command.js";
 import { camel, GLOBAL_OPTIONS, type OptionSpec } from "./options.js";
 import { parseArgsOptions, scan, specOf, type Scan, type Token } from "./scan.js";
-import { nearest, shown, usageError } from "./usage.js";
+import { nearest } from "../util/nearest.js";
+import { shown, usageError } from "./usage.js";
 
 // What a command line asks for.
 export type Parsed =
@@ -125,12 +126,22 @@ function checkValue(spec: OptionSpec, value: unknown, command: string): unknown 
       command,
     );
   }
-  if (spec.type !== "number") return value;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n)) {
-    throw usageError(`--${spec.name} must be a number, not ${JSON.stringify(value)}`, command);
+  if (spec.type === "duration") return durationSeconds(spec, value, command);
+  return value;
+}
+
+// A duration as seconds: a plain number, or hours, minutes and seconds as aws-vault (Go's
+// time.ParseDuration) takes them: 1h, 90m, 3600s, 1h30m.
+function durationSeconds(spec: OptionSpec, value: string, command: string): number {
+  const units = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value.trim());
+  if (units && value.trim() !== "") {
+    const [, h = "0", m = "0", s = "0"] = units;
+    return Number(h) * 3600 + Number(m) * 60 + Number(s);
   }
-  return n;
+  const n = Number(value);
+  if (value.trim() !== "" && Number.isFinite(n)) return n;
+  const what = "a number of seconds or a duration such as 1h, 90m, 3600s";
+  throw usageError(`--${spec.name} must be ${what}, not ${JSON.stringify(value)}`, command);
 }
 
 // What the strict parse refused, in awsx's words.
