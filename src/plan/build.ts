@@ -1,4 +1,5 @@
 import { AwsxError } from "../errors.js";
+import { nearest } from "../util/nearest.js";
 import type { LoadedConfig, Origin, Profile } from "../config/load.js";
 import type { AssumeRoleStep, CredentialSourceName, Plan, SourceStep, StsStep } from "./types.js";
 
@@ -40,15 +41,7 @@ export function buildPlan(
 ): Plan {
   const env = options.env ?? {};
   const target = config.profiles.get(profileName);
-  if (!target) {
-    throw new AwsxError(
-      "E_PROFILE_NOT_FOUND",
-      `The config profile (${profileName}) could not be found in ${config.configFile} ` +
-        `or ${config.credentialsFile}; add [profile ${profileName}] to the config file, ` +
-        "or pick one from `awsx list`",
-      { profile: profileName },
-    );
-  }
+  if (!target) throw profileNotFound(config, profileName);
   const planner = new Planner(config, env, profileName);
   const { source, steps } = planner.resolveTarget(target);
   applyDurationOverride(steps, options.durationSeconds, profileName);
@@ -81,6 +74,18 @@ export function buildPlan(
     regionOrigin: region?.origin,
     notes,
   };
+}
+
+// The CLI's words for a missing profile, with the nearest name when one is close.
+export function profileNotFound(config: LoadedConfig, name: string): AwsxError {
+  const guess = nearest(name, config.profiles.keys());
+  return new AwsxError(
+    "E_PROFILE_NOT_FOUND",
+    `The config profile (${name}) could not be found in ${config.configFile} ` +
+      `or ${config.credentialsFile}${guess ? ` (did you mean ${guess}?)` : ""}; ` +
+      `add [profile ${name}] to the config file, or pick one from \`awsx list\``,
+    { profile: name },
+  );
 }
 
 // The CLI's order (--region, AWS_DEFAULT_REGION, the profile's region); AWS_REGION, which

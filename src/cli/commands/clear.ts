@@ -1,4 +1,6 @@
 import { decodeEntry } from "../../cache/entry.js";
+import { loadUserConfig } from "../../config/userConfig.js";
+import { profileNotFound } from "../../plan/build.js";
 import type { Command } from "../command.js";
 import { type Deps, openBackend } from "../deps.js";
 import { cacheBackendOption } from "../options.js";
@@ -8,6 +10,11 @@ export async function runClear(
   input: { backend?: string; profile?: string },
   deps: Deps,
 ): Promise<number> {
+  // A profile that does not exist is a typo, not "nothing cached": say so (67).
+  if (input.profile !== undefined) {
+    const config = loadUserConfig(deps.env);
+    if (!config.profiles.has(input.profile)) throw profileNotFound(config, input.profile);
+  }
   const store = await openBackend({ backend: input.backend }, deps);
   if (!store) {
     deps.logger.warn("no cache backend is in use: nothing to clear");

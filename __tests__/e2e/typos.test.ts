@@ -1,0 +1,58 @@
+// Habits and typos of a new user: a misspelt profile gets the nearest name, `awsx clear` of a
+// profile that does not exist is 67 (not "removed 0"), and --duration takes aws-vault's forms.
+import { runAwsx } from "../helpers/awsx.js";
+import { makeHome, type TempHome } from "../helpers/home.js";
+
+const KEYS =
+  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+let home: TempHome;
+beforeAll(() => {
+  home = makeHome({
+    config:
+      "[profile production]\nrole_arn = arn:aws:iam::123456789012:role/p\nsource_profile = foo\n",
+    credentials: `[foo]\n${KEYS}`,
+  });
+});
+afterAll(() => home.cleanup());
+
+const oneLine = (stderr: string) => stderr.trimEnd().split("\n");
+
+test("a misspelt profile: 67, the nearest name suggested", async () => {
+  const r = await runAwsx(["exec", "--backend", "none", "prodution", "--", "true"], home.env());
+  expect(r.code).toBe(67);
+  expect(oneLine(r.stderr)).toEqual([
+    expect.stringMatching(
+      /^awsx: The config profile \(prodution\) could not be found .*\(did you mean production\?\)/,
+    ),
+  ]);
+});
+
+test("a name far from every profile: 67 without a guess", async () => {
+  const r = await runAwsx(["exec", "--backend", "none", "zzzzzzzz", "--", "true"], home.env());
+  expect(r.code).toBe(67);
+  expect(r.stderr).not.toMatch(/did you mean/);
+});
+
+test("awsx clear of a profile that does not exist: 67, nothing removed", async () => {
+  const r = await runAwsx(["clear", "--backend", "memory", "prodution"], home.env());
+  expect(r.code).toBe(67);
+  expect(oneLine(r.stderr)).toEqual([
+    expect.stringMatching(/could not be found.*did you mean production/),
+  ]);
+});
+
+test("awsx clear of an existing profile still works", async () => {
+  const r = await runAwsx(["clear", "--backend", "memory", "production"], home.env());
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/removed 0 cached sessions/);
+});
+
+test.each([[["--duration", "1h"]], [["--duration=1h"]], [["-d", "1h"]], [["-d", "60m"]]])(
+  "%j reaches the plan as 3600 s (explain)",
+  async (args) => {
+    const r = await runAwsx(["explain", "--json", ...args, "production"], home.env());
+    expect(r.code).toBe(0);
+    const hops = JSON.parse(r.stdout).hops;
+    expect(hops.at(-1)).toMatchObject({ kind: "assumeRole", durationSeconds: 3600 });
+  },
+);
