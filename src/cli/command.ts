@@ -47,8 +47,6 @@ export interface RunDeps extends Deps {
 
 // One awsx command: parsed from its table entry, run with the parsed input.
 export interface Command extends CommandSpec {
-  // bin/awsx.js keeps the code cache of runs of these (the everyday, warm-path commands).
-  everyday?: boolean;
   run(input: CommandInput, deps: RunDeps): Promise<number>;
 }
 

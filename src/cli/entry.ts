@@ -18,11 +18,6 @@ export interface MainIo {
 
 const table = tableOf(TABLE);
 
-let everydayServed = false;
-// Whether this process ran one of the everyday commands (bin/awsx.js keeps the code cache
-// of such a run: it holds the functions the warm path compiles).
-export const servedFast = (): boolean => everydayServed;
-
 // Run one awsx command and return its exit status; never calls process.exit.
 export async function run(io: MainIo): Promise<number> {
   let parsed: Parsed;
@@ -50,7 +45,6 @@ export async function run(io: MainIo): Promise<number> {
     logFile: io.env.AWSX_LOG_FILE,
   });
   const cmd = command as Command;
-  everydayServed = Boolean(cmd.everyday);
   try {
     const settings = readSettings(io.env);
     return await cmd.run(input, {

@@ -32,7 +32,6 @@ export const credentialProcess: Command = {
   options: CREDENTIAL_OPTIONS,
   args: [PROFILE_ARG],
   examples: [["credential_process = awsx credential-process target1", "in another profile"]],
-  everyday: true,
   run: (input, deps) =>
     runCredentialProcess(input as CredentialFlags & { profile: string }, deps, deps.out),
 };

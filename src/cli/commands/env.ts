@@ -30,6 +30,5 @@ export const env: Command = {
     ["awsx env target1 --format fish | source", "fish"],
     ["awsx env target1 --format dotenv > .env", ""],
   ],
-  everyday: true,
   run: (input, deps) => runEnv(input as EnvInput, deps, deps.out),
 };

@@ -112,6 +112,5 @@ export const exec: Command = {
     ["awsx exec prod -- terraform apply", ""],
     ["awsx exec prod", "start $SHELL with prod's credentials; `exit` returns"],
   ],
-  everyday: true,
   run: (input, deps) => runExec({ ...(input as ExecInput), command: input.rest }, deps),
 };
