@@ -384,7 +384,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
       createdAt: new Date().toISOString(),
       expiration: new Date(Date.now() + 3600_000).toISOString(),
       credentials: {
-        accessKeyId: "ASIAOLDKEYTARLAYOUT1",
+        accessKeyId: "ASIAOLDKEYTARFAKE001",
         secretAccessKey: "oldKeytarLayoutSecret000000000000000001",
         sessionToken: "oldKeytarLayoutToken",
       },
@@ -397,7 +397,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     sts.reset();
     const fresh = await execCreds("target1");
     expect(sts.count("AssumeRole")).toBe(1);
-    expect(fresh.id).not.toBe("ASIAOLDKEYTARLAYOUT1");
+    expect(fresh.id).not.toBe("ASIAOLDKEYTARFAKE001");
     expect(sessionsFor((await list()).json, "target1")).toHaveLength(1);
     expect(await execCreds("target1")).toEqual(fresh);
     expect(sts.count()).toBe(1);
