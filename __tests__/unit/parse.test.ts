@@ -233,6 +233,11 @@ const RUNS: Run[] = [
 // What an error row expects: the whole message after `awsx: `.
 type Bad = [string, string[], string];
 const BAD: Bad[] = [
+  [
+    "a value option followed by a dash and a newline: quoted, one line",
+    ["exec", "--backend", "-\n", "exec"],
+    '--backend needs a value, not the option "-\\n" (write "--backend=-\\n" for a value that starts with -); see awsx exec --help',
+  ],
   ["no command at all", [], "name a command, e.g. awsx exec PROFILE -- COMMAND; see awsx --help"],
   [
     "only a global option",

@@ -170,7 +170,7 @@ function problemOf(t: Token, specs: OptionSpec[], command: string): string | und
   if (t.value === undefined) return `${raw} needs a value`;
   if (!t.inlineValue && t.value.startsWith("-")) {
     const spelled = `--${found.spec.name}=${t.value}`;
-    const why = `write ${spelled} for a value that starts with -`;
+    const why = `write ${shown(spelled)} for a value that starts with -`;
     return `${raw} needs a value, not the option ${shown(t.value)} (${why})`;
   }
   return undefined;
