@@ -1,9 +1,9 @@
-import { createLogger, debugWanted } from "../util/log.js";
+import { createLogger } from "../util/log.js";
 import type { Command } from "./command.js";
 import { COMMANDS, COMPLETE, HELP, TABLE } from "./commands/index.js";
 import { loadUserConfig } from "../config/userConfig.js";
 import type { Env } from "../types.js";
-import { readSettings } from "./settings.js";
+import { logSettings, readSettings } from "./settings.js";
 import { parseCommandLine, tableOf, unknownCommand, type Parsed } from "./parse.js";
 import { reportError } from "./report.js";
 import { VERSION } from "./version.js";
@@ -20,12 +20,13 @@ const table = tableOf(TABLE);
 
 // Run one awsx command and return its exit status; never calls process.exit.
 export async function run(io: MainIo): Promise<number> {
+  const log = logSettings(io.env);
   let parsed: Parsed;
   try {
     parsed = parseCommandLine(io.argv, table);
     if (parsed.kind === "run" && parsed.command === HELP) parsed = helpFor(parsed.input.command);
   } catch (e) {
-    return reportError(e, createLogger({ write: io.stderr, logFile: io.env.AWSX_LOG_FILE }));
+    return reportError(e, createLogger({ write: io.stderr, logFile: log.logFile }));
   }
   if (parsed.kind === "version") {
     io.stdout(`${VERSION}\n`);
@@ -39,10 +40,10 @@ export async function run(io: MainIo): Promise<number> {
   const { command, input } = parsed;
   if (command === COMPLETE) return complete(input.rest ?? [], io);
   const logger = createLogger({
-    debug: debugWanted(input.debug, io.env),
+    debug: Boolean(input.debug) || log.debug,
     quiet: Boolean(input.quiet),
     write: io.stderr,
-    logFile: io.env.AWSX_LOG_FILE,
+    logFile: log.logFile,
   });
   const cmd = command as Command;
   try {

@@ -7,8 +7,6 @@ import type { Env } from "../types.js";
 // Every AWSX_* variable (and CI), parsed and checked once, at start-up. docs/commands.md
 // lists them.
 export interface Settings {
-  debug: boolean;
-  logFile?: string;
   backend?: BackendName;
   filePassphrase?: string;
   // AWSX_CACHE_DIR, else $XDG_CACHE_HOME/awsx: the file store and the locks live here.
@@ -49,11 +47,15 @@ export function backendName(raw: string | undefined, from: string): BackendName 
   );
 }
 
+// The logger's settings, apart: they never fail, so an error in any other setting can still
+// be reported (and logged) through them. AWSX_DEBUG=1 turns on --debug for a whole CI job.
+export function logSettings(env: Env): { debug: boolean; logFile?: string } {
+  return { debug: isTrue(env.AWSX_DEBUG), logFile: env.AWSX_LOG_FILE || undefined };
+}
+
 export function readSettings(env: Env): Settings {
   const home = env.HOME || homedir();
   return {
-    debug: isTrue(env.AWSX_DEBUG),
-    logFile: env.AWSX_LOG_FILE || undefined,
     backend: backendName(env.AWSX_BACKEND, "AWSX_BACKEND"),
     filePassphrase: env.AWSX_FILE_PASSPHRASE || undefined,
     cacheDir: env.AWSX_CACHE_DIR || join(env.XDG_CACHE_HOME || join(home, ".cache"), "awsx"),

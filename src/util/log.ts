@@ -91,7 +91,3 @@ function openLogFile(path: string): number {
   }
   return fd;
 }
-
-// --debug, or AWSX_DEBUG=1 in the environment (so a whole test suite or CI job can turn it on).
-export const debugWanted = (flag: unknown, env: Record<string, string | undefined>): boolean =>
-  Boolean(flag) || ["1", "true"].includes((env.AWSX_DEBUG ?? "").toLowerCase());
