@@ -92,7 +92,6 @@ const SETTINGS: CredentialSettings = {
   mfaSession: true,
   mfaSessionSeconds: 43200,
   processTimeoutMs: 5000,
-  sourceTimeoutMs: 1000,
 };
 
 let lockDir: string;

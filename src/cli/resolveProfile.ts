@@ -23,7 +23,6 @@ export function credentialSettings(flags: CredentialFlags, deps: Deps): Credenti
     mfaSession: flags.mfaSession !== false && s.mfaSession,
     mfaSessionSeconds: s.mfaSessionSeconds,
     processTimeoutMs: s.processTimeoutMs,
-    sourceTimeoutMs: 3000,
   };
 }
 

@@ -5,6 +5,7 @@ import { describePlan } from "../plan/describe.js";
 import type { Plan } from "../plan/types.js";
 import type { AroundHop, Credentials, Env, Sts, StsFactory } from "../types.js";
 import type { Logger } from "../util/log.js";
+import { metadataSettings } from "./metadataSettings.js";
 import type { MfaCodeProvider } from "./mfa.js";
 import { guardRecursion } from "./recursionGuard.js";
 import { runPlan } from "./runPlan.js";
@@ -17,7 +18,6 @@ export interface CredentialSettings {
   mfaSession: boolean;
   mfaSessionSeconds: number;
   processTimeoutMs: number;
-  sourceTimeoutMs: number;
 }
 
 // Every effect the core uses, handed in: tests pass fakes or the real thing.
@@ -77,6 +77,8 @@ export async function credentialsFor(
   const env = guardRecursion(profile, deps.env);
   const plan = planFor(profile, settings, { config: deps.config, env });
   for (const note of plan.notes) logger.debug(note);
+  // botocore builds its metadata fetcher for every profile: a bad setting fails them all.
+  const metadata = metadataSettings(profile, deps.config.profiles.get(profile)?.values ?? {}, env);
   const region = plan.region ?? "us-east-1";
   const endpoint = stsEndpoint(deps.config, profile, env, region);
   logger.debug(
@@ -91,7 +93,7 @@ export async function credentialsFor(
     now: deps.now,
     logger,
     processTimeoutMs: settings.processTimeoutMs,
-    sourceTimeoutMs: settings.sourceTimeoutMs,
+    metadata,
   };
   const credentials = await runPlan(plan, ctx, { region, around: deps.around });
   return { plan, credentials, endpoint };

@@ -1,5 +1,6 @@
 import type { Logger } from "../util/log.js";
 import type { Env, Sts } from "../types.js";
+import type { MetadataSettings } from "./metadataSettings.js";
 import type { MfaCodeProvider } from "./mfa.js";
 
 // What every step may use: all effects come in here, none is imported.
@@ -14,7 +15,8 @@ export interface StepContext {
   now: () => Date;
   logger: Logger;
   processTimeoutMs: number;
-  sourceTimeoutMs: number;
+  // Instance metadata settings of the profile awsx was asked for (not the hop's).
+  metadata: MetadataSettings;
 }
 
 export const defaultSessionName = (now: Date): string => `awsx-${Math.floor(now.getTime() / 1000)}`;

@@ -1,0 +1,94 @@
+import { AwsxError } from "../errors.js";
+import type { Env } from "../types.js";
+
+// How to reach the instance metadata service, from the environment and the profile awsx was
+// asked for, as botocore's create_credential_resolver reads them (configprovider.py).
+export interface MetadataSettings {
+  disabled: boolean;
+  // The base URL every path is appended to (botocore's _construct_url).
+  baseUrl: string;
+  v1Disabled: boolean;
+  timeoutMs: number;
+  attempts: number;
+}
+
+const IPV4_BASE = "http://169.254.169.254/";
+const IPV6_BASE = "http://[fd00:ec2::254]/";
+// Python's int(): surrounding whitespace, a sign, digits with single underscores.
+const PY_INT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
+// botocore's is_valid_endpoint_url host check, and the characters urlsplit would strip.
+const HOST = /^((?!-)[A-Z\d-]{1,63}(?<!-)\.)*((?!-)[A-Z\d-]{1,63}(?<!-))$/i;
+const UNSAFE = /[\t\r\n]/;
+
+// env first, then the profile (botocore's ChainProvider); an empty variable still counts.
+const pick = (
+  env: Env,
+  values: Record<string, string>,
+  envName: string,
+  key: string,
+): { value: string; from: string } | undefined => {
+  const e = env[envName];
+  if (e !== undefined) return { value: e, from: envName };
+  const v = values[key];
+  return v === undefined ? undefined : { value: v, from: key };
+};
+
+// The instance metadata settings of a profile; a bad one fails every profile, as in the CLI.
+export function metadataSettings(
+  profile: string,
+  values: Record<string, string>,
+  env: Env,
+): MetadataSettings {
+  const bad = (what: string, fix: string) =>
+    new AwsxError("E_CONFIG", `${what} (profile "${profile}"); ${fix}`, { profile });
+  const int = (envName: string, key: string, fallback: number): number => {
+    const got = pick(env, values, envName, key);
+    if (!got) return fallback;
+    if (!PY_INT.test(got.value))
+      throw bad(`${got.from} = "${got.value}" is not a whole number`, "write e.g. 1");
+    return Number(got.value.replace(/_/g, ""));
+  };
+  const bool = (envName: string, key: string): boolean =>
+    pick(env, values, envName, key)?.value.toLowerCase() === "true";
+  const mode = pick(
+    env,
+    values,
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+    "ec2_metadata_service_endpoint_mode",
+  );
+  if (mode && !["ipv4", "ipv6"].includes(mode.value.toLowerCase()))
+    throw bad(`${mode.from} = "${mode.value}" is not an endpoint mode`, "use IPv4 or IPv6");
+  const ipv6 = mode
+    ? mode.value.toLowerCase() === "ipv6"
+    : bool("AWS_IMDS_USE_IPV6", "imds_use_ipv6");
+  const custom = pick(
+    env,
+    values,
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+    "ec2_metadata_service_endpoint",
+  );
+  const baseUrl = custom?.value ? custom.value : ipv6 ? IPV6_BASE : IPV4_BASE;
+  if (!validEndpoint(baseUrl))
+    throw bad(`the instance metadata endpoint "${baseUrl}" is not a valid URL`, "fix or unset it");
+  return {
+    disabled: (env.AWS_EC2_METADATA_DISABLED ?? "false").toLowerCase() === "true",
+    baseUrl,
+    v1Disabled: bool("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled"),
+    timeoutMs: int("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout", 1) * 1000,
+    attempts: int("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts", 1),
+  };
+}
+
+// botocore's is_valid_uri: a scheme and a host name, or a bracketed IPv6 address.
+function validEndpoint(url: string): boolean {
+  if (UNSAFE.test(url)) return false;
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  if (host.startsWith("[")) return host.endsWith("]");
+  const bare = host.endsWith(".") ? host.slice(0, -1) : host;
+  return host.length > 0 && host.length <= 255 && HOST.test(bare);
+}

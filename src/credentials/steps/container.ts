@@ -1,0 +1,127 @@
+import { promises as fs } from "node:fs";
+import { isIPv4, isIPv6 } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Credentials, Env } from "../../types.js";
+import { type Answer, isObject, keysOf, request } from "./metadataHttp.js";
+
+const ECS_HOST = "169.254.170.2";
+const ALLOWED_HOSTS = [ECS_HOST, "169.254.170.23", "fd00:ec2::23", "localhost"];
+const REQUIRED = ["AccessKeyId", "SecretAccessKey", "Token", "Expiration"];
+// botocore's ContainerMetadataFetcher: 2 s per request, 3 attempts 1 s apart.
+const TIMEOUT_MS = 2000;
+const ATTEMPTS = 3;
+
+type None = (why: string) => Error;
+
+export interface ContainerOptions {
+  env: Env;
+  now: () => Date;
+  // Between attempts; tests pass a shorter one.
+  pauseMs?: number;
+}
+
+// botocore's RefreshableCredentials: keys within 15 minutes of expiry are fetched once more
+// before use; if that fails within 10 minutes, or the new keys have expired, it fails.
+const ADVISORY_S = 15 * 60;
+const MANDATORY_S = 10 * 60;
+
+// credential_source = EcsContainer, as botocore's ContainerProvider: the relative URI wins
+// when its variable is set at all; the token file wins over the token; a token with a
+// line break, or a full URI to a host botocore does not allow, fails before any request.
+export async function fromContainer(o: ContainerOptions, none: None): Promise<Credentials> {
+  const first = await fetchContainer(o, none);
+  const left = (c: Credentials) => (c.expiration!.getTime() - o.now().getTime()) / 1000;
+  if (left(first) >= ADVISORY_S) return first;
+  let fresh: Credentials;
+  try {
+    fresh = await fetchContainer(o, none);
+  } catch (e) {
+    if (left(first) < MANDATORY_S) throw e;
+    return first;
+  }
+  if (left(fresh) <= 0) throw none("the endpoint's keys were refetched and are still expired");
+  return fresh;
+}
+
+async function fetchContainer(o: ContainerOptions, none: None): Promise<Credentials> {
+  const env = o.env;
+  const relative = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
+  const full = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+  if (relative === undefined && full === undefined)
+    throw none(
+      "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI " +
+        "nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set",
+    );
+  const headers: Record<string, string> = { Accept: "application/json" };
+  const token = await authToken(env, none);
+  if (token !== undefined) headers.Authorization = token;
+  const target = relative !== undefined ? `http://${ECS_HOST}${relative}` : full!;
+  if (relative === undefined) checkHost(target, none);
+  let last: Answer | undefined;
+  for (let i = 0; i < ATTEMPTS; i++) {
+    if (i > 0) await sleep(o.pauseMs ?? 1000);
+    last = await request(target, "GET", headers, TIMEOUT_MS);
+    if ("failed" in last || last.status !== 200) continue;
+    let j: unknown;
+    try {
+      j = JSON.parse(last.text);
+    } catch {
+      continue;
+    }
+    if (!isObject(j) || REQUIRED.some((k) => !(k in j)))
+      throw none(`the answer lacks one of ${REQUIRED.join(", ")}`);
+    return keysOf(j, none);
+  }
+  throw none(
+    "failed" in last!
+      ? `cannot reach the container credentials endpoint: ${last.failed}`
+      : `the container credentials endpoint answered HTTP ${last!.status}` +
+          (last!.status === 200 ? " with something that is not JSON" : ""),
+  );
+}
+
+// The Authorization value, read as Python's open().read() reads it (newlines translated).
+async function authToken(env: Env, none: None): Promise<string | undefined> {
+  let token = env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+  const file = env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
+  if (file !== undefined) {
+    try {
+      const bytes = await fs.readFile(file);
+      token = new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/\r\n?/g, "\n");
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? "not UTF-8";
+      throw none(`cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: ${code}`);
+    }
+  }
+  if (token === undefined) return undefined;
+  if (/[\r\n]/.test(token))
+    throw none("the authorization token holds a line break (a trailing newline?); remove it");
+  // http.client sends header values as latin-1: anything beyond fails there.
+  if ([...token].some((c) => c.codePointAt(0)! > 0xff))
+    throw none("the authorization token holds characters outside latin-1");
+  return token;
+}
+
+// botocore's _validate_allowed_url, on the host as Python's urlparse reads it.
+function checkHost(uri: string, none: None): void {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/.exec(uri);
+  if (m?.[1]?.toLowerCase() === "https") return;
+  const authority = m?.[2]?.replace(/^.*@/, "") ?? "";
+  const host = (
+    authority.startsWith("[")
+      ? authority.slice(1, authority.indexOf("]"))
+      : authority.split(":")[0]!
+  ).toLowerCase();
+  if (host && (isLoopback(host) || ALLOWED_HOSTS.includes(host))) return;
+  throw none(
+    `AWS_CONTAINER_CREDENTIALS_FULL_URI must use https, a loopback address or ` +
+      `${ALLOWED_HOSTS.join(", ")}; not "${host || uri}"`,
+  );
+}
+
+// Python's ip_address(host).is_loopback: 127.0.0.0/8 in strict dotted form, or ::1.
+function isLoopback(host: string): boolean {
+  if (isIPv4(host)) return host.startsWith("127.") && !/(^|\.)0\d/.test(host);
+  if (isIPv6(host)) return new URL(`http://[${host}]/`).hostname === "[::1]";
+  return false;
+}
