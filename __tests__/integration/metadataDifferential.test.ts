@@ -42,6 +42,8 @@ interface Case {
   source: Source;
   // Extra lines of [profile ops]; {{fake}} is this tool's fake's URL, {{home}} the HOME.
   profile?: string;
+  // The whole config instead ({{role}} is the role's ARN).
+  config?: string;
   env?: Record<string, string>;
   // Files under HOME (exact bytes).
   files?: Record<string, string>;
@@ -55,6 +57,8 @@ interface Case {
   fakeHost?: string;
   // A difference docs/config.md lists: what the CLI does instead (expect/hits are awsx's).
   known?: { cli: "ok" | "fail"; cliHits: string[] };
+  // How the case names the fake (default its URL).
+  fakeUrl?: (url: string) => string;
 }
 
 const IMDS_OK = [
@@ -151,7 +155,52 @@ const cases: Case[] = [
     expect: "fail",
     hits: [],
   },
+  {
+    name: "imds: the settings of the profile named, not of the hop with credential_source",
+    source: "Ec2InstanceMetadata",
+    config:
+      "[profile ops]\nrole_arn = {{role}}\nsource_profile = inner\n" +
+      "ec2_metadata_service_endpoint = {{fake}}\n\n" +
+      "[profile inner]\nrole_arn = {{role}}\ncredential_source = Ec2InstanceMetadata\n" +
+      "ec2_metadata_service_endpoint = http://127.0.0.1:9/\nec2_metadata_v1_disabled = true\n",
+    script: { tokenStatus: 404 },
+    expect: "ok",
+    hits: IMDS_V1,
+  },
   // The token and IMDSv1.
+  {
+    name: "imds: a token PUT that times out falls back to IMDSv1 at once",
+    source: "Ec2InstanceMetadata",
+    profile: `${EP}\nmetadata_service_num_attempts = 3`,
+    env: { AWS_METADATA_SERVICE_TIMEOUT: "1" },
+    script: { hang: "token" },
+    expect: "ok",
+    hits: IMDS_V1,
+  },
+  {
+    name: "imds: a role GET that times out is retried, then fails",
+    source: "Ec2InstanceMetadata",
+    profile: `${EP}\nmetadata_service_num_attempts = 2`,
+    env: { AWS_METADATA_SERVICE_TIMEOUT: "1" },
+    script: { hang: "role" },
+    expect: "fail",
+    hits: [IMDS_OK[0]!, IMDS_OK[1]!, IMDS_OK[1]!],
+  },
+  {
+    name: "imds: an empty token is sent empty",
+    source: "Ec2InstanceMetadata",
+    profile: EP,
+    script: { tokenBody: "" },
+    expect: "ok",
+  },
+  {
+    name: "imds: an empty token with IMDSv1 disabled fails after the PUT",
+    source: "Ec2InstanceMetadata",
+    profile: `${EP}\nec2_metadata_v1_disabled = TRUE`,
+    script: { tokenBody: "" },
+    expect: "fail",
+    hits: [IMDS_OK[0]!],
+  },
   {
     name: "imds: token 404 falls back to IMDSv1",
     source: "Ec2InstanceMetadata",
@@ -365,6 +414,14 @@ const cases: Case[] = [
     hits: ["GET /v2/x?a=1 token=none auth=none"],
   },
   {
+    name: "ecs: full URI on localhost",
+    source: "EcsContainer",
+    env: { ...FULL(), AWS_CONTAINER_CREDENTIALS_FULL_URI: "{{fake}}/creds" },
+    fakeUrl: (u) => u.replace("127.0.0.1", "localhost"),
+    expect: "ok",
+    hits: [ecsHit()],
+  },
+  {
     name: "ecs: keys without Token fail after one request",
     source: "EcsContainer",
     env: FULL(),
@@ -463,6 +520,7 @@ interface Side {
 }
 
 function configFor(c: Case, fake: string, home: string): string {
+  if (c.config) return c.config.replaceAll("{{fake}}", fake);
   const lines = ["[profile ops]"];
   if (c.source === "static") {
     lines.push("aws_access_key_id = {{id}}", "aws_secret_access_key = {{secret}}");
@@ -518,21 +576,25 @@ describeIf("differential: instance metadata and container credentials, aws CLI v
     const fake: ScriptedServer = await startScripted(c.script ?? {}, dave, c.fakeHost);
     const home = makeHome();
     try {
+      const fakeUrl = c.fakeUrl ? c.fakeUrl(fake.url) : fake.url;
       const fill = (s: string) =>
         s
-          .replaceAll("{{fake}}", fake.url)
+          .replaceAll("{{fake}}", fakeUrl)
           .replaceAll("{{home}}", home.dir)
           .replaceAll("{{role}}", roleArn)
           .replaceAll("{{id}}", dave.accessKeyId)
           .replaceAll("{{secret}}", dave.secretAccessKey);
-      writeFileSync(home.configFile, fill(configFor(c, fake.url, home.dir)));
+      writeFileSync(home.configFile, fill(configFor(c, fakeUrl, home.dir)));
       for (const [f, text] of Object.entries(c.files ?? {}))
         writeFileSync(path.join(home.dir, f), text, { mode: 0o600 });
       const extra = Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, fill(v)]));
+      // 1 s (the default) is short on a loaded machine; cases about the timeout set their own.
+      const setsTimeout = /metadata_service_timeout/.test(`${c.profile}${c.config}`);
       const env = home.env({
         AWS_ENDPOINT_URL_STS: moto.url,
         AWS_DEFAULT_REGION: "us-east-1",
         AWS_EC2_METADATA_DISABLED: "false",
+        ...(setsTimeout ? {} : { AWS_METADATA_SERVICE_TIMEOUT: "5" }),
         ...extra,
       });
       const args =
@@ -640,8 +702,19 @@ describeIf("differential: instance metadata and container credentials, aws CLI v
     name: string;
     source: Source;
     profile?: string;
+    // Extra sections after [profile ops].
+    more?: string;
     env: Record<string, string>;
   }[] = [
+    {
+      name: "imds: an endpoint in the credential_source hop's profile is not used",
+      source: "Ec2InstanceMetadata",
+      profile: "source_profile = inner",
+      more:
+        "[profile inner]\nrole_arn = arn:aws:iam::123456789012:role/x\n" +
+        "credential_source = Ec2InstanceMetadata\nec2_metadata_service_endpoint = @FAKE@\n",
+      env: {},
+    },
     { name: "imds: no endpoint set (169.254.169.254)", source: "Ec2InstanceMetadata", env: {} },
     {
       name: "imds: endpoint mode IPv6, no endpoint ([fd00:ec2::254])",
@@ -675,8 +748,10 @@ describeIf("differential: instance metadata and container credentials, aws CLI v
     async (_n, c) => {
       const home = makeHome();
       try {
-        const lines = ["[profile ops]", `role_arn = ${roleArn}`, `credential_source = ${c.source}`];
+        const lines = ["[profile ops]", `role_arn = ${roleArn}`];
+        if (!c.profile?.startsWith("source_profile")) lines.push(`credential_source = ${c.source}`);
         if (c.profile) lines.push(c.profile);
+        if (c.more) lines.push("", c.more);
         writeFileSync(home.configFile, `${lines.join("\n")}\n`);
         const env = home.env({
           AWS_ENDPOINT_URL_STS: "http://127.0.0.1:9",
