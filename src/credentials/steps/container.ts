@@ -10,14 +10,13 @@ const REQUIRED = ["AccessKeyId", "SecretAccessKey", "Token", "Expiration"];
 // botocore's ContainerMetadataFetcher: 2 s per request, 3 attempts 1 s apart.
 const TIMEOUT_MS = 2000;
 const ATTEMPTS = 3;
+const PAUSE_MS = 1000;
 
 type None = (why: string) => Error;
 
 export interface ContainerOptions {
   env: Env;
   now: () => Date;
-  // Between attempts; tests pass a shorter one.
-  pauseMs?: number;
 }
 
 // botocore's RefreshableCredentials: keys within 15 minutes of expiry are fetched once more
@@ -59,7 +58,7 @@ async function fetchContainer(o: ContainerOptions, none: None): Promise<Credenti
   if (relative === undefined) checkHost(target, none);
   let last: Answer | undefined;
   for (let i = 0; i < ATTEMPTS; i++) {
-    if (i > 0) await sleep(o.pauseMs ?? 1000);
+    if (i > 0) await sleep(PAUSE_MS);
     last = await request(target, "GET", headers, TIMEOUT_MS);
     if ("failed" in last || last.status !== 200) continue;
     let j: unknown;

@@ -10,8 +10,6 @@ export interface SourceOptions {
   env: Record<string, string | undefined>;
   metadata: MetadataSettings;
   now: () => Date;
-  // Between container endpoint attempts (botocore: 1 s).
-  pauseMs?: number;
 }
 
 // The credential_source step of a role profile.
