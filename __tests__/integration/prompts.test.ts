@@ -5,6 +5,7 @@
 // - zenity for real, on a private Xvfb display, typed into with xdotool; also under
 //   `credential_process` launched by the real AWS CLI (the IDE case);
 // - neither terminal nor display: the error says how to pass the code.
+import { spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { runAwsx, runDetached } from "../helpers/awsx.js";
 import { type FakeSts, startFakeSts } from "../helpers/fakeSts.js";
 import { dataFilesUnder, makeHome, type TempHome } from "../helpers/home.js";
-import { needs } from "../helpers/requirements.js";
+import { needs, needsForTest } from "../helpers/requirements.js";
 import { focusWindow, startXvfb, typeThenPress, type Xvfb } from "../helpers/xvfb.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -48,6 +49,8 @@ beforeAll(async () => {
       `mfa_serial = ${MFA.serial}`,
       "[profile viaproc]",
       `credential_process = ${AWSX_CMD} credential-process mfarole`,
+      "[profile viaykman]",
+      `credential_process = ${AWSX_CMD} credential-process mfarole --prompt ykman`,
       "",
     ].join("\n"),
   });
@@ -219,6 +222,38 @@ describe("--prompt ykman: the stand-in on PATH, as ykman 5 answers", () => {
     expect(sessions()).toEqual([]);
   });
 });
+
+const ptyTest = await needsForTest("script", "aws");
+
+// The AWS CLI in a terminal (script(1)) captures the stderr of its credential_process: the
+// touch notice must reach the terminal all the same.
+ptyTest(
+  "ykman under the AWS CLI in a terminal: the touch notice reaches the terminal",
+  async () => {
+    const env = envWith({
+      PATH: `${STAND_IN}:${NODE_DIR}:${process.env.PATH}`,
+      YKMAN_FAKE_ACCOUNTS: `${MFA.serial}=${MFA.code}=touch`,
+      TERM: "dumb",
+    });
+    const aws = "aws --profile viaykman sts get-caller-identity --query Arn --output text";
+    const child = spawn("script", ["-qec", aws, "/dev/null"], {
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let terminal = "";
+    child.stdout.on("data", (b: Buffer) => (terminal += b.toString("utf8")));
+    child.stderr.on("data", (b: Buffer) => (terminal += b.toString("utf8")));
+    const killer = setTimeout(() => child.kill("SIGKILL"), 45_000);
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    clearTimeout(killer);
+    expect(code).toBe(0);
+    expect(terminal).toContain("awsx: ykman: Touch your YubiKey...");
+    expect(terminal).toMatch(/arn:aws:sts::123456789012:assumed-role\/prompt-role\//);
+    expect(terminal).not.toContain(MFA.code);
+    expectSentTheCode();
+  },
+  60_000,
+);
 
 describe("no terminal and no display", () => {
   test("auto: exit 66 saying how to pass the code, nothing asked, nothing cached", async () => {

@@ -1,4 +1,4 @@
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { PromptError } from "./promptError.js";
 import { runCaptured } from "./runCaptured.js";
 
@@ -17,6 +17,9 @@ export function ykmanArgv(target: YkmanTarget): string[] {
 }
 
 const TOUCH = /^Touch your YubiKey/;
+// What ykman says to the user while it works: the touch, and its OATH password prompt (click
+// writes that to stderr, then reads the terminal).
+const NOTICE = /^(Touch your YubiKey|Enter the password)/;
 
 // ykman 5 prints a failure as one line on stderr, `ERROR: <message>` (its logger) or
 // `Error: <message>` (click's), and exits 1: the known ones get awsx's words and a fix.
@@ -70,8 +73,9 @@ export function ykmanOutput(stdout: string): string {
   return code;
 }
 
-// Get the current code from the YubiKey. ykman's notices (touch) are passed on to the user;
-// its stdin is the terminal when there is one (for an OATH password), else nothing.
+// Get the current code from the YubiKey. ykman's stdin is the terminal when there is one
+// (for an OATH password), else nothing; its notices go where the user is: the terminal,
+// else `notice` (awsx's stderr), as a caller such as the AWS CLI captures awsx's stderr.
 export async function ykmanCode(
   target: YkmanTarget,
   options: {
@@ -82,7 +86,7 @@ export async function ykmanCode(
 ): Promise<string> {
   let tty: number | undefined;
   try {
-    tty = openSync("/dev/tty", "r");
+    tty = openSync("/dev/tty", "r+");
   } catch {
     // no terminal: ykman gets no stdin
   }
@@ -94,7 +98,11 @@ export async function ykmanCode(
       stdin: tty ?? "ignore",
       timeoutSetting: "AWSX_PROMPT_TIMEOUT",
       onStderr: (text) => {
-        for (const l of text.split("\n")) if (TOUCH.test(l.trim())) options.notice(l.trim());
+        for (const l of text.split("\n").map((x) => x.trim())) {
+          if (!NOTICE.test(l)) continue;
+          if (tty === undefined) options.notice(l);
+          else writeSync(tty, `awsx: ykman: ${l}\n`);
+        }
       },
     });
     if (result.error?.startsWith("could not start")) {
