@@ -41,7 +41,12 @@ beforeAll(async () => {
     identities: { [STATIC.accessKeyId]: "arn:aws:iam::123456789012:user/prompt-user" },
   });
   home = makeHome({
-    credentials: `[base]\naws_access_key_id = ${STATIC.accessKeyId}\naws_secret_access_key = ${STATIC.secretAccessKey}\n`,
+    credentials: [
+      "[base]",
+      `aws_access_key_id = ${STATIC.accessKeyId}`,
+      `aws_secret_access_key = ${STATIC.secretAccessKey}`,
+      "",
+    ].join("\n"),
     config: [
       "[profile mfarole]",
       "role_arn = arn:aws:iam::123456789012:role/prompt-role",
@@ -124,7 +129,7 @@ describe("--prompt ykman: the stand-in on PATH, as ykman 5 answers", () => {
       .split("\n")
       .map((l) => JSON.parse(l) as { argv: string[]; secrets: string[] });
 
-  test("the code of the account named by mfa_serial reaches STS; none of awsx's secrets reach ykman", async () => {
+  test("the mfa_serial's code reaches STS; no awsx secret reaches ykman", async () => {
     const r = await runAwsx(
       ["credential-process", "mfarole", "--prompt", "ykman", "--debug"],
       ykEnv(),
@@ -142,7 +147,7 @@ describe("--prompt ykman: the stand-in on PATH, as ykman 5 answers", () => {
     expect(sessions().length).toBeGreaterThan(0);
   });
 
-  test("AWSX_PROMPT=ykman, a touch account named by AWSX_YKMAN_ACCOUNT on one of two keys: the touch notice is passed on", async () => {
+  test("AWSX_PROMPT, AWSX_YKMAN_ACCOUNT and _DEVICE, a touch: the notice is shown", async () => {
     const r = await runAwsx(
       ["exec", "mfarole", "--", "true"],
       ykEnv({
@@ -150,7 +155,10 @@ describe("--prompt ykman: the stand-in on PATH, as ykman 5 answers", () => {
         AWSX_YKMAN_ACCOUNT: "aws:prompt",
         AWSX_YKMAN_DEVICE: "12345678",
         YKMAN_FAKE_STATE: "two-keys",
-        YKMAN_FAKE_ACCOUNTS: `AWS:prompt-user@123456789012=${MFA.code}=touch\nGitHub:prompt-user=111111`,
+        YKMAN_FAKE_ACCOUNTS: [
+          `AWS:prompt-user@123456789012=${MFA.code}=touch`,
+          "GitHub:prompt-user=111111",
+        ].join("\n"),
       }),
     );
     expect(r.code).toBe(0);
@@ -178,12 +186,15 @@ describe("--prompt ykman: the stand-in on PATH, as ykman 5 answers", () => {
     [
       "no account matches",
       { YKMAN_FAKE_ACCOUNTS: "GitHub:prompt-user=111111" },
-      `and ykman found no OATH account matching "${MFA.serial}" on the YubiKey: set AWSX_YKMAN_ACCOUNT to its name as \`ykman oath accounts list\` shows it, or pass --mfa-token CODE`,
+      `and ykman found no OATH account matching "${MFA.serial}" on the YubiKey: ` +
+        "set AWSX_YKMAN_ACCOUNT to its name as `ykman oath accounts list` shows it, " +
+        "or pass --mfa-token CODE",
     ],
     [
       "several accounts match",
       { AWSX_YKMAN_ACCOUNT: "prompt-user" },
-      'and several OATH accounts on the YubiKey match "prompt-user": set AWSX_YKMAN_ACCOUNT to the full name of one, or pass --mfa-token CODE',
+      'and several OATH accounts on the YubiKey match "prompt-user": ' +
+        "set AWSX_YKMAN_ACCOUNT to the full name of one, or pass --mfa-token CODE",
     ],
     [
       "the touch is not given",
@@ -193,17 +204,20 @@ describe("--prompt ykman: the stand-in on PATH, as ykman 5 answers", () => {
     [
       "several keys and no AWSX_YKMAN_DEVICE",
       { YKMAN_FAKE_STATE: "two-keys" },
-      "and several YubiKeys are plugged in: set AWSX_YKMAN_DEVICE to the serial of one (`ykman list --serials`), or pass --mfa-token CODE",
+      "and several YubiKeys are plugged in: set AWSX_YKMAN_DEVICE to the serial of one " +
+        "(`ykman list --serials`), or pass --mfa-token CODE",
     ],
     [
       "ykman not installed",
       { PATH: `${NODE_DIR}:/usr/bin:/bin` },
-      "and could not start ykman: command not found: install yubikey-manager (ykman), or pass --mfa-token CODE",
+      "and could not start ykman: command not found: " +
+        "install yubikey-manager (ykman), or pass --mfa-token CODE",
     ],
     [
       "ykman hangs past AWSX_PROMPT_TIMEOUT",
       { YKMAN_FAKE_DELAY_MS: "120000", AWSX_PROMPT_TIMEOUT: "1" },
-      "and ykman did not finish within 1s (AWSX_PROMPT_TIMEOUT): pass --mfa-token CODE or set AWSX_MFA_TOKEN",
+      "and ykman did not finish within 1s (AWSX_PROMPT_TIMEOUT): " +
+        "pass --mfa-token CODE or set AWSX_MFA_TOKEN",
     ],
   ])("%s: exit 66 with the cause and the fix", async (_name, extra, tail) => {
     const r = await runAwsx(
@@ -263,7 +277,9 @@ describe("no terminal and no display", () => {
     );
     expect(r.code).toBe(66);
     expect(r.stderr).toBe(
-      `awsx: profile "mfarole" needs an MFA code for ${MFA.serial} and there is no terminal nor desktop (DISPLAY, WAYLAND_DISPLAY) to ask on: pass --mfa-token CODE, set AWSX_MFA_TOKEN, or use --prompt ykman with a YubiKey\n`,
+      `awsx: profile "mfarole" needs an MFA code for ${MFA.serial} and there is no terminal ` +
+        "nor desktop (DISPLAY, WAYLAND_DISPLAY) to ask on: pass --mfa-token CODE, " +
+        "set AWSX_MFA_TOKEN, or use --prompt ykman with a YubiKey\n",
     );
     expect(codesSent()).toEqual([]);
     expect(sessions()).toEqual([]);
@@ -311,7 +327,7 @@ describeX("zenity for real (Xvfb, typed into with xdotool)", () => {
     return run;
   };
 
-  test("auto: no terminal, a display: the code typed in the dialog reaches STS and the session is cached", async () => {
+  test("auto, no terminal, a display: the typed code reaches STS, is cached", async () => {
     const run = runAwsx(
       ["credential-process", "mfarole", "--debug"],
       envWith({ DISPLAY: x.display }),
@@ -325,7 +341,7 @@ describeX("zenity for real (Xvfb, typed into with xdotool)", () => {
     expect(sessions().length).toBeGreaterThan(0);
   });
 
-  test("Escape (AWSX_PROMPT=zenity): exit 66, one line, no STS call with a code, nothing cached", async () => {
+  test("Escape (AWSX_PROMPT=zenity): exit 66, one line, no code sent, nothing cached", async () => {
     const run = runAwsx(
       ["exec", "mfarole", "--", "true"],
       envWith({ DISPLAY: x.display, AWSX_PROMPT: "zenity" }),
@@ -333,7 +349,8 @@ describeX("zenity for real (Xvfb, typed into with xdotool)", () => {
     const r = await answer(run, "", "Escape");
     expect(r.code).toBe(66);
     expect(r.stderr).toBe(
-      `awsx: profile "mfarole" needs an MFA code for ${MFA.serial} and the zenity dialog was cancelled: pass --mfa-token CODE or set AWSX_MFA_TOKEN\n`,
+      `awsx: profile "mfarole" needs an MFA code for ${MFA.serial} and the zenity dialog ` +
+        "was cancelled: pass --mfa-token CODE or set AWSX_MFA_TOKEN\n",
     );
     expect(codesSent()).toEqual([]);
     expect(sessions()).toEqual([]);
@@ -349,7 +366,8 @@ describeX("zenity for real (Xvfb, typed into with xdotool)", () => {
     expect(codesSent()).toEqual([]);
   });
 
-  test("the IDE case: the AWS CLI with no terminal runs credential_process = awsx credential-process; the dialog asks", async () => {
+  // The IDE case: the AWS CLI with no terminal runs credential_process = awsx ...
+  test("the AWS CLI with no terminal, credential_process = awsx: the dialog asks", async () => {
     const run = runDetached(
       "aws",
       ["--profile", "viaproc", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"],
