@@ -285,6 +285,19 @@ describe("no terminal and no display", () => {
     expect(sessions()).toEqual([]);
   });
 
+  test("--no-prompt wins over AWSX_PROMPT: exit 66, nothing started", async () => {
+    const r = await runAwsx(
+      ["credential-process", "mfarole", "--no-prompt"],
+      envWith({ AWSX_PROMPT: "zenity", DISPLAY: ":99" }),
+    );
+    expect(r.code).toBe(66);
+    expect(r.stderr).toBe(
+      `awsx: profile "mfarole" needs an MFA code for ${MFA.serial} and --no-prompt forbids ` +
+        "asking: pass --mfa-token CODE or set AWSX_MFA_TOKEN\n",
+    );
+    expect(codesSent()).toEqual([]);
+  });
+
   test("CI=true turns the automatic choice off, not a driver named on purpose", async () => {
     const ci = await runAwsx(
       ["credential-process", "mfarole"],
