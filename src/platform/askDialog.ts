@@ -77,8 +77,9 @@ export async function askDialog(
   const seconds = Math.max(1, Math.round(options.timeoutMs / 1000));
   const result = await runCaptured(dialogArgv(dialog, question, seconds), {
     env: options.env,
-    // zenity closes itself at its --timeout; the deadline a little later is for the others.
-    timeoutMs: options.timeoutMs + 2000,
+    // zenity closes itself at its --timeout, counted from its start (slow on a busy
+    // desktop); the deadline, later, is for the others.
+    timeoutMs: options.timeoutMs + 10_000,
     maxOutputBytes: 4096,
     stdin: "ignore",
     timeoutSetting: "AWSX_PROMPT_TIMEOUT",
