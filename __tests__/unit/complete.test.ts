@@ -28,6 +28,7 @@ const CREDENTIAL = [
   "--backend",
   "--no-cache",
   "--no-mfa-session",
+  "--prompt",
   "--no-prompt",
 ];
 
@@ -44,6 +45,11 @@ const ROWS: Array<[string, string[], string[]]> = [
   ["the negated booleans", ["exec", "--no-"], ["--no-cache", "--no-mfa-session", "--no-prompt"]],
   ["--backend's choices", ["exec", "--backend", ""], ["keychain", "file", "memory", "none"]],
   ["--backend's choices, started", ["exec", "--backend", "k"], ["keychain"]],
+  [
+    "--prompt's drivers",
+    ["credential-process", "--prompt", ""],
+    ["auto", "terminal", "ykman", "zenity", "kdialog", "osascript"],
+  ],
   ["--format's choices after the profile", ["env", "prod", "--format", "f"], ["fish"]],
   ["-f's choices", ["env", "prod", "-f", ""], ["sh", "fish", "powershell", "dotenv", "json"]],
   ["a free value (--region): nothing", ["exec", "--region", ""], []],

@@ -150,10 +150,16 @@ const RUNS: Run[] = [
     { cache: true, profile: "prod", rest: ["ls"] },
   ],
   [
-    "--prompt=false",
-    ["exec", "--prompt=false", "prod"],
+    "--prompt=zenity (a driver, as aws-vault's --prompt)",
+    ["exec", "--prompt=zenity", "prod"],
     "exec",
-    { prompt: false, profile: "prod" },
+    { prompt: "zenity", profile: "prod" },
+  ],
+  [
+    "--prompt ykman before the profile: the word is the option's value",
+    ["credential-process", "--prompt", "ykman", "prod"],
+    "credential-process",
+    { prompt: "ykman", profile: "prod" },
   ],
   [
     "--mfa-session=true",
@@ -360,6 +366,11 @@ const BAD: Bad[] = [
     "a value outside the choices",
     ["exec", "--backend", "tape", "foo", "--", "true"],
     '--backend must be one of keychain, file, memory, none, not "tape"; see awsx exec --help',
+  ],
+  [
+    "--prompt with an unknown driver (the old boolean spelling included)",
+    ["exec", "--prompt=false", "foo", "--", "true"],
+    '--prompt must be one of auto, terminal, ykman, zenity, kdialog, osascript, not "false"; see awsx exec --help',
   ],
   [
     "env --format exec",

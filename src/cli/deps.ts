@@ -5,7 +5,7 @@ import { memoryStore } from "../cache/memoryStore.js";
 import type { Store } from "../types.js";
 import type { Env, StsFactory } from "../types.js";
 import type { Logger } from "../util/log.js";
-import { backendName, type Settings } from "./settings.js";
+import { backendName, type PromptDriver, type Settings } from "./settings.js";
 
 // What a command runs with: the outside world, handed in (tests pass their own parts).
 export interface Deps {
@@ -28,18 +28,25 @@ export interface CredentialFlags {
   backend?: string;
   cache?: boolean;
   mfaSession?: boolean;
-  prompt?: boolean;
+  // --prompt DRIVER; false: --no-prompt (as node:util.parseArgs reads it).
+  prompt?: PromptDriver | false;
+  // --no-prompt, should a parser report it under its own name.
+  noPrompt?: boolean;
   // Why prompting is off when prompt is false (for the MFA error message).
   noPromptReason?: string;
 }
 
-// How awsx may ask the user something (MFA code, file-cache passphrase): on the terminal,
-// unless --no-prompt or CI says never.
+// --no-prompt, or a caller that must never ask (exec --server's refreshes).
+export const promptOff = (flags: CredentialFlags): boolean =>
+  flags.prompt === false || flags.noPrompt === true;
+
+// How awsx may ask the user for the file cache's passphrase: on the terminal, unless
+// --no-prompt or CI says never. (The MFA code has its drivers: mfaPrompt.ts.)
 export function promptFor(
   flags: CredentialFlags,
   deps: Deps,
 ): ((question: string) => Promise<string>) | undefined {
-  if (flags.prompt === false || deps.settings.ci) return undefined;
+  if (promptOff(flags) || deps.settings.ci) return undefined;
   return deps.prompt ?? (async (q) => (await import("../platform/prompt.js")).promptHidden(q));
 }
 

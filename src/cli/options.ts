@@ -1,5 +1,6 @@
 import { BACKENDS } from "../cache/select.js";
 import { ENV_FORMATS } from "../exec/envFormat.js";
+import { PROMPT_DRIVERS } from "./settings.js";
 
 // One option of the command table: parsing, validation, help and completion read it.
 export interface OptionSpec {
@@ -59,7 +60,7 @@ export const CREDENTIAL_OPTIONS: OptionSpec[] = [
     name: "mfa-token",
     type: "string",
     value: "CODE",
-    describe: "The current MFA code (else AWSX_MFA_TOKEN, else a prompt on the terminal)",
+    describe: "The current MFA code (else AWSX_MFA_TOKEN, else a prompt: see --prompt)",
   },
   {
     name: "duration",
@@ -87,9 +88,17 @@ export const CREDENTIAL_OPTIONS: OptionSpec[] = [
   },
   {
     name: "prompt",
+    type: "string",
+    value: "DRIVER",
+    choices: PROMPT_DRIVERS,
+    describe:
+      "How to ask for an MFA code: terminal, ykman (YubiKey) or a desktop dialog; default " +
+      "AWSX_PROMPT, else auto: the terminal, else a dialog when there is a display",
+  },
+  {
+    name: "no-prompt",
     type: "boolean",
-    negatable: true,
-    describe: "Never ask on the terminal (MFA code, file cache passphrase): fail instead",
+    describe: "Never ask (MFA code, file cache passphrase): fail instead",
   },
 ];
 

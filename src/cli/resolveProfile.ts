@@ -10,9 +10,8 @@ import {
 import { createMfaProvider } from "../credentials/mfa.js";
 import type { Plan } from "../plan/types.js";
 import type { Sts } from "../types.js";
-import { type CredentialFlags, type Deps, promptFor, sessionCache, stsFactory } from "./deps.js";
-
-const CI_REASON = "CI is set, so awsx never prompts";
+import { type CredentialFlags, type Deps, sessionCache, stsFactory } from "./deps.js";
+import { mfaPromptFor } from "./mfaPrompt.js";
 
 // The core's settings from the command's flags and the AWSX_* settings.
 export function credentialSettings(flags: CredentialFlags, deps: Deps): CredentialSettings {
@@ -37,7 +36,7 @@ export function planOf(
 }
 
 // A profile's credentials for a command: the core, with the session cache around its hops
-// and the MFA code from --mfa-token, AWSX_MFA_TOKEN or the terminal.
+// and the MFA code from --mfa-token, AWSX_MFA_TOKEN or a prompt (mfaPrompt.ts).
 export async function resolveProfile(
   profile: string,
   flags: CredentialFlags,
@@ -45,13 +44,12 @@ export async function resolveProfile(
 ): Promise<Resolved> {
   const { logger, settings } = deps;
   const cache = deps.sharedCache ?? sessionCache(flags, deps);
-  const noPromptReason =
-    flags.prompt === false ? (flags.noPromptReason ?? "--no-prompt forbids asking") : CI_REASON;
+  const asking = mfaPromptFor(flags, deps);
   const mfa = createMfaProvider({
     flag: flags.mfaToken,
     env: settings.mfaToken,
-    prompt: promptFor(flags, deps),
-    noPromptReason,
+    prompt: asking.ask,
+    noPromptReason: asking.ask ? undefined : asking.reason,
     logger,
   });
   logger.secret(flags.mfaToken);

@@ -19,6 +19,14 @@ export interface Settings {
   lockWaitMs: number;
   minTtlMs: number;
   federationEndpoint?: string;
+  // AWSX_PROMPT: how to ask for an MFA code (docs/prompts.md); absent: automatic.
+  prompt?: PromptDriver;
+  // AWSX_PROMPT_TIMEOUT: how long a dialog or ykman may take.
+  promptTimeoutMs: number;
+  // AWSX_YKMAN_ACCOUNT / AWSX_YKMAN_DEVICE: the OATH account (default: the mfa_serial)
+  // and the YubiKey's serial, for --prompt ykman.
+  ykmanAccount?: string;
+  ykmanDevice?: string;
   // Set inside `awsx exec`: the profile of the awsx that started this shell.
   execProfile?: string;
   ci: boolean;
@@ -47,6 +55,27 @@ export function backendName(raw: string | undefined, from: string): BackendName 
   );
 }
 
+// The ways awsx can ask for an MFA code (aws-vault's prompt drivers of the same names).
+export const PROMPT_DRIVERS = [
+  "auto",
+  "terminal",
+  "ykman",
+  "zenity",
+  "kdialog",
+  "osascript",
+] as const;
+export type PromptDriver = (typeof PROMPT_DRIVERS)[number];
+
+// An unknown driver in AWSX_PROMPT is a usage error (--prompt is checked by the parser).
+export function promptDriverName(raw: string | undefined, from: string): PromptDriver | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if ((PROMPT_DRIVERS as readonly string[]).includes(raw)) return raw as PromptDriver;
+  throw new AwsxError(
+    "E_USAGE",
+    `unknown prompt driver "${raw}" (${from}); use one of ${PROMPT_DRIVERS.join(", ")}`,
+  );
+}
+
 // The logger's settings, apart: they never fail, so an error in any other setting can still
 // be reported (and logged) through them. AWSX_DEBUG=1 turns on --debug for a whole CI job.
 export function logSettings(env: Env): { debug: boolean; logFile?: string } {
@@ -67,6 +96,10 @@ export function readSettings(env: Env): Settings {
     lockWaitMs: seconds(env, "AWSX_LOCK_WAIT", 300) * 1000,
     minTtlMs: seconds(env, "AWSX_MIN_TTL", 600) * 1000,
     federationEndpoint: env.AWSX_FEDERATION_ENDPOINT || undefined,
+    prompt: promptDriverName(env.AWSX_PROMPT, "AWSX_PROMPT"),
+    promptTimeoutMs: seconds(env, "AWSX_PROMPT_TIMEOUT", 120) * 1000,
+    ykmanAccount: env.AWSX_YKMAN_ACCOUNT || undefined,
+    ykmanDevice: env.AWSX_YKMAN_DEVICE || undefined,
     execProfile: env.AWSX_PROFILE || undefined,
     ci: isTrue(env.CI),
   };

@@ -6,8 +6,9 @@ export type MfaCodeProvider = (serial: string, profile: string) => Promise<strin
 export interface MfaSources {
   flag?: string;
   env?: string;
-  // Prompt on the terminal; absent when awsx must never prompt (CI, --no-prompt).
-  prompt?: (question: string) => Promise<string>;
+  // Ask the user (terminal, dialog, ykman); absent when awsx must never ask (CI,
+  // --no-prompt). A failure may carry a `fix` better than passing the code.
+  prompt?: (question: string, serial: string) => Promise<string>;
   // Why there is no prompt, for the error message.
   noPromptReason?: string;
   logger: Logger;
@@ -15,7 +16,7 @@ export interface MfaSources {
 
 const CODE = /^\d{6}$/;
 
-// One place for MFA codes: --mfa-token, then AWSX_MFA_TOKEN, then the terminal.
+// One place for MFA codes: --mfa-token, then AWSX_MFA_TOKEN, then the prompt.
 export function createMfaProvider(sources: MfaSources): MfaCodeProvider {
   return async (serial, profile) => {
     let code = sources.flag ?? sources.env;
@@ -24,9 +25,10 @@ export function createMfaProvider(sources: MfaSources): MfaCodeProvider {
       if (!sources.prompt)
         throw noCode(serial, profile, sources.noPromptReason ?? "awsx may not prompt");
       try {
-        code = (await sources.prompt(`Enter MFA code for ${serial} (profile ${profile}): `)).trim();
+        const question = `Enter MFA code for ${serial} (profile ${profile}): `;
+        code = (await sources.prompt(question, serial)).trim();
       } catch (e) {
-        throw noCode(serial, profile, (e as Error).message);
+        throw noCode(serial, profile, (e as Error).message, (e as { fix?: string }).fix);
       }
     } else sources.logger.debug(`profile ${profile}: MFA code taken from ${from}`);
     sources.logger.code(code);
@@ -42,11 +44,11 @@ export function createMfaProvider(sources: MfaSources): MfaCodeProvider {
   };
 }
 
-function noCode(serial: string, profile: string, why: string): AwsxError {
+function noCode(serial: string, profile: string, why: string, fix?: string): AwsxError {
   return new AwsxError(
     "E_MFA_REQUIRED",
     `profile "${profile}" needs an MFA code for ${serial} and ${why}: ` +
-      "pass --mfa-token CODE or set AWSX_MFA_TOKEN",
+      (fix ?? "pass --mfa-token CODE or set AWSX_MFA_TOKEN"),
     { profile },
   );
 }

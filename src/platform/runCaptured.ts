@@ -1,5 +1,6 @@
-import { spawn } from "node:child_process";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import type { Readable } from "node:stream";
 import { helperEnv } from "./helperEnv.js";
 
 export interface Captured {
@@ -15,6 +16,12 @@ export interface CaptureOptions {
   env: Record<string, string | undefined>;
   timeoutMs: number;
   maxOutputBytes: number;
+  // The helper's stdin: the terminal awsx has (default), nothing, or an open fd.
+  stdin?: "inherit" | "ignore" | number;
+  // The setting the timeout message names.
+  timeoutSetting?: string;
+  // Each piece of its stderr as it comes (a prompt helper's notice, e.g. ykman's touch).
+  onStderr?: (text: string) => void;
 }
 
 const STDERR_KEPT = 65536;
@@ -28,8 +35,8 @@ export function runCaptured(argv: string[], options: CaptureOptions): Promise<Ca
   return new Promise((resolve) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       env: helperEnv(options.env),
-      stdio: ["inherit", "pipe", "pipe"],
-    });
+      stdio: [options.stdin ?? "inherit", "pipe", "pipe"],
+    }) as ChildProcessByStdio<null, Readable, Readable>;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
@@ -49,7 +56,10 @@ export function runCaptured(argv: string[], options: CaptureOptions): Promise<Ca
     };
     const seconds = Math.round(options.timeoutMs / 1000);
     const timer = setTimeout(
-      () => stop(`did not finish within ${seconds}s (AWSX_PROCESS_TIMEOUT)`),
+      () =>
+        stop(
+          `did not finish within ${seconds}s (${options.timeoutSetting ?? "AWSX_PROCESS_TIMEOUT"})`,
+        ),
       options.timeoutMs,
     );
     child.stdout.on("data", (b: Buffer) => {
@@ -58,6 +68,7 @@ export function runCaptured(argv: string[], options: CaptureOptions): Promise<Ca
       else out.push(b);
     });
     child.stderr.on("data", (b: Buffer) => {
+      options.onStderr?.(b.toString("utf8"));
       if (kept < STDERR_KEPT) err.push(b);
       kept += b.length;
     });

@@ -77,7 +77,7 @@ async function serve(
   const { startCredentialServer } = await import("../../server/ecsServer.js");
   const later = {
     ...input,
-    prompt: false,
+    prompt: false as const,
     noPromptReason:
       "the credential server refreshes without prompting (the child has the terminal)",
     mfaToken: undefined,
