@@ -17,6 +17,8 @@ const old = `${root}dist.old-${process.pid}`;
 const LAZY = [
   // The AWS SDK's STS client (~580 KB): only runs that call STS load it.
   { entry: "src/platform/sts.ts", out: "lazy-sts" },
+  // The SDK's SSO portal and OIDC clients: only SSO runs that miss the cache load them.
+  { entry: "src/platform/sso.ts", out: "lazy-sso" },
 ];
 
 // An import() of a LAZY module becomes external, pointing to its built file; with

@@ -21,6 +21,8 @@ export interface Settings {
   federationEndpoint?: string;
   // Set inside `awsx exec`: the profile of the awsx that started this shell.
   execProfile?: string;
+  // AWSX_SSO_WRITE_CLI_CACHE=1: SSO tokens also go to the AWS CLI's plaintext cache.
+  ssoWriteCliCache: boolean;
   ci: boolean;
 }
 
@@ -68,6 +70,7 @@ export function readSettings(env: Env): Settings {
     minTtlMs: seconds(env, "AWSX_MIN_TTL", 600) * 1000,
     federationEndpoint: env.AWSX_FEDERATION_ENDPOINT || undefined,
     execProfile: env.AWSX_PROFILE || undefined,
+    ssoWriteCliCache: isTrue(env.AWSX_SSO_WRITE_CLI_CACHE),
     ci: isTrue(env.CI),
   };
 }
