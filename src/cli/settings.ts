@@ -22,6 +22,9 @@ export interface Settings {
   // Set inside `awsx exec`: the profile of the awsx that started this shell.
   execProfile?: string;
   ci: boolean;
+  // AWSX_SSO_WRITE_CLI_CACHE=1: SSO tokens also go to the AWS CLI's plaintext
+  // ~/.aws/sso/cache (opt-in; docs/sso.md).
+  ssoWriteCliCache: boolean;
 }
 
 const seconds = (env: Env, name: string, fallback: number): number => {
@@ -69,5 +72,6 @@ export function readSettings(env: Env): Settings {
     federationEndpoint: env.AWSX_FEDERATION_ENDPOINT || undefined,
     execProfile: env.AWSX_PROFILE || undefined,
     ci: isTrue(env.CI),
+    ssoWriteCliCache: isTrue(env.AWSX_SSO_WRITE_CLI_CACHE),
   };
 }

@@ -1,0 +1,76 @@
+import { portalEndpoint } from "../../sso/ssoEndpoints.js";
+import {
+  decodeSsoTokenEntry,
+  forgetSsoToken,
+  readSsoToken,
+  type SsoToken,
+  ssoTokenStoreKey,
+} from "../../sso/ssoToken.js";
+import type { Store } from "../../types.js";
+import { type CredentialFlags, type Deps, openBackend } from "../deps.js";
+import { ssoTarget, type SsoTargetInput } from "./ssoTarget.js";
+
+export interface SsoLogoutInput extends SsoTargetInput, CredentialFlags {
+  writeCliCache?: boolean;
+}
+
+const TOKEN_PREFIX = ssoTokenStoreKey("");
+
+// Every token awsx keeps, by cache key.
+async function allTokens(store: Store | undefined): Promise<Map<string, SsoToken>> {
+  const out = new Map<string, SsoToken>();
+  if (!store) return out;
+  for (const { key, value } of await store.list()) {
+    if (!key.startsWith(TOKEN_PREFIX)) continue;
+    const token = decodeSsoTokenEntry(value, key);
+    if (token) out.set(key.slice(TOKEN_PREFIX.length), token);
+  }
+  return out;
+}
+
+// Ends the sign-in at the portal; a token it no longer knows (expired, signed out) is no
+// failure, an unreachable portal is a warning: the local copy goes either way.
+async function portalLogout(token: SsoToken, deps: Deps): Promise<void> {
+  if (!token.region || Date.parse(token.expiresAt) <= deps.now().getTime()) return;
+  deps.logger.secret(token.accessToken);
+  try {
+    const { createSsoPortal } = await import("../../platform/ssoPortal.js");
+    const portal = await createSsoPortal({
+      region: token.region,
+      endpoint: portalEndpoint(token.region, deps.env),
+      timeoutMs: deps.settings.stsTimeoutMs,
+    });
+    await portal.logout(token.accessToken);
+  } catch (e) {
+    const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+    if (err?.$metadata?.httpStatusCode === 401 || err?.name === "UnauthorizedException") return;
+    deps.logger.warn(
+      `could not end the sign-in of ${token.startUrl} at the portal ` +
+        `(${err?.name ?? "error"}); awsx forgets its token anyway`,
+    );
+  }
+}
+
+// awsx sso logout [PROFILE | --sso-session NAME]: one session, or every one awsx keeps.
+export async function runSsoLogout(input: SsoLogoutInput, deps: Deps): Promise<number> {
+  const writeCliCache = input.writeCliCache ?? deps.settings.ssoWriteCliCache;
+  const one = input.profile !== undefined || input.ssoSession !== undefined;
+  const target = one ? ssoTarget(input, deps, "logout") : undefined;
+  const store = await openBackend(input, deps);
+  const tokenDeps = { store, env: deps.env, writeCliCache };
+  const tokens = target
+    ? new Map([[target.key, await readSsoToken(target.key, tokenDeps)]])
+    : await allTokens(store);
+  let ended = 0;
+  const done = new Set<string>();
+  for (const [key, token] of tokens) {
+    if (token && !done.has(token.accessToken)) {
+      done.add(token.accessToken);
+      await portalLogout(token, deps);
+      ended++;
+    }
+    await forgetSsoToken(key, tokenDeps);
+  }
+  deps.logger.info(ended === 0 ? "no SSO sign-in to end" : `signed out of ${ended} SSO session(s)`);
+  return 0;
+}
