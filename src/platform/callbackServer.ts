@@ -7,12 +7,16 @@ export type CallbackResult = { code: string } | { error: string; description?: s
 // The loopback redirect listener of the authorization-code flow.
 export interface CallbackServer {
   redirectUri: string;
+  // A short loopback URL that redirects the browser to `target` (the authorization page),
+  // for the user to open: easier to copy than the long URL, which is then never printed.
+  startAt(target: string): string;
   // Settles with the first request to the callback path that carries our state.
   result: Promise<CallbackResult>;
   close(): void;
 }
 
 const PATH = "/oauth/callback";
+const START = "/start";
 
 const page = (res: http.ServerResponse, status: number, text: string): void => {
   const html =
@@ -36,9 +40,14 @@ export async function startCallbackServer(state: string, timeoutMs: number) {
   const result = new Promise<CallbackResult>((resolve, reject) => {
     settle = (r) => (r instanceof Error ? reject(r) : resolve(r));
   });
+  let target: string | undefined;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const q = url.searchParams;
+    if (req.method === "GET" && url.pathname === START && target) {
+      res.writeHead(302, { Location: target, "Content-Length": 0, Connection: "close" });
+      return void res.end();
+    }
     if (req.method !== "GET" || url.pathname !== PATH) return page(res, 404, "Not found.");
     if (q.get("state") !== state) return page(res, 400, "This sign-in is not awsx's.");
     const code = q.get("code");
@@ -70,5 +79,10 @@ export async function startCallbackServer(state: string, timeoutMs: number) {
       for (const s of sockets) s.destroy();
     }, 100).unref();
   };
-  return { redirectUri: `http://127.0.0.1:${port}${PATH}`, result, close } as CallbackServer;
+  const base = `http://127.0.0.1:${port}`;
+  const startAt = (url: string) => {
+    target = url;
+    return `${base}${START}`;
+  };
+  return { redirectUri: `${base}${PATH}`, startAt, result, close } as CallbackServer;
 }

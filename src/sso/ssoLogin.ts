@@ -138,7 +138,7 @@ async function authCodeFlow(
       code_challenge_method: "S256",
       scopes: (req.session.scopes ?? DEFAULT_SCOPES).join(" "),
     });
-    const url = `${req.oidcEndpoint}/authorize?${query}`;
+    const url = cb.startAt(`${req.oidcEndpoint}/authorize?${query}`);
     const opened = req.openBrowser && (await deps.openUrl(url));
     const say = deps.logger.error;
     say(
