@@ -10,7 +10,14 @@ import {
 import { createMfaProvider } from "../credentials/mfa.js";
 import type { Plan } from "../plan/types.js";
 import type { Sts } from "../types.js";
-import { type CredentialFlags, type Deps, promptFor, sessionCache, stsFactory } from "./deps.js";
+import {
+  type CredentialFlags,
+  type Deps,
+  promptFor,
+  sessionCache,
+  ssoDeps,
+  stsFactory,
+} from "./deps.js";
 
 const CI_REASON = "CI is set, so awsx never prompts";
 
@@ -65,6 +72,7 @@ export async function resolveProfile(
     sts: stsFactory(deps),
     mfa,
     ...(cache ? { around: cachedHops(cache) } : {}),
+    sso: ssoDeps(flags, deps, cache),
   });
 }
 

@@ -21,10 +21,9 @@ export interface Settings {
   federationEndpoint?: string;
   // Set inside `awsx exec`: the profile of the awsx that started this shell.
   execProfile?: string;
-  ci: boolean;
-  // AWSX_SSO_WRITE_CLI_CACHE=1: SSO tokens also go to the AWS CLI's plaintext
-  // ~/.aws/sso/cache (opt-in; docs/sso.md).
+  // AWSX_SSO_WRITE_CLI_CACHE=1: SSO tokens also go to the AWS CLI's plaintext cache.
   ssoWriteCliCache: boolean;
+  ci: boolean;
 }
 
 const seconds = (env: Env, name: string, fallback: number): number => {
@@ -71,7 +70,7 @@ export function readSettings(env: Env): Settings {
     minTtlMs: seconds(env, "AWSX_MIN_TTL", 600) * 1000,
     federationEndpoint: env.AWSX_FEDERATION_ENDPOINT || undefined,
     execProfile: env.AWSX_PROFILE || undefined,
-    ci: isTrue(env.CI),
     ssoWriteCliCache: isTrue(env.AWSX_SSO_WRITE_CLI_CACHE),
+    ci: isTrue(env.CI),
   };
 }

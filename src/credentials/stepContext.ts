@@ -1,6 +1,7 @@
 import type { Logger } from "../util/log.js";
 import type { Env, Sts } from "../types.js";
 import type { MfaCodeProvider } from "./mfa.js";
+import type { SsoContext } from "./steps/sso.js";
 
 // What every step may use: all effects come in here, none is imported.
 export interface StepContext {
@@ -15,6 +16,8 @@ export interface StepContext {
   logger: Logger;
   processTimeoutMs: number;
   sourceTimeoutMs: number;
+  // IAM Identity Center clients, tokens and lock; absent where no SSO profile can occur.
+  sso?: SsoContext;
 }
 
 export const defaultSessionName = (now: Date): string => `awsx-${Math.floor(now.getTime() / 1000)}`;

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -137,7 +136,9 @@ async function writeCli(key: string, token: SsoToken, env: Env): Promise<void> {
   out.expiresAt = cliTime(token.expiresAt);
   if (out.registrationExpiresAt) out.registrationExpiresAt = cliTime(out.registrationExpiresAt);
   const path = join(dir, `${key}.json`);
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  // Not node:crypto: loading it would cost every warm run (docs/performance.md); "wx"
+  // refuses a name that is already taken.
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   const fh = await open(tmp, "wx", 0o600);
   try {
     await fh.writeFile(JSON.stringify(out));
