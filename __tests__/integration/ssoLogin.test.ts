@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ssoCacheKey } from "../../src/sso/ssoToken.js";
 import { runAwsx } from "../helpers/awsx.js";
 import { startFakeSso, type FakeSso } from "../helpers/fakeSso.js";
-import { filesUnder, makeHome, type TempHome } from "../helpers/home.js";
+import { filesUnder, makeHome, type TempHome, writePrintCreds } from "../helpers/home.js";
 
 const START_URL = "https://d-fake.awsapps.com/start";
 const CONFIG = `[sso-session corp]
@@ -70,8 +70,14 @@ function expectNoPlaintextTokens(): void {
   }
 }
 
+const ROLE_KEYS = {
+  accessKeyId: "ASIAFAKESSOROLE00001",
+  secretAccessKey: "fakeSsoRoleSecret000000000000000000000001",
+  sessionToken: "fakeSsoRoleSessionToken0001",
+};
+
 beforeEach(async () => {
-  fake = await startFakeSso();
+  fake = await startFakeSso({ roleKeys: () => ROLE_KEYS });
   home = makeHome({ config: CONFIG });
   browserLog = join(home.dir, "browser.log");
   writeFileSync(join(home.dir, "browser.mjs"), BROWSER_JS);
@@ -218,4 +224,18 @@ test("CI=true: login refuses at once, without a single call", async () => {
   expect(r.stderr).toContain("CI is set");
   expect(r.ms).toBeLessThan(5000);
   expect(fake.count()).toBe(0);
+});
+
+test("after awsx sso login, awsx exec of the profile gets the role's credentials", async () => {
+  expect((await awsx(["login", "dev"])).code).toBe(0);
+  const printer = writePrintCreds(home.dir);
+  const r = await runAwsx(["exec", "dev", "--", process.execPath, printer], env());
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  const child = JSON.parse(r.stdout);
+  expect(child.id).toBe(ROLE_KEYS.accessKeyId);
+  expect(child.profile).toBe("dev");
+  const get = fake.calls.find((c) => c.op === "GetRoleCredentials")!;
+  expect(get.query).toEqual({ role_name: "ReadOnly", account_id: "111111111111" });
+  expect(fake.issued).toContain(get.bearer);
 });
