@@ -238,4 +238,10 @@ test("after awsx sso login, awsx exec of the profile gets the role's credentials
   const get = fake.calls.find((c) => c.op === "GetRoleCredentials")!;
   expect(get.query).toEqual({ role_name: "ReadOnly", account_id: "111111111111" });
   expect(fake.issued).toContain(get.bearer);
+  // Signed out, the cached role session goes too: the next run needs a new login.
+  expect((await awsx(["logout", "dev"])).code).toBe(0);
+  const after = await runAwsx(["exec", "dev", "--", process.execPath, printer], env());
+  expect(after.code).toBe(79);
+  expect(after.stderr).toContain("awsx sso login --sso-session corp");
+  expect(fake.count("GetRoleCredentials")).toBe(1);
 });

@@ -40,18 +40,26 @@ const env = () =>
 const sync = (...args: string[]) => runAwsx(["sso", "sync", ...args], env());
 const config = () => readFileSync(home.configFile, "utf8");
 
-// What `aws sso login` leaves: ~/.aws/sso/cache/<sha1 of the session name>.json.
-function cliToken(): void {
-  const t = fake.mintToken();
-  const dir = join(home.dir, ".aws", "sso", "cache");
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const key = ssoCacheKey({ name: "corp", startUrl: START_URL });
-  const { refreshToken: _r, ...rest } = t;
-  writeFileSync(
-    join(dir, `${key}.json`),
-    JSON.stringify({ startUrl: START_URL, region: "eu-west-1", ...rest }),
-    { mode: 0o600 },
+const cliTokenFile = () =>
+  join(
+    home.dir,
+    ".aws",
+    "sso",
+    "cache",
+    `${ssoCacheKey({ name: "corp", startUrl: START_URL })}.json`,
   );
+
+// What `aws sso login` leaves: ~/.aws/sso/cache/<sha1 of the session name>.json (without a
+// refresh token, unless asked; expired when asked).
+function cliToken(o: { refresh?: boolean; expired?: boolean } = {}): void {
+  const t = fake.mintToken();
+  mkdirSync(join(home.dir, ".aws", "sso", "cache"), { recursive: true, mode: 0o700 });
+  const { refreshToken, ...rest } = t;
+  const expiresAt = o.expired ? new Date(Date.now() - 60_000).toISOString() : t.expiresAt;
+  const token = { startUrl: START_URL, region: "eu-west-1", ...rest, expiresAt };
+  writeFileSync(cliTokenFile(), JSON.stringify(o.refresh ? { ...token, refreshToken } : token), {
+    mode: 0o600,
+  });
 }
 
 beforeEach(async () => {
@@ -141,6 +149,23 @@ test("a symlinked config stays a symlink; its target is rewritten", async () => 
   expect((await sync()).code).toBe(0);
   expect(lstatSync(home.configFile).isSymbolicLink()).toBe(true);
   expect(readFileSync(real, "utf8")).toContain("# BEGIN awsx sso sync corp");
+});
+
+test("an expired token with a refresh token is refreshed once, then used", async () => {
+  cliToken({ refresh: true, expired: true });
+  fake.expireAccessTokens();
+  fake.reset();
+  const r = await runAwsx(["sso", "sync", "--sso-session", "corp"], {
+    ...env(),
+    AWS_ENDPOINT_URL_SSO_OIDC: fake.url,
+  });
+  expect(r.code).toBe(0);
+  expect(fake.calls.filter((c) => c.op === "CreateToken").map((c) => c.body.grantType)).toEqual([
+    "refresh_token",
+  ]);
+  expect(fake.calls.find((c) => c.op === "ListAccounts")!.bearer).toBe(fake.issued.at(-2));
+  // The token came from the AWS CLI's cache, so the refreshed one goes back there.
+  expect(JSON.parse(readFileSync(cliTokenFile(), "utf8")).accessToken).toBe(fake.issued.at(-2));
 });
 
 test("a token the portal refuses: exit 79 naming the login to run, file unchanged", async () => {

@@ -1,7 +1,6 @@
 import { AwsxError } from "../../errors.js";
 import { browserAvailable, openUrl } from "../../platform/openBrowser.js";
 import { ssoLogin } from "../../sso/ssoLogin.js";
-import { oidcEndpoint } from "../../sso/ssoEndpoints.js";
 import {
   decodeSsoTokenEntry,
   saveSsoToken,
@@ -34,7 +33,7 @@ async function previousToken(store: Store | undefined, key: string) {
 
 // awsx sso login [PROFILE | --sso-session NAME]: sign in, keep the token in awsx's cache.
 export async function runSsoLogin(input: SsoLoginInput, deps: Deps): Promise<number> {
-  const { session, key } = ssoTarget(input, deps, "login");
+  const { session, key, oidcUrl } = ssoTarget(input, deps, "login");
   const who = sessionLabel(session);
   if (deps.settings.ci)
     throw new AwsxError(
@@ -59,7 +58,7 @@ export async function runSsoLogin(input: SsoLoginInput, deps: Deps): Promise<num
       session,
       flow: device ? "device" : "auth-code",
       openBrowser: browser,
-      oidcEndpoint: oidcEndpoint(session.region, deps.env),
+      oidcEndpoint: oidcUrl,
       previous: await previousToken(store, key),
       callbackTimeoutMs: CALLBACK_TIMEOUT_MS,
     },
@@ -67,7 +66,7 @@ export async function runSsoLogin(input: SsoLoginInput, deps: Deps): Promise<num
       oidc: async () =>
         (await import("../../platform/ssoOidc.js")).createSsoOidc({
           region: session.region,
-          endpoint: oidcEndpoint(session.region, deps.env),
+          endpoint: oidcUrl,
           timeoutMs: deps.settings.stsTimeoutMs,
         }),
       now: deps.now,

@@ -3,7 +3,6 @@ import { AwsxError } from "../../errors.js";
 import { configPaths, readText } from "../../config/userConfig.js";
 import { writeFileAtomic } from "../../platform/atomicWrite.js";
 import type { PortalAccount, SsoPortal } from "../../platform/ssoPortal.js";
-import { portalEndpoint } from "../../sso/ssoEndpoints.js";
 import {
   DEFAULT_TEMPLATE,
   mergeBlock,
@@ -12,9 +11,9 @@ import {
   type SyncPair,
   userProfileNames,
 } from "../../sso/syncBlock.js";
-import { readSsoToken } from "../../sso/ssoToken.js";
 import { unifiedDiff } from "../../util/unifiedDiff.js";
-import { type CredentialFlags, type Deps, openBackend } from "../deps.js";
+import type { CredentialFlags, Deps } from "../deps.js";
+import { freshToken } from "./ssoFreshToken.js";
 import { ssoTarget, type SsoTargetInput } from "./ssoTarget.js";
 
 export interface SsoSyncInput extends SsoTargetInput, CredentialFlags {
@@ -84,7 +83,8 @@ export async function runSsoSync(
   deps: Deps,
   out: (s: string) => void,
 ): Promise<number> {
-  const { session, key } = ssoTarget(input, deps, "sync");
+  const target = ssoTarget(input, deps, "sync");
+  const { session } = target;
   const name = session.name;
   if (!name)
     throw new AwsxError(
@@ -93,8 +93,7 @@ export async function runSsoSync(
         "configured without one: add an [sso-session NAME] section (docs/sso.md)",
     );
   const template = input.template ?? DEFAULT_TEMPLATE;
-  const store = await openBackend(input, deps);
-  const token = await readSsoToken(key, { store, env: deps.env });
+  const token = await freshToken(target, input, deps);
   if (!token || Date.parse(token.expiresAt) - deps.now().getTime() < MIN_LEFT_MS)
     throw new AwsxError(
       "E_CREDENTIALS",
@@ -105,7 +104,7 @@ export async function runSsoSync(
   const { createSsoPortal } = await import("../../platform/ssoPortal.js");
   const portal = await createSsoPortal({
     region: session.region,
-    endpoint: portalEndpoint(session.region, deps.env),
+    endpoint: target.portalUrl,
     timeoutMs: deps.settings.stsTimeoutMs,
   });
   const pairs = await pairsOf(portal, token.accessToken).catch((e) => {

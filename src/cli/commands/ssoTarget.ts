@@ -1,4 +1,5 @@
 import { AwsxError } from "../../errors.js";
+import { ssoEndpoint } from "../../config/endpoint.js";
 import type { LoadedConfig } from "../../config/load.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { profileNotFound } from "../../plan/build.js";
@@ -17,7 +18,19 @@ export interface SsoTarget {
   // The token cache key (the AWS CLI's sha1 rule).
   key: string;
   config: LoadedConfig;
+  // Where its OIDC and portal calls go (the profile's endpoint settings count).
+  oidcUrl: string;
+  portalUrl: string;
 }
+
+// A service's URL for a profile ("" for a session named alone), as the resolver finds it.
+export const ssoUrl = (
+  config: LoadedConfig,
+  profile: string | undefined,
+  deps: Deps,
+  service: "sso" | "sso-oidc",
+  region: string,
+): string => ssoEndpoint(config, profile ?? "", deps.env, service, region).label;
 
 const describe = (s: SsoSession): string =>
   s.name ? `sso-session "${s.name}"` : `start URL ${s.startUrl}`;
@@ -38,7 +51,15 @@ export function ssoTarget(input: SsoTargetInput, deps: Deps, command: string): S
     if (!profile) throw profileNotFound(config, input.profile);
     session = ssoSessionFor(profile, config);
   } else session = onlySession(config, command);
-  return { session, key: ssoCacheKey(session), config };
+  const url = (service: "sso" | "sso-oidc") =>
+    ssoUrl(config, input.profile, deps, service, session.region);
+  return {
+    session,
+    key: ssoCacheKey(session),
+    config,
+    oidcUrl: url("sso-oidc"),
+    portalUrl: url("sso"),
+  };
 }
 
 function onlySession(config: LoadedConfig, command: string): SsoSession {
