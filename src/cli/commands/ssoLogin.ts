@@ -9,7 +9,16 @@ import {
 } from "../../sso/ssoToken.js";
 import type { Store } from "../../types.js";
 import { type CredentialFlags, type Deps, openBackend } from "../deps.js";
-import { sessionLabel, ssoTarget, type SsoTargetInput } from "./ssoTarget.js";
+import { loadUserConfig } from "../../config/userConfig.js";
+import type { SsoLoginHook } from "../../credentials/steps/sso.js";
+import { ssoCacheKey } from "../../sso/ssoToken.js";
+import {
+  sessionLabel,
+  type SsoTarget,
+  ssoTarget,
+  type SsoTargetInput,
+  ssoUrl,
+} from "./ssoTarget.js";
 
 export interface SsoLoginInput extends SsoTargetInput, CredentialFlags {
   useDeviceCode?: boolean;
@@ -33,7 +42,37 @@ async function previousToken(store: Store | undefined, key: string) {
 
 // awsx sso login [PROFILE | --sso-session NAME]: sign in, keep the token in awsx's cache.
 export async function runSsoLogin(input: SsoLoginInput, deps: Deps): Promise<number> {
-  const { session, key, oidcUrl } = ssoTarget(input, deps, "login");
+  await signIn(ssoTarget(input, deps, "login"), input, deps);
+  return 0;
+}
+
+// Offered by the resolver to a profile without a valid token, only where awsx may prompt
+// (a terminal, not CI, not --no-prompt): asks first, then signs in as awsx sso login does.
+export function ssoLoginHook(deps: Deps): SsoLoginHook {
+  return async ({ profile, session, reason }) => {
+    const ask = deps.prompt ?? (await import("../../platform/prompt.js")).promptHidden;
+    const who = sessionLabel(session);
+    let answer: string;
+    try {
+      answer = await ask(`awsx: profile "${profile}": ${reason} (${who}). Sign in now? [Y/n] `);
+    } catch {
+      return undefined;
+    }
+    if (!/^(y|yes)?$/i.test(answer.trim())) return undefined;
+    const config = loadUserConfig(deps.env);
+    const target: SsoTarget = {
+      session,
+      key: ssoCacheKey(session),
+      config,
+      oidcUrl: ssoUrl(config, profile, deps, "sso-oidc", session.region),
+      portalUrl: ssoUrl(config, profile, deps, "sso", session.region),
+    };
+    return signIn(target, {}, deps);
+  };
+}
+
+async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Promise<SsoToken> {
+  const { session, key, oidcUrl } = target;
   const who = sessionLabel(session);
   if (deps.settings.ci)
     throw new AwsxError(
@@ -85,5 +124,5 @@ export async function runSsoLogin(input: SsoLoginInput, deps: Deps): Promise<num
     .filter(Boolean)
     .join(" and ");
   deps.logger.info(`signed in to ${who} until ${token.expiresAt}; token kept in ${where}`);
-  return 0;
+  return token;
 }
