@@ -19,6 +19,11 @@ const LAZY = [
   { entry: "src/platform/sts.ts", out: "lazy-sts" },
   // The SDK's SSO portal and OIDC clients: only SSO runs that miss the cache load them.
   { entry: "src/platform/sso.ts", out: "lazy-sso" },
+  // SSO OIDC (awsx sso login) and the SSO portal's listings and logout (sso sync/logout).
+  { entry: "src/platform/ssoOidc.ts", out: "lazy-sso-oidc" },
+  { entry: "src/platform/ssoPortal.ts", out: "lazy-sso-portal" },
+  // The loopback listener of the browser sign-in.
+  { entry: "src/platform/callbackServer.ts", out: "lazy-sso-callback" },
 ];
 
 // An import() of a LAZY module becomes external, pointing to its built file; with

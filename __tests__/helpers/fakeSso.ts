@@ -114,6 +114,9 @@ export interface FakeSso {
   readonly calls: SsoCall[];
   readonly switches: SsoSwitches;
   readonly clients: Map<string, FakeClient>;
+  // Every access and refresh token issued, oldest first (to look for them where they must
+  // not be).
+  readonly issued: string[];
   count(op?: SsoOp): number;
   reset(): void;
   // Marks a device code approved, as a user who entered the code would (all when omitted).
@@ -215,6 +218,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
   const devices = new Map<string, DeviceCode>();
   const codes = new Map<string, AuthCode>();
   const sockets = new Set<Socket>();
+  const issued: string[] = [];
   let closed = false;
   let url = "";
 
@@ -236,9 +240,11 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     };
     const accessToken = token("aoa");
     access.set(accessToken, grant);
+    issued.push(accessToken);
     let refreshToken: string | undefined;
     if (withRefresh) {
       refreshToken = token("aor");
+      issued.push(refreshToken);
       refresh.set(refreshToken, { ...grant, expiresAt: Date.now() + 90 * 86400_000 });
     }
     return { accessToken, refreshToken, seconds };
@@ -548,6 +554,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     calls,
     switches,
     clients,
+    issued,
     count: (op) => (op === undefined ? calls.length : calls.filter((c) => c.op === op).length),
     reset() {
       calls.length = 0;
