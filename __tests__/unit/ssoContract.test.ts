@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ssoEndpoint } from "../../src/config/endpoint.js";
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { AwsxError } from "../../src/errors.js";
 import { memoryStore } from "../../src/cache/memoryStore.js";
@@ -230,5 +231,43 @@ describe("sso token store", () => {
     writeFileSync(join(dir, "k2.json"), "not json");
     expect(await readSsoToken("k", { env: { HOME: home } })).toBeUndefined();
     expect(await readSsoToken("k2", { env: { HOME: home } })).toBeUndefined();
+  });
+});
+
+describe("SSO endpoints, in the CLI's order", () => {
+  const c = load(`
+[services local]
+sso =
+  endpoint_url = http://127.0.0.1:4001
+sso_oidc =
+  endpoint_url = http://127.0.0.1:4002
+
+[profile svc]
+services = local
+endpoint_url = http://127.0.0.1:4999
+
+[profile own]
+endpoint_url = http://127.0.0.1:4999
+`);
+  const at = (p: string, env: Record<string, string>, s: "sso" | "sso-oidc") => {
+    const e = ssoEndpoint(c, p, env, s, "eu-west-1");
+    return `${e.label} (${e.from})`;
+  };
+
+  test("variable, then AWS_ENDPOINT_URL, [services], endpoint_url, the regional host", () => {
+    const both = { AWS_ENDPOINT_URL_SSO: "http://a", AWS_ENDPOINT_URL: "http://b" };
+    expect(at("svc", both, "sso")).toBe("http://a (AWS_ENDPOINT_URL_SSO)");
+    expect(at("svc", both, "sso-oidc")).toBe("http://b (AWS_ENDPOINT_URL)");
+    expect(at("svc", { AWS_ENDPOINT_URL_SSO_OIDC: "http://c" }, "sso-oidc")).toBe(
+      "http://c (AWS_ENDPOINT_URL_SSO_OIDC)",
+    );
+    expect(at("svc", {}, "sso")).toBe("http://127.0.0.1:4001 ([services local] sso)");
+    expect(at("svc", {}, "sso-oidc")).toBe("http://127.0.0.1:4002 ([services local] sso_oidc)");
+    expect(at("own", {}, "sso")).toBe("http://127.0.0.1:4999 (endpoint_url of profile own)");
+    expect(at("nobody", {}, "sso")).toBe("https://portal.sso.eu-west-1.amazonaws.com (default)");
+    expect(at("nobody", {}, "sso-oidc")).toBe("https://oidc.eu-west-1.amazonaws.com (default)");
+    expect(at("svc", { ...both, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }, "sso")).toBe(
+      "https://portal.sso.eu-west-1.amazonaws.com (default (configured endpoints ignored))",
+    );
   });
 });
