@@ -17,6 +17,13 @@ const old = `${root}dist.old-${process.pid}`;
 const LAZY = [
   // The AWS SDK's STS client (~580 KB): only runs that call STS load it.
   { entry: "src/platform/sts.ts", out: "lazy-sts" },
+  // The SDK's SSO portal and OIDC clients: only SSO runs that miss the cache load them.
+  { entry: "src/platform/sso.ts", out: "lazy-sso" },
+  // SSO OIDC (awsx sso login) and the SSO portal's listings and logout (sso sync/logout).
+  { entry: "src/platform/ssoOidc.ts", out: "lazy-sso-oidc" },
+  { entry: "src/platform/ssoPortal.ts", out: "lazy-sso-portal" },
+  // The loopback listener of the browser sign-in.
+  { entry: "src/platform/callbackServer.ts", out: "lazy-sso-callback" },
 ];
 
 // An import() of a LAZY module becomes external, pointing to its built file; with

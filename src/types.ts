@@ -49,12 +49,36 @@ export type Env = Record<string, string | undefined>;
 // Creates the STS client for a region and endpoint: the SDK's in production, a fake in tests.
 export type StsFactory = (target: { region: string; endpoint?: string }) => Promise<Sts>;
 
+// The IAM Identity Center portal call awsx makes (GetRoleCredentials: a bearer token, unsigned).
+export interface SsoRolePortal {
+  getRoleCredentials(input: {
+    accessToken: string;
+    accountId: string;
+    roleName: string;
+  }): Promise<Credentials>;
+}
+
+// The OIDC call the resolver makes: CreateToken with the refresh_token grant.
+export interface SsoTokenRefresher {
+  refreshToken(input: {
+    clientId: string;
+    clientSecret: string;
+    refreshToken: string;
+  }): Promise<{ accessToken: string; expiresIn: number; refreshToken?: string }>;
+}
+
+// Creates the SSO clients for a region and endpoint: the SDK's in production, fakes in tests.
+export interface SsoFactory {
+  portal(target: { region: string; endpoint?: string }): Promise<SsoRolePortal>;
+  oidc(target: { region: string; endpoint?: string }): Promise<SsoTokenRefresher>;
+}
+
 // One hop of a plan that calls STS and yields a session worth caching.
 export interface Hop {
   // Names the whole route up to this hop without any secret (src/plan/hopIds.ts).
   id: string;
   profile: string;
-  kind: "assumeRole" | "sessionToken" | "webIdentity";
+  kind: "assumeRole" | "sessionToken" | "webIdentity" | "sso";
   // The role ARN or MFA serial, to tell sessions apart in `awsx list`.
   label: string;
   // Every profile of the chain (for `awsx clear PROFILE`).

@@ -42,6 +42,22 @@ export interface DiffCase {
   expectDifference?: string;
   cliExpect?: Outcome;
   comment?: string;
+  // IAM Identity Center (the fake portal and OIDC, differential.test.ts): a token minted for
+  // each side in turn is written where `aws sso login` leaves it, and both sides must make
+  // exactly these calls to the fake, in this order.
+  sso?: SsoSetup;
+}
+
+export interface SsoSetup {
+  // The sso-session name, or the start URL of a legacy profile: sha1 of it names the file.
+  tokenFor: string;
+  // valid: an hour left; expiring: 10 minutes (inside the 15-minute refresh window);
+  // expired: a minute ago, the access token dead at the portal too. Absent: no token file.
+  token?: "valid" | "expiring" | "expired";
+  // false: the token the legacy login leaves (no refresh token, no client registration).
+  refresh?: boolean;
+  switches?: { invalidGrantOnRefresh?: boolean; unauthorized?: boolean };
+  calls: string[];
 }
 
 // Exit codes of awsx (src/errors.ts).
@@ -378,20 +394,6 @@ export const cases: DiffCase[] = [
     profile: "dev",
     config: "[profile dev]\nregion = us-east-1\n",
     expect: { fail: EXIT.credentials, cli: NO_CREDENTIALS },
-  },
-  {
-    name: "an SSO profile with no cached SSO token",
-    profile: "sso",
-    config: ini`
-      [profile sso]
-      sso_start_url = https://example.awsapps.com/start
-      sso_region = us-east-1
-      sso_account_id = 123456789012
-      sso_role_name = ReadOnly
-    `,
-    expect: { fail: EXIT.config, cli: /Error loading SSO Token/ },
-    comment:
-      "awsx does not support SSO (docs/config.md); without a cached token the CLI fails as well",
   },
   {
     name: "a profile that does not exist",
@@ -854,4 +856,191 @@ export const cases: DiffCase[] = [
     cliExpect: { fail: EXIT.credentials, cli: NO_CREDENTIALS },
     expect: { role: "deployer" },
   },
+
+  // ---- IAM Identity Center (SSO) ---------------------------------------------------
+  ...ssoCases(),
 ];
+
+// The fake portal hands out alice's keys for ReadOnly in 123456789012 (differential.test.ts).
+function ssoCases(): DiffCase[] {
+  const SSO_SESSION = ini`
+    [sso-session corp]
+    sso_start_url = https://corp.awsapps.com/start
+    sso_region = us-east-1
+    sso_registration_scopes = sso:account:access
+  `;
+  const ssoProfile = (name: string, role = "ReadOnly") => ini`
+    [profile ${name}]
+    sso_session = corp
+    sso_account_id = 123456789012
+    sso_role_name = ${role}
+  `;
+  const LEGACY = ini`
+    [profile sso]
+    sso_start_url = https://example.awsapps.com/start
+    sso_region = us-east-1
+    sso_account_id = 123456789012
+    sso_role_name = ReadOnly
+  `;
+  const LEGACY_URL = "https://example.awsapps.com/start";
+  const GRC = "GetRoleCredentials";
+  const TOKEN_EXPIRED = /The SSO session associated with this profile has expired/;
+  const sso = (setup: Partial<SsoSetup>): SsoSetup => ({ tokenFor: "corp", calls: [], ...setup });
+  return [
+    {
+      name: "sso-session profile, valid token in the CLI's cache",
+      childAws: true,
+      profile: "dev",
+      config: SSO_SESSION + ssoProfile("dev"),
+      sso: sso({ token: "valid", calls: [GRC] }),
+      expect: { user: "alice" },
+    },
+    {
+      name: "legacy SSO profile, valid token",
+      profile: "sso",
+      config: LEGACY,
+      sso: sso({ tokenFor: LEGACY_URL, token: "valid", refresh: false, calls: [GRC] }),
+      expect: { user: "alice" },
+    },
+    {
+      name: "sso-session, expired access token: refreshed, then GetRoleCredentials",
+      profile: "dev",
+      config: SSO_SESSION + ssoProfile("dev"),
+      sso: sso({ token: "expired", calls: ["CreateToken", GRC] }),
+      expect: { user: "alice" },
+    },
+    {
+      name: "sso-session, 10 minutes left: inside the 15-minute window, refreshed",
+      profile: "dev",
+      config: SSO_SESSION + ssoProfile("dev"),
+      sso: sso({ token: "expiring", calls: ["CreateToken", GRC] }),
+      expect: { user: "alice" },
+    },
+    {
+      name: "sso-session, expired and the refresh refused",
+      profile: "dev",
+      config: SSO_SESSION + ssoProfile("dev"),
+      sso: sso({
+        token: "expired",
+        switches: { invalidGrantOnRefresh: true },
+        calls: ["CreateToken"],
+      }),
+      expect: { fail: EXIT.credentials, cli: /Token has expired and refresh failed/ },
+    },
+    {
+      name: "legacy SSO profile, expired token: never refreshed, no call",
+      profile: "sso",
+      config: LEGACY,
+      sso: sso({ tokenFor: LEGACY_URL, token: "expired", refresh: false }),
+      expect: { fail: EXIT.credentials, cli: TOKEN_EXPIRED, awsx: /awsx sso login sso/ },
+    },
+    {
+      name: "an SSO profile with no cached SSO token",
+      profile: "sso",
+      config: LEGACY,
+      sso: sso({ tokenFor: LEGACY_URL }),
+      expect: { fail: EXIT.credentials, cli: /Error loading SSO Token/ },
+    },
+    {
+      name: "sso-session profile with no token",
+      profile: "dev",
+      config: SSO_SESSION + ssoProfile("dev"),
+      sso: sso({}),
+      expect: { fail: EXIT.credentials, cli: /Token for corp does not exist/ },
+    },
+    {
+      name: "the portal rejects the token (signed out elsewhere)",
+      profile: "dev",
+      config: SSO_SESSION + ssoProfile("dev"),
+      sso: sso({ token: "valid", switches: { unauthorized: true }, calls: [GRC] }),
+      expect: { fail: EXIT.credentials, cli: TOKEN_EXPIRED, awsx: /rejected the SSO token/ },
+    },
+    {
+      name: "a role the user is not assigned",
+      profile: "dev",
+      config: SSO_SESSION + ssoProfile("dev", "Admin"),
+      sso: sso({ token: "valid", calls: [GRC] }),
+      expect: { fail: EXIT.sts, cli: /ForbiddenException/, awsx: /ForbiddenException/ },
+    },
+    {
+      name: "role chain with an SSO profile as source_profile",
+      profile: "ops",
+      config: `${SSO_SESSION}${ssoProfile("dev")}\n[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = dev\n`,
+      sso: sso({ token: "valid", calls: [GRC] }),
+      expect: { role: "deployer" },
+    },
+    {
+      name: "role_arn wins over sso_* keys in the same profile",
+      profile: "ops",
+      config: `${SSO_SESSION}[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\nsso_session = corp\nsso_account_id = 1\nsso_role_name = X\n`,
+      credentials: BASE,
+      sso: sso({ token: "valid" }),
+      expect: { role: "deployer" },
+    },
+    {
+      name: "sso_role_name beats static keys in the same profile (SSO first, then half-configured)",
+      profile: "dev",
+      config: `[profile dev]\nsso_role_name = ReadOnly\n${ALICE_KEYS}`,
+      sso: sso({}),
+      expect: {
+        fail: EXIT.config,
+        cli: /missing required configuration: sso_account_id, sso_start_url, sso_region/,
+      },
+    },
+    {
+      name: "sso_session without account or role is no SSO: the keys are used",
+      profile: "dev",
+      config: `${SSO_SESSION}[profile dev]\nsso_session = corp\n${ALICE_KEYS}`,
+      sso: sso({ token: "valid" }),
+      expect: { user: "alice" },
+    },
+    {
+      name: "sso_session naming a missing [sso-session]",
+      profile: "dev",
+      config: ini`
+        [profile dev]
+        sso_session = nope
+        sso_account_id = 123456789012
+        sso_role_name = ReadOnly
+      `,
+      sso: sso({}),
+      expect: { fail: EXIT.config, cli: /The specified sso-session does not exist: "nope"/ },
+    },
+    {
+      name: "sso_region in the profile and the sso-session disagree",
+      profile: "dev",
+      config: `${SSO_SESSION}${ssoProfile("dev")}sso_region = eu-west-1\n`,
+      sso: sso({}),
+      expect: {
+        fail: EXIT.config,
+        cli: /The value for sso_region is inconsistent between profile \(eu-west-1\) and sso-session \(us-east-1\)/,
+      },
+    },
+    {
+      name: "sso-session profile missing sso_role_name",
+      profile: "dev",
+      config: `${SSO_SESSION}[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n`,
+      sso: sso({}),
+      expect: { fail: EXIT.config, cli: /missing required configuration: sso_role_name/ },
+    },
+    {
+      name: "sso_region only in the profile: the token provider needs it in the sso-session",
+      profile: "dev",
+      config: ini`
+        [sso-session corp]
+        sso_start_url = https://corp.awsapps.com/start
+
+        [profile dev]
+        sso_session = corp
+        sso_region = us-east-1
+        sso_account_id = 123456789012
+        sso_role_name = ReadOnly
+      `,
+      sso: sso({}),
+      expect: {
+        fail: EXIT.config,
+        cli: /SSO token provider but is missing the following configuration: \['sso_region'\]/,
+      },
+    },
+  ];
+}

@@ -6,10 +6,12 @@
 // `env`, and the test sends the keys awsx handed over to GetCallerIdentity itself: the AWS
 // CLI costs ~0.6 s of CPU per run, and halving the Python runs keeps the file near a minute.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { startFakeSso } from "../helpers/fakeSso.js";
 import { makeHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { commandRuns, needs } from "../helpers/requirements.js";
@@ -18,7 +20,7 @@ import {
   startImdsServer,
   type FixtureServer,
 } from "../fixtures/diff/metadataServers.js";
-import { cases, type DiffCase, type Outcome } from "./differential.cases.js";
+import { cases, type DiffCase, type Outcome, type SsoSetup } from "./differential.cases.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "../..");
@@ -57,7 +59,12 @@ interface RunResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  // The calls this side made to the fake IAM Identity Center (SSO cases).
+  ssoCalls?: string[];
 }
+
+// One side of a case (the CLI or awsx), run with this environment.
+type Side = (env: Record<string, string>) => Promise<RunResult>;
 
 interface CaseResult {
   cli: RunResult;
@@ -341,10 +348,13 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
         AWS_DEFAULT_REGION: "us-east-1",
         ...caseEnv,
       });
-      const [cli, awsx] = await Promise.all([
-        runCli(c.profile, env, c.cliMfaCode),
-        runAwsx(c.profile, env, c.awsxArgs ?? [], c.childAws ?? false),
-      ]);
+      const sides: [Side, Side] = [
+        (e) => runCli(c.profile, e, c.cliMfaCode),
+        (e) => runAwsx(c.profile, e, c.awsxArgs ?? [], c.childAws ?? false),
+      ];
+      const start = (run: Side, i: number) =>
+        c.sso ? ssoSide(c.sso, home.dir, i, env, run) : run(env);
+      const [cli, awsx] = await Promise.all([start(sides[0], 0), start(sides[1], 1)]);
       cli.arn = arnOf(cli.stdout);
       if (c.childAws) awsx.arn = arnOf(awsx.stdout);
       else if (awsx.code === 0) {
@@ -374,6 +384,69 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
       home.cleanup();
     }
   }
+
+  // Each side of an SSO case gets a fake IAM Identity Center of its own (so its calls and
+  // switches are its own) and a HOME of its own holding its token where `aws sso login`
+  // leaves it; the config files stay the case's.
+  async function ssoSide(
+    setup: SsoSetup,
+    caseHome: string,
+    i: number,
+    env: Record<string, string>,
+    run: Side,
+  ): Promise<RunResult> {
+    const home = path.join(caseHome, `side-${i}`);
+    const dir = path.join(home, ".aws", "sso", "cache");
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const fake = await startFakeSso({
+      accounts: [{ accountId: ACCOUNT, accountName: "diff", roles: ["ReadOnly"] }],
+      roleKeys: () => ({
+        accessKeyId: users.alice!.accessKeyId,
+        secretAccessKey: users.alice!.secretAccessKey,
+        sessionToken: "FwoFAKEDIFFSSOSESSIONTOKEN",
+      }),
+      switches: { ...setup.switches },
+    });
+    try {
+      if (setup.token) {
+        const seconds = { valid: 3600, expiring: 600, expired: 0 }[setup.token];
+        const t = fake.mintToken({ accessTokenSeconds: seconds, refresh: setup.refresh ?? true });
+        const token: Record<string, unknown> =
+          setup.refresh === false
+            ? { accessToken: t.accessToken, expiresAt: t.expiresAt }
+            : { ...t };
+        if (setup.token === "expired")
+          token.expiresAt = new Date(Date.now() - 60_000).toISOString();
+        const startUrl = setup.tokenFor.startsWith("https:")
+          ? setup.tokenFor
+          : "https://corp.awsapps.com/start";
+        const name = createHash("sha1").update(setup.tokenFor).digest("hex");
+        const text = JSON.stringify({ startUrl, region: "us-east-1", ...token });
+        writeFileSync(path.join(dir, `${name}.json`), text, { mode: 0o600 });
+      }
+      const r = await run({
+        ...env,
+        HOME: home,
+        AWS_ENDPOINT_URL_SSO: fake.url,
+        AWS_ENDPOINT_URL_SSO_OIDC: fake.url,
+      });
+      r.ssoCalls = fake.calls.map((call) => call.op);
+      return r;
+    } finally {
+      await fake.close();
+    }
+  }
+
+  // Both sides made exactly the calls the case lists (an SSO case).
+  const ssoProblems = (c: DiffCase, res: CaseResult): string[] =>
+    !c.sso
+      ? []
+      : (["cli", "awsx"] as const)
+          .filter((k) => JSON.stringify(res[k].ssoCalls) !== JSON.stringify(c.sso!.calls))
+          .map(
+            (k) =>
+              `${k} called ${JSON.stringify(res[k].ssoCalls)}, expected ${JSON.stringify(c.sso!.calls)}`,
+          );
 
   beforeAll(async () => {
     const names = new Set(cases.map((c) => c.name));
@@ -424,6 +497,7 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
       const problems = [
         ...check("cli", res.cli, c.expect, c.profile, res, users),
         ...check("awsx", res.awsx, c.expect, c.profile, res, users),
+        ...ssoProblems(c, res),
       ];
       if (problems.length) throw new Error(report(c, res, problems));
     },

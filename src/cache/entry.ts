@@ -5,8 +5,8 @@ export interface CacheEntry {
   v: 1;
   key: string;
   profile: string;
-  kind: "assumeRole" | "sessionToken" | "webIdentity";
-  // The role ARN or MFA serial, to tell entries apart in `awsx list`.
+  kind: "assumeRole" | "sessionToken" | "webIdentity" | "sso";
+  // The role ARN or MFA serial (account/role for sso), to tell entries apart in `awsx list`.
   label: string;
   // Profiles whose chain uses this entry (for `awsx clear PROFILE`).
   profiles: string[];
@@ -43,7 +43,7 @@ export function decodeEntry(text: string | undefined, key?: string): CacheEntry 
   ];
   if (!strings.every((s) => typeof s === "string" && s.length > 0)) return undefined;
   if (c.sessionToken !== undefined && typeof c.sessionToken !== "string") return undefined;
-  if (!["assumeRole", "sessionToken", "webIdentity"].includes(j.kind)) return undefined;
+  if (!["assumeRole", "sessionToken", "webIdentity", "sso"].includes(j.kind)) return undefined;
   if (!Array.isArray(j.profiles) || !j.profiles.every((p: unknown) => typeof p === "string"))
     return undefined;
   if (Number.isNaN(Date.parse(j.expiration)) || Number.isNaN(Date.parse(j.createdAt)))

@@ -3,7 +3,10 @@ import type { SessionCache } from "../cache/cachedHops.js";
 import { openStore } from "../cache/select.js";
 import { memoryStore } from "../cache/memoryStore.js";
 import type { Store } from "../types.js";
-import type { Env, StsFactory } from "../types.js";
+import type { Env, SsoFactory, StsFactory } from "../types.js";
+import type { SsoDeps, SsoLoginHook } from "../credentials/steps/sso.js";
+import { withLock } from "../platform/lock.js";
+import { readSsoToken, saveSsoToken } from "../sso/ssoToken.js";
 import type { Logger } from "../util/log.js";
 import { backendName, type PromptDriver, type Settings } from "./settings.js";
 
@@ -18,6 +21,11 @@ export interface Deps {
   prompt?: (question: string) => Promise<string>;
   // One cache for every resolution of a long run (exec --server).
   sharedCache?: SessionCache;
+  // The tests' SSO clients; absent: the SDK's, loaded on first use.
+  ssoFactory?: SsoFactory;
+  // Signs a profile in when it has no valid SSO token (`awsx sso login` on a terminal);
+  // only offered where prompting is allowed (not CI, not --no-prompt).
+  ssoLogin?: SsoLoginHook;
 }
 
 // Flags every credential-producing command shares.
@@ -99,5 +107,44 @@ function cacheWith(store: () => Promise<Store | undefined>, deps: Deps): Session
     windowMs: deps.settings.minTtlMs,
     now: deps.now,
     logger: deps.logger,
+  };
+}
+
+// The SSO clients: the test's, or the SDK's (dist/lazy-sso.cjs, loaded on the first call).
+export function ssoFactory(deps: Deps): SsoFactory {
+  if (deps.ssoFactory) return deps.ssoFactory;
+  const limits = { timeoutMs: deps.settings.stsTimeoutMs, maxAttempts: 3 };
+  return {
+    portal: async (t) =>
+      (await import("../platform/sso.js")).createSdkSsoPortal({ ...t, ...limits }),
+    oidc: async (t) => (await import("../platform/sso.js")).createSdkSsoOidc({ ...t, ...limits }),
+  };
+}
+
+// What an SSO profile needs: tokens in the run's backend (also with --no-cache: a token is
+// a sign-in, not a cached session) and the AWS CLI's cache, a lock for one refresh at a time.
+export function ssoDeps(
+  flags: CredentialFlags,
+  deps: Deps,
+  cache: SessionCache | undefined,
+): SsoDeps {
+  let own: Promise<Store | undefined> | undefined;
+  const ownStore = () => (own ??= openBackend(flags, deps));
+  const store = () => (cache ? cache.store() : ownStore());
+  const tokenDeps = async () => ({
+    store: await store(),
+    env: deps.env,
+    writeCliCache: deps.settings.ssoWriteCliCache,
+  });
+  const lock = { dir: join(deps.settings.cacheDir, "locks"), staleMs: 10_000 };
+  const login = promptFor(flags, deps) ? deps.ssoLogin : undefined;
+  return {
+    clients: ssoFactory(deps),
+    tokens: {
+      read: async (key) => readSsoToken(key, await tokenDeps()),
+      save: async (key, token) => void (await saveSsoToken(key, token, await tokenDeps())),
+    },
+    lock: (key, fn) => withLock(key, { ...lock, waitMs: deps.settings.lockWaitMs }, fn),
+    ...(login ? { login } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { createLogger } from "../util/log.js";
-import type { Command } from "./command.js";
+import type { Command, RunDeps } from "./command.js";
+import { ssoLoginHook } from "./commands/ssoLogin.js";
 import { COMMANDS, COMPLETE, HELP, TABLE } from "./commands/index.js";
 import { loadUserConfig } from "../config/userConfig.js";
 import type { Env } from "../types.js";
@@ -48,13 +49,10 @@ export async function run(io: MainIo): Promise<number> {
   const cmd = command as Command;
   try {
     const settings = readSettings(io.env);
-    return await cmd.run(input, {
-      env: io.env,
-      settings,
-      logger,
-      now: () => new Date(),
-      out: io.stdout,
-    });
+    const deps: RunDeps = { env: io.env, settings, logger, now: () => new Date(), out: io.stdout };
+    // An SSO profile without a valid token may sign in right there (on a terminal only).
+    deps.ssoLogin = ssoLoginHook(deps);
+    return await cmd.run(input, deps);
   } catch (e) {
     return reportError(e, logger);
   }

@@ -10,7 +10,7 @@ import {
 import { createMfaProvider } from "../credentials/mfa.js";
 import type { Plan } from "../plan/types.js";
 import type { Sts } from "../types.js";
-import { type CredentialFlags, type Deps, sessionCache, stsFactory } from "./deps.js";
+import { type CredentialFlags, type Deps, sessionCache, ssoDeps, stsFactory } from "./deps.js";
 import { mfaPromptFor } from "./mfaPrompt.js";
 
 // The core's settings from the command's flags and the AWSX_* settings.
@@ -62,6 +62,7 @@ export async function resolveProfile(
     sts: stsFactory(deps),
     mfa,
     ...(cache ? { around: cachedHops(cache) } : {}),
+    sso: ssoDeps(flags, deps, cache),
   });
 }
 

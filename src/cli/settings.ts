@@ -29,6 +29,8 @@ export interface Settings {
   ykmanDevice?: string;
   // Set inside `awsx exec`: the profile of the awsx that started this shell.
   execProfile?: string;
+  // AWSX_SSO_WRITE_CLI_CACHE=1: SSO tokens also go to the AWS CLI's plaintext cache.
+  ssoWriteCliCache: boolean;
   ci: boolean;
 }
 
@@ -101,6 +103,7 @@ export function readSettings(env: Env): Settings {
     ykmanAccount: env.AWSX_YKMAN_ACCOUNT || undefined,
     ykmanDevice: env.AWSX_YKMAN_DEVICE || undefined,
     execProfile: env.AWSX_PROFILE || undefined,
+    ssoWriteCliCache: isTrue(env.AWSX_SSO_WRITE_CLI_CACHE),
     ci: isTrue(env.CI),
   };
 }

@@ -50,3 +50,45 @@ export function stsEndpoint(
     };
   return { label: fallback, from: "default" };
 }
+
+// The SSO portal ("sso") or OIDC ("sso-oidc") endpoint of a profile, in the same order as
+// STS's: AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL, the
+// profile's [services] sso / sso_oidc endpoint_url, its endpoint_url, else the regional one.
+export function ssoEndpoint(
+  config: LoadedConfig,
+  profileName: string,
+  env: Record<string, string | undefined>,
+  service: "sso" | "sso-oidc",
+  region: string,
+): StsEndpoint {
+  const values = config.profiles.get(profileName)?.values ?? {};
+  const host = service === "sso" ? "portal.sso" : "oidc";
+  const fallback = `https://${host}.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}`;
+  if (
+    truthy(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) ||
+    truthy(values.ignore_configured_endpoint_urls)
+  ) {
+    return { label: fallback, from: "default (configured endpoints ignored)" };
+  }
+  const own = service === "sso" ? "AWS_ENDPOINT_URL_SSO" : "AWS_ENDPOINT_URL_SSO_OIDC";
+  for (const name of [own, "AWS_ENDPOINT_URL"]) {
+    const url = env[name];
+    if (url) return { url, label: url, from: name };
+  }
+  const key = service === "sso" ? "sso" : "sso_oidc";
+  const servicesName = values.services;
+  const section = servicesName ? config.services.get(servicesName)?.[key] : undefined;
+  if (section && typeof section === "object" && section.endpoint_url)
+    return {
+      url: section.endpoint_url,
+      label: section.endpoint_url,
+      from: `[services ${servicesName}] ${key}`,
+    };
+  if (values.endpoint_url)
+    return {
+      url: values.endpoint_url,
+      label: values.endpoint_url,
+      from: `endpoint_url of profile ${profileName}`,
+    };
+  return { label: fallback, from: "default" };
+}

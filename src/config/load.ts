@@ -25,6 +25,14 @@ export interface LoadedConfig {
   configProfiles: Map<string, Record<string, string>>;
   credentialsProfiles: Map<string, Record<string, string>>;
   services: Map<string, IniSection>;
+  // [sso-session NAME] sections of the config file (src/sso/ssoConfig.ts reads them).
+  ssoSessions: Map<string, SsoSessionSection>;
+}
+
+// One [sso-session NAME] section: its string values and its header, for messages.
+export interface SsoSessionSection {
+  values: Record<string, string>;
+  origin: Origin;
 }
 
 export interface ConfigPaths {
@@ -77,6 +85,7 @@ export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
   const profiles = new Map<string, Profile>();
   const configProfiles = new Map<string, Record<string, string>>();
   const services = new Map<string, IniSection>();
+  const ssoSessions = new Map<string, SsoSessionSection>();
 
   for (const [header, section] of configIni) {
     let name: string | undefined;
@@ -84,6 +93,11 @@ export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
     else if (header.startsWith("services")) {
       const s = profileNameOf(header, "services");
       if (s !== undefined) services.set(s, section);
+      continue;
+    } else if (header.startsWith("sso-session")) {
+      const s = profileNameOf(header, "sso-session");
+      const origin = { file: paths.configFile, section: header };
+      if (s !== undefined) ssoSessions.set(s, { values: stringsOnly(section), origin });
       continue;
     } else if (header === "default") name = "default";
     if (name === undefined) continue;
@@ -114,5 +128,6 @@ export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
     configProfiles,
     credentialsProfiles,
     services,
+    ssoSessions,
   };
 }

@@ -1,4 +1,4 @@
-import { stsEndpoint, type StsEndpoint } from "../config/endpoint.js";
+import { ssoEndpoint, stsEndpoint, type StsEndpoint } from "../config/endpoint.js";
 import type { LoadedConfig } from "../config/load.js";
 import { buildPlan } from "../plan/build.js";
 import { describePlan } from "../plan/describe.js";
@@ -9,6 +9,7 @@ import { metadataSettings } from "./metadataSettings.js";
 import type { MfaCodeProvider } from "./mfa.js";
 import { guardRecursion } from "./recursionGuard.js";
 import { runPlan } from "./runPlan.js";
+import type { SsoContext, SsoDeps } from "./steps/sso.js";
 
 // What changes the route or its limits: flags and AWSX_* settings, parsed by the CLI.
 export interface CredentialSettings {
@@ -30,6 +31,8 @@ export interface CoreDeps {
   mfa: MfaCodeProvider;
   // Wraps each STS hop from outside: the session cache (src/cache/cachedHops.ts).
   around?: AroundHop;
+  // IAM Identity Center: clients, token store and lock (src/cli/resolveProfile.ts).
+  sso?: SsoDeps;
 }
 
 export interface Resolved {
@@ -94,7 +97,19 @@ export async function credentialsFor(
     logger,
     processTimeoutMs: settings.processTimeoutMs,
     metadata,
+    ...(deps.sso ? { sso: ssoContext(deps.sso, deps.config, env) } : {}),
   };
   const credentials = await runPlan(plan, ctx, { region, around: deps.around });
   return { plan, credentials, endpoint };
+}
+
+// The SSO deps with the endpoints of each profile's session (portal and OIDC).
+export function ssoContext(sso: SsoDeps, config: LoadedConfig, env: Env): SsoContext {
+  return {
+    ...sso,
+    endpoints: (profile, region) => ({
+      portal: ssoEndpoint(config, profile, env, "sso", region),
+      oidc: ssoEndpoint(config, profile, env, "sso-oidc", region),
+    }),
+  };
 }

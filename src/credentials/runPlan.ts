@@ -6,6 +6,7 @@ import { assumeRole } from "./steps/assumeRole.js";
 import { credentialSource } from "./steps/credentialSource.js";
 import { credentialProcess } from "./steps/process.js";
 import { sessionToken } from "./steps/sessionToken.js";
+import { ssoRole } from "./steps/sso.js";
 import { staticKeys } from "./steps/static.js";
 import { readWebIdentityToken, webIdentity } from "./steps/webIdentity.js";
 
@@ -33,6 +34,9 @@ export async function runPlan(
     region: options.region,
     tokenDigest: token === undefined ? undefined : sha256Hex(token),
     envAccessKeyId: ctx.env.AWS_ACCESS_KEY_ID,
+    ...(source.kind === "sso" && ctx.sso
+      ? { ssoEndpoint: ctx.sso.endpoints(source.profile, source.session.region).portal.label }
+      : {}),
   });
   const profiles = [
     ...new Set([source.profile, ...plan.steps.map((s) => s.profile), plan.profile]),
@@ -53,6 +57,10 @@ export async function runPlan(
   };
   const link = async (i: number): Promise<Credentials> => {
     if (i === 0) {
+      if (source.kind === "sso") {
+        const label = `${source.accountId}/${source.roleName}`;
+        return known(await around(hop(0, source, label), () => ssoRole(source, ctx)));
+      }
       if (source.kind !== "webIdentity") return known(await runSource(source, ctx));
       const run = () => webIdentity(source, token!, ctx);
       return known(await around(hop(0, source, source.roleArn), run));
@@ -66,7 +74,7 @@ export async function runPlan(
 }
 
 async function runSource(
-  source: Exclude<SourceStep, { kind: "webIdentity" }>,
+  source: Exclude<SourceStep, { kind: "webIdentity" | "sso" }>,
   ctx: StepContext,
 ): Promise<Credentials> {
   switch (source.kind) {

@@ -2,6 +2,7 @@ import type { Logger } from "../util/log.js";
 import type { Env, Sts } from "../types.js";
 import type { MetadataSettings } from "./metadataSettings.js";
 import type { MfaCodeProvider } from "./mfa.js";
+import type { SsoContext } from "./steps/sso.js";
 
 // What every step may use: all effects come in here, none is imported.
 export interface StepContext {
@@ -17,6 +18,8 @@ export interface StepContext {
   processTimeoutMs: number;
   // Instance metadata settings of the profile awsx was asked for (not the hop's).
   metadata: MetadataSettings;
+  // IAM Identity Center clients, tokens and lock; absent where no SSO profile can occur.
+  sso?: SsoContext;
 }
 
 export const defaultSessionName = (now: Date): string => `awsx-${Math.floor(now.getTime() / 1000)}`;

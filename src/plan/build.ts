@@ -1,5 +1,6 @@
 import { AwsxError } from "../errors.js";
 import { nearest } from "../util/nearest.js";
+import { ssoRoleFor } from "../sso/ssoConfig.js";
 import type { LoadedConfig, Origin, Profile } from "../config/load.js";
 import type { AssumeRoleStep, CredentialSourceName, Plan, SourceStep, StsStep } from "./types.js";
 
@@ -139,6 +140,7 @@ function validateSteps(source: SourceStep, steps: StsStep[]): void {
   // Instance and container credentials are role sessions too: what they assume is chained.
   let fromRoleSession =
     source.kind === "webIdentity" ||
+    source.kind === "sso" ||
     (source.kind === "credentialSource" && source.source !== "Environment");
   for (const step of steps) {
     if (step.kind !== "assumeRole") continue;
@@ -248,7 +250,8 @@ class Planner {
       `Unable to locate credentials for profile "${target.name}": ` +
         "it has no aws_access_key_id/aws_secret_access_key, " +
         "role_arn with source_profile or credential_source, " +
-        "web_identity_token_file or credential_process; add one of them",
+        "web_identity_token_file, credential_process " +
+        "or sso_account_id/sso_role_name (IAM Identity Center); add one of them",
       { profile: target.name },
     );
   }
@@ -380,14 +383,9 @@ class Planner {
         origin: profile.origins.web_identity_token_file,
       };
     }
-    if (v.sso_start_url !== undefined || v.sso_session !== undefined) {
-      throw configError(
-        `The profile "${name}" uses IAM Identity Center (SSO), which awsx does not support yet; ` +
-          "use a role_arn/source_profile profile, " +
-          `or credential_process = aws configure export-credentials --profile ${name}`,
-        name,
-      );
-    }
+    // botocore's SSOProvider: a profile naming sso_account_id or sso_role_name.
+    const sso = ssoRoleFor(profile, this.config);
+    if (sso) return { kind: "sso", profile: name, ...sso };
     const fromFile = this.keysFrom(
       name,
       this.config.credentialsProfiles.get(name),

@@ -6,9 +6,11 @@ export function describePlan(plan: Plan): string {
   const source =
     s.kind === "webIdentity"
       ? `webIdentity(${s.roleArn})`
-      : s.kind === "credentialSource"
-        ? `${s.source}(${s.profile})`
-        : `${s.kind}(${s.profile})`;
+      : s.kind === "sso"
+        ? `sso(${s.accountId}/${s.roleName})`
+        : s.kind === "credentialSource"
+          ? `${s.source}(${s.profile})`
+          : `${s.kind}(${s.profile})`;
   const steps = plan.steps.map((step) =>
     step.kind === "sessionToken"
       ? `getSessionToken(${step.mfaSerial})`

@@ -11,6 +11,8 @@ export interface HopContext {
   tokenDigest?: string;
   // AWS_ACCESS_KEY_ID of awsx's environment, for credential_source = Environment.
   envAccessKeyId?: string;
+  // The SSO portal endpoint, for an sso source: the fake's roles are not the real ones.
+  ssoEndpoint?: string;
 }
 
 const FORMAT = "awsx-cache-1";
@@ -30,6 +32,17 @@ function sourceIdentity(source: SourceStep, ctx: HopContext): unknown[] {
       const envKey = source.source === "Environment" ? (ctx.envAccessKeyId ?? "") : "";
       return ["credentialSource", source.source, envKey];
     }
+    case "sso":
+      // botocore's key: role, account, and the sso-session name or the start URL.
+      return [
+        "sso",
+        source.accountId,
+        source.roleName,
+        source.session.name ?? "",
+        source.session.name ? "" : source.session.startUrl,
+        source.session.region,
+        ctx.ssoEndpoint ?? "",
+      ];
     case "webIdentity":
       return [
         "webIdentity",

@@ -1,4 +1,5 @@
 import type { Origin } from "../config/load.js";
+import type { SsoSession } from "../sso/ssoConfig.js";
 
 export type CredentialSourceName = "Environment" | "Ec2InstanceMetadata" | "EcsContainer";
 
@@ -26,6 +27,15 @@ export type SourceStep =
       // "env" when AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE supplied it.
       from: "profile" | "env";
       origin?: Origin;
+    }
+  | {
+      // IAM Identity Center: GetRoleCredentials with the session's token.
+      kind: "sso";
+      profile: string;
+      session: SsoSession;
+      accountId: string;
+      roleName: string;
+      origin: Origin;
     };
 
 export interface AssumeRoleStep {

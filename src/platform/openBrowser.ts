@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { shlexSplit } from "../util/shlex.js";
 import { helperEnv } from "./helperEnv.js";
 
 // How long the hand-over page stays for a browser that is slow to start.
@@ -44,4 +45,47 @@ function run(cmd: string, args: string[], env: Record<string, string | undefined
       resolve(true);
     });
   });
+}
+
+const onPath = (cmd: string, env: Record<string, string | undefined>): boolean =>
+  (env.PATH ?? "").split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir || ".", cmd), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+// Whether a browser can be opened at all: BROWSER is set, or macOS/Windows, or a graphical
+// session (DISPLAY or WAYLAND_DISPLAY) with xdg-open. Else a sign-in falls back to a flow
+// the user finishes on another device.
+export function browserAvailable(env: Record<string, string | undefined>): boolean {
+  if (env.BROWSER) return true;
+  if (process.platform === "darwin" || process.platform === "win32") return true;
+  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY) && onPath("xdg-open", env);
+}
+
+// Open a URL that is no secret (an SSO sign-in page) in the user's browser: BROWSER first,
+// as Python's webbrowser (and so the AWS CLI) reads it (the first of its PATH-separated
+// commands; "%s" in it stands for the URL, else the URL is its last argument), then the
+// platform's opener. False: nothing could be started.
+export function openUrl(url: string, env: Record<string, string | undefined>): Promise<boolean> {
+  const chosen = env.BROWSER?.split(delimiter).find((c) => c.trim() !== "");
+  if (chosen) {
+    let argv: string[];
+    try {
+      argv = chosen.includes("%s")
+        ? shlexSplit(chosen).map((a) => a.replace(/%s/g, url))
+        : [chosen, url];
+    } catch {
+      return Promise.resolve(false);
+    }
+    const [cmd, ...args] = argv;
+    return cmd ? run(cmd, args, env) : Promise.resolve(false);
+  }
+  // Not `cmd /c start`: cmd would split the URL at its '&'.
+  if (process.platform === "win32")
+    return run("rundll32", ["url.dll,FileProtocolHandler", url], env);
+  return run(process.platform === "darwin" ? "open" : "xdg-open", [url], env);
 }

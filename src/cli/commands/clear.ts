@@ -1,6 +1,7 @@
 import { decodeEntry } from "../../cache/entry.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { profileNotFound } from "../../plan/build.js";
+import { isSsoStoreKey } from "../../sso/ssoToken.js";
 import type { Command } from "../command.js";
 import { type Deps, openBackend } from "../deps.js";
 import { cacheBackendOption } from "../options.js";
@@ -22,6 +23,8 @@ export async function runClear(
   }
   let removed = 0;
   for (const { key, value } of await store.list()) {
+    // SSO tokens are a sign-in, not a session: `awsx sso logout` removes them.
+    if (isSsoStoreKey(key)) continue;
     const entry = decodeEntry(value, key);
     if (input.profile !== undefined && !entry?.profiles.includes(input.profile)) continue;
     await store.delete(key);

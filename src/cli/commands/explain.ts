@@ -1,5 +1,6 @@
 import type { Origin } from "../../config/load.js";
-import { stsEndpoint } from "../../config/endpoint.js";
+import { ssoEndpoint, stsEndpoint } from "../../config/endpoint.js";
+import { loginCommand } from "../../credentials/steps/sso.js";
 import { maskKeyId } from "../../types.js";
 import type { Plan, Step } from "../../plan/types.js";
 import { PROFILE_ARG, type Command } from "../command.js";
@@ -9,12 +10,17 @@ import { planOf } from "../resolveProfile.js";
 import { CREDENTIAL_OPTIONS, JSON_OPTION } from "../options.js";
 
 type ExplainInput = CredentialFlags & { profile: string; json?: boolean };
+type Shown = { label: string; from: string };
 
 const at = (o: Origin | undefined): string | undefined =>
   o ? `${o.file} [${o.section}]` : undefined;
 
 // A plan as plain data without secrets: what `awsx explain --json` prints.
-export function explainData(plan: Plan, endpoint: { label: string; from: string }) {
+export function explainData(
+  plan: Plan,
+  endpoint: { label: string; from: string },
+  sso?: { portal: Shown; oidc: Shown },
+) {
   const hop = (step: Step) => {
     switch (step.kind) {
       case "static":
@@ -50,6 +56,19 @@ export function explainData(plan: Plan, endpoint: { label: string; from: string 
           from:
             step.from === "env" ? "AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE" : at(step.origin),
         };
+      case "sso":
+        return {
+          kind: "sso",
+          profile: step.profile,
+          accountId: step.accountId,
+          roleName: step.roleName,
+          ssoSession: step.session.name,
+          startUrl: step.session.startUrl,
+          ssoRegion: step.session.region,
+          sessionFrom: at(step.session.origin),
+          login: loginCommand(step),
+          from: at(step.origin),
+        };
       case "sessionToken":
         return {
           kind: "sessionToken",
@@ -78,6 +97,7 @@ export function explainData(plan: Plan, endpoint: { label: string; from: string 
     stsEndpoint: endpoint.label,
     stsEndpointFrom: endpoint.from,
     hops: [plan.source, ...plan.steps].map(hop),
+    ...(sso ? { ssoPortal: sso.portal, ssoOidc: sso.oidc } : {}),
     notes: plan.notes,
   };
 }
@@ -90,9 +110,19 @@ export async function runExplain(
 ): Promise<number> {
   const config = loadUserConfig(deps.env);
   const plan = planOf(input.profile, input, deps, config);
+  const src = plan.source;
+  const show = (e: Shown): Shown => ({ label: e.label, from: e.from });
+  const sso =
+    src.kind === "sso"
+      ? {
+          portal: show(ssoEndpoint(config, src.profile, deps.env, "sso", src.session.region)),
+          oidc: show(ssoEndpoint(config, src.profile, deps.env, "sso-oidc", src.session.region)),
+        }
+      : undefined;
   const data = explainData(
     plan,
     stsEndpoint(config, input.profile, deps.env, plan.region ?? "us-east-1"),
+    sso,
   );
   if (input.json) {
     out(`${JSON.stringify(data, null, 2)}\n`);
@@ -113,6 +143,8 @@ export async function runExplain(
     `  region: ${data.region ?? "(none)"}${data.regionFrom ? ` from ${data.regionFrom}` : ""}`,
   );
   lines.push(`  STS: ${data.stsEndpoint} (${data.stsEndpointFrom})`);
+  if (data.ssoPortal) lines.push(`  SSO portal: ${data.ssoPortal.label} (${data.ssoPortal.from})`);
+  if (data.ssoOidc) lines.push(`  SSO OIDC: ${data.ssoOidc.label} (${data.ssoOidc.from})`);
   for (const n of data.notes) lines.push(`  note: ${n}`);
   out(`${lines.join("\n")}\n`);
   return 0;

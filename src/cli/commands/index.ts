@@ -7,6 +7,7 @@ import { exec } from "./exec.js";
 import { explain } from "./explain.js";
 import { list } from "./list.js";
 import { login } from "./login.js";
+import { sso } from "./sso.js";
 import { whoami } from "./whoami.js";
 
 // The commands, in the order help lists them.
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   whoami,
   explain,
   login,
+  sso,
   list,
   clear,
   completion,

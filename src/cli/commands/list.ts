@@ -5,13 +5,15 @@ import type { Command } from "../command.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { type Deps, openBackend } from "../deps.js";
 import { cacheBackendOption, JSON_OPTION } from "../options.js";
+import { isSsoProfile } from "../../sso/ssoConfig.js";
+import { ssoTokenLines, ssoTokens } from "../ssoTokens.js";
 
 // The kind of a profile at a glance, in the CLI's order of precedence.
 export function profileKind(p: Profile): string {
   const v = p.values;
   if (isAssumeRoleProfile(p)) return v.mfa_serial ? "assumeRole (MFA)" : "assumeRole";
   if (v.web_identity_token_file) return "webIdentity";
-  if (v.sso_start_url !== undefined || v.sso_session !== undefined) return "sso (unsupported)";
+  if (isSsoProfile(p)) return v.sso_session !== undefined ? "sso" : "sso (legacy)";
   if (hasStaticKeys(p)) return "static";
   if (v.credential_process !== undefined) return "process";
   return "none";
@@ -20,13 +22,14 @@ export function profileKind(p: Profile): string {
 async function cachedEntries(
   backend: string | undefined,
   deps: Deps,
-): Promise<{ backend: string; entries: CacheEntry[] }> {
+): Promise<{ backend: string; entries: CacheEntry[]; raw: Array<{ key: string; value: string }> }> {
   const store = await openBackend({ backend }, deps);
-  if (!store) return { backend: "none", entries: [] };
-  const entries = (await store.list())
+  if (!store) return { backend: "none", entries: [], raw: [] };
+  const raw = await store.list();
+  const entries = raw
     .map((e) => decodeEntry(e.value, e.key))
     .filter((e): e is CacheEntry => e !== undefined);
-  return { backend: store.name, entries };
+  return { backend: store.name, entries, raw };
 }
 
 // awsx list: profiles and cached sessions with time left; never a secret.
@@ -40,7 +43,8 @@ export async function runList(
     name: p.name,
     kind: profileKind(p),
   }));
-  const { backend, entries } = await cachedEntries(input.backend, deps);
+  const { backend, entries, raw } = await cachedEntries(input.backend, deps);
+  const sso = await ssoTokens(config, raw, deps);
   const now = deps.now().getTime();
   const sessions = entries.map((e) => ({
     profile: e.profile,
@@ -51,7 +55,7 @@ export async function runList(
     secondsLeft: Math.max(0, Math.round((Date.parse(e.expiration) - now) / 1000)),
   }));
   if (input.json) {
-    out(`${JSON.stringify({ backend, profiles, sessions }, null, 2)}\n`);
+    out(`${JSON.stringify({ backend, profiles, sessions, ssoTokens: sso }, null, 2)}\n`);
     return 0;
   }
   const width = Math.max(7, ...profiles.map((p) => p.name.length));
@@ -69,6 +73,7 @@ export async function runList(
         : "expired";
     lines.push(`  ${s.profile}  ${s.kind} ${s.for}  ${left}  (used by ${s.usedBy.join(", ")})`);
   }
+  lines.push(...ssoTokenLines(sso, backend));
   out(`${lines.join("\n")}\n`);
   return 0;
 }

@@ -1,0 +1,247 @@
+// awsx sso login / logout through the built CLI against the fake IAM Identity Center: the
+// PKCE flow with a real HTTP client as the browser, the device flow with each polling
+// answer, registration reuse, the opt-in CLI cache, logout, and CI never waiting.
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ssoCacheKey } from "../../src/sso/ssoToken.js";
+import { runAwsx } from "../helpers/awsx.js";
+import { startFakeSso, type FakeSso } from "../helpers/fakeSso.js";
+import { filesUnder, makeHome, type TempHome, writePrintCreds } from "../helpers/home.js";
+
+const START_URL = "https://d-fake.awsapps.com/start";
+const CONFIG = `[sso-session corp]
+sso_start_url = ${START_URL}
+sso_region = eu-west-1
+
+[profile dev]
+sso_session = corp
+sso_account_id = 111111111111
+sso_role_name = ReadOnly
+`;
+
+// The "browser": GETs the URL it is given and follows every redirect (awsx's loopback start
+// page, the fake's authorize page, awsx's callback), logging each hop's path and status.
+const BROWSER_JS = `
+import { appendFileSync } from "node:fs";
+const [log, first] = process.argv.slice(2);
+for (let url = first, hops = 0; url && hops < 5; hops++) {
+  const res = await fetch(url, { redirect: "manual" });
+  appendFileSync(log, \`\${new URL(url).pathname} \${res.status}\\n\`);
+  url = res.headers.get("location");
+}
+`;
+
+let fake: FakeSso;
+let home: TempHome;
+let browserLog: string;
+
+function env(extra: Record<string, string | undefined> = {}) {
+  const browser = join(home.dir, "browser.mjs");
+  return home.env({
+    AWS_ENDPOINT_URL_SSO: fake.url,
+    AWS_ENDPOINT_URL_SSO_OIDC: fake.url,
+    AWSX_BACKEND: "file",
+    AWSX_FILE_PASSPHRASE: "sso-test-passphrase",
+    AWSX_CACHE_DIR: join(home.dir, "cache"),
+    BROWSER: `${process.execPath} ${browser} ${browserLog} %s`,
+    ...extra,
+  });
+}
+
+const awsx = (args: string[], extra?: Record<string, string | undefined>, ms = 30_000) =>
+  runAwsx(["sso", ...args], env(extra), ms);
+
+// The browser's log once it holds n hops: the detached script may still be writing its
+// last line when awsx, served, has already exited.
+async function browserSaw(n: number): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const text = existsSync(browserLog) ? readFileSync(browserLog, "utf8") : "";
+    if (text.split("\n").length > n) return text;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return existsSync(browserLog) ? readFileSync(browserLog, "utf8") : "";
+}
+
+// No plaintext copy of any token the fake issued anywhere under HOME.
+function expectNoPlaintextTokens(): void {
+  for (const file of filesUnder(home.dir)) {
+    const text = readFileSync(file, "latin1");
+    for (const t of fake.issued) expect(text.includes(t) ? file : "").toBe("");
+  }
+}
+
+const ROLE_KEYS = {
+  accessKeyId: "ASIAFAKESSOROLE00001",
+  secretAccessKey: "fakeSsoRoleSecret000000000000000000000001",
+  sessionToken: "fakeSsoRoleSessionToken0001",
+};
+
+beforeEach(async () => {
+  fake = await startFakeSso({ roleKeys: () => ROLE_KEYS });
+  home = makeHome({ config: CONFIG });
+  browserLog = join(home.dir, "browser.log");
+  writeFileSync(join(home.dir, "browser.mjs"), BROWSER_JS);
+});
+afterEach(async () => {
+  await fake.close();
+  home.cleanup();
+});
+
+describe("authorization code with PKCE", () => {
+  test("the redirect reaches awsx's callback; a second login reuses the client", async () => {
+    const r = await awsx(["login", "dev"]);
+    expect(r.stderr).toMatch(/awsx: {3}http:\/\/127\.0\.0\.1:\d+\/start\n/);
+    expect(r.stderr).not.toContain("code_challenge");
+    expect(r.code).toBe(0);
+    const hops = "/start 302\n/authorize 302\n/oauth/callback 200\n";
+    expect(await browserSaw(3)).toBe(hops);
+    expect(r.stderr).toMatch(
+      /signed in to sso-session "corp" until \S+; token kept in awsx's file/,
+    );
+    expect(fake.count("RegisterClient")).toBe(1);
+    expect(fake.count("CreateToken")).toBe(1);
+    const reg = fake.calls.find((c) => c.op === "RegisterClient")!.body;
+    expect(reg.grantTypes).toEqual(expect.arrayContaining(["authorization_code", "refresh_token"]));
+    expect(reg.issuerUrl).toBe(START_URL);
+    const again = await awsx(["login", "--sso-session", "corp"]);
+    expect(again.code).toBe(0);
+    expect(fake.count("RegisterClient")).toBe(1);
+    expect(fake.count("CreateToken")).toBe(2);
+    expect(existsSync(join(home.dir, ".aws", "sso"))).toBe(false);
+    expectNoPlaintextTokens();
+  });
+
+  test("a refusal in the browser is exit 79 and says so", async () => {
+    fake.switches.accessDenied = true;
+    const r = await awsx(["login", "dev"]);
+    expect(r.code).toBe(79);
+    expect(r.stderr).toContain("was refused in the browser (access_denied)");
+    expect(fake.count("CreateToken")).toBe(0);
+  });
+
+  test("a wrong PKCE verifier would be refused: the fake checks what awsx sent", async () => {
+    await awsx(["login", "dev"]);
+    const create = fake.calls.find((c) => c.op === "CreateToken")!;
+    const auth = fake.calls.find((c) => c.op === "Authorize")!;
+    expect(create.status).toBe(200);
+    expect(String(create.body.codeVerifier)).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+    expect(create.body.redirectUri).toBe(auth.query.redirect_uri);
+    expect(auth.query.redirect_uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/);
+  });
+});
+
+describe("device code", () => {
+  test("authorization_pending answers are polled through at the server's interval", async () => {
+    fake.switches.pending = 2;
+    const r = await awsx(["login", "dev", "--use-device-code"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/and check that it shows the code [0-9A-F]{4}-[0-9A-F]{4}/);
+    const polls = fake.calls.filter((c) => c.op === "CreateToken");
+    expect(polls.map((c) => c.status)).toEqual([400, 400, 200]);
+    for (let i = 1; i < polls.length; i++)
+      expect(polls[i]!.at.getTime() - polls[i - 1]!.at.getTime()).toBeGreaterThanOrEqual(950);
+  });
+
+  test("slow_down adds 5 s to the interval", async () => {
+    fake.switches.slowDown = 1;
+    const r = await awsx(["login", "dev", "--use-device-code"]);
+    expect(r.code).toBe(0);
+    const polls = fake.calls.filter((c) => c.op === "CreateToken");
+    expect(polls).toHaveLength(2);
+    expect(polls[1]!.at.getTime() - polls[0]!.at.getTime()).toBeGreaterThanOrEqual(5950);
+  });
+
+  test.each([
+    ["expiredToken", "the sign-in code expired before it was approved"],
+    ["accessDenied", 'sign-in to https://d-fake.awsapps.com/start was denied (sso-session "corp")'],
+  ] as const)("%s ends the login with exit 79", async (which, message) => {
+    fake.switches[which] = true;
+    const r = await awsx(["login", "dev", "--use-device-code"]);
+    expect(r.code).toBe(79);
+    expect(r.stderr).toContain(message);
+    expect(fake.count("CreateToken")).toBe(1);
+  });
+
+  test("with no browser to open, login uses the device code by itself", async () => {
+    const r = await awsx(["login", "dev"], { BROWSER: undefined, DISPLAY: undefined });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("no browser can be opened here: signing in with a code instead");
+    expect(r.stderr).toContain(`${fake.url}/device?user_code=`);
+    expect(fake.count("StartDeviceAuthorization")).toBe(1);
+    expect(fake.count("Authorize")).toBe(0);
+  });
+
+  test("one registration serves a browser login and a device login", async () => {
+    expect((await awsx(["login", "dev"])).code).toBe(0);
+    expect((await awsx(["login", "dev", "--use-device-code"])).code).toBe(0);
+    expect(fake.count("RegisterClient")).toBe(1);
+  });
+});
+
+test("--write-cli-cache also writes the AWS CLI's cache file, mode 0600", async () => {
+  const r = await awsx(["login", "dev", "--write-cli-cache"]);
+  expect(r.code).toBe(0);
+  const file = join(
+    home.dir,
+    ".aws",
+    "sso",
+    "cache",
+    `${ssoCacheKey({ name: "corp", startUrl: START_URL })}.json`,
+  );
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  const cached = JSON.parse(readFileSync(file, "utf8"));
+  expect(cached.startUrl).toBe(START_URL);
+  expect(fake.issued).toContain(cached.accessToken);
+  expect(cached.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  expect(cached.clientId).toBeTruthy();
+  const out = await awsx(["logout", "--write-cli-cache"]);
+  expect(out.code).toBe(0);
+  expect(existsSync(file)).toBe(false);
+});
+
+test("logout ends the session at the portal and forgets the token", async () => {
+  expect((await awsx(["login", "dev"])).code).toBe(0);
+  const token = fake.issued[0]!;
+  expect(fake.isValidAccessToken(token)).toBe(true);
+  const r = await awsx(["logout"]);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain("signed out of 1 SSO session(s)");
+  expect(fake.count("Logout")).toBe(1);
+  expect(fake.calls.find((c) => c.op === "Logout")!.bearer).toBe(token);
+  expect(fake.isValidAccessToken(token)).toBe(false);
+  const sync = await awsx(["sync", "--dry-run"]);
+  expect(sync.code).toBe(79);
+  expect(sync.stderr).toContain('not signed in to sso-session "corp"');
+  const twice = await awsx(["logout", "dev"]);
+  expect(twice.code).toBe(0);
+  expect(twice.stderr).toContain("no SSO sign-in to end");
+  expect(fake.count("Logout")).toBe(1);
+});
+
+test("CI=true: login refuses at once, without a single call", async () => {
+  const r = await awsx(["login", "dev"], { CI: "true" }, 10_000);
+  expect(r.code).toBe(79);
+  expect(r.stderr).toContain("CI is set");
+  expect(r.ms).toBeLessThan(5000);
+  expect(fake.count()).toBe(0);
+});
+
+test("after awsx sso login, awsx exec of the profile gets the role's credentials", async () => {
+  expect((await awsx(["login", "dev"])).code).toBe(0);
+  const printer = writePrintCreds(home.dir);
+  const r = await runAwsx(["exec", "dev", "--", process.execPath, printer], env());
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  const child = JSON.parse(r.stdout);
+  expect(child.id).toBe(ROLE_KEYS.accessKeyId);
+  expect(child.profile).toBe("dev");
+  const get = fake.calls.find((c) => c.op === "GetRoleCredentials")!;
+  expect(get.query).toEqual({ role_name: "ReadOnly", account_id: "111111111111" });
+  expect(fake.issued).toContain(get.bearer);
+  // Signed out, the cached role session goes too: the next run needs a new login.
+  expect((await awsx(["logout", "dev"])).code).toBe(0);
+  const after = await runAwsx(["exec", "dev", "--", process.execPath, printer], env());
+  expect(after.code).toBe(79);
+  expect(after.stderr).toContain("awsx sso login --sso-session corp");
+  expect(fake.count("GetRoleCredentials")).toBe(1);
+});

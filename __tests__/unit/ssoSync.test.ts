@@ -1,0 +1,128 @@
+// awsx sso sync's pure parts: profile names from the template, the marked block merged into
+// the config text without touching a byte outside it, and the dry run's unified diff
+// (checked by applying it with patch(1)).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import {
+  mergeBlock,
+  nameProfiles,
+  profileName,
+  renderBlock,
+  userProfileNames,
+} from "../../src/sso/syncBlock.js";
+import { unifiedDiff } from "../../src/util/unifiedDiff.js";
+
+const PAIR = { accountId: "111111111111", accountName: "Data Lake (prod)", roleName: "Admin" };
+
+describe("profile names", () => {
+  test("the default template, values sanitized", () => {
+    expect(profileName("{account_name}/{role_name}", PAIR, "corp")).toBe("Data-Lake-prod/Admin");
+    expect(profileName("{session}-{account_id}-{role_name}", PAIR, "corp")).toBe(
+      "corp-111111111111-Admin",
+    );
+  });
+
+  test("unknown fields, names the config file cannot hold and collisions are usage errors", () => {
+    expect(() => profileName("{account}", PAIR, "corp")).toThrow(/unknown field \{account\}/);
+    expect(() => profileName("my {role_name}", PAIR, "corp")).toThrow(/profile name "my Admin"/);
+    const twin = { ...PAIR, accountId: "222222222222" };
+    expect(() => nameProfiles([PAIR, twin], "{account_name}/{role_name}", "corp")).toThrow(
+      /would both be "Data-Lake-prod\/Admin"; add \{account_id\}/,
+    );
+  });
+
+  test("profiles come out sorted by name", () => {
+    const b = { ...PAIR, accountName: "b" };
+    const a = { ...PAIR, accountName: "a", accountId: "2" };
+    expect(nameProfiles([b, a], "{account_name}", "s").map((p) => p.name)).toEqual(["a", "b"]);
+  });
+});
+
+describe("the marked block", () => {
+  const block = (role: string) =>
+    renderBlock("corp", nameProfiles([{ ...PAIR, roleName: role }], "{role_name}", "corp"));
+
+  test("appended after a blank line; replaced in place; the same block changes nothing", () => {
+    const user = "[default]\nregion = eu-west-1\n# my notes\n";
+    const once = mergeBlock(user, "corp", block("Admin"));
+    expect(once.startsWith(`${user}\n# BEGIN awsx sso sync corp\n`)).toBe(true);
+    expect(once.endsWith("# END awsx sso sync corp\n")).toBe(true);
+    expect(mergeBlock(once, "corp", block("Admin"))).toBe(once);
+    const after = `${once}[profile mine]\nregion = us-east-1`;
+    const replaced = mergeBlock(after, "corp", block("ReadOnly"));
+    expect(replaced).toBe(
+      after
+        .replace("[profile Admin]", "[profile ReadOnly]")
+        .replace("sso_role_name = Admin", "sso_role_name = ReadOnly"),
+    );
+  });
+
+  test("every byte outside the block is kept (random user text)", () => {
+    const line = fc.stringMatching(/^[ -~\t]{0,30}$/).filter((l) => !l.includes("awsx sso sync"));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), fc.boolean(), (lines, crlf) => {
+        const eol = crlf ? "\r\n" : "\n";
+        const user = lines.join(eol);
+        const merged = mergeBlock(user, "corp", block("Admin"));
+        expect(merged.startsWith(user)).toBe(true);
+        const again = mergeBlock(merged, "corp", block("Other"));
+        expect(again.startsWith(user)).toBe(true);
+        expect(again.length - merged.length).toBe("Other".length * 2 - "Admin".length * 2);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test("a BEGIN without its END is a config error, never a guess", () => {
+    expect(() => mergeBlock("# BEGIN awsx sso sync corp\n[x]\n", "corp", block("A"))).toThrow(
+      /without "# END awsx sso sync corp"/,
+    );
+  });
+
+  test("the user's own profiles are those outside the block", () => {
+    const text = mergeBlock("[profile mine]\n[default]\n", "corp", block("Admin"));
+    expect([...userProfileNames(text, "corp")].sort()).toEqual(["default", "mine"]);
+  });
+});
+
+describe("unified diff", () => {
+  const dir = mkdtempSync(join(tmpdir(), "awsx-diff-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // Applies the diff to a with patch(1) and returns the result.
+  function patched(a: string, diff: string): string {
+    const file = join(dir, "config");
+    writeFileSync(file, a);
+    const r = spawnSync("patch", ["-s", "-p0", "--no-backup-if-mismatch", file], {
+      input: diff,
+      encoding: "utf8",
+    });
+    if (r.status !== 0) throw new Error(`patch failed: ${r.stdout}${r.stderr}\n${diff}`);
+    return readFileSync(file, "utf8");
+  }
+
+  test("equal texts: no diff", () => {
+    expect(unifiedDiff("a\n", "a\n", "x", "y")).toBe("");
+  });
+
+  test("a hunk as diff -u writes it", () => {
+    const d = unifiedDiff("a\nb\nc\n", "a\nB\nc\nd\n", "old", "new");
+    expect(d).toBe("--- old\n+++ new\n@@ -1,3 +1,4 @@\n a\n-b\n+B\n c\n+d\n");
+  });
+
+  test("patch(1) turns a into b with it (random texts)", () => {
+    const text = fc
+      .array(fc.constantFrom("a", "b", "c", "[x]", "", "k = v"), { maxLength: 25 })
+      .chain((ls) => fc.constantFrom(ls.join("\n"), `${ls.join("\n")}\n`));
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        const d = unifiedDiff(a, b, "config", "config");
+        expect(d === "" ? a : patched(a, d)).toBe(b);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

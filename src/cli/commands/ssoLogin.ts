@@ -1,0 +1,128 @@
+import { AwsxError } from "../../errors.js";
+import { browserAvailable, openUrl } from "../../platform/openBrowser.js";
+import { ssoLogin } from "../../sso/ssoLogin.js";
+import {
+  decodeSsoTokenEntry,
+  saveSsoToken,
+  type SsoToken,
+  ssoTokenStoreKey,
+} from "../../sso/ssoToken.js";
+import type { Store } from "../../types.js";
+import { type CredentialFlags, type Deps, openBackend } from "../deps.js";
+import { loadUserConfig } from "../../config/userConfig.js";
+import type { SsoLoginHook } from "../../credentials/steps/sso.js";
+import { ssoCacheKey } from "../../sso/ssoToken.js";
+import {
+  sessionLabel,
+  type SsoTarget,
+  ssoTarget,
+  type SsoTargetInput,
+  ssoUrl,
+} from "./ssoTarget.js";
+
+export interface SsoLoginInput extends SsoTargetInput, CredentialFlags {
+  useDeviceCode?: boolean;
+  browser?: boolean;
+  writeCliCache?: boolean;
+}
+
+// How long the authorization-code flow waits for the browser, as the AWS CLI v2 does.
+const CALLBACK_TIMEOUT_MS = 10 * 60_000;
+
+// awsx's own previous token of the session, whose registration a new login reuses.
+async function previousToken(store: Store | undefined, key: string) {
+  if (!store) return undefined;
+  const skey = ssoTokenStoreKey(key);
+  try {
+    return decodeSsoTokenEntry(await store.get(skey), skey);
+  } catch {
+    return undefined;
+  }
+}
+
+// awsx sso login [PROFILE | --sso-session NAME]: sign in, keep the token in awsx's cache.
+export async function runSsoLogin(input: SsoLoginInput, deps: Deps): Promise<number> {
+  await signIn(ssoTarget(input, deps, "login"), input, deps);
+  return 0;
+}
+
+// Offered by the resolver to a profile without a valid token, only where awsx may prompt
+// (a terminal, not CI, not --no-prompt): asks first, then signs in as awsx sso login does.
+export function ssoLoginHook(deps: Deps): SsoLoginHook {
+  return async ({ profile, session, reason }) => {
+    const ask = deps.prompt ?? (await import("../../platform/prompt.js")).promptHidden;
+    const who = sessionLabel(session);
+    let answer: string;
+    try {
+      answer = await ask(`awsx: profile "${profile}": ${reason} (${who}). Sign in now? [Y/n] `);
+    } catch {
+      return undefined;
+    }
+    if (!/^(y|yes)?$/i.test(answer.trim())) return undefined;
+    const config = loadUserConfig(deps.env);
+    const target: SsoTarget = {
+      session,
+      key: ssoCacheKey(session),
+      config,
+      oidcUrl: ssoUrl(config, profile, deps, "sso-oidc", session.region),
+      portalUrl: ssoUrl(config, profile, deps, "sso", session.region),
+    };
+    return signIn(target, {}, deps);
+  };
+}
+
+async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Promise<SsoToken> {
+  const { session, key, oidcUrl } = target;
+  const who = sessionLabel(session);
+  if (deps.settings.ci)
+    throw new AwsxError(
+      "E_CREDENTIALS",
+      `awsx sso login needs a person to sign in to ${who} in a browser, and CI is set: ` +
+        "give the job a role instead (docs/sso.md#ci)",
+    );
+  const writeCliCache = input.writeCliCache ?? deps.settings.ssoWriteCliCache;
+  const store = await openBackend(input, deps);
+  if (!store && !writeCliCache)
+    throw new AwsxError(
+      "E_CACHE",
+      `awsx has nowhere to keep the SSO token of ${who} (no keychain, no ` +
+        "AWSX_FILE_PASSPHRASE): set AWSX_FILE_PASSPHRASE, or pass --write-cli-cache",
+    );
+  const browser = input.browser !== false && browserAvailable(deps.env);
+  const device = input.useDeviceCode === true || (input.browser !== false && !browser);
+  if (device && !input.useDeviceCode)
+    deps.logger.info("no browser can be opened here: signing in with a code instead");
+  const token: SsoToken = await ssoLogin(
+    {
+      session,
+      flow: device ? "device" : "auth-code",
+      openBrowser: browser,
+      oidcEndpoint: oidcUrl,
+      previous: await previousToken(store, key),
+      callbackTimeoutMs: CALLBACK_TIMEOUT_MS,
+    },
+    {
+      oidc: async () =>
+        (await import("../../platform/ssoOidc.js")).createSsoOidc({
+          region: session.region,
+          endpoint: oidcUrl,
+          timeoutMs: deps.settings.stsTimeoutMs,
+        }),
+      now: deps.now,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      openUrl: (url) => openUrl(url, deps.env),
+      callback: async (state, ms) =>
+        (await import("../../platform/callbackServer.js")).startCallbackServer(state, ms),
+      logger: deps.logger,
+    },
+  );
+  const saved = await saveSsoToken(key, token, { store, env: deps.env, writeCliCache });
+  const where = [
+    saved.store && store ? `awsx's ${store.name} cache` : "",
+    saved.cli ? "~/.aws/sso/cache" : "",
+  ]
+    .filter(Boolean)
+    .join(" and ");
+  deps.logger.info(`signed in to ${who} until ${token.expiresAt}; token kept in ${where}`);
+  return token;
+}

@@ -1,0 +1,116 @@
+import {
+  decodeSsoTokenEntry,
+  forgetSsoToken,
+  readSsoToken,
+  type SsoToken,
+  ssoTokenStoreKey,
+} from "../../sso/ssoToken.js";
+import { decodeEntry } from "../../cache/entry.js";
+import type { LoadedConfig } from "../../config/load.js";
+import { isSsoProfile, ssoSessionFor } from "../../sso/ssoConfig.js";
+import { ssoCacheKey } from "../../sso/ssoToken.js";
+import type { Store } from "../../types.js";
+import { type CredentialFlags, type Deps, openBackend } from "../deps.js";
+import { loadUserConfig } from "../../config/userConfig.js";
+import { ssoTarget, type SsoTargetInput, ssoUrl } from "./ssoTarget.js";
+
+export interface SsoLogoutInput extends SsoTargetInput, CredentialFlags {
+  writeCliCache?: boolean;
+}
+
+const TOKEN_PREFIX = ssoTokenStoreKey("");
+
+// Every token awsx keeps, by cache key.
+async function allTokens(store: Store | undefined): Promise<Map<string, SsoToken>> {
+  const out = new Map<string, SsoToken>();
+  if (!store) return out;
+  for (const { key, value } of await store.list()) {
+    if (!key.startsWith(TOKEN_PREFIX)) continue;
+    const token = decodeSsoTokenEntry(value, key);
+    if (token) out.set(key.slice(TOKEN_PREFIX.length), token);
+  }
+  return out;
+}
+
+// The SSO profiles of the config whose token has one of these keys (all: every SSO profile).
+function profilesOf(config: LoadedConfig, keys: Set<string> | "all"): Set<string> {
+  const out = new Set<string>();
+  for (const p of config.profiles.values()) {
+    if (!isSsoProfile(p)) continue;
+    try {
+      if (keys === "all" || keys.has(ssoCacheKey(ssoSessionFor(p, config)))) out.add(p.name);
+    } catch {
+      // A half-configured profile has no session to sign out of.
+    }
+  }
+  return out;
+}
+
+// Role credentials fetched with a token outlive its sign-out (an hour at most): as
+// `aws sso logout` removes the CLI's, drop those of the signed-out profiles, and sessions of
+// roles chained on them.
+async function forgetRoleSessions(store: Store | undefined, profiles: Set<string>, all: boolean) {
+  if (!store) return 0;
+  let removed = 0;
+  for (const { key, value } of await store.list()) {
+    const entry = decodeEntry(value, key);
+    if (!entry) continue;
+    if ((all && entry.kind === "sso") || entry.profiles.some((p) => profiles.has(p))) {
+      await store.delete(key);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+// Ends the sign-in at the portal; a token it no longer knows (expired, signed out) is no
+// failure, an unreachable portal is a warning: the local copy goes either way.
+async function portalLogout(token: SsoToken, endpoint: string, deps: Deps): Promise<void> {
+  if (!token.region || Date.parse(token.expiresAt) <= deps.now().getTime()) return;
+  deps.logger.secret(token.accessToken);
+  try {
+    const { createSsoPortal } = await import("../../platform/ssoPortal.js");
+    const portal = await createSsoPortal({
+      region: token.region,
+      endpoint,
+      timeoutMs: deps.settings.stsTimeoutMs,
+    });
+    await portal.logout(token.accessToken);
+  } catch (e) {
+    const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+    if (err?.$metadata?.httpStatusCode === 401 || err?.name === "UnauthorizedException") return;
+    deps.logger.warn(
+      `could not end the sign-in of ${token.startUrl} at the portal ` +
+        `(${err?.name ?? "error"}); awsx forgets its token anyway`,
+    );
+  }
+}
+
+// awsx sso logout [PROFILE | --sso-session NAME]: one session, or every one awsx keeps.
+export async function runSsoLogout(input: SsoLogoutInput, deps: Deps): Promise<number> {
+  const writeCliCache = input.writeCliCache ?? deps.settings.ssoWriteCliCache;
+  const one = input.profile !== undefined || input.ssoSession !== undefined;
+  const target = one ? ssoTarget(input, deps, "logout") : undefined;
+  const store = await openBackend(input, deps);
+  const tokenDeps = { store, env: deps.env, writeCliCache };
+  const tokens = target
+    ? new Map([[target.key, await readSsoToken(target.key, tokenDeps)]])
+    : await allTokens(store);
+  const config = target?.config ?? loadUserConfig(deps.env);
+  let ended = 0;
+  const done = new Set<string>();
+  for (const [key, token] of tokens) {
+    if (token && !done.has(token.accessToken)) {
+      done.add(token.accessToken);
+      const url = target?.portalUrl ?? ssoUrl(config, undefined, deps, "sso", token.region);
+      await portalLogout(token, url, deps);
+      ended++;
+    }
+    await forgetSsoToken(key, tokenDeps);
+  }
+  const profiles = profilesOf(config, target ? new Set([target.key]) : "all");
+  const dropped = await forgetRoleSessions(store, profiles, !target);
+  if (dropped) deps.logger.debug(`sso: removed ${dropped} cached role session(s)`);
+  deps.logger.info(ended === 0 ? "no SSO sign-in to end" : `signed out of ${ended} SSO session(s)`);
+  return 0;
+}

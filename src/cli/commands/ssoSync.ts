@@ -1,0 +1,133 @@
+import { existsSync } from "node:fs";
+import { AwsxError } from "../../errors.js";
+import { configPaths, readText } from "../../config/userConfig.js";
+import { writeFileAtomic } from "../../platform/atomicWrite.js";
+import type { PortalAccount, SsoPortal } from "../../platform/ssoPortal.js";
+import {
+  DEFAULT_TEMPLATE,
+  mergeBlock,
+  nameProfiles,
+  renderBlock,
+  type SyncPair,
+  userProfileNames,
+} from "../../sso/syncBlock.js";
+import { unifiedDiff } from "../../util/unifiedDiff.js";
+import type { CredentialFlags, Deps } from "../deps.js";
+import { freshToken } from "./ssoFreshToken.js";
+import { ssoTarget, type SsoTargetInput } from "./ssoTarget.js";
+
+export interface SsoSyncInput extends SsoTargetInput, CredentialFlags {
+  dryRun?: boolean;
+  template?: string;
+  profileRegion?: string;
+}
+
+// A token with less than this left is not used for a sync.
+const MIN_LEFT_MS = 60_000;
+// ListAccountRoles calls in flight at once.
+const PARALLEL = 4;
+
+// Every account and role the token reaches, listed page by page.
+async function pairsOf(portal: SsoPortal, token: string): Promise<SyncPair[]> {
+  const accounts = await portal.listAccounts(token);
+  const pairs: SyncPair[][] = [];
+  const queue = [...accounts.entries()];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [i, a]: [number, PortalAccount] = next;
+      const roles = await portal.listAccountRoles(token, a.accountId);
+      pairs[i] = roles.map((roleName) => ({ ...a, roleName }));
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
+  return pairs.flat();
+}
+
+function portalFailure(e: unknown, session: string, region: string): unknown {
+  const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const status = err?.$metadata?.httpStatusCode;
+  if (status === 401 || err?.name === "UnauthorizedException")
+    return new AwsxError(
+      "E_CREDENTIALS",
+      `the SSO portal refused the token of sso-session "${session}" (expired or signed ` +
+        `out); run awsx sso login --sso-session ${session}`,
+    );
+  if (status === undefined || status >= 500)
+    return new AwsxError(
+      "E_NETWORK",
+      `cannot list accounts at the SSO portal (${region}) for sso-session "${session}": ` +
+        `${err?.code ?? (status ? `HTTP ${status}` : (err?.name ?? "error"))}; ` +
+        "check the network, sso_region or AWS_ENDPOINT_URL_SSO",
+      { cause: e },
+    );
+  return new AwsxError(
+    "E_STS",
+    `the SSO portal answered ${err?.name ?? status} listing the accounts of ` +
+      `sso-session "${session}"`,
+    { cause: e },
+  );
+}
+
+// The config file's text ("" when there is none); one that exists but cannot be read is an
+// error, never an empty file to write the block into.
+function readConfigText(path: string): string {
+  const text = readText(path);
+  if (text !== undefined || !existsSync(path)) return text ?? "";
+  throw new AwsxError("E_CONFIG", `cannot read ${path}; fix its permissions, then sync again`);
+}
+
+// awsx sso sync [PROFILE | --sso-session NAME]: one profile per account and role, in a
+// marked block of ~/.aws/config.
+export async function runSsoSync(
+  input: SsoSyncInput,
+  deps: Deps,
+  out: (s: string) => void,
+): Promise<number> {
+  const target = ssoTarget(input, deps, "sync");
+  const { session } = target;
+  const name = session.name;
+  if (!name)
+    throw new AwsxError(
+      "E_CONFIG",
+      `awsx sso sync writes profiles that name an sso-session, and ${session.startUrl} is ` +
+        "configured without one: add an [sso-session NAME] section (docs/sso.md)",
+    );
+  const template = input.template ?? DEFAULT_TEMPLATE;
+  const token = await freshToken(target, input, deps);
+  if (!token || Date.parse(token.expiresAt) - deps.now().getTime() < MIN_LEFT_MS)
+    throw new AwsxError(
+      "E_CREDENTIALS",
+      `not signed in to sso-session "${name}" (no token, or it has expired); ` +
+        `run awsx sso login --sso-session ${name}`,
+    );
+  deps.logger.secret(token.accessToken);
+  const { createSsoPortal } = await import("../../platform/ssoPortal.js");
+  const portal = await createSsoPortal({
+    region: session.region,
+    endpoint: target.portalUrl,
+    timeoutMs: deps.settings.stsTimeoutMs,
+  });
+  const pairs = await pairsOf(portal, token.accessToken).catch((e) => {
+    throw portalFailure(e, name, session.region);
+  });
+  const { configFile } = configPaths(deps.env);
+  const before = readConfigText(configFile);
+  const theirs = userProfileNames(before, name);
+  const profiles = nameProfiles(pairs, template, name).filter((p) => {
+    if (!theirs.has(p.name)) return true;
+    deps.logger.warn(`profile "${p.name}" is yours (outside the block): not written`);
+    return false;
+  });
+  const after = mergeBlock(before, name, renderBlock(name, profiles, input.profileRegion));
+  if (input.dryRun) {
+    out(unifiedDiff(before, after, configFile, `${configFile} (awsx sso sync)`));
+    return 0;
+  }
+  if (after === before) {
+    deps.logger.info(`${configFile}: ${profiles.length} profile(s) of "${name}", no change`);
+    return 0;
+  }
+  await writeFileAtomic(configFile, after);
+  deps.logger.info(`${configFile}: wrote ${profiles.length} profile(s) of "${name}"`);
+  return 0;
+}

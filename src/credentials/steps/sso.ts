@@ -1,0 +1,223 @@
+import type { StsEndpoint } from "../../config/endpoint.js";
+import { AwsxError, isAwsxError } from "../../errors.js";
+import type { SourceStep } from "../../plan/types.js";
+import type { SsoSession } from "../../sso/ssoConfig.js";
+import { ssoCacheKey, type SsoToken } from "../../sso/ssoToken.js";
+import type { Credentials, SsoFactory } from "../../types.js";
+import type { StepContext } from "../stepContext.js";
+
+type SsoStep = Extract<SourceStep, { kind: "sso" }>;
+
+// Offered a profile that has no valid token: may sign the user in and return the token
+// (`awsx sso login` on a terminal); undefined leaves the error to the caller.
+export type SsoLoginHook = (request: {
+  profile: string;
+  session: SsoSession;
+  reason: string;
+}) => Promise<SsoToken | undefined>;
+
+// What an SSO source needs from outside: the clients, the token store, a cross-process lock.
+export interface SsoDeps {
+  clients: SsoFactory;
+  tokens: {
+    read(key: string): Promise<SsoToken | undefined>;
+    save(key: string, token: SsoToken): Promise<void>;
+  };
+  // Runs fn while holding a lock named key across every awsx process.
+  lock: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+  login?: SsoLoginHook;
+}
+
+// The SSO part of a step context: the deps, and the endpoints of a profile's session.
+export interface SsoContext extends SsoDeps {
+  endpoints(profile: string, region: string): { portal: StsEndpoint; oidc: StsEndpoint };
+}
+
+// botocore's SSOTokenProvider._REFRESH_WINDOW: a token with less left is refreshed.
+export const TOKEN_REFRESH_WINDOW_MS = 15 * 60 * 1000;
+
+const leftMs = (t: SsoToken, now: Date): number => Date.parse(t.expiresAt) - now.getTime();
+
+// The command that signs a profile in: its sso-session, else the profile (legacy form).
+export const loginCommand = (step: { profile: string; session: SsoSession }): string =>
+  step.session.name
+    ? `awsx sso login --sso-session ${step.session.name}`
+    : `awsx sso login ${step.profile}`;
+
+function notSignedIn(step: SsoStep, reason: string): AwsxError {
+  const of = step.session.name
+    ? `sso-session "${step.session.name}"`
+    : `start URL ${step.session.startUrl}`;
+  return new AwsxError(
+    "E_CREDENTIALS",
+    `profile "${step.profile}": ${reason} for ${of}; run \`${loginCommand(step)}\` ` +
+      "(or `aws sso login` for the profile)",
+    { profile: step.profile },
+  );
+}
+
+// GetRoleCredentials for the profile's account and role, with a valid token.
+export async function ssoRole(step: SsoStep, ctx: StepContext): Promise<Credentials> {
+  const sso = ctx.sso;
+  if (!sso) throw new AwsxError("E_INTERNAL", "an SSO profile was resolved without SSO deps");
+  const token = await validToken(step, sso, ctx);
+  const { portal } = sso.endpoints(step.profile, step.session.region);
+  ctx.logger.debug(
+    `profile ${step.profile}: GetRoleCredentials ${step.accountId}/${step.roleName} ` +
+      `at ${portal.label} (${portal.from})`,
+  );
+  const call = async () => {
+    const client = await sso.clients.portal({
+      region: step.session.region,
+      ...(portal.url ? { endpoint: portal.url } : {}),
+    });
+    return client.getRoleCredentials({
+      accessToken: token.accessToken,
+      accountId: step.accountId,
+      roleName: step.roleName,
+    });
+  };
+  try {
+    return await call();
+  } catch (e) {
+    if ((e as Error)?.name === "UnauthorizedException") {
+      throw notSignedIn(step, "IAM Identity Center rejected the SSO token (signed out or expired)");
+    }
+    throw portalError(e, step, portal.label);
+  }
+}
+
+// The token to use: read, refreshed under a lock when inside the window, else a login.
+async function validToken(step: SsoStep, sso: SsoContext, ctx: StepContext): Promise<SsoToken> {
+  const key = ssoCacheKey(step.session);
+  let token = known(await sso.tokens.read(key), ctx);
+  if (!token) return loginOr(step, sso, ctx, "not signed in to IAM Identity Center");
+  if (leftMs(token, ctx.now()) < TOKEN_REFRESH_WINDOW_MS && canRefresh(token, ctx.now())) {
+    // One refresh for many parallel runs: the others find the refreshed token.
+    token = await sso.lock(`sso-token-${key}`, async () => {
+      const latest = known(await sso.tokens.read(key), ctx) ?? token!;
+      if (leftMs(latest, ctx.now()) >= TOKEN_REFRESH_WINDOW_MS) return latest;
+      return (await refresh(step, key, latest, sso, ctx)) ?? latest;
+    });
+  }
+  if (leftMs(token, ctx.now()) <= 0) {
+    const why = `the SSO token expired at ${token.expiresAt} and could not be refreshed`;
+    return loginOr(step, sso, ctx, why);
+  }
+  return token;
+}
+
+async function loginOr(
+  step: SsoStep,
+  sso: SsoContext,
+  ctx: StepContext,
+  reason: string,
+): Promise<SsoToken> {
+  const token = known(
+    await sso.login?.({ profile: step.profile, session: step.session, reason }),
+    ctx,
+  );
+  if (token && leftMs(token, ctx.now()) > 0) return token;
+  throw notSignedIn(step, reason);
+}
+
+const known = (t: SsoToken | undefined, ctx: StepContext): SsoToken | undefined => {
+  for (const s of [t?.accessToken, t?.refreshToken, t?.clientSecret]) ctx.logger.secret(s);
+  return t;
+};
+
+// botocore's _refresh_access_token: all four keys, and a registration not yet expired.
+function canRefresh(t: SsoToken, now: Date): boolean {
+  if (!t.refreshToken || !t.clientId || !t.clientSecret || !t.registrationExpiresAt) return false;
+  return Date.parse(t.registrationExpiresAt) > now.getTime();
+}
+
+// CreateToken with the refresh grant. A failure is not an error here (botocore logs it and
+// keeps the token): a token with time left is still used, an expired one asks for a login.
+async function refresh(
+  step: SsoStep,
+  key: string,
+  old: SsoToken,
+  sso: SsoContext,
+  ctx: StepContext,
+): Promise<SsoToken | undefined> {
+  if (!canRefresh(old, ctx.now())) return undefined;
+  const { oidc } = sso.endpoints(step.profile, step.session.region);
+  ctx.logger.debug(`profile ${step.profile}: refreshing the SSO token at ${oidc.label}`);
+  let answer: Awaited<ReturnType<Awaited<ReturnType<SsoFactory["oidc"]>>["refreshToken"]>>;
+  try {
+    const client = await sso.clients.oidc({
+      region: step.session.region,
+      ...(oidc.url ? { endpoint: oidc.url } : {}),
+    });
+    answer = await client.refreshToken({
+      clientId: old.clientId!,
+      clientSecret: old.clientSecret!,
+      refreshToken: old.refreshToken!,
+    });
+  } catch (e) {
+    const why = isAwsxError(e) ? e.message : `${(e as Error)?.name}: ${(e as Error)?.message}`;
+    ctx.logger.debug(`profile ${step.profile}: the SSO token refresh failed (${firstLine(why)})`);
+    return undefined;
+  }
+  ctx.logger.secret(answer.accessToken);
+  ctx.logger.secret(answer.refreshToken);
+  const token: SsoToken = {
+    startUrl: step.session.startUrl,
+    region: step.session.region,
+    accessToken: answer.accessToken,
+    expiresAt: new Date(ctx.now().getTime() + answer.expiresIn * 1000).toISOString(),
+    clientId: old.clientId!,
+    clientSecret: old.clientSecret!,
+    registrationExpiresAt: old.registrationExpiresAt!,
+    // As botocore: the new refresh token, or none.
+    ...(answer.refreshToken ? { refreshToken: answer.refreshToken } : {}),
+    ...(old.from ? { from: old.from } : {}),
+  };
+  try {
+    await sso.tokens.save(key, token);
+  } catch (e) {
+    ctx.logger.warn(`could not keep the refreshed SSO token: ${firstLine((e as Error).message)}`);
+  }
+  return token;
+}
+
+const NETWORK = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)\b/;
+
+// A failed GetRoleCredentials as one line naming the profile and the fix.
+function portalError(e: unknown, step: SsoStep, endpoint: string): AwsxError {
+  if (isAwsxError(e)) return e;
+  const err = e as { name?: string; message?: string; code?: string; $metadata?: any };
+  const what = `GetRoleCredentials of ${step.roleName} in ${step.accountId} for profile "${step.profile}"`;
+  const code = err?.code ?? NETWORK.exec(String(err?.message ?? ""))?.[1];
+  const status: number | undefined = err?.$metadata?.httpStatusCode;
+  const opts = { cause: e, profile: step.profile };
+  if ((code && NETWORK.test(code)) || err?.name === "TimeoutError") {
+    return new AwsxError(
+      "E_NETWORK",
+      `cannot reach the SSO portal at ${endpoint} for ${what}: ${code ?? "timed out"}; ` +
+        "check the network, AWS_ENDPOINT_URL_SSO or sso_region",
+      opts,
+    );
+  }
+  if (status !== undefined && status >= 500) {
+    return new AwsxError(
+      "E_NETWORK",
+      `the SSO portal failed (${err.name}, HTTP ${status}) on ${what} after retries; ` +
+        "try again later",
+      opts,
+    );
+  }
+  const hint =
+    err?.name === "ForbiddenException" || err?.name === "ResourceNotFoundException"
+      ? "check sso_account_id and sso_role_name: the user must be assigned that role"
+      : "see the message from IAM Identity Center";
+  return new AwsxError(
+    "E_STS",
+    `IAM Identity Center refused ${what}: ${err?.name ?? "Error"}: ` +
+      `${firstLine(err?.message || String(e))}; ${hint}`,
+    opts,
+  );
+}
+
+const firstLine = (s: string): string => s.split("\n")[0]!.slice(0, 300);

@@ -1,0 +1,159 @@
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { Readable } from "node:stream";
+import { cappedStream } from "./capped.js";
+
+// Where the OIDC calls go and how long one may take.
+export interface SsoTarget {
+  region: string;
+  endpoint: string;
+  timeoutMs: number;
+}
+
+// A client registration, as RegisterClient answers it.
+export interface OidcRegistration {
+  clientId: string;
+  clientSecret: string;
+  // Epoch seconds.
+  expiresAt: number;
+}
+
+export interface DeviceAuthorization {
+  deviceCode: string;
+  userCode: string;
+  verificationUri: string;
+  verificationUriComplete?: string;
+  expiresIn: number;
+  interval?: number;
+}
+
+export interface OidcToken {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken?: string;
+}
+
+// An OIDC error answer: `error` is the OAuth code (authorization_pending, slow_down, ...).
+export class OidcError extends Error {
+  constructor(
+    readonly error: string,
+    readonly status: number | undefined,
+    readonly type: string,
+  ) {
+    super(`${type} (${error})`);
+    this.name = "OidcError";
+  }
+}
+
+// The OIDC calls of a login, behind an interface so the flows can be tested without HTTP.
+export interface SsoOidc {
+  registerClient(input: {
+    clientName: string;
+    grantTypes: string[];
+    redirectUris: string[];
+    issuerUrl: string;
+    scopes: string[];
+  }): Promise<OidcRegistration>;
+  startDeviceAuthorization(reg: OidcRegistration, startUrl: string): Promise<DeviceAuthorization>;
+  createToken(
+    reg: OidcRegistration,
+    grant:
+      | { grantType: "urn:ietf:params:oauth:grant-type:device_code"; deviceCode: string }
+      | {
+          grantType: "authorization_code";
+          code: string;
+          redirectUri: string;
+          codeVerifier: string;
+        },
+  ): Promise<OidcToken>;
+}
+
+class CappedHttpHandler extends NodeHttpHandler {
+  override async handle(...args: Parameters<NodeHttpHandler["handle"]>) {
+    const out = await super.handle(...args);
+    out.response.body = cappedStream(out.response.body as Readable, "SSO OIDC");
+    return out;
+  }
+}
+
+type OidcModule = typeof import("@aws-sdk/client-sso-oidc");
+
+// An SDK error with an OAuth `error` field becomes an OidcError; others pass unchanged.
+const oidcError = (e: unknown): unknown => {
+  const err = e as { error?: unknown; name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = err?.$metadata?.httpStatusCode;
+  if (typeof err?.error === "string" || (status !== undefined && status < 500 && err?.name))
+    return new OidcError(String(err.error ?? err.name), status, String(err.name));
+  return e;
+};
+
+const need = (v: string | undefined, what: string): string => {
+  if (!v) throw new OidcError("invalid_response", 200, `answer without ${what}`);
+  return v;
+};
+
+// SSO OIDC through @aws-sdk/client-sso-oidc, bundled apart (dist/lazy-sso-oidc.cjs) and
+// loaded only by `awsx sso login`.
+export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
+  const mod: any = await import("@aws-sdk/client-sso-oidc");
+  const sdk = (mod.SSOOIDCClient ? mod : mod.default) as OidcModule;
+  const client = new sdk.SSOOIDCClient({
+    region: target.region,
+    endpoint: target.endpoint,
+    maxAttempts: 3,
+    requestHandler: new CappedHttpHandler({
+      connectionTimeout: target.timeoutMs,
+      requestTimeout: target.timeoutMs,
+      throwOnRequestTimeout: true,
+    } as ConstructorParameters<typeof NodeHttpHandler>[0]),
+  });
+  const send = async <T>(cmd: any): Promise<T> => {
+    try {
+      return (await client.send(cmd)) as T;
+    } catch (e) {
+      throw oidcError(e);
+    }
+  };
+  return {
+    async registerClient(input) {
+      const out: any = await send(
+        new sdk.RegisterClientCommand({ clientType: "public", ...input }),
+      );
+      return {
+        clientId: need(out.clientId, "clientId"),
+        clientSecret: need(out.clientSecret, "clientSecret"),
+        expiresAt: Number(out.clientSecretExpiresAt ?? 0),
+      };
+    },
+    async startDeviceAuthorization(reg, startUrl) {
+      const out: any = await send(
+        new sdk.StartDeviceAuthorizationCommand({
+          clientId: reg.clientId,
+          clientSecret: reg.clientSecret,
+          startUrl,
+        }),
+      );
+      return {
+        deviceCode: need(out.deviceCode, "deviceCode"),
+        userCode: need(out.userCode, "userCode"),
+        verificationUri: need(out.verificationUri, "verificationUri"),
+        verificationUriComplete: out.verificationUriComplete,
+        expiresIn: Number(out.expiresIn ?? 600),
+        interval: out.interval,
+      };
+    },
+    async createToken(reg, grant) {
+      const out: any = await send(
+        new sdk.CreateTokenCommand({
+          clientId: reg.clientId,
+          clientSecret: reg.clientSecret,
+          ...grant,
+        }),
+      );
+      return {
+        accessToken: need(out.accessToken, "accessToken"),
+        expiresIn: Number(out.expiresIn ?? 0),
+        refreshToken: out.refreshToken,
+      };
+    },
+  };
+}
