@@ -199,6 +199,22 @@ test("--write-cli-cache also writes the AWS CLI's cache file, mode 0600", async 
   expect(existsSync(file)).toBe(false);
 });
 
+test("the legacy form (sso_start_url in the profile) signs in per start URL", async () => {
+  writeFileSync(
+    home.configFile,
+    `[profile old]\nsso_start_url = ${START_URL}\nsso_region = eu-west-1\n` +
+      "sso_account_id = 111111111111\nsso_role_name = ReadOnly\n",
+  );
+  const r = await awsx(["login", "old", "--use-device-code", "--write-cli-cache"]);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain(`signed in to start URL ${START_URL} until`);
+  expect(fake.calls.find((c) => c.op === "StartDeviceAuthorization")!.body.startUrl).toBe(
+    START_URL,
+  );
+  const key = ssoCacheKey({ startUrl: START_URL });
+  expect(existsSync(join(home.dir, ".aws", "sso", "cache", `${key}.json`))).toBe(true);
+});
+
 test("logout ends the session at the portal and forgets the token", async () => {
   expect((await awsx(["login", "dev"])).code).toBe(0);
   const token = fake.issued[0]!;

@@ -60,7 +60,8 @@ describePty("signing in from a command that needs it", () => {
   let fake: FakeSso;
   let home: TempHome;
   let env: Record<string, string>;
-  const exec = `${shq(process.execPath)} ${shq(AWSX_BIN)} exec dev -- sh -c 'echo "K=$AWS_ACCESS_KEY_ID"'`;
+  const awsx = `${shq(process.execPath)} ${shq(AWSX_BIN)}`;
+  const exec = `${awsx} exec dev -- sh -c 'echo "K=$AWS_ACCESS_KEY_ID"'`;
 
   beforeEach(async () => {
     fake = await startFakeSso({

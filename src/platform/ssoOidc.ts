@@ -17,6 +17,7 @@ export interface OidcRegistration {
   expiresAt: number;
 }
 
+// What StartDeviceAuthorization answers: the code to poll with and what the user sees.
 export interface DeviceAuthorization {
   deviceCode: string;
   userCode: string;
@@ -26,6 +27,7 @@ export interface DeviceAuthorization {
   interval?: number;
 }
 
+// A token CreateToken issued (expiresIn in seconds).
 export interface OidcToken {
   accessToken: string;
   expiresIn: number;

@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import { cappedStream } from "./capped.js";
 import type { SsoTarget } from "./ssoOidc.js";
 
+// An account the signed-in user can reach.
 export interface PortalAccount {
   accountId: string;
   accountName: string;

@@ -11,6 +11,7 @@ import type { Logger } from "../util/log.js";
 import { pkcePair } from "./pkce.js";
 import type { SsoToken } from "./ssoToken.js";
 
+// The OAuth grant type of the device code flow (RFC 8628).
 export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 // Registered once for both flows, so one registration serves either on the next login.
 const GRANT_TYPES = ["authorization_code", "refresh_token", DEVICE_GRANT];
@@ -31,6 +32,7 @@ export interface LoginSession {
   scopes?: string[];
 }
 
+// One sign-in: which session, which flow, and what the previous one left.
 export interface LoginRequest {
   session: LoginSession;
   flow: "auth-code" | "device";
@@ -44,6 +46,7 @@ export interface LoginRequest {
   callbackTimeoutMs: number;
 }
 
+// The outside world of a sign-in, handed in (the command passes the real one).
 export interface LoginDeps {
   oidc: () => Promise<SsoOidc>;
   now: () => Date;

@@ -6,6 +6,7 @@ const MAX_CELLS = 4_000_000;
 
 type Op = [" " | "-" | "+", string];
 
+// The diff of a to b, labelled with the two file names.
 export function unifiedDiff(a: string, b: string, fromLabel: string, toLabel: string): string {
   if (a === b) return "";
   const x = splitLines(a);

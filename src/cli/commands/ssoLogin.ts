@@ -20,6 +20,7 @@ import {
   ssoUrl,
 } from "./ssoTarget.js";
 
+// awsx sso login's parsed input.
 export interface SsoLoginInput extends SsoTargetInput, CredentialFlags {
   useDeviceCode?: boolean;
   browser?: boolean;

@@ -14,6 +14,7 @@ import { type CredentialFlags, type Deps, openBackend } from "../deps.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { ssoTarget, type SsoTargetInput, ssoUrl } from "./ssoTarget.js";
 
+// awsx sso logout's parsed input.
 export interface SsoLogoutInput extends SsoTargetInput, CredentialFlags {
   writeCliCache?: boolean;
 }

@@ -16,6 +16,7 @@ import type { CredentialFlags, Deps } from "../deps.js";
 import { freshToken } from "./ssoFreshToken.js";
 import { ssoTarget, type SsoTargetInput } from "./ssoTarget.js";
 
+// awsx sso sync's parsed input.
 export interface SsoSyncInput extends SsoTargetInput, CredentialFlags {
   dryRun?: boolean;
   template?: string;

@@ -13,6 +13,7 @@ export interface SsoTargetInput {
   ssoSession?: string;
 }
 
+// The session resolved, with its cache key and endpoints.
 export interface SsoTarget {
   session: SsoSession;
   // The token cache key (the AWS CLI's sha1 rule).
@@ -34,6 +35,7 @@ export const ssoUrl = (
 
 const describe = (s: SsoSession): string =>
   s.name ? `sso-session "${s.name}"` : `start URL ${s.startUrl}`;
+// How messages name a session.
 export const sessionLabel = describe;
 
 // The session a command is about, with botocore's checks of the config.
