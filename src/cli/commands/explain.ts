@@ -90,10 +90,7 @@ export async function runExplain(
 ): Promise<number> {
   const config = loadUserConfig(deps.env);
   const plan = planOf(input.profile, input, deps, config);
-  const data = explainData(
-    plan,
-    stsEndpoint(config, input.profile, deps.env, plan.region ?? "us-east-1"),
-  );
+  const data = explainData(plan, stsEndpoint(config, input.profile, deps.env, plan.region));
   if (input.json) {
     out(`${JSON.stringify(data, null, 2)}\n`);
     return 0;
