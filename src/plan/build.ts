@@ -483,7 +483,7 @@ class Planner {
     if (v.role_session_name !== undefined) step.sessionName = v.role_session_name;
     if (v.external_id !== undefined) step.externalId = v.external_id;
     if (v.mfa_serial !== undefined) step.mfaSerial = v.mfa_serial;
-    if (v.source_identity !== undefined) step.sourceIdentity = v.source_identity;
+    // source_identity is not read: botocore's AssumeRoleProvider never sends SourceIdentity.
     if (v.duration_seconds !== undefined)
       step.durationSeconds = parseDuration(v.duration_seconds, profile);
     return step;
