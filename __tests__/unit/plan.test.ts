@@ -774,6 +774,29 @@ describe("duration_seconds, role_session_name, external_id", () => {
   });
 });
 
+describe("an empty region is set, and invalid (botocore: Invalid endpoint sts..amazonaws.com)", () => {
+  const cfg = `[profile s]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
+  it.each([
+    ["AWS_DEFAULT_REGION=''", cfg + "region = eu-west-2\n", { AWS_DEFAULT_REGION: "" }],
+    ["region = (empty)", cfg + "region =\n", {}],
+  ])("%s is an error before any call", (_n, config, env) => {
+    expectAwsxError(
+      () => plan(config, "s", { env }),
+      "E_CONFIG",
+      /region "" .* is not a valid region/,
+    );
+  });
+
+  it("an empty --region is a usage error (the CLI: Invalid endpoint)", () => {
+    const options = { region: "", env: { AWS_DEFAULT_REGION: "eu-north-1" } };
+    expectAwsxError(() => plan(cfg, "s", options), "E_USAGE", /region "" \(from --region\)/);
+  });
+
+  it("an empty AWS_REGION (awsx's last resort) is no region", () => {
+    expect(plan(cfg, "s", { env: { AWS_REGION: "" } }).region).toBeUndefined();
+  });
+});
+
 describe("MFA session (GetSessionToken before an MFA role)", () => {
   const mfaRole = (lines: string[] = []) =>
     roleSection("admin", ["source_profile = base", `mfa_serial = ${MFA}`, ...lines]);
@@ -900,20 +923,12 @@ describe("region precedence (the CLI's: --region, AWS_DEFAULT_REGION, the profil
       "AWS_REGION",
     ],
     [
-      "empty env values are ignored",
+      "an empty AWS_REGION is ignored",
       config,
       "p",
-      { env: { AWS_REGION: "", AWS_DEFAULT_REGION: "" } },
+      { env: { AWS_REGION: "" } },
       "ap-south-1",
       `${CFG} [profile p]`,
-    ],
-    [
-      "an empty --region is ignored",
-      noRegion,
-      "q",
-      { region: "", env: { AWS_DEFAULT_REGION: "eu-north-1" } },
-      "eu-north-1",
-      "AWS_DEFAULT_REGION",
     ],
     ["the profile's region alone", config, "p", {}, "ap-south-1", `${CFG} [profile p]`],
   ] as Array<[string, string, string, PlanOptions, string, string]>)(
@@ -926,7 +941,7 @@ describe("region precedence (the CLI's: --region, AWS_DEFAULT_REGION, the profil
   );
 
   it("no region anywhere", () => {
-    const p = plan(noRegion, "q", { env: { AWS_REGION: "", AWS_DEFAULT_REGION: "" } });
+    const p = plan(noRegion, "q", { env: { AWS_REGION: "" } });
     expect(p.region).toBeUndefined();
     expect(p.regionOrigin).toBeUndefined();
   });

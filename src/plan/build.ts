@@ -95,11 +95,12 @@ function resolveRegion(
   env: Record<string, string | undefined>,
   flag: string | undefined,
 ) {
-  if (flag) return { value: flag, origin: "--region" };
-  if (env.AWS_DEFAULT_REGION)
+  // Set but empty counts as set (and is then invalid), as for botocore.
+  if (flag !== undefined) return { value: flag, origin: "--region" };
+  if (env.AWS_DEFAULT_REGION !== undefined)
     return { value: env.AWS_DEFAULT_REGION, origin: "AWS_DEFAULT_REGION" };
   const r = target.values.region;
-  if (r)
+  if (r !== undefined)
     return {
       value: r,
       origin: `${target.origins.region?.file} [${target.origins.region?.section}]`,
