@@ -48,20 +48,18 @@ function fromEnvironment(
 ): Credentials {
   const id = env.AWS_ACCESS_KEY_ID;
   const secret = env.AWS_SECRET_ACCESS_KEY;
-  if (!id && !secret)
-    throw none("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set in awsx's environment");
-  if (!id || !secret) {
+  // botocore's EnvProvider: no (or an empty) AWS_ACCESS_KEY_ID means no credentials.
+  if (!id) throw none("AWS_ACCESS_KEY_ID is not set in awsx's environment");
+  if (!secret) {
     throw new AwsxError(
       "E_CREDENTIALS",
-      "Partial credentials found in env, missing: " +
-        `${id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID"} ` +
+      "Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY " +
         `(credential_source of profile "${profile}")`,
-      {
-        profile,
-      },
+      { profile },
     );
   }
-  const token = env.AWS_SESSION_TOKEN || env.AWS_SECURITY_TOKEN;
+  // botocore reads AWS_SECURITY_TOKEN first.
+  const token = env.AWS_SECURITY_TOKEN || env.AWS_SESSION_TOKEN;
   const exp = env.AWS_CREDENTIAL_EXPIRATION ? new Date(env.AWS_CREDENTIAL_EXPIRATION) : undefined;
   return {
     accessKeyId: id,

@@ -1,0 +1,42 @@
+// credential_source = Environment read as botocore's EnvProvider reads it.
+import { fromCredentialSource } from "../../src/credentials/steps/credentialSource.js";
+
+const read = (env: Record<string, string>) =>
+  fromCredentialSource("r", "Environment", { env, timeoutMs: 1000 });
+
+describe("credential_source = Environment", () => {
+  it("AWS_SECURITY_TOKEN wins over AWS_SESSION_TOKEN, as botocore reads it first", async () => {
+    const c = await read({
+      AWS_ACCESS_KEY_ID: "AKIDENV",
+      AWS_SECRET_ACCESS_KEY: "s",
+      AWS_SESSION_TOKEN: "session",
+      AWS_SECURITY_TOKEN: "security",
+    });
+    expect(c.sessionToken).toBe("security");
+  });
+
+  it("an empty AWS_SECURITY_TOKEN falls through to AWS_SESSION_TOKEN", async () => {
+    const c = await read({
+      AWS_ACCESS_KEY_ID: "AKIDENV",
+      AWS_SECRET_ACCESS_KEY: "s",
+      AWS_SECURITY_TOKEN: "",
+      AWS_SESSION_TOKEN: "session",
+    });
+    expect(c.sessionToken).toBe("session");
+  });
+
+  it("a secret without an access key id is no credentials (not partial ones)", async () => {
+    await expect(read({ AWS_SECRET_ACCESS_KEY: "s" })).rejects.toThrow(
+      /No credentials found in credential_source Environment referenced in profile "r"/,
+    );
+    await expect(read({ AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "s" })).rejects.toThrow(
+      /No credentials found/,
+    );
+  });
+
+  it("an access key id without a secret is partial credentials", async () => {
+    await expect(read({ AWS_ACCESS_KEY_ID: "AKIDENV" })).rejects.toThrow(
+      /Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY/,
+    );
+  });
+});
