@@ -797,6 +797,20 @@ describe("an empty region is set, and invalid (botocore: Invalid endpoint sts..a
   });
 });
 
+describe("login_session (aws login)", () => {
+  it("is an error before credential_process, in botocore's provider order", () => {
+    const config =
+      "[profile l]\nlogin_session = arn:aws:iam::123456789012:user/x\ncredential_process = x\n";
+    expectAwsxError(() => plan(config, "l"), "E_CONFIG", /uses login_session .* does not support/);
+  });
+
+  it("comes after keys in the credentials file", () => {
+    const config = "[profile l]\nlogin_session = arn:aws:iam::123456789012:user/x\n";
+    const creds = `[l]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
+    expect(plan(config, "l", {}, creds).source.kind).toBe("static");
+  });
+});
+
 describe("MFA session (GetSessionToken before an MFA role)", () => {
   const mfaRole = (lines: string[] = []) =>
     roleSection("admin", ["source_profile = base", `mfa_serial = ${MFA}`, ...lines]);

@@ -396,6 +396,14 @@ class Planner {
       this.config.credentialsFile,
     );
     if (fromFile) return fromFile;
+    // botocore's LoginProvider (`aws login`) comes before credential_process.
+    if (v.login_session !== undefined) {
+      throw configError(
+        `The profile "${name}" uses login_session (aws login), which awsx does not support; ` +
+          `use credential_process = aws configure export-credentials --profile ${name}`,
+        name,
+      );
+    }
     if (v.credential_process !== undefined) {
       return {
         kind: "process",
