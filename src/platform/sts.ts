@@ -51,6 +51,9 @@ export async function createSdkSts(target: StsTarget): Promise<Sts> {
       useFipsEndpoint: target.fips ?? false,
       useDualstackEndpoint: target.dualstack ?? false,
       useGlobalEndpoint: target.global ?? false,
+      // Fixed here, not read from AWS_RETRY_MODE / AWS_DEFAULTS_MODE or AWS_PROFILE's profile.
+      retryMode: "standard",
+      defaultsMode: "legacy",
       maxAttempts: target.maxAttempts,
       requestHandler: new CappedHttpHandler({
         connectionTimeout: target.timeoutMs,
