@@ -158,6 +158,20 @@ const cases: SeqCase[] = [
     minCalls: 1,
   },
   {
+    name: "credential_source = Environment with an expired AWS_CREDENTIAL_EXPIRATION: no call",
+    profile: "r",
+    config:
+      "[profile r]\nrole_arn = {{role.deployer}}\ncredential_source = Environment\n" +
+      "region = eu-west-1\n",
+    env: {
+      AWS_ENDPOINT_URL_STS: "{{ep.env}}",
+      AWS_ACCESS_KEY_ID: "{{carol.id}}",
+      AWS_SECRET_ACCESS_KEY: "{{carol.secret}}",
+      AWS_CREDENTIAL_EXPIRATION: "2020-01-01T00:00:00Z",
+    },
+    expect: { fail: /refreshed credentials are still expired/, awsxCode: 79 },
+  },
+  {
     name: "web identity: AssumeRoleWithWebIdentity, unsigned",
     profile: "w",
     config:

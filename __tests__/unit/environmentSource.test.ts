@@ -39,4 +39,30 @@ describe("credential_source = Environment", () => {
       /Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY/,
     );
   });
+
+  const KEYS = { AWS_ACCESS_KEY_ID: "AKIDENV", AWS_SECRET_ACCESS_KEY: "s" };
+  const at = (iso: string) => () => new Date(iso);
+  const readAt = (exp: string, now: string) =>
+    fromCredentialSource("r", "Environment", {
+      env: { ...KEYS, AWS_CREDENTIAL_EXPIRATION: exp },
+      timeoutMs: 1000,
+      now: at(now),
+    });
+
+  it("AWS_CREDENTIAL_EXPIRATION in the future is the credentials' expiration", async () => {
+    const c = await readAt("2030-01-02T03:04:05Z", "2029-12-31T00:00:00Z");
+    expect(c.expiration?.toISOString()).toBe("2030-01-02T03:04:05.000Z");
+  });
+
+  it("an AWS_CREDENTIAL_EXPIRATION that has passed is an error before any call", async () => {
+    await expect(readAt("2020-01-01T00:00:00Z", "2026-01-01T00:00:00Z")).rejects.toThrow(
+      /AWS_CREDENTIAL_EXPIRATION 2020-01-01T00:00:00Z has passed/,
+    );
+  });
+
+  it("an AWS_CREDENTIAL_EXPIRATION that is not a date is an error", async () => {
+    await expect(readAt("garbage", "2026-01-01T00:00:00Z")).rejects.toThrow(
+      /AWS_CREDENTIAL_EXPIRATION "garbage" is not a date/,
+    );
+  });
 });

@@ -8,6 +8,8 @@ import type { StepContext } from "../stepContext.js";
 export interface SourceOptions {
   env: Record<string, string | undefined>;
   timeoutMs: number;
+  // The clock AWS_CREDENTIAL_EXPIRATION is checked against.
+  now?: () => Date;
 }
 
 // The credential_source step of a role profile.
@@ -19,6 +21,7 @@ export function credentialSource(
   return fromCredentialSource(step.profile, step.source, {
     env: ctx.env,
     timeoutMs: ctx.sourceTimeoutMs,
+    now: ctx.now,
   });
 }
 
@@ -36,7 +39,8 @@ export async function fromCredentialSource(
         `referenced in profile "${profile}": ${why}`,
       { profile },
     );
-  if (source === "Environment") return fromEnvironment(profile, options.env, none);
+  if (source === "Environment")
+    return fromEnvironment(profile, options.env, none, options.now ?? (() => new Date()));
   if (source === "EcsContainer") return fromContainer(options, none);
   return fromInstanceMetadata(options, none);
 }
@@ -45,6 +49,7 @@ function fromEnvironment(
   profile: string,
   env: Record<string, string | undefined>,
   none: (why: string) => AwsxError,
+  now: () => Date,
 ): Credentials {
   const id = env.AWS_ACCESS_KEY_ID;
   const secret = env.AWS_SECRET_ACCESS_KEY;
@@ -60,13 +65,30 @@ function fromEnvironment(
   }
   // botocore reads AWS_SECURITY_TOKEN first.
   const token = env.AWS_SECURITY_TOKEN || env.AWS_SESSION_TOKEN;
-  const exp = env.AWS_CREDENTIAL_EXPIRATION ? new Date(env.AWS_CREDENTIAL_EXPIRATION) : undefined;
+  const exp = envExpiration(profile, env.AWS_CREDENTIAL_EXPIRATION, now);
   return {
     accessKeyId: id,
     secretAccessKey: secret,
     ...(token ? { sessionToken: token } : {}),
-    ...(exp && !Number.isNaN(exp.getTime()) ? { expiration: exp } : {}),
+    ...(exp ? { expiration: exp } : {}),
   };
+}
+
+// botocore refuses env keys whose AWS_CREDENTIAL_EXPIRATION is not a date or has passed,
+// before any request ("refreshed credentials are still expired").
+function envExpiration(profile: string, raw: string | undefined, now: () => Date) {
+  if (!raw) return undefined;
+  const exp = new Date(raw);
+  const fail = (why: string) =>
+    new AwsxError(
+      "E_CREDENTIALS",
+      `AWS_CREDENTIAL_EXPIRATION ${why} (credential_source = Environment of profile ` +
+        `"${profile}"); refresh the keys in awsx's environment or unset it`,
+      { profile },
+    );
+  if (Number.isNaN(exp.getTime())) throw fail(`"${raw}" is not a date`);
+  if (exp.getTime() <= now().getTime()) throw fail(`${raw} has passed: the keys are expired`);
+  return exp;
 }
 
 async function getJson(
