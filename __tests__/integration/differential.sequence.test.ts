@@ -183,6 +183,23 @@ const cases: SeqCase[] = [
     minCalls: 1,
   },
   {
+    name: "a web identity token file ending in a newline (known difference: awsx trims it)",
+    profile: "w",
+    config:
+      "[profile w]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/token\n" +
+      "role_session_name = seq-web\nregion = eu-west-1\n",
+    files: { token: "fake-web-identity-token\n" },
+    env: { AWS_ENDPOINT_URL_STS: "{{ep.env}}" },
+    expect: { role: "deployer" },
+    awsx: {
+      role: "deployer",
+      calls: [
+        "env AssumeRoleWithWebIdentity RoleArn={{role.deployer}} RoleSessionName=seq-web " +
+          "WebIdentityToken=fake-web-identity-token",
+      ],
+    },
+  },
+  {
     name: "services naming a missing section: no call at all",
     profile: "r",
     config: role("r", "services = nope\n"),
@@ -283,7 +300,10 @@ describeIf("differential by STS call sequence: aws CLI vs awsx", () => {
   let moto: Moto;
   const users: Record<string, MotoUser> = {};
   const vars: Record<string, string> = {};
-  const results = new Map<string, Promise<{ cli: Side; awsx: Side; childArn?: string }>>();
+  const results = new Map<
+    string,
+    Promise<{ cli: Side; awsx: Side; childArn?: string; childRegion?: string }>
+  >();
 
   // One call as a comparable line: endpoint, action, signer, region, token, parameters.
   function describeCall(c: ProxiedCall, via: string, env: Record<string, string>): string {
@@ -380,11 +400,14 @@ describeIf("differential by STS call sequence: aws CLI vs awsx", () => {
           }),
         );
         const childArn = awsx.code === 0 ? await identity(childEnv) : undefined;
-        return { cli, awsx, childArn };
+        return { cli, awsx, childArn, childRegion: childEnv.AWS_REGION };
       });
       const done = p.finally(release);
       done.catch(() => undefined);
-      results.set(c.name, done as Promise<{ cli: Side; awsx: Side; childArn?: string }>);
+      results.set(
+        c.name,
+        done as Promise<{ cli: Side; awsx: Side; childArn?: string; childRegion?: string }>,
+      );
     });
     for (let i = 0; i < PARALLEL; i++) release();
   }, 60_000);
@@ -413,6 +436,7 @@ describeIf("differential by STS call sequence: aws CLI vs awsx", () => {
         cli: Side & { lines: string[] };
         awsx: Side & { lines: string[] };
         childArn?: string;
+        childRegion?: string;
       };
       const { cli, awsx } = res;
       // The CLI's own command, not part of getting credentials.
@@ -428,9 +452,13 @@ describeIf("differential by STS call sequence: aws CLI vs awsx", () => {
           expect(cli.lines[cli.lines.length - 1]).toMatch(/ GetCallerIdentity /);
           expect(cliLines.length).toBeGreaterThanOrEqual(c.minCalls ?? 0);
         }
+        if (c.name.startsWith("a web identity token file ending in a newline"))
+          expect(cli.lines[0]).toMatch(/WebIdentityToken=fake-web-identity-token\n$/);
         if (c.awsx) {
           expect(awsx.code).toBe(c.awsx.code ?? 0);
           if (c.awsx.role) expect(matches(res.childArn, { role: c.awsx.role })).toBe(true);
+          // [default]'s region is not the profile's: the child gets no region variable.
+          if (c.name.startsWith("no region but [default]")) expect(res.childRegion).toBeUndefined();
           expect(awsx.lines).toEqual(c.awsx.calls.map((l) => template(l, vars)));
           return;
         }
