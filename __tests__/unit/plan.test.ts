@@ -777,8 +777,8 @@ describe("duration_seconds, role_session_name, external_id", () => {
 describe("an empty region is set, and invalid (botocore: Invalid endpoint sts..amazonaws.com)", () => {
   const cfg = `[profile s]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
   it.each([
-    ["AWS_DEFAULT_REGION=''", cfg + "region = eu-west-2\n", { AWS_DEFAULT_REGION: "" }],
-    ["region = (empty)", cfg + "region =\n", {}],
+    ["AWS_DEFAULT_REGION=''", `${cfg}region = eu-west-2\n`, { AWS_DEFAULT_REGION: "" }],
+    ["region = (empty)", `${cfg}region =\n`, {}],
   ])("%s is an error before any call", (_n, config, env) => {
     expectAwsxError(
       () => plan(config, "s", { env }),
