@@ -47,7 +47,16 @@ export interface Sts {
 export type Env = Record<string, string | undefined>;
 
 // Creates the STS client for a region and endpoint: the SDK's in production, a fake in tests.
-export type StsFactory = (target: { region: string; endpoint?: string }) => Promise<Sts>;
+// Without `endpoint`, the SDK's STS rules pick the host from the region and the switches.
+export type StsFactory = (target: StsClientTarget) => Promise<Sts>;
+
+export interface StsClientTarget {
+  region: string;
+  endpoint?: string;
+  fips?: boolean;
+  dualstack?: boolean;
+  global?: boolean;
+}
 
 // The IAM Identity Center portal call awsx makes (GetRoleCredentials: a bearer token, unsigned).
 export interface SsoRolePortal {

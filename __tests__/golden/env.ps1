@@ -1,6 +1,7 @@
 Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue
 Remove-Item Env:AWS_DEFAULT_PROFILE -ErrorAction SilentlyContinue
 Remove-Item Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue
+Remove-Item Env:AWS_ACCOUNT_ID -ErrorAction SilentlyContinue
 Remove-Item Env:AWS_SESSION_EXPIRATION -ErrorAction SilentlyContinue
 Remove-Item Env:AWS_ROLE_ARN -ErrorAction SilentlyContinue
 Remove-Item Env:AWS_ROLE_SESSION_NAME -ErrorAction SilentlyContinue

@@ -761,7 +761,7 @@ describe("duration_seconds, role_session_name, external_id", () => {
     },
   );
 
-  it("valid role_session_name, external_id and source_identity pass through", () => {
+  it("valid role_session_name and external_id pass through; source_identity is ignored (as botocore)", () => {
     const name = `awsx_test+a=b,c.d@e-${"x".repeat(44)}`;
     expect(name).toHaveLength(64);
     const p = plan(
@@ -770,9 +770,44 @@ describe("duration_seconds, role_session_name, external_id", () => {
       {},
       BASE_CREDS,
     );
-    expect(p.steps).toEqual([
-      role("r", { sessionName: name, externalId: "ext-123 456", sourceIdentity: "alice" }),
-    ]);
+    expect(p.steps).toEqual([role("r", { sessionName: name, externalId: "ext-123 456" })]);
+  });
+});
+
+describe("an empty region is set, and invalid (botocore: Invalid endpoint sts..amazonaws.com)", () => {
+  const cfg = `[profile s]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
+  it.each([
+    ["AWS_DEFAULT_REGION=''", `${cfg}region = eu-west-2\n`, { AWS_DEFAULT_REGION: "" }],
+    ["region = (empty)", `${cfg}region =\n`, {}],
+  ])("%s is an error before any call", (_n, config, env) => {
+    expectAwsxError(
+      () => plan(config, "s", { env }),
+      "E_CONFIG",
+      /region "" .* is not a valid region/,
+    );
+  });
+
+  it("an empty --region is a usage error (the CLI: Invalid endpoint)", () => {
+    const options = { region: "", env: { AWS_DEFAULT_REGION: "eu-north-1" } };
+    expectAwsxError(() => plan(cfg, "s", options), "E_USAGE", /region "" \(from --region\)/);
+  });
+
+  it("an empty AWS_REGION (awsx's last resort) is no region", () => {
+    expect(plan(cfg, "s", { env: { AWS_REGION: "" } }).region).toBeUndefined();
+  });
+});
+
+describe("login_session (aws login)", () => {
+  it("is an error before credential_process, in botocore's provider order", () => {
+    const config =
+      "[profile l]\nlogin_session = arn:aws:iam::123456789012:user/x\ncredential_process = x\n";
+    expectAwsxError(() => plan(config, "l"), "E_CONFIG", /uses login_session .* does not support/);
+  });
+
+  it("comes after keys in the credentials file", () => {
+    const config = "[profile l]\nlogin_session = arn:aws:iam::123456789012:user/x\n";
+    const creds = `[l]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
+    expect(plan(config, "l", {}, creds).source.kind).toBe("static");
   });
 });
 
@@ -902,20 +937,12 @@ describe("region precedence (the CLI's: --region, AWS_DEFAULT_REGION, the profil
       "AWS_REGION",
     ],
     [
-      "empty env values are ignored",
+      "an empty AWS_REGION is ignored",
       config,
       "p",
-      { env: { AWS_REGION: "", AWS_DEFAULT_REGION: "" } },
+      { env: { AWS_REGION: "" } },
       "ap-south-1",
       `${CFG} [profile p]`,
-    ],
-    [
-      "an empty --region is ignored",
-      noRegion,
-      "q",
-      { region: "", env: { AWS_DEFAULT_REGION: "eu-north-1" } },
-      "eu-north-1",
-      "AWS_DEFAULT_REGION",
     ],
     ["the profile's region alone", config, "p", {}, "ap-south-1", `${CFG} [profile p]`],
   ] as Array<[string, string, string, PlanOptions, string, string]>)(
@@ -928,7 +955,7 @@ describe("region precedence (the CLI's: --region, AWS_DEFAULT_REGION, the profil
   );
 
   it("no region anywhere", () => {
-    const p = plan(noRegion, "q", { env: { AWS_REGION: "", AWS_DEFAULT_REGION: "" } });
+    const p = plan(noRegion, "q", { env: { AWS_REGION: "" } });
     expect(p.region).toBeUndefined();
     expect(p.regionOrigin).toBeUndefined();
   });

@@ -68,5 +68,5 @@ export async function resolveProfile(
 
 // The STS client for calls a command makes itself with resolved credentials (whoami, login).
 export function stsClientFor(resolved: Resolved, deps: Deps): Promise<Sts> {
-  return stsFor(resolved.endpoint, resolved.plan.region ?? "us-east-1", stsFactory(deps))();
+  return stsFor(resolved.endpoint, stsFactory(deps))();
 }

@@ -1,94 +1,209 @@
+import { AwsxError } from "../errors.js";
 import type { LoadedConfig } from "./load.js";
 
-export interface StsEndpoint {
-  // Set when configured; absent means the SDK's default endpoint for the region.
+// Where a service's calls go, and why.
+export interface ServiceEndpoint {
+  // Set when configured; absent means the service's default endpoint.
   url?: string;
   // What to show in messages: the URL awsx will call.
   label: string;
   from: string;
 }
 
-const truthy = (v: string | undefined): boolean => (v ?? "").trim().toLowerCase() === "true";
+export interface StsEndpoint extends ServiceEndpoint {
+  // url absent: the default endpoint the SDK's STS rules give for `region` and the three
+  // switches below.
+  // The region the STS client is created with: "aws-global" when there is none, as botocore.
+  region: string;
+  fips: boolean;
+  dualstack: boolean;
+  // sts_regional_endpoints = legacy in a region that had the global endpoint.
+  global: boolean;
+}
 
-// Where STS calls go, in the CLI's order: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the
-// profile's [services] sts endpoint_url, its endpoint_url, else the regional endpoint.
+type Env = Record<string, string | undefined>;
+
+// botocore's LEGACY_GLOBAL_STS_REGIONS: with sts_regional_endpoints = legacy these used
+// https://sts.amazonaws.com.
+const LEGACY_GLOBAL = new Set([
+  "ap-northeast-1",
+  "ap-south-1",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "aws-global",
+  "ca-central-1",
+  "eu-central-1",
+  "eu-north-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "sa-east-1",
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+]);
+
+// botocore's ensure_boolean: only "true", in any case, is true.
+const isTrue = (v: string | undefined): boolean => (v ?? "").toLowerCase() === "true";
+
+// A config setting as botocore's ChainProvider reads it: the variable when it is set at
+// all (even empty), else the profile's key.
+function setting(env: Env, variable: string, values: Record<string, string>, key: string) {
+  return variable in env && env[variable] !== undefined ? env[variable] : values[key];
+}
+
+const configError = (profile: string, message: string): AwsxError =>
+  new AwsxError("E_CONFIG", message, { profile });
+
+// A service as botocore's ConfiguredEndpointProvider names it: its variable and its key in
+// a [services] section.
+interface Service {
+  variable: string;
+  key: string;
+}
+const STS: Service = { variable: "AWS_ENDPOINT_URL_STS", key: "sts" };
+
+// The configured endpoint, in botocore's ConfiguredEndpointProvider order; empty values
+// are skipped, and a `services` key naming no (or an empty) section is an error.
+function configuredUrl(
+  config: LoadedConfig,
+  profile: string,
+  values: Record<string, string>,
+  env: Env,
+  service: Service = STS,
+): { url: string; from: string } | undefined {
+  const own = env[service.variable];
+  if (own) return { url: own, from: service.variable };
+  if (env.AWS_ENDPOINT_URL) return { url: env.AWS_ENDPOINT_URL, from: "AWS_ENDPOINT_URL" };
+  const name = values.services;
+  if (name !== undefined) {
+    const section = config.services.get(name);
+    if (!section || Object.keys(section).length === 0) {
+      throw configError(
+        profile,
+        `profile "${profile}" sets services = ${name}, but the "${name}" services ` +
+          `configuration does not exist in ${config.configFile}; add [services ${name}] or ` +
+          "remove the services key",
+      );
+    }
+    const sub = section[service.key];
+    if (sub && typeof sub === "object" && sub.endpoint_url)
+      return { url: sub.endpoint_url, from: `[services ${name}] ${service.key}` };
+  }
+  if (values.endpoint_url)
+    return { url: values.endpoint_url, from: `endpoint_url of profile ${profile}` };
+  return undefined;
+}
+
+// sts_regional_endpoints: "regional" unless set; anything but legacy/regional is an error,
+// read (like botocore) even when an endpoint URL is configured.
+function regionalSetting(profile: string, values: Record<string, string>, env: Env): string {
+  const raw = setting(env, "AWS_STS_REGIONAL_ENDPOINTS", values, "sts_regional_endpoints");
+  if (!raw) return "regional";
+  if (raw !== "legacy" && raw !== "regional") {
+    throw configError(
+      profile,
+      `STS regional endpoints option ${raw} (profile "${profile}", from ` +
+        `${"AWS_STS_REGIONAL_ENDPOINTS" in env ? "AWS_STS_REGIONAL_ENDPOINTS" : "sts_regional_endpoints"}` +
+        ') is invalid; use "legacy" or "regional"',
+    );
+  }
+  return raw;
+}
+
+// The default endpoint's URL for messages and cache keys (the SDK's rules pick the host).
+function defaultLabel(region: string, fipsWanted: boolean, dualstack: boolean, global: boolean) {
+  let fips = fipsWanted;
+  if (!fips && !dualstack && (global || region === "aws-global"))
+    return "https://sts.amazonaws.com";
+  // The us-gov partition's FIPS host is its regional one.
+  if (fips && !dualstack && region.startsWith("us-gov-")) fips = false;
+  const cn = region.startsWith("cn-");
+  const suffix = dualstack
+    ? cn
+      ? "api.amazonwebservices.com.cn"
+      : "api.aws"
+    : `amazonaws.com${cn ? ".cn" : ""}`;
+  return `https://sts${fips ? "-fips" : ""}.${region}.${suffix}`;
+}
+
+// Where STS calls go, as botocore decides for the named profile's client: a configured URL
+// (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the [services] sts endpoint_url, the profile's
+// endpoint_url) unless ignore_configured_endpoint_urls; else the default endpoint for the
+// region, sts_regional_endpoints, use_fips_endpoint and use_dualstack_endpoint.
 export function stsEndpoint(
   config: LoadedConfig,
   profileName: string,
-  env: Record<string, string | undefined>,
-  region: string,
+  env: Env,
+  region: string | undefined,
 ): StsEndpoint {
   const values = config.profiles.get(profileName)?.values ?? {};
-  const fallback = `https://sts.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}`;
-  if (
-    truthy(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) ||
-    truthy(values.ignore_configured_endpoint_urls)
-  ) {
-    return { label: fallback, from: "default (configured endpoints ignored)" };
+  const regional = regionalSetting(profileName, values, env);
+  const clientRegion = region ?? "aws-global";
+  const ignore = isTrue(
+    setting(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", values, "ignore_configured_endpoint_urls"),
+  );
+  const configured = ignore ? undefined : configuredUrl(config, profileName, values, env);
+  if (configured) {
+    const { url, from } = configured;
+    // No region: botocore refuses ("You must specify a region"); awsx signs for us-east-1
+    // (docs/config.md, where awsx knowingly differs).
+    return {
+      url,
+      label: url,
+      from,
+      region: region ?? "us-east-1",
+      fips: false,
+      dualstack: false,
+      global: false,
+    };
   }
-  if (env.AWS_ENDPOINT_URL_STS)
-    return {
-      url: env.AWS_ENDPOINT_URL_STS,
-      label: env.AWS_ENDPOINT_URL_STS,
-      from: "AWS_ENDPOINT_URL_STS",
-    };
-  if (env.AWS_ENDPOINT_URL)
-    return { url: env.AWS_ENDPOINT_URL, label: env.AWS_ENDPOINT_URL, from: "AWS_ENDPOINT_URL" };
-  const servicesName = values.services;
-  const sts = servicesName ? config.services.get(servicesName)?.sts : undefined;
-  if (sts && typeof sts === "object" && sts.endpoint_url)
-    return {
-      url: sts.endpoint_url,
-      label: sts.endpoint_url,
-      from: `[services ${servicesName}] sts`,
-    };
-  if (values.endpoint_url)
-    return {
-      url: values.endpoint_url,
-      label: values.endpoint_url,
-      from: `endpoint_url of profile ${profileName}`,
-    };
-  return { label: fallback, from: "default" };
+  const fips = isTrue(setting(env, "AWS_USE_FIPS_ENDPOINT", values, "use_fips_endpoint"));
+  const dualstack = isTrue(
+    setting(env, "AWS_USE_DUALSTACK_ENDPOINT", values, "use_dualstack_endpoint"),
+  );
+  const global = regional === "legacy" && LEGACY_GLOBAL.has(clientRegion) && !fips && !dualstack;
+  const why = [
+    ignore ? "configured endpoints ignored" : undefined,
+    region ? undefined : "no region",
+    global ? "sts_regional_endpoints = legacy" : undefined,
+    fips ? "FIPS" : undefined,
+    dualstack ? "dual-stack" : undefined,
+  ].filter(Boolean);
+  return {
+    label: defaultLabel(clientRegion, fips, dualstack, global),
+    from: why.length ? `default (${why.join(", ")})` : "default",
+    region: clientRegion,
+    fips,
+    dualstack,
+    global,
+  };
 }
 
-// The SSO portal ("sso") or OIDC ("sso-oidc") endpoint of a profile, in the same order as
-// STS's: AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL, the
-// profile's [services] sso / sso_oidc endpoint_url, its endpoint_url, else the regional one.
+// The SSO portal ("sso") or OIDC ("sso-oidc") endpoint of a profile, chosen as STS's is:
+// AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL, the [services] sso /
+// sso_oidc endpoint_url, the profile's endpoint_url, unless ignored; else the regional one.
 export function ssoEndpoint(
   config: LoadedConfig,
   profileName: string,
-  env: Record<string, string | undefined>,
+  env: Env,
   service: "sso" | "sso-oidc",
   region: string,
-): StsEndpoint {
+): ServiceEndpoint {
   const values = config.profiles.get(profileName)?.values ?? {};
   const host = service === "sso" ? "portal.sso" : "oidc";
   const fallback = `https://${host}.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}`;
-  if (
-    truthy(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) ||
-    truthy(values.ignore_configured_endpoint_urls)
-  ) {
-    return { label: fallback, from: "default (configured endpoints ignored)" };
-  }
-  const own = service === "sso" ? "AWS_ENDPOINT_URL_SSO" : "AWS_ENDPOINT_URL_SSO_OIDC";
-  for (const name of [own, "AWS_ENDPOINT_URL"]) {
-    const url = env[name];
-    if (url) return { url, label: url, from: name };
-  }
-  const key = service === "sso" ? "sso" : "sso_oidc";
-  const servicesName = values.services;
-  const section = servicesName ? config.services.get(servicesName)?.[key] : undefined;
-  if (section && typeof section === "object" && section.endpoint_url)
-    return {
-      url: section.endpoint_url,
-      label: section.endpoint_url,
-      from: `[services ${servicesName}] ${key}`,
-    };
-  if (values.endpoint_url)
-    return {
-      url: values.endpoint_url,
-      label: values.endpoint_url,
-      from: `endpoint_url of profile ${profileName}`,
-    };
-  return { label: fallback, from: "default" };
+  const ignore = isTrue(
+    setting(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", values, "ignore_configured_endpoint_urls"),
+  );
+  if (ignore) return { label: fallback, from: "default (configured endpoints ignored)" };
+  const named =
+    service === "sso"
+      ? { variable: "AWS_ENDPOINT_URL_SSO", key: "sso" }
+      : { variable: "AWS_ENDPOINT_URL_SSO_OIDC", key: "sso_oidc" };
+  const configured = configuredUrl(config, profileName, values, env, named);
+  return configured
+    ? { ...configured, label: configured.url }
+    : { label: fallback, from: "default" };
 }

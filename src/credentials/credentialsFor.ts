@@ -60,13 +60,12 @@ export function planFor(
 }
 
 // The STS client of a profile's region and endpoint, created once, on first use.
-export function stsFor(
-  endpoint: StsEndpoint,
-  region: string,
-  factory: StsFactory,
-): () => Promise<Sts> {
+export function stsFor(endpoint: StsEndpoint, factory: StsFactory): () => Promise<Sts> {
   let sts: Promise<Sts> | undefined;
-  const target = { region, ...(endpoint.url ? { endpoint: endpoint.url } : {}) };
+  const { region, fips, dualstack, global } = endpoint;
+  const target = endpoint.url
+    ? { region, endpoint: endpoint.url }
+    : { region, fips, dualstack, global };
   return () => (sts ??= factory(target));
 }
 
@@ -82,14 +81,14 @@ export async function credentialsFor(
   for (const note of plan.notes) logger.debug(note);
   // botocore builds its metadata fetcher for every profile: a bad setting fails them all.
   const metadata = metadataSettings(profile, deps.config.profiles.get(profile)?.values ?? {}, env);
-  const region = plan.region ?? "us-east-1";
-  const endpoint = stsEndpoint(deps.config, profile, env, region);
+  const endpoint = stsEndpoint(deps.config, profile, env, plan.region);
+  const region = endpoint.region;
   logger.debug(
     `profile ${profile}: ${describePlan(plan)}; STS ${endpoint.label} (${endpoint.from}), ` +
-      `region ${plan.region ?? "none (STS calls use us-east-1)"}`,
+      `region ${plan.region ?? `none (STS client region ${region})`}`,
   );
   const ctx = {
-    sts: stsFor(endpoint, region, deps.sts),
+    sts: stsFor(endpoint, deps.sts),
     endpointLabel: endpoint.label,
     mfa: deps.mfa,
     env,

@@ -11,6 +11,8 @@ export const REMOVED_VARIABLES = [
   "AWS_SESSION_TOKEN",
   "AWS_SECURITY_TOKEN",
   "AWS_CREDENTIAL_EXPIRATION",
+  // botocore reads it with the env keys (account-based endpoints): it belongs to other keys.
+  "AWS_ACCOUNT_ID",
   "AWS_SESSION_EXPIRATION",
   "AWS_ROLE_ARN",
   "AWS_ROLE_SESSION_NAME",

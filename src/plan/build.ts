@@ -96,11 +96,12 @@ function resolveRegion(
   env: Record<string, string | undefined>,
   flag: string | undefined,
 ) {
-  if (flag) return { value: flag, origin: "--region" };
-  if (env.AWS_DEFAULT_REGION)
+  // Set but empty counts as set (and is then invalid), as for botocore.
+  if (flag !== undefined) return { value: flag, origin: "--region" };
+  if (env.AWS_DEFAULT_REGION !== undefined)
     return { value: env.AWS_DEFAULT_REGION, origin: "AWS_DEFAULT_REGION" };
   const r = target.values.region;
-  if (r)
+  if (r !== undefined)
     return {
       value: r,
       origin: `${target.origins.region?.file} [${target.origins.region?.section}]`,
@@ -393,6 +394,14 @@ class Planner {
       this.config.credentialsFile,
     );
     if (fromFile) return fromFile;
+    // botocore's LoginProvider (`aws login`) comes before credential_process.
+    if (v.login_session !== undefined) {
+      throw configError(
+        `The profile "${name}" uses login_session (aws login), which awsx does not support; ` +
+          `use credential_process = aws configure export-credentials --profile ${name}`,
+        name,
+      );
+    }
     if (v.credential_process !== undefined) {
       return {
         kind: "process",
@@ -481,7 +490,7 @@ class Planner {
     if (v.role_session_name !== undefined) step.sessionName = v.role_session_name;
     if (v.external_id !== undefined) step.externalId = v.external_id;
     if (v.mfa_serial !== undefined) step.mfaSerial = v.mfa_serial;
-    if (v.source_identity !== undefined) step.sourceIdentity = v.source_identity;
+    // source_identity is not read: botocore's AssumeRoleProvider never sends SourceIdentity.
     if (v.duration_seconds !== undefined)
       step.durationSeconds = parseDuration(v.duration_seconds, profile);
     return step;

@@ -1,12 +1,10 @@
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { Readable } from "node:stream";
 import { AwsxError } from "../errors.js";
-import type { Credentials, Sts } from "../types.js";
+import type { Credentials, Sts, StsClientTarget } from "../types.js";
 import { cappedStream } from "./capped.js";
 
-export interface StsTarget {
-  region: string;
-  endpoint?: string;
+export interface StsTarget extends StsClientTarget {
   // Per-attempt request timeout; the SDK retries throttling and 5xx with backoff.
   timeoutMs: number;
   maxAttempts: number;
@@ -47,6 +45,15 @@ export async function createSdkSts(target: StsTarget): Promise<Sts> {
     new sdk.STSClient({
       region: target.region,
       ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+      // awsx has already read every endpoint setting from the profile the user named: the
+      // SDK must not read its own (AWS_ENDPOINT_URL*, AWS_PROFILE's endpoint_url, FIPS...).
+      ignoreConfiguredEndpointUrls: true,
+      useFipsEndpoint: target.fips ?? false,
+      useDualstackEndpoint: target.dualstack ?? false,
+      useGlobalEndpoint: target.global ?? false,
+      // Fixed here, not read from AWS_RETRY_MODE / AWS_DEFAULTS_MODE or AWS_PROFILE's profile.
+      retryMode: "standard",
+      defaultsMode: "legacy",
       maxAttempts: target.maxAttempts,
       requestHandler: new CappedHttpHandler({
         connectionTimeout: target.timeoutMs,

@@ -119,11 +119,7 @@ export async function runExplain(
           oidc: show(ssoEndpoint(config, src.profile, deps.env, "sso-oidc", src.session.region)),
         }
       : undefined;
-  const data = explainData(
-    plan,
-    stsEndpoint(config, input.profile, deps.env, plan.region ?? "us-east-1"),
-    sso,
-  );
+  const data = explainData(plan, stsEndpoint(config, input.profile, deps.env, plan.region), sso);
   if (input.json) {
     out(`${JSON.stringify(data, null, 2)}\n`);
     return 0;

@@ -15,7 +15,6 @@ export async function assumeRole(
     RoleSessionName: step.sessionName ?? defaultSessionName(ctx.now()),
     ...(step.durationSeconds !== undefined ? { DurationSeconds: step.durationSeconds } : {}),
     ...(step.externalId !== undefined ? { ExternalId: step.externalId } : {}),
-    ...(step.sourceIdentity !== undefined ? { SourceIdentity: step.sourceIdentity } : {}),
   };
   const mfa = step.mfaSerial
     ? { SerialNumber: step.mfaSerial, TokenCode: await ctx.mfa(step.mfaSerial, step.profile) }

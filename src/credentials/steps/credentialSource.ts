@@ -39,7 +39,7 @@ export async function fromCredentialSource(
         `referenced in profile "${profile}": ${why}`,
       { profile },
     );
-  if (source === "Environment") return fromEnvironment(profile, options.env, none);
+  if (source === "Environment") return fromEnvironment(profile, options.env, none, options.now);
   if (source === "EcsContainer") return fromContainer(options, none);
   return fromInstanceMetadata(options.metadata, none);
 }
@@ -48,28 +48,44 @@ function fromEnvironment(
   profile: string,
   env: Record<string, string | undefined>,
   none: (why: string) => AwsxError,
+  now: () => Date,
 ): Credentials {
   const id = env.AWS_ACCESS_KEY_ID;
   const secret = env.AWS_SECRET_ACCESS_KEY;
-  if (!id && !secret)
-    throw none("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set in awsx's environment");
-  if (!id || !secret) {
+  // botocore's EnvProvider: no (or an empty) AWS_ACCESS_KEY_ID means no credentials.
+  if (!id) throw none("AWS_ACCESS_KEY_ID is not set in awsx's environment");
+  if (!secret) {
     throw new AwsxError(
       "E_CREDENTIALS",
-      "Partial credentials found in env, missing: " +
-        `${id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID"} ` +
+      "Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY " +
         `(credential_source of profile "${profile}")`,
-      {
-        profile,
-      },
+      { profile },
     );
   }
-  const token = env.AWS_SESSION_TOKEN || env.AWS_SECURITY_TOKEN;
-  const exp = env.AWS_CREDENTIAL_EXPIRATION ? new Date(env.AWS_CREDENTIAL_EXPIRATION) : undefined;
+  // botocore reads AWS_SECURITY_TOKEN first.
+  const token = env.AWS_SECURITY_TOKEN || env.AWS_SESSION_TOKEN;
+  const exp = envExpiration(profile, env.AWS_CREDENTIAL_EXPIRATION, now);
   return {
     accessKeyId: id,
     secretAccessKey: secret,
     ...(token ? { sessionToken: token } : {}),
-    ...(exp && !Number.isNaN(exp.getTime()) ? { expiration: exp } : {}),
+    ...(exp ? { expiration: exp } : {}),
   };
+}
+
+// botocore refuses env keys whose AWS_CREDENTIAL_EXPIRATION is not a date or has passed,
+// before any request ("refreshed credentials are still expired").
+function envExpiration(profile: string, raw: string | undefined, now: () => Date) {
+  if (!raw) return undefined;
+  const exp = new Date(raw);
+  const fail = (why: string) =>
+    new AwsxError(
+      "E_CREDENTIALS",
+      `AWS_CREDENTIAL_EXPIRATION ${why} (credential_source = Environment of profile ` +
+        `"${profile}"); refresh the keys in awsx's environment or unset it`,
+      { profile },
+    );
+  if (Number.isNaN(exp.getTime())) throw fail(`"${raw}" is not a date`);
+  if (exp.getTime() <= now().getTime()) throw fail(`${raw} has passed: the keys are expired`);
+  return exp;
 }

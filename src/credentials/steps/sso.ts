@@ -1,4 +1,4 @@
-import type { StsEndpoint } from "../../config/endpoint.js";
+import type { ServiceEndpoint } from "../../config/endpoint.js";
 import { AwsxError, isAwsxError } from "../../errors.js";
 import type { SourceStep } from "../../plan/types.js";
 import type { SsoSession } from "../../sso/ssoConfig.js";
@@ -30,7 +30,7 @@ export interface SsoDeps {
 
 // The SSO part of a step context: the deps, and the endpoints of a profile's session.
 export interface SsoContext extends SsoDeps {
-  endpoints(profile: string, region: string): { portal: StsEndpoint; oidc: StsEndpoint };
+  endpoints(profile: string, region: string): { portal: ServiceEndpoint; oidc: ServiceEndpoint };
 }
 
 // botocore's SSOTokenProvider._REFRESH_WINDOW: a token with less left is refreshed.
