@@ -309,6 +309,7 @@ describeIf("awsx exec against moto", () => {
       "AWS_REGION",
       "AWS_DEFAULT_REGION",
       "AWSX_PROFILE",
+      "AWSX_EXEC_PROFILE",
     ];
 
     test("exactly the role's credentials, region and AWSX_PROFILE are set; inherited credential variables are gone; the rest passes through", async () => {
@@ -338,6 +339,7 @@ describeIf("awsx exec against moto", () => {
         AWS_REGION: "us-east-1",
         AWS_DEFAULT_REGION: "us-east-1",
         AWSX_PROFILE: "target1",
+        AWSX_EXEC_PROFILE: "target1",
       });
 
       // Passed through untouched.

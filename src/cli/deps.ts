@@ -18,7 +18,22 @@ export interface Deps {
   prompt?: (question: string) => Promise<string>;
   // One cache for every resolution of a long run (exec --server).
   sharedCache?: SessionCache;
+  // Which streams are a terminal: awsx's hints (a waiting STS, no cache, the shell's
+  // banner) go to a terminal only. Absent: none is.
+  tty?: Tty;
+  // --quiet: hints are off too.
+  quiet?: boolean;
 }
+
+// Which of awsx's output streams is a terminal.
+export interface Tty {
+  stdout: boolean;
+  stderr: boolean;
+}
+
+// Whether a one-line hint may go to stderr: a person is watching, and asked for no quiet.
+export const hintsWanted = (deps: Deps): boolean =>
+  Boolean(deps.tty?.stderr) && !deps.quiet && !deps.settings.ci;
 
 // Flags every credential-producing command shares.
 export interface CredentialFlags {

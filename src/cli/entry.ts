@@ -3,6 +3,7 @@ import type { Command } from "./command.js";
 import { COMMANDS, COMPLETE, HELP, TABLE } from "./commands/index.js";
 import { loadUserConfig } from "../config/userConfig.js";
 import type { Env } from "../types.js";
+import type { Tty } from "./deps.js";
 import { logSettings, readSettings } from "./settings.js";
 import { parseCommandLine, tableOf, unknownCommand, type Parsed } from "./parse.js";
 import { reportError } from "./report.js";
@@ -14,6 +15,8 @@ export interface MainIo {
   env: Env;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  // Which of stdout/stderr is a terminal (absent: neither).
+  tty?: Tty;
 }
 
 const table = tableOf(TABLE);
@@ -54,6 +57,8 @@ export async function run(io: MainIo): Promise<number> {
       logger,
       now: () => new Date(),
       out: io.stdout,
+      tty: io.tty,
+      quiet: Boolean(input.quiet),
     });
   } catch (e) {
     return reportError(e, logger);
@@ -90,6 +95,7 @@ export async function cli(): Promise<void> {
     env: process.env,
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
+    tty: { stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
   });
   process.exitCode = code;
   // The command is over: a keychain call that never answered (its thread is stuck in

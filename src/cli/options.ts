@@ -98,7 +98,7 @@ export const EXEC_OPTIONS: OptionSpec[] = [
   {
     name: "force",
     type: "boolean",
-    describe: "Nest inside another awsx exec (AWSX_PROFILE already set)",
+    describe: "Nest inside another awsx exec (AWSX_EXEC_PROFILE already set)",
   },
   {
     name: "server",

@@ -19,8 +19,12 @@ export interface Settings {
   lockWaitMs: number;
   minTtlMs: number;
   federationEndpoint?: string;
-  // Set inside `awsx exec`: the profile of the awsx that started this shell.
+  // Set inside `awsx exec` (AWSX_EXEC_PROFILE): the profile of the awsx that started this
+  // shell. A shell that evaluated `awsx env` has only AWSX_PROFILE, and is not nested.
   execProfile?: string;
+  // The profile of the credentials in this environment: AWSX_PROFILE (exec or env set it),
+  // else AWS_DEFAULT_PROFILE / AWS_PROFILE as the AWS CLI reads them.
+  currentProfile?: string;
   ci: boolean;
 }
 
@@ -67,7 +71,8 @@ export function readSettings(env: Env): Settings {
     lockWaitMs: seconds(env, "AWSX_LOCK_WAIT", 300) * 1000,
     minTtlMs: seconds(env, "AWSX_MIN_TTL", 600) * 1000,
     federationEndpoint: env.AWSX_FEDERATION_ENDPOINT || undefined,
-    execProfile: env.AWSX_PROFILE || undefined,
+    execProfile: env.AWSX_EXEC_PROFILE || undefined,
+    currentProfile: env.AWSX_PROFILE || env.AWS_DEFAULT_PROFILE || env.AWS_PROFILE || undefined,
     ci: isTrue(env.CI),
   };
 }
