@@ -18,6 +18,7 @@ const COMMANDS = [
   "list",
   "clear",
   "completion",
+  "doctor",
   "help",
 ];
 const GLOBAL = ["--debug", "--quiet", "--help", "--version"];

@@ -2,6 +2,7 @@ import type { Command, CommandSpec } from "../command.js";
 import { clear } from "./clear.js";
 import { completion } from "./completion.js";
 import { credentialProcess } from "./credentialProcess.js";
+import { doctor } from "./doctor.js";
 import { env } from "./env.js";
 import { exec } from "./exec.js";
 import { explain } from "./explain.js";
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   list,
   clear,
   completion,
+  doctor,
 ];
 
 // `awsx help [COMMAND]`: answered by entry.ts from the table.
