@@ -116,7 +116,9 @@ describe("awsx doctor", () => {
     expect(far.r.code).toBe(1);
     expect(far.by("clock")).toMatchObject({
       status: "fail",
-      detail: expect.stringMatching(/^(599|600|601) s ahead of http:\/\/127.*AWS_ENDPOINT_URL_STS.*NTP/),
+      detail: expect.stringMatching(
+        /^(599|600|601) s ahead of http:\/\/127.*AWS_ENDPOINT_URL_STS.*NTP/,
+      ),
     });
     skew = 2 * 60_000;
     const near = await doctor({ AWSX_FILE_PASSPHRASE: "p" });
