@@ -139,6 +139,11 @@ export const LOGIN_OPTIONS: OptionSpec[] = [
     type: "boolean",
     describe: "Open the URL in the default browser instead of printing it",
   },
+  {
+    name: "stdout",
+    type: "boolean",
+    describe: "Print the URL (the default; aws-vault's login --stdout)",
+  },
 ];
 
 // --backend for the commands that only look at the cache (list, clear).

@@ -1,16 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-
-// What went wrong on the way to a server, as a person can act on it: the system error code
-// (ECONNREFUSED, ENOTFOUND, ECONNRESET...), "no answer within N ms", or the message.
-export function networkCause(e: unknown): string {
-  const err = e as { code?: string; cause?: unknown; name?: string; message?: string };
-  if (err?.name === "TimeoutError" || err?.name === "AbortError") return "timed out";
-  if (typeof err?.code === "string" && /^E[A-Z]+$/.test(err.code)) return err.code;
-  const inner = err?.cause ?? (err as { errors?: unknown[] })?.errors?.[0];
-  if (inner && inner !== e) return networkCause(inner);
-  return err?.message ?? String(e);
-}
+import { networkCause } from "./networkCause.js";
 
 // One HEAD request, bounded: the status and the Date header, or a rejection whose message
 // is networkCause's.

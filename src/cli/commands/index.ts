@@ -5,6 +5,7 @@ import { credentialProcess } from "./credentialProcess.js";
 import { doctor } from "./doctor.js";
 import { env } from "./env.js";
 import { exec } from "./exec.js";
+import { exportCommand } from "./export.js";
 import { explain } from "./explain.js";
 import { list } from "./list.js";
 import { login } from "./login.js";
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   clear,
   completion,
   doctor,
+  exportCommand,
 ];
 
 // `awsx help [COMMAND]`: answered by entry.ts from the table.
