@@ -10,7 +10,23 @@ import {
 import { createMfaProvider } from "../credentials/mfa.js";
 import type { Plan } from "../plan/types.js";
 import type { Sts } from "../types.js";
-import { type CredentialFlags, type Deps, promptFor, sessionCache, stsFactory } from "./deps.js";
+import {
+  type CredentialFlags,
+  type Deps,
+  hintsWanted,
+  promptFor,
+  sessionCache,
+  stsFactory,
+} from "./deps.js";
+
+// One hint per run, however many hops are slow.
+const once = (f: (m: string) => void) => {
+  let said = false;
+  return (m: string) => {
+    if (!said) f(m);
+    said = true;
+  };
+};
 
 const CI_REASON = "CI is set, so awsx never prompts";
 
@@ -65,6 +81,7 @@ export async function resolveProfile(
     sts: stsFactory(deps),
     mfa,
     ...(cache ? { around: cachedHops(cache) } : {}),
+    ...(hintsWanted(deps) ? { onSlowSts: once((m: string) => logger.info(m)) } : {}),
   });
 }
 

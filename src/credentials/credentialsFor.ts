@@ -30,6 +30,8 @@ export interface CoreDeps {
   mfa: MfaCodeProvider;
   // Wraps each STS hop from outside: the session cache (src/cache/cachedHops.ts).
   around?: AroundHop;
+  // Told when an STS call is slow to answer (a hint on the terminal).
+  onSlowSts?: (message: string) => void;
 }
 
 export interface Resolved {
@@ -86,6 +88,8 @@ export async function credentialsFor(
   const ctx = {
     sts: stsFor(endpoint, region, deps.sts),
     endpointLabel: endpoint.label,
+    endpointFrom: endpoint.from,
+    onSlowSts: deps.onSlowSts,
     mfa: deps.mfa,
     env,
     now: deps.now,
