@@ -4,12 +4,13 @@
 // and every awsx/aws run gets a clean environment (nothing AWS_* from your shell).
 // Needs: node >= 22, moto_server and the aws CLI on PATH. Exits non-zero if a step fails.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { distCurrent } from "./distCurrent.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const AWSX = path.join(ROOT, "bin", "awsx.js");
@@ -147,8 +148,11 @@ const indent = (text) =>
 async function main() {
   requireTool("moto_server", "install it with: pip install 'moto[server]'");
   requireTool("aws", "install the AWS CLI (pip install awscli)");
-  if (!existsSync(path.join(ROOT, "dist", "awsx.js"))) {
-    heading("Building dist/awsx.js (node scripts/build.mjs)");
+  const dist = distCurrent(ROOT);
+  if (dist.current) {
+    console.log(`(not rebuilding: ${dist.why})`);
+  } else {
+    heading(`Building dist/ (node scripts/build.mjs): ${dist.why}`);
     mustSucceed(
       "the build",
       await run(process.execPath, [path.join(ROOT, "scripts", "build.mjs")], process.env),

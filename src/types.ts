@@ -92,6 +92,8 @@ export interface Hop {
   label: string;
   // Every profile of the chain (for `awsx clear PROFILE`).
   profiles: string[];
+  // The region of the STS calls (awsx list shows it where two sessions differ by it).
+  region?: string;
 }
 
 // Wraps the running of one hop from outside (the session cache is one): it may return

@@ -49,7 +49,7 @@ async function lines(shell: string, script: string, words: string[]): Promise<st
 
 // The words typed after `awsx` (the one being completed last), and what must be offered.
 const CASES: Array<[string[], string[]]> = [
-  [["e"], ["exec", "env", "explain"]],
+  [["e"], ["exec", "env", "explain", "export"]],
   [
     ["exec", "pr"],
     ["prod", "prod-eu"],

@@ -56,3 +56,43 @@ test.each([[["--duration", "1h"]], [["--duration=1h"]], [["-d", "1h"]], [["-d", 
     expect(hops.at(-1)).toMatchObject({ kind: "assumeRole", durationSeconds: 3600 });
   },
 );
+
+test("awsx export (aws-vault's): NAME=value lines by default, export-env is awsx env's sh", async () => {
+  const exp = await runAwsx(["export", "--backend", "none", "foo"], home.env());
+  const dotenv = await runAwsx(["env", "--backend", "none", "foo", "-f", "dotenv"], home.env());
+  expect(exp.code).toBe(0);
+  expect(exp.stdout).toBe(dotenv.stdout);
+  expect(exp.stdout).toMatch(/^AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE"$/m);
+  const sh = await runAwsx(["export", "foo", "--backend", "none", "-f", "export-env"], home.env());
+  const env = await runAwsx(["env", "foo", "--backend", "none"], home.env());
+  expect(sh.stdout).toBe(env.stdout);
+  const ini = await runAwsx(["export", "foo", "-f", "ini"], home.env());
+  expect(ini.code).toBe(64);
+});
+
+test.each([
+  [
+    ["exec", "foo", "--no-session", "--", "true"],
+    /--no-session for awsx exec \(awsx already passes long-term keys with no session.*drop --no-session\)/,
+  ],
+  [["exec", "foo", "-n", "--", "true"], /-n for awsx exec \(that is aws-vault's --no-session/],
+  [["exec", "foo", "--ecs-server", "--", "true"], /use|exec --server/],
+  [["exec", "foo", "-t", "123456", "--", "true"], /--mfa-token CODE/],
+])("aws-vault's %j: 64 with a one-line pointer to the awsx way", async (args, pointer) => {
+  const r = await runAwsx(args, home.env());
+  expect(r.code).toBe(64);
+  expect(oneLine(r.stderr)).toEqual([expect.stringMatching(pointer)]);
+});
+
+test("an unknown command gets the nearest one; awsx help CMD is CMD's help", async () => {
+  const typo = await runAwsx(["exprot", "foo"], home.env());
+  expect(typo.code).toBe(64);
+  expect(typo.stderr).toMatch(/unknown command "exprot" \(did you mean export\?\)/);
+  for (const cmd of ["export", "doctor", "exec"]) {
+    const help = await runAwsx(["help", cmd], home.env());
+    const flag = await runAwsx([cmd, "--help"], home.env());
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe(flag.stdout);
+    expect(help.stdout).toMatch(new RegExp(`awsx ${cmd}`));
+  }
+});

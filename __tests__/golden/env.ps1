@@ -11,8 +11,6 @@ Remove-Item Env:AWS_CONTAINER_CREDENTIALS_FULL_URI -ErrorAction SilentlyContinue
 Remove-Item Env:AWS_CONTAINER_AUTHORIZATION_TOKEN -ErrorAction SilentlyContinue
 Remove-Item Env:AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE -ErrorAction SilentlyContinue
 Remove-Item Env:AWS_CREDENTIAL_FILE -ErrorAction SilentlyContinue
-Remove-Item Env:AWSX_FILE_PASSPHRASE -ErrorAction SilentlyContinue
-Remove-Item Env:AWSX_MFA_TOKEN -ErrorAction SilentlyContinue
 $Env:AWS_ACCESS_KEY_ID = 'ASIAFAKEEXAMPLE00001'
 $Env:AWS_SECRET_ACCESS_KEY = 'fakeSecret/EXAMPLE+key0000000000000000000'
 $Env:AWS_SESSION_TOKEN = 'FwoGZXIvYXdzEXAMPLEFAKETOKEN//////////wEaDFAKE+session/token=='

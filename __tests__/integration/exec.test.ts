@@ -309,6 +309,7 @@ describeIf("awsx exec against moto", () => {
       "AWS_REGION",
       "AWS_DEFAULT_REGION",
       "AWSX_PROFILE",
+      "AWSX_EXEC_PROFILE",
     ];
 
     test("exactly the role's credentials, region and AWSX_PROFILE are set; inherited credential variables are gone; the rest passes through", async () => {
@@ -338,6 +339,7 @@ describeIf("awsx exec against moto", () => {
         AWS_REGION: "us-east-1",
         AWS_DEFAULT_REGION: "us-east-1",
         AWSX_PROFILE: "target1",
+        AWSX_EXEC_PROFILE: "target1",
       });
 
       // Passed through untouched.
@@ -376,10 +378,10 @@ describeIf("awsx exec against moto", () => {
   });
 
   describe("nesting and the shell", () => {
-    test("AWSX_PROFILE already set: exit 64 telling to `exit` or pass --force, and no STS call", async () => {
+    test("AWSX_EXEC_PROFILE already set: exit 64 telling to `exit` or pass --force, and no STS call", async () => {
       const r = await awsx(
         ["exec", "--backend", "none", "target1", "--", process.execPath, PRINT_ENV],
-        env({ AWSX_PROFILE: "outer" }),
+        env({ AWSX_EXEC_PROFILE: "outer", AWSX_PROFILE: "outer" }),
       );
       expectExit(r, 64);
       expect(r.stdout).toBe("");
@@ -392,14 +394,15 @@ describeIf("awsx exec against moto", () => {
       expect(stsCalls(await moto.recordedCalls())).toEqual([]);
     }, 60_000);
 
-    test("AWSX_PROFILE already set and --force: runs, and the child sees the new profile", async () => {
+    test("AWSX_EXEC_PROFILE already set and --force: runs, and the child sees the new profile", async () => {
       const r = await awsx(
         ["exec", "--backend", "none", "--force", "target1", "--", process.execPath, PRINT_ENV],
-        env({ AWSX_PROFILE: "outer" }),
+        env({ AWSX_EXEC_PROFILE: "outer", AWSX_PROFILE: "outer" }),
       );
       expectExit(r, 0);
       const child = JSON.parse(r.stdout) as Record<string, string>;
       expect(child.AWSX_PROFILE).toBe("target1");
+      expect(child.AWSX_EXEC_PROFILE).toBe("target1");
       expect(await arnOf(child.AWS_ACCESS_KEY_ID)).toMatch(/assumed-role\/target1-role\//);
     }, 60_000);
 

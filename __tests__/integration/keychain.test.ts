@@ -266,7 +266,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("Cached sessions (keychain):");
     expect(text.stdout).toMatch(
-      /target1 {2}assumeRole arn:aws:iam::123456789012:role\/kc-target1 {2}\d+m\d\ds left/,
+      /target1 {2}assumeRole {2}arn:aws:iam::123456789012:role\/kc-target1 {2}\d+m\b/,
     );
     for (const out of [raw, text.stdout, text.stderr]) {
       for (const x of issued) {

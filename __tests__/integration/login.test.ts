@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -383,6 +383,36 @@ describeIf("awsx login", () => {
     expectExit(r, 69);
     expectOneErrorLine(r, /cannot reach the federation endpoint/);
     expect(r.stderr).toContain(dead);
+    // The cause by its name, not undici's "TypeError: fetch failed".
+    expect(r.stderr).toMatch(/: ECONNREFUSED$/m);
+    expect(r.stderr).not.toMatch(/TypeError|fetch failed/);
+  }, 30_000);
+
+  test("a federation endpoint that never answers: exit 69 after 10 s, 'timed out'", async () => {
+    const silent = net.createServer(() => {}); // accepts, never answers
+    await new Promise<void>((res) => silent.listen(0, "127.0.0.1", res));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/federation`;
+      const r = await awsx(
+        ["login", "target1", "--backend", "none"],
+        env({ AWSX_FEDERATION_ENDPOINT: url }),
+      );
+      expectExit(r, 69);
+      expectOneErrorLine(r, /cannot reach the federation endpoint .*: timed out$/);
+    } finally {
+      silent.close();
+    }
+  }, 40_000);
+
+  test("--stdout (aws-vault's flag) prints the URL, as without it; with --open it is a usage error", async () => {
+    const r = await awsx(["login", "target1", "--backend", "none", "--stdout"], env());
+    expectExit(r, 0);
+    expect(parseLoginUrl(r.stdout, fed.url).destination).toBe(
+      "https://console.aws.amazon.com/?region=us-east-1",
+    );
+    const both = await awsx(["login", "target1", "--stdout", "--open"], env());
+    expectExit(both, 64);
+    expect(both.stderr).toMatch(/--open and --stdout contradict each other/);
   }, 30_000);
 
   const linuxOnly = process.platform === "linux" ? test : test.skip;

@@ -1,10 +1,10 @@
 // `awsx exec PROFILE` with no command, on a real pseudo-terminal (util-linux script):
 // the user's $SHELL starts interactive on the terminal with the credentials, and its
 // exit status becomes awsx's.
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeHome, type TempHome } from "../helpers/home.js";
+import { onPty } from "../helpers/pty.js";
 import { needs } from "../helpers/requirements.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -13,55 +13,6 @@ const STATIC = {
   accessKeyId: "AKIAFAKESTATIC000001",
   secretAccessKey: "fakeSecretKeyForTests0000000000000000000",
 };
-
-interface PtyRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  terminal: string;
-}
-
-// Runs `command` on a fresh pty via `script -qec`, types `input` once the shell has
-// printed something (its prompt), and returns everything the terminal showed.
-function onPty(
-  command: string,
-  env: Record<string, string>,
-  input: string,
-  timeoutMs = 20_000,
-): Promise<PtyRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("script", ["-qec", command, "/dev/null"], {
-      env,
-      cwd: ROOT,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let terminal = "";
-    let typed = false;
-    const type = () => {
-      if (typed) return;
-      typed = true;
-      child.stdin.write(input);
-    };
-    const onData = (b: Buffer) => {
-      terminal += b.toString("utf8");
-      setTimeout(type, 100); // the first output is the prompt: the shell is reading
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    const fallback = setTimeout(type, 5_000); // a shell with an empty prompt
-    const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(fallback);
-      clearTimeout(killer);
-      reject(e);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(fallback);
-      clearTimeout(killer);
-      child.stdin.destroy();
-      resolve({ code, signal, terminal });
-    });
-  });
-}
 
 const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 const describePty = await needs("script", "bash");
@@ -91,18 +42,23 @@ describePty("awsx exec PROFILE (no command) on a pseudo-terminal", () => {
     expect(lines).toContain("P=foo K=AKIA R=eu-west-1");
     expect(lines).toContain("TTY-OK");
     expect(r.code).toBe(3);
+    // One line before the shell: whose credentials, until when, how to leave.
+    expect(r.terminal).toMatch(
+      /awsx: shell with profile "foo", long-term keys, no expiry; type `exit` to leave/,
+    );
     // The secret never shows on the terminal (only the 4 characters asked for).
     expect(r.terminal).not.toContain(STATIC.secretAccessKey);
   }, 30_000);
 
-  test("the shell's exit status 0 passes through as 0", async () => {
+  test("the shell's exit status 0 passes through as 0; --quiet prints no banner", async () => {
     const env = home.env({ SHELL: "/bin/bash", TERM: "dumb" });
     const r = await onPty(
-      `${shq(process.execPath)} ${shq(AWSX)} exec foo`,
+      `${shq(process.execPath)} ${shq(AWSX)} exec --quiet foo`,
       env,
       'echo "X=$AWSX_PROFILE"; exit 0\n',
     );
     expect(r.terminal.split(/\r?\n/).map((l) => l.replace(/\r/g, ""))).toContain("X=foo");
+    expect(r.terminal).not.toMatch(/shell with profile/);
     expect(r.code).toBe(0);
   }, 30_000);
 

@@ -182,6 +182,7 @@ describeIf("awsx exec --server", () => {
     }
     expect(child).toMatchObject({
       AWSX_PROFILE: "target1",
+      AWSX_EXEC_PROFILE: "target1",
       AWS_REGION: "us-east-1",
       AWS_DEFAULT_REGION: "us-east-1",
       AWS_ENDPOINT_URL_STS: moto.url,

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { credentialVariables, REMOVED_VARIABLES } from "../../src/exec/childEnv.js";
+import { AWSX_SECRETS, credentialVariables, REMOVED_VARIABLES } from "../../src/exec/childEnv.js";
 import { ENV_FORMATS, formatEnv, type EnvFormat } from "../../src/exec/envFormat.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto } from "../helpers/moto.js";
@@ -79,7 +79,10 @@ const GOLDEN_FILE: Record<EnvFormat, string> = {
 // The values a consumer must end up with after loading a golden file.
 const EXPECTED = Object.fromEntries(FIXED_VARS) as Record<string, string>;
 // Inherited variables the shell formats must unset (the exec contract's list, less what is set).
-const STALE = REMOVED_VARIABLES.filter((k) => !(k in EXPECTED));
+// What env removes from the shell: the exec contract's list but the user's own AWSX_* secrets.
+const STALE = REMOVED_VARIABLES.filter(
+  (k) => !(k in EXPECTED) && !(AWSX_SECRETS as readonly string[]).includes(k),
+);
 
 describe("golden files: formatEnv output for every --format", () => {
   test("there is a golden file for every format and no other", () => {
@@ -124,9 +127,10 @@ describe("golden files: formatEnv output for every --format", () => {
 
   test("powershell golden removes every stale credential variable and sets the new ones", () => {
     const ps = readFileSync(path.join(GOLDEN, "env.ps1"), "utf8");
-    for (const name of REMOVED_VARIABLES.filter((n) => !(n in EXPECTED))) {
+    for (const name of STALE) {
       expect(ps).toContain(`Remove-Item Env:${name} -ErrorAction SilentlyContinue\n`);
     }
+    for (const name of AWSX_SECRETS) expect(ps).not.toContain(name);
     for (const [k, v] of Object.entries(EXPECTED)) expect(ps).toContain(`$Env:${k} = '${v}'\n`);
     // pwsh is not packaged for this Debian (apt-cache policy powershell: no candidate),
     // so the PowerShell text is checked only as text; run it when pwsh is on PATH.

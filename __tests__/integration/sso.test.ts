@@ -298,7 +298,7 @@ describeIf("SSO profiles through the built CLI", () => {
     const l = await runAwsx(["list"], env());
     ok(l);
     expect(l.stdout).toMatch(/^dev +sso$/m);
-    expect(l.stdout).toMatch(/^ {2}corp {2}0h5\dm left \(AWS CLI cache\)$/m);
+    expect(l.stdout).toMatch(/^ {2}corp +5\dm +AWS CLI cache$/m);
     expect(l.stdout).toMatch(/^ {2}dev {2}sso 111122223333\/Dev /m);
     expect(l.stdout).not.toContain("unsupported");
 

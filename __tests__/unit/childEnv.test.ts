@@ -1,4 +1,12 @@
-import { childEnv, REMOVED_VARIABLES } from "../../src/exec/childEnv.js";
+import {
+  AWSX_SECRETS,
+  childEnv,
+  credentialVariables,
+  ENV_SET_VARIABLES,
+  EXEC_MARKER,
+  REMOVED_VARIABLES,
+} from "../../src/exec/childEnv.js";
+import { formatEnv } from "../../src/exec/envFormat.js";
 
 const creds = {
   accessKeyId: "ASIAEXAMPLE",
@@ -35,7 +43,7 @@ describe("childEnv", () => {
     expect(Object.keys(env).filter((k) => k.startsWith("AWS_CONTAINER"))).toEqual([]);
   });
 
-  it("sets the new credentials, expiry without milliseconds, both regions and AWSX_PROFILE", () => {
+  it("sets the new credentials, expiry without milliseconds, both regions and the markers", () => {
     const env = childEnv(
       { AWS_ACCESS_KEY_ID: "old", AWS_SECURITY_TOKEN: "stale" },
       creds,
@@ -50,6 +58,7 @@ describe("childEnv", () => {
       AWS_REGION: "eu-west-1",
       AWS_DEFAULT_REGION: "eu-west-1",
       AWSX_PROFILE: "prod",
+      AWSX_EXEC_PROFILE: "prod",
     });
   });
 
@@ -66,5 +75,22 @@ describe("childEnv", () => {
     expect(env.EMPTY).toBe("");
     expect(env.AWS_SESSION_TOKEN).toBeUndefined();
     expect(env.AWS_REGION).toBeUndefined();
+  });
+});
+
+describe("what awsx env sets and what it leaves alone", () => {
+  it("env sets no exec marker, and --unset covers every variable env may set", () => {
+    const names = credentialVariables(
+      { accessKeyId: "A", secretAccessKey: "s", sessionToken: "t", expiration: new Date(0) },
+      "p",
+      "eu-west-1",
+    ).map(([k]) => k);
+    expect(names).not.toContain(EXEC_MARKER);
+    expect([...ENV_SET_VARIABLES]).toEqual(names);
+  });
+
+  it("env's shell output never unsets the user's AWSX_FILE_PASSPHRASE or AWSX_MFA_TOKEN", () => {
+    for (const f of ["sh", "fish", "powershell"] as const)
+      for (const name of AWSX_SECRETS) expect(formatEnv([["X", "1"]], f)).not.toContain(name);
   });
 });

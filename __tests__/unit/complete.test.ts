@@ -19,6 +19,8 @@ const COMMANDS = [
   "list",
   "clear",
   "completion",
+  "doctor",
+  "export",
   "help",
 ];
 const GLOBAL = ["--debug", "--quiet", "--help", "--version"];
@@ -36,7 +38,7 @@ const CREDENTIAL = [
 const ROWS: Array<[string, string[], string[]]> = [
   ["no words yet: every command", [], COMMANDS],
   ["an empty word: every command", [""], COMMANDS],
-  ["a command's start", ["e"], ["exec", "env", "explain"]],
+  ["a command's start", ["e"], ["exec", "env", "explain", "export"]],
   ["an option before any command: the global ones", ["-"], GLOBAL],
   ["a hidden command is never offered", ["__"], []],
   ["sso's subcommands", ["sso", ""], ["login", "logout", "sync"]],
@@ -70,7 +72,11 @@ const ROWS: Array<[string, string[], string[]]> = [
   ["options after the profile, before the child", ["exec", "prod", "--no-p"], ["--no-prompt"]],
   ["env takes nothing after its profile", ["env", "prod", ""], []],
   ["whoami's --json", ["whoami", "prod", "--j"], ["--json"]],
-  ["login's own options", ["login", "prod", "--"], [...GLOBAL, ...CREDENTIAL, "--path", "--open"]],
+  [
+    "login's own options",
+    ["login", "prod", "--"],
+    [...GLOBAL, ...CREDENTIAL, "--path", "--open", "--stdout"],
+  ],
   ["list: no profile", ["list", ""], []],
   ["list's options", ["list", "--"], [...GLOBAL, "--json", "--backend"]],
   ["clear's optional profile", ["clear", "ta"], ["target1"]],

@@ -288,9 +288,9 @@ const BAD: Bad[] = [
     "awsx exec needs a profile: awsx exec PROFILE [--] COMMAND [ARGS...]; see awsx exec --help",
   ],
   [
-    "env without a profile",
-    ["env"],
-    "awsx env needs a profile: awsx env PROFILE; see awsx env --help",
+    "explain without a profile (env without one is checked when it runs: --unset takes none)",
+    ["explain"],
+    "awsx explain needs a profile: awsx explain PROFILE; see awsx explain --help",
   ],
   [
     "unknown option after the profile",

@@ -102,7 +102,7 @@ describe("completion", () => {
   it("__complete prints one candidate a line", async () => {
     expect(await awsx(["__complete", "--", "ex"])).toEqual({
       code: 0,
-      stdout: "exec\nexplain\n",
+      stdout: "exec\nexplain\nexport\n",
       stderr: "",
     });
     expect((await awsx(["__complete", "--", "exec", ""])).stdout).toBe("prod\ntarget1\n");

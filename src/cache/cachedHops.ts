@@ -45,6 +45,7 @@ function entryOf(hop: Hop, creds: Credentials, now: Date): CacheEntry {
     kind: hop.kind,
     label: hop.label,
     profiles: hop.profiles,
+    ...(hop.region ? { region: hop.region } : {}),
     createdAt: now.toISOString(),
     expiration: creds.expiration!.toISOString(),
     credentials: {

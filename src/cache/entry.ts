@@ -10,6 +10,8 @@ export interface CacheEntry {
   label: string;
   // Profiles whose chain uses this entry (for `awsx clear PROFILE`).
   profiles: string[];
+  // The region of the STS calls (entries written before it was kept have none).
+  region?: string;
   createdAt: string;
   expiration: string;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -43,6 +45,7 @@ export function decodeEntry(text: string | undefined, key?: string): CacheEntry 
   ];
   if (!strings.every((s) => typeof s === "string" && s.length > 0)) return undefined;
   if (c.sessionToken !== undefined && typeof c.sessionToken !== "string") return undefined;
+  if (j.region !== undefined && typeof j.region !== "string") return undefined;
   if (!["assumeRole", "sessionToken", "webIdentity", "sso"].includes(j.kind)) return undefined;
   if (!Array.isArray(j.profiles) || !j.profiles.every((p: unknown) => typeof p === "string"))
     return undefined;

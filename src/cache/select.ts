@@ -15,6 +15,9 @@ export interface SelectDeps {
   filePassphrase?: string;
   logger: Logger;
   prompt?: (question: string) => Promise<string>;
+  // Told when the automatic choice ends with no cache at all, with the keychain's failure:
+  // the caller decides whether a person should hear it.
+  onNoCache?: (keychainFailure: string) => void;
 }
 
 const KEYCHAIN_TIMEOUT_MS = 5000;
@@ -36,20 +39,23 @@ export async function openStore(
   if (chosen === "memory") return memoryStore();
   if (chosen === "keychain") return { ...(await openKeychain(deps.env)), strict: true };
   if (chosen === "file") return openFile(deps, await passphraseFor(deps));
-  const fallback = async (): Promise<Store | undefined> => {
+  const fallback = async (why: string): Promise<Store | undefined> => {
     if (deps.filePassphrase) {
       deps.logger.debug("cache: using the encrypted file store (AWSX_FILE_PASSPHRASE is set)");
       return openFile(deps, deps.filePassphrase);
     }
     deps.logger.debug("cache: none (no keychain, no AWSX_FILE_PASSPHRASE): every run calls STS");
+    deps.onNoCache?.(why);
     return undefined;
   };
+  let why: string;
   try {
     return keychainOrElse(await openKeychain(deps.env), fallback, deps.logger);
   } catch (e) {
-    deps.logger.debug(`cache: keychain unavailable (${(e as Error).message})`);
+    why = (e as Error).message;
+    deps.logger.debug(`cache: keychain unavailable (${why})`);
   }
-  return fallback();
+  return fallback(why);
 }
 
 async function passphraseFor(deps: SelectDeps): Promise<string> {
@@ -71,7 +77,7 @@ async function passphraseFor(deps: SelectDeps): Promise<string> {
 // then the fallback for the rest of the run.
 function keychainOrElse(
   keychain: Store,
-  fallback: () => Promise<Store | undefined>,
+  fallback: (why: string) => Promise<Store | undefined>,
   logger: Logger,
 ): Store {
   let active: Store | undefined = keychain;
@@ -83,7 +89,7 @@ function keychainOrElse(
       } catch (e) {
         failed = true;
         logger.debug(`cache: keychain unavailable (${(e as Error).message})`);
-        active = await fallback();
+        active = await fallback((e as Error).message);
       }
     }
     return active ? op(active) : none;

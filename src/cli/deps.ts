@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { SessionCache } from "../cache/cachedHops.js";
 import { openStore } from "../cache/select.js";
 import { memoryStore } from "../cache/memoryStore.js";
+import { firstTimeInSession } from "../platform/terminalSession.js";
 import type { Store } from "../types.js";
 import type { Env, SsoFactory, StsFactory } from "../types.js";
 import type { SsoDeps, SsoLoginHook } from "../credentials/steps/sso.js";
@@ -26,7 +27,22 @@ export interface Deps {
   // Signs a profile in when it has no valid SSO token (`awsx sso login` on a terminal);
   // only offered where prompting is allowed (not CI, not --no-prompt).
   ssoLogin?: SsoLoginHook;
+  // Which streams are a terminal: awsx's hints (a waiting STS, no cache, the shell's
+  // banner) go to a terminal only. Absent: none is.
+  tty?: Tty;
+  // --quiet: hints are off too.
+  quiet?: boolean;
 }
+
+// Which of awsx's output streams is a terminal.
+export interface Tty {
+  stdout: boolean;
+  stderr: boolean;
+}
+
+// Whether a one-line hint may go to stderr: a person is watching, and asked for no quiet.
+export const hintsWanted = (deps: Deps): boolean =>
+  Boolean(deps.tty?.stderr) && !deps.quiet && !deps.settings.ci;
 
 // Flags every credential-producing command shares.
 export interface CredentialFlags {
@@ -76,7 +92,21 @@ export function openBackend(flags: CredentialFlags, deps: Deps): Promise<Store |
     filePassphrase: deps.settings.filePassphrase,
     logger: deps.logger,
     prompt: promptFor(flags, deps),
+    onNoCache: (why) => noCacheNotice(why, deps),
   });
+}
+
+// Without a cache the MFA code is asked on every run and nothing says why: tell the person
+// once per terminal session, with the fix. Not when stdout is read by a program (eval).
+function noCacheNotice(keychainFailure: string, deps: Deps): void {
+  if (!hintsWanted(deps) || !deps.tty?.stdout) return;
+  const dir = join(deps.settings.cacheDir, "notices");
+  if (!firstTimeInSession(dir, "no-cache")) return;
+  deps.logger.info(
+    `sessions are not cached (${keychainFailure}; AWSX_FILE_PASSPHRASE is not set), so ` +
+      "every run calls STS and asks for the MFA code again; set AWSX_FILE_PASSPHRASE for " +
+      "an encrypted file cache, or see `awsx doctor` (said once per terminal session)",
+  );
 }
 
 // The session cache of one run, its store opened on the first hop that needs it.

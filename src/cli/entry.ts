@@ -4,6 +4,7 @@ import { ssoLoginHook } from "./commands/ssoLogin.js";
 import { COMMANDS, COMPLETE, HELP, TABLE } from "./commands/index.js";
 import { loadUserConfig } from "../config/userConfig.js";
 import type { Env } from "../types.js";
+import type { Tty } from "./deps.js";
 import { logSettings, readSettings } from "./settings.js";
 import { parseCommandLine, tableOf, unknownCommand, type Parsed } from "./parse.js";
 import { reportError } from "./report.js";
@@ -15,6 +16,8 @@ export interface MainIo {
   env: Env;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  // Which of stdout/stderr is a terminal (absent: neither).
+  tty?: Tty;
 }
 
 const table = tableOf(TABLE);
@@ -49,7 +52,15 @@ export async function run(io: MainIo): Promise<number> {
   const cmd = command as Command;
   try {
     const settings = readSettings(io.env);
-    const deps: RunDeps = { env: io.env, settings, logger, now: () => new Date(), out: io.stdout };
+    const deps: RunDeps = {
+      env: io.env,
+      settings,
+      logger,
+      now: () => new Date(),
+      out: io.stdout,
+      tty: io.tty,
+      quiet: Boolean(input.quiet),
+    };
     // An SSO profile without a valid token may sign in right there (on a terminal only).
     deps.ssoLogin = ssoLoginHook(deps);
     return await cmd.run(input, deps);
@@ -88,6 +99,7 @@ export async function cli(): Promise<void> {
     env: process.env,
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
+    tty: { stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
   });
   process.exitCode = code;
   // The command is over: a keychain call that never answered (its thread is stuck in

@@ -107,7 +107,7 @@ export const EXEC_OPTIONS: OptionSpec[] = [
   {
     name: "force",
     type: "boolean",
-    describe: "Nest inside another awsx exec (AWSX_PROFILE already set)",
+    describe: "Nest inside another awsx exec (AWSX_EXEC_PROFILE already set)",
   },
   {
     name: "server",
@@ -147,6 +147,11 @@ export const LOGIN_OPTIONS: OptionSpec[] = [
     name: "open",
     type: "boolean",
     describe: "Open the URL in the default browser instead of printing it",
+  },
+  {
+    name: "stdout",
+    type: "boolean",
+    describe: "Print the URL (the default; aws-vault's login --stdout)",
   },
 ];
 

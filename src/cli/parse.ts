@@ -3,6 +3,7 @@ import type { CommandInput, CommandSpec } from "./command.js";
 import { camel, GLOBAL_OPTIONS, type OptionSpec } from "./options.js";
 import { parseArgsOptions, scan, specOf, type Scan, type Token } from "./scan.js";
 import { nearest } from "../util/nearest.js";
+import { AWS_VAULT_FLAGS } from "./foreignFlags.js";
 import { shown, usageError } from "./usage.js";
 
 // What a command line asks for.
@@ -160,7 +161,10 @@ function problemOf(t: Token, specs: OptionSpec[], command: string): string | und
   if (t.kind !== "option") return undefined;
   const found = specOf(t, specs);
   const raw = t.rawName;
-  if (!found) return `unknown option ${shown(raw)} for awsx ${command}`;
+  if (!found) {
+    const habit = AWS_VAULT_FLAGS[raw];
+    return `unknown option ${shown(raw)} for awsx ${command}${habit ? ` (${habit})` : ""}`;
+  }
   if (found.spec.type === "boolean") {
     if (t.value === undefined) return undefined;
     return found.negated

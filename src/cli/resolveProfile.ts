@@ -10,8 +10,24 @@ import {
 import { createMfaProvider } from "../credentials/mfa.js";
 import type { Plan } from "../plan/types.js";
 import type { Sts } from "../types.js";
-import { type CredentialFlags, type Deps, sessionCache, ssoDeps, stsFactory } from "./deps.js";
+import {
+  type CredentialFlags,
+  type Deps,
+  hintsWanted,
+  sessionCache,
+  ssoDeps,
+  stsFactory,
+} from "./deps.js";
 import { mfaPromptFor } from "./mfaPrompt.js";
+
+// One hint per run, however many hops are slow.
+const once = (f: (m: string) => void) => {
+  let said = false;
+  return (m: string) => {
+    if (!said) f(m);
+    said = true;
+  };
+};
 
 // The core's settings from the command's flags and the AWSX_* settings.
 export function credentialSettings(flags: CredentialFlags, deps: Deps): CredentialSettings {
@@ -63,6 +79,7 @@ export async function resolveProfile(
     mfa,
     ...(cache ? { around: cachedHops(cache) } : {}),
     sso: ssoDeps(flags, deps, cache),
+    ...(hintsWanted(deps) ? { onSlowSts: once((m: string) => logger.info(m)) } : {}),
   });
 }
 

@@ -27,10 +27,14 @@ export interface Settings {
   // and the YubiKey's serial, for --prompt ykman.
   ykmanAccount?: string;
   ykmanDevice?: string;
-  // Set inside `awsx exec`: the profile of the awsx that started this shell.
-  execProfile?: string;
   // AWSX_SSO_WRITE_CLI_CACHE=1: SSO tokens also go to the AWS CLI's plaintext cache.
   ssoWriteCliCache: boolean;
+  // Set inside `awsx exec` (AWSX_EXEC_PROFILE): the profile of the awsx that started this
+  // shell. A shell that evaluated `awsx env` has only AWSX_PROFILE, and is not nested.
+  execProfile?: string;
+  // The profile of the credentials in this environment: AWSX_PROFILE (exec or env set it),
+  // else AWS_DEFAULT_PROFILE / AWS_PROFILE as the AWS CLI reads them.
+  currentProfile?: string;
   ci: boolean;
 }
 
@@ -102,8 +106,9 @@ export function readSettings(env: Env): Settings {
     promptTimeoutMs: seconds(env, "AWSX_PROMPT_TIMEOUT", 120) * 1000,
     ykmanAccount: env.AWSX_YKMAN_ACCOUNT || undefined,
     ykmanDevice: env.AWSX_YKMAN_DEVICE || undefined,
-    execProfile: env.AWSX_PROFILE || undefined,
     ssoWriteCliCache: isTrue(env.AWSX_SSO_WRITE_CLI_CACHE),
+    execProfile: env.AWSX_EXEC_PROFILE || undefined,
+    currentProfile: env.AWSX_PROFILE || env.AWS_DEFAULT_PROFILE || env.AWS_PROFILE || undefined,
     ci: isTrue(env.CI),
   };
 }

@@ -6,7 +6,9 @@ import {
   ssoTokenStoreKey,
   type SsoToken,
 } from "../sso/ssoToken.js";
+import { timeLeft } from "../util/timeLeft.js";
 import type { Deps } from "./deps.js";
+import type { ListSection } from "./table.js";
 
 // One SSO sign-in as `awsx list` shows it; never a token.
 export interface SsoTokenInfo {
@@ -69,19 +71,18 @@ export async function ssoTokens(
   return infos;
 }
 
-// The lines `awsx list` adds for SSO sign-ins (none when no SSO session is configured).
-export function ssoTokenLines(infos: SsoTokenInfo[], backend: string): string[] {
-  if (infos.length === 0) return [];
-  const lines = ["", "SSO sign-ins:"];
-  for (const i of infos) {
-    let state = "not signed in";
-    if (i.secondsLeft !== undefined) {
-      const s = i.secondsLeft;
-      const left = `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m left`;
-      state = s > 0 ? left : i.refreshable ? "expired, refreshable" : "expired";
-      state += i.from === "awsx" ? ` (${backend} cache)` : " (AWS CLI cache)";
-    }
-    lines.push(`  ${i.session}  ${state}`);
-  }
-  return lines;
+// The section `awsx list` adds for SSO sign-ins; never a token.
+export function ssoTokenSection(infos: SsoTokenInfo[], backend: string): ListSection {
+  const state = (i: SsoTokenInfo): string => {
+    if (i.secondsLeft === undefined) return "not signed in";
+    if (i.secondsLeft > 0) return timeLeft(i.secondsLeft * 1000);
+    return i.refreshable ? "expired, refreshable" : "expired";
+  };
+  const where = (i: SsoTokenInfo): string =>
+    i.from === undefined ? "" : i.from === "awsx" ? `${backend} cache` : "AWS CLI cache";
+  return {
+    title: "SSO sign-ins:",
+    header: ["SESSION", "LEFT", "FROM"],
+    rows: infos.map((i) => [i.session, state(i), where(i)]),
+  };
 }

@@ -33,6 +33,8 @@ export interface CoreDeps {
   around?: AroundHop;
   // IAM Identity Center: clients, token store and lock (src/cli/resolveProfile.ts).
   sso?: SsoDeps;
+  // Told when an STS call is slow to answer (a hint on the terminal).
+  onSlowSts?: (message: string) => void;
 }
 
 export interface Resolved {
@@ -90,6 +92,8 @@ export async function credentialsFor(
   const ctx = {
     sts: stsFor(endpoint, deps.sts),
     endpointLabel: endpoint.label,
+    endpointFrom: endpoint.from,
+    onSlowSts: deps.onSlowSts,
     mfa: deps.mfa,
     env,
     now: deps.now,

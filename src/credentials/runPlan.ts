@@ -47,6 +47,7 @@ export async function runPlan(
     kind: step.kind as Hop["kind"],
     label,
     profiles,
+    region: options.region,
   });
 
   // Each hop's secrets reach the redactor as soon as they exist, so an error on a later

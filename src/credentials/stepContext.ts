@@ -8,8 +8,11 @@ import type { SsoContext } from "./steps/sso.js";
 export interface StepContext {
   // Created on first use: a run served from the cache never loads the STS client.
   sts: () => Promise<Sts>;
-  // The STS endpoint as messages name it.
+  // The STS endpoint as messages name it, and where that choice came from.
   endpointLabel: string;
+  endpointFrom?: string;
+  // Told once an STS call has waited SLOW_STS_MS (the CLI decides whether anyone hears).
+  onSlowSts?: (message: string) => void;
   mfa: MfaCodeProvider;
   // awsx's own environment, with AWSX_RESOLVING set for the processes it starts.
   env: Env;

@@ -1,5 +1,25 @@
 import type { Credentials } from "../types.js";
 
+// The user's own awsx settings that are secrets: exec keeps them from its child, but
+// `awsx env` never removes them from the user's shell.
+export const AWSX_SECRETS = ["AWSX_FILE_PASSPHRASE", "AWSX_MFA_TOKEN"] as const;
+
+// Set only in the environment of an `awsx exec` child (its value: the profile), never by
+// `awsx env`: a shell that evaluated `env` is not nested, an exec child is.
+export const EXEC_MARKER = "AWSX_EXEC_PROFILE";
+
+// Every variable `awsx env` may set; `awsx env --unset` removes exactly these. AWSX_PROFILE
+// is the prompt marker: the profile of the credentials in this environment.
+export const ENV_SET_VARIABLES = [
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_CREDENTIAL_EXPIRATION",
+  "AWS_REGION",
+  "AWS_DEFAULT_REGION",
+  "AWSX_PROFILE",
+] as const;
+
 // Inherited variables that would make the child use other credentials or another
 // profile: JS SDKs ignore env keys when AWS_PROFILE is set, and botocore prefers a stale
 // AWS_SECURITY_TOKEN over AWS_SESSION_TOKEN.
@@ -23,8 +43,7 @@ export const REMOVED_VARIABLES = [
   "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
   "AWS_CREDENTIAL_FILE",
   // awsx's own secrets: the child has no use for them, and could open the file cache.
-  "AWSX_FILE_PASSPHRASE",
-  "AWSX_MFA_TOKEN",
+  ...AWSX_SECRETS,
 ] as const;
 const REMOVED_PREFIXES = ["AWS_CONTAINER_CREDENTIALS_"];
 
@@ -65,7 +84,7 @@ export function serverVariables(
     ["AWS_CONTAINER_AUTHORIZATION_TOKEN", token],
   ];
   if (region) vars.push(["AWS_REGION", region], ["AWS_DEFAULT_REGION", region]);
-  vars.push(["AWSX_PROFILE", profile]);
+  vars.push(["AWSX_PROFILE", profile], [EXEC_MARKER, profile]);
   return vars;
 }
 
@@ -77,7 +96,8 @@ export function childEnv(
   profile: string,
   region: string | undefined,
 ): Record<string, string> {
-  return withVariables(parent, credentialVariables(creds, profile, region));
+  const vars = credentialVariables(creds, profile, region);
+  return withVariables(parent, [...vars, [EXEC_MARKER, profile]]);
 }
 
 export function withVariables(

@@ -1,5 +1,5 @@
 import { AwsxError } from "../errors.js";
-import { REMOVED_VARIABLES } from "./childEnv.js";
+import { AWSX_SECRETS, ENV_SET_VARIABLES, REMOVED_VARIABLES } from "./childEnv.js";
 
 export const ENV_FORMATS = ["sh", "fish", "powershell", "dotenv", "json"] as const;
 export type EnvFormat = (typeof ENV_FORMATS)[number];
@@ -15,7 +15,8 @@ const dotenvQuote = (v: string): string =>
   `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r")}"`;
 
 // The text `eval "$(awsx env P)"` (or its fish/PowerShell/dotenv/JSON equivalent) runs:
-// unset what the exec contract removes, then set the new variables.
+// unset what the exec contract removes (but the user's own AWSX_* settings), then set the
+// new variables.
 export function formatEnv(vars: Array<[string, string]>, format: EnvFormat): string {
   for (const [, v] of vars)
     if (v.includes("\0"))
@@ -24,7 +25,8 @@ export function formatEnv(vars: Array<[string, string]>, format: EnvFormat): str
         "a variable value contains a NUL byte and cannot be exported",
       );
   const set = new Set(vars.map(([k]) => k));
-  const unset = REMOVED_VARIABLES.filter((k) => !set.has(k));
+  const keep = new Set<string>(AWSX_SECRETS);
+  const unset = REMOVED_VARIABLES.filter((k) => !set.has(k) && !keep.has(k));
   switch (format) {
     case "sh":
       return `${[
@@ -48,5 +50,25 @@ export function formatEnv(vars: Array<[string, string]>, format: EnvFormat): str
       return `${vars.map(([k, v]) => `${k}=${dotenvQuote(v)}`).join("\n")}\n`;
     case "json":
       return `${JSON.stringify(Object.fromEntries(vars), null, 2)}\n`;
+  }
+}
+
+// `awsx env --unset`: remove every variable `awsx env` may have set, in a shell syntax.
+export function formatUnset(format: EnvFormat): string {
+  const names = [...ENV_SET_VARIABLES];
+  switch (format) {
+    case "sh":
+      return `${names.map((k) => `unset ${k};`).join("\n")}\n`;
+    case "fish":
+      return `${[...names.map((k) => `set -e ${k};`), "true;"].join("\n")}\n`;
+    case "powershell":
+      return `${names.map((k) => `Remove-Item Env:${k} -ErrorAction SilentlyContinue`).join("\n")}\n`;
+    case "dotenv":
+    case "json":
+      throw new AwsxError(
+        "E_USAGE",
+        `--unset prints shell code; a ${format} file has nothing to unset: delete the file, ` +
+          "or use --format sh, fish or powershell",
+      );
   }
 }

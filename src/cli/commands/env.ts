@@ -1,18 +1,34 @@
+import { AwsxError } from "../../errors.js";
 import { credentialVariables } from "../../exec/childEnv.js";
-import { formatEnv, type EnvFormat } from "../../exec/envFormat.js";
+import { formatEnv, formatUnset, type EnvFormat } from "../../exec/envFormat.js";
 import { PROFILE_ARG, type Command } from "../command.js";
 import type { CredentialFlags, Deps } from "../deps.js";
 import { resolveProfile } from "../resolveProfile.js";
 import { CREDENTIAL_OPTIONS, ENV_OPTIONS } from "../options.js";
 
-type EnvInput = CredentialFlags & { profile: string; format: EnvFormat };
+type EnvInput = CredentialFlags & { profile?: string; format: EnvFormat; unset?: boolean };
 
-// awsx env PROFILE --format F: print the variables for eval "$(awsx env PROFILE)".
+// awsx env PROFILE --format F: print the variables for eval "$(awsx env PROFILE)";
+// with --unset, the code that removes them again.
 export async function runEnv(
   input: EnvInput,
   deps: Deps,
   out: (s: string) => void,
 ): Promise<number> {
+  if (input.unset) {
+    if (input.profile !== undefined)
+      throw new AwsxError(
+        "E_USAGE",
+        `awsx env --unset takes no profile (it clears whatever env set): awsx env --unset`,
+      );
+    out(formatUnset(input.format));
+    return 0;
+  }
+  if (input.profile === undefined)
+    throw new AwsxError(
+      "E_USAGE",
+      "awsx env needs a profile: awsx env PROFILE (or awsx env --unset to clear)",
+    );
   const { plan, credentials } = await resolveProfile(input.profile, input, deps);
   out(formatEnv(credentialVariables(credentials, input.profile, plan.region), input.format));
   return 0;
@@ -22,13 +38,25 @@ export async function runEnv(
 export const env: Command = {
   name: "env",
   summary: 'Print the credentials as variables for eval "$(awsx env PROFILE)"',
-  usage: "PROFILE",
-  options: [...CREDENTIAL_OPTIONS, ...ENV_OPTIONS],
-  args: [PROFILE_ARG],
+  usage: "PROFILE | --unset",
+  options: [
+    ...CREDENTIAL_OPTIONS,
+    ...ENV_OPTIONS,
+    {
+      name: "unset",
+      type: "boolean",
+      describe: "Print the code that removes what env set (no profile)",
+    },
+  ],
+  args: [{ ...PROFILE_ARG, required: false }],
+  help:
+    "Print the profile's credentials as shell code to evaluate in the current shell. " +
+    "AWSX_PROFILE (the prompt marker) names the profile; --unset clears it all again.",
   examples: [
     ['eval "$(awsx env target1)"', "sh, bash, zsh"],
     ["awsx env target1 --format fish | source", "fish"],
     ["awsx env target1 --format dotenv > .env", ""],
+    ['eval "$(awsx env --unset)"', "back to no credentials"],
   ],
   run: (input, deps) => runEnv(input as EnvInput, deps, deps.out),
 };

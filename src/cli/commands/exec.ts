@@ -1,7 +1,9 @@
 import { AwsxError } from "../../errors.js";
+import type { Credentials } from "../../types.js";
 import { childEnv, serverVariables, withVariables } from "../../exec/childEnv.js";
 import { PROFILE_ARG, type Command } from "../command.js";
-import { type CredentialFlags, type Deps, longRunCache } from "../deps.js";
+import { timeLeft } from "../../util/timeLeft.js";
+import { type CredentialFlags, type Deps, hintsWanted, longRunCache } from "../deps.js";
 import { resolveProfile } from "../resolveProfile.js";
 import { CREDENTIAL_OPTIONS, EXEC_OPTIONS } from "../options.js";
 
@@ -19,8 +21,8 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
   if (deps.settings.execProfile && !input.force) {
     throw new AwsxError(
       "E_USAGE",
-      `already inside awsx exec for profile "${deps.settings.execProfile}"; ` +
-        "type `exit` to leave that shell first, " +
+      `already inside awsx exec for profile "${deps.settings.execProfile}" ` +
+        "(AWSX_EXEC_PROFILE is set); type `exit` to leave that shell first, " +
         `or pass --force to nest "${input.profile}" inside it`,
       { profile: input.profile },
     );
@@ -38,9 +40,11 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
   let stop: (() => Promise<void>) | undefined;
   if (input.server) {
     ({ envForChild, stop } = await serve(input, deps));
+    if (!input.command?.length) shellBanner(input.profile, "refreshed by awsx while it runs", deps);
   } else {
     const { plan, credentials } = await resolveProfile(input.profile, input, deps);
     envForChild = childEnv(env, credentials, input.profile, plan.region);
+    if (!input.command?.length) shellBanner(input.profile, untilText(credentials, deps), deps);
   }
   const { runChild, dieOfSignal } = await loadRun;
   const outcome = await runChild(argv[0]!, argv.slice(1), envForChild).finally(() => stop?.());
@@ -64,6 +68,19 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
       return 126;
   }
 }
+
+// The one line before an interactive shell starts: whose credentials, until when, how out.
+// Only on a terminal: a script that runs `awsx exec P < commands` wants no extra stderr.
+function shellBanner(profile: string, credentials: string, deps: Deps): void {
+  if (!hintsWanted(deps)) return;
+  deps.logger.info(`shell with profile "${profile}", ${credentials}; type \`exit\` to leave`);
+}
+
+const untilText = ({ expiration }: Credentials, deps: Deps): string =>
+  expiration
+    ? `credentials expire in ${timeLeft(expiration.getTime() - deps.now().getTime())} ` +
+      `(${expiration.toISOString().slice(11, 16)} UTC)`
+    : "long-term keys, no expiry";
 
 // --server: resolve once now (so errors and the MFA prompt come before the child starts),
 // then serve fresh credentials from the cache, refreshing through the plan, for as long

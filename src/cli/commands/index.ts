@@ -2,8 +2,10 @@ import type { Command, CommandSpec } from "../command.js";
 import { clear } from "./clear.js";
 import { completion } from "./completion.js";
 import { credentialProcess } from "./credentialProcess.js";
+import { doctor } from "./doctor.js";
 import { env } from "./env.js";
 import { exec } from "./exec.js";
+import { exportCommand } from "./export.js";
 import { explain } from "./explain.js";
 import { list } from "./list.js";
 import { login } from "./login.js";
@@ -22,6 +24,8 @@ export const COMMANDS: readonly Command[] = [
   list,
   clear,
   completion,
+  doctor,
+  exportCommand,
 ];
 
 // `awsx help [COMMAND]`: answered by entry.ts from the table.

@@ -5,8 +5,10 @@ import type { Command } from "../command.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { type Deps, openBackend } from "../deps.js";
 import { cacheBackendOption, JSON_OPTION } from "../options.js";
+import { type ListSection, renderSections } from "../table.js";
 import { isSsoProfile } from "../../sso/ssoConfig.js";
-import { ssoTokenLines, ssoTokens } from "../ssoTokens.js";
+import { ssoTokenSection, ssoTokens } from "../ssoTokens.js";
+import { timeLeft } from "../../util/timeLeft.js";
 
 // The kind of a profile at a glance, in the CLI's order of precedence.
 export function profileKind(p: Profile): string {
@@ -32,6 +34,74 @@ async function cachedEntries(
   return { backend: store.name, entries, raw };
 }
 
+type Session = {
+  profile: string;
+  kind: string;
+  for: string;
+  usedBy: string[];
+  region?: string;
+  durationSeconds: number;
+  expiration: string;
+  secondsLeft: number;
+};
+
+const sessionOf = (e: CacheEntry, now: number): Session => ({
+  profile: e.profile,
+  kind: e.kind,
+  for: e.label,
+  usedBy: e.profiles,
+  ...(e.region ? { region: e.region } : {}),
+  // What STS granted, to the minute (createdAt is awsx's clock, expiration STS's).
+  durationSeconds: Math.round((Date.parse(e.expiration) - Date.parse(e.createdAt)) / 60_000) * 60,
+  expiration: e.expiration,
+  secondsLeft: Math.max(0, Math.round((Date.parse(e.expiration) - now) / 1000)),
+});
+
+// Region and duration get a column only when two sessions of one role (or MFA device)
+// differ by them, and a value only on those sessions' rows.
+function differing(sessions: Session[], pick: (s: Session) => string): Set<Session> {
+  const by = new Map<string, Session[]>();
+  for (const s of sessions)
+    by.set(`${s.kind} ${s.for}`, [...(by.get(`${s.kind} ${s.for}`) ?? []), s]);
+  const out = new Set<Session>();
+  for (const group of by.values())
+    if (new Set(group.map(pick)).size > 1) for (const s of group) out.add(s);
+  return out;
+}
+
+function sessionSection(backend: string, sessions: Session[]): ListSection {
+  const region = differing(sessions, (s) => s.region ?? "?");
+  const duration = differing(sessions, (s) => String(s.durationSeconds));
+  const cols: Array<[string, (s: Session) => string]> = [
+    ["PROFILE", (s) => s.profile],
+    ["KIND", (s) => s.kind],
+    ["FOR", (s) => s.for],
+  ];
+  if (region.size) cols.push(["REGION", (s) => (region.has(s) ? (s.region ?? "?") : "")]);
+  if (duration.size)
+    cols.push(["DURATION", (s) => (duration.has(s) ? timeLeft(s.durationSeconds * 1000) : "")]);
+  cols.push(
+    ["LEFT", (s) => timeLeft(s.secondsLeft * 1000)],
+    ["USED BY", (s) => s.usedBy.join(", ")],
+  );
+  return {
+    title: `Cached sessions (${backend}):`,
+    header: cols.map(([h]) => h),
+    rows: sessions.map((s) => cols.map(([, f]) => f(s))),
+    empty: "(none)",
+  };
+}
+
+// Which backend was read, and that the others are not.
+function backendNote(backend: string): string {
+  const others = ["keychain", "file"].filter((b) => b !== backend);
+  const read = backend === "none" ? "No cache backend is in use here" : `Read from the ${backend}`;
+  return (
+    `${read}; sessions in another backend are not shown ` +
+    `(awsx list --backend ${others.join("|")}; awsx doctor says which one awsx uses).`
+  );
+}
+
 // awsx list: profiles and cached sessions with time left; never a secret.
 export async function runList(
   input: { backend?: string; json?: boolean },
@@ -46,35 +116,17 @@ export async function runList(
   const { backend, entries, raw } = await cachedEntries(input.backend, deps);
   const sso = await ssoTokens(config, raw, deps);
   const now = deps.now().getTime();
-  const sessions = entries.map((e) => ({
-    profile: e.profile,
-    kind: e.kind,
-    for: e.label,
-    usedBy: e.profiles,
-    expiration: e.expiration,
-    secondsLeft: Math.max(0, Math.round((Date.parse(e.expiration) - now) / 1000)),
-  }));
+  const sessions = entries.map((e) => sessionOf(e, now));
   if (input.json) {
     out(`${JSON.stringify({ backend, profiles, sessions, ssoTokens: sso }, null, 2)}\n`);
     return 0;
   }
-  const width = Math.max(7, ...profiles.map((p) => p.name.length));
-  const lines = [
-    `${"PROFILE".padEnd(width)}  KIND`,
-    ...profiles.map((p) => `${p.name.padEnd(width)}  ${p.kind}`),
-    "",
+  const sections: ListSection[] = [
+    { header: ["PROFILE", "KIND"], rows: profiles.map((p) => [p.name, p.kind]) },
+    sessionSection(backend, sessions),
+    ...(sso.length ? [ssoTokenSection(sso, backend)] : []),
   ];
-  lines.push(`Cached sessions (${backend}):`);
-  if (sessions.length === 0) lines.push("  (none)");
-  for (const s of sessions) {
-    const left =
-      s.secondsLeft > 0
-        ? `${Math.floor(s.secondsLeft / 60)}m${String(s.secondsLeft % 60).padStart(2, "0")}s left`
-        : "expired";
-    lines.push(`  ${s.profile}  ${s.kind} ${s.for}  ${left}  (used by ${s.usedBy.join(", ")})`);
-  }
-  lines.push(...ssoTokenLines(sso, backend));
-  out(`${lines.join("\n")}\n`);
+  out(`${renderSections(sections)}${backendNote(backend)}\n`);
   return 0;
 }
 

@@ -9,6 +9,7 @@ import {
 } from "../../login/federation.js";
 import { PROFILE_ARG, type Command } from "../command.js";
 import { cappedText } from "../../platform/capped.js";
+import { networkCause } from "../../platform/networkCause.js";
 import { openSecretUrl } from "../../platform/openBrowser.js";
 import type { CredentialFlags, Deps } from "../deps.js";
 import { planOf, resolveProfile, stsClientFor } from "../resolveProfile.js";
@@ -18,6 +19,7 @@ export interface LoginInput extends CredentialFlags {
   profile: string;
   path?: string;
   open?: boolean;
+  stdout?: boolean;
 }
 
 const ALLOW_ALL = JSON.stringify({
@@ -33,6 +35,12 @@ export async function runLogin(
   out: (s: string) => void,
 ): Promise<number> {
   const { logger } = deps;
+  if (input.open && input.stdout)
+    throw new AwsxError(
+      "E_USAGE",
+      `--open and --stdout contradict each other (profile "${input.profile}"): pick one`,
+      { profile: input.profile },
+    );
   const plan = planOf(input.profile, { ...input, duration: undefined }, deps);
   // A bad --path is refused before any credentials are fetched or sent anywhere.
   const partition = partitionOf(plan.region);
@@ -86,8 +94,7 @@ export async function runLogin(
       );
   } catch (e) {
     if (isAwsxError(e)) throw e;
-    const cause = (e as any)?.cause;
-    const why = cause?.code ?? cause?.errors?.[0]?.code ?? (e as Error).name;
+    const why = networkCause(e);
     throw new AwsxError(
       "E_NETWORK",
       `cannot reach the federation endpoint ${endpoint} for profile "${input.profile}": ${why}`,

@@ -4,14 +4,23 @@ import type { CredentialFlags, Deps } from "../deps.js";
 import { resolveProfile, stsClientFor } from "../resolveProfile.js";
 import { CREDENTIAL_OPTIONS, JSON_OPTION } from "../options.js";
 
-type WhoamiInput = CredentialFlags & { profile: string; json?: boolean };
+type WhoamiInput = CredentialFlags & { profile?: string; json?: boolean };
 
-// awsx whoami PROFILE: GetCallerIdentity with the profile's credentials.
+// The profile whoami reads when none is given: the one this shell's credentials came from
+// (AWSX_PROFILE), else the AWS CLI's own choice (AWS_DEFAULT_PROFILE, AWS_PROFILE, default).
+export function currentProfile(deps: Deps): string {
+  const name = deps.settings.currentProfile ?? "default";
+  deps.logger.debug(`no profile given: using "${name}" (AWSX_PROFILE, AWS_PROFILE, default)`);
+  return name;
+}
+
+// awsx whoami [PROFILE]: GetCallerIdentity with the profile's credentials.
 export async function runWhoami(
-  input: WhoamiInput,
+  given: WhoamiInput,
   deps: Deps,
   out: (s: string) => void,
 ): Promise<number> {
+  const input = { ...given, profile: given.profile ?? currentProfile(deps) };
   const resolved = await resolveProfile(input.profile, input, deps);
   const { credentials, endpoint } = resolved;
   const sts = await stsClientFor(resolved, deps);
@@ -47,9 +56,18 @@ export async function runWhoami(
 export const whoami: Command = {
   name: "whoami",
   summary: "Show the identity (account, ARN, expiry) the profile's credentials resolve to",
-  usage: "PROFILE",
+  usage: "[PROFILE]",
   options: [...CREDENTIAL_OPTIONS, JSON_OPTION],
-  args: [PROFILE_ARG],
-  examples: [["awsx whoami target1 --json", "GetCallerIdentity as target1, as JSON"]],
+  args: [
+    {
+      ...PROFILE_ARG,
+      required: false,
+      describe: "Default: AWSX_PROFILE (set by exec and env), AWS_PROFILE, then default",
+    },
+  ],
+  examples: [
+    ["awsx whoami target1 --json", "GetCallerIdentity as target1, as JSON"],
+    ["awsx whoami", "the profile this shell switched to (AWSX_PROFILE)"],
+  ],
   run: (input, deps) => runWhoami(input as WhoamiInput, deps, deps.out),
 };

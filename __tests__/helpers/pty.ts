@@ -1,0 +1,54 @@
+// A command on a real pseudo-terminal (util-linux `script`), typed into like a person would.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface PtyRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  terminal: string;
+}
+
+// Runs `command` on a fresh pty via `script -qec`, types `input` once the shell has
+// printed something (its prompt), and returns everything the terminal showed.
+export function onPty(
+  command: string,
+  env: Record<string, string>,
+  input: string,
+  timeoutMs = 20_000,
+): Promise<PtyRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qec", command, "/dev/null"], {
+      env,
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let terminal = "";
+    let typed = false;
+    const type = () => {
+      if (typed) return;
+      typed = true;
+      child.stdin.write(input);
+    };
+    const onData = (b: Buffer) => {
+      terminal += b.toString("utf8");
+      setTimeout(type, 100); // the first output is the prompt: the shell is reading
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    const fallback = setTimeout(type, 5_000); // a shell with an empty prompt
+    const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(fallback);
+      clearTimeout(killer);
+      reject(e);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(fallback);
+      clearTimeout(killer);
+      child.stdin.destroy();
+      resolve({ code, signal, terminal });
+    });
+  });
+}

@@ -1,0 +1,44 @@
+import type { EnvFormat } from "../../exec/envFormat.js";
+import { ENV_FORMATS } from "../../exec/envFormat.js";
+import { PROFILE_ARG, type Command } from "../command.js";
+import type { CredentialFlags } from "../deps.js";
+import { CREDENTIAL_OPTIONS } from "../options.js";
+import { runEnv } from "./env.js";
+
+// aws-vault export's format names, then awsx env's own.
+const EXPORT_FORMATS = ["env", "export-env", ...ENV_FORMATS] as const;
+const AS_ENV: Record<string, EnvFormat> = { env: "dotenv", "export-env": "sh" };
+
+// awsx export PROFILE: aws-vault's export, answered by awsx env (aws-vault's "env" format is
+// NAME=value lines, awsx's dotenv; "export-env" is export NAME=value, awsx's sh).
+export const exportCommand: Command = {
+  name: "export",
+  summary: "aws-vault's export: awsx env with aws-vault's formats (default NAME=value lines)",
+  usage: "PROFILE",
+  options: [
+    ...CREDENTIAL_OPTIONS,
+    {
+      name: "format",
+      short: "f",
+      type: "string",
+      value: "FORMAT",
+      choices: EXPORT_FORMATS,
+      default: "env",
+      describe: "env (NAME=value), export-env (export NAME=value), or any of awsx env's",
+    },
+  ],
+  args: [PROFILE_ARG],
+  help:
+    "What aws-vault's `export` prints, from awsx env: --format env (the default) writes " +
+    'NAME="value" lines as `awsx env -f dotenv`, export-env writes `awsx env`\'s sh. ' +
+    "aws-vault's ini format is not offered: use `awsx credential-process` in a profile.",
+  examples: [
+    ["awsx export target1 > .env", "NAME=value lines"],
+    ['eval "$(awsx export target1 --format export-env)"', "the same as awsx env"],
+  ],
+  run: (input, deps) => {
+    const f = String(input.format);
+    const format = AS_ENV[f] ?? (f as EnvFormat);
+    return runEnv({ ...(input as CredentialFlags & { profile: string }), format }, deps, deps.out);
+  },
+};

@@ -1,0 +1,53 @@
+import type { Deps } from "../deps.js";
+import { backendName } from "../settings.js";
+import { type Check, message } from "./checks.js";
+
+const PROBE_TIMEOUT_MS = 3000;
+
+// Whether the keychain answers a read now, within a bounded time.
+export async function probeKeychain(deps: Deps): Promise<{ ok: boolean; detail: string }> {
+  const t0 = performance.now();
+  try {
+    const { keychainStore } = await import("../../platform/keychain.js");
+    const store = await keychainStore({ timeoutMs: PROBE_TIMEOUT_MS, env: deps.env });
+    await store.get("awsx-doctor-probe");
+    return { ok: true, detail: `reachable (answered in ${Math.round(performance.now() - t0)} ms)` };
+  } catch (e) {
+    return { ok: false, detail: `not usable: ${message(e)}` };
+  }
+}
+
+// The keychain's line and the backend awsx would use, with why.
+export async function backendChecks(flag: string | undefined, deps: Deps): Promise<Check[]> {
+  const keychain = await probeKeychain(deps);
+  const keychainLine: Check = {
+    name: "keychain",
+    status: keychain.ok ? "ok" : "warn",
+    detail: keychain.detail,
+  };
+  const chosen = backendName(flag, "--backend") ?? deps.settings.backend;
+  const why = flag ? "--backend" : "AWSX_BACKEND";
+  const pass = Boolean(deps.settings.filePassphrase);
+  let b: Omit<Check, "name">;
+  if (chosen === "none" || chosen === "memory")
+    b = { status: "ok", detail: `${chosen} (${why}): sessions are not kept between runs` };
+  else if (chosen === "keychain")
+    b = keychain.ok
+      ? { status: "ok", detail: `keychain (${why})` }
+      : { status: "fail", detail: `keychain (${why}), which does not work: ${keychain.detail}` };
+  else if (chosen === "file")
+    b = pass
+      ? { status: "ok", detail: `file (${why}; AWSX_FILE_PASSPHRASE is set)` }
+      : { status: "warn", detail: `file (${why}): asks for the passphrase on every run` };
+  else if (keychain.ok) b = { status: "ok", detail: "keychain (automatic: it works)" };
+  else if (pass)
+    b = { status: "ok", detail: "file (automatic: no keychain, AWSX_FILE_PASSPHRASE is set)" };
+  else
+    b = {
+      status: "fail",
+      detail:
+        "none (automatic: no keychain, no AWSX_FILE_PASSPHRASE): every run calls STS and " +
+        "asks for the MFA code again; set AWSX_FILE_PASSPHRASE, or fix the keychain",
+    };
+  return [keychainLine, { name: "backend", ...b }];
+}

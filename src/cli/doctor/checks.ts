@@ -1,0 +1,100 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { LoadedConfig } from "../../config/load.js";
+import { configPaths, loadUserConfig } from "../../config/userConfig.js";
+import { ensurePrivateDir } from "../../platform/privateDir.js";
+import type { Deps } from "../deps.js";
+import { planOf } from "../resolveProfile.js";
+
+// One line of `awsx doctor`: fail makes the exit status 1; warn is worth reading.
+export interface Check {
+  name: string;
+  status: "ok" | "warn" | "fail";
+  detail: string;
+}
+
+const MIN_NODE = [22, 4];
+
+// The Node running awsx, against package.json's engines (>=22.4).
+export function nodeCheck(version = process.versions.node): Check {
+  const [major = 0, minor = 0] = version.split(".").map(Number);
+  const ok = major > MIN_NODE[0]! || (major === MIN_NODE[0] && minor >= MIN_NODE[1]!);
+  return {
+    name: "node",
+    status: ok ? "ok" : "fail",
+    detail: ok
+      ? `${version} (awsx needs >= 22.4)`
+      : `${version} is too old: awsx needs Node >= 22.4; install a current Node`,
+  };
+}
+
+const fileState = (path: string): string =>
+  existsSync(path) ? `${path} (found)` : `${path} (not found)`;
+
+// The two files and whether they load; the loaded config for the profile checks.
+export function configCheck(deps: Deps): { check: Check; config?: LoadedConfig } {
+  const { configFile, credentialsFile } = configPaths(deps.env);
+  const files = `${fileState(configFile)}, ${fileState(credentialsFile)}`;
+  try {
+    const config = loadUserConfig(deps.env);
+    const n = config.profiles.size;
+    const status = n === 0 ? "warn" : "ok";
+    return { check: { name: "config", status, detail: `${files}: ${n} profiles` }, config };
+  } catch (e) {
+    return { check: { name: "config", status: "fail", detail: `${files}: ${message(e)}` } };
+  }
+}
+
+// Every profile that does not resolve offline, with explain's error; one ok line otherwise.
+export function profileChecks(config: LoadedConfig, deps: Deps): Check[] {
+  const failed: Check[] = [];
+  for (const name of config.profiles.keys()) {
+    try {
+      planOf(name, {}, deps, config);
+    } catch (e) {
+      failed.push({ name: `profile ${name}`, status: "warn", detail: message(e) });
+    }
+  }
+  const good = config.profiles.size - failed.length;
+  return [
+    {
+      name: "profiles",
+      status: "ok",
+      detail: `${good} of ${config.profiles.size} resolve offline`,
+    },
+    ...failed,
+  ];
+}
+
+// The cache folder: private (0700, ours, nothing writable by others above it) or not yet made.
+export function cacheDirCheck(dir: string): Check {
+  if (!existsSync(dir))
+    return {
+      name: "cache folder",
+      status: "ok",
+      detail: `${dir} (not made yet; 0700 on first use)`,
+    };
+  try {
+    ensurePrivateDir(dir);
+    const mode = (statSync(dir).mode & 0o777).toString(8).padStart(4, "0");
+    return { name: "cache folder", status: "ok", detail: `${dir} (mode ${mode}, private)` };
+  } catch (e) {
+    return { name: "cache folder", status: "fail", detail: message(e) };
+  }
+}
+
+// The encrypted file store: its folder, how many sessions, whether a passphrase is set.
+export function fileStoreCheck(deps: Deps): Check {
+  const dir = join(deps.settings.cacheDir, "sessions");
+  const pass = deps.settings.filePassphrase ? "AWSX_FILE_PASSPHRASE is set" : "no passphrase set";
+  if (!existsSync(dir)) return { name: "file store", status: "ok", detail: `none yet (${pass})` };
+  let n = 0;
+  try {
+    n = readdirSync(dir).length;
+  } catch (e) {
+    return { name: "file store", status: "fail", detail: `${dir}: ${message(e)}` };
+  }
+  return { name: "file store", status: "ok", detail: `${dir}: ${n} files (${pass})` };
+}
+
+export const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
