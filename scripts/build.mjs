@@ -17,9 +17,8 @@ const old = `${root}dist.old-${process.pid}`;
 const LAZY = [
   // The AWS SDK's STS client (~580 KB): only runs that call STS load it.
   { entry: "src/platform/sts.ts", out: "lazy-sts" },
-  // The SDK's SSO portal and OIDC clients: only SSO runs that miss the cache load them.
-  { entry: "src/platform/sso.ts", out: "lazy-sso" },
-  // SSO OIDC (awsx sso login) and the SSO portal's listings and logout (sso sync/logout).
+  // The SDK's SSO OIDC client (sign-in, token refresh) and SSO portal client (role
+  // credentials, listings, logout): only SSO runs that miss the cache load them.
   { entry: "src/platform/ssoOidc.ts", out: "lazy-sso-oidc" },
   { entry: "src/platform/ssoPortal.ts", out: "lazy-sso-portal" },
   // The loopback listener of the browser sign-in.

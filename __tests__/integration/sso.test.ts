@@ -299,7 +299,7 @@ describeIf("SSO profiles through the built CLI", () => {
     ok(l);
     expect(l.stdout).toMatch(/^dev +sso$/m);
     expect(l.stdout).toMatch(/^ {2}corp +5\dm +AWS CLI cache$/m);
-    expect(l.stdout).toMatch(/^ {2}dev {2}sso 111122223333\/Dev /m);
+    expect(l.stdout).toMatch(/^ {2}dev +sso +111122223333\/Dev /m);
     expect(l.stdout).not.toContain("unsupported");
 
     // The role session goes, the sign-in stays (awsx sso logout removes it).

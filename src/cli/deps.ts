@@ -140,14 +140,14 @@ function cacheWith(store: () => Promise<Store | undefined>, deps: Deps): Session
   };
 }
 
-// The SSO clients: the test's, or the SDK's (dist/lazy-sso.cjs, loaded on the first call).
+// The SSO clients: the test's, or the SDK's (dist/lazy-sso-*.cjs, loaded on the first call).
 export function ssoFactory(deps: Deps): SsoFactory {
   if (deps.ssoFactory) return deps.ssoFactory;
   const limits = { timeoutMs: deps.settings.stsTimeoutMs, maxAttempts: 3 };
   return {
     portal: async (t) =>
-      (await import("../platform/sso.js")).createSdkSsoPortal({ ...t, ...limits }),
-    oidc: async (t) => (await import("../platform/sso.js")).createSdkSsoOidc({ ...t, ...limits }),
+      (await import("../platform/ssoPortal.js")).createSsoPortal({ ...t, ...limits }),
+    oidc: async (t) => (await import("../platform/ssoOidc.js")).createSsoOidc({ ...t, ...limits }),
   };
 }
 

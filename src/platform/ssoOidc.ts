@@ -1,13 +1,9 @@
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-import type { Readable } from "node:stream";
-import { cappedStream } from "./capped.js";
+import { AwsxError } from "../errors.js";
+import type { SsoTokenRefresher } from "../types.js";
+import { type SdkTarget, sdkClientConfig } from "./sdkClientConfig.js";
 
 // Where the OIDC calls go and how long one may take.
-export interface SsoTarget {
-  region: string;
-  endpoint: string;
-  timeoutMs: number;
-}
+export type SsoTarget = SdkTarget;
 
 // A client registration, as RegisterClient answers it.
 export interface OidcRegistration {
@@ -46,8 +42,9 @@ export class OidcError extends Error {
   }
 }
 
-// The OIDC calls of a login, behind an interface so the flows can be tested without HTTP.
-export interface SsoOidc {
+// The OIDC calls of a login (and the resolver's refresh), behind an interface so the flows
+// can be tested without HTTP.
+export interface SsoOidc extends SsoTokenRefresher {
   registerClient(input: {
     clientName: string;
     grantTypes: string[];
@@ -69,14 +66,6 @@ export interface SsoOidc {
   ): Promise<OidcToken>;
 }
 
-class CappedHttpHandler extends NodeHttpHandler {
-  override async handle(...args: Parameters<NodeHttpHandler["handle"]>) {
-    const out = await super.handle(...args);
-    out.response.body = cappedStream(out.response.body as Readable, "SSO OIDC");
-    return out;
-  }
-}
-
 type OidcModule = typeof import("@aws-sdk/client-sso-oidc");
 
 // An SDK error with an OAuth `error` field becomes an OidcError; others pass unchanged.
@@ -94,20 +83,11 @@ const need = (v: string | undefined, what: string): string => {
 };
 
 // SSO OIDC through @aws-sdk/client-sso-oidc, bundled apart (dist/lazy-sso-oidc.cjs) and
-// loaded only by `awsx sso login`.
+// loaded by `awsx sso login` and by a run whose SSO token needs a refresh.
 export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
   const mod: any = await import("@aws-sdk/client-sso-oidc");
   const sdk = (mod.SSOOIDCClient ? mod : mod.default) as OidcModule;
-  const client = new sdk.SSOOIDCClient({
-    region: target.region,
-    endpoint: target.endpoint,
-    maxAttempts: 3,
-    requestHandler: new CappedHttpHandler({
-      connectionTimeout: target.timeoutMs,
-      requestTimeout: target.timeoutMs,
-      throwOnRequestTimeout: true,
-    } as ConstructorParameters<typeof NodeHttpHandler>[0]),
-  });
+  const client = new sdk.SSOOIDCClient(sdkClientConfig(target, "SSO OIDC"));
   const send = async <T>(cmd: any): Promise<T> => {
     try {
       return (await client.send(cmd)) as T;
@@ -155,6 +135,21 @@ export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
         accessToken: need(out.accessToken, "accessToken"),
         expiresIn: Number(out.expiresIn ?? 0),
         refreshToken: out.refreshToken,
+      };
+    },
+    // The resolver's refresh: an AWS error (invalid_grant...) passes unchanged, as the SDK
+    // raised it, for src/credentials/steps/sso.ts to tell apart from a network failure.
+    async refreshToken(input) {
+      const out = await client.send(
+        new sdk.CreateTokenCommand({ ...input, grantType: "refresh_token" }),
+      );
+      if (!out.accessToken || typeof out.expiresIn !== "number") {
+        throw new AwsxError("E_STS", "the SSO OIDC service answered without an access token");
+      }
+      return {
+        accessToken: out.accessToken,
+        expiresIn: out.expiresIn,
+        ...(out.refreshToken ? { refreshToken: out.refreshToken } : {}),
       };
     },
   };

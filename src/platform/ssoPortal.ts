@@ -1,7 +1,6 @@
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-import type { Readable } from "node:stream";
-import { cappedStream } from "./capped.js";
-import type { SsoTarget } from "./ssoOidc.js";
+import { AwsxError } from "../errors.js";
+import type { Credentials, SsoRolePortal } from "../types.js";
+import { type SdkTarget, sdkClientConfig } from "./sdkClientConfig.js";
 
 // An account the signed-in user can reach.
 export interface PortalAccount {
@@ -9,21 +8,13 @@ export interface PortalAccount {
   accountName: string;
 }
 
-// The portal calls of `awsx sso sync` and `awsx sso logout`.
-export interface SsoPortal {
+// The portal calls: a role's credentials (runs), listings (`awsx sso sync`), logout.
+export interface SsoPortal extends SsoRolePortal {
   // Every account, every page.
   listAccounts(accessToken: string): Promise<PortalAccount[]>;
   // Every role of one account, every page.
   listAccountRoles(accessToken: string, accountId: string): Promise<string[]>;
   logout(accessToken: string): Promise<void>;
-}
-
-class CappedHttpHandler extends NodeHttpHandler {
-  override async handle(...args: Parameters<NodeHttpHandler["handle"]>) {
-    const out = await super.handle(...args);
-    out.response.body = cappedStream(out.response.body as Readable, "the SSO portal");
-    return out;
-  }
 }
 
 type SsoModule = typeof import("@aws-sdk/client-sso");
@@ -32,19 +23,10 @@ type SsoModule = typeof import("@aws-sdk/client-sso");
 const MAX_PAGES = 1000;
 
 // The SSO portal through @aws-sdk/client-sso, bundled apart (dist/lazy-sso-portal.cjs).
-export async function createSsoPortal(target: SsoTarget): Promise<SsoPortal> {
+export async function createSsoPortal(target: SdkTarget): Promise<SsoPortal> {
   const mod: any = await import("@aws-sdk/client-sso");
   const sdk = (mod.SSOClient ? mod : mod.default) as SsoModule;
-  const client = new sdk.SSOClient({
-    region: target.region,
-    endpoint: target.endpoint,
-    maxAttempts: 3,
-    requestHandler: new CappedHttpHandler({
-      connectionTimeout: target.timeoutMs,
-      requestTimeout: target.timeoutMs,
-      throwOnRequestTimeout: true,
-    } as ConstructorParameters<typeof NodeHttpHandler>[0]),
-  });
+  const client = new sdk.SSOClient(sdkClientConfig(target, "the SSO portal"));
   async function pages<T>(page: (next?: string) => Promise<[T[], string | undefined]>) {
     const all: T[] = [];
     let next: string | undefined;
@@ -57,6 +39,19 @@ export async function createSsoPortal(target: SsoTarget): Promise<SsoPortal> {
     throw new Error(`more than ${MAX_PAGES} pages`);
   }
   return {
+    async getRoleCredentials(input): Promise<Credentials> {
+      const out = await client.send(new sdk.GetRoleCredentialsCommand(input));
+      const c = out.roleCredentials;
+      if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken || !c.expiration) {
+        throw new AwsxError("E_STS", "the SSO portal answered without role credentials");
+      }
+      return {
+        accessKeyId: c.accessKeyId,
+        secretAccessKey: c.secretAccessKey,
+        sessionToken: c.sessionToken,
+        expiration: new Date(c.expiration),
+      };
+    },
     listAccounts: (accessToken) =>
       pages(async (nextToken) => {
         const out = await client.send(new sdk.ListAccountsCommand({ accessToken, nextToken }));

@@ -1,8 +1,6 @@
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-import type { Readable } from "node:stream";
 import { AwsxError } from "../errors.js";
 import type { Credentials, Sts, StsClientTarget } from "../types.js";
-import { cappedStream } from "./capped.js";
+import { sdkClientConfig } from "./sdkClientConfig.js";
 
 export interface StsTarget extends StsClientTarget {
   // Per-attempt request timeout; the SDK retries throttling and 5xx with backoff.
@@ -27,15 +25,6 @@ const toCredentials = (
   };
 };
 
-// The SDK's HTTP handler, with every answer read no further than MAX_ANSWER_BYTES.
-class CappedHttpHandler extends NodeHttpHandler {
-  override async handle(...args: Parameters<NodeHttpHandler["handle"]>) {
-    const out = await super.handle(...args);
-    out.response.body = cappedStream(out.response.body as Readable, "STS");
-    return out;
-  }
-}
-
 // The real STS, through @aws-sdk/client-sts, imported only when a call is due:
 // a warm run never loads the SDK.
 export async function createSdkSts(target: StsTarget): Promise<Sts> {
@@ -43,23 +32,10 @@ export async function createSdkSts(target: StsTarget): Promise<Sts> {
   const sdk = (mod.STSClient ? mod : mod.default) as StsModule;
   const client = (creds?: Credentials) =>
     new sdk.STSClient({
-      region: target.region,
-      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-      // awsx has already read every endpoint setting from the profile the user named: the
-      // SDK must not read its own (AWS_ENDPOINT_URL*, AWS_PROFILE's endpoint_url, FIPS...).
-      ignoreConfiguredEndpointUrls: true,
+      ...sdkClientConfig(target, "STS"),
       useFipsEndpoint: target.fips ?? false,
       useDualstackEndpoint: target.dualstack ?? false,
       useGlobalEndpoint: target.global ?? false,
-      // Fixed here, not read from AWS_RETRY_MODE / AWS_DEFAULTS_MODE or AWS_PROFILE's profile.
-      retryMode: "standard",
-      defaultsMode: "legacy",
-      maxAttempts: target.maxAttempts,
-      requestHandler: new CappedHttpHandler({
-        connectionTimeout: target.timeoutMs,
-        requestTimeout: target.timeoutMs,
-        throwOnRequestTimeout: true,
-      } as ConstructorParameters<typeof NodeHttpHandler>[0]),
       credentials: creds
         ? {
             accessKeyId: creds.accessKeyId,
