@@ -17,6 +17,8 @@ const old = `${root}dist.old-${process.pid}`;
 const LAZY = [
   // The AWS SDK's STS client (~580 KB): only runs that call STS load it.
   { entry: "src/platform/sts.ts", out: "lazy-sts" },
+  // The AWS SDK's IAM client: only `awsx rotate` loads it.
+  { entry: "src/platform/iam.ts", out: "lazy-iam" },
 ];
 
 // An import() of a LAZY module becomes external, pointing to its built file; with

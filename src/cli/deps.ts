@@ -3,7 +3,7 @@ import type { SessionCache } from "../cache/cachedHops.js";
 import { openStore } from "../cache/select.js";
 import { memoryStore } from "../cache/memoryStore.js";
 import type { Store } from "../types.js";
-import type { Env, StsFactory } from "../types.js";
+import type { Env, IamFactory, StsFactory } from "../types.js";
 import type { Logger } from "../util/log.js";
 import { backendName, type Settings } from "./settings.js";
 
@@ -18,6 +18,10 @@ export interface Deps {
   prompt?: (question: string) => Promise<string>;
   // One cache for every resolution of a long run (exec --server).
   sharedCache?: SessionCache;
+  // The tests' store of long-term keys; absent: the backend's (openBackend).
+  keyStore?: () => Promise<Store | undefined>;
+  // The tests' IAM; absent: the SDK's, loaded by `awsx rotate` only.
+  iamFactory?: IamFactory;
 }
 
 // Flags every credential-producing command shares.
@@ -29,6 +33,8 @@ export interface CredentialFlags {
   cache?: boolean;
   mfaSession?: boolean;
   prompt?: boolean;
+  // --no-session: stored long-term keys themselves, not a session of them.
+  session?: boolean;
   // Why prompting is off when prompt is false (for the MFA error message).
   noPromptReason?: string;
 }
@@ -65,13 +71,18 @@ export function openBackend(flags: CredentialFlags, deps: Deps): Promise<Store |
 }
 
 // The session cache of one run, its store opened on the first hop that needs it.
-export function sessionCache(flags: CredentialFlags, deps: Deps): SessionCache | undefined {
+// The opener may be shared with the stored keys' lookup (one store per run).
+export function sessionCache(
+  flags: CredentialFlags,
+  deps: Deps,
+  open?: () => Promise<Store | undefined>,
+): SessionCache | undefined {
   if (flags.cache === false) {
     deps.logger.debug("cache: off (--no-cache)");
     return undefined;
   }
   let store: Promise<Store | undefined> | undefined;
-  return cacheWith(() => (store ??= openBackend(flags, deps)), deps);
+  return cacheWith(open ?? (() => (store ??= openBackend(flags, deps))), deps);
 }
 
 // exec --server's cache: the chosen backend, else one of this process only, so a long run

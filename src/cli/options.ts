@@ -91,6 +91,14 @@ export const CREDENTIAL_OPTIONS: OptionSpec[] = [
     negatable: true,
     describe: "Never ask on the terminal (MFA code, file cache passphrase): fail instead",
   },
+  {
+    name: "session",
+    type: "boolean",
+    negatable: true,
+    describe:
+      "Give the long-term keys of `awsx add` themselves, not a GetSessionToken session of them " +
+      "(aws-vault's --no-session)",
+  },
 ];
 
 // awsx exec's own.

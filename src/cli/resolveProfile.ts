@@ -11,6 +11,7 @@ import { createMfaProvider } from "../credentials/mfa.js";
 import type { Plan } from "../plan/types.js";
 import type { Sts } from "../types.js";
 import { type CredentialFlags, type Deps, promptFor, sessionCache, stsFactory } from "./deps.js";
+import { keyStoreOpener, storedKeysFor } from "./keyStore.js";
 
 const CI_REASON = "CI is set, so awsx never prompts";
 
@@ -24,17 +25,19 @@ export function credentialSettings(flags: CredentialFlags, deps: Deps): Credenti
     mfaSessionSeconds: s.mfaSessionSeconds,
     processTimeoutMs: s.processTimeoutMs,
     sourceTimeoutMs: 3000,
+    childSession: flags.session === false ? "none" : s.sessionForFileKeys ? "all" : "stored",
   };
 }
 
-// The route of a profile, calling nothing (explain, login's checks).
-export function planOf(
+// The route of a profile, calling nothing but the store of long-term keys (explain, login).
+export async function planOf(
   profile: string,
   flags: CredentialFlags,
   deps: Deps,
   config = loadUserConfig(deps.env),
-): Plan {
-  return planFor(profile, credentialSettings(flags, deps), { config, env: deps.env });
+): Promise<Plan> {
+  const storedKeys = await storedKeysFor(config, profile, keyStoreOpener(flags, deps));
+  return planFor(profile, credentialSettings(flags, deps), { config, env: deps.env, storedKeys });
 }
 
 // A profile's credentials for a command: the core, with the session cache around its hops
@@ -45,7 +48,10 @@ export async function resolveProfile(
   deps: Deps,
 ): Promise<Resolved> {
   const { logger, settings } = deps;
-  const cache = deps.sharedCache ?? sessionCache(flags, deps);
+  const open = keyStoreOpener(flags, deps);
+  const cache = deps.sharedCache ?? sessionCache(flags, deps, open);
+  const config = loadUserConfig(deps.env);
+  const storedKeys = await storedKeysFor(config, profile, open);
   const noPromptReason =
     flags.prompt === false ? (flags.noPromptReason ?? "--no-prompt forbids asking") : CI_REASON;
   const mfa = createMfaProvider({
@@ -58,9 +64,10 @@ export async function resolveProfile(
   logger.secret(flags.mfaToken);
   logger.secret(settings.mfaToken);
   return credentialsFor(profile, credentialSettings(flags, deps), {
-    config: loadUserConfig(deps.env),
+    config,
     env: deps.env,
     now: deps.now,
+    storedKeys,
     logger,
     sts: stsFactory(deps),
     mfa,

@@ -22,6 +22,11 @@ export interface Settings {
   // Set inside `awsx exec`: the profile of the awsx that started this shell.
   execProfile?: string;
   ci: boolean;
+  // AWSX_SESSION_FOR_FILE_KEYS=1: plaintext files' long-term keys also reach a child only as
+  // a GetSessionToken session, as the store's always do (docs/keys.md).
+  sessionForFileKeys: boolean;
+  // AWSX_ROTATE_WAIT: how long `awsx rotate` waits for a new key to work.
+  rotateWaitMs: number;
 }
 
 const seconds = (env: Env, name: string, fallback: number): number => {
@@ -69,5 +74,7 @@ export function readSettings(env: Env): Settings {
     federationEndpoint: env.AWSX_FEDERATION_ENDPOINT || undefined,
     execProfile: env.AWSX_PROFILE || undefined,
     ci: isTrue(env.CI),
+    sessionForFileKeys: isTrue(env.AWSX_SESSION_FOR_FILE_KEYS),
+    rotateWaitMs: seconds(env, "AWSX_ROTATE_WAIT", 60) * 1000,
   };
 }

@@ -1,6 +1,6 @@
 import { stsEndpoint, type StsEndpoint } from "../config/endpoint.js";
 import type { LoadedConfig } from "../config/load.js";
-import { buildPlan } from "../plan/build.js";
+import { buildPlan, type ChildSession, type StoredKeyPair } from "../plan/build.js";
 import { describePlan } from "../plan/describe.js";
 import type { Plan } from "../plan/types.js";
 import type { AroundHop, Credentials, Env, Sts, StsFactory } from "../types.js";
@@ -18,6 +18,8 @@ export interface CredentialSettings {
   mfaSessionSeconds: number;
   processTimeoutMs: number;
   sourceTimeoutMs: number;
+  // Which long-term keys reach the child only as a session (docs/keys.md); default none.
+  childSession?: ChildSession;
 }
 
 // Every effect the core uses, handed in: tests pass fakes or the real thing.
@@ -30,6 +32,8 @@ export interface CoreDeps {
   mfa: MfaCodeProvider;
   // Wraps each STS hop from outside: the session cache (src/cache/cachedHops.ts).
   around?: AroundHop;
+  // Key pairs of awsx's store, read by the CLI for the profiles of this chain.
+  storedKeys?: ReadonlyMap<string, StoredKeyPair>;
 }
 
 export interface Resolved {
@@ -43,9 +47,9 @@ export function planFor(
   profile: string,
   settings: Pick<
     CredentialSettings,
-    "region" | "durationSeconds" | "mfaSession" | "mfaSessionSeconds"
+    "region" | "durationSeconds" | "mfaSession" | "mfaSessionSeconds" | "childSession"
   >,
-  deps: Pick<CoreDeps, "config" | "env">,
+  deps: Pick<CoreDeps, "config" | "env" | "storedKeys">,
 ): Plan {
   return buildPlan(deps.config, profile, {
     env: deps.env,
@@ -53,6 +57,8 @@ export function planFor(
     durationSeconds: settings.durationSeconds,
     mfaSession: settings.mfaSession,
     mfaSessionSeconds: settings.mfaSessionSeconds,
+    childSession: settings.childSession,
+    storedKeys: deps.storedKeys,
   });
 }
 
@@ -75,7 +81,11 @@ export async function credentialsFor(
 ): Promise<Resolved> {
   const { logger } = deps;
   const env = guardRecursion(profile, deps.env);
-  const plan = planFor(profile, settings, { config: deps.config, env });
+  const plan = planFor(profile, settings, {
+    config: deps.config,
+    env,
+    storedKeys: deps.storedKeys,
+  });
   for (const note of plan.notes) logger.debug(note);
   const region = plan.region ?? "us-east-1";
   const endpoint = stsEndpoint(deps.config, profile, env, region);

@@ -1,4 +1,5 @@
 import { decodeEntry } from "../../cache/entry.js";
+import { isKeysKey } from "../../keys/storedKeys.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { profileNotFound } from "../../plan/build.js";
 import type { Command } from "../command.js";
@@ -22,6 +23,8 @@ export async function runClear(
   }
   let removed = 0;
   for (const { key, value } of await store.list()) {
+    // Long-term keys are not sessions: only `awsx remove` deletes them.
+    if (isKeysKey(key)) continue;
     const entry = decodeEntry(value, key);
     if (input.profile !== undefined && !entry?.profiles.includes(input.profile)) continue;
     await store.delete(key);

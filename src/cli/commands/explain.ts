@@ -24,6 +24,8 @@ export function explainData(plan: Plan, endpoint: { label: string; from: string 
           accessKeyId: maskKeyId(step.accessKeyId),
           sessionToken: Boolean(step.sessionToken),
           provider: step.provider,
+          // Plaintext keys of the same profile, which the stored ones win over (docs/keys.md).
+          ...(step.shadows ? { ignores: `the keys in ${at(step.shadows)} (stored keys win)` } : {}),
           from: at(step.origin),
         };
       case "process":
@@ -89,7 +91,7 @@ export async function runExplain(
   out: (s: string) => void,
 ): Promise<number> {
   const config = loadUserConfig(deps.env);
-  const plan = planOf(input.profile, input, deps, config);
+  const plan = await planOf(input.profile, input, deps, config);
   const data = explainData(
     plan,
     stsEndpoint(config, input.profile, deps.env, plan.region ?? "us-east-1"),

@@ -8,6 +8,10 @@ import { explain } from "./explain.js";
 import { list } from "./list.js";
 import { login } from "./login.js";
 import { whoami } from "./whoami.js";
+import { add } from "./add.js";
+import { importKeys } from "./import.js";
+import { remove } from "./remove.js";
+import { rotate } from "./rotate.js";
 
 // The commands, in the order help lists them.
 export const COMMANDS: readonly Command[] = [
@@ -19,6 +23,10 @@ export const COMMANDS: readonly Command[] = [
   login,
   list,
   clear,
+  add,
+  remove,
+  importKeys,
+  rotate,
   completion,
 ];
 

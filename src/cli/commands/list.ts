@@ -5,6 +5,8 @@ import type { Command } from "../command.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { type Deps, openBackend } from "../deps.js";
 import { cacheBackendOption, JSON_OPTION } from "../options.js";
+import { conflictsOf, isKeysKey, type KeysEntry, listStoredKeys } from "../../keys/storedKeys.js";
+import { maskKeyId } from "../../types.js";
 
 // The kind of a profile at a glance, in the CLI's order of precedence.
 export function profileKind(p: Profile): string {
@@ -20,13 +22,14 @@ export function profileKind(p: Profile): string {
 async function cachedEntries(
   backend: string | undefined,
   deps: Deps,
-): Promise<{ backend: string; entries: CacheEntry[] }> {
+): Promise<{ backend: string; entries: CacheEntry[]; keys: KeysEntry[] }> {
   const store = await openBackend({ backend }, deps);
-  if (!store) return { backend: "none", entries: [] };
+  if (!store) return { backend: "none", entries: [], keys: [] };
   const entries = (await store.list())
+    .filter((e) => !isKeysKey(e.key))
     .map((e) => decodeEntry(e.value, e.key))
     .filter((e): e is CacheEntry => e !== undefined);
-  return { backend: store.name, entries };
+  return { backend: store.name, entries, keys: await listStoredKeys(store) };
 }
 
 // awsx list: profiles and cached sessions with time left; never a secret.
@@ -36,11 +39,20 @@ export async function runList(
   out: (s: string) => void,
 ): Promise<number> {
   const config = loadUserConfig(deps.env);
-  const profiles = [...config.profiles.values()].map((p) => ({
-    name: p.name,
-    kind: profileKind(p),
-  }));
-  const { backend, entries } = await cachedEntries(input.backend, deps);
+  const { backend, entries, keys } = await cachedEntries(input.backend, deps);
+  const conflicts = conflictsOf(config, keys);
+  const stored = new Set(keys.map((k) => k.profile));
+  const names = [...new Set([...config.profiles.keys(), ...stored])];
+  const profiles = names.map((name) => {
+    const p = config.profiles.get(name);
+    return {
+      name,
+      kind: stored.has(name) && !(p && isAssumeRoleProfile(p)) ? "stored" : profileKind(p!),
+      // Its long-term keys are in awsx's store; plaintextKeys: a file holds keys for it too.
+      storedKeys: stored.has(name),
+      plaintextKeys: conflicts.some((c) => c.profile === name),
+    };
+  });
   const now = deps.now().getTime();
   const sessions = entries.map((e) => ({
     profile: e.profile,
@@ -51,7 +63,7 @@ export async function runList(
     secondsLeft: Math.max(0, Math.round((Date.parse(e.expiration) - now) / 1000)),
   }));
   if (input.json) {
-    out(`${JSON.stringify({ backend, profiles, sessions }, null, 2)}\n`);
+    out(`${JSON.stringify({ backend, profiles, sessions, conflicts }, null, 2)}\n`);
     return 0;
   }
   const width = Math.max(7, ...profiles.map((p) => p.name.length));
@@ -60,6 +72,7 @@ export async function runList(
     ...profiles.map((p) => `${p.name.padEnd(width)}  ${p.kind}`),
     "",
   ];
+  lines.push(...storedKeyLines(keys, conflicts, backend));
   lines.push(`Cached sessions (${backend}):`);
   if (sessions.length === 0) lines.push("  (none)");
   for (const s of sessions) {
@@ -71,6 +84,22 @@ export async function runList(
   }
   out(`${lines.join("\n")}\n`);
   return 0;
+}
+
+// The "Stored keys" block: which profiles have long-term keys in the store (ids masked).
+function storedKeyLines(
+  keys: KeysEntry[],
+  conflicts: ReturnType<typeof conflictsOf>,
+  backend: string,
+): string[] {
+  if (keys.length === 0) return [];
+  const lines = [`Stored keys (${backend}):`];
+  for (const k of keys) {
+    const also = conflicts.filter((c) => c.profile === k.profile).map((c) => c.file);
+    const flag = also.length ? `  (also in ${also.join(", ")}: ignored, stored keys win)` : "";
+    lines.push(`  ${k.profile}  ${maskKeyId(k.accessKeyId)}  added ${k.addedAt}${flag}`);
+  }
+  return [...lines, ""];
 }
 
 // awsx list.

@@ -33,7 +33,9 @@ export async function runLogin(
   out: (s: string) => void,
 ): Promise<number> {
   const { logger } = deps;
-  const plan = planOf(input.profile, { ...input, duration: undefined }, deps);
+  // GetFederationToken needs the long-term keys themselves: no session of stored keys.
+  input = { ...input, session: false };
+  const plan = await planOf(input.profile, { ...input, duration: undefined }, deps);
   // A bad --path is refused before any credentials are fetched or sent anywhere.
   const partition = partitionOf(plan.region);
   const destination = destinationUrl(partition, plan.region, input.path);
