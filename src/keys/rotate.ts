@@ -110,7 +110,7 @@ export async function rotateKey(d: RotateDeps): Promise<Credentials> {
       d.profile,
       `rotate: the new key ${newId} is stored and works, but IAM refused ` +
         `to delete the old key ${oldId} (${why(e)}): user ${user} has two keys now. Finish with ` +
-        `\`awsx exec ${d.profile} -- aws iam delete-access-key --user-name ${user} ` +
+        `\`awsx exec ${d.profile} --no-session -- aws iam delete-access-key --user-name ${user} ` +
         "--access-key-id OLD_ID` (OLD_ID: the one `aws iam list-access-keys` shows that is not " +
         `${newId})`,
       e,
