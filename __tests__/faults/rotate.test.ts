@@ -88,13 +88,13 @@ function flakyStore(base: Store, failSet: () => boolean): Store {
   };
 }
 
-const stored = async (store: Store) => JSON.parse((await store.get("keys:alice"))!);
+const stored = async (store: Store) => JSON.parse((await store.get("keys-alice"))!);
 
 async function rotateWith(faults: Faults, failSet: (n: number) => boolean = () => false) {
   const aws = fakeAws(faults);
   const base = memoryStore();
   await base.set(
-    "keys:alice",
+    "keys-alice",
     JSON.stringify({
       v: 1,
       kind: "awsx-keys",

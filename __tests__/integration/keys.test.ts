@@ -23,7 +23,7 @@ const describeKeys = await needs("moto_server", "aws", "dbus-daemon", "gnome-key
 });
 
 const storedOf = (address: string, profile: string) =>
-  keyringOn<string | null>(address, `return await k.getPassword("awsx", "keys:${profile}");`);
+  keyringOn<string | null>(address, `return await k.getPassword("awsx", "keys-${profile}");`);
 
 describeKeys("stored long-term keys against moto and a real keychain", () => {
   let moto: Moto;
@@ -135,7 +135,7 @@ describeKeys("stored long-term keys against moto and a real keychain", () => {
     const ex = await awsx(["explain", "foo"]);
     ok(ex);
     expect(ex.stdout).toMatch(/provider=awsx-store/);
-    expect(ex.stdout).toMatch(/from awsx keychain \[keys:foo\]/);
+    expect(ex.stdout).toMatch(/from awsx keychain \[keys-foo\]/);
     expect(ex.stdout).toMatch(/sessionToken \[foo\]/);
     expect(ex.stdout).not.toContain(foo.secretAccessKey);
     expect(ex.stdout).not.toContain(foo.accessKeyId);

@@ -17,6 +17,10 @@ const COMMANDS = [
   "login",
   "list",
   "clear",
+  "add",
+  "remove",
+  "import",
+  "rotate",
   "completion",
   "help",
 ];
@@ -29,6 +33,7 @@ const CREDENTIAL = [
   "--no-cache",
   "--no-mfa-session",
   "--no-prompt",
+  "--no-session",
 ];
 
 const ROWS: Array<[string, string[], string[]]> = [
@@ -41,7 +46,11 @@ const ROWS: Array<[string, string[], string[]]> = [
   ["exec's profile, started", ["exec", "pr"], ["prod", "prod-eu"]],
   ["exec's options", ["exec", "-"], [...GLOBAL, ...CREDENTIAL, "--force", "--server"]],
   ["an option's start", ["exec", "--re"], ["--region"]],
-  ["the negated booleans", ["exec", "--no-"], ["--no-cache", "--no-mfa-session", "--no-prompt"]],
+  [
+    "the negated booleans",
+    ["exec", "--no-"],
+    ["--no-cache", "--no-mfa-session", "--no-prompt", "--no-session"],
+  ],
   ["--backend's choices", ["exec", "--backend", ""], ["keychain", "file", "memory", "none"]],
   ["--backend's choices, started", ["exec", "--backend", "k"], ["keychain"]],
   ["--format's choices after the profile", ["env", "prod", "--format", "f"], ["fish"]],

@@ -6,6 +6,8 @@ import { withoutKeyLines } from "../../src/keys/credentialsFile.js";
 import {
   chainProfiles,
   checkKeyPair,
+  listStoredKeys,
+  storeKeyOf,
   conflictsOf,
   storedKeyConflicts,
 } from "../../src/keys/storedKeys.js";
@@ -25,7 +27,12 @@ const stored = (...names: string[]): Map<string, StoredKeyPair> =>
   new Map(
     names.map((n) => [
       n,
-      { accessKeyId: STORED_ID, secretAccessKey: STORED_SECRET, store: "keychain" },
+      {
+        accessKeyId: STORED_ID,
+        secretAccessKey: STORED_SECRET,
+        store: "keychain",
+        item: `keys-${n}`,
+      },
     ]),
   );
 const FILE_FOO = `[foo]\naws_access_key_id = ${FILE_ID}\naws_secret_access_key = fileSecret\n`;
@@ -43,7 +50,7 @@ describe("stored keys in a plan", () => {
       provider: "awsx-store",
       accessKeyId: STORED_ID,
       secretAccessKey: STORED_SECRET,
-      origin: { file: "awsx keychain", section: "keys:foo" },
+      origin: { file: "awsx keychain", section: "keys-foo" },
       shadows: { file: CREDS, section: "foo" },
     });
     expect(p.steps).toEqual([]);
@@ -111,6 +118,19 @@ describe("stored keys in a plan", () => {
     expect(plan("", "foo", { childSession: "all" }, temp).steps).toEqual([]);
   });
 
+  test("store keys name no path and no character Windows refuses; list reads them back", async () => {
+    expect(storeKeyOf("prod-1.eu_west")).toBe("keys-prod-1.eu_west");
+    expect(storeKeyOf("../a b:c/é")).toBe("keys-..%2fa%20b%3ac%2f%c3%a9");
+    const store = memoryStore();
+    const entry = { v: 1, kind: "awsx-keys", accessKeyId: STORED_ID, secretAccessKey: "s" };
+    const profile = "a b/c";
+    await store.set(storeKeyOf(profile), JSON.stringify({ ...entry, profile, addedAt: "x" }));
+    // Filed under another profile's name: not that profile's keys.
+    await store.set("keys-other", JSON.stringify({ ...entry, profile: "x", addedAt: "x" }));
+    await store.set("0123abcd", "not keys");
+    expect((await listStoredKeys(store)).map((e) => e.profile)).toEqual([profile]);
+  });
+
   test("chainProfiles follows source_profile and stops at a cycle", () => {
     const cfg = "[profile a]\nsource_profile = b\n[profile b]\nsource_profile = a\n";
     expect(chainProfiles(load(cfg), "a")).toEqual(["a", "b"]);
@@ -129,8 +149,8 @@ describe("stored keys in a plan", () => {
     };
     expect(conflictsOf(config, [entry])).toEqual([{ profile: "foo", file: CREDS, sameKey: true }]);
     const store = memoryStore();
-    await store.set("keys:foo", JSON.stringify(entry));
-    await store.set("keys:bar", JSON.stringify({ ...entry, profile: "bar" }));
+    await store.set("keys-foo", JSON.stringify(entry));
+    await store.set("keys-bar", JSON.stringify({ ...entry, profile: "bar" }));
     expect(await storedKeyConflicts(config, store)).toHaveLength(1);
     expect(await storedKeyConflicts(config, undefined)).toEqual([]);
   });

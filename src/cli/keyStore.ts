@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
 import { AwsxError } from "../errors.js";
 import { decodeEntry } from "../cache/entry.js";
@@ -5,6 +7,7 @@ import { chainProfiles, isKeysKey, readStoredKeys } from "../keys/storedKeys.js"
 import type { StoredKeyPair } from "../plan/build.js";
 import type { Store } from "../types.js";
 import { type CredentialFlags, type Deps, openBackend } from "./deps.js";
+import { backendName } from "./settings.js";
 
 // The store of long-term keys: the test's, else the backend every command uses.
 export function keyStoreOpener(
@@ -13,6 +16,21 @@ export function keyStoreOpener(
 ): () => Promise<Store | undefined> {
   let store: Promise<Store | undefined> | undefined;
   return () => (store ??= deps.keyStore ? deps.keyStore() : openBackend(flags, deps));
+}
+
+// The same, for commands that call nothing (explain, login's checks): a file store that does
+// not exist yet holds no keys, and is not created just to look.
+export function lookOnlyOpener(
+  flags: CredentialFlags,
+  deps: Deps,
+): () => Promise<Store | undefined> {
+  if (deps.keyStore) return deps.keyStore;
+  const fileExists = existsSync(join(deps.settings.cacheDir, "sessions", "store.json"));
+  const chosen = backendName(flags.backend, "--backend") ?? deps.settings.backend;
+  if (fileExists || (chosen !== "file" && !(chosen === undefined && deps.settings.filePassphrase)))
+    return keyStoreOpener(flags, deps);
+  if (chosen === "file") return async () => undefined;
+  return () => openBackend({ ...flags, backend: "keychain" }, deps).catch(() => undefined);
 }
 
 // The stored key pairs a resolution of `profile` may use (its source_profile chain).

@@ -11,7 +11,7 @@ import { createMfaProvider } from "../credentials/mfa.js";
 import type { Plan } from "../plan/types.js";
 import type { Sts } from "../types.js";
 import { type CredentialFlags, type Deps, promptFor, sessionCache, stsFactory } from "./deps.js";
-import { keyStoreOpener, storedKeysFor } from "./keyStore.js";
+import { keyStoreOpener, lookOnlyOpener, storedKeysFor } from "./keyStore.js";
 
 const CI_REASON = "CI is set, so awsx never prompts";
 
@@ -36,7 +36,13 @@ export async function planOf(
   deps: Deps,
   config = loadUserConfig(deps.env),
 ): Promise<Plan> {
-  const storedKeys = await storedKeysFor(config, profile, keyStoreOpener(flags, deps));
+  // A keychain that cannot be read here does not stop a command that only looks.
+  const storedKeys = await storedKeysFor(config, profile, lookOnlyOpener(flags, deps)).catch(
+    (e: Error) => {
+      deps.logger.debug(`stored keys not read: ${e.message}`);
+      return new Map();
+    },
+  );
   return planFor(profile, credentialSettings(flags, deps), { config, env: deps.env, storedKeys });
 }
 

@@ -3,10 +3,17 @@ import { AwsxError } from "../errors.js";
 import type { StoredKeyPair } from "../plan/build.js";
 import type { Store } from "../types.js";
 
-// Store keys of long-term key pairs: apart from sessions, so `awsx clear` never touches them.
-export const KEYS_PREFIX = "keys:";
+// Store keys of long-term key pairs: apart from sessions (hex hop ids), so `awsx clear` never
+// touches them. The file store names a file after the key: outside [A-Za-z0-9._-] the
+// profile is %-escaped, so no name holds a path separator or a character Windows refuses.
+export const KEYS_PREFIX = "keys-";
 
-export const storeKeyOf = (profile: string): string => `${KEYS_PREFIX}${profile}`;
+export const storeKeyOf = (profile: string): string =>
+  KEYS_PREFIX +
+  profile.replace(
+    /[^A-Za-z0-9._-]/gu,
+    (c) => `%${[...Buffer.from(c, "utf8")].map((b) => b.toString(16).padStart(2, "0")).join("%")}`,
+  );
 export const isKeysKey = (key: string): boolean => key.startsWith(KEYS_PREFIX);
 
 // One stored key pair, as the store keeps it (JSON).
@@ -86,7 +93,7 @@ export async function readStoredKeys(
   const texts = await Promise.all(profiles.map((p) => store.get(storeKeyOf(p))));
   profiles.forEach((p, i) => {
     const e = decodeKeys(texts[i], p);
-    if (e) found.set(p, { ...pairOf(e), store: store.name });
+    if (e) found.set(p, { ...pairOf(e), store: store.name, item: storeKeyOf(p) });
   });
   return found;
 }
@@ -101,8 +108,9 @@ export async function listStoredKeys(store: Store): Promise<KeysEntry[]> {
   const out: KeysEntry[] = [];
   for (const { key, value } of await store.list()) {
     if (!isKeysKey(key)) continue;
-    const e = decodeKeys(value, key.slice(KEYS_PREFIX.length));
-    if (e) out.push(e);
+    const profile = (JSON.parse(value || "null") as { profile?: unknown } | null)?.profile;
+    const e = typeof profile === "string" ? decodeKeys(value, profile) : undefined;
+    if (e && storeKeyOf(e.profile) === key) out.push(e);
   }
   return out;
 }

@@ -14,8 +14,9 @@ import type {
 export interface StoredKeyPair {
   accessKeyId: string;
   secretAccessKey: string;
-  // The store it came from, as explain names it: "keychain" or "file".
+  // The store it came from, as explain names it: "keychain" or "file"; its name there.
   store: string;
+  item: string;
 }
 
 // Which long-term keys the child gets only as a GetSessionToken session (docs/keys.md):
@@ -538,7 +539,7 @@ class Planner {
       provider: "awsx-store",
       accessKeyId: keys.accessKeyId,
       secretAccessKey: keys.secretAccessKey,
-      origin: { file: `awsx ${keys.store}`, section: `keys:${name}` },
+      origin: { file: `awsx ${keys.store}`, section: keys.item },
       ...(shadows ? { shadows } : {}),
     };
   }

@@ -48,9 +48,10 @@ export async function runList(
     return {
       name,
       kind: stored.has(name) && !(p && isAssumeRoleProfile(p)) ? "stored" : profileKind(p!),
-      // Its long-term keys are in awsx's store; plaintextKeys: a file holds keys for it too.
-      storedKeys: stored.has(name),
-      plaintextKeys: conflicts.some((c) => c.profile === name),
+      // Only on profiles with stored keys; plaintextKeys: a file holds keys for it too.
+      ...(stored.has(name)
+        ? { storedKeys: true, plaintextKeys: conflicts.some((c) => c.profile === name) }
+        : {}),
     };
   });
   const now = deps.now().getTime();
