@@ -255,6 +255,58 @@ describeKeys("stored long-term keys against moto and a real keychain", () => {
     ok(await awsx(["remove", "baz"]), 64); // no terminal to confirm on: needs --force
   });
 
+  test("mfa_serial on a stored-key profile: the child's session is MFA'd", async () => {
+    const qux = await moto.createUser("qux");
+    secrets.push(qux.secretAccessKey);
+    writeFileSync(
+      home.configFile,
+      `${readFileSync(home.configFile, "utf8")}\n[profile qux]\n` +
+        "mfa_serial = arn:aws:iam::123456789012:mfa/qux\n",
+    );
+    ok(await addFrom("qux", qux.accessKeyId, qux.secretAccessKey));
+    const noCode = await awsx(["exec", "qux", "--no-prompt", "--", "true"]);
+    ok(noCode, 66);
+    await moto.startRecording();
+    const child = await childOf("qux", ["--mfa-token", "123456"]);
+    expect(child.token).toBeTruthy();
+    const calls = (await moto.recordedCalls()).filter((c) => c.action === "GetSessionToken");
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({
+      accessKeyId: qux.accessKeyId,
+      params: { SerialNumber: "arn:aws:iam::123456789012:mfa/qux", TokenCode: "123456" },
+    });
+  });
+
+  test("the encrypted file store keeps keys where there is no keychain; none refuses", async () => {
+    const quux = await moto.createUser("quux");
+    secrets.push(quux.secretAccessKey);
+    const none = await runDetached(
+      process.execPath,
+      [AWSX_BIN, "add", "quux", "--stdin"],
+      env({ AWSX_BACKEND: "none" }),
+      30_000,
+      `${quux.accessKeyId}\n${quux.secretAccessKey}\n`,
+    );
+    ok(none, 74);
+    expect(none.stderr).toMatch(/no keychain and no encrypted file store .*AWSX_FILE_PASSPHRASE/);
+    const fileEnv = { AWSX_BACKEND: "file", AWSX_FILE_PASSPHRASE: "keys-test" };
+    const added = await runDetached(
+      process.execPath,
+      [AWSX_BIN, "add", "quux", "--stdin"],
+      env(fileEnv),
+      30_000,
+      `${quux.accessKeyId}\n${quux.secretAccessKey}\n`,
+    );
+    ok(added);
+    const cli = await awsx(
+      ["exec", "quux", "--no-session", "--", "aws", "sts", "get-caller-identity"],
+      fileEnv,
+    );
+    ok(cli);
+    expect(JSON.parse(cli.stdout).Arn).toBe(quux.arn);
+    expect(await storedOf(keyring!.address, "quux")).toBeNull();
+  });
+
   test("no long-term secret in any file under HOME (cache included) nor the child's env", async () => {
     const child = JSON.stringify(await childOf("foo"));
     for (const s of secrets) {
