@@ -131,9 +131,11 @@ describe("stored keys in a plan", () => {
     expect((await listStoredKeys(store)).map((e) => e.profile)).toEqual([profile]);
   });
 
-  test("chainProfiles follows source_profile and stops at a cycle", () => {
+  test("chainProfiles follows source_profile, stops at a cycle, skips a role target", () => {
     const cfg = "[profile a]\nsource_profile = b\n[profile b]\nsource_profile = a\n";
     expect(chainProfiles(load(cfg), "a")).toEqual(["a", "b"]);
+    const role = `[profile r]\nrole_arn = ${ROLE}\nsource_profile = foo\n`;
+    expect(chainProfiles(load(role), "r")).toEqual(["foo"]);
     expect(chainProfiles(load(""), "x")).toEqual(["x"]);
   });
 
