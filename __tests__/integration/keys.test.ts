@@ -277,6 +277,22 @@ describeKeys("stored long-term keys against moto and a real keychain", () => {
     });
   });
 
+  test("rotate with mfa_serial signs IAM with an MFA'd session of the stored key", async () => {
+    const before = JSON.parse((await storedOf(keyring!.address, "qux"))!).accessKeyId;
+    await moto.startRecording();
+    const r = await awsx(["rotate", "qux", "--mfa-token", "654321"]);
+    ok(r);
+    const stored = JSON.parse((await storedOf(keyring!.address, "qux"))!);
+    secrets.push(stored.secretAccessKey);
+    const calls = await moto.recordedCalls();
+    const gst = calls.find((c) => c.action === "GetSessionToken");
+    expect(gst?.params).toMatchObject({ SerialNumber: "arn:aws:iam::123456789012:mfa/qux" });
+    const create = calls.find((c) => c.action === "CreateAccessKey");
+    expect(create?.accessKeyId).toBeDefined();
+    expect([before, stored.accessKeyId]).not.toContain(create?.accessKeyId);
+    expect(await iamKeys(moto, "qux")).toEqual([stored.accessKeyId]);
+  });
+
   test("the encrypted file store keeps keys where there is no keychain; none refuses", async () => {
     const quux = await moto.createUser("quux");
     secrets.push(quux.secretAccessKey);

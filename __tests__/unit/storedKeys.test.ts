@@ -136,6 +136,12 @@ describe("stored keys in a plan", () => {
     expect(chainProfiles(load(cfg), "a")).toEqual(["a", "b"]);
     const role = `[profile r]\nrole_arn = ${ROLE}\nsource_profile = foo\n`;
     expect(chainProfiles(load(role), "r")).toEqual(["foo"]);
+    const self = `[profile r]\nrole_arn = ${ROLE}\nsource_profile = r\n`;
+    expect(chainProfiles(load(self), "r")).toEqual(["r"]);
+    expect(plan(self, "r", { storedKeys: stored("r") }).source).toMatchObject({
+      provider: "awsx-store",
+      profile: "r",
+    });
     expect(chainProfiles(load(""), "x")).toEqual(["x"]);
   });
 

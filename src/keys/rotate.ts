@@ -42,7 +42,8 @@ const isLimit = (e: unknown): boolean => /LimitExceeded/.test(String((e as Error
 async function userOf(d: RotateDeps): Promise<string> {
   let arn: string | undefined;
   try {
-    arn = (await d.sts.getCallerIdentity(d.signer)).Arn;
+    // The key itself: no policy can deny GetCallerIdentity, and a session's answer differs.
+    arn = (await d.sts.getCallerIdentity(d.old)).Arn;
   } catch (e) {
     throw fail(
       d.profile,

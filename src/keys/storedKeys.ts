@@ -84,7 +84,9 @@ export function chainProfiles(config: LoadedConfig, target: string, max = 66): s
     name = config.profiles.get(name)?.values.source_profile;
   }
   const t = config.profiles.get(target);
-  return t && isAssumeRoleProfile(t) ? names.slice(1) : names;
+  // A role that names itself as source_profile does use its own keys (botocore allows it).
+  const ownKeysUnused = t && isAssumeRoleProfile(t) && t.values.source_profile !== target;
+  return ownKeysUnused ? names.slice(1) : names;
 }
 
 // The stored key pairs of the given profiles, read in parallel (one store call each).
