@@ -151,6 +151,11 @@ describeKeys("stored long-term keys against moto and a real keychain", () => {
   });
 
   test("awsx clear leaves stored keys; list shows them and flags a plaintext copy", async () => {
+    ok(await addFrom("solo", foo.accessKeyId, foo.secretAccessKey));
+    await childOf("solo"); // a profile in neither file: its session is cached
+    ok(await awsx(["clear", "solo"]));
+    ok(await awsx(["clear", "nosuch"]), 67);
+    ok(await awsx(["remove", "solo", "--force"]));
     ok(await awsx(["clear"]));
     expect(await storedOf(keyring!.address, "foo")).not.toBeNull();
     writeFileSync(
