@@ -23,6 +23,8 @@ const LAZY = [
   { entry: "src/platform/ssoPortal.ts", out: "lazy-sso-portal" },
   // The loopback listener of the browser sign-in.
   { entry: "src/platform/callbackServer.ts", out: "lazy-sso-callback" },
+  // The AWS SDK's IAM client: only `awsx rotate` loads it.
+  { entry: "src/platform/iam.ts", out: "lazy-iam" },
 ];
 
 // An import() of a LAZY module becomes external, pointing to its built file; with

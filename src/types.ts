@@ -43,6 +43,19 @@ export interface Sts {
   ): Promise<Credentials>;
 }
 
+// The three IAM calls `awsx rotate` makes, signed with the credentials given.
+export interface Iam {
+  listAccessKeys(creds: Credentials, userName: string): Promise<string[]>;
+  createAccessKey(
+    creds: Credentials,
+    userName: string,
+  ): Promise<{ accessKeyId: string; secretAccessKey: string }>;
+  deleteAccessKey(creds: Credentials, userName: string, accessKeyId: string): Promise<void>;
+}
+
+// Creates the IAM client: the SDK's in production, a fake in tests.
+export type IamFactory = (target: { region: string; endpoint?: string }) => Promise<Iam>;
+
 // An environment as a plain map: awsx's own, handed down, never read from process.env below cli/.
 export type Env = Record<string, string | undefined>;
 

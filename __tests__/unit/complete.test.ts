@@ -18,6 +18,10 @@ const COMMANDS = [
   "sso",
   "list",
   "clear",
+  "add",
+  "remove",
+  "import",
+  "rotate",
   "completion",
   "doctor",
   "export",
@@ -33,6 +37,7 @@ const CREDENTIAL = [
   "--no-mfa-session",
   "--prompt",
   "--no-prompt",
+  "--no-session",
 ];
 
 const ROWS: Array<[string, string[], string[]]> = [
@@ -46,7 +51,11 @@ const ROWS: Array<[string, string[], string[]]> = [
   ["exec's profile, started", ["exec", "pr"], ["prod", "prod-eu"]],
   ["exec's options", ["exec", "-"], [...GLOBAL, ...CREDENTIAL, "--force", "--server"]],
   ["an option's start", ["exec", "--re"], ["--region"]],
-  ["the negated booleans", ["exec", "--no-"], ["--no-cache", "--no-mfa-session", "--no-prompt"]],
+  [
+    "the negated booleans",
+    ["exec", "--no-"],
+    ["--no-cache", "--no-mfa-session", "--no-prompt", "--no-session"],
+  ],
   ["--backend's choices", ["exec", "--backend", ""], ["keychain", "file", "memory", "none"]],
   ["--backend's choices, started", ["exec", "--backend", "k"], ["keychain"]],
   [

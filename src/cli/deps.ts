@@ -4,7 +4,7 @@ import { openStore } from "../cache/select.js";
 import { memoryStore } from "../cache/memoryStore.js";
 import { firstTimeInSession } from "../platform/terminalSession.js";
 import type { Store } from "../types.js";
-import type { Env, SsoFactory, StsFactory } from "../types.js";
+import type { Env, IamFactory, SsoFactory, StsFactory } from "../types.js";
 import type { SsoDeps, SsoLoginHook } from "../credentials/steps/sso.js";
 import { withLock } from "../platform/lock.js";
 import { readSsoToken, saveSsoToken } from "../sso/ssoToken.js";
@@ -32,6 +32,10 @@ export interface Deps {
   tty?: Tty;
   // --quiet: hints are off too.
   quiet?: boolean;
+  // The tests' store of long-term keys; absent: the backend's (openBackend).
+  keyStore?: () => Promise<Store | undefined>;
+  // The tests' IAM; absent: the SDK's, loaded by `awsx rotate` only.
+  iamFactory?: IamFactory;
 }
 
 // Which of awsx's output streams is a terminal.
@@ -56,6 +60,8 @@ export interface CredentialFlags {
   prompt?: PromptDriver | false;
   // --no-prompt, should a parser report it under its own name.
   noPrompt?: boolean;
+  // --no-session: stored long-term keys themselves, not a session of them.
+  session?: boolean;
   // Why prompting is off when prompt is false (for the MFA error message).
   noPromptReason?: string;
 }
@@ -110,13 +116,18 @@ function noCacheNotice(keychainFailure: string, deps: Deps): void {
 }
 
 // The session cache of one run, its store opened on the first hop that needs it.
-export function sessionCache(flags: CredentialFlags, deps: Deps): SessionCache | undefined {
+// The opener may be shared with the stored keys' lookup (one store per run).
+export function sessionCache(
+  flags: CredentialFlags,
+  deps: Deps,
+  open?: () => Promise<Store | undefined>,
+): SessionCache | undefined {
   if (flags.cache === false) {
     deps.logger.debug("cache: off (--no-cache)");
     return undefined;
   }
   let store: Promise<Store | undefined> | undefined;
-  return cacheWith(() => (store ??= openBackend(flags, deps)), deps);
+  return cacheWith(open ?? (() => (store ??= openBackend(flags, deps))), deps);
 }
 
 // exec --server's cache: the chosen backend, else one of this process only, so a long run

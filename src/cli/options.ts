@@ -100,6 +100,14 @@ export const CREDENTIAL_OPTIONS: OptionSpec[] = [
     type: "boolean",
     describe: "Never ask (MFA code, file cache passphrase): fail instead",
   },
+  {
+    name: "session",
+    type: "boolean",
+    negatable: true,
+    describe:
+      "Give the long-term keys of `awsx add` themselves, not a GetSessionToken session of them " +
+      "(aws-vault's --no-session)",
+  },
 ];
 
 // awsx exec's own.

@@ -19,6 +19,7 @@ import {
   stsFactory,
 } from "./deps.js";
 import { mfaPromptFor } from "./mfaPrompt.js";
+import { keyStoreOpener, lookOnlyOpener, storedKeysFor } from "./keyStore.js";
 
 // One hint per run, however many hops are slow.
 const once = (f: (m: string) => void) => {
@@ -38,17 +39,25 @@ export function credentialSettings(flags: CredentialFlags, deps: Deps): Credenti
     mfaSession: flags.mfaSession !== false && s.mfaSession,
     mfaSessionSeconds: s.mfaSessionSeconds,
     processTimeoutMs: s.processTimeoutMs,
+    childSession: flags.session === false ? "none" : s.sessionForFileKeys ? "all" : "stored",
   };
 }
 
-// The route of a profile, calling nothing (explain, login's checks).
-export function planOf(
+// The route of a profile, calling nothing but the store of long-term keys (explain, login).
+export async function planOf(
   profile: string,
   flags: CredentialFlags,
   deps: Deps,
   config = loadUserConfig(deps.env),
-): Plan {
-  return planFor(profile, credentialSettings(flags, deps), { config, env: deps.env });
+): Promise<Plan> {
+  // A keychain that cannot be read here does not stop a command that only looks.
+  const storedKeys = await storedKeysFor(config, profile, lookOnlyOpener(flags, deps)).catch(
+    (e: Error) => {
+      deps.logger.debug(`stored keys not read: ${e.message}`);
+      return new Map();
+    },
+  );
+  return planFor(profile, credentialSettings(flags, deps), { config, env: deps.env, storedKeys });
 }
 
 // A profile's credentials for a command: the core, with the session cache around its hops
@@ -59,7 +68,10 @@ export async function resolveProfile(
   deps: Deps,
 ): Promise<Resolved> {
   const { logger, settings } = deps;
-  const cache = deps.sharedCache ?? sessionCache(flags, deps);
+  const open = keyStoreOpener(flags, deps);
+  const cache = deps.sharedCache ?? sessionCache(flags, deps, open);
+  const config = loadUserConfig(deps.env);
+  const storedKeys = await storedKeysFor(config, profile, open);
   const asking = mfaPromptFor(flags, deps);
   const mfa = createMfaProvider({
     flag: flags.mfaToken,
@@ -71,9 +83,10 @@ export async function resolveProfile(
   logger.secret(flags.mfaToken);
   logger.secret(settings.mfaToken);
   return credentialsFor(profile, credentialSettings(flags, deps), {
-    config: loadUserConfig(deps.env),
+    config,
     env: deps.env,
     now: deps.now,
+    storedKeys,
     logger,
     sts: stsFactory(deps),
     mfa,

@@ -36,6 +36,11 @@ export interface Settings {
   // else AWS_DEFAULT_PROFILE / AWS_PROFILE as the AWS CLI reads them.
   currentProfile?: string;
   ci: boolean;
+  // AWSX_SESSION_FOR_FILE_KEYS=1: plaintext files' long-term keys also reach a child only as
+  // a GetSessionToken session, as the store's always do (docs/keys.md).
+  sessionForFileKeys: boolean;
+  // AWSX_ROTATE_WAIT: how long `awsx rotate` waits for a new key to work.
+  rotateWaitMs: number;
 }
 
 const seconds = (env: Env, name: string, fallback: number): number => {
@@ -110,5 +115,7 @@ export function readSettings(env: Env): Settings {
     execProfile: env.AWSX_EXEC_PROFILE || undefined,
     currentProfile: env.AWSX_PROFILE || env.AWS_DEFAULT_PROFILE || env.AWS_PROFILE || undefined,
     ci: isTrue(env.CI),
+    sessionForFileKeys: isTrue(env.AWSX_SESSION_FOR_FILE_KEYS),
+    rotateWaitMs: seconds(env, "AWSX_ROTATE_WAIT", 60) * 1000,
   };
 }

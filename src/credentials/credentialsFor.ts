@@ -1,6 +1,6 @@
 import { ssoEndpoint, stsEndpoint, type StsEndpoint } from "../config/endpoint.js";
 import type { LoadedConfig } from "../config/load.js";
-import { buildPlan } from "../plan/build.js";
+import { buildPlan, type ChildSession, type StoredKeyPair } from "../plan/build.js";
 import { describePlan } from "../plan/describe.js";
 import type { Plan } from "../plan/types.js";
 import type { AroundHop, Credentials, Env, Sts, StsFactory } from "../types.js";
@@ -19,6 +19,8 @@ export interface CredentialSettings {
   mfaSession: boolean;
   mfaSessionSeconds: number;
   processTimeoutMs: number;
+  // Which long-term keys reach the child only as a session (docs/keys.md); default none.
+  childSession?: ChildSession;
 }
 
 // Every effect the core uses, handed in: tests pass fakes or the real thing.
@@ -35,6 +37,8 @@ export interface CoreDeps {
   sso?: SsoDeps;
   // Told when an STS call is slow to answer (a hint on the terminal).
   onSlowSts?: (message: string) => void;
+  // Key pairs of awsx's store, read by the CLI for the profiles of this chain.
+  storedKeys?: ReadonlyMap<string, StoredKeyPair>;
 }
 
 export interface Resolved {
@@ -48,9 +52,9 @@ export function planFor(
   profile: string,
   settings: Pick<
     CredentialSettings,
-    "region" | "durationSeconds" | "mfaSession" | "mfaSessionSeconds"
+    "region" | "durationSeconds" | "mfaSession" | "mfaSessionSeconds" | "childSession"
   >,
-  deps: Pick<CoreDeps, "config" | "env">,
+  deps: Pick<CoreDeps, "config" | "env" | "storedKeys">,
 ): Plan {
   return buildPlan(deps.config, profile, {
     env: deps.env,
@@ -58,6 +62,8 @@ export function planFor(
     durationSeconds: settings.durationSeconds,
     mfaSession: settings.mfaSession,
     mfaSessionSeconds: settings.mfaSessionSeconds,
+    childSession: settings.childSession,
+    storedKeys: deps.storedKeys,
   });
 }
 
@@ -79,7 +85,11 @@ export async function credentialsFor(
 ): Promise<Resolved> {
   const { logger } = deps;
   const env = guardRecursion(profile, deps.env);
-  const plan = planFor(profile, settings, { config: deps.config, env });
+  const plan = planFor(profile, settings, {
+    config: deps.config,
+    env,
+    storedKeys: deps.storedKeys,
+  });
   for (const note of plan.notes) logger.debug(note);
   // botocore builds its metadata fetcher for every profile: a bad setting fails them all.
   const metadata = metadataSettings(profile, deps.config.profiles.get(profile)?.values ?? {}, env);

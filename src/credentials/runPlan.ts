@@ -67,7 +67,7 @@ export async function runPlan(
       return known(await around(hop(0, source, source.roleArn), run));
     }
     const step = plan.steps[i - 1]!;
-    const label = step.kind === "assumeRole" ? step.roleArn : step.mfaSerial;
+    const label = step.kind === "assumeRole" ? step.roleArn : (step.mfaSerial ?? "GetSessionToken");
     const run = async () => runStep(step, await link(i - 1), ctx);
     return known(await around(hop(i, step, label), run));
   };

@@ -2,7 +2,27 @@ import { AwsxError } from "../errors.js";
 import { nearest } from "../util/nearest.js";
 import { ssoRoleFor } from "../sso/ssoConfig.js";
 import type { LoadedConfig, Origin, Profile } from "../config/load.js";
-import type { AssumeRoleStep, CredentialSourceName, Plan, SourceStep, StsStep } from "./types.js";
+import type {
+  AssumeRoleStep,
+  CredentialSourceName,
+  Plan,
+  SessionTokenStep,
+  SourceStep,
+  StsStep,
+} from "./types.js";
+
+// A key pair of awsx's store (`awsx add`), read by the CLI before planning.
+export interface StoredKeyPair {
+  accessKeyId: string;
+  secretAccessKey: string;
+  // The store it came from, as explain names it: "keychain" or "file"; its name there.
+  store: string;
+  item: string;
+}
+
+// Which long-term keys the child gets only as a GetSessionToken session (docs/keys.md):
+// the store's (default), also the plaintext files' (AWSX_SESSION_FOR_FILE_KEYS=1), none.
+export type ChildSession = "stored" | "all" | "none";
 
 export interface PlanOptions {
   // The environment awsx was started with: only AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE,
@@ -14,6 +34,9 @@ export interface PlanOptions {
   // Get one MFA'd GetSessionToken session and assume MFA roles from it (default on).
   mfaSession?: boolean;
   mfaSessionSeconds?: number;
+  // Profiles whose keys are in awsx's store: they win over the files' keys (docs/keys.md).
+  storedKeys?: ReadonlyMap<string, StoredKeyPair>;
+  childSession?: ChildSession;
 }
 
 export const CREDENTIAL_SOURCES: readonly CredentialSourceName[] = [
@@ -25,6 +48,8 @@ export const CHAINED_ROLE_MAX_SECONDS = 3600;
 // The longest source_profile chain awsx follows (docs/config.md); real ones have 2 or 3 roles.
 export const MAX_ROLES = 64;
 export const DEFAULT_MFA_SESSION_SECONDS = 43200;
+// aws-vault's default for the session it gives a child in place of long-term keys.
+export const CHILD_SESSION_SECONDS = 3600;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 // botocore's check: a region must be a valid host label.
 const REGION = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
@@ -41,13 +66,16 @@ export function buildPlan(
   options: PlanOptions = {},
 ): Plan {
   const env = options.env ?? {};
-  const target = config.profiles.get(profileName);
+  const stored = options.storedKeys ?? new Map<string, StoredKeyPair>();
+  const target = config.profiles.get(profileName) ?? storedOnly(profileName, stored);
   if (!target) throw profileNotFound(config, profileName);
-  const planner = new Planner(config, env, profileName);
+  const planner = new Planner(config, env, profileName, stored);
   const { source, steps } = planner.resolveTarget(target);
+  const notes: string[] = [];
+  const child = childSessionStep(source, steps, target, options, notes);
+  if (child) steps.push(child);
   applyDurationOverride(steps, options.durationSeconds, profileName);
   validateSteps(source, steps);
-  const notes: string[] = [];
   const withSession =
     options.mfaSession === false
       ? steps
@@ -127,6 +155,11 @@ function applyDurationOverride(
     );
   }
   const last = steps[steps.length - 1];
+  // Only the session given to a child in place of long-term keys ends a plan.
+  if (last?.kind === "sessionToken") {
+    last.durationSeconds = seconds;
+    return;
+  }
   if (last?.kind !== "assumeRole") {
     throw new AwsxError(
       "E_USAGE",
@@ -170,6 +203,42 @@ function validateSteps(source: SourceStep, steps: StsStep[]): void {
     }
     fromRoleSession = true;
   }
+}
+
+// A profile that only awsx's store knows (`awsx add` of a name in neither file): a bare
+// section, as aws-vault resolves one.
+function storedOnly(name: string, stored: ReadonlyMap<string, StoredKeyPair>): Profile | undefined {
+  return stored.has(name) ? { name, values: {}, origins: {} } : undefined;
+}
+
+// The long-term key never reaches the child: a profile that ends at long-term keys gets a
+// GetSessionToken session (with its mfa_serial when set), cached like any other session.
+function childSessionStep(
+  source: SourceStep,
+  steps: StsStep[],
+  target: Profile,
+  options: PlanOptions,
+  notes: string[],
+): SessionTokenStep | undefined {
+  const mode = options.childSession ?? "none";
+  if (steps.length > 0 || source.kind !== "static" || source.sessionToken) return undefined;
+  if (mode === "none" || (mode === "stored" && source.provider !== "awsx-store")) return undefined;
+  const mfaSerial = target.values.mfa_serial;
+  const seconds = mfaSerial
+    ? (options.mfaSessionSeconds ?? DEFAULT_MFA_SESSION_SECONDS)
+    : CHILD_SESSION_SECONDS;
+  notes.push(
+    `long-term keys of "${source.profile}" (${source.provider}) stay with awsx: ` +
+      `the child gets a GetSessionToken session${mfaSerial ? ` with MFA ${mfaSerial}` : ""}` +
+      " (--no-session gives the keys themselves)",
+  );
+  return {
+    kind: "sessionToken",
+    profile: target.name,
+    ...(mfaSerial ? { mfaSerial } : {}),
+    durationSeconds: seconds,
+    reason: "long-term keys are not handed to the child",
+  };
 }
 
 // aws-vault's trick: one MFA'd GetSessionToken session (hours) from the long-term keys,
@@ -231,13 +300,22 @@ class Planner {
     private readonly config: LoadedConfig,
     private readonly env: Record<string, string | undefined>,
     target: string,
+    private readonly stored: ReadonlyMap<string, StoredKeyPair>,
   ) {
     this.visited = [target];
     this.seen = new Set([target]);
   }
 
   private profile(name: string): Profile {
-    return this.config.profiles.get(name)!;
+    return this.find(name)!;
+  }
+
+  private find(name: string): Profile | undefined {
+    return this.config.profiles.get(name) ?? storedOnly(name, this.stored);
+  }
+
+  private hasKeys(p: Profile): boolean {
+    return hasStaticKeys(p) || this.stored.has(p.name);
   }
 
   resolveTarget(target: Profile): { source: SourceStep; steps: StsStep[] } {
@@ -311,7 +389,7 @@ class Planner {
     this.visit(sourceProfile!);
     const source = this.profile(sourceProfile!);
     // botocore's _resolve_credentials_from_profile: static keys win on a source hop.
-    if (hasStaticKeys(source) || !isAssumeRoleProfile(source)) {
+    if (this.hasKeys(source) || !isAssumeRoleProfile(source)) {
       const found = this.profileProviders(source);
       if (!found) {
         throw configError(
@@ -343,7 +421,7 @@ class Planner {
   }
 
   private validateSourceProfile(parent: string, source: string): void {
-    const profile = this.config.profiles.get(source);
+    const profile = this.find(source);
     if (!profile) {
       throw configError(
         `The source_profile "${source}" referenced in the profile "${parent}" does not exist; ` +
@@ -352,7 +430,7 @@ class Planner {
       );
     }
     if (!this.seen.has(source)) return;
-    if (source !== parent || !hasStaticKeys(profile)) {
+    if (source !== parent || !this.hasKeys(profile)) {
       throw configError(
         "Infinite loop in credential configuration detected. " +
           `Attempting to load from profile ${source} which has already been visited. ` +
@@ -387,6 +465,8 @@ class Planner {
     // botocore's SSOProvider: a profile naming sso_account_id or sso_role_name.
     const sso = ssoRoleFor(profile, this.config);
     if (sso) return { kind: "sso", profile: name, ...sso };
+    const fromStore = this.storedKeysOf(name);
+    if (fromStore) return fromStore;
     const fromFile = this.keysFrom(
       name,
       this.config.credentialsProfiles.get(name),
@@ -444,6 +524,30 @@ class Planner {
       secretAccessKey: values.aws_secret_access_key,
       ...(token !== undefined ? { sessionToken: token } : {}),
       origin: { file, section },
+    };
+  }
+
+  // Keys of awsx's store win over the files' keys of the same profile: the user moved them
+  // there on purpose (docs/keys.md); explain and list show the plaintext copy as shadowed.
+  private storedKeysOf(name: string): SourceStep | undefined {
+    const keys = this.stored.get(name);
+    if (!keys) return undefined;
+    const fileKeys = this.config.credentialsProfiles.get(name)?.aws_access_key_id;
+    const configKeys = this.config.configProfiles.get(name)?.aws_access_key_id;
+    const shadows =
+      fileKeys !== undefined
+        ? { file: this.config.credentialsFile, section: name }
+        : configKeys !== undefined
+          ? { file: this.config.configFile, section: this.configSectionOf(name) }
+          : undefined;
+    return {
+      kind: "static",
+      profile: name,
+      provider: "awsx-store",
+      accessKeyId: keys.accessKeyId,
+      secretAccessKey: keys.secretAccessKey,
+      origin: { file: `awsx ${keys.store}`, section: keys.item },
+      ...(shadows ? { shadows } : {}),
     };
   }
 

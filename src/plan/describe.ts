@@ -10,10 +10,12 @@ export function describePlan(plan: Plan): string {
         ? `sso(${s.accountId}/${s.roleName})`
         : s.kind === "credentialSource"
           ? `${s.source}(${s.profile})`
-          : `${s.kind}(${s.profile})`;
+          : s.kind === "static" && s.provider === "awsx-store"
+            ? `stored(${s.profile})`
+            : `${s.kind}(${s.profile})`;
   const steps = plan.steps.map((step) =>
     step.kind === "sessionToken"
-      ? `getSessionToken(${step.mfaSerial})`
+      ? `getSessionToken(${step.mfaSerial ?? "no MFA"})`
       : `assumeRole(${step.roleArn}${step.mfaSerial ? ", mfa" : ""})`,
   );
   return [source, ...steps].join(" → ");

@@ -9,12 +9,15 @@ export type SourceStep =
   | {
       kind: "static";
       profile: string;
-      // Which file the keys were read from, as the CLI reports it.
-      provider: "shared-credentials-file" | "config-file";
+      // Which file the keys were read from, as the CLI reports it; "awsx-store": the keychain
+      // (or encrypted file store) of `awsx add` (docs/keys.md).
+      provider: "shared-credentials-file" | "config-file" | "awsx-store";
       accessKeyId: string;
       secretAccessKey: string;
       sessionToken?: string;
       origin: Origin;
+      // awsx-store keys: the plaintext keys of the same profile they win over (explain, list).
+      shadows?: Origin;
     }
   | { kind: "process"; profile: string; command: string; origin: Origin }
   | { kind: "credentialSource"; profile: string; source: CredentialSourceName; origin: Origin }
@@ -53,7 +56,8 @@ export interface AssumeRoleStep {
 export interface SessionTokenStep {
   kind: "sessionToken";
   profile: string;
-  mfaSerial: string;
+  // Absent: a plain GetSessionToken, so long-term keys never reach the child (docs/keys.md).
+  mfaSerial?: string;
   durationSeconds: number;
   // Why this step was added, for --debug and explain.
   reason: string;

@@ -1,4 +1,5 @@
 import { decodeEntry } from "../../cache/entry.js";
+import { isKeysKey, storeKeyOf } from "../../keys/storedKeys.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { profileNotFound } from "../../plan/build.js";
 import { isSsoStoreKey } from "../../sso/ssoToken.js";
@@ -12,11 +13,14 @@ export async function runClear(
   deps: Deps,
 ): Promise<number> {
   // A profile that does not exist is a typo, not "nothing cached": say so (67).
+  const store = await openBackend({ backend: input.backend }, deps);
   if (input.profile !== undefined) {
     const config = loadUserConfig(deps.env);
-    if (!config.profiles.has(input.profile)) throw profileNotFound(config, input.profile);
+    // A profile only awsx's store knows (`awsx add`) is no typo either.
+    const stored = async () => (await store?.get(storeKeyOf(input.profile!))) !== undefined;
+    if (!config.profiles.has(input.profile) && !(await stored()))
+      throw profileNotFound(config, input.profile);
   }
-  const store = await openBackend({ backend: input.backend }, deps);
   if (!store) {
     deps.logger.warn("no cache backend is in use: nothing to clear");
     return 0;
@@ -25,6 +29,8 @@ export async function runClear(
   for (const { key, value } of await store.list()) {
     // SSO tokens are a sign-in, not a session: `awsx sso logout` removes them.
     if (isSsoStoreKey(key)) continue;
+    // Long-term keys are not sessions: only `awsx remove` deletes them.
+    if (isKeysKey(key)) continue;
     const entry = decodeEntry(value, key);
     if (input.profile !== undefined && !entry?.profiles.includes(input.profile)) continue;
     await store.delete(key);

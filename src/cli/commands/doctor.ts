@@ -8,6 +8,7 @@ import {
   fileStoreCheck,
   nodeCheck,
   profileChecks,
+  storedKeysCheck,
 } from "../doctor/checks.js";
 import { clockCheck } from "../doctor/clock.js";
 import { cacheBackendOption, JSON_OPTION } from "../options.js";
@@ -18,9 +19,10 @@ type DoctorInput = { backend?: string; json?: boolean; offline?: boolean };
 export async function doctorChecks(input: DoctorInput, deps: Deps): Promise<Check[]> {
   const { check: config, config: loaded } = configCheck(deps);
   const checks: Check[] = [nodeCheck(), config];
-  if (loaded) checks.push(...profileChecks(loaded, deps));
+  if (loaded) checks.push(...(await profileChecks(loaded, deps)));
   checks.push(cacheDirCheck(deps.settings.cacheDir), fileStoreCheck(deps));
   checks.push(...(await backendChecks(input.backend, deps)));
+  if (loaded) checks.push(await storedKeysCheck(loaded, deps));
   if (loaded && !input.offline) checks.push(await clockCheck(loaded, deps));
   return checks;
 }

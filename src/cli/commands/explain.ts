@@ -30,6 +30,8 @@ export function explainData(
           accessKeyId: maskKeyId(step.accessKeyId),
           sessionToken: Boolean(step.sessionToken),
           provider: step.provider,
+          // Plaintext keys of the same profile, which the stored ones win over (docs/keys.md).
+          ...(step.shadows ? { ignores: `the keys in ${at(step.shadows)} (stored keys win)` } : {}),
           from: at(step.origin),
         };
       case "process":
@@ -109,7 +111,7 @@ export async function runExplain(
   out: (s: string) => void,
 ): Promise<number> {
   const config = loadUserConfig(deps.env);
-  const plan = planOf(input.profile, input, deps, config);
+  const plan = await planOf(input.profile, input, deps, config);
   const src = plan.source;
   const show = (e: Shown): Shown => ({ label: e.label, from: e.from });
   const sso =

@@ -11,6 +11,10 @@ import { list } from "./list.js";
 import { login } from "./login.js";
 import { sso } from "./sso.js";
 import { whoami } from "./whoami.js";
+import { add } from "./add.js";
+import { importKeys } from "./import.js";
+import { remove } from "./remove.js";
+import { rotate } from "./rotate.js";
 
 // The commands, in the order help lists them.
 export const COMMANDS: readonly Command[] = [
@@ -23,6 +27,10 @@ export const COMMANDS: readonly Command[] = [
   sso,
   list,
   clear,
+  add,
+  remove,
+  importKeys,
+  rotate,
   completion,
   doctor,
   exportCommand,

@@ -9,6 +9,8 @@ import { type ListSection, renderSections } from "../table.js";
 import { isSsoProfile } from "../../sso/ssoConfig.js";
 import { ssoTokenSection, ssoTokens } from "../ssoTokens.js";
 import { timeLeft } from "../../util/timeLeft.js";
+import { conflictsOf, isKeysKey, type KeysEntry, listStoredKeys } from "../../keys/storedKeys.js";
+import { maskKeyId } from "../../types.js";
 
 // The kind of a profile at a glance, in the CLI's order of precedence.
 export function profileKind(p: Profile): string {
@@ -24,14 +26,20 @@ export function profileKind(p: Profile): string {
 async function cachedEntries(
   backend: string | undefined,
   deps: Deps,
-): Promise<{ backend: string; entries: CacheEntry[]; raw: Array<{ key: string; value: string }> }> {
+): Promise<{
+  backend: string;
+  entries: CacheEntry[];
+  raw: Array<{ key: string; value: string }>;
+  keys: KeysEntry[];
+}> {
   const store = await openBackend({ backend }, deps);
-  if (!store) return { backend: "none", entries: [], raw: [] };
+  if (!store) return { backend: "none", entries: [], raw: [], keys: [] };
   const raw = await store.list();
   const entries = raw
+    .filter((e) => !isKeysKey(e.key))
     .map((e) => decodeEntry(e.value, e.key))
     .filter((e): e is CacheEntry => e !== undefined);
-  return { backend: store.name, entries, raw };
+  return { backend: store.name, entries, raw, keys: await listStoredKeys(store) };
 }
 
 type Session = {
@@ -109,25 +117,54 @@ export async function runList(
   out: (s: string) => void,
 ): Promise<number> {
   const config = loadUserConfig(deps.env);
-  const profiles = [...config.profiles.values()].map((p) => ({
-    name: p.name,
-    kind: profileKind(p),
-  }));
-  const { backend, entries, raw } = await cachedEntries(input.backend, deps);
+  const { backend, entries, raw, keys } = await cachedEntries(input.backend, deps);
   const sso = await ssoTokens(config, raw, deps);
+  const conflicts = conflictsOf(config, keys);
+  const stored = new Set(keys.map((k) => k.profile));
+  const names = [...new Set([...config.profiles.keys(), ...stored])];
+  const profiles = names.map((name) => {
+    const p = config.profiles.get(name);
+    return {
+      name,
+      kind: stored.has(name) && !(p && isAssumeRoleProfile(p)) ? "stored" : profileKind(p!),
+      // Only on profiles with stored keys; plaintextKeys: a file holds keys for it too.
+      ...(stored.has(name)
+        ? { storedKeys: true, plaintextKeys: conflicts.some((c) => c.profile === name) }
+        : {}),
+    };
+  });
   const now = deps.now().getTime();
   const sessions = entries.map((e) => sessionOf(e, now));
   if (input.json) {
-    out(`${JSON.stringify({ backend, profiles, sessions, ssoTokens: sso }, null, 2)}\n`);
+    out(`${JSON.stringify({ backend, profiles, sessions, conflicts, ssoTokens: sso }, null, 2)}\n`);
     return 0;
   }
   const sections: ListSection[] = [
     { header: ["PROFILE", "KIND"], rows: profiles.map((p) => [p.name, p.kind]) },
+    ...(keys.length ? [storedKeySection(keys, conflicts, backend)] : []),
     sessionSection(backend, sessions),
     ...(sso.length ? [ssoTokenSection(sso, backend)] : []),
   ];
   out(`${renderSections(sections)}${backendNote(backend)}\n`);
   return 0;
+}
+
+// Which profiles have long-term keys in the store (ids masked), and which of them a
+// credentials or config file also holds keys for.
+function storedKeySection(
+  keys: KeysEntry[],
+  conflicts: ReturnType<typeof conflictsOf>,
+  backend: string,
+): ListSection {
+  return {
+    title: `Stored keys (${backend}):`,
+    header: ["PROFILE", "KEY", "ADDED", "NOTE"],
+    rows: keys.map((k) => {
+      const also = conflicts.filter((c) => c.profile === k.profile).map((c) => c.file);
+      const note = also.length ? `also in ${also.join(", ")}: ignored, stored keys win` : "";
+      return [k.profile, maskKeyId(k.accessKeyId), k.addedAt, note];
+    }),
+  };
 }
 
 // awsx list.

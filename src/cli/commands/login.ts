@@ -41,7 +41,9 @@ export async function runLogin(
       `--open and --stdout contradict each other (profile "${input.profile}"): pick one`,
       { profile: input.profile },
     );
-  const plan = planOf(input.profile, { ...input, duration: undefined }, deps);
+  // GetFederationToken needs the long-term keys themselves: no session of stored keys.
+  input = { ...input, session: false };
+  const plan = await planOf(input.profile, { ...input, duration: undefined }, deps);
   // A bad --path is refused before any credentials are fetched or sent anywhere.
   const partition = partitionOf(plan.region);
   const destination = destinationUrl(partition, plan.region, input.path);

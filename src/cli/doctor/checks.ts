@@ -5,6 +5,8 @@ import { configPaths, loadUserConfig } from "../../config/userConfig.js";
 import { ensurePrivateDir } from "../../platform/privateDir.js";
 import type { Deps } from "../deps.js";
 import { planOf } from "../resolveProfile.js";
+import { lookOnlyOpener } from "../keyStore.js";
+import { type StoredKeyConflict, storedKeyConflicts } from "../../keys/storedKeys.js";
 
 // One line of `awsx doctor`: fail makes the exit status 1; warn is worth reading.
 export interface Check {
@@ -46,11 +48,11 @@ export function configCheck(deps: Deps): { check: Check; config?: LoadedConfig }
 }
 
 // Every profile that does not resolve offline, with explain's error; one ok line otherwise.
-export function profileChecks(config: LoadedConfig, deps: Deps): Check[] {
+export async function profileChecks(config: LoadedConfig, deps: Deps): Promise<Check[]> {
   const failed: Check[] = [];
   for (const name of config.profiles.keys()) {
     try {
-      planOf(name, {}, deps, config);
+      await planOf(name, {}, deps, config);
     } catch (e) {
       failed.push({ name: `profile ${name}`, status: "warn", detail: message(e) });
     }
@@ -98,3 +100,23 @@ export function fileStoreCheck(deps: Deps): Check {
 }
 
 export const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+// Profiles whose keys are both in awsx's store (which wins) and in a plaintext file.
+export async function storedKeysCheck(config: LoadedConfig, deps: Deps): Promise<Check> {
+  let conflicts: StoredKeyConflict[];
+  try {
+    conflicts = await storedKeyConflicts(config, await lookOnlyOpener({}, deps)());
+  } catch (e) {
+    return { name: "stored keys", status: "warn", detail: `not read: ${message(e)}` };
+  }
+  if (conflicts.length === 0)
+    return { name: "stored keys", status: "ok", detail: "no profile has keys in two places" };
+  const list = conflicts.map((c) => `${c.profile} (${c.file})`).join(", ");
+  return {
+    name: "stored keys",
+    status: "warn",
+    detail:
+      `also in a plaintext file, ignored because stored keys win: ${list}; ` +
+      "remove those lines, or run awsx import PROFILE --force to move them (docs/keys.md)",
+  };
+}

@@ -11,11 +11,11 @@ const FAIL_MS = 5 * 60_000;
 const WARN_MS = 60_000;
 
 // The STS endpoint the current profile would call, and where that choice came from.
-function endpointOf(config: LoadedConfig, deps: Deps) {
+async function endpointOf(config: LoadedConfig, deps: Deps) {
   const profile = deps.settings.currentProfile ?? "default";
   let region: string | undefined;
   try {
-    region = planOf(profile, {}, deps, config).region;
+    region = (await planOf(profile, {}, deps, config)).region;
   } catch {
     // a broken or missing profile: the environment's region
   }
@@ -25,7 +25,12 @@ function endpointOf(config: LoadedConfig, deps: Deps) {
 
 // This machine's clock against the Date header of STS (one HEAD request, bounded).
 export async function clockCheck(config: LoadedConfig, deps: Deps): Promise<Check> {
-  const endpoint = endpointOf(config, deps);
+  let endpoint: Awaited<ReturnType<typeof endpointOf>>;
+  try {
+    endpoint = await endpointOf(config, deps);
+  } catch (e) {
+    return { name: "clock", status: "warn", detail: `not checked: ${message(e)}` };
+  }
   const where = `${endpoint.label} (from ${endpoint.from})`;
   const t0 = Date.now();
   let date: string | undefined;

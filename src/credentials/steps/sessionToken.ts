@@ -4,12 +4,22 @@ import { callSts } from "../callSts.js";
 import type { StepContext } from "../stepContext.js";
 
 // GetSessionToken with the MFA code: the session every role naming that mfa_serial is
-// assumed from, so the code is asked once per session, not once per role.
+// assumed from, so the code is asked once per session, not once per role. Without an
+// mfa_serial: the session a child gets in place of long-term keys (docs/keys.md).
 export async function sessionToken(
   step: SessionTokenStep,
   input: Credentials,
   ctx: StepContext,
 ): Promise<Credentials> {
+  if (!step.mfaSerial) {
+    ctx.logger.debug(
+      `profile ${step.profile}: GetSessionToken for ${step.durationSeconds}s (${step.reason})`,
+    );
+    const plain = { profile: step.profile, action: "GetSessionToken", mfa: false } as const;
+    return callSts(ctx, plain, (sts) =>
+      sts.getSessionToken(input, { DurationSeconds: step.durationSeconds }),
+    );
+  }
   const code = await ctx.mfa(step.mfaSerial, step.profile);
   ctx.logger.debug(
     `profile ${step.profile}: GetSessionToken with MFA ${step.mfaSerial} ` +

@@ -1,0 +1,70 @@
+import { AwsxError } from "../../errors.js";
+import { decodeKeys, storeKeyOf } from "../../keys/storedKeys.js";
+import { maskKeyId } from "../../types.js";
+import { PROFILE_ARG, type Command } from "../command.js";
+import { type CredentialFlags, type Deps, promptFor } from "../deps.js";
+import { clearSessionsOf, persistentStore } from "../keyStore.js";
+import { BACKEND_OPTION } from "../options.js";
+
+export interface RemoveInput extends CredentialFlags {
+  profile: string;
+  force?: boolean;
+}
+
+// awsx remove PROFILE: delete the stored keys and the sessions minted from them.
+export async function runRemove(input: RemoveInput, deps: Deps): Promise<number> {
+  const { profile } = input;
+  const store = await persistentStore(profile, input, deps);
+  const entry = decodeKeys(await store.get(storeKeyOf(profile)), profile);
+  if (!entry) {
+    throw new AwsxError(
+      "E_CREDENTIALS",
+      `profile "${profile}" has no keys in the ${store.name}; \`awsx list\` shows the ones that do`,
+      { profile },
+    );
+  }
+  const shown = maskKeyId(entry.accessKeyId);
+  if (!input.force)
+    await confirm(`Remove the stored keys ${shown} of profile ${profile}? [y/N] `, input, deps);
+  await store.delete(storeKeyOf(profile));
+  const sessions = await clearSessionsOf(store, profile);
+  deps.logger.info(
+    `removed the keys ${shown} of profile "${profile}" from the ${store.name}, ` +
+      `and ${sessions} cached session${sessions === 1 ? "" : "s"} minted from them ` +
+      "(the key still exists in IAM: `aws iam delete-access-key` retires it)",
+  );
+  return 0;
+}
+
+// aws-vault asks before removing; a script says --force.
+async function confirm(question: string, input: RemoveInput, deps: Deps): Promise<void> {
+  const ask = promptFor(input, deps);
+  const answer = ask ? await ask(question).catch(() => undefined) : undefined;
+  if (answer === undefined) {
+    throw new AwsxError(
+      "E_USAGE",
+      `awsx cannot ask here whether to remove the keys of profile "${input.profile}"; ` +
+        "pass --force",
+      { profile: input.profile },
+    );
+  }
+  if (!/^y(es)?$/i.test(answer.trim())) {
+    throw new AwsxError("E_USAGE", `kept the keys of profile "${input.profile}" (not confirmed)`, {
+      profile: input.profile,
+    });
+  }
+}
+
+// awsx remove.
+export const remove: Command = {
+  name: "remove",
+  summary: "Delete a profile's stored long-term keys and the sessions minted from them",
+  usage: "PROFILE",
+  options: [
+    { name: "force", type: "boolean", describe: "Do not ask for confirmation" },
+    { ...BACKEND_OPTION, describe: "The store holding them; default the keychain" },
+  ],
+  args: [PROFILE_ARG],
+  examples: [["awsx remove foo --force", "no question asked"]],
+  run: (input, deps) => runRemove(input as RemoveInput, deps),
+};

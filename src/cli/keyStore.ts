@@ -1,0 +1,93 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { LoadedConfig } from "../config/load.js";
+import { AwsxError } from "../errors.js";
+import { decodeEntry } from "../cache/entry.js";
+import { chainProfiles, isKeysKey, readStoredKeys } from "../keys/storedKeys.js";
+import type { StoredKeyPair } from "../plan/build.js";
+import type { Store } from "../types.js";
+import { type CredentialFlags, type Deps, openBackend } from "./deps.js";
+import { backendName } from "./settings.js";
+
+// The store of long-term keys: the test's, else the backend every command uses.
+export function keyStoreOpener(
+  flags: CredentialFlags,
+  deps: Deps,
+): () => Promise<Store | undefined> {
+  let store: Promise<Store | undefined> | undefined;
+  return () => (store ??= deps.keyStore ? deps.keyStore() : openBackend(flags, deps));
+}
+
+// The same, for commands that call nothing (explain, login's checks): a file store that does
+// not exist yet holds no keys, and is not created just to look.
+export function lookOnlyOpener(
+  flags: CredentialFlags,
+  deps: Deps,
+): () => Promise<Store | undefined> {
+  if (deps.keyStore) return deps.keyStore;
+  const fileExists = existsSync(join(deps.settings.cacheDir, "sessions", "store.json"));
+  const chosen = backendName(flags.backend, "--backend") ?? deps.settings.backend;
+  if (fileExists || (chosen !== "file" && !(chosen === undefined && deps.settings.filePassphrase)))
+    return keyStoreOpener(flags, deps);
+  if (chosen === "file") return async () => undefined;
+  return () => openBackend({ ...flags, backend: "keychain" }, deps).catch(() => undefined);
+}
+
+// The stored key pairs a resolution of `profile` may use (its source_profile chain).
+export async function storedKeysFor(
+  config: LoadedConfig,
+  profile: string,
+  open: () => Promise<Store | undefined>,
+): Promise<Map<string, StoredKeyPair>> {
+  const store = await open();
+  if (!store) return new Map();
+  return readStoredKeys(store, chainProfiles(config, profile));
+}
+
+// A store that keeps keys across runs, or a clear refusal: long-term keys are never kept
+// in memory only, and never written anywhere in plaintext.
+export async function persistentStore(
+  profile: string,
+  flags: CredentialFlags,
+  deps: Deps,
+): Promise<Store> {
+  const store = await keyStoreOpener(flags, deps)();
+  if (store && store.name !== "none" && (store.name !== "memory" || deps.keyStore)) return store;
+  throw new AwsxError(
+    "E_CACHE",
+    `no keychain and no encrypted file store to keep the keys of profile "${profile}" ` +
+      `(backend: ${store?.name ?? "none"}); unlock the keychain, or set AWSX_FILE_PASSPHRASE ` +
+      "(with --backend file) to use the encrypted file store",
+    { profile },
+  );
+}
+
+// Writes then reads back: a keychain that failed over to nothing must not look like success.
+export async function storeChecked(
+  store: Store,
+  key: string,
+  value: string,
+  profile: string,
+): Promise<void> {
+  await store.set(key, value);
+  if ((await store.get(key)) !== value || store.name === "none") {
+    throw new AwsxError(
+      "E_CACHE",
+      `the ${store.name} store did not keep the keys of profile "${profile}" ` +
+        "(written, then not read back); check the keychain is unlocked and try again",
+      { profile },
+    );
+  }
+}
+
+// Deletes the cached sessions whose chain uses `profile` (as `awsx clear PROFILE`): after
+// `awsx remove` or `awsx rotate`, those were minted from keys that are gone. Returns the count.
+export async function clearSessionsOf(store: Store, profile: string): Promise<number> {
+  let removed = 0;
+  for (const { key, value } of await store.list()) {
+    if (isKeysKey(key) || !decodeEntry(value, key)?.profiles.includes(profile)) continue;
+    await store.delete(key);
+    removed++;
+  }
+  return removed;
+}
