@@ -77,6 +77,16 @@ export function translateStsError(err: unknown, ctx: StsCallContext): AwsxError 
       },
     );
   }
+  // Node's TLS verification codes (DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED,
+  // ERR_TLS_CERT_ALTNAME_INVALID, UNABLE_TO_GET_ISSUER_CERT_LOCALLY...).
+  if (code && /CERT|TLS|SSL/.test(code)) {
+    return new AwsxError(
+      "E_NETWORK",
+      `the TLS certificate of STS at ${ctx.endpoint} is not trusted on ${what}: ${code}; ` +
+        "add its CA with NODE_EXTRA_CA_CERTS (awsx does not read AWS_CA_BUNDLE)",
+      { cause: err, profile: ctx.profile },
+    );
+  }
   const name: string = e?.name ?? "Error";
   const status: number | undefined = e?.$metadata?.httpStatusCode;
   if (status !== undefined && status >= 500) {
