@@ -18,17 +18,19 @@ export function keyStoreOpener(
   return () => (store ??= deps.keyStore ? deps.keyStore() : openBackend(flags, deps));
 }
 
-// The same, for commands that call nothing (explain, login's checks): a file store that does
-// not exist yet holds no keys, and is not created just to look.
+// The same for reading keys only (explain, login's checks, and every run: --no-cache writes
+// nothing): a file store that does not exist yet holds no keys, and is not created just to
+// look. `open` is the run's own opener, so a file store is decrypted once.
 export function lookOnlyOpener(
   flags: CredentialFlags,
   deps: Deps,
+  open: () => Promise<Store | undefined> = keyStoreOpener(flags, deps),
 ): () => Promise<Store | undefined> {
   if (deps.keyStore) return deps.keyStore;
   const fileExists = existsSync(join(deps.settings.cacheDir, "sessions", "store.json"));
   const chosen = backendName(flags.backend, "--backend") ?? deps.settings.backend;
   if (fileExists || (chosen !== "file" && !(chosen === undefined && deps.settings.filePassphrase)))
-    return keyStoreOpener(flags, deps);
+    return open;
   if (chosen === "file") return async () => undefined;
   return () => openBackend({ ...flags, backend: "keychain" }, deps).catch(() => undefined);
 }

@@ -71,7 +71,7 @@ export async function resolveProfile(
   const open = keyStoreOpener(flags, deps);
   const cache = deps.sharedCache ?? sessionCache(flags, deps, open);
   const config = loadUserConfig(deps.env);
-  const storedKeys = await storedKeysFor(config, profile, open);
+  const storedKeys = await storedKeysFor(config, profile, lookOnlyOpener(flags, deps, open));
   const asking = mfaPromptFor(flags, deps);
   const mfa = createMfaProvider({
     flag: flags.mfaToken,
