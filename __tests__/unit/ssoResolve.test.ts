@@ -13,7 +13,7 @@ import {
   type CredentialSettings,
   credentialsFor,
 } from "../../src/credentials/credentialsFor.js";
-import type { SsoDeps, SsoLoginHook } from "../../src/credentials/steps/sso.js";
+import type { SsoDeps, SsoLoginHook } from "../../src/credentials/ssoContext.js";
 import { AwsxError } from "../../src/errors.js";
 import { buildPlan } from "../../src/plan/build.js";
 import { withLock } from "../../src/platform/lock.js";

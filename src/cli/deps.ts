@@ -5,7 +5,7 @@ import { memoryStore } from "../cache/memoryStore.js";
 import { firstTimeInSession } from "../platform/terminalSession.js";
 import type { Store } from "../types.js";
 import type { Env, IamFactory, SsoFactory, StsFactory } from "../types.js";
-import type { SsoDeps, SsoLoginHook } from "../credentials/steps/sso.js";
+import type { SsoDeps, SsoLoginHook } from "../credentials/ssoContext.js";
 import { withLock } from "../platform/lock.js";
 import { readSsoToken, saveSsoToken } from "../sso/ssoToken.js";
 import type { Logger } from "../util/log.js";

@@ -9,7 +9,7 @@ import { metadataSettings } from "./metadataSettings.js";
 import type { MfaCodeProvider } from "./mfa.js";
 import { guardRecursion } from "./recursionGuard.js";
 import { runPlan } from "./runPlan.js";
-import type { SsoContext, SsoDeps } from "./steps/sso.js";
+import type { SsoContext, SsoDeps } from "./ssoContext.js";
 
 // What changes the route or its limits: flags and AWSX_* settings, parsed by the CLI.
 export interface CredentialSettings {

@@ -2,7 +2,7 @@ import type { Logger } from "../util/log.js";
 import type { Env, Sts } from "../types.js";
 import type { MetadataSettings } from "./metadataSettings.js";
 import type { MfaCodeProvider } from "./mfa.js";
-import type { SsoContext } from "./steps/sso.js";
+import type { SsoContext } from "./ssoContext.js";
 
 // What every step may use: all effects come in here, none is imported.
 export interface StepContext {

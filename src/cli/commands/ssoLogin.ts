@@ -10,7 +10,7 @@ import {
 import type { Store } from "../../types.js";
 import { type CredentialFlags, type Deps, openBackend } from "../deps.js";
 import { loadUserConfig } from "../../config/userConfig.js";
-import type { SsoLoginHook } from "../../credentials/steps/sso.js";
+import type { SsoLoginHook } from "../../credentials/ssoContext.js";
 import { ssoCacheKey } from "../../sso/ssoToken.js";
 import {
   sessionLabel,

@@ -1,37 +1,12 @@
-import type { ServiceEndpoint } from "../../config/endpoint.js";
 import { AwsxError, isAwsxError } from "../../errors.js";
 import type { SourceStep } from "../../plan/types.js";
 import type { SsoSession } from "../../sso/ssoConfig.js";
 import { ssoCacheKey, type SsoToken } from "../../sso/ssoToken.js";
 import type { Credentials, SsoFactory } from "../../types.js";
+import type { SsoContext } from "../ssoContext.js";
 import type { StepContext } from "../stepContext.js";
 
 type SsoStep = Extract<SourceStep, { kind: "sso" }>;
-
-// Offered a profile that has no valid token: may sign the user in and return the token
-// (`awsx sso login` on a terminal); undefined leaves the error to the caller.
-export type SsoLoginHook = (request: {
-  profile: string;
-  session: SsoSession;
-  reason: string;
-}) => Promise<SsoToken | undefined>;
-
-// What an SSO source needs from outside: the clients, the token store, a cross-process lock.
-export interface SsoDeps {
-  clients: SsoFactory;
-  tokens: {
-    read(key: string): Promise<SsoToken | undefined>;
-    save(key: string, token: SsoToken): Promise<void>;
-  };
-  // Runs fn while holding a lock named key across every awsx process.
-  lock: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
-  login?: SsoLoginHook;
-}
-
-// The SSO part of a step context: the deps, and the endpoints of a profile's session.
-export interface SsoContext extends SsoDeps {
-  endpoints(profile: string, region: string): { portal: ServiceEndpoint; oidc: ServiceEndpoint };
-}
 
 // botocore's SSOTokenProvider._REFRESH_WINDOW: a token with less left is refreshed.
 export const TOKEN_REFRESH_WINDOW_MS = 15 * 60 * 1000;

@@ -1,0 +1,29 @@
+import type { ServiceEndpoint } from "../config/endpoint.js";
+import type { SsoSession } from "../sso/ssoConfig.js";
+import type { SsoToken } from "../sso/ssoToken.js";
+import type { SsoFactory } from "../types.js";
+
+// Offered a profile that has no valid token: may sign the user in and return the token
+// (`awsx sso login` on a terminal); undefined leaves the error to the caller.
+export type SsoLoginHook = (request: {
+  profile: string;
+  session: SsoSession;
+  reason: string;
+}) => Promise<SsoToken | undefined>;
+
+// What an SSO source needs from outside: the clients, the token store, a cross-process lock.
+export interface SsoDeps {
+  clients: SsoFactory;
+  tokens: {
+    read(key: string): Promise<SsoToken | undefined>;
+    save(key: string, token: SsoToken): Promise<void>;
+  };
+  // Runs fn while holding a lock named key across every awsx process.
+  lock: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+  login?: SsoLoginHook;
+}
+
+// The SSO part of a step context: the deps, and the endpoints of a profile's session.
+export interface SsoContext extends SsoDeps {
+  endpoints(profile: string, region: string): { portal: ServiceEndpoint; oidc: ServiceEndpoint };
+}
