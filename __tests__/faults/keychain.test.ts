@@ -130,6 +130,19 @@ describe("no usable Secret Service (no keyring needed)", () => {
     expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
   });
 
+  test("--no-cache, default backend, D-Bus gone, AWSX_FILE_PASSPHRASE set: runs, makes no file store", async () => {
+    const fresh = path.join(home.dir, "no-cache-dir");
+    const env = home.env({
+      DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS,
+      AWSX_FILE_PASSPHRASE: PASS,
+      AWSX_CACHE_DIR: fresh,
+    });
+    const r = await execWorks(env, ["--no-cache"]);
+    expect(r.stderr).toBe("");
+    expect(existsSync(path.join(fresh, "sessions", "store.json"))).toBe(false);
+    expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+  });
+
   test("default backend, D-Bus gone, AWSX_FILE_PASSPHRASE set: falls back to the file store (second run served from it)", async () => {
     const env = home.env({
       DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS,

@@ -32,7 +32,18 @@ export function lookOnlyOpener(
   if (fileExists || (chosen !== "file" && !(chosen === undefined && deps.settings.filePassphrase)))
     return open;
   if (chosen === "file") return async () => undefined;
-  return () => openBackend({ ...flags, backend: "keychain" }, deps).catch(() => undefined);
+  // The automatic choice with no file store yet: keys can only be in the keychain, if it
+  // answers; one that fails holds none (the automatic choice falls back, it does not fail).
+  return async () => {
+    const kc = await openBackend({ ...flags, backend: "keychain" }, deps).catch(() => undefined);
+    if (!kc) return undefined;
+    const get = (k: string) =>
+      kc.get(k).catch((e: Error) => {
+        deps.logger.debug(`stored keys: keychain unavailable (${e.message})`);
+        return undefined;
+      });
+    return { ...kc, strict: false, get };
+  };
 }
 
 // The stored key pairs a resolution of `profile` may use (its source_profile chain).

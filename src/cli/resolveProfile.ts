@@ -71,7 +71,10 @@ export async function resolveProfile(
   const open = keyStoreOpener(flags, deps);
   const cache = deps.sharedCache ?? sessionCache(flags, deps, open);
   const config = loadUserConfig(deps.env);
-  const storedKeys = await storedKeysFor(config, profile, lookOnlyOpener(flags, deps, open));
+  // With a session cache the store is opened (and a file store made) anyway; without one
+  // (--no-cache) looking for keys must not make a file store.
+  const keysFrom = cache ? open : lookOnlyOpener(flags, deps, open);
+  const storedKeys = await storedKeysFor(config, profile, keysFrom);
   const asking = mfaPromptFor(flags, deps);
   const mfa = createMfaProvider({
     flag: flags.mfaToken,
