@@ -77,7 +77,8 @@ export function makeHome(files: HomeFiles = {}): TempHome {
       return env;
     },
     cleanup() {
-      rmSync(dir, { recursive: true, force: true });
+      // Retried: a detached helper of a test (a "browser") may still be writing its log.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }
