@@ -1,6 +1,6 @@
 // Long-term keys in the keychain (docs/keys.md): awsx add/import/remove/rotate against moto's
 // IAM and STS, a private gnome-keyring, and the real aws CLI as the child. Runs bin/awsx.js.
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { CreateAccessKeyCommand, IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
 import { runAwsx, runDetached, AWSX_BIN, type AwsxRun } from "../helpers/awsx.js";
@@ -174,6 +174,19 @@ describeKeys("stored long-term keys against moto and a real keychain", () => {
         ignores: expect.stringContaining("(stored keys win)"),
       });
       expect((await childOf("foo", ["--no-session"])).id).toBe(foo.accessKeyId);
+      // The index of stored keys decides the override: without it the file's keys are used
+      // (no keychain read for a profile with keys in the files); a store-only profile still
+      // resolves (solo was removed: add it back).
+      const index = path.join(home.dir, ".cache", "awsx", "stored-keys");
+      expect(readFileSync(index, "utf8").split("\n")).toContain("foo");
+      const saved = readFileSync(index, "utf8");
+      rmSync(index);
+      expect((await childOf("foo", ["--no-session"])).id).toBe("AKIAFAKEKEYSCONFLICT");
+      ok(await addFrom("solo", foo.accessKeyId, foo.secretAccessKey));
+      rmSync(index);
+      expect((await childOf("solo", ["--no-session"])).id).toBe(foo.accessKeyId);
+      ok(await awsx(["remove", "solo", "--force"]));
+      writeFileSync(index, saved);
     } finally {
       writeFileSync(home.credentialsFile, "");
     }

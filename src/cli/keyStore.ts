@@ -4,7 +4,8 @@ import type { LoadedConfig } from "../config/load.js";
 import { AwsxError } from "../errors.js";
 import { decodeEntry } from "../cache/entry.js";
 import { chainProfiles, isKeysKey, readStoredKeys } from "../keys/storedKeys.js";
-import type { StoredKeyPair } from "../plan/build.js";
+import { hasStaticKeys, isAssumeRoleProfile, type StoredKeyPair } from "../plan/build.js";
+import { storedKeysIndex } from "../keys/storedKeysIndex.js";
 import type { Store } from "../types.js";
 import { type CredentialFlags, type Deps, openBackend } from "./deps.js";
 import { backendName } from "./settings.js";
@@ -46,16 +47,30 @@ export function lookOnlyOpener(
   };
 }
 
-// The stored key pairs a resolution of `profile` may use (its source_profile chain).
+// The stored key pairs a resolution of `profile` may use (its source_profile chain). A
+// profile whose keys are in the files is looked up only when the index says the store holds
+// keys for it too; `index` undefined (a test's store): every profile is.
 export async function storedKeysFor(
   config: LoadedConfig,
   profile: string,
   open: () => Promise<Store | undefined>,
+  index?: Set<string>,
 ): Promise<Map<string, StoredKeyPair>> {
+  const names = chainProfiles(config, profile).filter((name) => {
+    const p = config.profiles.get(name);
+    if (!p || index === undefined) return true;
+    if (isAssumeRoleProfile(p) && p.values.source_profile !== name) return false;
+    return !hasStaticKeys(p) || index.has(name);
+  });
+  if (names.length === 0) return new Map();
   const store = await open();
   if (!store) return new Map();
-  return readStoredKeys(store, chainProfiles(config, profile));
+  return readStoredKeys(store, names);
 }
+
+// The index of stored keys to consult (none for a test's own store, which it fills itself).
+export const keysIndexOf = (deps: Deps): Set<string> | undefined =>
+  deps.keyStore ? undefined : storedKeysIndex(deps.settings.cacheDir);
 
 // A store that keeps keys across runs, or a clear refusal: long-term keys are never kept
 // in memory only, and never written anywhere in plaintext.

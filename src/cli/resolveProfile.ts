@@ -19,7 +19,7 @@ import {
   stsFactory,
 } from "./deps.js";
 import { mfaPromptFor } from "./mfaPrompt.js";
-import { keyStoreOpener, lookOnlyOpener, storedKeysFor } from "./keyStore.js";
+import { keyStoreOpener, keysIndexOf, lookOnlyOpener, storedKeysFor } from "./keyStore.js";
 
 // One hint per run, however many hops are slow.
 const once = (f: (m: string) => void) => {
@@ -51,7 +51,8 @@ export async function planOf(
   config = loadUserConfig(deps.env),
 ): Promise<Plan> {
   // A keychain that cannot be read here does not stop a command that only looks.
-  const storedKeys = await storedKeysFor(config, profile, lookOnlyOpener(flags, deps)).catch(
+  const open = lookOnlyOpener(flags, deps);
+  const storedKeys = await storedKeysFor(config, profile, open, keysIndexOf(deps)).catch(
     (e: Error) => {
       deps.logger.debug(`stored keys not read: ${e.message}`);
       return new Map();
@@ -74,7 +75,7 @@ export async function resolveProfile(
   // With a session cache the store is opened (and a file store made) anyway; without one
   // (--no-cache) looking for keys must not make a file store.
   const keysFrom = cache ? open : lookOnlyOpener(flags, deps, open);
-  const storedKeys = await storedKeysFor(config, profile, keysFrom);
+  const storedKeys = await storedKeysFor(config, profile, keysFrom, keysIndexOf(deps));
   const asking = mfaPromptFor(flags, deps);
   const mfa = createMfaProvider({
     flag: flags.mfaToken,

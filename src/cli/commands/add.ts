@@ -8,6 +8,7 @@ import { PROFILE_ARG, type Command } from "../command.js";
 import { type CredentialFlags, type Deps, promptFor, stsFactory } from "../deps.js";
 import { persistentStore, storeChecked } from "../keyStore.js";
 import { BACKEND_OPTION } from "../options.js";
+import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 
 export interface AddInput extends CredentialFlags {
   profile: string;
@@ -42,6 +43,7 @@ export async function runAdd(input: AddInput, deps: Deps): Promise<number> {
   if (input.verify) await verifyKeys(profile, keys, deps);
   const entry = { v: 1, kind: "awsx-keys", profile, ...keys, addedAt: deps.now().toISOString() };
   await storeChecked(store, storeKeyOf(profile), encodeKeys(entry as never), profile);
+  await recordStoredKeys(deps.settings.cacheDir, profile, true);
   logger.info(
     `stored keys ${maskKeyId(keys.accessKeyId)} of profile "${profile}" in the ${store.name}`,
   );

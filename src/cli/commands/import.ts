@@ -19,6 +19,7 @@ import { PROFILE_ARG, type Command } from "../command.js";
 import type { CredentialFlags, Deps } from "../deps.js";
 import { persistentStore, storeChecked } from "../keyStore.js";
 import { BACKEND_OPTION } from "../options.js";
+import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 
 export interface ImportInput extends CredentialFlags {
   profile: string;
@@ -68,6 +69,7 @@ export async function runImport(input: ImportInput, deps: Deps): Promise<number>
   const entry = { v: 1 as const, kind: "awsx-keys" as const, profile, accessKeyId: id };
   const text = encodeKeys({ ...entry, secretAccessKey: secret, addedAt: deps.now().toISOString() });
   await storeChecked(store, storeKeyOf(profile), text, profile);
+  await recordStoredKeys(deps.settings.cacheDir, profile, true);
   writePrivate(`${real}.bak`, before, 0o600);
   replaceAtomically(real, after);
   deps.logger.info(

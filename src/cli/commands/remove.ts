@@ -5,6 +5,7 @@ import { PROFILE_ARG, type Command } from "../command.js";
 import { type CredentialFlags, type Deps, promptFor } from "../deps.js";
 import { clearSessionsOf, persistentStore } from "../keyStore.js";
 import { BACKEND_OPTION } from "../options.js";
+import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 
 export interface RemoveInput extends CredentialFlags {
   profile: string;
@@ -27,6 +28,7 @@ export async function runRemove(input: RemoveInput, deps: Deps): Promise<number>
   if (!input.force)
     await confirm(`Remove the stored keys ${shown} of profile ${profile}? [y/N] `, input, deps);
   await store.delete(storeKeyOf(profile));
+  await recordStoredKeys(deps.settings.cacheDir, profile, false);
   const sessions = await clearSessionsOf(store, profile);
   deps.logger.info(
     `removed the keys ${shown} of profile "${profile}" from the ${store.name}, ` +

@@ -4,6 +4,7 @@ import { createMfaProvider } from "../../credentials/mfa.js";
 import { translateStsError } from "../../credentials/stsErrors.js";
 import { AwsxError } from "../../errors.js";
 import { rotateKey } from "../../keys/rotate.js";
+import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 import { decodeKeys, encodeKeys, storeKeyOf } from "../../keys/storedKeys.js";
 import type { Credentials, Iam, Sts, Store } from "../../types.js";
 import { PROFILE_ARG, type Command } from "../command.js";
@@ -56,7 +57,7 @@ export async function runRotate(input: RotateInput, deps: Deps): Promise<number>
   return 0;
 }
 
-function savePair(store: Store, profile: string, pair: Credentials, deps: Deps): Promise<void> {
+async function savePair(store: Store, profile: string, pair: Credentials, deps: Deps) {
   const text = encodeKeys({
     v: 1,
     kind: "awsx-keys",
@@ -65,7 +66,8 @@ function savePair(store: Store, profile: string, pair: Credentials, deps: Deps):
     secretAccessKey: pair.secretAccessKey,
     addedAt: deps.now().toISOString(),
   });
-  return storeChecked(store, storeKeyOf(profile), text, profile);
+  await storeChecked(store, storeKeyOf(profile), text, profile);
+  await recordStoredKeys(deps.settings.cacheDir, profile, true);
 }
 
 // mfa_serial: IAM refuses calls signed by a session without MFA, so the session has it.
