@@ -138,6 +138,8 @@ describe("stored keys in a plan", () => {
     expect(chainProfiles(load(role), "r")).toEqual(["foo"]);
     const self = `[profile r]\nrole_arn = ${ROLE}\nsource_profile = r\n`;
     expect(chainProfiles(load(self), "r")).toEqual(["r"]);
+    const middle = `${role}[profile t]\nrole_arn = ${ROLE}\nsource_profile = r\n`;
+    expect(chainProfiles(load(middle), "t")).toEqual(["foo"]);
     expect(plan(self, "r", { storedKeys: stored("r") }).source).toMatchObject({
       provider: "awsx-store",
       profile: "r",

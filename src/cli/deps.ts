@@ -89,6 +89,15 @@ export function stsFactory(deps: Deps): StsFactory {
   };
 }
 
+// openBackend, opened on first use and once per run, however many parts use it.
+export function backendOpener(
+  flags: CredentialFlags,
+  deps: Deps,
+): () => Promise<Store | undefined> {
+  let store: Promise<Store | undefined> | undefined;
+  return () => (store ??= openBackend(flags, deps));
+}
+
 // The backend a command uses: --backend, else AWSX_BACKEND, else automatic.
 export function openBackend(flags: CredentialFlags, deps: Deps): Promise<Store | undefined> {
   const chosen = backendName(flags.backend, "--backend") ?? deps.settings.backend;
@@ -126,8 +135,7 @@ export function sessionCache(
     deps.logger.debug("cache: off (--no-cache)");
     return undefined;
   }
-  let store: Promise<Store | undefined> | undefined;
-  return cacheWith(open ?? (() => (store ??= openBackend(flags, deps))), deps);
+  return cacheWith(open ?? backendOpener(flags, deps), deps);
 }
 
 // exec --server's cache: the chosen backend, else one of this process only, so a long run
@@ -162,16 +170,14 @@ export function ssoFactory(deps: Deps): SsoFactory {
   };
 }
 
-// What an SSO profile needs: tokens in the run's backend (also with --no-cache: a token is
-// a sign-in, not a cached session) and the AWS CLI's cache, a lock for one refresh at a time.
+// What an SSO profile needs: tokens in `store`, the run's backend (also with --no-cache: a
+// token is a sign-in, not a cached session) and the AWS CLI's cache, a lock for one refresh
+// at a time.
 export function ssoDeps(
   flags: CredentialFlags,
   deps: Deps,
-  cache: SessionCache | undefined,
+  store: () => Promise<Store | undefined>,
 ): SsoDeps {
-  let own: Promise<Store | undefined> | undefined;
-  const ownStore = () => (own ??= openBackend(flags, deps));
-  const store = () => (cache ? cache.store() : ownStore());
   const tokenDeps = async () => ({
     store: await store(),
     env: deps.env,

@@ -3,11 +3,18 @@ import { join } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
 import { AwsxError } from "../errors.js";
 import { decodeEntry } from "../cache/entry.js";
-import { chainProfiles, isKeysKey, readStoredKeys } from "../keys/storedKeys.js";
-import { hasStaticKeys, isAssumeRoleProfile, type StoredKeyPair } from "../plan/build.js";
+import {
+  chainProfiles,
+  decodeKeys,
+  isKeysKey,
+  type KeysEntry,
+  readStoredKeys,
+  storeKeyOf,
+} from "../keys/storedKeys.js";
+import { hasStaticKeys, type StoredKeyPair } from "../plan/build.js";
 import { storedKeysIndex } from "../keys/storedKeysIndex.js";
 import type { Store } from "../types.js";
-import { type CredentialFlags, type Deps, openBackend } from "./deps.js";
+import { backendOpener, type CredentialFlags, type Deps, openBackend } from "./deps.js";
 import { backendName } from "./settings.js";
 
 // The store of long-term keys: the test's, else the backend every command uses.
@@ -15,8 +22,10 @@ export function keyStoreOpener(
   flags: CredentialFlags,
   deps: Deps,
 ): () => Promise<Store | undefined> {
+  const test = deps.keyStore;
+  if (!test) return backendOpener(flags, deps);
   let store: Promise<Store | undefined> | undefined;
-  return () => (store ??= deps.keyStore ? deps.keyStore() : openBackend(flags, deps));
+  return () => (store ??= test());
 }
 
 // The same for reading keys only (explain, login's checks, and every run: --no-cache writes
@@ -58,9 +67,7 @@ export async function storedKeysFor(
 ): Promise<Map<string, StoredKeyPair>> {
   const names = chainProfiles(config, profile).filter((name) => {
     const p = config.profiles.get(name);
-    if (!p || index === undefined) return true;
-    if (isAssumeRoleProfile(p) && p.values.source_profile !== name) return false;
-    return !hasStaticKeys(p) || index.has(name);
+    return index === undefined || !p || !hasStaticKeys(p) || index.has(name);
   });
   if (names.length === 0) return new Map();
   const store = await open();
@@ -87,6 +94,23 @@ export async function persistentStore(
       `(backend: ${store?.name ?? "none"}); unlock the keychain, or set AWSX_FILE_PASSPHRASE ` +
       "(with --backend file) to use the encrypted file store",
     { profile },
+  );
+}
+
+// The keys stored for `profile`, or exit 79: the store has none, and `fix` says what to do.
+export async function storedEntryOf(
+  store: Store,
+  profile: string,
+  fix: string,
+): Promise<KeysEntry> {
+  const entry = decodeKeys(await store.get(storeKeyOf(profile)), profile);
+  if (entry) return entry;
+  throw new AwsxError(
+    "E_CREDENTIALS",
+    `profile "${profile}" has no keys in the ${store.name}${fix}`,
+    {
+      profile,
+    },
   );
 }
 

@@ -95,7 +95,7 @@ export async function resolveProfile(
     sts: stsFactory(deps),
     mfa,
     ...(cache ? { around: cachedHops(cache) } : {}),
-    sso: ssoDeps(flags, deps, cache),
+    sso: ssoDeps(flags, deps, cache ? cache.store : open),
     ...(hintsWanted(deps) ? { onSlowSts: once((m: string) => logger.info(m)) } : {}),
   });
 }

@@ -73,9 +73,9 @@ export function decodeKeys(text: string | undefined, profile: string): KeysEntry
   }
 }
 
-// The profiles a resolution may take keys from: its source_profile chain, and the target
-// unless it assumes a role (a role target never uses keys of its own, as in the AWS CLI):
-// one keychain call fewer on the everyday `awsx exec role-profile`.
+// The profiles a resolution may take keys from: its source_profile chain without the roles
+// (a role never uses keys of its own, as in the AWS CLI): one keychain call fewer per role
+// on the everyday `awsx exec role-profile`.
 export function chainProfiles(config: LoadedConfig, target: string, max = 66): string[] {
   const names: string[] = [];
   let name: string | undefined = target;
@@ -83,10 +83,11 @@ export function chainProfiles(config: LoadedConfig, target: string, max = 66): s
     names.push(name);
     name = config.profiles.get(name)?.values.source_profile;
   }
-  const t = config.profiles.get(target);
-  // A role that names itself as source_profile does use its own keys (botocore allows it).
-  const ownKeysUnused = t && isAssumeRoleProfile(t) && t.values.source_profile !== target;
-  return ownKeysUnused ? names.slice(1) : names;
+  // Unless it names itself as source_profile (botocore allows it).
+  return names.filter((n) => {
+    const p = config.profiles.get(n);
+    return !(p && isAssumeRoleProfile(p) && p.values.source_profile !== n);
+  });
 }
 
 // The stored key pairs of the given profiles, read in parallel (one store call each).

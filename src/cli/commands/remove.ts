@@ -1,9 +1,9 @@
 import { AwsxError } from "../../errors.js";
-import { decodeKeys, storeKeyOf } from "../../keys/storedKeys.js";
+import { storeKeyOf } from "../../keys/storedKeys.js";
 import { maskKeyId } from "../../types.js";
 import { PROFILE_ARG, type Command } from "../command.js";
 import { type CredentialFlags, type Deps, promptFor } from "../deps.js";
-import { clearSessionsOf, persistentStore } from "../keyStore.js";
+import { clearSessionsOf, persistentStore, storedEntryOf } from "../keyStore.js";
 import { BACKEND_OPTION } from "../options.js";
 import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 
@@ -16,14 +16,7 @@ export interface RemoveInput extends CredentialFlags {
 export async function runRemove(input: RemoveInput, deps: Deps): Promise<number> {
   const { profile } = input;
   const store = await persistentStore(profile, input, deps);
-  const entry = decodeKeys(await store.get(storeKeyOf(profile)), profile);
-  if (!entry) {
-    throw new AwsxError(
-      "E_CREDENTIALS",
-      `profile "${profile}" has no keys in the ${store.name}; \`awsx list\` shows the ones that do`,
-      { profile },
-    );
-  }
+  const entry = await storedEntryOf(store, profile, "; `awsx list` shows the ones that do");
   const shown = maskKeyId(entry.accessKeyId);
   if (!input.force)
     await confirm(`Remove the stored keys ${shown} of profile ${profile}? [y/N] `, input, deps);

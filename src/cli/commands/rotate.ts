@@ -2,14 +2,13 @@ import { stsEndpoint } from "../../config/endpoint.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { createMfaProvider } from "../../credentials/mfa.js";
 import { translateStsError } from "../../credentials/stsErrors.js";
-import { AwsxError } from "../../errors.js";
 import { rotateKey } from "../../keys/rotate.js";
 import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 import { decodeKeys, encodeKeys, storeKeyOf } from "../../keys/storedKeys.js";
 import type { Credentials, Iam, Sts, Store } from "../../types.js";
 import { PROFILE_ARG, type Command } from "../command.js";
 import { type CredentialFlags, type Deps, promptFor, stsFactory } from "../deps.js";
-import { clearSessionsOf, persistentStore, storeChecked } from "../keyStore.js";
+import { clearSessionsOf, persistentStore, storeChecked, storedEntryOf } from "../keyStore.js";
 import { BACKEND_OPTION } from "../options.js";
 
 export interface RotateInput extends CredentialFlags {
@@ -20,15 +19,11 @@ export interface RotateInput extends CredentialFlags {
 export async function runRotate(input: RotateInput, deps: Deps): Promise<number> {
   const { profile } = input;
   const store = await persistentStore(profile, input, deps);
-  const entry = decodeKeys(await store.get(storeKeyOf(profile)), profile);
-  if (!entry) {
-    throw new AwsxError(
-      "E_CREDENTIALS",
-      `profile "${profile}" has no keys in the ${store.name} to rotate; ` +
-        `\`awsx import ${profile}\` or \`awsx add ${profile}\` stores them first`,
-      { profile },
-    );
-  }
+  const entry = await storedEntryOf(
+    store,
+    profile,
+    ` to rotate; \`awsx import ${profile}\` or \`awsx add ${profile}\` stores them first`,
+  );
   deps.logger.secret(entry.secretAccessKey);
   const old = { accessKeyId: entry.accessKeyId, secretAccessKey: entry.secretAccessKey };
   const config = loadUserConfig(deps.env);

@@ -1,6 +1,6 @@
 import { TOKEN_REFRESH_WINDOW_MS } from "../../credentials/steps/sso.js";
 import type { SsoToken } from "../../sso/ssoToken.js";
-import { type CredentialFlags, type Deps, ssoDeps } from "../deps.js";
+import { backendOpener, type CredentialFlags, type Deps, ssoDeps } from "../deps.js";
 import type { SsoTarget } from "./ssoTarget.js";
 
 const leftMs = (t: SsoToken, now: Date): number => Date.parse(t.expiresAt) - now.getTime();
@@ -18,7 +18,7 @@ export async function freshToken(
   flags: CredentialFlags,
   deps: Deps,
 ): Promise<SsoToken | undefined> {
-  const sso = ssoDeps(flags, deps, undefined);
+  const sso = ssoDeps(flags, deps, backendOpener(flags, deps));
   const read = async () => {
     const t = await sso.tokens.read(target.key);
     for (const s of [t?.accessToken, t?.refreshToken, t?.clientSecret]) deps.logger.secret(s);
