@@ -22,17 +22,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "../..");
 const AWSX = path.join(ROOT, "bin", "awsx.js");
 const NETNS_RUNS = path.join(ROOT, "__tests__", "fixtures", "diff", "netnsRuns.mjs");
+const DROPPED = path.join(ROOT, "__tests__", "fixtures", "diff", "droppedConnects.py");
 const PARALLEL = 4;
 const ROLE = "meta-deployer";
 
+const NETNS = {
+  name: "unshare -n (root)",
+  probe: () => commandRuns("unshare", ["-n", "sh", "-c", "ip link set lo up"]),
+  hint: "a private network namespace for the cases that could reach link-local addresses",
+};
 const describeIf = await needs(
   "moto_server",
   { name: "aws", probe: () => commandRuns("aws", ["--version"]), hint: "the AWS CLI v1" },
-  {
-    name: "unshare -n (root)",
-    probe: () => commandRuns("unshare", ["-n", "sh", "-c", "ip link set lo up"]),
-    hint: "a private network namespace for the cases that could reach link-local addresses",
-  },
+  NETNS,
 );
 
 type Source = "Ec2InstanceMetadata" | "EcsContainer" | "static";
@@ -169,7 +171,7 @@ const cases: Case[] = [
   },
   // The token and IMDSv1.
   {
-    name: "imds: a token PUT that times out falls back to IMDSv1 at once",
+    name: "imds: a token PUT whose read times out falls back to IMDSv1 at once",
     source: "Ec2InstanceMetadata",
     profile: `${EP}\nmetadata_service_num_attempts = 3`,
     env: { AWS_METADATA_SERVICE_TIMEOUT: "1" },
@@ -798,4 +800,87 @@ describeIf("differential: instance metadata and container credentials, aws CLI v
     },
     120_000,
   );
+});
+
+// A connect that times out, made real: the fake's listen queue is full, so the kernel drops
+// SYNs (droppedConnects.py), inside a private namespace. botocore retries a token PUT whose
+// connect timed out (and gives up on one whose read did, above); connect() calls are counted
+// under strace, since a dropped SYN reaches no server.
+const describeDropped = await needs(
+  { name: "aws", probe: () => commandRuns("aws", ["--version"]), hint: "the AWS CLI v1" },
+  NETNS,
+  "strace",
+  "python3",
+);
+
+describeDropped("differential: instance metadata connects that time out", () => {
+  const PROFILE =
+    "[profile ops]\nrole_arn = arn:aws:iam::123456789012:role/x\n" +
+    "credential_source = Ec2InstanceMetadata\nec2_metadata_service_endpoint = @FAKE@\n" +
+    "metadata_service_num_attempts = 2\n";
+  const TOKEN_OK = [
+    "PUT /latest/api/token token=none",
+    "GET /latest/meta-data/iam/security-credentials/ token=ok",
+    "GET /latest/meta-data/iam/security-credentials/diff-role token=ok",
+  ];
+  type Run = { code: number; stderr: string; hits: string[]; connects: number };
+
+  async function both(drop: number | null, extra: string, timeoutS: string): Promise<Run[]> {
+    const home = makeHome();
+    try {
+      writeFileSync(home.configFile, PROFILE + extra);
+      const env = home.env({
+        AWS_ENDPOINT_URL_STS: "http://127.0.0.1:9",
+        AWS_DEFAULT_REGION: "us-east-1",
+        AWS_EC2_METADATA_DISABLED: undefined,
+        AWS_METADATA_SERVICE_TIMEOUT: timeoutS,
+      });
+      const runs = [
+        { cmd: "aws", args: ["--profile", "ops", "sts", "get-caller-identity"], env },
+        {
+          cmd: process.execPath,
+          args: [AWSX, "exec", "ops", "--backend", "none", "--", "true"],
+          env,
+        },
+      ];
+      const r = await runDetached(
+        "unshare",
+        [
+          "-n",
+          "sh",
+          "-c",
+          'ip link set lo up && exec python3 "$0" "$1"',
+          DROPPED,
+          JSON.stringify({ drop, runs }),
+        ],
+        { PATH: env.PATH!, HOME: home.dir },
+        90_000,
+      );
+      if (!r.stdout.trim()) throw new Error(`droppedConnects.py: exit ${r.code}\n${r.stderr}`);
+      return JSON.parse(r.stdout) as Run[];
+    } finally {
+      home.cleanup();
+    }
+  }
+
+  test("every connect times out: the token PUT and the role GET are each tried twice", async () => {
+    const [cli, awsx] = await both(null, "", "1");
+    const msg = `cli: ${JSON.stringify(cli)}\nawsx: ${JSON.stringify(awsx)}`;
+    expect({ cli: cli!.connects, awsx: awsx!.connects, msg }).toEqual({ cli: 4, awsx: 4, msg });
+    expect([cli!.code !== 0, awsx!.code]).toEqual([true, 79]);
+  }, 120_000);
+
+  test("the first token connect times out, the retry gets a token (IMDSv1 disabled)", async () => {
+    // Two dropped SYNs (the first and its retransmit at 1 s) end attempt one at 2 s.
+    const [cli, awsx] = await both(2, "ec2_metadata_v1_disabled = true\n", "2");
+    const msg = `cli: ${JSON.stringify(cli)}\nawsx: ${JSON.stringify(awsx)}`;
+    expect({ cli: cli!.hits, awsx: awsx!.hits, msg }).toEqual({
+      cli: TOKEN_OK,
+      awsx: TOKEN_OK,
+      msg,
+    });
+    expect({ cli: cli!.connects, awsx: awsx!.connects, msg }).toEqual({ cli: 4, awsx: 4, msg });
+    // Both go on to STS, which is closed here.
+    expect(awsx!.stderr).toMatch(/cannot reach STS/);
+  }, 120_000);
 });

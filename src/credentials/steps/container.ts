@@ -95,6 +95,9 @@ async function authToken(env: Env, none: None): Promise<string | undefined> {
   if (token === undefined) return undefined;
   if (/[\r\n]/.test(token))
     throw none("the authorization token holds a line break (a trailing newline?); remove it");
+  // Python's http.client sends other control characters; Node's HTTP client refuses to.
+  if (/[\0-\x08\x0b-\x1f\x7f]/.test(token))
+    throw none("the authorization token holds a control character, which awsx cannot send");
   // http.client sends header values as latin-1: anything beyond fails there.
   if ([...token].some((c) => c.codePointAt(0)! > 0xff))
     throw none("the authorization token holds characters outside latin-1");

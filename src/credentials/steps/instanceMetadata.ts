@@ -58,7 +58,7 @@ async function fetchToken(s: MetadataSettings, none: None): Promise<string | und
   for (let i = 0; i < s.attempts; i++) {
     const a = await request(url(s, TOKEN_PATH), "PUT", headers, s.timeoutMs);
     if ("failed" in a) {
-      if (a.timedOut) return undefined;
+      if (a.timedOut === "read") return undefined;
       continue;
     }
     if (a.status === 200) return a.text;
