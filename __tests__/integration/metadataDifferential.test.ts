@@ -142,6 +142,13 @@ const cases: Case[] = [
     hits: [],
   },
   {
+    name: "imds: a metadata_service_timeout of 0 fails before any request",
+    source: "Ec2InstanceMetadata",
+    profile: `${EP}\nmetadata_service_timeout = 0`,
+    expect: "fail",
+    hits: [],
+  },
+  {
     name: "imds: AWS_METADATA_SERVICE_NUM_ATTEMPTS that is not an int fails",
     source: "Ec2InstanceMetadata",
     profile: EP,

@@ -14,6 +14,9 @@ type None = (why: string) => Error;
 // InstanceMetadataFetcher: an IMDSv2 token (or IMDSv1 unless disabled), the role, its keys.
 export async function fromInstanceMetadata(s: MetadataSettings, none: None): Promise<Credentials> {
   if (s.disabled) throw none("AWS_EC2_METADATA_DISABLED is true");
+  // urllib3 refuses a timeout of 0 or less at the first request, so botocore sends none.
+  if (s.timeoutMs <= 0)
+    throw none(`metadata_service_timeout must be at least 1 second, not ${s.timeoutMs / 1000}`);
   const token = await fetchToken(s, none);
   if (!token && s.v1Disabled)
     throw none(
