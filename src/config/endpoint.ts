@@ -112,20 +112,35 @@ function regionalSetting(profile: string, values: Record<string, string>, env: E
   return raw;
 }
 
-// The default endpoint's URL for messages and cache keys (the SDK's rules pick the host).
+// The DNS suffixes (plain, dual-stack) of the partitions other than aws and aws-us-gov, as in
+// @aws-sdk/core's partitions, which the STS client itself uses. That module cannot go into the
+// warm bundle alone (it brings 34 KB of the SDK's endpoint code); stsLabel.test.ts compares
+// every label with the host the SDK's client calls.
+const PARTITIONS: Array<[RegExp, string, string]> = [
+  [/^(cn-\w+-\d+|aws-cn-global)$/, "amazonaws.com.cn", "api.amazonwebservices.com.cn"],
+  [/^eusc-de-\w+-\d+$/, "amazonaws.eu", "api.amazonwebservices.eu"],
+  [/^(us-iso-\w+-\d+|aws-iso-global)$/, "c2s.ic.gov", "api.aws.ic.gov"],
+  [/^(us-isob-\w+-\d+|aws-iso-b-global)$/, "sc2s.sgov.gov", "api.aws.scloud"],
+  [/^(eu-isoe-\w+-\d+|aws-iso-e-global)$/, "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk"],
+  [/^(us-isof-\w+-\d+|aws-iso-f-global)$/, "csp.hci.ic.gov", "api.aws.hci.ic.gov"],
+];
+
+// The default endpoint's URL for messages and cache keys (the SDK's STS rules pick the host
+// it calls). A FIPS pseudo-region (us-east-1-fips, fips-us-east-1) is its region with FIPS on,
+// as the SDK and botocore read it.
 function defaultLabel(region: string, fipsWanted: boolean, dualstack: boolean, global: boolean) {
-  let fips = fipsWanted;
-  if (!fips && !dualstack && (global || region === "aws-global"))
-    return "https://sts.amazonaws.com";
+  const pseudo = region.startsWith("fips-") || region.endsWith("-fips");
+  const real = pseudo ? region.replace(/fips-(dkr-|prod-)?|-fips/, "") : region;
+  let fips = fipsWanted || pseudo;
+  if (!fips && !dualstack && (global || real === "aws-global")) return "https://sts.amazonaws.com";
   // The us-gov partition's FIPS host is its regional one.
-  if (fips && !dualstack && region.startsWith("us-gov-")) fips = false;
-  const cn = region.startsWith("cn-");
-  const suffix = dualstack
-    ? cn
-      ? "api.amazonwebservices.com.cn"
-      : "api.aws"
-    : `amazonaws.com${cn ? ".cn" : ""}`;
-  return `https://sts${fips ? "-fips" : ""}.${region}.${suffix}`;
+  if (fips && !dualstack && real.startsWith("us-gov-")) fips = false;
+  const [, plain, dual] = PARTITIONS.find(([re]) => re.test(real)) ?? [
+    undefined,
+    "amazonaws.com",
+    "api.aws",
+  ];
+  return `https://sts${fips ? "-fips" : ""}.${real}.${dualstack ? dual : plain}`;
 }
 
 // Where STS calls go, as botocore decides for the named profile's client: a configured URL
