@@ -113,6 +113,33 @@ const cases: EpCase[] = [
     expect: { host: "127.0.0.1:9", signs: "us-east-1" },
   },
   {
+    name: "a FIPS pseudo-region (us-east-1-fips): the FIPS host of its region",
+    lines: "region = us-east-1-fips",
+    expect: { host: "sts-fips.us-east-1.amazonaws.com", signs: "us-east-1" },
+  },
+  {
+    name: "a FIPS pseudo-region in GovCloud (fips-us-gov-west-1)",
+    lines: "region = fips-us-gov-west-1",
+    expect: { host: "sts.us-gov-west-1.amazonaws.com", signs: "us-gov-west-1" },
+  },
+  {
+    name: "a FIPS pseudo-region with a configured endpoint: the endpoint",
+    lines: "region = us-east-1-fips",
+    env: { AWS_ENDPOINT_URL_STS: LOCAL },
+    expect: { host: "127.0.0.1:9", signs: "us-east-1" },
+  },
+  {
+    name: "an ISO partition region: its own DNS suffix",
+    lines: "region = us-iso-east-1",
+    expect: { host: "sts.us-iso-east-1.c2s.ic.gov", signs: "us-iso-east-1" },
+  },
+  {
+    name: "an all-digit region fails before any request",
+    lines: "region = 1",
+    env: { AWS_ENDPOINT_URL_STS: LOCAL },
+    expect: { fail: /doesn't match a supported format/, awsx: /is not a valid region name/ },
+  },
+  {
     name: "AWS_ENDPOINT_URL_STS",
     lines: "region = eu-west-1",
     env: { AWS_ENDPOINT_URL_STS: LOCAL },

@@ -126,22 +126,27 @@ const PARTITIONS: Array<[RegExp, string, string]> = [
 ];
 
 // The default endpoint's URL for messages and cache keys (the SDK's STS rules pick the host
-// it calls). A FIPS pseudo-region (us-east-1-fips, fips-us-east-1) is its region with FIPS on,
-// as the SDK and botocore read it.
+// it calls).
 function defaultLabel(region: string, fipsWanted: boolean, dualstack: boolean, global: boolean) {
-  const pseudo = region.startsWith("fips-") || region.endsWith("-fips");
-  const real = pseudo ? region.replace(/fips-(dkr-|prod-)?|-fips/, "") : region;
-  let fips = fipsWanted || pseudo;
-  if (!fips && !dualstack && (global || real === "aws-global")) return "https://sts.amazonaws.com";
+  let fips = fipsWanted;
+  if (!fips && !dualstack && (global || region === "aws-global"))
+    return "https://sts.amazonaws.com";
   // The us-gov partition's FIPS host is its regional one.
-  if (fips && !dualstack && real.startsWith("us-gov-")) fips = false;
-  const [, plain, dual] = PARTITIONS.find(([re]) => re.test(real)) ?? [
+  if (fips && !dualstack && region.startsWith("us-gov-")) fips = false;
+  const [, plain, dual] = PARTITIONS.find(([re]) => re.test(region)) ?? [
     undefined,
     "amazonaws.com",
     "api.aws",
   ];
-  return `https://sts${fips ? "-fips" : ""}.${real}.${dualstack ? dual : plain}`;
+  return `https://sts${fips ? "-fips" : ""}.${region}.${dualstack ? dual : plain}`;
 }
+
+// botocore's _normalize_fips_region: a FIPS pseudo-region (us-east-1-fips, fips-us-east-1) is
+// its region with FIPS on; "fips-" and "-fips" go wherever they are.
+const fipsRegion = (region: string | undefined) => {
+  const real = region?.replaceAll("fips-", "").replaceAll("-fips", "");
+  return { real, pseudo: real !== region };
+};
 
 // Where STS calls go, as botocore decides for the named profile's client: a configured URL
 // (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the [services] sts endpoint_url, the profile's
@@ -155,7 +160,8 @@ export function stsEndpoint(
 ): StsEndpoint {
   const values = config.profiles.get(profileName)?.values ?? {};
   const regional = regionalSetting(profileName, values, env);
-  const clientRegion = region ?? "aws-global";
+  const { real, pseudo } = fipsRegion(region);
+  const clientRegion = real ?? "aws-global";
   const ignore = isTrue(
     setting(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", values, "ignore_configured_endpoint_urls"),
   );
@@ -168,13 +174,13 @@ export function stsEndpoint(
       url,
       label: url,
       from,
-      region: region ?? "us-east-1",
+      region: real ?? "us-east-1",
       fips: false,
       dualstack: false,
       global: false,
     };
   }
-  const fips = isTrue(setting(env, "AWS_USE_FIPS_ENDPOINT", values, "use_fips_endpoint"));
+  const fips = pseudo || isTrue(setting(env, "AWS_USE_FIPS_ENDPOINT", values, "use_fips_endpoint"));
   const dualstack = isTrue(
     setting(env, "AWS_USE_DUALSTACK_ENDPOINT", values, "use_dualstack_endpoint"),
   );

@@ -52,7 +52,7 @@ export const DEFAULT_MFA_SESSION_SECONDS = 43200;
 export const CHILD_SESSION_SECONDS = 3600;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 // botocore's check: a region must be a valid host label.
-const REGION = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+const REGION = /^(?![0-9]+$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 
 const where = (o: Origin | undefined): string => (o ? ` (${o.file} [${o.section}])` : "");
 

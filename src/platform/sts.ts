@@ -25,13 +25,28 @@ const toCredentials = (
   };
 };
 
+// botocore posts to a configured endpoint's path and query as they are written
+// ("http://host/base?x=1": POST /base?x=1); the SDK would add a "/" and drop the query.
+// At the build step, before the request is signed.
+const asGiven =
+  (endpoint: string) =>
+  (next: (args: any) => Promise<any>) =>
+  async (args: any): Promise<any> => {
+    const url = new URL(endpoint);
+    const query: Record<string, string[]> = {};
+    for (const k of new Set(url.searchParams.keys())) query[k] = url.searchParams.getAll(k);
+    args.request.path = url.pathname;
+    args.request.query = query;
+    return next(args);
+  };
+
 // The real STS, through @aws-sdk/client-sts, imported only when a call is due:
 // a warm run never loads the SDK.
 export async function createSdkSts(target: StsTarget): Promise<Sts> {
   const mod: any = await import("@aws-sdk/client-sts");
   const sdk = (mod.STSClient ? mod : mod.default) as StsModule;
-  const client = (creds?: Credentials) =>
-    new sdk.STSClient({
+  const client = (creds?: Credentials) => {
+    const c = new sdk.STSClient({
       ...sdkClientConfig(target, "STS"),
       useFipsEndpoint: target.fips ?? false,
       useDualstackEndpoint: target.dualstack ?? false,
@@ -46,6 +61,9 @@ export async function createSdkSts(target: StsTarget): Promise<Sts> {
             throw new AwsxError("E_INTERNAL", "this STS call must not be signed");
           },
     });
+    if (target.endpoint) c.middlewareStack.add(asGiven(target.endpoint), { step: "build" });
+    return c;
+  };
   return {
     async assumeRole(creds, input) {
       const out = await client(creds).send(new sdk.AssumeRoleCommand(input));
