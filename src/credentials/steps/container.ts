@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import { isIPv4, isIPv6 } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Credentials, Env } from "../../types.js";
+import { refreshedOnce } from "../refreshable.js";
 import { type Answer, isObject, keysOf, request } from "./metadataHttp.js";
 
 const ECS_HOST = "169.254.170.2";
@@ -19,27 +20,15 @@ export interface ContainerOptions {
   now: () => Date;
 }
 
-// botocore's RefreshableCredentials: keys within 15 minutes of expiry are fetched once more
-// before use; if that fails within 10 minutes, or the new keys have expired, it fails.
-const ADVISORY_S = 15 * 60;
-const MANDATORY_S = 10 * 60;
-
 // credential_source = EcsContainer, as botocore's ContainerProvider: the relative URI wins
 // when its variable is set at all; the token file wins over the token; a token with a
 // line break, or a full URI to a host botocore does not allow, fails before any request.
-export async function fromContainer(o: ContainerOptions, none: None): Promise<Credentials> {
-  const first = await fetchContainer(o, none);
-  const left = (c: Credentials) => (c.expiration!.getTime() - o.now().getTime()) / 1000;
-  if (left(first) >= ADVISORY_S) return first;
-  let fresh: Credentials;
-  try {
-    fresh = await fetchContainer(o, none);
-  } catch (e) {
-    if (left(first) < MANDATORY_S) throw e;
-    return first;
-  }
-  if (left(fresh) <= 0) throw none("the endpoint's keys were refetched and are still expired");
-  return fresh;
+export function fromContainer(o: ContainerOptions, none: None): Promise<Credentials> {
+  return refreshedOnce(
+    () => fetchContainer(o, none),
+    o.now,
+    () => none("the endpoint's keys were refetched and are still expired"),
+  );
 }
 
 async function fetchContainer(o: ContainerOptions, none: None): Promise<Credentials> {
