@@ -11,15 +11,12 @@ export interface LockOptions {
   pollMs?: number;
 }
 
-type ProperLockfile = typeof import("proper-lockfile");
+type ProperLockfile = typeof import("./properLockfile.js");
 
 // Loaded on the first miss only: a warm run never takes a lock, and loading proper-lockfile
 // costs 20-40 ms (it also hooks exit and signals, to remove held locks).
 let library: Promise<ProperLockfile> | undefined;
-const load = (): Promise<ProperLockfile> =>
-  (library ??= import("proper-lockfile").then(
-    (m) => (m as { default?: ProperLockfile }).default ?? m,
-  ));
+const load = (): Promise<ProperLockfile> => (library ??= import("./properLockfile.js"));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,129 +1,9 @@
-import { AwsxError, isAwsxError } from "../../errors.js";
-import { translateStsError } from "../../credentials/stsErrors.js";
-import type { Credentials } from "../../types.js";
-import {
-  destinationUrl,
-  loginUrl,
-  partitionOf,
-  signinTokenRequest,
-} from "../../login/federation.js";
 import { PROFILE_ARG, type Command } from "../command.js";
-import { cappedText } from "../../platform/capped.js";
-import { networkCause } from "../../platform/networkCause.js";
-import { openSecretUrl } from "../../platform/openBrowser.js";
-import type { CredentialFlags, Deps } from "../deps.js";
-import { planOf, resolveProfile, stsClientFor } from "../resolveProfile.js";
 import { CREDENTIAL_OPTIONS, LOGIN_OPTIONS } from "../options.js";
+import type { LoginInput } from "./runLogin.js";
 
-export interface LoginInput extends CredentialFlags {
-  profile: string;
-  path?: string;
-  open?: boolean;
-  stdout?: boolean;
-}
-
-const ALLOW_ALL = JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
-});
-
-// awsx login PROFILE: a console sign-in URL for the profile's role (long-term user keys
-// go through GetFederationToken first, as aws-vault does).
-export async function runLogin(
-  input: LoginInput,
-  deps: Deps,
-  out: (s: string) => void,
-): Promise<number> {
-  const { logger } = deps;
-  if (input.open && input.stdout)
-    throw new AwsxError(
-      "E_USAGE",
-      `--open and --stdout contradict each other (profile "${input.profile}"): pick one`,
-      { profile: input.profile },
-    );
-  // GetFederationToken needs the long-term keys themselves: no session of stored keys.
-  input = { ...input, session: false };
-  const plan = await planOf(input.profile, { ...input, duration: undefined }, deps);
-  // A bad --path is refused before any credentials are fetched or sent anywhere.
-  const partition = partitionOf(plan.region);
-  const destination = destinationUrl(partition, plan.region, input.path);
-  const isRole =
-    plan.steps.some((s) => s.kind === "assumeRole") || plan.source.kind === "webIdentity";
-  const resolved = await resolveProfile(
-    input.profile,
-    isRole ? input : { ...input, duration: undefined },
-    deps,
-  );
-  let creds: Credentials = resolved.credentials;
-  const _region = resolved.plan.region;
-  if (!creds.sessionToken) {
-    const name = `awsx-${input.profile}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 32);
-    logger.debug(
-      `profile ${input.profile}: long-term keys, GetFederationToken ${name} for the console`,
-    );
-    const sts = await stsClientFor(resolved, deps);
-    try {
-      creds = await sts.getFederationToken(creds, {
-        Name: name,
-        Policy: ALLOW_ALL,
-        DurationSeconds: input.duration ?? 3600,
-      });
-    } catch (e) {
-      throw translateStsError(e, {
-        profile: input.profile,
-        action: "GetFederationToken",
-        endpoint: resolved.endpoint.label,
-      });
-    }
-    logger.secret(creds.sessionToken);
-    logger.secret(creds.secretAccessKey);
-  }
-  const endpoint = deps.settings.federationEndpoint || partition.federation;
-  const sessionDuration = isRole && input.duration !== undefined ? input.duration : undefined;
-  let text: string;
-  try {
-    const res = await fetch(signinTokenRequest(endpoint, creds, sessionDuration), {
-      signal: AbortSignal.timeout(10_000),
-      redirect: "error",
-    });
-    text = await cappedText(res, endpoint);
-    if (res.status !== 200)
-      throw new AwsxError(
-        "E_STS",
-        `the federation endpoint ${endpoint} answered HTTP ${res.status} ` +
-          `for profile "${input.profile}"; check the credentials and --duration`,
-        { profile: input.profile },
-      );
-  } catch (e) {
-    if (isAwsxError(e)) throw e;
-    const why = networkCause(e);
-    throw new AwsxError(
-      "E_NETWORK",
-      `cannot reach the federation endpoint ${endpoint} for profile "${input.profile}": ${why}`,
-      { profile: input.profile },
-    );
-  }
-  let token: unknown;
-  try {
-    token = JSON.parse(text).SigninToken;
-  } catch {
-    token = undefined;
-  }
-  if (typeof token !== "string" || !token)
-    throw new AwsxError(
-      "E_STS",
-      `the federation endpoint ${endpoint} answered without a SigninToken ` +
-        `(profile "${input.profile}")`,
-      { profile: input.profile },
-    );
-  logger.secret(token);
-  const url = loginUrl(endpoint, token, destination);
-  if (input.open && (await openSecretUrl(url, deps.env))) return 0;
-  out(`${url}\n`);
-  return 0;
-}
-
-// awsx login.
+// awsx login: the command as the parser knows it; its run is loaded only when it runs
+// (runLogin.ts, a bundle of its own: docs/performance.md).
 export const login: Command = {
   name: "login",
   summary: "Print (or --open) an AWS console sign-in URL for the profile",
@@ -134,5 +14,6 @@ export const login: Command = {
     ["awsx login target1 --open", "open the console as target1's role"],
     ["awsx login target1 --path s3/home", "a URL to the S3 console"],
   ],
-  run: (input, deps) => runLogin(input as LoginInput, deps, deps.out),
+  run: async (input, deps) =>
+    (await import("./runLogin.js")).runLogin(input as LoginInput, deps, deps.out),
 };

@@ -1,112 +1,9 @@
-import { stsEndpoint } from "../../config/endpoint.js";
-import { loadUserConfig } from "../../config/userConfig.js";
-import { createMfaProvider } from "../../credentials/mfa.js";
-import { translateStsError } from "../../credentials/stsErrors.js";
-import { rotateKey } from "../../keys/rotate.js";
-import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
-import { decodeKeys, encodeKeys, storeKeyOf } from "../../keys/storedKeys.js";
-import type { Credentials, Iam, Sts, Store } from "../../types.js";
 import { PROFILE_ARG, type Command } from "../command.js";
-import { type CredentialFlags, type Deps, promptFor, stsFactory } from "../deps.js";
-import { clearSessionsOf, persistentStore, storeChecked, storedEntryOf } from "../keyStore.js";
 import { BACKEND_OPTION } from "../options.js";
+import type { RotateInput } from "./runRotate.js";
 
-export interface RotateInput extends CredentialFlags {
-  profile: string;
-}
-
-// awsx rotate PROFILE: a new IAM access key in place of the stored one (src/keys/rotate.ts).
-export async function runRotate(input: RotateInput, deps: Deps): Promise<number> {
-  const { profile } = input;
-  const store = await persistentStore(profile, input, deps);
-  const entry = await storedEntryOf(
-    store,
-    profile,
-    ` to rotate; \`awsx import ${profile}\` or \`awsx add ${profile}\` stores them first`,
-  );
-  deps.logger.secret(entry.secretAccessKey);
-  const old = { accessKeyId: entry.accessKeyId, secretAccessKey: entry.secretAccessKey };
-  const config = loadUserConfig(deps.env);
-  const values = config.profiles.get(profile)?.values ?? {};
-  const region = input.region ?? values.region ?? "us-east-1";
-  const endpoint = stsEndpoint(config, profile, deps.env, region);
-  const sts = await stsFactory(deps)({
-    region,
-    ...(endpoint.url ? { endpoint: endpoint.url } : {}),
-  });
-  const signer = values.mfa_serial
-    ? await mfaSession(old, values.mfa_serial, sts, endpoint.label, input, deps)
-    : old;
-  await rotateKey({
-    profile,
-    old,
-    signer,
-    iam: await iamClient(deps),
-    sts,
-    save: (pair) => savePair(store, profile, pair, deps),
-    storedId: async () => decodeKeys(await store.get(storeKeyOf(profile)), profile)?.accessKeyId,
-    clearSessions: () => clearSessionsOf(store, profile),
-    logger: deps.logger,
-    waitMs: deps.settings.rotateWaitMs,
-  });
-  return 0;
-}
-
-async function savePair(store: Store, profile: string, pair: Credentials, deps: Deps) {
-  const text = encodeKeys({
-    v: 1,
-    kind: "awsx-keys",
-    profile,
-    accessKeyId: pair.accessKeyId,
-    secretAccessKey: pair.secretAccessKey,
-    addedAt: deps.now().toISOString(),
-  });
-  await storeChecked(store, storeKeyOf(profile), text, profile);
-  await recordStoredKeys(deps.settings.cacheDir, profile, true);
-}
-
-// mfa_serial: IAM refuses calls signed by a session without MFA, so the session has it.
-async function mfaSession(
-  old: Credentials,
-  serial: string,
-  sts: Sts,
-  endpoint: string,
-  input: RotateInput,
-  deps: Deps,
-): Promise<Credentials> {
-  const mfa = createMfaProvider({
-    flag: input.mfaToken,
-    env: deps.settings.mfaToken,
-    prompt: promptFor(input, deps),
-    noPromptReason: "--no-prompt or CI forbids asking",
-    logger: deps.logger,
-  });
-  const code = await mfa(serial, input.profile);
-  try {
-    const session = await sts.getSessionToken(old, {
-      DurationSeconds: 900,
-      SerialNumber: serial,
-      TokenCode: code,
-    });
-    deps.logger.secret(session.secretAccessKey);
-    deps.logger.secret(session.sessionToken);
-    return session;
-  } catch (e) {
-    const ctx = { profile: input.profile, action: "GetSessionToken", endpoint, mfa: true } as const;
-    throw translateStsError(e, ctx);
-  }
-}
-
-// IAM is global: its endpoint is AWS_ENDPOINT_URL_IAM or AWS_ENDPOINT_URL when set.
-async function iamClient(deps: Deps): Promise<Iam> {
-  const endpoint = deps.env.AWS_ENDPOINT_URL_IAM || deps.env.AWS_ENDPOINT_URL || undefined;
-  const target = { region: "us-east-1", ...(endpoint ? { endpoint } : {}) };
-  if (deps.iamFactory) return deps.iamFactory(target);
-  const { createSdkIam } = await import("../../platform/iam.js");
-  return createSdkIam({ ...target, timeoutMs: deps.settings.stsTimeoutMs });
-}
-
-// awsx rotate.
+// awsx rotate: the command as the parser knows it; its run is loaded only when it runs
+// (runRotate.ts, a bundle of its own: docs/performance.md).
 export const rotate: Command = {
   name: "rotate",
   summary: "Replace a profile's stored access key with a new one (IAM), deleting the old",
@@ -129,5 +26,6 @@ export const rotate: Command = {
   ],
   args: [PROFILE_ARG],
   examples: [["awsx rotate foo", "new key stored, old one deleted in IAM"]],
-  run: (input, deps) => runRotate(input as RotateInput, deps),
+  run: async (input, deps) =>
+    (await import("./runRotate.js")).runRotate(input as RotateInput, deps),
 };

@@ -1,9 +1,9 @@
 import { AwsxError } from "../../errors.js";
 import type { Command } from "../command.js";
 import { BACKEND_OPTION, type OptionSpec } from "../options.js";
-import { runSsoLogin, type SsoLoginInput } from "./ssoLogin.js";
-import { runSsoLogout, type SsoLogoutInput } from "./ssoLogout.js";
-import { runSsoSync, type SsoSyncInput } from "./ssoSync.js";
+import type { SsoLoginInput } from "./ssoLogin.js";
+import type { SsoLogoutInput } from "./ssoLogout.js";
+import type { SsoSyncInput } from "./ssoSync.js";
 
 const ACTIONS = ["login", "logout", "sync"] as const;
 
@@ -96,17 +96,17 @@ export const sso: Command = {
     ["awsx sso sync --sso-session corp --dry-run", "show the profiles sync would write"],
     ["awsx sso logout", "end every SSO session awsx keeps"],
   ],
-  run: (input, deps) => {
+  run: async (input, deps) => {
     const action = input.subcommand as (typeof ACTIONS)[number];
     if (action === "login") {
       only(input, action, ["dryRun", "template", "profileRegion"]);
-      return runSsoLogin(input as SsoLoginInput, deps);
+      return (await import("./ssoLogin.js")).runSsoLogin(input as SsoLoginInput, deps);
     }
     if (action === "logout") {
       only(input, action, ["dryRun", "template", "profileRegion", "useDeviceCode", "browser"]);
-      return runSsoLogout(input as SsoLogoutInput, deps);
+      return (await import("./ssoLogout.js")).runSsoLogout(input as SsoLogoutInput, deps);
     }
     only(input, action, ["useDeviceCode", "browser", "writeCliCache"]);
-    return runSsoSync(input as SsoSyncInput, deps, deps.out);
+    return (await import("./ssoSync.js")).runSsoSync(input as SsoSyncInput, deps, deps.out);
   },
 };
