@@ -36,7 +36,7 @@ describeIf("a configured STS endpoint's path and query", () => {
     await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     home = makeHome({
-      credentials: "[base]\naws_access_key_id = AKIAENDPOINTPATH0001\naws_secret_access_key = x\n",
+      credentials: "[base]\naws_access_key_id = AKIAFAKEENDPOINTP001\naws_secret_access_key = x\n",
       config:
         "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/path\nsource_profile = base\n" +
         "region = eu-west-1\n",

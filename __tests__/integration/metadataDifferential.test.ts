@@ -37,6 +37,26 @@ const describeIf = await needs(
   NETNS,
 );
 
+// The AWS CLI and `awsx exec ops -- CHILD` as the fixtures run them, one after the other.
+const bothTools = (env: Record<string, string | undefined>, child: string) => [
+  { cmd: "aws", args: ["--profile", "ops", "sts", "get-caller-identity"], env },
+  { cmd: process.execPath, args: [AWSX, "exec", "ops", "--backend", "none", "--", child], env },
+];
+
+// A fixture in a fresh network namespace with only loopback up (STS is a closed port there).
+const inPrivateNetwork = (argv: string[], home: { dir: string }, path: string) =>
+  runDetached(
+    "unshare",
+    ["-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"', ...argv],
+    { PATH: path, HOME: home.dir },
+    90_000,
+  );
+const NO_NETWORK_ENV = {
+  AWS_ENDPOINT_URL_STS: "http://127.0.0.1:9",
+  AWS_DEFAULT_REGION: "us-east-1",
+  AWS_EC2_METADATA_DISABLED: undefined,
+};
+
 type Source = "Ec2InstanceMetadata" | "EcsContainer" | "static";
 
 interface Case {
@@ -762,33 +782,12 @@ describeIf("differential: instance metadata and container credentials, aws CLI v
         if (c.profile) lines.push(c.profile);
         if (c.more) lines.push("", c.more);
         writeFileSync(home.configFile, `${lines.join("\n")}\n`);
-        const env = home.env({
-          AWS_ENDPOINT_URL_STS: "http://127.0.0.1:9",
-          AWS_DEFAULT_REGION: "us-east-1",
-          AWS_EC2_METADATA_DISABLED: undefined,
-          ...c.env,
-        });
-        const runs = [
-          { cmd: "aws", args: ["--profile", "ops", "sts", "get-caller-identity"], env },
-          {
-            cmd: process.execPath,
-            args: [AWSX, "exec", "ops", "--backend", "none", "--", "env"],
-            env,
-          },
-        ];
-        const r = await runDetached(
-          "unshare",
-          [
-            "-n",
-            "sh",
-            "-c",
-            'ip link set lo up && exec "$0" "$@"',
-            process.execPath,
-            NETNS_RUNS,
-            JSON.stringify(runs),
-          ],
-          { PATH: env.PATH!, HOME: home.dir },
-          90_000,
+        const env = home.env({ ...NO_NETWORK_ENV, ...c.env });
+        const runs = bothTools(env, "env");
+        const r = await inPrivateNetwork(
+          [process.execPath, NETNS_RUNS, JSON.stringify(runs)],
+          home,
+          env.PATH!,
         );
         const [cli, awsx] = JSON.parse(
           r.stdout.length ? r.stdout : `[{"code":-1,"stderr":${JSON.stringify(r.stderr)}}]`,
@@ -836,32 +835,12 @@ describeDropped("differential: instance metadata connects that time out", () => 
     const home = makeHome();
     try {
       writeFileSync(home.configFile, PROFILE + extra);
-      const env = home.env({
-        AWS_ENDPOINT_URL_STS: "http://127.0.0.1:9",
-        AWS_DEFAULT_REGION: "us-east-1",
-        AWS_EC2_METADATA_DISABLED: undefined,
-        AWS_METADATA_SERVICE_TIMEOUT: timeoutS,
-      });
-      const runs = [
-        { cmd: "aws", args: ["--profile", "ops", "sts", "get-caller-identity"], env },
-        {
-          cmd: process.execPath,
-          args: [AWSX, "exec", "ops", "--backend", "none", "--", "true"],
-          env,
-        },
-      ];
-      const r = await runDetached(
-        "unshare",
-        [
-          "-n",
-          "sh",
-          "-c",
-          'ip link set lo up && exec python3 "$0" "$1"',
-          DROPPED,
-          JSON.stringify({ drop, runs }),
-        ],
-        { PATH: env.PATH!, HOME: home.dir },
-        90_000,
+      const env = home.env({ ...NO_NETWORK_ENV, AWS_METADATA_SERVICE_TIMEOUT: timeoutS });
+      const runs = bothTools(env, "true");
+      const r = await inPrivateNetwork(
+        ["python3", DROPPED, JSON.stringify({ drop, runs })],
+        home,
+        env.PATH!,
       );
       if (!r.stdout.trim()) throw new Error(`droppedConnects.py: exit ${r.code}\n${r.stderr}`);
       return JSON.parse(r.stdout) as Run[];

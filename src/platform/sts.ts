@@ -28,17 +28,17 @@ const toCredentials = (
 // botocore posts to a configured endpoint's path and query as they are written
 // ("http://host/base?x=1": POST /base?x=1); the SDK would add a "/" and drop the query.
 // At the build step, before the request is signed.
-const asGiven =
-  (endpoint: string) =>
-  (next: (args: any) => Promise<any>) =>
-  async (args: any): Promise<any> => {
-    const url = new URL(endpoint);
-    const query: Record<string, string[]> = {};
-    for (const k of new Set(url.searchParams.keys())) query[k] = url.searchParams.getAll(k);
-    args.request.path = url.pathname;
-    args.request.query = query;
-    return next(args);
-  };
+function asGiven(endpoint: string) {
+  const url = new URL(endpoint);
+  const query: Record<string, string[]> = {};
+  for (const k of new Set(url.searchParams.keys())) query[k] = url.searchParams.getAll(k);
+  return (next: (args: any) => Promise<any>) =>
+    async (args: any): Promise<any> => {
+      args.request.path = url.pathname;
+      args.request.query = { ...query };
+      return next(args);
+    };
+}
 
 // The real STS, through @aws-sdk/client-sts, imported only when a call is due:
 // a warm run never loads the SDK.

@@ -2,7 +2,7 @@ import { promises as fs } from "node:fs";
 import { isIPv4, isIPv6 } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Credentials, Env } from "../../types.js";
-import { refreshedOnce } from "../refreshable.js";
+import { refreshedOnce } from "../refreshedOnce.js";
 import { type Answer, isObject, keysOf, request } from "./metadataHttp.js";
 
 const ECS_HOST = "169.254.170.2";
