@@ -37,7 +37,12 @@ export function ensurePrivateDir(path: string): string {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT")
         throw refuse(full, `${p}: ${(e as NodeJS.ErrnoException).code}`);
-      mkdirSync(p, { mode: 0o700 });
+      // Another awsx may make it between the lstat and here: then its folder is checked.
+      try {
+        mkdirSync(p, { mode: 0o700 });
+      } catch (m) {
+        if ((m as NodeJS.ErrnoException).code !== "EEXIST") throw m;
+      }
       st = lstatSync(p);
     }
     const why = unsafe(p, st, p === full);
