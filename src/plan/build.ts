@@ -1,5 +1,6 @@
 import { AwsxError } from "../errors.js";
 import { nearest } from "../util/nearest.js";
+import { pythonInt } from "../util/pythonInt.js";
 import { ssoRoleFor } from "../sso/ssoConfig.js";
 import type { LoadedConfig, Origin, Profile } from "../config/load.js";
 import type {
@@ -601,9 +602,10 @@ class Planner {
   }
 }
 
+// botocore reads duration_seconds with int(): `3_600`, ` +3600`, `３６００` are 3600.
 function parseDuration(raw: string, profile: Profile): number {
-  const text = raw.trim();
-  if (!/^[+-]?\d+$/.test(text)) {
+  const seconds = pythonInt(raw);
+  if (seconds === undefined) {
     throw configError(
       `duration_seconds = ${raw} in profile "${profile.name}" ` +
         `is not a whole number of seconds${where(profile.origins.duration_seconds)}; ` +
@@ -611,7 +613,7 @@ function parseDuration(raw: string, profile: Profile): number {
       profile.name,
     );
   }
-  return Number.parseInt(text, 10);
+  return seconds;
 }
 
 export const hasStaticKeys = (p: Profile): boolean =>
