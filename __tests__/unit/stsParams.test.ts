@@ -10,6 +10,7 @@ import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { buildPlan, type PlanOptions } from "../../src/plan/build.js";
 import { STS_MIN_LENGTH } from "../../src/plan/stsParams.js";
 import type { Plan } from "../../src/plan/types.js";
+import { readSettings } from "../../src/cli/settings.js";
 import { AwsxError } from "../../src/errors.js";
 import { checkAll } from "../helpers/requirements.js";
 
@@ -103,7 +104,8 @@ describe("shorter than the STS model's minimum: exit 78 before any request", () 
   });
 
   it("a role in the middle of a chain, named with its file and section", () => {
-    const config = `${roleCfg([`role_arn = ${ARN}`, "external_id = 1"])}[profile top]\nrole_arn = ${ARN}\nsource_profile = r\n`;
+    const top = `[profile top]\nrole_arn = ${ARN}\nsource_profile = r\n`;
+    const config = roleCfg([`role_arn = ${ARN}`, "external_id = 1"]) + top;
     expect(configError(() => plan(config, "top"))).toMatch(
       /external_id in profile "r" has 1 character \(\/home\/u\/\.aws\/config \[profile r\]\)/,
     );
@@ -192,4 +194,29 @@ print(json.dumps({k: sorted(v) for k, v in out.items()}))
   const model = JSON.parse(r.stdout) as Record<string, number[]>;
   for (const [param, min] of Object.entries(STS_MIN_LENGTH)) expect(model[param]).toEqual([min]);
   expect(model.RoleSessionName).toEqual([2]);
+});
+
+describe("AWSX_MFA_SESSION_DURATION is GetSessionToken's DurationSeconds (900-129600)", () => {
+  const read = (v: string) => readSettings({ HOME: "/home/u", AWSX_MFA_SESSION_DURATION: v });
+
+  it.each(["899", "0", "129601", "3600.5"])("%s is a usage error before any call", (v) => {
+    const e = (() => {
+      try {
+        read(v);
+      } catch (x) {
+        return x;
+      }
+    })();
+    expect(e).toBeInstanceOf(AwsxError);
+    expect((e as AwsxError).code).toBe("E_USAGE");
+    expect((e as AwsxError).message).toMatch(/AWSX_MFA_SESSION_DURATION .* in 900-129600/);
+  });
+
+  it.each([
+    ["900", 900],
+    ["129600", 129600],
+    ["", 43200],
+  ])("%j gives %d", (v, want) => {
+    expect(read(v).mfaSessionSeconds).toBe(want);
+  });
 });
