@@ -944,6 +944,17 @@ function parityRound2A(): DiffCase[] {
       JWT,
       config(tooShort("RoleSessionName", 1, 2), /role_session_name "x" .* is invalid/),
     ),
+    {
+      ...wi(
+        "web identity with an invalid role_session_name",
+        "role_session_name = not valid!\n",
+        JWT,
+        { fail: EXIT.config, awsx: /role_session_name "not valid!" .* is invalid/ },
+      ),
+      expectDifference:
+        "awsx validates [\\w+=,.@-]{2,64} before STS on the web identity path too; moto accepts any name",
+      cliExpect: { role: "deployer", session: "not valid!" },
+    },
     wi("a web identity token of 3 characters", "", "ab\n", {
       fail: EXIT.credentials,
       cli: tooShort("WebIdentityToken", 3, 4),
