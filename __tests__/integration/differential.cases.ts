@@ -859,7 +859,142 @@ export const cases: DiffCase[] = [
 
   // ---- IAM Identity Center (SSO) ---------------------------------------------------
   ...ssoCases(),
+
+  // Parity round 2, A: an empty role_session_name is the default name; values shorter than
+  // the STS model's minimum fail before any request (the CLI's ParamValidator); duration_seconds
+  // read as Python's int().
+  ...parityRound2A(),
 ];
+
+// A hoisted function with its helpers inside: `cases` above calls it while the module loads.
+function parityRound2A(): DiffCase[] {
+  // The role profile "ops" (source: alice's keys) with these extra lines.
+  const opsWith = (lines: string): string =>
+    `[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\n${lines}`;
+  // The web identity profile "wi" (token in {{home}}/token.jwt) with this role ARN and extra lines.
+  const wiWith = (lines: string, roleArn = "{{role.deployer}}"): string =>
+    `[profile wi]\nrole_arn = ${roleArn}\nweb_identity_token_file = {{home}}/token.jwt\n${lines}`;
+  const tooShort = (param: string, n: number, min: number): RegExp =>
+    new RegExp(`Invalid length for parameter ${param}, value: ${n}, valid min length: ${min}`);
+  const ops = (name: string, lines: string, expect: Outcome, more: Partial<DiffCase> = {}) => ({
+    name,
+    profile: "ops",
+    config: opsWith(lines),
+    credentials: BASE,
+    expect,
+    ...more,
+  });
+  const wi = (name: string, lines: string, token: string, expect: Outcome, roleArn?: string) => ({
+    name,
+    profile: "wi",
+    config: wiWith(lines, roleArn),
+    files: { "token.jwt": token },
+    expect,
+  });
+  const JWT = "header.payload.signature\n";
+  const config = (cli: RegExp, awsx: RegExp) => ({ fail: EXIT.config, cli, awsx });
+  return [
+    ops("an empty role_session_name: the default session name", "role_session_name =\n", {
+      role: "deployer",
+    }),
+    wi(
+      "web identity with an empty role_session_name: the default session name",
+      "role_session_name =\n",
+      JWT,
+      {
+        role: "deployer",
+      },
+    ),
+    ops(
+      "external_id of one character",
+      "external_id = x\n",
+      config(tooShort("ExternalId", 1, 2), /external_id .* has 1 character/),
+    ),
+    ops(
+      "an empty external_id",
+      "external_id =\n",
+      config(tooShort("ExternalId", 0, 2), /external_id .* is empty/),
+    ),
+    ops(
+      "role_arn of 19 characters",
+      "",
+      config(tooShort("RoleArn", 19, 20), /role_arn .* has 19 characters/),
+      {
+        config: "[profile ops]\nrole_arn = arn:aws:iam::1:role\nsource_profile = base\n",
+      },
+    ),
+    ops(
+      "an empty role_arn with source_profile",
+      "",
+      config(tooShort("RoleArn", 0, 20), /role_arn .* is empty/),
+      {
+        config: "[profile ops]\nrole_arn =\nsource_profile = base\n",
+      },
+    ),
+    wi(
+      "web identity role_arn of 19 characters",
+      "",
+      JWT,
+      config(tooShort("RoleArn", 19, 20), /role_arn .* has 19/),
+      "arn:aws:iam::1:role",
+    ),
+    wi(
+      "web identity role_session_name of one character",
+      "role_session_name = x\n",
+      JWT,
+      config(tooShort("RoleSessionName", 1, 2), /role_session_name "x" .* is invalid/),
+    ),
+    {
+      ...wi(
+        "web identity with an invalid role_session_name",
+        "role_session_name = not valid!\n",
+        JWT,
+        { fail: EXIT.config, awsx: /role_session_name "not valid!" .* is invalid/ },
+      ),
+      expectDifference:
+        "awsx validates [\\w+=,.@-]{2,64} before STS on the web identity path too; moto accepts any name",
+      cliExpect: { role: "deployer", session: "not valid!" },
+    },
+    wi("a web identity token of 3 characters", "", "ab\n", {
+      fail: EXIT.credentials,
+      cli: tooShort("WebIdentityToken", 3, 4),
+      awsx: /token .* has 2 characters/,
+    }),
+    // The CLI asks for a code (typed here), then refuses the serial; awsx has no code and no
+    // terminal, so 78 rather than 66 shows it failed before asking.
+    ops(
+      "an empty mfa_serial: refused before the MFA prompt",
+      "mfa_serial =\n",
+      config(tooShort("SerialNumber", 0, 9), /mfa_serial .* is empty/),
+      { cliMfaCode: MFA_CODE },
+    ),
+    ops(
+      "mfa_serial of 8 characters: refused before the MFA prompt",
+      "mfa_serial = GAHT1234\n",
+      config(tooShort("SerialNumber", 8, 9), /mfa_serial .* has 8 characters/),
+      { cliMfaCode: MFA_CODE },
+    ),
+    ops("duration_seconds = +3_600 (Python's int())", "duration_seconds = +3_600\n", {
+      role: "deployer",
+    }),
+    ops("duration_seconds in full-width digits (Python's int())", "duration_seconds = ３６００\n", {
+      role: "deployer",
+    }),
+    ops(
+      "duration_seconds = 3__600: not an int for Python either",
+      "duration_seconds = 3__600\n",
+      {
+        fail: EXIT.config,
+        awsx: /duration_seconds = 3__600 .* not a whole number/,
+      },
+      {
+        expectDifference:
+          "the CLI silently ignores a non-integer duration_seconds; awsx rejects it",
+        cliExpect: { role: "deployer" },
+      },
+    ),
+  ];
+}
 
 // The fake portal hands out alice's keys for ReadOnly in 123456789012 (differential.test.ts).
 function ssoCases(): DiffCase[] {

@@ -256,6 +256,55 @@ const cases: SeqCase[] = [
       ],
     },
   },
+  // Parity round 2, A: an empty role_session_name sends the default name; duration_seconds
+  // read as Python's int(); values under the STS model's minimum send nothing.
+  {
+    name: "an empty role_session_name: RoleSessionName is the default name",
+    profile: "r",
+    config: role("r", "role_session_name =\n"),
+    credentials: BASE,
+    env: { AWS_ENDPOINT_URL_STS: "{{ep.env}}" },
+    expect: { role: "deployer" },
+    minCalls: 1,
+  },
+  {
+    name: "web identity with an empty role_session_name: RoleSessionName is the default name",
+    profile: "w",
+    config:
+      "[profile w]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/token\n" +
+      "role_session_name =\nregion = eu-west-1\n",
+    files: { token: "fake-web-identity-token" },
+    env: { AWS_ENDPOINT_URL_STS: "{{ep.env}}" },
+    expect: { role: "deployer" },
+    minCalls: 1,
+  },
+  ...["+3_600", "３６００", "0_3_6_0_0"].map((d) => ({
+    name: `duration_seconds = ${d} is sent as DurationSeconds=3600`,
+    profile: "r",
+    config: role("r", `duration_seconds = ${d}\n`),
+    credentials: BASE,
+    env: { AWS_ENDPOINT_URL_STS: "{{ep.env}}" },
+    expect: { role: "deployer" },
+    minCalls: 1,
+  })),
+  {
+    name: "external_id of one character: no call at all",
+    profile: "r",
+    config: role("r", "external_id = x\n"),
+    credentials: BASE,
+    env: { AWS_ENDPOINT_URL_STS: "{{ep.env}}" },
+    expect: { fail: /Invalid length for parameter ExternalId, value: 1/, awsxCode: 78 },
+  },
+  {
+    name: "a web identity token of 3 characters: no call at all",
+    profile: "w",
+    config:
+      "[profile w]\nrole_arn = {{role.deployer}}\nweb_identity_token_file = {{home}}/token\n" +
+      "region = eu-west-1\n",
+    files: { token: "abc" },
+    env: { AWS_ENDPOINT_URL_STS: "{{ep.env}}" },
+    expect: { fail: /Invalid length for parameter WebIdentityToken, value: 3/, awsxCode: 79 },
+  },
 ];
 
 interface Side {

@@ -59,6 +59,7 @@ test("endpoint mode and imds_use_ipv6", () => {
 test("whole numbers as Python's int() reads them; anything else fails", () => {
   expect(settings({ metadata_service_num_attempts: "1_0" }).attempts).toBe(10);
   expect(settings({ metadata_service_num_attempts: "+2" }).attempts).toBe(2);
+  expect(settings({ metadata_service_num_attempts: "\u3000３" }).attempts).toBe(3);
   for (const bad of ["1.5", "two", "", "0x10", "1__0"])
     expect(fails({ metadata_service_timeout: bad })).toMatch(/not a whole number/);
 });

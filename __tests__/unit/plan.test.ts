@@ -680,6 +680,27 @@ describe("duration_seconds, role_session_name, external_id", () => {
     );
   });
 
+  // Python's int() as botocore applies it (the CLI sends DurationSeconds=3600 for each).
+  it.each(["3_600", "+3600", "\u3000 3600", "３６００", "٣٦٠٠", "0003600"])(
+    "duration_seconds %j is read as Python's int() reads it",
+    (d) => {
+      expect(plan(one([`duration_seconds = ${d}`]), "r", {}, BASE_CREDS).steps).toEqual([
+        role("r", { durationSeconds: 3600 }),
+      ]);
+    },
+  );
+
+  it.each(["3__600", "_3600", "3600_", "+_3600", "- 3600", "²"])(
+    "duration_seconds %j is not a whole number for Python either",
+    (d) => {
+      expectAwsxError(
+        () => plan(one([`duration_seconds = ${d}`]), "r", {}, BASE_CREDS),
+        "E_CONFIG",
+        /duration_seconds = .* in profile "r" is not a whole number/,
+      );
+    },
+  );
+
   it.each([0, 899, 43201, -900])("duration_seconds %d is out of range", (d) => {
     expectAwsxError(
       () => plan(one([`duration_seconds = ${d}`]), "r", {}, BASE_CREDS),

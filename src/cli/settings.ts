@@ -53,6 +53,18 @@ const seconds = (env: Env, name: string, fallback: number): number => {
   return n;
 };
 
+// GetSessionToken's DurationSeconds: the STS model's 900 at least (botocore would refuse less
+// before sending), 129600 at most (STS refuses more), whole seconds.
+const mfaSessionSeconds = (env: Env): number => {
+  const n = seconds(env, "AWSX_MFA_SESSION_DURATION", 43200);
+  if (Number.isInteger(n) && n >= 900 && n <= 129600) return n;
+  throw new AwsxError(
+    "E_USAGE",
+    `AWSX_MFA_SESSION_DURATION must be a whole number of seconds in 900-129600, ` +
+      `not "${env.AWSX_MFA_SESSION_DURATION}"; unset it for 43200`,
+  );
+};
+
 const isTrue = (raw: string | undefined): boolean =>
   ["1", "true"].includes((raw ?? "").toLowerCase());
 
@@ -101,7 +113,7 @@ export function readSettings(env: Env): Settings {
     cacheDir: env.AWSX_CACHE_DIR || join(env.XDG_CACHE_HOME || join(home, ".cache"), "awsx"),
     mfaToken: env.AWSX_MFA_TOKEN || undefined,
     mfaSession: env.AWSX_MFA_SESSION !== "0",
-    mfaSessionSeconds: seconds(env, "AWSX_MFA_SESSION_DURATION", 43200),
+    mfaSessionSeconds: mfaSessionSeconds(env),
     processTimeoutMs: seconds(env, "AWSX_PROCESS_TIMEOUT", 60) * 1000,
     stsTimeoutMs: seconds(env, "AWSX_STS_TIMEOUT", 10) * 1000,
     lockWaitMs: seconds(env, "AWSX_LOCK_WAIT", 300) * 1000,

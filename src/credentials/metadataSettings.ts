@@ -1,5 +1,6 @@
 import { AwsxError } from "../errors.js";
 import type { Env } from "../types.js";
+import { pythonInt } from "../util/pythonInt.js";
 
 // How to reach the instance metadata service, from the environment and the profile awsx was
 // asked for, as botocore's create_credential_resolver reads them (configprovider.py).
@@ -14,8 +15,6 @@ export interface MetadataSettings {
 
 const IPV4_BASE = "http://169.254.169.254/";
 const IPV6_BASE = "http://[fd00:ec2::254]/";
-// Python's int(): surrounding whitespace, a sign, digits with single underscores.
-const PY_INT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
 // botocore's is_valid_endpoint_url host check, and the characters urlsplit would strip.
 const HOST = /^((?!-)[A-Z\d-]{1,63}(?<!-)\.)*((?!-)[A-Z\d-]{1,63}(?<!-))$/i;
 const UNSAFE = /[\t\r\n]/;
@@ -44,9 +43,10 @@ export function metadataSettings(
   const int = (envName: string, key: string, fallback: number): number => {
     const got = pick(env, values, envName, key);
     if (!got) return fallback;
-    if (!PY_INT.test(got.value))
+    const n = pythonInt(got.value);
+    if (n === undefined)
       throw bad(`${got.from} = "${got.value}" is not a whole number`, "write e.g. 1");
-    return Number(got.value.replace(/_/g, ""));
+    return n;
   };
   const bool = (envName: string, key: string): boolean =>
     pick(env, values, envName, key)?.value.toLowerCase() === "true";

@@ -1,5 +1,7 @@
 import { AwsxError } from "../errors.js";
 import { nearest } from "../util/nearest.js";
+import { pythonInt } from "../util/pythonInt.js";
+import { checkStsParams } from "./stsParams.js";
 import { ssoRoleFor } from "../sso/ssoConfig.js";
 import type { LoadedConfig, Origin, Profile } from "../config/load.js";
 import type {
@@ -50,7 +52,6 @@ export const MAX_ROLES = 64;
 export const DEFAULT_MFA_SESSION_SECONDS = 43200;
 // aws-vault's default for the session it gives a child in place of long-term keys.
 export const CHILD_SESSION_SECONDS = 3600;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 // botocore's check: a region must be a valid host label.
 const REGION = /^(?![0-9]+$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 
@@ -76,6 +77,7 @@ export function buildPlan(
   if (child) steps.push(child);
   applyDurationOverride(steps, options.durationSeconds, profileName);
   validateSteps(source, steps);
+  checkStsParams(source, steps);
   const withSession =
     options.mfaSession === false
       ? steps
@@ -194,13 +196,6 @@ function validateSteps(source: SourceStep, steps: StsStep[]): void {
         step.profile,
       );
     }
-    if (step.sessionName !== undefined && !SESSION_NAME.test(step.sessionName)) {
-      throw configError(
-        `role_session_name "${step.sessionName}" in profile "${step.profile}" is invalid: ` +
-          "use 2-64 characters from letters, digits and +=,.@_-",
-        step.profile,
-      );
-    }
     fromRoleSession = true;
   }
 }
@@ -223,10 +218,12 @@ function childSessionStep(
   const mode = options.childSession ?? "none";
   if (steps.length > 0 || source.kind !== "static" || source.sessionToken) return undefined;
   if (mode === "none" || (mode === "stored" && source.provider !== "awsx-store")) return undefined;
+  // Set but empty is set (and then too short for STS), as for a role's mfa_serial.
   const mfaSerial = target.values.mfa_serial;
-  const seconds = mfaSerial
-    ? (options.mfaSessionSeconds ?? DEFAULT_MFA_SESSION_SECONDS)
-    : CHILD_SESSION_SECONDS;
+  const seconds =
+    mfaSerial !== undefined
+      ? (options.mfaSessionSeconds ?? DEFAULT_MFA_SESSION_SECONDS)
+      : CHILD_SESSION_SECONDS;
   notes.push(
     `long-term keys of "${source.profile}" (${source.provider}) stay with awsx: ` +
       `the child gets a GetSessionToken session${mfaSerial ? ` with MFA ${mfaSerial}` : ""}` +
@@ -235,7 +232,7 @@ function childSessionStep(
   return {
     kind: "sessionToken",
     profile: target.name,
-    ...(mfaSerial ? { mfaSerial } : {}),
+    ...(mfaSerial !== undefined ? { mfaSerial } : {}),
     durationSeconds: seconds,
     reason: "long-term keys are not handed to the child",
   };
@@ -457,7 +454,8 @@ class Planner {
         profile: name,
         roleArn: v.role_arn,
         tokenFile: v.web_identity_token_file,
-        sessionName: v.role_session_name,
+        // Empty is unset: botocore's fetcher gives it the default name.
+        sessionName: v.role_session_name || undefined,
         from: "profile",
         origin: profile.origins.web_identity_token_file,
       };
@@ -591,7 +589,8 @@ class Planner {
       roleArn: v.role_arn!,
       origin: profile.origins.role_arn!,
     };
-    if (v.role_session_name !== undefined) step.sessionName = v.role_session_name;
+    // Empty is unset: botocore's fetcher gives it the default name.
+    if (v.role_session_name) step.sessionName = v.role_session_name;
     if (v.external_id !== undefined) step.externalId = v.external_id;
     if (v.mfa_serial !== undefined) step.mfaSerial = v.mfa_serial;
     // source_identity is not read: botocore's AssumeRoleProvider never sends SourceIdentity.
@@ -601,9 +600,10 @@ class Planner {
   }
 }
 
+// botocore reads duration_seconds with int(): `3_600`, ` +3600`, `３６００` are 3600.
 function parseDuration(raw: string, profile: Profile): number {
-  const text = raw.trim();
-  if (!/^[+-]?\d+$/.test(text)) {
+  const seconds = pythonInt(raw);
+  if (seconds === undefined) {
     throw configError(
       `duration_seconds = ${raw} in profile "${profile.name}" ` +
         `is not a whole number of seconds${where(profile.origins.duration_seconds)}; ` +
@@ -611,7 +611,7 @@ function parseDuration(raw: string, profile: Profile): number {
       profile.name,
     );
   }
-  return Number.parseInt(text, 10);
+  return seconds;
 }
 
 export const hasStaticKeys = (p: Profile): boolean =>

@@ -1,5 +1,6 @@
 import { promises as fs } from "node:fs";
 import { AwsxError } from "../../errors.js";
+import { longEnough, pyLen, STS_MIN_LENGTH } from "../../plan/stsParams.js";
 import type { SourceStep } from "../../plan/types.js";
 import type { Credentials } from "../../types.js";
 import { callSts } from "../callSts.js";
@@ -9,10 +10,10 @@ type WebIdentityStep = Extract<SourceStep, { kind: "webIdentity" }>;
 
 // The token is read before the cache is asked: a new token means a new session.
 export async function readWebIdentityToken(step: WebIdentityStep): Promise<string> {
+  let token: string;
   try {
-    const token = (await fs.readFile(step.tokenFile, "utf8")).trim();
+    token = (await fs.readFile(step.tokenFile, "utf8")).trim();
     if (!token) throw new Error("the file is empty");
-    return token;
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new AwsxError(
@@ -22,6 +23,16 @@ export async function readWebIdentityToken(step: WebIdentityStep): Promise<strin
       { profile: step.profile, cause: e },
     );
   }
+  if (!longEnough("WebIdentityToken", token)) {
+    throw new AwsxError(
+      "E_CREDENTIALS",
+      `the web identity token in ${step.tokenFile} of profile "${step.profile}" has ` +
+        `${pyLen(token)} characters; STS takes at least ${STS_MIN_LENGTH.WebIdentityToken} ` +
+        "(the AWS CLI refuses it too): check web_identity_token_file / AWS_WEB_IDENTITY_TOKEN_FILE",
+      { profile: step.profile },
+    );
+  }
+  return token;
 }
 
 // AssumeRoleWithWebIdentity: an unsigned call that trades the token for a role session.
