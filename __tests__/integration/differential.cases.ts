@@ -857,6 +857,51 @@ export const cases: DiffCase[] = [
     expect: { role: "deployer" },
   },
 
+  // Parity round 2, B: empty static keys, credential_process output, Expiration, nested keys.
+  // The CLI signs with an empty key and moto answers anyone (its default user), so these
+  // differences check awsx's side only; real STS refuses the CLI's request.
+  {
+    name: "B: empty aws_access_key_id, [default] holding other keys",
+    profile: "dev",
+    credentials: `${aliceCreds("default")}[dev]\naws_access_key_id =\naws_secret_access_key = x\n`,
+    expectDifference: "the CLI signs with an empty key (STS refuses it); awsx fails first",
+    expect: {
+      fail: EXIT.config,
+      awsx: /aws_access_key_id is empty in profile "dev" \(.*credentials \[dev\]\)/,
+    },
+  },
+  {
+    name: "B: empty aws_secret_access_key in the config file",
+    profile: "dev",
+    config: "[profile dev]\naws_access_key_id = {{bob.id}}\naws_secret_access_key =\n",
+    expectDifference: "the CLI signs with an empty secret (STS refuses it); awsx fails first",
+    expect: {
+      fail: EXIT.config,
+      awsx: /aws_secret_access_key is empty in profile "dev" \(.*config \[profile dev\]\)/,
+    },
+  },
+  {
+    name: "B: empty key on a source_profile hop",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\n",
+    credentials: "[base]\naws_access_key_id =\naws_secret_access_key = {{alice.secret}}\n",
+    expectDifference: "the CLI calls AssumeRole signed with an empty key; awsx fails first",
+    expect: { fail: EXIT.config, awsx: /aws_access_key_id is empty in profile "base"/ },
+  },
+  {
+    name: "B: an empty aws_session_token is no token",
+    profile: "dev",
+    credentials: `${aliceCreds("dev")}aws_session_token =\n`,
+    expect: { user: "alice" },
+  },
+  {
+    name: "B: credential_source = Environment with an empty secret",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Environment\n",
+    env: { AWS_ACCESS_KEY_ID: "{{alice.id}}", AWS_SECRET_ACCESS_KEY: "" },
+    expect: { fail: EXIT.credentials, cli: /Partial credentials found in env/ },
+  },
+
   // ---- IAM Identity Center (SSO) ---------------------------------------------------
   ...ssoCases(),
 ];

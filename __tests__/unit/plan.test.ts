@@ -253,6 +253,44 @@ describe("profile names and static keys", () => {
     );
   });
 
+  // Parity round 2, B: a key written with no value is present to the CLI, which signs with it.
+  it("an empty aws_access_key_id or secret is E_CONFIG naming profile, file and key", () => {
+    expectAwsxError(
+      () => plan("", "p", {}, `[p]\naws_access_key_id =\naws_secret_access_key = ${SECRET2}\n`),
+      "E_CONFIG",
+      /aws_access_key_id is empty in profile "p" \(\/home\/u\/\.aws\/credentials \[p\]\)/,
+    );
+    expectAwsxError(
+      () => plan(`[profile p]\naws_access_key_id = ${KEY}\naws_secret_access_key =\n`, "p"),
+      "E_CONFIG",
+      /aws_secret_access_key is empty in profile "p" \(\/home\/u\/\.aws\/config \[profile p\]\)/,
+    );
+  });
+
+  it("empty keys on a source_profile hop fail too", () => {
+    expectAwsxError(
+      () =>
+        plan(
+          roleSection("r", ["source_profile = base"]),
+          "r",
+          {},
+          `[base]\naws_access_key_id = ${KEY2}\naws_secret_access_key =\n`,
+        ),
+      "E_CONFIG",
+      /aws_secret_access_key is empty in profile "base"/,
+    );
+  });
+
+  it("an empty session token is no token; aws_security_token wins when written", () => {
+    expect(plan("", "base", {}, `${BASE_CREDS}aws_session_token =\n`).source).toEqual(
+      staticCreds("base"),
+    );
+    const both = `${BASE_CREDS}aws_session_token = newFAKE\naws_security_token = oldFAKE\n`;
+    expect(plan("", "base", {}, both).source).toEqual(
+      staticCreds("base", { sessionToken: "oldFAKE" }),
+    );
+  });
+
   it("a secret key without an access key is no credentials", () => {
     expectAwsxError(
       () => plan(`[profile p]\naws_secret_access_key = ${SECRET}\n`, "p"),

@@ -514,15 +514,27 @@ class Planner {
         name,
       );
     }
-    const token = values.aws_session_token ?? values.aws_security_token;
     const section = provider === "config-file" ? this.configSectionOf(name) : name;
+    // The CLI counts a key written with no value as present and signs with it (STS refuses);
+    // a child given it empty would fall back to its own chain: fail first, naming it.
+    for (const key of ["aws_access_key_id", "aws_secret_access_key"] as const) {
+      if (values[key] === "") {
+        throw configError(
+          `${key} is empty in profile "${name}" (${file} [${section}])${this.usedBy(name)}; ` +
+            "set it to the key, or remove the profile's keys",
+          this.visited[0]!,
+        );
+      }
+    }
+    // botocore's order: aws_security_token first, when written; an empty token is no token.
+    const token = values.aws_security_token ?? values.aws_session_token;
     return {
       kind: "static",
       profile: name,
       provider,
       accessKeyId: values.aws_access_key_id,
       secretAccessKey: values.aws_secret_access_key,
-      ...(token !== undefined ? { sessionToken: token } : {}),
+      ...(token ? { sessionToken: token } : {}),
       origin: { file, section },
     };
   }
@@ -549,6 +561,13 @@ class Planner {
       origin: { file: `awsx ${keys.store}`, section: keys.item },
       ...(shadows ? { shadows } : {}),
     };
+  }
+
+  // ", the source of profile T" when a hop of the chain fails, so the message names the
+  // profile the user asked for.
+  private usedBy(name: string): string {
+    const target = this.visited[0]!;
+    return name === target ? "" : `, in the source_profile chain of "${target}"`;
   }
 
   private configSectionOf(name: string): string {
