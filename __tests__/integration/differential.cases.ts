@@ -902,9 +902,108 @@ export const cases: DiffCase[] = [
     expect: { fail: EXIT.credentials, cli: /Partial credentials found in env/ },
   },
 
+  ...processOutputCases(),
+
   // ---- IAM Identity Center (SSO) ---------------------------------------------------
   ...ssoCases(),
 ];
+
+// Parity round 2, B: credential_process output as botocore's ProcessProvider reads it, and
+// Expiration times (credential_process, AWS_CREDENTIAL_EXPIRATION) as dateutil reads them.
+function processOutputCases(): DiffCase[] {
+  const KEYS = '"AccessKeyId": "{{alice.id}}", "SecretAccessKey": "{{alice.secret}}"';
+  const CAT = "[profile dev]\ncredential_process = cat {{home}}/out.json\n";
+  const printing = (json: string) => ({ config: CAT, files: { "out.json": json } });
+  const ENV_ROLE = "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Environment\n";
+  const envKeys = (expiration: string) => ({
+    AWS_ACCESS_KEY_ID: "{{alice.id}}",
+    AWS_SECRET_ACCESS_KEY: "{{alice.secret}}",
+    AWS_CREDENTIAL_EXPIRATION: expiration,
+  });
+  const NAIVE = /can't (subtract|compare) offset-naive and offset-aware datetimes/;
+  return [
+    {
+      name: 'B: credential_process "Version": true is Version 1',
+      profile: "dev",
+      ...printing(`{"Version": true, ${KEYS}}`),
+      expect: { user: "alice" },
+    },
+    {
+      name: "B: credential_process output with NaN and Infinity is JSON to Python",
+      profile: "dev",
+      ...printing(`{"Version": 1, ${KEYS}, "X": NaN, "Y": [Infinity, -Infinity]}`),
+      expect: { user: "alice" },
+    },
+    {
+      name: "B: credential_process SessionToken null is no token",
+      profile: "dev",
+      ...printing(`{"Version": 1, ${KEYS}, "SessionToken": null}`),
+      expect: { user: "alice" },
+    },
+    {
+      name: "B: credential_process SessionToken that is a number",
+      profile: "dev",
+      ...printing(`{"Version": 1, ${KEYS}, "SessionToken": 5}`),
+      expect: {
+        fail: EXIT.credentials,
+        cli: /'int' object has no attribute/,
+        awsx: /SessionToken that is not a string/,
+      },
+    },
+    {
+      name: "B: credential_process output with a byte that is not UTF-8",
+      profile: "dev",
+      config: `[profile dev]\ncredential_process = printf '{"Version": 1, ${KEYS}}\\377'\n`,
+      expect: { fail: EXIT.credentials, cli: /codec can't decode/, awsx: /not UTF-8/ },
+    },
+    {
+      name: 'B: credential_process "AccessKeyId": ""',
+      profile: "dev",
+      ...printing('{"Version": 1, "AccessKeyId": "", "SecretAccessKey": "{{alice.secret}}"}'),
+      expectDifference: "the CLI signs with an empty key (STS refuses it); awsx fails first",
+      expect: { fail: EXIT.credentials, awsx: /AccessKeyId that is not a non-empty string/ },
+    },
+    {
+      name: 'B: credential_process "SecretAccessKey": null',
+      profile: "dev",
+      ...printing('{"Version": 1, "AccessKeyId": "{{alice.id}}", "SecretAccessKey": null}'),
+      expectDifference: "the CLI signs with a null secret (STS refuses it); awsx fails first",
+      expect: { fail: EXIT.credentials, awsx: /SecretAccessKey that is not a non-empty string/ },
+    },
+    {
+      name: "B: credential_process Expiration without a zone",
+      profile: "dev",
+      ...printing(`{"Version": 1, ${KEYS}, "Expiration": "2031-01-01T00:00:00"}`),
+      expect: { fail: EXIT.credentials, cli: NAIVE, awsx: /not a time with a zone/ },
+    },
+    {
+      name: "B: credential_process Expiration that is a date only",
+      profile: "dev",
+      ...printing(`{"Version": 1, ${KEYS}, "Expiration": "2031-01-01"}`),
+      expect: { fail: EXIT.credentials, cli: NAIVE, awsx: /not a time with a zone/ },
+    },
+    {
+      name: "B: credential_process Expiration in ISO 8601's basic format",
+      profile: "dev",
+      ...printing(`{"Version": 1, ${KEYS}, "Expiration": "20310101T000000Z"}`),
+      expect: { user: "alice" },
+    },
+    {
+      name: "B: AWS_CREDENTIAL_EXPIRATION without a zone (credential_source = Environment)",
+      profile: "ops",
+      config: ENV_ROLE,
+      env: envKeys("2031-01-01T00:00:00"),
+      expect: { fail: EXIT.credentials, cli: NAIVE, awsx: /not a time with a zone/ },
+    },
+    {
+      name: "B: AWS_CREDENTIAL_EXPIRATION in ISO 8601's basic format",
+      profile: "ops",
+      config: ENV_ROLE,
+      env: envKeys("20310101T000000Z"),
+      expect: { role: "deployer" },
+    },
+  ];
+}
 
 // The fake portal hands out alice's keys for ReadOnly in 123456789012 (differential.test.ts).
 function ssoCases(): DiffCase[] {
