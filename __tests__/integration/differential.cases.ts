@@ -903,6 +903,7 @@ export const cases: DiffCase[] = [
   },
 
   ...processOutputCases(),
+  ...nestedKeyCases(),
 
   // ---- IAM Identity Center (SSO) ---------------------------------------------------
   ...ssoCases(),
@@ -1185,6 +1186,71 @@ function ssoCases(): DiffCase[] {
         fail: EXIT.config,
         cli: /SSO token provider but is missing the following configuration: \['sso_region'\]/,
       },
+    },
+  ];
+}
+
+// Parity round 2, B: a credential key written as a nested block ("key =" then indented lines)
+// is present to botocore, which then fails using it; awsx fails first, naming it.
+function nestedKeyCases(): DiffCase[] {
+  const BLOCK = "\n  x = y\n";
+  const KEYS = "aws_access_key_id = {{bob.id}}\naws_secret_access_key = {{bob.secret}}\n";
+  const NESTED = /is a nested block, not a value/;
+  const nested = (cli: RegExp) => ({ fail: EXIT.config, cli, awsx: NESTED });
+  const ROLE = "role_arn = {{role.deployer}}\n";
+  return [
+    {
+      name: "B: role_arn as a nested block, with static keys",
+      profile: "dev",
+      config: `[profile dev]\nrole_arn =${BLOCK}${KEYS}`,
+      expect: nested(/Partial credentials found in assume-role/),
+    },
+    {
+      name: "B: credential_process as a nested block, with static keys",
+      profile: "dev",
+      config: `[profile dev]\ncredential_process =${BLOCK}${KEYS}`,
+      expect: nested(/'dict' object/),
+    },
+    {
+      name: "B: web_identity_token_file as a nested block, with role_arn and source_profile",
+      profile: "dev",
+      config: `[profile dev]\nweb_identity_token_file =${BLOCK}${ROLE}source_profile = base\n`,
+      credentials: BASE,
+      expect: nested(/not dict/),
+    },
+    {
+      name: "B: aws_access_key_id as a nested block",
+      profile: "dev",
+      credentials: `[dev]\naws_access_key_id =${BLOCK}aws_secret_access_key = {{bob.secret}}\n`,
+      expect: nested(/dict found/),
+    },
+    {
+      name: "B: aws_session_token as a nested block",
+      profile: "dev",
+      credentials: `${aliceCreds("dev")}aws_session_token =${BLOCK}`,
+      expect: nested(/'dict' object has no attribute/),
+    },
+    {
+      name: "B: source_profile as a nested block",
+      profile: "dev",
+      config: `[profile dev]\n${ROLE}source_profile =${BLOCK}`,
+      credentials: BASE,
+      expect: nested(/unhashable type: 'dict'/),
+    },
+    {
+      name: "B: credential_source as a nested block",
+      profile: "dev",
+      config: `[profile dev]\n${ROLE}credential_source =${BLOCK}`,
+      expect: nested(
+        /The credential source "\{'x': 'y'\}" referenced in profile "dev" is not valid/,
+      ),
+    },
+    {
+      name: "B: credential_process as a nested block under role_arn is never read",
+      profile: "dev",
+      config: `[profile dev]\n${ROLE}source_profile = base\ncredential_process =${BLOCK}`,
+      credentials: BASE,
+      expect: { role: "deployer" },
     },
   ];
 }
