@@ -857,6 +857,54 @@ export const cases: DiffCase[] = [
     expect: { role: "deployer" },
   },
 
+  // Parity round 2, B: empty static keys, credential_process output, Expiration, nested keys.
+  // The CLI signs with an empty key and moto answers anyone (its default user), so these
+  // differences check awsx's side only; real STS refuses the CLI's request.
+  {
+    name: "B: empty aws_access_key_id, [default] holding other keys",
+    profile: "dev",
+    credentials: `${aliceCreds("default")}[dev]\naws_access_key_id =\naws_secret_access_key = x\n`,
+    expectDifference: "the CLI signs with an empty key (STS refuses it); awsx fails first",
+    expect: {
+      fail: EXIT.config,
+      awsx: /aws_access_key_id is empty in profile "dev" \(.*credentials \[dev\]\)/,
+    },
+  },
+  {
+    name: "B: empty aws_secret_access_key in the config file",
+    profile: "dev",
+    config: "[profile dev]\naws_access_key_id = {{bob.id}}\naws_secret_access_key =\n",
+    expectDifference: "the CLI signs with an empty secret (STS refuses it); awsx fails first",
+    expect: {
+      fail: EXIT.config,
+      awsx: /aws_secret_access_key is empty in profile "dev" \(.*config \[profile dev\]\)/,
+    },
+  },
+  {
+    name: "B: empty key on a source_profile hop",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = base\n",
+    credentials: "[base]\naws_access_key_id =\naws_secret_access_key = {{alice.secret}}\n",
+    expectDifference: "the CLI calls AssumeRole signed with an empty key; awsx fails first",
+    expect: { fail: EXIT.config, awsx: /aws_access_key_id is empty in profile "base"/ },
+  },
+  {
+    name: "B: an empty aws_session_token is no token",
+    profile: "dev",
+    credentials: `${aliceCreds("dev")}aws_session_token =\n`,
+    expect: { user: "alice" },
+  },
+  {
+    name: "B: credential_source = Environment with an empty secret",
+    profile: "ops",
+    config: "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Environment\n",
+    env: { AWS_ACCESS_KEY_ID: "{{alice.id}}", AWS_SECRET_ACCESS_KEY: "" },
+    expect: { fail: EXIT.credentials, cli: /Partial credentials found in env/ },
+  },
+
+  ...processOutputCases(),
+  ...nestedKeyCases(),
+
   // ---- IAM Identity Center (SSO) ---------------------------------------------------
   ...ssoCases(),
 
@@ -993,6 +1041,103 @@ function parityRound2A(): DiffCase[] {
         cliExpect: { role: "deployer" },
       },
     ),
+  ];
+}
+
+// Parity round 2, B: credential_process output as botocore's ProcessProvider reads it, and
+// Expiration times (credential_process, AWS_CREDENTIAL_EXPIRATION) as dateutil reads them.
+function processOutputCases(): DiffCase[] {
+  const KEYS = '"AccessKeyId": "{{alice.id}}", "SecretAccessKey": "{{alice.secret}}"';
+  const CAT = "[profile dev]\ncredential_process = cat {{home}}/out.json\n";
+  const printing = (json: string) => ({ config: CAT, files: { "out.json": json } });
+  const ENV_ROLE = "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Environment\n";
+  const envKeys = (expiration: string) => ({
+    AWS_ACCESS_KEY_ID: "{{alice.id}}",
+    AWS_SECRET_ACCESS_KEY: "{{alice.secret}}",
+    AWS_CREDENTIAL_EXPIRATION: expiration,
+  });
+  const NAIVE = /can't (subtract|compare) offset-naive and offset-aware datetimes/;
+  return [
+    {
+      name: 'B: credential_process "Version": true is Version 1',
+      profile: "dev",
+      ...printing(`{"Version": true, ${KEYS}}`),
+      expect: { user: "alice" },
+    },
+    {
+      name: "B: credential_process output with NaN and Infinity is JSON to Python",
+      profile: "dev",
+      ...printing(`{"Version": 1, ${KEYS}, "X": NaN, "Y": [Infinity, -Infinity]}`),
+      expect: { user: "alice" },
+    },
+    {
+      name: "B: credential_process SessionToken null is no token",
+      profile: "dev",
+      ...printing(`{"Version": 1, ${KEYS}, "SessionToken": null}`),
+      expect: { user: "alice" },
+    },
+    {
+      name: "B: credential_process SessionToken that is a number",
+      profile: "dev",
+      ...printing(`{"Version": 1, ${KEYS}, "SessionToken": 5}`),
+      expect: {
+        fail: EXIT.credentials,
+        cli: /'int' object has no attribute/,
+        awsx: /SessionToken that is not a string/,
+      },
+    },
+    {
+      name: "B: credential_process output with a byte that is not UTF-8",
+      profile: "dev",
+      config: `[profile dev]\ncredential_process = printf '{"Version": 1, ${KEYS}}\\377'\n`,
+      expect: { fail: EXIT.credentials, cli: /codec can't decode/, awsx: /not UTF-8/ },
+    },
+    {
+      name: 'B: credential_process "AccessKeyId": ""',
+      profile: "dev",
+      ...printing('{"Version": 1, "AccessKeyId": "", "SecretAccessKey": "{{alice.secret}}"}'),
+      expectDifference: "the CLI signs with an empty key (STS refuses it); awsx fails first",
+      expect: { fail: EXIT.credentials, awsx: /AccessKeyId that is not a non-empty string/ },
+    },
+    {
+      name: 'B: credential_process "SecretAccessKey": null',
+      profile: "dev",
+      ...printing('{"Version": 1, "AccessKeyId": "{{alice.id}}", "SecretAccessKey": null}'),
+      expectDifference: "the CLI signs with a null secret (STS refuses it); awsx fails first",
+      expect: { fail: EXIT.credentials, awsx: /SecretAccessKey that is not a non-empty string/ },
+    },
+    {
+      name: "B: credential_process Expiration without a zone",
+      profile: "dev",
+      ...printing(`{"Version": 1, ${KEYS}, "Expiration": "2031-01-01T00:00:00"}`),
+      expect: { fail: EXIT.credentials, cli: NAIVE, awsx: /not a time with a zone/ },
+    },
+    {
+      name: "B: credential_process Expiration that is a date only",
+      profile: "dev",
+      ...printing(`{"Version": 1, ${KEYS}, "Expiration": "2031-01-01"}`),
+      expect: { fail: EXIT.credentials, cli: NAIVE, awsx: /not a time with a zone/ },
+    },
+    {
+      name: "B: credential_process Expiration in ISO 8601's basic format",
+      profile: "dev",
+      ...printing(`{"Version": 1, ${KEYS}, "Expiration": "20310101T000000Z"}`),
+      expect: { user: "alice" },
+    },
+    {
+      name: "B: AWS_CREDENTIAL_EXPIRATION without a zone (credential_source = Environment)",
+      profile: "ops",
+      config: ENV_ROLE,
+      env: envKeys("2031-01-01T00:00:00"),
+      expect: { fail: EXIT.credentials, cli: NAIVE, awsx: /not a time with a zone/ },
+    },
+    {
+      name: "B: AWS_CREDENTIAL_EXPIRATION in ISO 8601's basic format",
+      profile: "ops",
+      config: ENV_ROLE,
+      env: envKeys("20310101T000000Z"),
+      expect: { role: "deployer" },
+    },
   ];
 }
 
@@ -1176,6 +1321,71 @@ function ssoCases(): DiffCase[] {
         fail: EXIT.config,
         cli: /SSO token provider but is missing the following configuration: \['sso_region'\]/,
       },
+    },
+  ];
+}
+
+// Parity round 2, B: a credential key written as a nested block ("key =" then indented lines)
+// is present to botocore, which then fails using it; awsx fails first, naming it.
+function nestedKeyCases(): DiffCase[] {
+  const BLOCK = "\n  x = y\n";
+  const KEYS = "aws_access_key_id = {{bob.id}}\naws_secret_access_key = {{bob.secret}}\n";
+  const NESTED = /is a nested block, not a value/;
+  const nested = (cli: RegExp) => ({ fail: EXIT.config, cli, awsx: NESTED });
+  const ROLE = "role_arn = {{role.deployer}}\n";
+  return [
+    {
+      name: "B: role_arn as a nested block, with static keys",
+      profile: "dev",
+      config: `[profile dev]\nrole_arn =${BLOCK}${KEYS}`,
+      expect: nested(/Partial credentials found in assume-role/),
+    },
+    {
+      name: "B: credential_process as a nested block, with static keys",
+      profile: "dev",
+      config: `[profile dev]\ncredential_process =${BLOCK}${KEYS}`,
+      expect: nested(/'dict' object/),
+    },
+    {
+      name: "B: web_identity_token_file as a nested block, with role_arn and source_profile",
+      profile: "dev",
+      config: `[profile dev]\nweb_identity_token_file =${BLOCK}${ROLE}source_profile = base\n`,
+      credentials: BASE,
+      expect: nested(/not dict/),
+    },
+    {
+      name: "B: aws_access_key_id as a nested block",
+      profile: "dev",
+      credentials: `[dev]\naws_access_key_id =${BLOCK}aws_secret_access_key = {{bob.secret}}\n`,
+      expect: nested(/dict found/),
+    },
+    {
+      name: "B: aws_session_token as a nested block",
+      profile: "dev",
+      credentials: `${aliceCreds("dev")}aws_session_token =${BLOCK}`,
+      expect: nested(/'dict' object has no attribute/),
+    },
+    {
+      name: "B: source_profile as a nested block",
+      profile: "dev",
+      config: `[profile dev]\n${ROLE}source_profile =${BLOCK}`,
+      credentials: BASE,
+      expect: nested(/unhashable type: 'dict'/),
+    },
+    {
+      name: "B: credential_source as a nested block",
+      profile: "dev",
+      config: `[profile dev]\n${ROLE}credential_source =${BLOCK}`,
+      expect: nested(
+        /The credential source "\{'x': 'y'\}" referenced in profile "dev" is not valid/,
+      ),
+    },
+    {
+      name: "B: credential_process as a nested block under role_arn is never read",
+      profile: "dev",
+      config: `[profile dev]\n${ROLE}source_profile = base\ncredential_process =${BLOCK}`,
+      credentials: BASE,
+      expect: { role: "deployer" },
     },
   ];
 }

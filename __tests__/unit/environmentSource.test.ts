@@ -62,9 +62,17 @@ describe("credential_source = Environment", () => {
     );
   });
 
-  it("an AWS_CREDENTIAL_EXPIRATION that is not a date is an error", async () => {
-    await expect(readAt("garbage", "2026-01-01T00:00:00Z")).rejects.toThrow(
-      /AWS_CREDENTIAL_EXPIRATION "garbage" is not a date/,
-    );
+  it("an AWS_CREDENTIAL_EXPIRATION that is not a zoned time is an error", async () => {
+    // botocore fails on a naive time too: it cannot compare it with its aware clock.
+    for (const bad of ["garbage", "2031-01-01T00:00:00", "2031-01-01"]) {
+      await expect(readAt(bad, "2026-01-01T00:00:00Z")).rejects.toThrow(
+        new RegExp(`AWS_CREDENTIAL_EXPIRATION "${bad}" is not a time with a zone`),
+      );
+    }
+  });
+
+  it("AWS_CREDENTIAL_EXPIRATION in ISO 8601's basic format is read, as dateutil reads it", async () => {
+    const c = await readAt("20300102T030405Z", "2029-12-31T00:00:00Z");
+    expect(c.expiration?.toISOString()).toBe("2030-01-02T03:04:05.000Z");
   });
 });

@@ -253,6 +253,44 @@ describe("profile names and static keys", () => {
     );
   });
 
+  // Parity round 2, B: a key written with no value is present to the CLI, which signs with it.
+  it("an empty aws_access_key_id or secret is E_CONFIG naming profile, file and key", () => {
+    expectAwsxError(
+      () => plan("", "p", {}, `[p]\naws_access_key_id =\naws_secret_access_key = ${SECRET2}\n`),
+      "E_CONFIG",
+      /aws_access_key_id is empty in profile "p" \(\/home\/u\/\.aws\/credentials \[p\]\)/,
+    );
+    expectAwsxError(
+      () => plan(`[profile p]\naws_access_key_id = ${KEY}\naws_secret_access_key =\n`, "p"),
+      "E_CONFIG",
+      /aws_secret_access_key is empty in profile "p" \(\/home\/u\/\.aws\/config \[profile p\]\)/,
+    );
+  });
+
+  it("empty keys on a source_profile hop fail too", () => {
+    expectAwsxError(
+      () =>
+        plan(
+          roleSection("r", ["source_profile = base"]),
+          "r",
+          {},
+          `[base]\naws_access_key_id = ${KEY2}\naws_secret_access_key =\n`,
+        ),
+      "E_CONFIG",
+      /aws_secret_access_key is empty in profile "base"/,
+    );
+  });
+
+  it("an empty session token is no token; aws_security_token wins when written", () => {
+    expect(plan("", "base", {}, `${BASE_CREDS}aws_session_token =\n`).source).toEqual(
+      staticCreds("base"),
+    );
+    const both = `${BASE_CREDS}aws_session_token = newFAKE\naws_security_token = oldFAKE\n`;
+    expect(plan("", "base", {}, both).source).toEqual(
+      staticCreds("base", { sessionToken: "oldFAKE" }),
+    );
+  });
+
   it("a secret key without an access key is no credentials", () => {
     expectAwsxError(
       () => plan(`[profile p]\naws_secret_access_key = ${SECRET}\n`, "p"),
@@ -1024,5 +1062,99 @@ describe("long chains and cycles (planned in a loop, not by recursion)", () => {
       /c19998 -> c19999; break the source_profile cycle/,
     );
     expect(e.message.length).toBeLessThan(2_000);
+  });
+});
+
+// Parity round 2, B: botocore keeps "key =" followed by indented "x = y" lines as a dict; the
+// key counts as written (it chooses the provider) and then fails. awsx names it first.
+describe("credential keys written as nested blocks", () => {
+  const BLOCK = "\n  x = y";
+  const NESTED = /is a nested block, not a value; write it on one line/;
+  const fails = (config: string, profile: string, key: string, credentials = BASE_CREDS) => {
+    const e = expectAwsxError(
+      () => plan(config, profile, {}, credentials),
+      "E_CONFIG",
+      new RegExp(`^${key} in profile "`),
+      NESTED,
+    );
+    expect(e.exitCode).toBe(78);
+  };
+  const keys = `aws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
+
+  it("role_arn as a block with static keys is a role profile, and fails", () => {
+    fails(`[profile p]\nrole_arn =${BLOCK}\n${keys}`, "p", "role_arn");
+  });
+  it("credential_process as a block with config-file keys fails", () => {
+    fails(`[profile p]\ncredential_process =${BLOCK}\n${keys}`, "p", "credential_process");
+  });
+  it("web_identity_token_file as a block next to role_arn + source_profile fails", () => {
+    fails(
+      `[profile p]\nweb_identity_token_file =${BLOCK}\nrole_arn = ${arn("p")}\nsource_profile = base\n`,
+      "p",
+      "web_identity_token_file",
+    );
+  });
+  it("every role key, source_profile and credential_source as a block fail", () => {
+    for (const key of ["role_session_name", "external_id", "mfa_serial", "duration_seconds"])
+      fails(roleSection("p", ["source_profile = base", `${key} =${BLOCK}`]), "p", key);
+    fails(roleSection("p", [`source_profile =${BLOCK}`]), "p", "source_profile");
+    fails(roleSection("p", [`credential_source =${BLOCK}`]), "p", "credential_source");
+  });
+  it("static keys and the chosen token as blocks fail, in either file", () => {
+    fails(
+      `[profile p]\naws_access_key_id =${BLOCK}\naws_secret_access_key = s\n`,
+      "p",
+      "aws_access_key_id",
+    );
+    fails(
+      "",
+      "p",
+      "aws_secret_access_key",
+      `[p]\naws_access_key_id = ${KEY2}\naws_secret_access_key =${BLOCK}\n`,
+    );
+    fails("", "base", "aws_session_token", `${BASE_CREDS}aws_session_token =${BLOCK}\n`);
+  });
+  it("sso_account_id as a block makes the profile SSO, and fails", () => {
+    fails(`[profile p]\nsso_account_id =${BLOCK}\n${keys}`, "p", "sso_account_id");
+  });
+  it("a block on a source_profile hop names the target too", () => {
+    const e = expectAwsxError(
+      () =>
+        plan(
+          `${roleSection("r", ["source_profile = src"])}[profile src]\ncredential_process =${BLOCK}\n`,
+          "r",
+        ),
+      "E_CONFIG",
+      /credential_process in profile "src" .* in the source_profile chain of "r"/,
+    );
+    expect(e.exitCode).toBe(78);
+  });
+  it("a block the CLI never reads is no error: credential_process under role_arn, a token not chosen, s3", () => {
+    const p = plan(
+      roleSection("r", ["source_profile = base", `credential_process =${BLOCK}`]),
+      "r",
+      {},
+      BASE_CREDS,
+    );
+    expect(p.steps).toEqual([role("r")]);
+    const both = `${BASE_CREDS}aws_security_token = oldFAKE\naws_session_token =${BLOCK}\n`;
+    expect(plan("", "base", {}, both).source).toEqual(
+      staticCreds("base", { sessionToken: "oldFAKE" }),
+    );
+    expect(plan(`[profile base]\ns3 =${BLOCK}\n`, "base", {}, BASE_CREDS).source).toEqual(
+      staticCreds("base"),
+    );
+  });
+  it("the credentials file's value replaces the config file's block, and the other way round", () => {
+    const cfg = `[profile base]\ncredential_process =${BLOCK}\n`;
+    expect(plan(cfg, "base", {}, `${BASE_CREDS}credential_process = x\n`).source).toEqual(
+      staticCreds("base"),
+    );
+    fails(
+      `[profile p]\nrole_arn = ${arn("p")}\n`,
+      "p",
+      "role_arn",
+      `[p]\nrole_arn =${BLOCK}\n${BASE_CREDS.slice(7)}`,
+    );
   });
 });

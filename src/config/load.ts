@@ -13,6 +13,9 @@ export interface Profile {
   // The merged view (config file, then credentials file key by key), as botocore's full_config.
   values: Record<string, string>;
   origins: Record<string, Origin>;
+  // Keys whose merged value is a nested block ("role_arn =" then indented "x = y" lines):
+  // present to botocore, which then fails using them (src/plan/build.ts says so first).
+  nested?: Record<string, Origin>;
 }
 
 // Plain data: everything the planner needs, no I/O after this.
@@ -24,6 +27,9 @@ export interface LoadedConfig {
   // file first and from the config file after, and reports partial keys per file.
   configProfiles: Map<string, Record<string, string>>;
   credentialsProfiles: Map<string, Record<string, string>>;
+  // The nested-block keys of each file's sections, apart as above.
+  configNested?: Map<string, Set<string>>;
+  credentialsNested?: Map<string, Set<string>>;
   services: Map<string, IniSection>;
   // [sso-session NAME] sections of the config file (src/sso/ssoConfig.ts reads them).
   ssoSessions: Map<string, SsoSessionSection>;
@@ -73,6 +79,9 @@ export function profileNameOf(header: string, prefix = "profile"): string | unde
   return parts.length === 2 ? parts[1] : undefined;
 }
 
+const nestedKeys = (section: IniSection): Set<string> =>
+  new Set(Object.keys(section).filter((k) => typeof section[k] !== "string"));
+
 const stringsOnly = (section: IniSection): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(section)) if (typeof v === "string") out[k] = v;
@@ -84,6 +93,7 @@ export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
   const credentialsIni = parseFile(paths.credentialsFile, read);
   const profiles = new Map<string, Profile>();
   const configProfiles = new Map<string, Record<string, string>>();
+  const configNested = new Map<string, Set<string>>();
   const services = new Map<string, IniSection>();
   const ssoSessions = new Map<string, SsoSessionSection>();
 
@@ -106,18 +116,35 @@ export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
     configProfiles.set(name, values);
     const origins: Record<string, Origin> = {};
     for (const k of Object.keys(values)) origins[k] = { file: paths.configFile, section: header };
-    profiles.set(name, { name, values: { ...values }, origins });
+    const nested: Record<string, Origin> = {};
+    const blocks = nestedKeys(section);
+    configNested.set(name, blocks);
+    for (const k of blocks) nested[k] = { file: paths.configFile, section: header };
+    profiles.set(name, { name, values: { ...values }, origins, nested });
   }
 
   const credentialsProfiles = new Map<string, Record<string, string>>();
+  const credentialsNested = new Map<string, Set<string>>();
   for (const [header, section] of credentialsIni) {
     const values = stringsOnly(section);
     credentialsProfiles.set(header, values);
     const existing = profiles.get(header) ?? { name: header, values: {}, origins: {} };
+    const nested = existing.nested ?? {};
+    const origin = { file: paths.credentialsFile, section: header };
+    // Key by key, the credentials file's value replaces the config file's, block or not.
     for (const [k, v] of Object.entries(values)) {
       existing.values[k] = v;
-      existing.origins[k] = { file: paths.credentialsFile, section: header };
+      existing.origins[k] = origin;
+      delete nested[k];
     }
+    const blocks = nestedKeys(section);
+    credentialsNested.set(header, blocks);
+    for (const k of blocks) {
+      nested[k] = origin;
+      delete existing.values[k];
+      delete existing.origins[k];
+    }
+    existing.nested = nested;
     profiles.set(header, existing);
   }
 
@@ -127,6 +154,8 @@ export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
     profiles,
     configProfiles,
     credentialsProfiles,
+    configNested,
+    credentialsNested,
     services,
     ssoSessions,
   };

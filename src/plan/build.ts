@@ -312,11 +312,32 @@ class Planner {
   }
 
   private hasKeys(p: Profile): boolean {
-    return hasStaticKeys(p) || this.stored.has(p.name);
+    return hasStaticKeys(p) || isBlock(p, "aws_access_key_id") || this.stored.has(p.name);
+  }
+
+  // botocore tests a key with `in`, so a nested block counts as written; it then fails using
+  // it as a string. These say so first, for the keys that choose or make credentials.
+  private flat(p: Profile, ...keys: string[]): void {
+    for (const key of keys) {
+      const o = p.nested?.[key];
+      if (o) throw this.blockError(p.name, key, o);
+    }
+  }
+
+  private blockError(name: string, key: string, o: Origin): AwsxError {
+    return configError(
+      `${key} in profile "${name}" (${o.file} [${o.section}]) is a nested block, ` +
+        `not a value${this.usedBy(name)}; write it on one line (${key} = VALUE)`,
+      this.visited[0]!,
+    );
+  }
+
+  private isRole(p: Profile): boolean {
+    return isAssumeRoleProfile(p, true) && !isBlock(p, "web_identity_token_file");
   }
 
   resolveTarget(target: Profile): { source: SourceStep; steps: StsStep[] } {
-    if (isAssumeRoleProfile(target)) return this.assumeRoleChain(target.name);
+    if (this.isRole(target)) return this.assumeRoleChain(target.name);
     const source = this.profileProviders(target);
     if (source) return { source, steps: [] };
     const envSource = this.envWebIdentity(target.name);
@@ -350,6 +371,7 @@ class Planner {
   // What a role profile assumes from: a finished source, or the next role profile's name.
   private sourceOf(profile: Profile): SourceStep | string {
     const { name, values: v } = profile;
+    this.flat(profile, "source_profile", "credential_source");
     const sourceProfile = v.source_profile;
     const credentialSource = v.credential_source;
     if (credentialSource !== undefined && sourceProfile !== undefined) {
@@ -386,7 +408,7 @@ class Planner {
     this.visit(sourceProfile!);
     const source = this.profile(sourceProfile!);
     // botocore's _resolve_credentials_from_profile: static keys win on a source hop.
-    if (this.hasKeys(source) || !isAssumeRoleProfile(source)) {
+    if (this.hasKeys(source) || !this.isRole(source)) {
       const found = this.profileProviders(source);
       if (!found) {
         throw configError(
@@ -441,7 +463,9 @@ class Planner {
   private profileProviders(profile: Profile): SourceStep | undefined {
     const v = profile.values;
     const name = profile.name;
+    this.flat(profile, "web_identity_token_file");
     if (v.web_identity_token_file) {
+      this.flat(profile, "role_arn", "role_session_name");
       if (!v.role_arn) {
         throw configError(
           `The profile "${name}" is configured to assume role with web identity ` +
@@ -461,18 +485,22 @@ class Planner {
       };
     }
     // botocore's SSOProvider: a profile naming sso_account_id or sso_role_name.
+    if (["sso_account_id", "sso_role_name"].some((k) => v[k] !== undefined || isBlock(profile, k)))
+      this.flat(profile, ...SSO_KEYS);
     const sso = ssoRoleFor(profile, this.config);
     if (sso) return { kind: "sso", profile: name, ...sso };
     const fromStore = this.storedKeysOf(name);
     if (fromStore) return fromStore;
     const fromFile = this.keysFrom(
       name,
+      this.config.credentialsNested?.get(name),
       this.config.credentialsProfiles.get(name),
       "shared-credentials-file",
       this.config.credentialsFile,
     );
     if (fromFile) return fromFile;
     // botocore's LoginProvider (`aws login`) comes before credential_process.
+    this.flat(profile, "login_session", "credential_process");
     if (v.login_session !== undefined) {
       throw configError(
         `The profile "${name}" uses login_session (aws login), which awsx does not support; ` +
@@ -490,6 +518,7 @@ class Planner {
     }
     const fromConfig = this.keysFrom(
       name,
+      this.config.configNested?.get(name),
       this.config.configProfiles.get(name),
       "config-file",
       this.config.configFile,
@@ -500,11 +529,17 @@ class Planner {
 
   private keysFrom(
     name: string,
+    blocks: ReadonlySet<string> | undefined,
     values: Record<string, string> | undefined,
     provider: "shared-credentials-file" | "config-file",
     file: string,
   ): SourceStep | undefined {
-    if (!values || values.aws_access_key_id === undefined) return undefined;
+    if (!values) return undefined;
+    // Chosen when aws_access_key_id is written, as a value or a block.
+    if (values.aws_access_key_id === undefined && !blocks?.has("aws_access_key_id"))
+      return undefined;
+    if (blocks?.has("aws_access_key_id") || blocks?.has("aws_secret_access_key"))
+      this.nestedIn(name, file, blocks);
     if (values.aws_secret_access_key === undefined) {
       throw configError(
         `Partial credentials found in ${provider}, missing: aws_secret_access_key ` +
@@ -512,15 +547,31 @@ class Planner {
         name,
       );
     }
-    const token = values.aws_session_token ?? values.aws_security_token;
     const section = provider === "config-file" ? this.configSectionOf(name) : name;
+    // The CLI counts a key written with no value as present and signs with it (STS refuses);
+    // a child given it empty would fall back to its own chain: fail first, naming it.
+    for (const key of ["aws_access_key_id", "aws_secret_access_key"] as const) {
+      if (values[key] === "") {
+        throw configError(
+          `${key} is empty in profile "${name}" (${file} [${section}])${this.usedBy(name)}; ` +
+            "set it to the key, or remove the profile's keys",
+          this.visited[0]!,
+        );
+      }
+    }
+    // botocore's order: aws_security_token first, when written; an empty token is no token.
+    const tokenKey = ["aws_security_token", "aws_session_token"].find(
+      (k) => values[k] !== undefined || blocks?.has(k),
+    );
+    if (tokenKey && blocks?.has(tokenKey)) this.nestedIn(name, file, new Set([tokenKey]));
+    const token = tokenKey ? values[tokenKey] : undefined;
     return {
       kind: "static",
       profile: name,
       provider,
-      accessKeyId: values.aws_access_key_id,
+      accessKeyId: values.aws_access_key_id!, // a block has failed above
       secretAccessKey: values.aws_secret_access_key,
-      ...(token !== undefined ? { sessionToken: token } : {}),
+      ...(token ? { sessionToken: token } : {}),
       origin: { file, section },
     };
   }
@@ -549,6 +600,22 @@ class Planner {
     };
   }
 
+  // A key of this file's section that is a nested block: the same error as flat().
+  private nestedIn(name: string, file: string, blocks: ReadonlySet<string>): never {
+    const key = ["aws_access_key_id", "aws_secret_access_key", ...blocks].find((k) =>
+      blocks.has(k),
+    )!;
+    const section = file === this.config.configFile ? this.configSectionOf(name) : name;
+    throw this.blockError(name, key, { file, section });
+  }
+
+  // ", the source of profile T" when a hop of the chain fails, so the message names the
+  // profile the user asked for.
+  private usedBy(name: string): string {
+    const target = this.visited[0]!;
+    return name === target ? "" : `, in the source_profile chain of "${target}"`;
+  }
+
   private configSectionOf(name: string): string {
     return (
       this.profile(name).origins.aws_access_key_id?.section ??
@@ -569,6 +636,8 @@ class Planner {
         name,
       );
     }
+    if (this.env.AWS_ROLE_SESSION_NAME === undefined)
+      this.flat(this.profile(name), "role_session_name");
     const sessionName =
       this.env.AWS_ROLE_SESSION_NAME ?? this.profile(name).values.role_session_name;
     return {
@@ -583,6 +652,7 @@ class Planner {
 
   private roleStep(profile: Profile): AssumeRoleStep {
     const v = profile.values;
+    this.flat(profile, ...ROLE_KEYS);
     const step: AssumeRoleStep = {
       kind: "assumeRole",
       profile: profile.name,
@@ -616,5 +686,17 @@ function parseDuration(raw: string, profile: Profile): number {
 
 export const hasStaticKeys = (p: Profile): boolean =>
   p.values.aws_access_key_id !== undefined || p.values.aws_secret_access_key !== undefined;
-export const isAssumeRoleProfile = (p: Profile): boolean =>
-  p.values.role_arn !== undefined && p.values.web_identity_token_file === undefined;
+// `roleAsBlock`: a role_arn written as a nested block counts (the planner then fails on it).
+export const isAssumeRoleProfile = (p: Profile, roleAsBlock = false): boolean =>
+  (p.values.role_arn !== undefined || (roleAsBlock && isBlock(p, "role_arn"))) &&
+  p.values.web_identity_token_file === undefined;
+
+const isBlock = (p: Profile, key: string): boolean => p.nested?.[key] !== undefined;
+const ROLE_KEYS = [
+  "role_arn",
+  "role_session_name",
+  "external_id",
+  "mfa_serial",
+  "duration_seconds",
+];
+const SSO_KEYS = ["sso_session", "sso_account_id", "sso_role_name", "sso_start_url", "sso_region"];

@@ -1,4 +1,5 @@
 import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { isUtf8 } from "node:buffer";
 import { readdirSync, readFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { helperEnv } from "./helperEnv.js";
@@ -10,6 +11,8 @@ export interface Captured {
   signal: string | null;
   // Why awsx stopped it or could not start it.
   error?: string;
+  // Its stdout was not valid UTF-8 (stdout then holds replacement characters).
+  notUtf8?: boolean;
 }
 
 export interface CaptureOptions {
@@ -84,7 +87,8 @@ export function runCaptured(argv: string[], options: CaptureOptions): Promise<Ca
     });
     child.on("close", (code, signal) => {
       const text = (bufs: Buffer[]) => Buffer.concat(bufs).toString("utf8");
-      finish({ stdout: text(out), stderr: text(err), code, signal });
+      const stdout = Buffer.concat(out);
+      finish({ stdout: text(out), stderr: text(err), code, signal, notUtf8: !isUtf8(stdout) });
     });
   });
 }

@@ -4,6 +4,7 @@ import type { Credentials } from "../../types.js";
 import type { MetadataSettings } from "../metadataSettings.js";
 import type { StepContext } from "../stepContext.js";
 import { fromContainer } from "./container.js";
+import { parseExpirationTime } from "./expirationTime.js";
 import { fromInstanceMetadata } from "./instanceMetadata.js";
 
 export interface SourceOptions {
@@ -73,11 +74,11 @@ function fromEnvironment(
   };
 }
 
-// botocore refuses env keys whose AWS_CREDENTIAL_EXPIRATION is not a date or has passed,
+// botocore refuses env keys whose AWS_CREDENTIAL_EXPIRATION is not a zoned time or has passed,
 // before any request ("refreshed credentials are still expired").
 function envExpiration(profile: string, raw: string | undefined, now: () => Date) {
   if (!raw) return undefined;
-  const exp = new Date(raw);
+  const exp = parseExpirationTime(raw);
   const fail = (why: string) =>
     new AwsxError(
       "E_CREDENTIALS",
@@ -85,7 +86,11 @@ function envExpiration(profile: string, raw: string | undefined, now: () => Date
         `"${profile}"); refresh the keys in awsx's environment or unset it`,
       { profile },
     );
-  if (Number.isNaN(exp.getTime())) throw fail(`"${raw}" is not a date`);
+  if (!exp) {
+    throw fail(
+      `"${raw.slice(0, 40)}" is not a time with a zone (write it as 2031-01-01T00:00:00Z)`,
+    );
+  }
   if (exp.getTime() <= now().getTime()) throw fail(`${raw} has passed: the keys are expired`);
   return exp;
 }

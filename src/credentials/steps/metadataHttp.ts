@@ -3,6 +3,7 @@ import { urlToHttpOptions } from "node:url";
 import { isAwsxError } from "../../errors.js";
 import { cappedStreamText } from "../../platform/capped.js";
 import type { Credentials } from "../../types.js";
+import { parseExpirationTime } from "./expirationTime.js";
 
 // One answer from a metadata endpoint; `failed` names a network error instead, and `timedOut`
 // which wait ran out: botocore retries a token PUT whose connect timed out, not one whose read
@@ -59,13 +60,8 @@ export const isJson = (text: string): boolean => {
   }
 };
 
-// A time with a zone after it: dateutil reads a time without one as naive, and botocore then
-// fails comparing it with the clock; names other than UTC/GMT/UT are naive to it too.
-const ZONED = /\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:z|[+-]\d\d(?::?\d\d)?|(?:utc|gmt|ut))\s*$/i;
-
 // An Expiration botocore can use: a string dateutil reads as an aware time (past is fine).
-export const readableTime = (v: unknown): v is string =>
-  typeof v === "string" && ZONED.test(v) && !Number.isNaN(Date.parse(v));
+export const readableTime = (v: unknown): v is string => parseExpirationTime(v) !== undefined;
 
 // The keys of a metadata answer botocore has already checked for: AccessKeyId and
 // SecretAccessKey as strings, Token a string or null (no session token), Expiration readable.
@@ -74,8 +70,8 @@ export function keysOf(j: Record<string, unknown>, none: (why: string) => Error)
   if (typeof id !== "string" || !id || typeof secret !== "string" || !secret)
     throw none("the answer's AccessKeyId/SecretAccessKey are not strings");
   if (token !== null && typeof token !== "string") throw none("the answer's Token is not a string");
-  if (!readableTime(exp)) throw none("the answer's Expiration is not a date");
-  const expiration = new Date(exp);
+  const expiration = parseExpirationTime(exp);
+  if (!expiration) throw none("the answer's Expiration is not a date");
   return {
     accessKeyId: id,
     secretAccessKey: secret,

@@ -3,6 +3,7 @@ import { runCaptured } from "../../platform/runCaptured.js";
 import { shlexSplit } from "../../util/shlex.js";
 import type { SourceStep } from "../../plan/types.js";
 import type { Credentials } from "../../types.js";
+import { parsePythonJson, processCredentials } from "./processOutput.js";
 import type { StepContext } from "../stepContext.js";
 
 export interface ProcessOptions {
@@ -45,7 +46,7 @@ export async function runCredentialProcess(
     throw fail(`cannot be split into words (${(e as Error).message}); fix its quoting`, e);
   }
   if (argv.length === 0) throw fail("is empty; set it to a command that prints credentials JSON");
-  const { stdout, stderr, code, signal, error } = await runCaptured(argv, options);
+  const { stdout, stderr, code, signal, error, notUtf8 } = await runCaptured(argv, options);
   if (error) throw fail(error);
   if (code !== 0) {
     const last = stderr.trim().split("\n").pop() ?? "";
@@ -54,39 +55,15 @@ export async function runCredentialProcess(
       throw new AwsxError("E_CONFIG", last.slice("awsx: ".length), { profile });
     throw fail(`exited with ${signal ?? `status ${code}`}${last ? `: ${last.slice(0, 200)}` : ""}`);
   }
-  let parsed: any;
+  // botocore decodes the output as UTF-8, strictly, before reading it as JSON.
+  if (notUtf8) throw fail("printed bytes that are not UTF-8; it must print UTF-8 JSON");
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(stdout);
+    parsed = parsePythonJson(stdout);
   } catch {
     throw fail(
       'printed something that is not JSON; it must print {"Version": 1, "AccessKeyId": …}',
     );
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
-    throw fail("printed JSON that is not an object");
-  if (parsed.Version !== 1) {
-    throw fail(
-      `printed Version ${JSON.stringify(parsed.Version ?? "<none>")}; only Version 1 is supported`,
-    );
-  }
-  for (const key of ["AccessKeyId", "SecretAccessKey"]) {
-    if (typeof parsed[key] !== "string" || !parsed[key]) throw fail(`printed no ${key}`);
-  }
-  const creds: Credentials = {
-    accessKeyId: parsed.AccessKeyId,
-    secretAccessKey: parsed.SecretAccessKey,
-  };
-  if (typeof parsed.SessionToken === "string" && parsed.SessionToken)
-    creds.sessionToken = parsed.SessionToken;
-  if (parsed.Expiration !== undefined && parsed.Expiration !== null) {
-    const exp = new Date(parsed.Expiration);
-    if (Number.isNaN(exp.getTime()))
-      throw fail(
-        `printed an Expiration that is not a date: ${String(parsed.Expiration).slice(0, 40)}`,
-      );
-    if (exp.getTime() <= options.now().getTime())
-      throw fail(`returned credentials that expired at ${exp.toISOString()}`);
-    creds.expiration = exp;
-  }
-  return creds;
+  return processCredentials(parsed, fail, options.now());
 }
