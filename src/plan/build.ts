@@ -1,6 +1,7 @@
-import { AwsxError } from "../errors.js";
+import { AwsxError, isAwsxError } from "../errors.js";
 import { nearest } from "../util/nearest.js";
-import { ssoRoleFor } from "../sso/ssoConfig.js";
+import { checkClientSettings } from "../config/clientSettings.js";
+import { checkSsoTokenConfig, ssoRoleFor } from "../sso/ssoConfig.js";
 import type { LoadedConfig, Origin, Profile } from "../config/load.js";
 import type {
   AssumeRoleStep,
@@ -25,8 +26,9 @@ export interface StoredKeyPair {
 export type ChildSession = "stored" | "all" | "none";
 
 export interface PlanOptions {
-  // The environment awsx was started with: only AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE,
-  // AWS_ROLE_SESSION_NAME, AWS_REGION and AWS_DEFAULT_REGION are read.
+  // The environment awsx was started with: AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE,
+  // AWS_ROLE_SESSION_NAME, AWS_REGION, AWS_DEFAULT_REGION and the client settings
+  // (src/config/clientSettings.ts) are read.
   env?: Record<string, string | undefined>;
   region?: string;
   // --duration: overrides the target role's duration_seconds.
@@ -70,7 +72,7 @@ export function buildPlan(
   const target = config.profiles.get(profileName) ?? storedOnly(profileName, stored);
   if (!target) throw profileNotFound(config, profileName);
   const planner = new Planner(config, env, profileName, stored);
-  const { source, steps } = planner.resolveTarget(target);
+  const { source, steps } = resolveChecked(planner, target, config, env);
   const notes: string[] = [];
   const child = childSessionStep(source, steps, target, options, notes);
   if (child) steps.push(child);
@@ -103,6 +105,28 @@ export function buildPlan(
     regionOrigin: region?.origin,
     notes,
   };
+}
+
+// The CLI's create_client: credentials first (their config errors win), then the named
+// profile's SSO token config and client settings; "no credentials" comes last, at signing.
+function resolveChecked(
+  planner: Planner,
+  target: Profile,
+  config: LoadedConfig,
+  env: Record<string, string | undefined>,
+): { source: SourceStep; steps: StsStep[] } {
+  const clientChecks = () => {
+    checkSsoTokenConfig(target, config);
+    checkClientSettings(target, env);
+  };
+  try {
+    const resolved = planner.resolveTarget(target);
+    clientChecks();
+    return resolved;
+  } catch (e) {
+    if (isAwsxError(e) && e.code === "E_CREDENTIALS") clientChecks();
+    throw e;
+  }
 }
 
 // The CLI's words for a missing profile, with the nearest name when one is close.
