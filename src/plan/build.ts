@@ -129,13 +129,19 @@ function resolveChecked(
   }
 }
 
+// An empty path is no file at all, as for the CLI: say which variable made it so.
+const shownPath = (path: string, variable: string): string =>
+  path === "" ? `"" (${variable} is set but empty; unset it)` : path;
+
 // The CLI's words for a missing profile, with the nearest name when one is close.
 export function profileNotFound(config: LoadedConfig, name: string): AwsxError {
   const guess = nearest(name, config.profiles.keys());
   return new AwsxError(
     "E_PROFILE_NOT_FOUND",
-    `The config profile (${name}) could not be found in ${config.configFile} ` +
-      `or ${config.credentialsFile}${guess ? ` (did you mean ${guess}?)` : ""}; ` +
+    `The config profile (${name}) could not be found in ` +
+      `${shownPath(config.configFile, "AWS_CONFIG_FILE")} or ` +
+      `${shownPath(config.credentialsFile, "AWS_SHARED_CREDENTIALS_FILE")}` +
+      `${guess ? ` (did you mean ${guess}?)` : ""}; ` +
       `add [profile ${name}] to the config file, or pick one from \`awsx list\``,
     { profile: name },
   );
