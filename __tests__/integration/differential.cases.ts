@@ -973,7 +973,9 @@ function clientSettingCases(): DiffCase[] {
     {
       name: "sso_session with empty sso_start_url and sso_region: present, so accepted",
       profile: "dev",
-      config: `[sso-session corp]\nsso_start_url =\nsso_region =\n[profile dev]\n${ALICE_KEYS}sso_session = corp\n`,
+      config:
+        "[sso-session corp]\nsso_start_url =\nsso_region =\n" +
+        `[profile dev]\n${ALICE_KEYS}sso_session = corp\n`,
       expect: { user: "alice" },
     },
     {

@@ -36,7 +36,8 @@ const intIn = (min: number, max: number) => (v: string) => {
     : `must be a whole number from ${min} to ${max}`;
 };
 
-// In the order botocore meets them in create_client, so the first error is the CLI's.
+// In the order botocore meets them in create_client, so the first error is mostly the CLI's
+// (it refuses a max_attempts below 1 only with retry_mode, last; a bad csm_port after all).
 const SETTINGS: readonly ClientSetting[] = [
   {
     key: "defaults_mode",

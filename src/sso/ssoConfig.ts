@@ -177,9 +177,10 @@ export function checkSsoTokenConfig(profile: Profile, config: LoadedConfig): voi
   if (name === undefined) return;
   const section = config.ssoSessions.get(name);
   if (!section || Object.keys(section.values).length === 0) {
+    const at = where(profile.origins.sso_session);
     throw configError(
       `The profile "${profile.name}" is configured to use the SSO token provider but the ` +
-        `"${name}" sso_session configuration does not exist${where(profile.origins.sso_session)}; ` +
+        `"${name}" sso_session configuration does not exist${at}; ` +
         `add [sso-session ${name}] with sso_start_url and sso_region to ${config.configFile}, ` +
         "or remove sso_session",
       profile.name,
