@@ -912,6 +912,10 @@ export const cases: DiffCase[] = [
   // the STS model's minimum fail before any request (the CLI's ParamValidator); duration_seconds
   // read as Python's int().
   ...parityRound2A(),
+
+  // Parity round 2, C: client settings and the named profile's sso_session, checked by the
+  // CLI whenever it creates a client (before any request), and empty file variables.
+  ...clientSettingCases(),
 ];
 
 // A hoisted function with its helpers inside: `cases` above calls it while the module loads.
@@ -1137,6 +1141,140 @@ function processOutputCases(): DiffCase[] {
       config: ENV_ROLE,
       env: envKeys("20310101T000000Z"),
       expect: { role: "deployer" },
+    },
+  ];
+}
+
+function clientSettingCases(): DiffCase[] {
+  // A role profile over alice's keys, with extra lines in the role's section.
+  const ROLE_DEV = (extra = "") =>
+    `[profile dev]\nrole_arn = {{role.deployer}}\nsource_profile = base\n${extra}`;
+  const bad = (
+    name: string,
+    cli: RegExp,
+    setting: { env?: Record<string, string>; key?: string },
+  ): DiffCase => ({
+    name: `client setting refused: ${name}`,
+    profile: "dev",
+    config: ROLE_DEV(setting.key ? `${setting.key}\n` : ""),
+    credentials: BASE,
+    ...(setting.env ? { env: setting.env } : {}),
+    expect: { fail: EXIT.config, cli },
+  });
+  const NOT_INT = /invalid literal for int\(\)/;
+  return [
+    bad("retry_mode = bogus", /Invalid value provided to "mode": "bogus"/, {
+      key: "retry_mode = bogus",
+    }),
+    bad("AWS_RETRY_MODE=Standard (case matters)", /Invalid value provided to "mode"/, {
+      env: { AWS_RETRY_MODE: "Standard" },
+    }),
+    bad("AWS_MAX_ATTEMPTS=abc", NOT_INT, { env: { AWS_MAX_ATTEMPTS: "abc" } }),
+    bad("AWS_MAX_ATTEMPTS set but empty", NOT_INT, { env: { AWS_MAX_ATTEMPTS: "" } }),
+    bad("max_attempts = 0", /"max_attempts": 0 must be an integer greater than or equal to 1/, {
+      key: "max_attempts = 0",
+    }),
+    bad("AWS_DEFAULTS_MODE=bogus", /invalid defaults mode: bogus/, {
+      env: { AWS_DEFAULTS_MODE: "bogus" },
+    }),
+    bad("defaults_mode = in_region", /invalid defaults mode: in_region/, {
+      key: "defaults_mode = in_region",
+    }),
+    bad("request_checksum_calculation = always", /request_checksum_calculation/, {
+      key: "request_checksum_calculation = always",
+    }),
+    bad("AWS_RESPONSE_CHECKSUM_VALIDATION=x", /response_checksum_validation/, {
+      env: { AWS_RESPONSE_CHECKSUM_VALIDATION: "x" },
+    }),
+    bad("account_id_endpoint_mode = enabled", /'account_id_endpoint_mode' is invalid/, {
+      key: "account_id_endpoint_mode = enabled",
+    }),
+    bad("request_min_compression_size_bytes = abc", /Value must be an integer/, {
+      key: "request_min_compression_size_bytes = abc",
+    }),
+    bad("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES=1048577", /Value must be between 1 and 1048576/, {
+      env: { AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES: "1048577" },
+    }),
+    bad("AWS_S3_DISABLE_EXPRESS_SESSION_AUTH=yes", /s3_disable_express_session_auth/, {
+      env: { AWS_S3_DISABLE_EXPRESS_SESSION_AUTH: "yes" },
+    }),
+    bad("csm_port = 1x with csm_enabled = true", NOT_INT, {
+      key: "csm_enabled = true\ncsm_port = 1x",
+    }),
+    {
+      name: "client settings the CLI accepts, in any accepted spelling",
+      profile: "dev",
+      config: ROLE_DEV(
+        "retry_mode = adaptive\nmax_attempts = +2\ndefaults_mode = STANDARD\n" +
+          "request_checksum_calculation = WHEN_REQUIRED\naccount_id_endpoint_mode = Disabled\n" +
+          "request_min_compression_size_bytes = 1_0\ns3_disable_express_session_auth = False\n",
+      ),
+      credentials: BASE,
+      env: {
+        AWS_DISABLE_REQUEST_COMPRESSION: "bogus",
+        AWS_SIGV4A_SIGNING_REGION_SET: "bogus",
+        AWS_CSM_PORT: "abc",
+      },
+      expect: { role: "deployer" },
+    },
+    {
+      name: "client settings of [default] and of the source profile are not read",
+      profile: "dev",
+      config: `[default]\nretry_mode = bogus\n${ROLE_DEV()}`,
+      credentials: `${BASE}max_attempts = abc\n`,
+      expect: { role: "deployer" },
+    },
+    {
+      name: "sso_session naming a missing [sso-session], on a profile with static keys",
+      profile: "dev",
+      config: `[profile dev]\n${ALICE_KEYS}sso_session = corp\n`,
+      expect: { fail: EXIT.config, cli: /"corp" sso_session configuration does not exist/ },
+    },
+    {
+      name: "sso_session naming an empty [sso-session], on a role profile",
+      profile: "dev",
+      config: `[sso-session corp]\n\n${ROLE_DEV("sso_session = corp\n")}`,
+      credentials: BASE,
+      expect: { fail: EXIT.config, cli: /"corp" sso_session configuration does not exist/ },
+    },
+    {
+      name: "sso_session whose section has no sso_region, on a credential_process profile",
+      profile: "dev",
+      config: ini`
+        [sso-session corp]
+        sso_start_url = https://corp.awsapps.com/start
+
+        [profile dev]
+        credential_process = {{proc}} v1 {{alice.id}} {{alice.secret}}
+        sso_session = corp
+      `,
+      expect: { fail: EXIT.config, cli: /missing the following configuration: \['sso_region'\]/ },
+    },
+    {
+      name: "sso_session with empty sso_start_url and sso_region: present, so accepted",
+      profile: "dev",
+      config:
+        "[sso-session corp]\nsso_start_url =\nsso_region =\n" +
+        `[profile dev]\n${ALICE_KEYS}sso_session = corp\n`,
+      expect: { user: "alice" },
+    },
+    {
+      name: "AWS_CONFIG_FILE set but empty: no config file",
+      profile: "dev",
+      config: `[profile dev]\n${ALICE_KEYS}`,
+      env: { AWS_CONFIG_FILE: "" },
+      expect: { fail: EXIT.profileNotFound, cli: PROFILE_NOT_FOUND, awsx: /AWS_CONFIG_FILE/ },
+    },
+    {
+      name: "AWS_SHARED_CREDENTIALS_FILE set but empty: no credentials file",
+      profile: "dev",
+      credentials: aliceCreds("dev"),
+      env: { AWS_SHARED_CREDENTIALS_FILE: "" },
+      expect: {
+        fail: EXIT.profileNotFound,
+        cli: PROFILE_NOT_FOUND,
+        awsx: /AWS_SHARED_CREDENTIALS_FILE/,
+      },
     },
   ];
 }

@@ -5,6 +5,10 @@ import { AwsxError, isAwsxError } from "../errors.js";
 import type { Env } from "../types.js";
 import { type LoadedConfig, loadConfig } from "./load.js";
 
+// Python's expanduser: HOME when it is set at all (an empty HOME makes ~ the root, "/"),
+// the account's home directory only when it is unset.
+const homeOf = (env: Env): string => (env.HOME !== undefined ? env.HOME : homedir());
+
 // os.path.expandvars then expanduser, as botocore treats AWS_CONFIG_FILE and
 // AWS_SHARED_CREDENTIALS_FILE: $VAR and ${VAR} are replaced when set, kept otherwise.
 const expandPath = (p: string, env: Env): string => {
@@ -12,14 +16,14 @@ const expandPath = (p: string, env: Env): string => {
     const key = name.startsWith("{") ? name.slice(1, -1) : name;
     return env[key] ?? m;
   });
-  return vars === "~" || vars.startsWith("~/") ? join(env.HOME || homedir(), vars.slice(1)) : vars;
+  return vars === "~" || vars.startsWith("~/") ? join(homeOf(env), vars.slice(1)) : vars;
 };
 
 // The two files the AWS CLI reads, honouring AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE.
 export function configPaths(env: Env): { configFile: string; credentialsFile: string } {
-  const home = env.HOME || homedir();
-  const config = env.AWS_CONFIG_FILE || join(home, ".aws", "config");
-  const credentials = env.AWS_SHARED_CREDENTIALS_FILE || join(home, ".aws", "credentials");
+  // Set but empty is the path "" (no file), as botocore reads any variable that is set.
+  const config = env.AWS_CONFIG_FILE ?? "~/.aws/config";
+  const credentials = env.AWS_SHARED_CREDENTIALS_FILE ?? "~/.aws/credentials";
   return { configFile: expandPath(config, env), credentialsFile: expandPath(credentials, env) };
 }
 

@@ -1,8 +1,9 @@
-import { AwsxError } from "../errors.js";
+import { AwsxError, isAwsxError } from "../errors.js";
 import { nearest } from "../util/nearest.js";
+import { checkClientSettings } from "../config/clientSettings.js";
+import { checkSsoTokenConfig, ssoRoleFor } from "../sso/ssoConfig.js";
 import { pythonInt } from "../util/pythonInt.js";
 import { checkStsParams } from "./stsParams.js";
-import { ssoRoleFor } from "../sso/ssoConfig.js";
 import type { LoadedConfig, Origin, Profile } from "../config/load.js";
 import type {
   AssumeRoleStep,
@@ -27,8 +28,9 @@ export interface StoredKeyPair {
 export type ChildSession = "stored" | "all" | "none";
 
 export interface PlanOptions {
-  // The environment awsx was started with: only AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE,
-  // AWS_ROLE_SESSION_NAME, AWS_REGION and AWS_DEFAULT_REGION are read.
+  // The environment awsx was started with: AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE,
+  // AWS_ROLE_SESSION_NAME, AWS_REGION, AWS_DEFAULT_REGION and the client settings
+  // (src/config/clientSettings.ts) are read.
   env?: Record<string, string | undefined>;
   region?: string;
   // --duration: overrides the target role's duration_seconds.
@@ -71,7 +73,7 @@ export function buildPlan(
   const target = config.profiles.get(profileName) ?? storedOnly(profileName, stored);
   if (!target) throw profileNotFound(config, profileName);
   const planner = new Planner(config, env, profileName, stored);
-  const { source, steps } = planner.resolveTarget(target);
+  const { source, steps } = resolveChecked(planner, target, config, env);
   const notes: string[] = [];
   const child = childSessionStep(source, steps, target, options, notes);
   if (child) steps.push(child);
@@ -107,13 +109,41 @@ export function buildPlan(
   };
 }
 
+// The CLI's create_client: credentials first (their config errors win), then the named
+// profile's SSO token config and client settings; "no credentials" comes last, at signing.
+function resolveChecked(
+  planner: Planner,
+  target: Profile,
+  config: LoadedConfig,
+  env: Record<string, string | undefined>,
+): { source: SourceStep; steps: StsStep[] } {
+  const clientChecks = () => {
+    checkSsoTokenConfig(target, config);
+    checkClientSettings(target, env);
+  };
+  try {
+    const resolved = planner.resolveTarget(target);
+    clientChecks();
+    return resolved;
+  } catch (e) {
+    if (isAwsxError(e) && e.code === "E_CREDENTIALS") clientChecks();
+    throw e;
+  }
+}
+
+// An empty path is no file at all, as for the CLI: say which variable made it so.
+const shownPath = (path: string, variable: string): string =>
+  path === "" ? `"" (${variable} is set but empty; unset it)` : path;
+
 // The CLI's words for a missing profile, with the nearest name when one is close.
 export function profileNotFound(config: LoadedConfig, name: string): AwsxError {
   const guess = nearest(name, config.profiles.keys());
   return new AwsxError(
     "E_PROFILE_NOT_FOUND",
-    `The config profile (${name}) could not be found in ${config.configFile} ` +
-      `or ${config.credentialsFile}${guess ? ` (did you mean ${guess}?)` : ""}; ` +
+    `The config profile (${name}) could not be found in ` +
+      `${shownPath(config.configFile, "AWS_CONFIG_FILE")} or ` +
+      `${shownPath(config.credentialsFile, "AWS_SHARED_CREDENTIALS_FILE")}` +
+      `${guess ? ` (did you mean ${guess}?)` : ""}; ` +
       `add [profile ${name}] to the config file, or pick one from \`awsx list\``,
     { profile: name },
   );

@@ -168,3 +168,23 @@ function ssoTokenSession(profile: string, name: string, config: LoadedConfig): S
   }
   return sessionOf(section.values, section.origin, name);
 }
+
+// botocore's SSOTokenProvider._load_sso_config, which every client creation runs for the
+// named profile: an sso_session naming a missing or empty section, or one without
+// sso_start_url or sso_region, fails even when the profile has other credentials.
+export function checkSsoTokenConfig(profile: Profile, config: LoadedConfig): void {
+  const name = profile.values.sso_session;
+  if (name === undefined) return;
+  const section = config.ssoSessions.get(name);
+  if (!section || Object.keys(section.values).length === 0) {
+    const at = where(profile.origins.sso_session);
+    throw configError(
+      `The profile "${profile.name}" is configured to use the SSO token provider but the ` +
+        `"${name}" sso_session configuration does not exist${at}; ` +
+        `add [sso-session ${name}] with sso_start_url and sso_region to ${config.configFile}, ` +
+        "or remove sso_session",
+      profile.name,
+    );
+  }
+  ssoTokenSession(profile.name, name, config);
+}

@@ -43,9 +43,11 @@ export function ssoCacheKey(s: { name?: string; startUrl: string }): string {
   return bytesToHex(sha1(utf8ToBytes(s.name ?? s.startUrl)));
 }
 
-// ~/.aws/sso/cache, where the AWS CLI keeps its tokens.
+// ~/.aws/sso/cache, where the AWS CLI keeps its tokens; an empty HOME is the root, as for
+// Python's expanduser.
 export function cliSsoCacheDir(env: Env): string {
-  return join(env.HOME || env.USERPROFILE || homedir(), ".aws", "sso", "cache");
+  const home = env.HOME ?? (env.USERPROFILE || homedir());
+  return join(home || "/", ".aws", "sso", "cache");
 }
 
 const FIELDS = [
