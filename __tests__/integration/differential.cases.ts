@@ -38,6 +38,8 @@ export interface DiffCase {
   cliMfaCode?: string;
   // What both sides must do; for a known difference, what awsx must do.
   expect: Outcome;
+  // Each side ran the credential_process fixture this many times (its run counter).
+  procRuns?: number;
   // awsx knowingly differs from the CLI here (docs/config.md): why, and what the CLI does.
   expectDifference?: string;
   cliExpect?: Outcome;
@@ -648,6 +650,31 @@ export const cases: DiffCase[] = [
     profile: "dev",
     config: "[profile dev]\ncredential_process = {{proc}} expired {{alice.id}} {{alice.secret}}\n",
     expect: { fail: EXIT.credentials, cli: /expired/i },
+    procRuns: 2,
+  },
+  // The CLI's RefreshableCredentials: keys within 15 minutes of their Expiration run the
+  // process once more (the fixture's modes, one per run); a failed second run fails within 10.
+  ...[
+    ["expired, then fresh: the second run's keys serve", "expired,v1-exp", { user: "alice" }],
+    ["12 minutes left, second run fails: the first keys serve", "exp12m,fail", { user: "alice" }],
+    ["20 minutes left, second run would fail: one run", "exp20m,fail", { user: "alice" }],
+    ["5 minutes left, second run fails", "exp5m,fail", { fail: EXIT.credentials, cli: /refusing/ }],
+    ["5 minutes left twice: the second keys serve", "exp5m", { user: "alice" }],
+  ].map(([what, modes, expect]) => ({
+    name: `credential_process ${what}`,
+    profile: "dev",
+    config: `[profile dev]\ncredential_process = {{proc}} ${modes} {{alice.id}} {{alice.secret}}\n`,
+    expect: expect as Outcome,
+    procRuns: (modes as string).startsWith("exp20m") ? 1 : 2,
+  })),
+  {
+    name: "credential_process source of a role, 5 minutes left, second run fails",
+    profile: "ops",
+    config:
+      "[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = src\n" +
+      "[profile src]\ncredential_process = {{proc}} exp5m,fail {{alice.id}} {{alice.secret}}\n",
+    expect: { fail: EXIT.credentials, cli: /refusing/ },
+    procRuns: 2,
   },
 
   // ---- web identity ---------------------------------------------------------------

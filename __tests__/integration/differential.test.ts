@@ -7,7 +7,7 @@
 // CLI costs ~0.6 s of CPU per run, and halving the Python runs keeps the file near a minute.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -74,6 +74,8 @@ interface CaseResult {
   configFile: string;
   credentialsFile: string;
   env: Record<string, string>;
+  // The credential_process fixture's run counts, one per side that ran it (credproc.mjs).
+  procRuns: number[];
 }
 
 // Runs a command in its own session (no controlling terminal, so nothing can prompt on
@@ -371,9 +373,13 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
           .map(([k, val]) => `${k}=${val}`)
           .join(" ");
       }
+      const procRuns = readdirSync(home.dir)
+        .filter((f) => f.startsWith(".credproc-runs-"))
+        .map((f) => Number(readFileSync(path.join(home.dir, f), "utf8")));
       return {
         cli,
         awsx,
+        procRuns,
         config,
         credentials,
         env,
@@ -437,6 +443,12 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
     }
   }
 
+  // Both sides ran the credential_process fixture as often as the case says.
+  const runProblems = (c: DiffCase, res: CaseResult): string[] =>
+    c.procRuns === undefined || JSON.stringify(res.procRuns) === `[${c.procRuns},${c.procRuns}]`
+      ? []
+      : [`credential_process runs per side: ${JSON.stringify(res.procRuns)}, not ${c.procRuns}`];
+
   // Both sides made exactly the calls the case lists (an SSO case).
   const ssoProblems = (c: DiffCase, res: CaseResult): string[] =>
     !c.sso
@@ -498,6 +510,7 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
         ...check("cli", res.cli, c.expect, c.profile, res, users),
         ...check("awsx", res.awsx, c.expect, c.profile, res, users),
         ...ssoProblems(c, res),
+        ...runProblems(c, res),
       ];
       if (problems.length) throw new Error(report(c, res, problems));
     },

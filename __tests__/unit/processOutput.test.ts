@@ -4,11 +4,10 @@
 import { parseExpirationTime } from "../../src/credentials/steps/expirationTime.js";
 import { parsePythonJson, processCredentials } from "../../src/credentials/steps/processOutput.js";
 
-const NOW = new Date("2026-01-01T00:00:00Z");
 const fail = (why: string) => new Error(why);
 const KEYS = { AccessKeyId: "AKIAFAKEPROC0000001", SecretAccessKey: "procSecretFAKE" };
 const read = (extra: Record<string, unknown>) =>
-  processCredentials({ Version: 1, ...KEYS, ...extra }, fail, NOW);
+  processCredentials({ Version: 1, ...KEYS, ...extra }, fail);
 
 describe("parsePythonJson", () => {
   test("reads NaN, Infinity and -Infinity in value positions, as json.loads does", () => {
@@ -27,12 +26,12 @@ describe("processCredentials", () => {
     for (const v of [1, 1.0, true]) expect(read({ Version: v }).accessKeyId).toBe(KEYS.AccessKeyId);
     for (const v of [2, "1", false, null, Number.NaN])
       expect(() => read({ Version: v })).toThrow(/only Version 1 is supported/);
-    expect(() => processCredentials(KEYS, fail, NOW)).toThrow(/printed Version <none>/);
+    expect(() => processCredentials(KEYS, fail)).toThrow(/printed Version <none>/);
   });
   test("AccessKeyId and SecretAccessKey: missing, empty, null or not a string fail", () => {
     for (const key of ["AccessKeyId", "SecretAccessKey"]) {
       const { [key]: _gone, ...rest } = KEYS as Record<string, string>;
-      expect(() => processCredentials({ Version: 1, ...rest }, fail, NOW)).toThrow(
+      expect(() => processCredentials({ Version: 1, ...rest }, fail)).toThrow(
         new RegExp(`printed no ${key}`),
       );
       for (const v of ["", null, 5, true, ["a"]])
@@ -49,17 +48,20 @@ describe("processCredentials", () => {
     for (const v of [5, true, Number.NaN, ["t"], { t: 1 }])
       expect(() => read({ SessionToken: v })).toThrow(/SessionToken that is not a string/);
   });
-  test("Expiration: null is none; naive, non-string or past fails; zoned is kept", () => {
+  test("Expiration: null is none; naive or non-string fails; zoned (past too) is kept", () => {
     expect(read({ Expiration: null }).expiration).toBeUndefined();
     expect(read({ Expiration: "2031-01-01T00:00:00Z" }).expiration).toEqual(
       new Date("2031-01-01T00:00:00Z"),
     );
     for (const v of ["2031-01-01T00:00:00", "2031-01-01", "", 5, "soon"])
       expect(() => read({ Expiration: v })).toThrow(/not a time with a zone/);
-    expect(() => read({ Expiration: "2020-01-01T00:00:00Z" })).toThrow(/expired at/);
+    // A past one is read: refreshedOnce runs the process again (refreshedOnce.test).
+    expect(read({ Expiration: "2020-01-01T00:00:00Z" }).expiration).toEqual(
+      new Date("2020-01-01T00:00:00Z"),
+    );
   });
   test("not an object fails", () => {
-    for (const v of [null, [], "x", 1]) expect(() => processCredentials(v, fail, NOW)).toThrow();
+    for (const v of [null, [], "x", 1]) expect(() => processCredentials(v, fail)).toThrow();
   });
 });
 

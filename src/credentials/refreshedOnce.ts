@@ -10,7 +10,7 @@ const MANDATORY_S = 10 * 60;
 export async function refreshedOnce(
   fetch: () => Promise<Credentials>,
   now: () => Date,
-  stillExpired: () => Error,
+  stillExpired: (keys: Credentials) => Error,
 ): Promise<Credentials> {
   const first = await fetch();
   const left = (c: Credentials) =>
@@ -23,6 +23,6 @@ export async function refreshedOnce(
     if (left(first) < MANDATORY_S) throw e;
     return first;
   }
-  if (left(fresh) <= 0) throw stillExpired();
+  if (left(fresh) <= 0) throw stillExpired(fresh);
   return fresh;
 }

@@ -3,6 +3,7 @@ import { runCaptured } from "../../platform/runCaptured.js";
 import { shlexSplit } from "../../util/shlex.js";
 import type { SourceStep } from "../../plan/types.js";
 import type { Credentials } from "../../types.js";
+import { refreshedOnce } from "../refreshedOnce.js";
 import { parsePythonJson, processCredentials } from "./processOutput.js";
 import type { StepContext } from "../stepContext.js";
 
@@ -27,9 +28,10 @@ export function credentialProcess(
   });
 }
 
-// Run a credential_process command (split shell-style, no shell, as botocore does)
-// and read its Version 1 JSON.
-export async function runCredentialProcess(
+// Run a credential_process command (split shell-style, no shell, as botocore does) and read
+// its Version 1 JSON; keys within 15 minutes of their Expiration run it once more, as the
+// CLI's RefreshableCredentials do.
+export function runCredentialProcess(
   profile: string,
   command: string,
   options: ProcessOptions,
@@ -39,6 +41,20 @@ export async function runCredentialProcess(
       profile,
       cause,
     });
+  return refreshedOnce(
+    () => runOnce(profile, command, options, fail),
+    options.now,
+    (keys) =>
+      fail(`was run twice and returned expired credentials (${keys.expiration?.toISOString()})`),
+  );
+}
+
+async function runOnce(
+  profile: string,
+  command: string,
+  options: ProcessOptions,
+  fail: (why: string, cause?: unknown) => AwsxError,
+): Promise<Credentials> {
   let argv: string[];
   try {
     argv = shlexSplit(command);
@@ -65,5 +81,5 @@ export async function runCredentialProcess(
       'printed something that is not JSON; it must print {"Version": 1, "AccessKeyId": …}',
     );
   }
-  return processCredentials(parsed, fail, options.now());
+  return processCredentials(parsed, fail);
 }

@@ -40,12 +40,9 @@ const pyTruthy = (v: unknown): boolean =>
   !(typeof v === "object" && v !== null && Object.keys(v).length === 0);
 
 // The credentials in a credential_process's parsed output, checked as botocore's
-// ProcessProvider (and its signer) use them; `fail` says why not. `now` for Expiration.
-export function processCredentials(
-  parsed: unknown,
-  fail: (why: string) => Error,
-  now: Date,
-): Credentials {
+// ProcessProvider (and its signer) use them; `fail` says why not. A past Expiration is left
+// to refreshedOnce, which runs the process again as botocore does.
+export function processCredentials(parsed: unknown, fail: (why: string) => Error): Credentials {
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
     throw fail("printed JSON that is not an object");
   const out = parsed as Record<string, unknown>;
@@ -74,8 +71,6 @@ export function processCredentials(
         "printed an Expiration that is not a time with a zone " +
           `(write it as 2031-01-01T00:00:00Z): ${String(out.Expiration).slice(0, 40)}`,
       );
-    if (exp.getTime() <= now.getTime())
-      throw fail(`returned credentials that expired at ${exp.toISOString()}`);
     creds.expiration = exp;
   }
   return creds;
