@@ -1,3 +1,4 @@
+import { AwsxError, isAwsxError } from "../errors.js";
 import { hopIds, sha256Hex } from "../plan/hopIds.js";
 import type { Plan, SourceStep, StsStep } from "../plan/types.js";
 import type { AroundHop, Credentials, Hop } from "../types.js";
@@ -62,7 +63,7 @@ export async function runPlan(
         const label = `${source.accountId}/${source.roleName}`;
         return known(await around(hop(0, source, label), () => ssoRole(source, ctx)));
       }
-      if (source.kind !== "webIdentity") return known(await runSource(source, ctx));
+      if (source.kind !== "webIdentity") return known(await runSource(source, ctx, plan.profile));
       const run = () => webIdentity(source, token!, ctx);
       return known(await around(hop(0, source, source.roleArn), run));
     }
@@ -74,17 +75,26 @@ export async function runPlan(
   return link(plan.steps.length);
 }
 
+// A source that fails for a role says whose chain it is in, as planning errors do: the user
+// typed the role's name, not the source's.
 async function runSource(
   source: Exclude<SourceStep, { kind: "webIdentity" | "sso" }>,
   ctx: StepContext,
+  target: string,
 ): Promise<Credentials> {
-  switch (source.kind) {
-    case "static":
-      return staticKeys(source, ctx);
-    case "process":
-      return credentialProcess(source, ctx);
-    case "credentialSource":
-      return credentialSource(source, ctx);
+  try {
+    switch (source.kind) {
+      case "static":
+        return await staticKeys(source, ctx);
+      case "process":
+        return await credentialProcess(source, ctx);
+      case "credentialSource":
+        return await credentialSource(source, ctx);
+    }
+  } catch (e) {
+    if (!isAwsxError(e) || source.profile === target) throw e;
+    const chain = `, in the source_profile chain of "${target}"`;
+    throw new AwsxError(e.code, `${e.message}${chain}`, { cause: e, profile: e.profile });
   }
 }
 
