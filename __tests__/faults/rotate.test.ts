@@ -90,7 +90,11 @@ function flakyStore(base: Store, failSet: () => boolean): Store {
 
 const stored = async (store: Store) => JSON.parse((await store.get("keys-alice"))!);
 
-async function rotateWith(faults: Faults, failSet: (n: number) => boolean = () => false) {
+async function rotateWith(
+  faults: Faults,
+  failSet: (n: number) => boolean = () => false,
+  config = "[profile alice]\nregion = us-east-1\n",
+) {
   const aws = fakeAws(faults);
   const base = memoryStore();
   await base.set(
@@ -108,7 +112,7 @@ async function rotateWith(faults: Faults, failSet: (n: number) => boolean = () =
   const store = flakyStore(base, () => failSet(++sets));
   const lines: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), "awsx-rotate-"));
-  writeFileSync(join(dir, "config"), "[profile alice]\nregion = us-east-1\n");
+  writeFileSync(join(dir, "config"), config);
   const env = {
     HOME: dir,
     AWS_CONFIG_FILE: join(dir, "config"),
@@ -193,5 +197,13 @@ describe("awsx rotate, part-way failures", () => {
     const now = await stored(r.store);
     expect(now.accessKeyId).not.toBe(OLD.accessKeyId);
     expect(r.keys.has(now.accessKeyId)).toBe(true);
+  });
+
+  test("an empty mfa_serial is set, as for exec: too short for STS, nothing called", async () => {
+    const r = await rotateWith({}, undefined, "[profile alice]\nmfa_serial =\n");
+    expect(r.error?.code).toBe("E_CONFIG");
+    expect(r.error?.message).toMatch(/^mfa_serial in profile "alice" is empty \(.*config/);
+    expect(r.calls).toEqual([]);
+    expect((await stored(r.store)).accessKeyId).toBe(OLD.accessKeyId);
   });
 });

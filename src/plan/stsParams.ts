@@ -46,6 +46,11 @@ function checkMin(at: Where, key: string, param: Param, value: string | undefine
   );
 }
 
+// An mfa_serial awsx would send as SerialNumber (also by awsx rotate, outside any plan).
+export function checkMfaSerial(at: Where, serial: string | undefined): void {
+  checkMin(at, "mfa_serial", "SerialNumber", serial);
+}
+
 function checkSessionName(at: Where, key: string, name: string | undefined): void {
   if (name === undefined || SESSION_NAME.test(name)) return;
   throw new AwsxError(
@@ -70,6 +75,6 @@ export function checkStsParams(source: SourceStep, steps: readonly StsStep[]): v
       checkMin(step, "external_id", "ExternalId", step.externalId);
       checkSessionName(step, "role_session_name", step.sessionName);
     }
-    checkMin(step, "mfa_serial", "SerialNumber", step.mfaSerial);
+    checkMfaSerial(step, step.mfaSerial);
   }
 }

@@ -3,6 +3,7 @@ import { loadUserConfig } from "../../config/userConfig.js";
 import { createMfaProvider } from "../../credentials/mfa.js";
 import { translateStsError } from "../../credentials/stsErrors.js";
 import { rotateKey } from "../../keys/rotate.js";
+import { checkMfaSerial } from "../../plan/stsParams.js";
 import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 import { decodeKeys, encodeKeys, storeKeyOf } from "../../keys/storedKeys.js";
 import type { Credentials, Iam, Sts, Store } from "../../types.js";
@@ -25,16 +26,20 @@ export async function runRotate(input: RotateInput, deps: Deps): Promise<number>
   deps.logger.secret(entry.secretAccessKey);
   const old = { accessKeyId: entry.accessKeyId, secretAccessKey: entry.secretAccessKey };
   const config = loadUserConfig(deps.env);
-  const values = config.profiles.get(profile)?.values ?? {};
+  const section = config.profiles.get(profile);
+  const values = section?.values ?? {};
+  // Set but empty is set, as for exec: too short for STS, so it fails before any prompt.
+  checkMfaSerial({ profile, origin: section?.origins.mfa_serial }, values.mfa_serial);
   const region = input.region ?? values.region ?? "us-east-1";
   const endpoint = stsEndpoint(config, profile, deps.env, region);
   const sts = await stsFactory(deps)({
     region,
     ...(endpoint.url ? { endpoint: endpoint.url } : {}),
   });
-  const signer = values.mfa_serial
-    ? await mfaSession(old, values.mfa_serial, sts, endpoint.label, input, deps)
-    : old;
+  const signer =
+    values.mfa_serial !== undefined
+      ? await mfaSession(old, values.mfa_serial, sts, endpoint.label, input, deps)
+      : old;
   await rotateKey({
     profile,
     old,
