@@ -90,11 +90,11 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
   const env = (extra: Record<string, string | undefined> = {}) =>
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWS_DEFAULT_REGION: "us-east-1", ...extra });
 
-  // "Promptly" is 10 s, or twice what a working aws -> awsx call took on this machine when
-  // that is longer (a loaded CI box); a loop without the guard would run into the 60 s
-  // AWSX_PROCESS_TIMEOUT at best.
+  // "Promptly" is 20 s, or three times what a working aws -> awsx call took on this machine
+  // when that is longer (a loaded box: 10 s once failed while other suites ran); a loop
+  // without the guard would run into the 60 s AWSX_PROCESS_TIMEOUT at best.
   let workingCallMs = 0;
-  const promptly = () => Math.max(10_000, 2 * workingCallMs);
+  const promptly = () => Math.max(20_000, 3 * workingCallMs);
 
   test("the real AWS CLI: aws --profile viaproc sts get-caller-identity is target1's role", async () => {
     const r = await run(
