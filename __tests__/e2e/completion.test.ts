@@ -166,3 +166,21 @@ withFish("fish: complete -C offers the table's candidates", async () => {
   const names = (await lines("fish", FISH, ["exec", ""])).map((l) => l.split("\t")[0]);
   expect(names.sort()).toEqual(["prod", "prod-eu", "target1", ...nasty].sort());
 });
+
+withBash(
+  "bash: profiles whose keys only awsx stores are offered too (the stored-keys index)",
+  async () => {
+    // The index `awsx add` keeps in the cache folder: names only, one per line.
+    const cacheDir = path.join(home.dir, "stored-cache");
+    mkdirSync(cacheDir, { mode: 0o700 });
+    writeFileSync(path.join(cacheDir, "stored-keys"), "prod\nstored-only\n", { mode: 0o600 });
+    const r = await runDetached(
+      "bash",
+      ["-c", BASH, "bash", "exec", "st"],
+      { ...env, AWSX_CACHE_DIR: cacheDir },
+      30_000,
+    );
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(r.stdout.split("\n").filter(Boolean).slice(1)).toEqual(["stored-only"]);
+  },
+);

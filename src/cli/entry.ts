@@ -3,6 +3,7 @@ import type { Command, RunDeps } from "./command.js";
 import { ssoLoginHook } from "./commands/ssoLogin.js";
 import { COMMANDS, COMPLETE, HELP, TABLE } from "./commands/index.js";
 import { loadUserConfig } from "../config/userConfig.js";
+import { storedKeysIndex } from "../keys/storedKeysIndex.js";
 import type { Env } from "../types.js";
 import type { Tty } from "./deps.js";
 import { logSettings, readSettings } from "./settings.js";
@@ -77,14 +78,16 @@ function helpFor(name: unknown): Parsed {
   return { kind: "help", command };
 }
 
-// The completion scripts' question; a config that cannot be read completes no profile.
+// The completion scripts' question; a config that cannot be read completes no profile. A
+// profile whose keys only awsx stores is named by the stored-keys index (no keychain opened).
 async function complete(words: string[], io: MainIo): Promise<number> {
   const { candidates } = await import("./complete.js");
   const profiles = () => {
+    const stored = storedKeysIndex(readSettings(io.env).cacheDir);
     try {
-      return [...loadUserConfig(io.env).profiles.keys()];
+      return [...new Set([...loadUserConfig(io.env).profiles.keys(), ...stored])];
     } catch {
-      return [];
+      return [...stored];
     }
   };
   const found = candidates(words, table, profiles);
