@@ -1,5 +1,6 @@
 import { AwsxError } from "../errors.js";
 import type { Env } from "../types.js";
+import { pythonInt } from "../util/pythonInt.js";
 import type { Profile } from "./load.js";
 
 // One client setting botocore checks whenever it creates a client (session.create_client,
@@ -13,11 +14,6 @@ interface ClientSetting {
   problem: (value: string) => string | undefined;
 }
 
-// Python's int(): surrounding whitespace, a sign, digits with single underscores.
-const PY_INT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
-const pyInt = (v: string): number | undefined =>
-  PY_INT.test(v) ? Number(v.trim().replace(/_/g, "")) : undefined;
-
 // Exactly these words (retry_mode is compared as written).
 const exactly =
   (...words: string[]) =>
@@ -29,7 +25,7 @@ const oneOf =
   (v: string) =>
     words.includes(v.toLowerCase()) ? undefined : `must be one of ${words.join(", ")}`;
 const intIn = (min: number, max: number) => (v: string) => {
-  const n = pyInt(v);
+  const n = pythonInt(v);
   if (n !== undefined && n >= min && n <= max) return undefined;
   return max === Infinity
     ? `must be a whole number of at least ${min}`
@@ -108,5 +104,5 @@ export function checkClientSettings(profile: Profile, env: Env): void {
   // The client-side monitoring publisher is built only when enabled; its port is int().
   if (pick(env, profile, "AWS_CSM_ENABLED", "csm_enabled")?.value.toLowerCase() !== "true") return;
   const port = pick(env, profile, "AWS_CSM_PORT", "csm_port");
-  if (port && pyInt(port.value) === undefined) fail(port, "must be a whole number");
+  if (port && pythonInt(port.value) === undefined) fail(port, "must be a whole number");
 }
