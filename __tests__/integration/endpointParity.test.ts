@@ -199,6 +199,57 @@ const cases: EpCase[] = [
     expect: { host: "127.0.0.1:9" },
   },
   {
+    name: "an endpoint URL with a scheme other than http(s) fails before any request",
+    lines: "region = eu-west-1",
+    env: { AWS_ENDPOINT_URL_STS: "ftp://127.0.0.1:9" },
+    expect: { fail: /Not supported URL scheme ftp/, awsx: /scheme other than http or https/ },
+  },
+  {
+    name: "an endpoint_url with one slash (http:/host) fails before any request",
+    lines: "region = eu-west-1\nendpoint_url = http:/127.0.0.1:9",
+    expect: { fail: /Invalid endpoint: http:\/127/, awsx: /not a valid endpoint URL/ },
+  },
+  {
+    name: "an endpoint URL without a scheme (host:port) fails before any request",
+    lines: "region = eu-west-1",
+    env: { AWS_ENDPOINT_URL: "127.0.0.1:9" },
+    expect: { fail: /Invalid endpoint: 127/, awsx: /from AWS_ENDPOINT_URL\) "127.0.0.1:9" is not/ },
+  },
+  {
+    name: "a services endpoint whose host has an underscore fails before any request",
+    lines: "region = eu-west-1\nservices = local",
+    extra: "[services local]\nsts =\n  endpoint_url = http://local_stack:9\n",
+    expect: { fail: /Invalid endpoint: http:\/\/local_stack/, awsx: /\[services local\] sts/ },
+  },
+  {
+    name: "an endpoint URL whose port is out of range fails before any request",
+    lines: "region = eu-west-1",
+    env: { AWS_ENDPOINT_URL_STS: "http://127.0.0.1:70000" },
+    expect: { fail: /Port out of range/, awsx: /port that is not a number from 0 to 65535/ },
+  },
+  {
+    name: "an endpoint URL with two ports fails before any request",
+    lines: `region = eu-west-1\nendpoint_url = ${LOCAL}:1`,
+    expect: { fail: /Port could not be cast/, awsx: /port that is not a number/ },
+  },
+  {
+    name: "an endpoint URL without a scheme but with // is http",
+    lines: "region = eu-west-1",
+    env: { AWS_ENDPOINT_URL_STS: "//127.0.0.1:9" },
+    expect: { host: "127.0.0.1:9", signs: "eu-west-1" },
+  },
+  {
+    name: "an endpoint URL with a user and password in it: the host",
+    lines: "region = eu-west-1\nendpoint_url = http://me:pw@127.0.0.1:9",
+    expect: { host: "127.0.0.1:9", signs: "eu-west-1" },
+  },
+  {
+    name: "a services section with sts on one line fails before any request",
+    lines: "region = eu-west-1\nservices = local",
+    extra: `[services local]\nsts = ${LOCAL}\n`,
+    expect: { fail: /'str' object has no attribute 'get'/, awsx: /on one line/ },
+  },
+  {
     name: "endpoint_url of [default] or of the source profile is not the role profile's",
     lines: "region = eu-west-1",
     extra: `[default]\nendpoint_url = ${LOCAL}\n[profile base]\nendpoint_url = ${LOCAL2}\n`,
@@ -260,9 +311,12 @@ function isolated(
 // The CLI's first signed (or unsigned) request, from its --debug log; else its error line.
 function cliSaw(out: string, code: number | null): Seen {
   const sent = /Sending http request: <AWSPreparedRequest [^>]*?url=(\S+?),[^\n]*/.exec(out);
-  if (sent) {
+  // urllib3 refuses some URLs only after botocore has logged the request as sent.
+  const unsent = /urllib3\.exceptions\.(URLSchemeUnknown|LocationParseError)/.test(out);
+  if (sent && !unsent) {
     const scope = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(sent[0]);
-    return { host: new URL(sent[1]!).host, signs: scope?.[1], code };
+    // A URL without a scheme ("//host") goes out as http.
+    return { host: new URL(sent[1]!, "http://base").host, signs: scope?.[1], code };
   }
   const lines = out.split("\n").filter((l) => l.trim() && !/^\d{4}-\d\d-\d\d /.test(l));
   return {

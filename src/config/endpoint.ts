@@ -1,4 +1,5 @@
 import { AwsxError } from "../errors.js";
+import { describeProblem, endpointUrl, endpointUrlProblem } from "./endpointUrl.js";
 import type { LoadedConfig } from "./load.js";
 
 // Where a service's calls go, and why.
@@ -65,13 +66,34 @@ interface Service {
 const STS: Service = { variable: "AWS_ENDPOINT_URL_STS", key: "sts" };
 
 // The configured endpoint, in botocore's ConfiguredEndpointProvider order; empty values
-// are skipped, and a `services` key naming no (or an empty) section is an error.
+// are skipped, and a `services` key naming no (or an empty) section is an error. The one
+// chosen must be a URL the CLI would call: otherwise no request goes anywhere (exit 78).
 function configuredUrl(
   config: LoadedConfig,
   profile: string,
   values: Record<string, string>,
   env: Env,
   service: Service = STS,
+): { url: string; from: string } | undefined {
+  const found = findConfiguredUrl(config, profile, values, env, service);
+  if (!found) return undefined;
+  const problem = endpointUrlProblem(found.url);
+  if (problem) {
+    throw configError(
+      profile,
+      `the ${service.key} endpoint of profile "${profile}" (from ${found.from}) ` +
+        `${describeProblem(found.url, problem)}; write it as http(s)://host[:port]`,
+    );
+  }
+  return { url: endpointUrl(found.url), from: found.from };
+}
+
+function findConfiguredUrl(
+  config: LoadedConfig,
+  profile: string,
+  values: Record<string, string>,
+  env: Env,
+  service: Service,
 ): { url: string; from: string } | undefined {
   const own = env[service.variable];
   if (own) return { url: own, from: service.variable };
@@ -88,7 +110,16 @@ function configuredUrl(
       );
     }
     const sub = section[service.key];
-    if (sub && typeof sub === "object" && sub.endpoint_url)
+    // botocore reads section[key].get("endpoint_url"): a plain value there makes it crash.
+    if (typeof sub === "string") {
+      throw configError(
+        profile,
+        `[services ${name}] in ${config.configFile} sets ${service.key} = ${sub} on one line, ` +
+          `where the AWS CLI wants a block; write "${service.key} =" and below it an indented ` +
+          `"endpoint_url = ${sub}"`,
+      );
+    }
+    if (sub?.endpoint_url)
       return { url: sub.endpoint_url, from: `[services ${name}] ${service.key}` };
   }
   if (values.endpoint_url)

@@ -1,3 +1,4 @@
+import { validEndpointHost } from "../config/endpointUrl.js";
 import { AwsxError } from "../errors.js";
 import type { Env } from "../types.js";
 import { pythonInt } from "../util/pythonInt.js";
@@ -15,9 +16,6 @@ export interface MetadataSettings {
 
 const IPV4_BASE = "http://169.254.169.254/";
 const IPV6_BASE = "http://[fd00:ec2::254]/";
-// botocore's is_valid_endpoint_url host check, and the characters urlsplit would strip.
-const HOST = /^((?!-)[A-Z\d-]{1,63}(?<!-)\.)*((?!-)[A-Z\d-]{1,63}(?<!-))$/i;
-const UNSAFE = /[\t\r\n]/;
 
 // env first, then the profile (botocore's ChainProvider); an empty variable still counts.
 const pick = (
@@ -68,7 +66,8 @@ export function metadataSettings(
     "ec2_metadata_service_endpoint",
   );
   const baseUrl = custom?.value ? custom.value : ipv6 ? IPV6_BASE : IPV4_BASE;
-  if (!validEndpoint(baseUrl))
+  // botocore's is_valid_uri: the fetch itself may still fail, and the chain goes on.
+  if (!validEndpointHost(baseUrl))
     throw bad(`the instance metadata endpoint "${baseUrl}" is not a valid URL`, "fix or unset it");
   return {
     disabled: (env.AWS_EC2_METADATA_DISABLED ?? "false").toLowerCase() === "true",
@@ -77,18 +76,4 @@ export function metadataSettings(
     timeoutMs: int("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout", 1) * 1000,
     attempts: int("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts", 1),
   };
-}
-
-// botocore's is_valid_uri: a scheme and a host name, or a bracketed IPv6 address.
-function validEndpoint(url: string): boolean {
-  if (UNSAFE.test(url)) return false;
-  let host: string;
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    return false;
-  }
-  if (host.startsWith("[")) return host.endsWith("]");
-  const bare = host.endsWith(".") ? host.slice(0, -1) : host;
-  return host.length > 0 && host.length <= 255 && HOST.test(bare);
 }
