@@ -25,7 +25,8 @@ interface EpCase {
   // Lines of [profile r] (role_arn and source_profile = base are added), and extra sections.
   lines?: string;
   extra?: string;
-  env?: Record<string, string>;
+  // undefined deletes a variable of the base environment.
+  env?: Record<string, string | undefined>;
   // Both sides: this host (and the CLI signs for `signs`); or both fail.
   expect: { host: string; signs?: string } | { fail: RegExp; awsx: RegExp };
   // awsx knowingly differs (docs/config.md): what awsx does instead, and what the CLI does.
@@ -274,7 +275,127 @@ const cases: EpCase[] = [
     expect: { host: "sts.amazonaws.com", signs: "us-east-1" },
     awsx: { host: "sts.eu-west-1.amazonaws.com" },
   },
+  ...nestedBlockCases(),
 ];
+
+// A key of [profile r] written as a nested block ("KEY =" then an indented "x = y"): botocore
+// hands the reader a dict. Where it wants text the CLI fails before any request (its own
+// error or a crash), and so does awsx (exit 78 naming the key); a boolean reads it as false.
+function nestedBlockCases(): EpCase[] {
+  const block = (key: string) => `${key} =\n  x = y`;
+  const NESTED = /is a nested block, not a value/;
+  const INT = /int\(\) argument must be/;
+  const UNHASHABLE = /unhashable type: 'dict'/;
+  const failing: Array<[string, RegExp, string?, Record<string, string | undefined>?]> = [
+    ["region", /expected string or bytes-like object/],
+    [
+      "sts_regional_endpoints",
+      /STS regional endpoints option \{'x': 'y'\} is invalid/,
+      "region = eu-west-1",
+    ],
+    ["endpoint_url", UNHASHABLE, "region = eu-west-1"],
+    ["services", UNHASHABLE, "region = eu-west-1"],
+    ["sso_session", UNHASHABLE],
+    ["retry_mode", /Invalid value provided to "mode"/],
+    ["defaults_mode", /'dict' object has no attribute 'lower'/],
+    ["max_attempts", INT, undefined, { AWS_MAX_ATTEMPTS: undefined }],
+    ["ec2_metadata_service_endpoint", UNHASHABLE],
+    ["ec2_metadata_service_endpoint_mode", /'dict' object has no attribute 'lower'/],
+    ["metadata_service_timeout", INT],
+    ["metadata_service_num_attempts", INT],
+    ["request_checksum_calculation", /Unsupported configuration value/],
+    ["response_checksum_validation", /Unsupported configuration value/],
+    ["account_id_endpoint_mode", /'account_id_endpoint_mode' is invalid/],
+    ["request_min_compression_size_bytes", /Value must be an integer/],
+    ["s3_disable_express_session_auth", /Value must be a boolean/],
+    ["auth_scheme_preference", /must be a comma-delimited string/],
+    ["csm_port", INT, "csm_enabled = true"],
+    // Opened for an https endpoint, before any connection.
+    ["ca_bundle", /expected str, bytes or os.PathLike object, not dict/, "region = eu-west-1"],
+  ];
+  const fails = failing.map(
+    ([key, cli, more, env]): EpCase => ({
+      name: `${key} as a nested block fails before any request`,
+      lines: `${more ? `${more}\n` : ""}${block(key)}`,
+      ...(env ? { env } : {}),
+      expect: { fail: cli, awsx: NESTED },
+    }),
+  );
+  const sent = (name: string, lines: string, host: string, more: Partial<EpCase> = {}) => ({
+    name: `${name}: sent as usual`,
+    lines,
+    ...more,
+    expect: { host },
+  });
+  const EU = "sts.eu-west-1.amazonaws.com";
+  const BOOLEANS = [
+    "use_fips_endpoint",
+    "use_dualstack_endpoint",
+    "csm_enabled",
+    "ec2_metadata_v1_disabled",
+    "imds_use_ipv6",
+    "parameter_validation",
+    "tcp_keepalive",
+  ];
+  return [
+    ...fails,
+    {
+      name: "region as a nested block fails with AWS_REGION set too (the CLI does not read it)",
+      lines: block("region"),
+      env: { AWS_REGION: "eu-west-1" },
+      expect: { fail: /expected string or bytes-like object/, awsx: NESTED },
+    },
+    sent("region as a nested block, AWS_DEFAULT_REGION set", block("region"), EU, {
+      env: { AWS_DEFAULT_REGION: "eu-west-1" },
+    }),
+    sent("max_attempts as a nested block, AWS_MAX_ATTEMPTS set", block("max_attempts"), EU, {
+      env: { AWS_DEFAULT_REGION: "eu-west-1", AWS_MAX_ATTEMPTS: "1" },
+    }),
+    sent(
+      "endpoint_url as a nested block, AWS_ENDPOINT_URL_STS set",
+      block("endpoint_url"),
+      "127.0.0.1:9",
+      {
+        env: { AWS_ENDPOINT_URL_STS: LOCAL, AWS_DEFAULT_REGION: "eu-west-1" },
+      },
+    ),
+    sent(
+      "endpoint_url as a nested block, configured endpoints ignored",
+      `region = eu-west-1\nignore_configured_endpoint_urls = true\n${block("endpoint_url")}`,
+      EU,
+    ),
+    sent("ca_bundle as a nested block, an http endpoint", block("ca_bundle"), "127.0.0.1:9", {
+      env: { AWS_ENDPOINT_URL_STS: LOCAL, AWS_DEFAULT_REGION: "eu-west-1" },
+    }),
+    sent(
+      "region and sso_session as nested blocks of the source profile",
+      "region = eu-west-1",
+      EU,
+      {
+        extra: `[profile base]\n${block("region")}\n${block("sso_session")}\n`,
+      },
+    ),
+    sent(
+      "nested sso_region and sso_start_url in the sso-session of a role profile",
+      "region = eu-west-1\nsso_session = s",
+      EU,
+      { extra: `[sso-session s]\n${block("sso_region")}\n${block("sso_start_url")}\n` },
+    ),
+    ...BOOLEANS.map((key) =>
+      sent(`${key} (read as false) as a nested block`, `region = eu-west-1\n${block(key)}`, EU),
+    ),
+    sent(
+      "sigv4a_signing_region_set (not used for STS) as a nested block",
+      `region = eu-west-1\n${block("sigv4a_signing_region_set")}`,
+      EU,
+    ),
+    sent(
+      "ignore_configured_endpoint_urls (read as false) as a nested block",
+      `region = eu-west-1\nendpoint_url = ${LOCAL}\n${block("ignore_configured_endpoint_urls")}`,
+      "127.0.0.1:9",
+    ),
+  ];
+}
 
 interface Seen {
   host?: string;
@@ -311,8 +432,11 @@ function isolated(
 // The CLI's first signed (or unsigned) request, from its --debug log; else its error line.
 function cliSaw(out: string, code: number | null): Seen {
   const sent = /Sending http request: <AWSPreparedRequest [^>]*?url=(\S+?),[^\n]*/.exec(out);
-  // urllib3 refuses some URLs only after botocore has logged the request as sent.
-  const unsent = /urllib3\.exceptions\.(URLSchemeUnknown|LocationParseError)/.test(out);
+  // urllib3 refuses some URLs, and a ca_bundle that is no path, only after botocore has
+  // logged the request as sent: nothing left the process.
+  const unsent =
+    /urllib3\.exceptions\.(URLSchemeUnknown|LocationParseError)/.test(out) ||
+    /An HTTP Client raised an unhandled exception: expected str, bytes or os.PathLike/.test(out);
   if (sent && !unsent) {
     const scope = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(sent[0]);
     // A URL without a scheme ("//host") goes out as http.

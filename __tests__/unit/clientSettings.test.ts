@@ -193,6 +193,22 @@ describe("sso_session of the named profile (botocore's SSOTokenProvider)", () =>
     expect(buildPlan(withSso(blank), "dev").source.kind).toBe("static");
   });
 
+  it("nested sso_region / sso_start_url: present for this check, refused where read", () => {
+    // Checked against the CLI: it only tests the keys with `in` here (static keys are used),
+    // and crashes on a nested sso_region when the SSO profile resolves its role.
+    const nested = "[sso-session corp]\nsso_region =\n  x = y\nsso_start_url =\n  x = y\n";
+    expect(buildPlan(withSso(nested), "dev").source.kind).toBe("static");
+    const sso = load(
+      `${nested}[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n` +
+        "sso_role_name = r\n",
+    );
+    const e = errorOf(() => buildPlan(sso, "dev"));
+    expect(e?.code).toBe("E_CONFIG");
+    expect(e?.message).toMatch(
+      /^sso_start_url in \[sso-session corp\] \(\/home\/u\/\.aws\/config\) is a nested block, not a value \(sso_session of profile "dev"\)/,
+    );
+  });
+
   it("a source profile's sso_session is not read when it is not an SSO profile", () => {
     const config = load(
       `[profile base]\n${KEYS}sso_session = nope\n` +

@@ -2,7 +2,7 @@
 import { metadataSettings } from "../../src/credentials/metadataSettings.js";
 import { fromCredentialSource } from "../../src/credentials/steps/credentialSource.js";
 
-const METADATA = metadataSettings("r", {}, {});
+const METADATA = metadataSettings({ name: "r", values: {} }, {});
 const read = (env: Record<string, string>) =>
   fromCredentialSource("r", "Environment", { env, metadata: METADATA, now: () => new Date() });
 

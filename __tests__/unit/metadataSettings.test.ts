@@ -5,7 +5,7 @@ import { metadataSettings } from "../../src/credentials/metadataSettings.js";
 import { readableTime } from "../../src/credentials/steps/metadataHttp.js";
 
 const settings = (values: Record<string, string>, env: Record<string, string> = {}) =>
-  metadataSettings("p", values, env);
+  metadataSettings({ name: "p", values }, env);
 
 const fails = (values: Record<string, string>, env: Record<string, string> = {}): string => {
   try {

@@ -2,6 +2,7 @@ import { AwsxError } from "../errors.js";
 import type { Env } from "../types.js";
 import { pythonInt } from "../util/pythonInt.js";
 import type { Profile } from "./load.js";
+import { refuseBlock } from "./nestedBlock.js";
 
 // One client setting botocore checks whenever it creates a client (session.create_client,
 // args.py ClientArgsCreator, config.Config): a bad value fails every AWS CLI command before
@@ -61,6 +62,8 @@ const SETTINGS: readonly ClientSetting[] = [
     envName: "AWS_ACCOUNT_ID_ENDPOINT_MODE",
     problem: oneOf("preferred", "disabled", "required"),
   },
+  // Any text; only a nested block fails ("must be a comma-delimited string").
+  { key: "auth_scheme_preference", envName: "AWS_AUTH_SCHEME_PREFERENCE", problem: () => undefined },
   {
     key: "s3_disable_express_session_auth",
     envName: "AWS_S3_DISABLE_EXPRESS_SESSION_AUTH",
@@ -74,10 +77,12 @@ const SETTINGS: readonly ClientSetting[] = [
 ];
 
 // The variable when it is set at all (even empty), else the named profile's key, as
-// botocore's config chain reads them; [default] and source profiles are not read.
-const pick = (env: Env, profile: Profile, envName: string, key: string) => {
+// botocore's config chain reads them; [default] and source profiles are not read. Every
+// setting here fails on a nested block but csm_enabled, a boolean (`bool`).
+const pick = (env: Env, profile: Profile, envName: string, key: string, bool = false) => {
   const e = env[envName];
   if (e !== undefined) return { value: e, what: `${envName}=${JSON.stringify(e)}`, envName };
+  if (!bool) refuseBlock(profile, key);
   const v = profile.values[key];
   if (v === undefined) return undefined;
   const o = profile.origins[key];
@@ -102,7 +107,8 @@ export function checkClientSettings(profile: Profile, env: Env): void {
     if (got && why) fail(got, why);
   }
   // The client-side monitoring publisher is built only when enabled; its port is int().
-  if (pick(env, profile, "AWS_CSM_ENABLED", "csm_enabled")?.value.toLowerCase() !== "true") return;
+  const csm = pick(env, profile, "AWS_CSM_ENABLED", "csm_enabled", true);
+  if (csm?.value.toLowerCase() !== "true") return;
   const port = pick(env, profile, "AWS_CSM_PORT", "csm_port");
   if (port && pythonInt(port.value) === undefined) fail(port, "must be a whole number");
 }

@@ -1,6 +1,7 @@
 import { AwsxError } from "../errors.js";
 import { describeProblem, endpointUrl, endpointUrlProblem } from "./endpointUrl.js";
 import type { LoadedConfig } from "./load.js";
+import { type ProfileValues, refuseBlock } from "./nestedBlock.js";
 
 // Where a service's calls go, and why.
 export interface ServiceEndpoint {
@@ -49,9 +50,12 @@ const LEGACY_GLOBAL = new Set([
 const isTrue = (v: string | undefined): boolean => (v ?? "").toLowerCase() === "true";
 
 // A config setting as botocore's ChainProvider reads it: the variable when it is set at
-// all (even empty), else the profile's key.
-function setting(env: Env, variable: string, values: Record<string, string>, key: string) {
-  return variable in env && env[variable] !== undefined ? env[variable] : values[key];
+// all (even empty), else the profile's key. Booleans read a nested block as not "true";
+// the others fail on it, as the CLI does.
+function setting(env: Env, variable: string, profile: ProfileValues, key: string, bool = false) {
+  if (variable in env && env[variable] !== undefined) return env[variable];
+  if (!bool) refuseBlock(profile, key);
+  return profile.values[key];
 }
 
 const configError = (profile: string, message: string): AwsxError =>
@@ -70,18 +74,17 @@ const STS: Service = { variable: "AWS_ENDPOINT_URL_STS", key: "sts" };
 // chosen must be a URL the CLI would call: otherwise no request goes anywhere (exit 78).
 function configuredUrl(
   config: LoadedConfig,
-  profile: string,
-  values: Record<string, string>,
+  profile: ProfileValues,
   env: Env,
   service: Service = STS,
 ): { url: string; from: string } | undefined {
-  const found = findConfiguredUrl(config, profile, values, env, service);
+  const found = findConfiguredUrl(config, profile, env, service);
   if (!found) return undefined;
   const problem = endpointUrlProblem(found.url);
   if (problem) {
     throw configError(
-      profile,
-      `the ${service.key} endpoint of profile "${profile}" (from ${found.from}) ` +
+      profile.name,
+      `the ${service.key} endpoint of profile "${profile.name}" (from ${found.from}) ` +
         `${describeProblem(found.url, problem)}; write it as http(s)://host[:port]`,
     );
   }
@@ -90,21 +93,22 @@ function configuredUrl(
 
 function findConfiguredUrl(
   config: LoadedConfig,
-  profile: string,
-  values: Record<string, string>,
+  profile: ProfileValues,
   env: Env,
   service: Service,
 ): { url: string; from: string } | undefined {
   const own = env[service.variable];
   if (own) return { url: own, from: service.variable };
   if (env.AWS_ENDPOINT_URL) return { url: env.AWS_ENDPOINT_URL, from: "AWS_ENDPOINT_URL" };
+  const { values } = profile;
+  refuseBlock(profile, "services");
   const name = values.services;
   if (name !== undefined) {
     const section = config.services.get(name);
     if (!section || Object.keys(section).length === 0) {
       throw configError(
-        profile,
-        `profile "${profile}" sets services = ${name}, but the "${name}" services ` +
+        profile.name,
+        `profile "${profile.name}" sets services = ${name}, but the "${name}" services ` +
           `configuration does not exist in ${config.configFile}; add [services ${name}] or ` +
           "remove the services key",
       );
@@ -113,7 +117,7 @@ function findConfiguredUrl(
     // botocore reads section[key].get("endpoint_url"): a plain value there makes it crash.
     if (typeof sub === "string") {
       throw configError(
-        profile,
+        profile.name,
         `[services ${name}] in ${config.configFile} sets ${service.key} = ${sub} on one line, ` +
           `where the AWS CLI wants a block; write "${service.key} =" and below it an indented ` +
           `"endpoint_url = ${sub}"`,
@@ -122,26 +126,47 @@ function findConfiguredUrl(
     if (sub?.endpoint_url)
       return { url: sub.endpoint_url, from: `[services ${name}] ${service.key}` };
   }
+  refuseBlock(profile, "endpoint_url");
   if (values.endpoint_url)
-    return { url: values.endpoint_url, from: `endpoint_url of profile ${profile}` };
+    return { url: values.endpoint_url, from: `endpoint_url of profile ${profile.name}` };
   return undefined;
 }
 
 // sts_regional_endpoints: "regional" unless set; anything but legacy/regional is an error,
 // read (like botocore) even when an endpoint URL is configured.
-function regionalSetting(profile: string, values: Record<string, string>, env: Env): string {
-  const raw = setting(env, "AWS_STS_REGIONAL_ENDPOINTS", values, "sts_regional_endpoints");
+function regionalSetting(profile: ProfileValues, env: Env): string {
+  const raw = setting(env, "AWS_STS_REGIONAL_ENDPOINTS", profile, "sts_regional_endpoints");
   if (!raw) return "regional";
   if (raw !== "legacy" && raw !== "regional") {
     throw configError(
-      profile,
-      `STS regional endpoints option ${raw} (profile "${profile}", from ` +
+      profile.name,
+      `STS regional endpoints option ${raw} (profile "${profile.name}", from ` +
         `${"AWS_STS_REGIONAL_ENDPOINTS" in env ? "AWS_STS_REGIONAL_ENDPOINTS" : "sts_regional_endpoints"}` +
         ') is invalid; use "legacy" or "regional"',
     );
   }
   return raw;
 }
+
+const profileOf = (config: LoadedConfig, name: string): ProfileValues =>
+  config.profiles.get(name) ?? { name, values: {} };
+
+const ignoreConfigured = (env: Env, profile: ProfileValues): boolean =>
+  isTrue(
+    setting(
+      env,
+      "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+      profile,
+      "ignore_configured_endpoint_urls",
+      true,
+    ),
+  );
+
+// awsx does not read ca_bundle (docs/config.md), but the CLI opens it for an https endpoint,
+// and a nested block there fails before anything is sent: so does awsx.
+const checkCaBundle = (env: Env, profile: ProfileValues): void => {
+  if (env.AWS_CA_BUNDLE === undefined) refuseBlock(profile, "ca_bundle");
+};
 
 // The DNS suffixes (plain, dual-stack) of the partitions other than aws and aws-us-gov, as in
 // @aws-sdk/core's partitions, which the STS client itself uses. That module cannot go into the
@@ -189,16 +214,15 @@ export function stsEndpoint(
   env: Env,
   region: string | undefined,
 ): StsEndpoint {
-  const values = config.profiles.get(profileName)?.values ?? {};
-  const regional = regionalSetting(profileName, values, env);
+  const profile = profileOf(config, profileName);
+  const regional = regionalSetting(profile, env);
   const { real, pseudo } = fipsRegion(region);
   const clientRegion = real ?? "aws-global";
-  const ignore = isTrue(
-    setting(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", values, "ignore_configured_endpoint_urls"),
-  );
-  const configured = ignore ? undefined : configuredUrl(config, profileName, values, env);
+  const ignore = ignoreConfigured(env, profile);
+  const configured = ignore ? undefined : configuredUrl(config, profile, env);
   if (configured) {
     const { url, from } = configured;
+    if (url.startsWith("https:")) checkCaBundle(env, profile);
     // No region: botocore refuses ("You must specify a region"); awsx signs for us-east-1
     // (docs/config.md, where awsx knowingly differs).
     return {
@@ -211,9 +235,11 @@ export function stsEndpoint(
       global: false,
     };
   }
-  const fips = pseudo || isTrue(setting(env, "AWS_USE_FIPS_ENDPOINT", values, "use_fips_endpoint"));
+  checkCaBundle(env, profile);
+  const fips =
+    pseudo || isTrue(setting(env, "AWS_USE_FIPS_ENDPOINT", profile, "use_fips_endpoint", true));
   const dualstack = isTrue(
-    setting(env, "AWS_USE_DUALSTACK_ENDPOINT", values, "use_dualstack_endpoint"),
+    setting(env, "AWS_USE_DUALSTACK_ENDPOINT", profile, "use_dualstack_endpoint", true),
   );
   const global = regional === "legacy" && LEGACY_GLOBAL.has(clientRegion) && !fips && !dualstack;
   const why = [
@@ -243,18 +269,16 @@ export function ssoEndpoint(
   service: "sso" | "sso-oidc",
   region: string,
 ): ServiceEndpoint {
-  const values = config.profiles.get(profileName)?.values ?? {};
+  const profile = profileOf(config, profileName);
   const host = service === "sso" ? "portal.sso" : "oidc";
   const fallback = `https://${host}.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}`;
-  const ignore = isTrue(
-    setting(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", values, "ignore_configured_endpoint_urls"),
-  );
+  const ignore = ignoreConfigured(env, profile);
   if (ignore) return { label: fallback, from: "default (configured endpoints ignored)" };
   const named =
     service === "sso"
       ? { variable: "AWS_ENDPOINT_URL_SSO", key: "sso" }
       : { variable: "AWS_ENDPOINT_URL_SSO_OIDC", key: "sso_oidc" };
-  const configured = configuredUrl(config, profileName, values, env, named);
+  const configured = configuredUrl(config, profile, env, named);
   return configured
     ? { ...configured, label: configured.url }
     : { label: fallback, from: "default" };

@@ -39,6 +39,8 @@ export interface LoadedConfig {
 export interface SsoSessionSection {
   values: Record<string, string>;
   origin: Origin;
+  // Its keys written as nested blocks (src/sso/ssoConfig.ts refuses the ones it reads).
+  nested?: Set<string>;
 }
 
 export interface ConfigPaths {
@@ -107,7 +109,8 @@ export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
     } else if (header.startsWith("sso-session")) {
       const s = profileNameOf(header, "sso-session");
       const origin = { file: paths.configFile, section: header };
-      if (s !== undefined) ssoSessions.set(s, { values: stringsOnly(section), origin });
+      const nested = nestedKeys(section);
+      if (s !== undefined) ssoSessions.set(s, { values: stringsOnly(section), origin, nested });
       continue;
     } else if (header === "default") name = "default";
     if (name === undefined) continue;

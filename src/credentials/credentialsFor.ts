@@ -92,7 +92,8 @@ export async function credentialsFor(
   });
   for (const note of plan.notes) logger.debug(note);
   // botocore builds its metadata fetcher for every profile: a bad setting fails them all.
-  const metadata = metadataSettings(profile, deps.config.profiles.get(profile)?.values ?? {}, env);
+  const named = deps.config.profiles.get(profile) ?? { name: profile, values: {} };
+  const metadata = metadataSettings(named, env);
   const endpoint = stsEndpoint(deps.config, profile, env, plan.region);
   const region = endpoint.region;
   logger.debug(

@@ -1,4 +1,5 @@
 import { validEndpointHost } from "../config/endpointUrl.js";
+import { type ProfileValues, refuseBlock } from "../config/nestedBlock.js";
 import { AwsxError } from "../errors.js";
 import type { Env } from "../types.js";
 import { pythonInt } from "../util/pythonInt.js";
@@ -18,28 +19,28 @@ const IPV4_BASE = "http://169.254.169.254/";
 const IPV6_BASE = "http://[fd00:ec2::254]/";
 
 // env first, then the profile (botocore's ChainProvider); an empty variable still counts.
+// A nested block fails, except for the booleans (`bool`), where it is not "true".
 const pick = (
   env: Env,
-  values: Record<string, string>,
+  profile: ProfileValues,
   envName: string,
   key: string,
+  bool = false,
 ): { value: string; from: string } | undefined => {
   const e = env[envName];
   if (e !== undefined) return { value: e, from: envName };
-  const v = values[key];
+  if (!bool) refuseBlock(profile, key);
+  const v = profile.values[key];
   return v === undefined ? undefined : { value: v, from: key };
 };
 
 // The instance metadata settings of a profile; a bad one fails every profile, as in the CLI.
-export function metadataSettings(
-  profile: string,
-  values: Record<string, string>,
-  env: Env,
-): MetadataSettings {
+export function metadataSettings(profile: ProfileValues, env: Env): MetadataSettings {
+  const { name } = profile;
   const bad = (what: string, fix: string) =>
-    new AwsxError("E_CONFIG", `${what} (profile "${profile}"); ${fix}`, { profile });
+    new AwsxError("E_CONFIG", `${what} (profile "${name}"); ${fix}`, { profile: name });
   const int = (envName: string, key: string, fallback: number): number => {
-    const got = pick(env, values, envName, key);
+    const got = pick(env, profile, envName, key);
     if (!got) return fallback;
     const n = pythonInt(got.value);
     if (n === undefined)
@@ -47,10 +48,10 @@ export function metadataSettings(
     return n;
   };
   const bool = (envName: string, key: string): boolean =>
-    pick(env, values, envName, key)?.value.toLowerCase() === "true";
+    pick(env, profile, envName, key, true)?.value.toLowerCase() === "true";
   const mode = pick(
     env,
-    values,
+    profile,
     "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
     "ec2_metadata_service_endpoint_mode",
   );
@@ -61,7 +62,7 @@ export function metadataSettings(
     : bool("AWS_IMDS_USE_IPV6", "imds_use_ipv6");
   const custom = pick(
     env,
-    values,
+    profile,
     "AWS_EC2_METADATA_SERVICE_ENDPOINT",
     "ec2_metadata_service_endpoint",
   );

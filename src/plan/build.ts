@@ -1,6 +1,7 @@
 import { AwsxError, isAwsxError } from "../errors.js";
 import { nearest } from "../util/nearest.js";
 import { checkClientSettings } from "../config/clientSettings.js";
+import { nestedBlockError, refuseBlock } from "../config/nestedBlock.js";
 import { checkSsoTokenConfig, ssoRoleFor } from "../sso/ssoConfig.js";
 import { pythonInt } from "../util/pythonInt.js";
 import { checkStsParams } from "./stsParams.js";
@@ -160,6 +161,7 @@ function resolveRegion(
   if (flag !== undefined) return { value: flag, origin: "--region" };
   if (env.AWS_DEFAULT_REGION !== undefined)
     return { value: env.AWS_DEFAULT_REGION, origin: "AWS_DEFAULT_REGION" };
+  refuseBlock(target, "region");
   const r = target.values.region;
   if (r !== undefined)
     return {
@@ -355,11 +357,10 @@ class Planner {
   }
 
   private blockError(name: string, key: string, o: Origin): AwsxError {
-    return configError(
-      `${key} in profile "${name}" (${o.file} [${o.section}]) is a nested block, ` +
-        `not a value${this.usedBy(name)}; write it on one line (${key} = VALUE)`,
-      this.visited[0]!,
-    );
+    return nestedBlockError(name, key, o, {
+      usedBy: this.usedBy(name),
+      profile: this.visited[0]!,
+    });
   }
 
   private isRole(p: Profile): boolean {

@@ -1,4 +1,5 @@
-import type { LoadedConfig, Origin, Profile } from "../config/load.js";
+import type { LoadedConfig, Origin, Profile, SsoSessionSection } from "../config/load.js";
+import { refuseBlock } from "../config/nestedBlock.js";
 import { AwsxError } from "../errors.js";
 
 // Where an SSO token comes from: an [sso-session NAME] section, or (legacy) the
@@ -55,6 +56,21 @@ const profileOrigin = (p: Profile): Origin =>
   p.origins.sso_role_name ??
   Object.values(p.origins)[0] ?? { file: "", section: p.name };
 
+// The CLI reads a nested sso_region of an [sso-session] as a dict and fails; a nested
+// sso_start_url it carries along unread while a cached token serves, where awsx needs the URL
+// as text (docs/config.md, where awsx knowingly differs).
+function refuseSessionBlocks(name: string, section: SsoSessionSection, profile?: string): void {
+  const key = ["sso_start_url", "sso_region"].find((k) => section.nested?.has(k));
+  if (key === undefined) return;
+  const o = section.origin;
+  throw configError(
+    `${key} in [sso-session ${name}] (${o.file}) is a nested block, not a value` +
+      `${profile === undefined ? "" : ` (sso_session of profile "${profile}")`}; ` +
+      `write it on one line (${key} = VALUE)`,
+    profile,
+  );
+}
+
 // An [sso-session NAME] section with what a token needs (`awsx sso login --sso-session`),
 // checked as botocore's SSOTokenProvider checks it.
 export function ssoSessionByName(name: string, config: LoadedConfig, profile?: string): SsoSession {
@@ -67,6 +83,7 @@ export function ssoSessionByName(name: string, config: LoadedConfig, profile?: s
       profile,
     );
   }
+  refuseSessionBlocks(name, section, profile);
   const missing = ["sso_start_url", "sso_region"].filter((k) => !(k in section.values));
   if (missing.length > 0) {
     throw configError(
@@ -130,7 +147,10 @@ export function ssoRoleFor(profile: Profile, config: LoadedConfig): SsoRole | un
   if (sessionName !== undefined && !config.ssoSessions.has(sessionName)) {
     ssoSessionByName(sessionName, config, name);
   }
-  if (sessionName !== undefined) checkConsistent(profile, config);
+  if (sessionName !== undefined) {
+    refuseSessionBlocks(sessionName, config.ssoSessions.get(sessionName)!, name);
+    checkConsistent(profile, config);
+  }
   const merged = { ...v, ...(sessionName ? config.ssoSessions.get(sessionName)!.values : {}) };
   const required = ["sso_role_name", "sso_account_id", "sso_start_url", "sso_region"];
   const missing = required.filter((k) => !(k in merged));
@@ -157,7 +177,10 @@ export function ssoRoleFor(profile: Profile, config: LoadedConfig): SsoRole | un
 // own copies do not count there.
 function ssoTokenSession(profile: string, name: string, config: LoadedConfig): SsoSession {
   const section = config.ssoSessions.get(name)!;
-  const missing = ["sso_start_url", "sso_region"].filter((k) => !(k in section.values));
+  // botocore tests the keys with `in`: a nested block counts as written here.
+  const missing = ["sso_start_url", "sso_region"].filter(
+    (k) => !(k in section.values) && !section.nested?.has(k),
+  );
   if (missing.length > 0) {
     throw configError(
       `The profile "${profile}" is configured to use the SSO token provider but is ` +
@@ -173,10 +196,11 @@ function ssoTokenSession(profile: string, name: string, config: LoadedConfig): S
 // named profile: an sso_session naming a missing or empty section, or one without
 // sso_start_url or sso_region, fails even when the profile has other credentials.
 export function checkSsoTokenConfig(profile: Profile, config: LoadedConfig): void {
+  refuseBlock(profile, "sso_session");
   const name = profile.values.sso_session;
   if (name === undefined) return;
   const section = config.ssoSessions.get(name);
-  if (!section || Object.keys(section.values).length === 0) {
+  if (!section || Object.keys(section.values).length + (section.nested?.size ?? 0) === 0) {
     const at = where(profile.origins.sso_session);
     throw configError(
       `The profile "${profile.name}" is configured to use the SSO token provider but the ` +
