@@ -225,6 +225,33 @@ describe("profile names and static keys", () => {
     expect(e.exitCode).toBe(67);
   });
 
+  it("a missing profile's fix writes a header botocore reads back as that name", () => {
+    const dev = "[profile dev]\nregion = x\n";
+    const fix = (name: string) =>
+      /add \[profile (.*)\] to the config file/.exec(
+        expectAwsxError(() => plan(dev, name), "E_PROFILE_NOT_FOUND").message,
+      )?.[1];
+    expect(fix("nope")).toBe("nope");
+    expect(fix(" profile dev ")).toBe("' profile dev '");
+    expect(fix("it's")).toBe(`"it's"`);
+    // Each header names the profile it was written for.
+    for (const name of ["a b", " profile dev ", "it's", 'say "hi"\\']) {
+      const config = load(`[profile ${fix(name)}]\nregion = x\n`);
+      expect([...config.profiles.keys()]).toEqual([name]);
+    }
+    // A name pasted from a header, or with spaces around it: the profile it names.
+    expectAwsxError(() => plan(dev, "profile dev"), "E_PROFILE_NOT_FOUND", /did you mean dev\?/);
+    expectAwsxError(() => plan(dev, " dev"), "E_PROFILE_NOT_FOUND", /did you mean dev\?/);
+  });
+
+  it("an empty profile name is E_PROFILE_NOT_FOUND, said as such", () => {
+    expectAwsxError(
+      () => plan("[default]\nregion = x\n", ""),
+      "E_PROFILE_NOT_FOUND",
+      /^the profile name is empty \(an unset variable\?\)/,
+    );
+  });
+
   it("an unparsable config file is E_CONFIG naming the file", () => {
     const e = expectAwsxError(
       () => load("region = x\n[profile p]\n"),

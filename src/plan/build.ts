@@ -138,17 +138,36 @@ const shownPath = (path: string, variable: string): string =>
 
 // The CLI's words for a missing profile, with the nearest name when one is close.
 export function profileNotFound(config: LoadedConfig, name: string): AwsxError {
-  const guess = nearest(name, config.profiles.keys());
+  if (name === "") {
+    // `--profile ""` means [default] to the CLI, `AWS_PROFILE=` is an error: an empty name is
+    // mostly an unset shell variable, so awsx does not guess (docs/config.md).
+    return new AwsxError(
+      "E_PROFILE_NOT_FOUND",
+      "the profile name is empty (an unset variable?); name a profile, e.g. " +
+        "`awsx exec default -- CMD`, or pick one from `awsx list`",
+      { profile: name },
+    );
+  }
+  // A name pasted from a section header ("profile dev") or with spaces around it.
+  const bare = name.trim().replace(/^profile\s+/, "");
+  const guess = config.profiles.has(bare) ? bare : nearest(name, config.profiles.keys());
   return new AwsxError(
     "E_PROFILE_NOT_FOUND",
     `The config profile (${name}) could not be found in ` +
       `${shownPath(config.configFile, "AWS_CONFIG_FILE")} or ` +
       `${shownPath(config.credentialsFile, "AWS_SHARED_CREDENTIALS_FILE")}` +
       `${guess ? ` (did you mean ${guess}?)` : ""}; ` +
-      `add [profile ${name}] to the config file, or pick one from \`awsx list\``,
+      `add [profile ${headerWord(name)}] to the config file, or pick one from \`awsx list\``,
     { profile: name },
   );
 }
+
+// The name as a section header must write it: botocore splits the header shell-style, so a
+// name with spaces or quotes is quoted.
+const headerWord = (name: string): string => {
+  if (!/[\s"'\\]/.test(name)) return name;
+  return name.includes("'") ? `"${name.replace(/["\\]/g, "\\$&")}"` : `'${name}'`;
+};
 
 // The CLI's order (--region, AWS_DEFAULT_REGION, the profile's region); AWS_REGION, which
 // only the SDKs read, comes last so an SDK user's setting is not lost.
