@@ -91,15 +91,7 @@ export function buildPlan(
           notes,
         );
   const region = resolveRegion(target, env, options.region);
-  if (region && !REGION.test(region.value)) {
-    throw new AwsxError(
-      region.origin === "--region" ? "E_USAGE" : "E_CONFIG",
-      `region "${region.value}" (from ${region.origin}) of profile "${profileName}" ` +
-        "is not a valid region name; use a name like us-east-1 " +
-        "(an inline # comment is part of the value)",
-      { profile: profileName },
-    );
-  }
+  if (region && !REGION.test(region.value)) throw badRegion(region, profileName);
   return {
     profile: profileName,
     source,
@@ -189,6 +181,21 @@ function resolveRegion(
     };
   if (env.AWS_REGION) return { value: env.AWS_REGION, origin: "AWS_REGION" };
   return undefined;
+}
+
+// JSON.stringify shows a line break or tab in a variable; the hint names the likely cause.
+function badRegion(region: { value: string; origin: string }, profile: string): AwsxError {
+  const why = /\s#/.test(region.value)
+    ? " (an inline # comment is part of the value)"
+    : /\s/.test(region.value)
+      ? " (it has a space, tab or line break in it)"
+      : "";
+  return new AwsxError(
+    region.origin === "--region" ? "E_USAGE" : "E_CONFIG",
+    `region ${JSON.stringify(region.value)} (from ${region.origin}) of profile "${profile}" ` +
+      `is not a valid region name${why}; use a name like us-east-1`,
+    { profile },
+  );
 }
 
 function applyDurationOverride(
