@@ -878,6 +878,16 @@ describe("an empty region is set, and invalid (botocore: Invalid endpoint sts..a
     expectAwsxError(() => plan(cfg, "s", options), "E_USAGE", /region "" \(from --region\)/);
   });
 
+  it("a line break in AWS_DEFAULT_REGION is shown, and no # comment is blamed", () => {
+    const e = expectAwsxError(
+      () => plan(cfg, "s", { env: { AWS_DEFAULT_REGION: "us-east-1\n" } }),
+      "E_CONFIG",
+      /region "us-east-1\\n" \(from AWS_DEFAULT_REGION\)/,
+      /has a space, tab or line break/,
+    );
+    expect(e.message).not.toContain("#");
+  });
+
   it("an empty AWS_REGION (awsx's last resort) is no region", () => {
     expect(plan(cfg, "s", { env: { AWS_REGION: "" } }).region).toBeUndefined();
   });
