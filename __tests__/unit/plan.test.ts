@@ -1,7 +1,8 @@
 // buildPlan over configs read through loadConfig: every profile shape the AWS CLI knows,
 // with exact step lists and the CLI's own error phrases.
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
-import { buildPlan, MAX_ROLES, type PlanOptions } from "../../src/plan/build.js";
+import { buildPlan, type PlanOptions } from "../../src/plan/build.js";
+import { MAX_ROLES } from "../../src/plan/planner.js";
 import type { AssumeRoleStep, Plan } from "../../src/plan/types.js";
 import { AwsxError, type AwsxErrorCode } from "../../src/errors.js";
 

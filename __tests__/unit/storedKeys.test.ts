@@ -12,7 +12,8 @@ import {
   storedKeyConflicts,
 } from "../../src/keys/storedKeys.js";
 import { memoryStore } from "../../src/cache/memoryStore.js";
-import { buildPlan, type PlanOptions, type StoredKeyPair } from "../../src/plan/build.js";
+import { buildPlan, type PlanOptions } from "../../src/plan/build.js";
+import type { StoredKeyPair } from "../../src/plan/planner.js";
 
 const CFG = "/home/u/.aws/config";
 const CREDS = "/home/u/.aws/credentials";

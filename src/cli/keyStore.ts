@@ -11,7 +11,7 @@ import {
   readStoredKeys,
   storeKeyOf,
 } from "../keys/storedKeys.js";
-import { hasStaticKeys, type StoredKeyPair } from "../plan/build.js";
+import { hasStaticKeys, type StoredKeyPair } from "../plan/planner.js";
 import { storedKeysIndex } from "../keys/storedKeysIndex.js";
 import type { Store } from "../types.js";
 import { backendOpener, type CredentialFlags, type Deps, openBackend } from "./deps.js";

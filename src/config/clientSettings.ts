@@ -63,7 +63,11 @@ const SETTINGS: readonly ClientSetting[] = [
     problem: oneOf("preferred", "disabled", "required"),
   },
   // Any text; only a nested block fails ("must be a comma-delimited string").
-  { key: "auth_scheme_preference", envName: "AWS_AUTH_SCHEME_PREFERENCE", problem: () => undefined },
+  {
+    key: "auth_scheme_preference",
+    envName: "AWS_AUTH_SCHEME_PREFERENCE",
+    problem: () => undefined,
+  },
   {
     key: "s3_disable_express_session_auth",
     envName: "AWS_S3_DISABLE_EXPRESS_SESSION_AUTH",

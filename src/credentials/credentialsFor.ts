@@ -1,6 +1,7 @@
 import { ssoEndpoint, stsEndpoint, type StsEndpoint } from "../config/endpoint.js";
 import type { LoadedConfig } from "../config/load.js";
-import { buildPlan, type ChildSession, type StoredKeyPair } from "../plan/build.js";
+import { buildPlan, type ChildSession } from "../plan/build.js";
+import type { StoredKeyPair } from "../plan/planner.js";
 import { describePlan } from "../plan/describe.js";
 import type { Plan } from "../plan/types.js";
 import type { AroundHop, Credentials, Env, Sts, StsFactory } from "../types.js";

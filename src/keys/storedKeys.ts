@@ -1,6 +1,6 @@
 import type { LoadedConfig } from "../config/load.js";
 import { AwsxError } from "../errors.js";
-import { isAssumeRoleProfile, type StoredKeyPair } from "../plan/build.js";
+import { isAssumeRoleProfile, type StoredKeyPair } from "../plan/planner.js";
 import type { Store } from "../types.js";
 
 // Store keys of long-term key pairs: apart from sessions (hex hop ids), so `awsx clear` never

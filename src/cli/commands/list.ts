@@ -1,6 +1,6 @@
 import { decodeEntry, type CacheEntry } from "../../cache/entry.js";
 import type { Profile } from "../../config/load.js";
-import { hasStaticKeys, isAssumeRoleProfile } from "../../plan/build.js";
+import { hasStaticKeys, isAssumeRoleProfile } from "../../plan/planner.js";
 import type { Command } from "../command.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { type Deps, openBackend } from "../deps.js";
