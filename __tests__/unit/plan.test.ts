@@ -545,6 +545,12 @@ describe("source_profile chains", () => {
       () => plan(roleSection("r", ["source_profile = ghost"]), "r"),
       "E_CONFIG",
       /The source_profile "ghost" referenced in the profile "r" does not exist/,
+      /add \[profile ghost\] with credentials to the config file \(or \[ghost\] to the credentials/,
+    );
+    expectAwsxError(
+      () => plan(roleSection("r", ["source_profile ="]), "r"),
+      "E_CONFIG",
+      /The source_profile "" .* does not exist; set source_profile to the name of a profile/,
     );
   });
 

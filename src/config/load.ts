@@ -81,6 +81,13 @@ export function profileNameOf(header: string, prefix = "profile"): string | unde
   return parts.length === 2 ? parts[1] : undefined;
 }
 
+// The name as a section header must write it for profileNameOf to read it back: botocore
+// splits the header shell-style, so a name with spaces or quotes is quoted.
+export const headerWord = (name: string): string => {
+  if (!/[\s"'\\]/.test(name)) return name;
+  return name.includes("'") ? `"${name.replace(/["\\]/g, "\\$&")}"` : `'${name}'`;
+};
+
 const nestedKeys = (section: IniSection): Set<string> =>
   new Set(Object.keys(section).filter((k) => typeof section[k] !== "string"));
 

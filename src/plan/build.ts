@@ -5,7 +5,7 @@ import { refuseBlock } from "../config/nestedBlock.js";
 import { checkSsoTokenConfig } from "../sso/ssoConfig.js";
 import { Planner, type StoredKeyPair, storedOnly } from "./planner.js";
 import { checkStsParams } from "./stsParams.js";
-import type { LoadedConfig, Origin, Profile } from "../config/load.js";
+import { headerWord, type LoadedConfig, type Origin, type Profile } from "../config/load.js";
 import type { Plan, SessionTokenStep, SourceStep, StsStep } from "./types.js";
 
 // Which long-term keys the child gets only as a GetSessionToken session (docs/keys.md):
@@ -130,13 +130,6 @@ export function profileNotFound(config: LoadedConfig, name: string): AwsxError {
     { profile: name },
   );
 }
-
-// The name as a section header must write it: botocore splits the header shell-style, so a
-// name with spaces or quotes is quoted.
-const headerWord = (name: string): string => {
-  if (!/[\s"'\\]/.test(name)) return name;
-  return name.includes("'") ? `"${name.replace(/["\\]/g, "\\$&")}"` : `'${name}'`;
-};
 
 // The CLI's order (--region, AWS_DEFAULT_REGION, the profile's region); AWS_REGION, which
 // only the SDKs read, comes last so an SDK user's setting is not lost.

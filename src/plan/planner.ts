@@ -1,5 +1,5 @@
 import { nestedBlockError } from "../config/nestedBlock.js";
-import type { LoadedConfig, Origin, Profile } from "../config/load.js";
+import { headerWord, type LoadedConfig, type Origin, type Profile } from "../config/load.js";
 import { AwsxError } from "../errors.js";
 import { ssoRoleFor } from "../sso/ssoConfig.js";
 import { pythonInt } from "../util/pythonInt.js";
@@ -198,9 +198,14 @@ export class Planner {
   private validateSourceProfile(parent: string, source: string): void {
     const profile = this.find(source);
     if (!profile) {
+      const fix =
+        source === ""
+          ? "set source_profile to the name of a profile with credentials"
+          : `add [profile ${headerWord(source)}] with credentials to the config file ` +
+            `(or [${source}] to the credentials file), or fix source_profile`;
       throw configError(
         `The source_profile "${source}" referenced in the profile "${parent}" does not exist; ` +
-          `add a [${source}] section with credentials, or fix source_profile`,
+          fix,
         parent,
       );
     }
