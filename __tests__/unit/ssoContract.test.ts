@@ -270,4 +270,17 @@ endpoint_url = http://127.0.0.1:4999
       "https://portal.sso.eu-west-1.amazonaws.com (default (configured endpoints ignored))",
     );
   });
+
+  test("a nested ca_bundle fails an https endpoint, as the CLI fails opening it", () => {
+    const nested = load("[profile n]\nca_bundle =\n  x = y\n");
+    const fails = (env: Record<string, string>) => () =>
+      ssoEndpoint(nested, "n", env, "sso", "eu-west-1");
+    expect(fails({})).toThrow(/ca_bundle in profile "n" .* is a nested block/);
+    expect(fails({ AWS_ENDPOINT_URL_SSO: "https://127.0.0.1:1" })).toThrow(/nested block/);
+    // Not opened for http, nor read when AWS_CA_BUNDLE replaces it.
+    expect(fails({ AWS_ENDPOINT_URL_SSO: "http://127.0.0.1:1" })().label).toBe(
+      "http://127.0.0.1:1",
+    );
+    expect(fails({ AWS_CA_BUNDLE: "" })().from).toBe("default");
+  });
 });

@@ -162,8 +162,9 @@ const ignoreConfigured = (env: Env, profile: ProfileValues): boolean =>
     ),
   );
 
-// awsx does not read ca_bundle (docs/config.md), but the CLI opens it for an https endpoint,
-// and a nested block there fails before anything is sent: so does awsx.
+// awsx does not read ca_bundle (docs/config.md), but the CLI opens it for an https endpoint
+// (STS, SSO portal, OIDC), and a nested block there fails before anything is sent: so does
+// awsx.
 const checkCaBundle = (env: Env, profile: ProfileValues): void => {
   if (env.AWS_CA_BUNDLE === undefined) refuseBlock(profile, "ca_bundle");
 };
@@ -273,13 +274,18 @@ export function ssoEndpoint(
   const host = service === "sso" ? "portal.sso" : "oidc";
   const fallback = `https://${host}.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}`;
   const ignore = ignoreConfigured(env, profile);
-  if (ignore) return { label: fallback, from: "default (configured endpoints ignored)" };
+  if (ignore) {
+    checkCaBundle(env, profile);
+    return { label: fallback, from: "default (configured endpoints ignored)" };
+  }
   const named =
     service === "sso"
       ? { variable: "AWS_ENDPOINT_URL_SSO", key: "sso" }
       : { variable: "AWS_ENDPOINT_URL_SSO_OIDC", key: "sso_oidc" };
   const configured = configuredUrl(config, profile, env, named);
-  return configured
+  const chosen = configured
     ? { ...configured, label: configured.url }
     : { label: fallback, from: "default" };
+  if (chosen.label.startsWith("https:")) checkCaBundle(env, profile);
+  return chosen;
 }
