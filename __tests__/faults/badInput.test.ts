@@ -239,7 +239,7 @@ const ROWS: Row[] = [
       says: ["could not be found"],
     }),
   ),
-  { name: "an empty profile name: 67", args: exec(""), code: 67, says: ["could not be found"] },
+  { name: "an empty profile name: 67", args: exec(""), code: 67, says: ["profile name is empty"] },
   {
     name: "a 100 kB profile name: 67, one line",
     args: exec("p".repeat(100_000)),
