@@ -14,7 +14,7 @@ export interface Profile {
   values: Record<string, string>;
   origins: Record<string, Origin>;
   // Keys whose merged value is a nested block ("role_arn =" then indented "x = y" lines):
-  // present to botocore, which then fails using them (src/plan/build.ts says so first).
+  // present to botocore, which then fails using them (src/config/nestedBlock.ts says so first, where the CLI reads them).
   nested?: Record<string, Origin>;
 }
 
