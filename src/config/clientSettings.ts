@@ -2,7 +2,7 @@ import { AwsxError } from "../errors.js";
 import type { Env } from "../types.js";
 import { pythonInt } from "../util/pythonInt.js";
 import type { Profile } from "./load.js";
-import { refuseBlock } from "./nestedBlock.js";
+import { readFlag, readSetting } from "./setting.js";
 
 // One client setting botocore checks whenever it creates a client (session.create_client,
 // args.py ClientArgsCreator, config.Config): a bad value fails every AWS CLI command before
@@ -80,18 +80,16 @@ const SETTINGS: readonly ClientSetting[] = [
   },
 ];
 
-// The variable when it is set at all (even empty), else the named profile's key, as
-// botocore's config chain reads them; [default] and source profiles are not read. Every
-// setting here fails on a nested block but csm_enabled, a boolean (`bool`).
-const pick = (env: Env, profile: Profile, envName: string, key: string, bool = false) => {
-  const e = env[envName];
-  if (e !== undefined) return { value: e, what: `${envName}=${JSON.stringify(e)}`, envName };
-  if (!bool) refuseBlock(profile, key);
-  const v = profile.values[key];
-  if (v === undefined) return undefined;
+// readSetting, with the setting as the message shows it; [default] and source profiles are
+// not read. A nested block fails (csm_enabled, a boolean, is read with readFlag).
+const pick = (env: Env, profile: Profile, envName: string, key: string) => {
+  const got = readSetting(env, profile, envName, key);
+  if (!got) return undefined;
+  const { value } = got;
+  if (got.fromEnv) return { value, what: `${envName}=${JSON.stringify(value)}`, envName };
   const o = profile.origins[key];
   const at = o ? ` in ${o.file} [${o.section}]` : "";
-  return { value: v, what: `${key} = ${JSON.stringify(v)}${at}`, key };
+  return { value, what: `${key} = ${JSON.stringify(value)}${at}`, key };
 };
 
 // Refuses the client settings the AWS CLI refuses, for the profile a command names.
@@ -111,8 +109,7 @@ export function checkClientSettings(profile: Profile, env: Env): void {
     if (got && why) fail(got, why);
   }
   // The client-side monitoring publisher is built only when enabled; its port is int().
-  const csm = pick(env, profile, "AWS_CSM_ENABLED", "csm_enabled", true);
-  if (csm?.value.toLowerCase() !== "true") return;
+  if (!readFlag(env, profile, "AWS_CSM_ENABLED", "csm_enabled")) return;
   const port = pick(env, profile, "AWS_CSM_PORT", "csm_port");
   if (port && pythonInt(port.value) === undefined) fail(port, "must be a whole number");
 }

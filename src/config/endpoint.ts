@@ -2,6 +2,7 @@ import { AwsxError } from "../errors.js";
 import { describeProblem, endpointUrl, endpointUrlProblem } from "./endpointUrl.js";
 import type { LoadedConfig } from "./load.js";
 import { type ProfileValues, refuseBlock } from "./nestedBlock.js";
+import { readFlag, readSetting } from "./setting.js";
 
 // Where a service's calls go, and why.
 export interface ServiceEndpoint {
@@ -45,18 +46,6 @@ const LEGACY_GLOBAL = new Set([
   "us-west-1",
   "us-west-2",
 ]);
-
-// botocore's ensure_boolean: only "true", in any case, is true.
-const isTrue = (v: string | undefined): boolean => (v ?? "").toLowerCase() === "true";
-
-// A config setting as botocore's ChainProvider reads it: the variable when it is set at
-// all (even empty), else the profile's key. Booleans read a nested block as not "true";
-// the others fail on it, as the CLI does.
-function setting(env: Env, variable: string, profile: ProfileValues, key: string, bool = false) {
-  if (variable in env && env[variable] !== undefined) return env[variable];
-  if (!bool) refuseBlock(profile, key);
-  return profile.values[key];
-}
 
 const configError = (profile: string, message: string): AwsxError =>
   new AwsxError("E_CONFIG", message, { profile });
@@ -135,14 +124,14 @@ function findConfiguredUrl(
 // sts_regional_endpoints: "regional" unless set; anything but legacy/regional is an error,
 // read (like botocore) even when an endpoint URL is configured.
 function regionalSetting(profile: ProfileValues, env: Env): string {
-  const raw = setting(env, "AWS_STS_REGIONAL_ENDPOINTS", profile, "sts_regional_endpoints");
+  const got = readSetting(env, profile, "AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints");
+  const raw = got?.value;
   if (!raw) return "regional";
   if (raw !== "legacy" && raw !== "regional") {
     throw configError(
       profile.name,
-      `STS regional endpoints option ${raw} (profile "${profile.name}", from ` +
-        `${"AWS_STS_REGIONAL_ENDPOINTS" in env ? "AWS_STS_REGIONAL_ENDPOINTS" : "sts_regional_endpoints"}` +
-        ') is invalid; use "legacy" or "regional"',
+      `STS regional endpoints option ${raw} (profile "${profile.name}", from ${got!.from}) ` +
+        'is invalid; use "legacy" or "regional"',
     );
   }
   return raw;
@@ -152,15 +141,7 @@ const profileOf = (config: LoadedConfig, name: string): ProfileValues =>
   config.profiles.get(name) ?? { name, values: {} };
 
 const ignoreConfigured = (env: Env, profile: ProfileValues): boolean =>
-  isTrue(
-    setting(
-      env,
-      "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-      profile,
-      "ignore_configured_endpoint_urls",
-      true,
-    ),
-  );
+  readFlag(env, profile, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls");
 
 // awsx does not read ca_bundle (docs/config.md), but the CLI opens it for an https endpoint
 // (STS, SSO portal, OIDC), and a nested block there fails before anything is sent: so does
@@ -237,11 +218,8 @@ export function stsEndpoint(
     };
   }
   checkCaBundle(env, profile);
-  const fips =
-    pseudo || isTrue(setting(env, "AWS_USE_FIPS_ENDPOINT", profile, "use_fips_endpoint", true));
-  const dualstack = isTrue(
-    setting(env, "AWS_USE_DUALSTACK_ENDPOINT", profile, "use_dualstack_endpoint", true),
-  );
+  const fips = pseudo || readFlag(env, profile, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+  const dualstack = readFlag(env, profile, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
   const global = regional === "legacy" && LEGACY_GLOBAL.has(clientRegion) && !fips && !dualstack;
   const why = [
     ignore ? "configured endpoints ignored" : undefined,

@@ -1,5 +1,6 @@
 import { validEndpointHost } from "../config/endpointUrl.js";
-import { type ProfileValues, refuseBlock } from "../config/nestedBlock.js";
+import type { ProfileValues } from "../config/nestedBlock.js";
+import { readFlag, readSetting } from "../config/setting.js";
 import { AwsxError } from "../errors.js";
 import type { Env } from "../types.js";
 import { pythonInt } from "../util/pythonInt.js";
@@ -18,38 +19,20 @@ export interface MetadataSettings {
 const IPV4_BASE = "http://169.254.169.254/";
 const IPV6_BASE = "http://[fd00:ec2::254]/";
 
-// env first, then the profile (botocore's ChainProvider); an empty variable still counts.
-// A nested block fails, except for the booleans (`bool`), where it is not "true".
-const pick = (
-  env: Env,
-  profile: ProfileValues,
-  envName: string,
-  key: string,
-  bool = false,
-): { value: string; from: string } | undefined => {
-  const e = env[envName];
-  if (e !== undefined) return { value: e, from: envName };
-  if (!bool) refuseBlock(profile, key);
-  const v = profile.values[key];
-  return v === undefined ? undefined : { value: v, from: key };
-};
-
 // The instance metadata settings of a profile; a bad one fails every profile, as in the CLI.
 export function metadataSettings(profile: ProfileValues, env: Env): MetadataSettings {
   const { name } = profile;
   const bad = (what: string, fix: string) =>
     new AwsxError("E_CONFIG", `${what} (profile "${name}"); ${fix}`, { profile: name });
   const int = (envName: string, key: string, fallback: number): number => {
-    const got = pick(env, profile, envName, key);
+    const got = readSetting(env, profile, envName, key);
     if (!got) return fallback;
     const n = pythonInt(got.value);
     if (n === undefined)
       throw bad(`${got.from} = "${got.value}" is not a whole number`, "write e.g. 1");
     return n;
   };
-  const bool = (envName: string, key: string): boolean =>
-    pick(env, profile, envName, key, true)?.value.toLowerCase() === "true";
-  const mode = pick(
+  const mode = readSetting(
     env,
     profile,
     "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
@@ -59,8 +42,8 @@ export function metadataSettings(profile: ProfileValues, env: Env): MetadataSett
     throw bad(`${mode.from} = "${mode.value}" is not an endpoint mode`, "use IPv4 or IPv6");
   const ipv6 = mode
     ? mode.value.toLowerCase() === "ipv6"
-    : bool("AWS_IMDS_USE_IPV6", "imds_use_ipv6");
-  const custom = pick(
+    : readFlag(env, profile, "AWS_IMDS_USE_IPV6", "imds_use_ipv6");
+  const custom = readSetting(
     env,
     profile,
     "AWS_EC2_METADATA_SERVICE_ENDPOINT",
@@ -73,7 +56,7 @@ export function metadataSettings(profile: ProfileValues, env: Env): MetadataSett
   return {
     disabled: (env.AWS_EC2_METADATA_DISABLED ?? "false").toLowerCase() === "true",
     baseUrl,
-    v1Disabled: bool("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled"),
+    v1Disabled: readFlag(env, profile, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled"),
     timeoutMs: int("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout", 1) * 1000,
     attempts: int("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts", 1),
   };
