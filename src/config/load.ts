@@ -8,6 +8,9 @@ export interface Origin {
   section: string;
 }
 
+// " (FILE [SECTION])" for a message, or nothing when the origin is unknown.
+export const where = (o: Origin | undefined): string => (o ? ` (${o.file} [${o.section}])` : "");
+
 export interface Profile {
   name: string;
   // The merged view (config file, then credentials file key by key), as botocore's full_config.

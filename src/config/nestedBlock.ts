@@ -1,5 +1,5 @@
 import { AwsxError } from "../errors.js";
-import type { Origin, Profile } from "./load.js";
+import { type Origin, type Profile, where } from "./load.js";
 
 // botocore hands a key written as a nested block ("key =" then indented "x = y" lines) to
 // whatever reads it, as a dict where a string is wanted, and the AWS CLI fails there (its own
@@ -13,7 +13,7 @@ export function nestedBlockError(
 ): AwsxError {
   return new AwsxError(
     "E_CONFIG",
-    `${key} in profile "${name}" (${o.file} [${o.section}]) is a nested block, ` +
+    `${key} in profile "${name}"${where(o)} is a nested block, ` +
       `not a value${options.usedBy ?? ""}; write it on one line (${key} = VALUE)`,
     { profile: options.profile ?? name },
   );

@@ -5,7 +5,7 @@ import { refuseBlock } from "../config/nestedBlock.js";
 import { checkSsoTokenConfig } from "../sso/ssoConfig.js";
 import { Planner, type StoredKeyPair, storedOnly } from "./planner.js";
 import { checkStsParams } from "./stsParams.js";
-import { headerWord, type LoadedConfig, type Origin, type Profile } from "../config/load.js";
+import { headerWord, type LoadedConfig, type Profile, where } from "../config/load.js";
 import type { Plan, SessionTokenStep, SourceStep, StsStep } from "./types.js";
 
 // Which long-term keys the child gets only as a GetSessionToken session (docs/keys.md):
@@ -34,8 +34,6 @@ export const DEFAULT_MFA_SESSION_SECONDS = 43200;
 export const CHILD_SESSION_SECONDS = 3600;
 // botocore's check: a region must be a valid host label.
 const REGION = /^(?![0-9]+$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
-
-const where = (o: Origin | undefined): string => (o ? ` (${o.file} [${o.section}])` : "");
 
 const configError = (message: string, profile: string): AwsxError =>
   new AwsxError("E_CONFIG", message, { profile });

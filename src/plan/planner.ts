@@ -1,5 +1,5 @@
 import { nestedBlockError } from "../config/nestedBlock.js";
-import { headerWord, type LoadedConfig, type Origin, type Profile } from "../config/load.js";
+import { headerWord, type LoadedConfig, type Origin, type Profile, where } from "../config/load.js";
 import { AwsxError } from "../errors.js";
 import { ssoRoleFor } from "../sso/ssoConfig.js";
 import { pythonInt } from "../util/pythonInt.js";
@@ -24,8 +24,6 @@ const CREDENTIAL_SOURCES: readonly CredentialSourceName[] = [
 ];
 // The longest source_profile chain awsx follows (docs/config.md); real ones have 2 or 3 roles.
 export const MAX_ROLES = 64;
-
-const where = (o: Origin | undefined): string => (o ? ` (${o.file} [${o.section}])` : "");
 
 const configError = (message: string, profile: string): AwsxError =>
   new AwsxError("E_CONFIG", message, { profile });

@@ -1,5 +1,5 @@
 import { AwsxError } from "../errors.js";
-import type { Origin } from "../config/load.js";
+import { type Origin, where } from "../config/load.js";
 import type { SourceStep, StsStep } from "./types.js";
 
 // The minimum length of each string awsx sends from a profile, as the STS model that botocore
@@ -25,8 +25,6 @@ export const pyLen = (s: string): number => [...s].length;
 // Whether a value is as long as STS takes for this parameter.
 export const longEnough = (param: Param, value: string): boolean =>
   pyLen(value) >= STS_MIN_LENGTH[param];
-
-const where = (o: Origin | undefined): string => (o ? ` (${o.file} [${o.section}])` : "");
 
 interface Where {
   profile: string;

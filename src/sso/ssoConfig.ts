@@ -1,4 +1,10 @@
-import type { LoadedConfig, Origin, Profile, SsoSessionSection } from "../config/load.js";
+import {
+  type LoadedConfig,
+  type Origin,
+  type Profile,
+  type SsoSessionSection,
+  where,
+} from "../config/load.js";
 import { refuseBlock } from "../config/nestedBlock.js";
 import { AwsxError } from "../errors.js";
 
@@ -22,8 +28,6 @@ export interface SsoRole {
   roleName: string;
   origin: Origin;
 }
-
-const where = (o: Origin | undefined): string => (o ? ` (${o.file} [${o.section}])` : "");
 
 const configError = (message: string, profile?: string): AwsxError =>
   new AwsxError("E_CONFIG", message, profile === undefined ? {} : { profile });
