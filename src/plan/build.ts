@@ -34,6 +34,8 @@ export const DEFAULT_MFA_SESSION_SECONDS = 43200;
 export const CHILD_SESSION_SECONDS = 3600;
 // botocore's check: a region must be a valid host label.
 const REGION = /^(?![0-9]+$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+// A region name as botocore checks it (also `awsx sso sync --profile-region`).
+export const isRegionName = (value: string): boolean => REGION.test(value);
 
 const configError = (message: string, profile: string): AwsxError =>
   new AwsxError("E_CONFIG", message, { profile });

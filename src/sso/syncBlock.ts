@@ -92,28 +92,55 @@ export function renderBlock(session: string, profiles: SyncProfile[], region?: s
   return lines;
 }
 
-// Where the block is: the lines from BEGIN to END, or undefined when there is none.
-function findBlock(lines: string[], session: string): [number, number] | undefined {
+// A marker line of any session, once trimmed.
+export const ANY_MARKER = /^# (BEGIN|END) awsx sso sync /;
+const trimmed = (l: string) => l.trim();
+const markerError = (file: string, what: string) =>
+  new AwsxError(
+    "E_CONFIG",
+    `${file} has ${what}; awsx sso sync will not guess where its block is: keep one BEGIN and ` +
+      "one END line around it (or remove the block), then run awsx sso sync again",
+  );
+
+// Where the block is: the lines from BEGIN to END, or undefined when the file has neither
+// marker. Anything but exactly one BEGIN, then one END, with no marker of any session between
+// them, is refused: a block edited by hand (or by an older awsx that wrote a portal's line
+// breaks) could otherwise keep lines outside what the next sync replaces.
+export function findBlock(
+  lines: string[],
+  session: string,
+  file = "the config file",
+): [number, number] | undefined {
   const { begin, end } = markers(session);
-  const at = (l: string) => l.replace(/\r$/, "").trimEnd();
-  const b = lines.findIndex((l) => at(l) === begin);
-  if (b < 0) return undefined;
-  const e = lines.findIndex((l, i) => i > b && at(l) === end);
-  if (e < 0)
-    throw new AwsxError(
-      "E_CONFIG",
-      `the config file has "${begin}" without "${end}"; restore the END line or remove ` +
-        "the block, then run awsx sso sync again",
+  const where = (m: string) => lines.flatMap((l, i) => (trimmed(l) === m ? [i] : []));
+  const [begins, ends] = [where(begin), where(end)];
+  if (begins.length === 0 && ends.length === 0) return undefined;
+  for (const [m, at] of [[begin, begins] as const, [end, ends] as const])
+    if (at.length > 1) throw markerError(file, `"${m}" ${lineList(at)}`);
+  const [b, e] = [begins[0], ends[0]];
+  if (b === undefined) throw markerError(file, `"${end}" (line ${e! + 1}) without "${begin}"`);
+  if (e === undefined) throw markerError(file, `"${begin}" (line ${b + 1}) without "${end}"`);
+  if (e < b) throw markerError(file, `"${end}" (line ${e + 1}) before "${begin}"`);
+  const inner = lines.findIndex((l, i) => i > b && i < e && ANY_MARKER.test(trimmed(l)));
+  if (inner >= 0)
+    throw markerError(
+      file,
+      `another sync marker inside the block of "${session}" (line ${inner + 1})`,
     );
   return [b, e];
 }
 
+const lineList = (at: number[]) =>
+  at.length === 2
+    ? `twice (lines ${at[0]! + 1} and ${at[1]! + 1})`
+    : `${at.length} times (lines ${at.map((i) => i + 1).join(", ")})`;
+
 // The file's text with the block replaced in place, or appended after a blank line. Every
 // byte outside the block stays as it was; the block takes the file's line ending.
-export function mergeBlock(text: string, session: string, block: string[]): string {
+export function mergeBlock(text: string, session: string, block: string[], file?: string): string {
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const lines = text.split("\n");
-  const found = findBlock(lines, session);
+  const found = findBlock(lines, session, file);
   const blockText = block.map((l) => `${l}${eol}`).join("");
   if (found) {
     const [b, e] = found;
@@ -131,9 +158,9 @@ export function mergeBlock(text: string, session: string, block: string[]): stri
 }
 
 // The profile names the user wrote outside the block (which sync never overwrites).
-export function userProfileNames(text: string, session: string): Set<string> {
+export function userProfileNames(text: string, session: string, file?: string): Set<string> {
   const lines = text.split("\n");
-  const found = findBlock(lines, session);
+  const found = findBlock(lines, session, file);
   const outside = found ? [...lines.slice(0, found[0]), ...lines.slice(found[1] + 1)] : lines;
   const names = new Set<string>();
   let ini: ReturnType<typeof parseIni>;

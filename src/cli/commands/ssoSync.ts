@@ -2,15 +2,10 @@ import { existsSync } from "node:fs";
 import { AwsxError } from "../../errors.js";
 import { configPaths, readText } from "../../config/userConfig.js";
 import { writeFileAtomic } from "../../platform/atomicWrite.js";
-import type { PortalAccount, SsoPortal } from "../../platform/ssoPortal.js";
-import {
-  DEFAULT_TEMPLATE,
-  mergeBlock,
-  nameProfiles,
-  renderBlock,
-  type SyncPair,
-  userProfileNames,
-} from "../../sso/syncBlock.js";
+import { isRegionName } from "../../plan/build.js";
+import { DEFAULT_TEMPLATE } from "../../sso/syncBlock.js";
+import { syncedConfig } from "../../sso/syncedConfig.js";
+import { listPairs } from "../../sso/syncPairs.js";
 import { unifiedDiff } from "../../util/unifiedDiff.js";
 import type { CredentialFlags, Deps } from "../deps.js";
 import { freshToken } from "./ssoFreshToken.js";
@@ -25,26 +20,8 @@ export interface SsoSyncInput extends SsoTargetInput, CredentialFlags {
 
 // A token with less than this left is not used for a sync.
 const MIN_LEFT_MS = 60_000;
-// ListAccountRoles calls in flight at once.
-const PARALLEL = 4;
-
-// Every account and role the token reaches, listed page by page.
-async function pairsOf(portal: SsoPortal, token: string): Promise<SyncPair[]> {
-  const accounts = await portal.listAccounts(token);
-  const pairs: SyncPair[][] = [];
-  const queue = [...accounts.entries()];
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const [i, a]: [number, PortalAccount] = next;
-      const roles = await portal.listAccountRoles(token, a.accountId);
-      pairs[i] = roles.map((roleName) => ({ ...a, roleName }));
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL }, worker));
-  return pairs.flat();
-}
-
 function portalFailure(e: unknown, session: string, region: string): unknown {
+  if (e instanceof AwsxError) return e; // an answer listPairs refused
   const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const status = err?.$metadata?.httpStatusCode;
   if (status === 401 || err?.name === "UnauthorizedException")
@@ -94,6 +71,13 @@ export async function runSsoSync(
         "configured without one: add an [sso-session NAME] section (docs/sso.md)",
     );
   const template = input.template ?? DEFAULT_TEMPLATE;
+  const region = input.profileRegion;
+  if (region !== undefined && !isRegionName(region))
+    throw new AwsxError(
+      "E_USAGE",
+      `--profile-region ${JSON.stringify(region)} is not a valid region name; use a name like ` +
+        "us-east-1",
+    );
   const token = await freshToken(target, input, deps);
   if (!token || Date.parse(token.expiresAt) - deps.now().getTime() < MIN_LEFT_MS)
     throw new AwsxError(
@@ -108,18 +92,21 @@ export async function runSsoSync(
     endpoint: target.portalUrl,
     timeoutMs: deps.settings.stsTimeoutMs,
   });
-  const pairs = await pairsOf(portal, token.accessToken).catch((e) => {
+  const pairs = await listPairs(portal, token.accessToken, name).catch((e) => {
     throw portalFailure(e, name, session.region);
   });
   const { configFile } = configPaths(deps.env);
   const before = readConfigText(configFile);
-  const theirs = userProfileNames(before, name);
-  const profiles = nameProfiles(pairs, template, name).filter((p) => {
-    if (!theirs.has(p.name)) return true;
-    deps.logger.warn(`profile "${p.name}" is yours (outside the block): not written`);
-    return false;
+  const { after, profiles, yours } = syncedConfig({
+    before,
+    file: configFile,
+    session: name,
+    pairs,
+    template,
+    ...(region === undefined ? {} : { region }),
   });
-  const after = mergeBlock(before, name, renderBlock(name, profiles, input.profileRegion));
+  for (const p of yours)
+    deps.logger.warn(`profile "${p}" is yours (outside the block): not written`);
   if (input.dryRun) {
     out(unifiedDiff(before, after, configFile, `${configFile} (awsx sso sync)`));
     return 0;
