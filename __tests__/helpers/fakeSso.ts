@@ -55,6 +55,10 @@ export interface SsoSwitches {
   serverError?: { count: number; ops?: SsoOp[]; status?: number };
   // Every API answer waits this long.
   delayMs?: number;
+  // /authorize redirects back with this error and description (any text) instead of a code.
+  authorizeError?: { error: string; description?: string };
+  // Fields StartDeviceAuthorization answers instead of its own (a hostile or odd service).
+  deviceAnswer?: { verificationUri?: string; verificationUriComplete?: string; userCode?: string };
 }
 
 // Options of startFakeSso(); all optional.
@@ -309,6 +313,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       verificationUriComplete: `${url}/device?user_code=${userCode}`,
       expiresIn: seconds,
       interval: options.interval ?? 1,
+      ...switches.deviceAnswer,
     };
   }
 
@@ -374,9 +379,15 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       q.code_challenge_method === "S256";
     if (!ok || !c) return page(res, 400, "invalid authorization request");
     const back = new URL(q.redirect_uri ?? "");
-    if (switches.accessDenied) {
-      back.searchParams.set("error", "access_denied");
-      back.searchParams.set("error_description", "The user denied access");
+    const refused =
+      switches.authorizeError ??
+      (switches.accessDenied
+        ? { error: "access_denied", description: "The user denied access" }
+        : undefined);
+    if (refused) {
+      back.searchParams.set("error", refused.error);
+      if (refused.description !== undefined)
+        back.searchParams.set("error_description", refused.description);
     } else {
       const code = token("code");
       codes.set(code, {
