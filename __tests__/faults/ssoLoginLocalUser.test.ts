@@ -51,7 +51,7 @@ if [ -z "$auth" ] && [ -n "$found" ]; then
   auth=$(curl -s -o /dev/null -w '%{redirect_url}' "http://$found")
 fi
 state=$(printf '%s' "$auth" | sed -n 's/.*[?&]state=\\([^&]*\\).*/\\1/p')
-say "state \${state:+found}\${state:-none}"
+if [ -n "$state" ]; then say "state found"; else say "state none"; fi
 if [ "$mode" = complete ]; then
   back=
   [ -n "$auth" ] && back=$(curl -s -o /dev/null -w '%{redirect_url}' "$auth")

@@ -236,11 +236,11 @@ describe("device code", () => {
     };
     const browser = recordingBrowser();
     const r = await awsx(["login", "dev", "--use-device-code"], { BROWSER: browser.BROWSER });
+    expect(await browser.argv(5)).toBeUndefined();
     expect(r.code).toBe(77);
     expect(r.stderr).toMatch(
       /^awsx: IAM Identity Center \(OIDC, eu-west-1\) answered a verification URI that is not an https URL "[^\n]*" for sso-session "corp"; check sso_region and AWS_ENDPOINT_URL_SSO_OIDC\n$/,
     );
-    expect(await browser.argv(5)).toBeUndefined();
     expect(fake.count("CreateToken")).toBe(0);
   });
 

@@ -53,9 +53,14 @@ test("a callback without exactly our state is refused and the wait goes on", asy
 
 test("the state is taken once: a second callback with it changes nothing", async () => {
   expect((await callback(`code=first&state=${STATE}`)).status).toBe(200);
-  const second = await callback(`error=access_denied&state=${STATE}`);
-  expect(second.status).toBe(400);
-  expect(await second.text()).not.toContain("signed in");
+  for (const query of [`code=second&state=${STATE}`, `error=access_denied&state=${STATE}`]) {
+    const again = await callback(query);
+    expect([query, again.status, await again.text()]).toEqual([
+      query,
+      400,
+      expect.stringContaining("This sign-in is over."),
+    ]);
+  }
   expect(await cb.result).toEqual({ code: "first" });
 });
 
