@@ -57,6 +57,9 @@ export interface SsoSwitches {
   delayMs?: number;
   // /authorize redirects back with this error and description (any text) instead of a code.
   authorizeError?: { error: string; description?: string };
+  // GetRoleCredentials answers this status and JSON body, without an error-type header (so
+  // the SDK reads the type from the body's __type, which may hold any text).
+  roleCredentialsError?: { status: number; body: Record<string, string> };
   // Fields StartDeviceAuthorization answers instead of its own (a hostile or odd service).
   deviceAnswer?: { verificationUri?: string; verificationUriComplete?: string; userCode?: string };
 }
@@ -450,6 +453,8 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       }
       case "GetRoleCredentials": {
         if (switches.unauthorized) throw unauthorized();
+        const odd = switches.roleCredentialsError;
+        if (odd) throw new ApiError(odd.status, "", odd.body);
         const a = accounts.find((x) => x.accountId === q.account_id);
         if (!a?.roles.includes(q.role_name ?? ""))
           throw portalError(403, "ForbiddenException", "No access");

@@ -355,3 +355,18 @@ test("after awsx sso login, awsx exec of the profile gets the role's credentials
   expect(after.stderr).toContain("awsx sso login --sso-session corp");
   expect(fake.count("GetRoleCredentials")).toBe(1);
 });
+
+test("a portal error's type and message reach the terminal written out, also in --debug", async () => {
+  expect((await awsx(["login", "dev"])).code).toBe(0);
+  fake.switches.roleCredentialsError = {
+    status: 400,
+    body: { __type: "Odd\x1b]0;owned\x07Exception", message: "no\x1b[2J access\u202e\x9b1m" },
+  };
+  const r = await runAwsx(["exec", "dev", "--debug", "--", "true"], env());
+  expect(r.code).toBe(77);
+  expect(r.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+  const written = "Odd\\x1b]0;owned\\x07Exception: no\\x1b[2J access\\u202e\\x9b1m";
+  expect(r.stderr).toContain(`awsx: IAM Identity Center refused GetRoleCredentials of ReadOnly`);
+  expect(r.stderr).toContain(`: ${written}; see the message from IAM Identity Center\n`);
+  expect(r.stderr).toContain(`awsx[debug]: cause: ${written}\n`);
+});
