@@ -15,7 +15,7 @@ const escapeHtml = (s: string): string =>
 // A page of ours that sends the browser on to `url`, for an opener that must not see the URL
 // on its command line, which every local user can read in /proc: mode 0600, in a folder only
 // we can enter. remove() deletes the folder.
-export function handOverPage(url: string): { href: string; dir: string; remove: () => void } {
+function handOverPage(url: string): { href: string; dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "awsx-signin-"));
   const page = join(dir, "signin.html");
   const target = escapeHtml(url);

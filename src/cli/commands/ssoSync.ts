@@ -64,8 +64,8 @@ function portalFailure(e: unknown, session: string, region: string): unknown {
     );
   return new AwsxError(
     "E_STS",
-    `the SSO portal answered ${printable(String(err?.name ?? status), 100)} listing the accounts of ` +
-      `sso-session "${session}"`,
+    `the SSO portal answered ${printable(String(err?.name ?? status), 100)} listing the ` +
+      `accounts of sso-session "${session}"`,
     { cause: e },
   );
 }
