@@ -56,7 +56,12 @@ export async function openPrivateUrl(
   env: Record<string, string | undefined>,
 ): Promise<{ opened: boolean; remove: () => void }> {
   if (process.platform === "win32") return { opened: await openUrl(url, env), remove: () => {} };
-  const page = handOverPage(url);
+  let page: ReturnType<typeof handOverPage>;
+  try {
+    page = handOverPage(url);
+  } catch {
+    return { opened: false, remove: () => {} }; // no private folder (TMPDIR): print the URL
+  }
   const opened = await openUrl(page.href, env);
   if (!opened) page.remove();
   return { opened, remove: page.remove };
