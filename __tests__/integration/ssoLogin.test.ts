@@ -37,7 +37,7 @@ for (let url = first, hops = 0; url && hops < 6; hops++) {
     continue;
   }
   const res = await fetch(url, { redirect: "manual" });
-  const path = new URL(url).pathname.replace(/^\\/start\\/[\\w-]{43}$/, "/start/RANDOM");
+  const path = new URL(url).pathname.replace(/^\\/start\\/[0-9a-f]{64}$/, "/start/RANDOM");
   appendFileSync(log, \`\${path} \${res.status}\\n\`);
   url = res.headers.get("location");
 }
@@ -102,7 +102,7 @@ afterEach(async () => {
 describe("authorization code with PKCE", () => {
   test("the redirect reaches awsx's callback; a second login reuses the client", async () => {
     const r = await awsx(["login", "dev"]);
-    expect(r.stderr).toMatch(/awsx: {3}http:\/\/127\.0\.0\.1:\d+\/start\/[\w-]{43}\n/);
+    expect(r.stderr).toMatch(/awsx: {3}http:\/\/127\.0\.0\.1:\d+\/start\/[0-9a-f]{64}\n/);
     expect(r.stderr).not.toContain("code_challenge");
     expect(r.code).toBe(0);
     const hops = "file 600 700\n/start/RANDOM 302\n/authorize 302\n/oauth/callback 200\n";

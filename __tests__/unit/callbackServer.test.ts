@@ -23,7 +23,7 @@ const base = () => new URL(cb.redirectUri).origin;
 
 test("the start URL is random, redirects once, and /start itself is nothing", async () => {
   const start = cb.startAt(AUTHORIZE);
-  expect(start).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/start\/[\w-]{43}$/);
+  expect(start).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/start\/[0-9a-f]{64}$/);
   expect((await get(`${base()}/start`)).status).toBe(404);
   const first = await get(start);
   expect(first.status).toBe(302);

@@ -67,7 +67,8 @@ export async function startCallbackServer(
   });
   let markStarted!: () => void;
   const started = new Promise<void>((resolve) => (markStarted = resolve));
-  const startPath = `/start/${randomBytes(32).toString("base64url")}`;
+  // Hex: the path is printed, and a base64 run in awsx's output looks like a leaked key.
+  const startPath = `/start/${randomBytes(32).toString("hex")}`;
   let target: string | undefined;
   let settled = false;
   const start: Route = (_req, res) => {
