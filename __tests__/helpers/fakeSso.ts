@@ -55,6 +55,13 @@ export interface SsoSwitches {
   serverError?: { count: number; ops?: SsoOp[]; status?: number };
   // Every API answer waits this long.
   delayMs?: number;
+  // /authorize redirects back with this error and description (any text) instead of a code.
+  authorizeError?: { error: string; description?: string };
+  // GetRoleCredentials answers this status and JSON body, without an error-type header (so
+  // the SDK reads the type from the body's __type, which may hold any text).
+  roleCredentialsError?: { status: number; body: Record<string, string> };
+  // Fields StartDeviceAuthorization answers instead of its own (a hostile or odd service).
+  deviceAnswer?: { verificationUri?: string; verificationUriComplete?: string; userCode?: string };
 }
 
 // Options of startFakeSso(); all optional.
@@ -309,6 +316,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       verificationUriComplete: `${url}/device?user_code=${userCode}`,
       expiresIn: seconds,
       interval: options.interval ?? 1,
+      ...switches.deviceAnswer,
     };
   }
 
@@ -374,9 +382,15 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       q.code_challenge_method === "S256";
     if (!ok || !c) return page(res, 400, "invalid authorization request");
     const back = new URL(q.redirect_uri ?? "");
-    if (switches.accessDenied) {
-      back.searchParams.set("error", "access_denied");
-      back.searchParams.set("error_description", "The user denied access");
+    const refused =
+      switches.authorizeError ??
+      (switches.accessDenied
+        ? { error: "access_denied", description: "The user denied access" }
+        : undefined);
+    if (refused) {
+      back.searchParams.set("error", refused.error);
+      if (refused.description !== undefined)
+        back.searchParams.set("error_description", refused.description);
     } else {
       const code = token("code");
       codes.set(code, {
@@ -439,6 +453,8 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       }
       case "GetRoleCredentials": {
         if (switches.unauthorized) throw unauthorized();
+        const odd = switches.roleCredentialsError;
+        if (odd) throw new ApiError(odd.status, "", odd.body);
         const a = accounts.find((x) => x.accountId === q.account_id);
         if (!a?.roles.includes(q.role_name ?? ""))
           throw portalError(403, "ForbiddenException", "No access");

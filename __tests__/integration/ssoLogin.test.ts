@@ -19,14 +19,26 @@ sso_account_id = 111111111111
 sso_role_name = ReadOnly
 `;
 
-// The "browser": GETs the URL it is given and follows every redirect (awsx's loopback start
-// page, the fake's authorize page, awsx's callback), logging each hop's path and status.
+// The "browser": opens the URL it is given and follows every redirect (awsx's hand-over page,
+// awsx's loopback start page, the fake's authorize page, awsx's callback), logging each hop:
+// a file by the modes of it and its folder, a page by its path (the start page's random part
+// as RANDOM) and status.
 const BROWSER_JS = `
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 const [log, first] = process.argv.slice(2);
-for (let url = first, hops = 0; url && hops < 5; hops++) {
+const mode = (p) => (statSync(p).mode & 0o777).toString(8);
+for (let url = first, hops = 0; url && hops < 6; hops++) {
+  if (url.startsWith("file:")) {
+    const file = fileURLToPath(url);
+    appendFileSync(log, \`file \${mode(file)} \${mode(dirname(file))}\\n\`);
+    url = /url=([^"]+)"/.exec(readFileSync(file, "utf8"))[1].replace(/&amp;/g, "&");
+    continue;
+  }
   const res = await fetch(url, { redirect: "manual" });
-  appendFileSync(log, \`\${new URL(url).pathname} \${res.status}\\n\`);
+  const path = new URL(url).pathname.replace(/^\\/start\\/[0-9a-f]{64}$/, "/start/RANDOM");
+  appendFileSync(log, \`\${path} \${res.status}\\n\`);
   url = res.headers.get("location");
 }
 `;
@@ -90,11 +102,11 @@ afterEach(async () => {
 describe("authorization code with PKCE", () => {
   test("the redirect reaches awsx's callback; a second login reuses the client", async () => {
     const r = await awsx(["login", "dev"]);
-    expect(r.stderr).toMatch(/awsx: {3}http:\/\/127\.0\.0\.1:\d+\/start\n/);
+    expect(r.stderr).toMatch(/awsx: {3}http:\/\/127\.0\.0\.1:\d+\/start\/[0-9a-f]{64}\n/);
     expect(r.stderr).not.toContain("code_challenge");
     expect(r.code).toBe(0);
-    const hops = "/start 302\n/authorize 302\n/oauth/callback 200\n";
-    expect(await browserSaw(3)).toBe(hops);
+    const hops = "file 600 700\n/start/RANDOM 302\n/authorize 302\n/oauth/callback 200\n";
+    expect(await browserSaw(4)).toBe(hops);
     expect(r.stderr).toMatch(
       /signed in to sso-session "corp" until \S+; token kept in awsx's file/,
     );
@@ -115,8 +127,24 @@ describe("authorization code with PKCE", () => {
     fake.switches.accessDenied = true;
     const r = await awsx(["login", "dev"]);
     expect(r.code).toBe(79);
-    expect(r.stderr).toContain("was refused in the browser (access_denied)");
+    expect(r.stderr).toContain(
+      "was refused in the browser (access_denied: The user denied access)",
+    );
     expect(fake.count("CreateToken")).toBe(0);
+  });
+
+  test("an error with escape sequences reaches the terminal written out", async () => {
+    fake.switches.authorizeError = {
+      error: "access_denied\x1b]0;owned\x07",
+      description: "\x1b[2J\x1b[31mcall +1 555 0100\u202e\x9b1m",
+    };
+    const r = await awsx(["login", "dev"]);
+    expect(r.code).toBe(79);
+    expect(r.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+    expect(r.stderr).toContain(
+      "was refused in the browser (access_denied\\x1b]0;owned\\x07: " +
+        "\\x1b[2J\\x1b[31mcall +1 555 0100\\u202e\\x9b1m); run awsx sso login again",
+    );
   });
 
   test("a wrong PKCE verifier would be refused: the fake checks what awsx sent", async () => {
@@ -169,6 +197,75 @@ describe("device code", () => {
     expect(r.stderr).toContain(`${fake.url}/device?user_code=`);
     expect(fake.count("StartDeviceAuthorization")).toBe(1);
     expect(fake.count("Authorize")).toBe(0);
+  });
+
+  // A BROWSER that only writes down its arguments, one a line: a Chromium launcher reads
+  // its first argument as an option when it starts with "-".
+  function recordingBrowser(): {
+    BROWSER: string;
+    argv: (tries?: number) => Promise<string | undefined>;
+  } {
+    const rec = join(home.dir, "argv.txt");
+    const script = join(home.dir, "record-argv");
+    writeFileSync(
+      script,
+      `#!/bin/sh\nfor a; do printf '%s\\n' "$a"; done > ${rec}.tmp && mv ${rec}.tmp ${rec}\n`,
+      { mode: 0o755 },
+    );
+    // Waits for a detached opener still writing; awsx, exited, starts none any more.
+    const argv = async (tries = 30) => {
+      for (let i = 0; i < tries && !existsSync(rec); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      return existsSync(rec) ? readFileSync(rec, "utf8") : undefined;
+    };
+    return { BROWSER: script, argv };
+  }
+
+  test.each([
+    ["-x", undefined],
+    ["--renderer-cmd-prefix=/bin/sh -c 'touch /tmp/awsx-owned'", undefined],
+    [undefined, "--no-sandbox"],
+    ["file:///etc/passwd", undefined],
+    ["javascript:alert(1)", undefined],
+    ["http://device.example.com/?user_code=ABCD-EFGH", undefined],
+    ["device?user_code=ABCD-EFGH", undefined],
+  ])("verification URI %s / %s: refused with 77 before any opener runs", async (complete, uri) => {
+    fake.switches.deviceAnswer = {
+      verificationUriComplete: complete,
+      ...(uri ? { verificationUri: uri } : {}),
+    };
+    const browser = recordingBrowser();
+    const r = await awsx(["login", "dev", "--use-device-code"], { BROWSER: browser.BROWSER });
+    expect(await browser.argv(5)).toBeUndefined();
+    expect(r.code).toBe(77);
+    const line = new RegExp(
+      "^awsx: IAM Identity Center \\(OIDC, eu-west-1\\) answered a verification URI that is " +
+        'not an https URL "[^\\n]*" for sso-session "corp"; ' +
+        "check sso_region and AWS_ENDPOINT_URL_SSO_OIDC\\n$",
+    );
+    expect(r.stderr).toMatch(line);
+    expect(fake.count("CreateToken")).toBe(0);
+  });
+
+  test("an https verification URI reaches the opener as its one argument, unchanged", async () => {
+    const url = "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH";
+    fake.switches.deviceAnswer = { verificationUriComplete: url, userCode: "ABCD-EFGH" };
+    const browser = recordingBrowser();
+    const r = await awsx(["login", "dev", "--use-device-code"], { BROWSER: browser.BROWSER });
+    expect(r.code).toBe(0);
+    expect(await browser.argv()).toBe(`${url}\n`);
+    expect(r.stderr).toContain("and check that it shows the code ABCD-EFGH\n");
+  });
+
+  test("a user code with escape sequences is refused (77), never printed as controls", async () => {
+    fake.switches.deviceAnswer = { userCode: "ABCD-EFGH\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J" };
+    const r = await awsx(["login", "dev", "--use-device-code"]);
+    expect(r.code).toBe(77);
+    expect(r.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    expect(r.stderr).toContain(
+      'answered a user code that is not letters, digits and dashes "ABCD-EFGH\\x1b]52;c;',
+    );
+    expect(fake.count("CreateToken")).toBe(0);
   });
 
   test("one registration serves a browser login and a device login", async () => {
@@ -260,4 +357,19 @@ test("after awsx sso login, awsx exec of the profile gets the role's credentials
   expect(after.code).toBe(79);
   expect(after.stderr).toContain("awsx sso login --sso-session corp");
   expect(fake.count("GetRoleCredentials")).toBe(1);
+});
+
+test("a portal error's type and message are written out, also in --debug", async () => {
+  expect((await awsx(["login", "dev"])).code).toBe(0);
+  fake.switches.roleCredentialsError = {
+    status: 400,
+    body: { __type: "Odd\x1b]0;owned\x07Exception", message: "no\x1b[2J access\u202e\x9b1m" },
+  };
+  const r = await runAwsx(["exec", "dev", "--debug", "--", "true"], env());
+  expect(r.code).toBe(77);
+  expect(r.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+  const written = "Odd\\x1b]0;owned\\x07Exception: no\\x1b[2J access\\u202e\\x9b1m";
+  expect(r.stderr).toContain(`awsx: IAM Identity Center refused GetRoleCredentials of ReadOnly`);
+  expect(r.stderr).toContain(`: ${written}; see the message from IAM Identity Center\n`);
+  expect(r.stderr).toContain(`awsx[debug]: cause: ${written}\n`);
 });

@@ -1,7 +1,13 @@
 import { EXIT_CODES, isAwsxError } from "../errors.js";
 import type { Logger } from "../util/log.js";
+import { printable } from "../util/printable.js";
 
-const stackOf = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
+// A cause's text may hold a server's words (an SDK error's message): each line printable.
+const stackOf = (e: unknown): string =>
+  (e instanceof Error ? (e.stack ?? e.message) : String(e))
+    .split("\n")
+    .map((line) => printable(line))
+    .join("\n");
 
 // One `awsx: …` line and the documented exit code; a stack only under --debug.
 export function reportError(e: unknown, logger: Logger): number {
@@ -11,7 +17,7 @@ export function reportError(e: unknown, logger: Logger): number {
     return e.exitCode;
   }
   logger.error(
-    `internal error: ${(e as Error)?.message ?? String(e)}` +
+    `internal error: ${printable((e as Error)?.message ?? String(e))}` +
       `${logger.debugEnabled ? "" : " (run with --debug for details)"}`,
   );
   logger.debug(stackOf(e));

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { AwsxError, isAwsxError } from "../errors.js";
 import type { CallbackServer } from "../platform/callbackServer.js";
 import type {
@@ -8,6 +8,8 @@ import type {
   SsoOidc,
 } from "../platform/ssoOidc.js";
 import type { Logger } from "../util/log.js";
+import { printable } from "../util/printable.js";
+import { checkDeviceAnswer } from "./deviceAnswer.js";
 import { pkcePair } from "./pkce.js";
 import type { SsoToken } from "./ssoToken.js";
 
@@ -51,7 +53,11 @@ export interface LoginDeps {
   oidc: () => Promise<SsoOidc>;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
+  // Opens a page no secret (the device flow's verification page).
   openUrl: (url: string) => Promise<boolean>;
+  // Opens a URL no other local user may learn (never on a command line); remove() drops what
+  // was left for the browser to read.
+  openPrivateUrl: (url: string) => Promise<{ opened: boolean; remove: () => void }>;
   callback: (state: string, timeoutMs: number) => Promise<CallbackServer>;
   logger: Logger;
 }
@@ -129,8 +135,9 @@ async function authCodeFlow(
 ): Promise<OidcToken> {
   const { verifier, challenge } = pkcePair();
   deps.logger.secret(verifier);
-  const state = randomUUID();
+  const state = randomBytes(32).toString("base64url");
   const cb = await deps.callback(state, req.callbackTimeoutMs);
+  let removePage = () => {};
   try {
     const query = new URLSearchParams({
       response_type: "code",
@@ -142,7 +149,14 @@ async function authCodeFlow(
       scopes: (req.session.scopes ?? DEFAULT_SCOPES).join(" "),
     });
     const url = cb.startAt(`${req.oidcEndpoint}/authorize?${query}`);
-    const opened = req.openBrowser && (await deps.openUrl(url));
+    let opened = false;
+    if (req.openBrowser) {
+      const page = await deps.openPrivateUrl(url);
+      opened = page.opened;
+      removePage = page.remove;
+      // Once the browser has used the start URL, the page that names it is of no more use.
+      void cb.started.then(page.remove);
+    }
     const say = deps.logger.error;
     say(
       opened
@@ -159,13 +173,7 @@ async function authCodeFlow(
           "awsx sso login again, or add --use-device-code to sign in from another device",
       );
     });
-    if ("error" in answer) {
-      throw new AwsxError(
-        "E_CREDENTIALS",
-        `sign-in to ${req.session.startUrl} was refused in the browser (${answer.error}); ` +
-          "run awsx sso login again and allow the request",
-      );
-    }
+    if ("error" in answer) throw refusedInBrowser(answer, req.session);
     deps.logger.secret(answer.code);
     return await oidc.createToken(reg, {
       grantType: "authorization_code",
@@ -174,9 +182,19 @@ async function authCodeFlow(
       codeVerifier: verifier,
     });
   } finally {
+    removePage();
     cb.close();
   }
 }
+
+// The browser came back with an error: its code and description, made printable.
+const refusedInBrowser = (answer: { error: string; description?: string }, s: LoginSession) =>
+  new AwsxError(
+    "E_CREDENTIALS",
+    `sign-in to ${s.startUrl} was refused in the browser (${printable(answer.error, 100)}` +
+      `${answer.description ? `: ${printable(answer.description, 200)}` : ""}); ` +
+      "run awsx sso login again and allow the request",
+  );
 
 async function deviceFlow(
   req: LoginRequest,
@@ -186,7 +204,7 @@ async function deviceFlow(
 ): Promise<OidcToken> {
   const auth = await oidc.startDeviceAuthorization(reg, req.session.startUrl);
   deps.logger.secret(auth.deviceCode);
-  const url = auth.verificationUriComplete ?? auth.verificationUri;
+  const { url, userCode } = checkDeviceAnswer(auth, label(req.session), req.session.region);
   const opened = req.openBrowser && (await deps.openUrl(url));
   const say = deps.logger.error;
   say(
@@ -195,7 +213,7 @@ async function deviceFlow(
       : `sign in to ${req.session.startUrl}: open this URL in a browser (any device):`,
   );
   say(`  ${url}`);
-  say(`and check that it shows the code ${auth.userCode}`);
+  say(`and check that it shows the code ${userCode}`);
   return poll(auth, reg, oidc, deps);
 }
 
@@ -256,7 +274,8 @@ export function translateOidcError(e: unknown, session: LoginSession): unknown {
     default:
       return new AwsxError(
         "E_STS",
-        `IAM Identity Center (OIDC, ${session.region}) answered ${e.type} (${e.error}) ` +
+        `IAM Identity Center (OIDC, ${session.region}) answered ${printable(e.type, 100)} ` +
+          `(${printable(e.error, 100)}) ` +
           `for ${who}; check sso_start_url and sso_region`,
       );
   }

@@ -1,5 +1,6 @@
 import { TOKEN_REFRESH_WINDOW_MS } from "../../credentials/steps/sso.js";
 import type { SsoToken } from "../../sso/ssoToken.js";
+import { printable } from "../../util/printable.js";
 import { backendOpener, type CredentialFlags, type Deps, ssoDeps } from "../deps.js";
 import type { SsoTarget } from "./ssoTarget.js";
 
@@ -54,7 +55,7 @@ export async function freshToken(
       await sso.tokens.save(target.key, token);
       return token;
     } catch (e) {
-      deps.logger.debug(`sso: the token refresh failed (${(e as Error)?.name})`);
+      deps.logger.debug(`sso: the token refresh failed (${printable(String((e as Error)?.name))})`);
       return latest;
     }
   });

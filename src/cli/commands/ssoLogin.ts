@@ -1,5 +1,5 @@
 import { AwsxError } from "../../errors.js";
-import { browserAvailable, openUrl } from "../../platform/openBrowser.js";
+import { browserAvailable, openPrivateUrl, openUrl } from "../../platform/openBrowser.js";
 import { ssoLogin } from "../../sso/ssoLogin.js";
 import {
   decodeSsoTokenEntry,
@@ -112,6 +112,7 @@ async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Prom
       now: deps.now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       openUrl: (url) => openUrl(url, deps.env),
+      openPrivateUrl: (url) => openPrivateUrl(url, deps.env),
       callback: async (state, ms) =>
         (await import("../../platform/callbackServer.js")).startCallbackServer(state, ms),
       logger: deps.logger,

@@ -10,6 +10,7 @@ import type { LoadedConfig } from "../../config/load.js";
 import { isSsoProfile, ssoSessionFor } from "../../sso/ssoConfig.js";
 import { ssoCacheKey } from "../../sso/ssoToken.js";
 import type { Store } from "../../types.js";
+import { printable } from "../../util/printable.js";
 import { type CredentialFlags, type Deps, openBackend } from "../deps.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { ssoTarget, type SsoTargetInput, ssoUrl } from "./ssoTarget.js";
@@ -82,7 +83,7 @@ async function portalLogout(token: SsoToken, endpoint: string, deps: Deps): Prom
     if (err?.$metadata?.httpStatusCode === 401 || err?.name === "UnauthorizedException") return;
     deps.logger.warn(
       `could not end the sign-in of ${token.startUrl} at the portal ` +
-        `(${err?.name ?? "error"}); awsx forgets its token anyway`,
+        `(${printable(err?.name ?? "error", 100)}); awsx forgets its token anyway`,
     );
   }
 }

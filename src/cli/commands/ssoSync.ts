@@ -7,6 +7,7 @@ import { DEFAULT_TEMPLATE } from "../../sso/syncBlock.js";
 import { syncedConfig } from "../../sso/syncedConfig.js";
 import { listPairs } from "../../sso/syncPairs.js";
 import { unifiedDiff } from "../../util/unifiedDiff.js";
+import { printable } from "../../util/printable.js";
 import type { CredentialFlags, Deps } from "../deps.js";
 import { freshToken } from "./ssoFreshToken.js";
 import { ssoTarget, type SsoTargetInput } from "./ssoTarget.js";
@@ -34,14 +35,14 @@ function portalFailure(e: unknown, session: string, region: string): unknown {
     return new AwsxError(
       "E_NETWORK",
       `cannot list accounts at the SSO portal (${region}) for sso-session "${session}": ` +
-        `${err?.code ?? (status ? `HTTP ${status}` : (err?.name ?? "error"))}; ` +
+        `${printable(err?.code ?? (status ? `HTTP ${status}` : (err?.name ?? "error")), 100)}; ` +
         "check the network, sso_region or AWS_ENDPOINT_URL_SSO",
       { cause: e },
     );
   return new AwsxError(
     "E_STS",
-    `the SSO portal answered ${err?.name ?? status} listing the accounts of ` +
-      `sso-session "${session}"`,
+    `the SSO portal answered ${printable(String(err?.name ?? status), 100)} listing the ` +
+      `accounts of sso-session "${session}"`,
     { cause: e },
   );
 }

@@ -3,6 +3,7 @@ import type { SourceStep } from "../../plan/types.js";
 import type { SsoSession } from "../../sso/ssoConfig.js";
 import { ssoCacheKey, type SsoToken } from "../../sso/ssoToken.js";
 import type { Credentials, SsoFactory } from "../../types.js";
+import { printable } from "../../util/printable.js";
 import type { SsoContext } from "../ssoContext.js";
 import type { StepContext } from "../stepContext.js";
 
@@ -178,8 +179,8 @@ function portalError(e: unknown, step: SsoStep, endpoint: string): AwsxError {
   if (status !== undefined && status >= 500) {
     return new AwsxError(
       "E_NETWORK",
-      `the SSO portal failed (${err.name}, HTTP ${status}) on ${what} after retries; ` +
-        "try again later",
+      `the SSO portal failed (${firstLine(String(err.name))}, HTTP ${status}) on ${what} ` +
+        "after retries; try again later",
       opts,
     );
   }
@@ -189,10 +190,11 @@ function portalError(e: unknown, step: SsoStep, endpoint: string): AwsxError {
       : "see the message from IAM Identity Center";
   return new AwsxError(
     "E_STS",
-    `IAM Identity Center refused ${what}: ${err?.name ?? "Error"}: ` +
+    `IAM Identity Center refused ${what}: ${firstLine(err?.name ?? "Error")}: ` +
       `${firstLine(err?.message || String(e))}; ${hint}`,
     opts,
   );
 }
 
-const firstLine = (s: string): string => s.split("\n")[0]!.slice(0, 300);
+// The first line of a message from outside (the portal, the SDK), printable.
+const firstLine = (s: string): string => printable(s.split("\n")[0]!, 300);
