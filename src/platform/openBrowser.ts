@@ -20,7 +20,9 @@ export function openSecretUrl(
   url: string,
   env: Record<string, string | undefined>,
 ): Promise<boolean> {
-  if (process.platform === "win32") return run("cmd", ["/c", "start", '""', url], env);
+  // Not `cmd /c start`: cmd.exe would end the command at the URL's first '&' and run the
+  // rest of it (the SigninToken included) as more commands.
+  if (process.platform === "win32") return run(...windowsOpener(url), env);
   const dir = mkdtempSync(join(tmpdir(), "awsx-signin-"));
   const page = join(dir, "signin.html");
   const target = escapeHtml(url);
@@ -35,6 +37,12 @@ export function openSecretUrl(
     return opened;
   });
 }
+
+// Windows' opener for a URL: no shell reads it.
+const windowsOpener = (url: string): [string, string[]] => [
+  "rundll32",
+  ["url.dll,FileProtocolHandler", url],
+];
 
 function run(cmd: string, args: string[], env: Record<string, string | undefined>) {
   return new Promise<boolean>((resolve) => {
@@ -85,7 +93,6 @@ export function openUrl(url: string, env: Record<string, string | undefined>): P
     return cmd ? run(cmd, args, env) : Promise.resolve(false);
   }
   // Not `cmd /c start`: cmd would split the URL at its '&'.
-  if (process.platform === "win32")
-    return run("rundll32", ["url.dll,FileProtocolHandler", url], env);
+  if (process.platform === "win32") return run(...windowsOpener(url), env);
   return run(process.platform === "darwin" ? "open" : "xdg-open", [url], env);
 }
