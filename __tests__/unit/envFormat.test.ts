@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { parseEnv } from "node:util";
 import { formatEnv, ENV_FORMATS } from "../../src/exec/envFormat.js";
 import { REMOVED_VARIABLES } from "../../src/exec/childEnv.js";
 import { AwsxError } from "../../src/errors.js";
@@ -440,6 +441,11 @@ describe("dotenv: what readers of .env files get back, and nothing runs", () => 
       r.stdout.split("\0").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
     );
     expect(written.map(([k]) => [k, exported.get(k)])).toEqual(written);
+  });
+
+  it("Node's own parser (node --env-file, util.parseEnv)", () => {
+    const text = readFileSync(path.join(work, ".env"), "utf8");
+    expect(parseEnv(text)).toEqual(Object.fromEntries(written));
   });
 
   (pyDotenv ? it : it.skip)("python-dotenv, as load_dotenv reads a file", () => {
