@@ -2,10 +2,11 @@
 // would (COMP_WORDS/COMP_CWORD), zsh's with compadd caught, fish's through `complete -C`.
 // Each asks the built awsx (`awsx __complete -- WORDS...`) found on PATH, as a user's
 // shell does. Profile names full of shell syntax come back as they are and never run.
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { AWSX_BIN, runDetached } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
+import { typeOnPty } from "../helpers/pty.js";
 import { needsForTest } from "../helpers/requirements.js";
 
 const withBash = await needsForTest("bash");
@@ -28,7 +29,12 @@ beforeAll(() => {
     ["prod", "prod-eu", "target1"].map((n) => `[profile ${n}]\nregion = us-east-1\n`).join(""),
   );
   // The credentials file takes a section name verbatim.
-  writeFileSync(home.credentialsFile, nasty.map((n) => `[${n}]\n${keys}`).join(""));
+  // Names with a control character are never offered (a tab, a terminal escape).
+  const control = ["ta\tb", "esc\x1b[2Jx"];
+  writeFileSync(
+    home.credentialsFile,
+    [...nasty, ...control].map((n) => `[${n}]\n${keys}`).join(""),
+  );
   const bin = path.join(home.dir, "bin");
   mkdirSync(bin);
   const shim = path.join(bin, "awsx");
@@ -82,10 +88,11 @@ withBash("bash: the script registers its function and completes from the table",
 });
 
 withBash(
-  "bash: profile names with shell syntax come back as they are, never evaluated",
+  "bash: profile names with shell syntax come back quoted for the line (%q), never evaluated",
   async () => {
     const offered = (await lines("bash", BASH, ["exec", ""])).slice(1);
-    expect(offered).toEqual(["prod", "prod-eu", "target1", ...nasty]);
+    const quoted = [`\\$\\(touch\\ ${canary}\\)`, "\\*", "it\\'s"];
+    expect(offered).toEqual(["prod", "prod-eu", "target1", ...quoted]);
   },
 );
 
@@ -184,3 +191,81 @@ withBash(
     expect(r.stdout.split("\n").filter(Boolean).slice(1)).toEqual(["stored-only"]);
   },
 );
+
+// TAB in a real interactive shell on a pseudo-terminal, then the line run as it stands (with
+// `printf` put in front, so what the shell would pass to awsx is printed, not run): the
+// completed profile name must reach the command as one word, unchanged, and nothing in it
+// may run. bash inserts what the script offers as it is; zsh and fish quote themselves.
+describe("TAB, then Enter: the inserted profile name is quoted", () => {
+  // Each starts with a letter no other has, so TAB has one candidate.
+  const NAMES = [
+    "x$(touch canary)",
+    "b`touch canary`",
+    "m;touch canary",
+    `q'uote "d" $HOME`,
+    "s p*?[a]",
+    "g{a,b}",
+  ];
+  let pty: TempHome;
+  let ptyEnv: Record<string, string>;
+  beforeAll(() => {
+    const keys = "aws_access_key_id = AKIAFAKECOMPLETION02\naws_secret_access_key = fake\n";
+    pty = makeHome({ credentials: NAMES.map((n) => `[${n}]\n${keys}`).join("") });
+    const bin = path.join(pty.dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(
+      path.join(bin, "awsx"),
+      `#!/bin/sh\nexec "${process.execPath}" "${AWSX_BIN}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    writeFileSync(
+      path.join(pty.dir, "bashrc"),
+      'PS1="> "\nsource <(awsx completion bash)\necho RE""ADY\n',
+    );
+    writeFileSync(
+      path.join(pty.dir, ".zshrc"),
+      'PS1="> "\nautoload -Uz compinit; compinit -u -D\neval "$(awsx completion zsh)"\necho RE""ADY\n',
+    );
+    mkdirSync(path.join(pty.dir, ".config", "fish"), { recursive: true });
+    writeFileSync(
+      path.join(pty.dir, ".config", "fish", "config.fish"),
+      'awsx completion fish | source\necho RE""ADY\n',
+    );
+    ptyEnv = pty.env({
+      PATH: `${bin}:${process.env.PATH}`,
+      SHELL: "/bin/sh",
+      ZDOTDIR: pty.dir,
+      XDG_CONFIG_HOME: path.join(pty.dir, ".config"),
+      XDG_DATA_HOME: path.join(pty.dir, ".local"),
+      TERM: "dumb",
+      OUT: path.join(pty.dir, "out"),
+    });
+  });
+  afterAll(() => pty?.cleanup());
+  afterEach(() => {
+    const ran = existsSync(path.join(pty.dir, "canary"));
+    rmSync(path.join(pty.dir, "canary"), { force: true });
+    rmSync(path.join(pty.dir, "out"), { force: true });
+    expect(ran).toBe(false);
+  });
+
+  // For each name: its first letter, TAB, then Ctrl-A `printf '%s\n' ` Ctrl-E `>> $OUT`.
+  const steps = NAMES.map((name, i) => ({
+    after: i === 0 ? "READY" : `DONE${i - 1}`,
+    type: `awsx exec ${name[0]}\t\x01printf "%s\\n" \x05 >> "$OUT"; echo DO""NE${i}\n`,
+  }));
+  const SHELLS: Array<[jest.It, string, string]> = [
+    [withBash, "bash", "bash --rcfile bashrc --noprofile -i"],
+    [withZsh, "zsh", "zsh -i"],
+    [withFish, "fish", "fish -i"],
+  ];
+
+  for (const [test, shell, command] of SHELLS)
+    test(`${shell}: each name is inserted quoted, and nothing of it runs`, async () => {
+      const all = [...steps, { after: `DONE${NAMES.length - 1}`, type: "exit\n" }];
+      const r = await typeOnPty(command, ptyEnv, all, { cwd: pty.dir, timeoutMs: 40_000 });
+      const out = path.join(pty.dir, "out");
+      const printed = existsSync(out) ? readFileSync(out, "utf8") : `(nothing) ${r.terminal}`;
+      expect(printed).toBe(NAMES.map((n) => `awsx\nexec\n${n}\n`).join(""));
+    });
+});

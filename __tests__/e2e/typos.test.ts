@@ -62,7 +62,7 @@ test("awsx export (aws-vault's): NAME=value lines by default, export-env is awsx
   const dotenv = await runAwsx(["env", "--backend", "none", "foo", "-f", "dotenv"], home.env());
   expect(exp.code).toBe(0);
   expect(exp.stdout).toBe(dotenv.stdout);
-  expect(exp.stdout).toMatch(/^AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE"$/m);
+  expect(exp.stdout).toMatch(/^AWS_ACCESS_KEY_ID='AKIAIOSFODNN7EXAMPLE'$/m);
   const sh = await runAwsx(["export", "foo", "--backend", "none", "-f", "export-env"], home.env());
   const env = await runAwsx(["env", "foo", "--backend", "none"], home.env());
   expect(sh.stdout).toBe(env.stdout);

@@ -52,3 +52,49 @@ export function onPty(
     });
   });
 }
+
+// Runs `command` on a fresh pty as onPty does, in `cwd`, and types each step's input once
+// the terminal has shown its `after` text since the previous input ("" types at once). A
+// step whose text never shows stops the run at timeoutMs (the child is killed): the caller
+// then sees what the terminal showed.
+export function typeOnPty(
+  command: string,
+  env: Record<string, string>,
+  steps: ReadonlyArray<{ after: string; type: string }>,
+  options: { cwd: string; timeoutMs?: number },
+): Promise<PtyRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qec", command, "/dev/null"], {
+      env,
+      cwd: options.cwd,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let terminal = "";
+    let since = 0;
+    let next = 0;
+    const advance = () => {
+      while (next < steps.length && terminal.slice(since).includes(steps[next]!.after)) {
+        since = terminal.length;
+        child.stdin.write(steps[next]!.type);
+        next++;
+      }
+    };
+    const onData = (b: Buffer) => {
+      terminal += b.toString("utf8");
+      advance();
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    const killer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+    child.on("error", (e) => {
+      clearTimeout(killer);
+      reject(e);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(killer);
+      child.stdin.destroy();
+      resolve({ code, signal, terminal });
+    });
+    advance();
+  });
+}

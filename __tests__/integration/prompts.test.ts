@@ -138,7 +138,7 @@ describe("--prompt ykman: the stand-in on PATH, as ykman 5 answers", () => {
     credentialJson(r.stdout);
     expectSentTheCode();
     expect(ykRuns()).toEqual([
-      { argv: ["oath", "accounts", "code", "--single", MFA.serial], secrets: [] },
+      { argv: ["oath", "accounts", "code", "--single", "--", MFA.serial], secrets: [] },
     ]);
     expect(r.stderr).toContain(
       'asking ykman for the OATH account "arn:aws:iam::123456789012:mfa/prompt-user"',
@@ -170,9 +170,26 @@ describe("--prompt ykman: the stand-in on PATH, as ykman 5 answers", () => {
       "accounts",
       "code",
       "--single",
+      "--",
       "aws:prompt",
     ]);
     expect(r.stderr).toBe("awsx: ykman: Touch your YubiKey...\n");
+  });
+
+  // ykman reads its arguments with click: a word starting with "-" before `--` is an option.
+  // An account named like one (here through AWSX_YKMAN_ACCOUNT; an mfa_serial is passed the
+  // same way) must reach ykman as the QUERY, not as `-p VALUE` or `--help`.
+  test.each([
+    ["-p:prompt-user", `-p:prompt-user=${MFA.code}`],
+    ["--help-desk:prompt-user", `--help-desk:prompt-user=${MFA.code}`],
+  ])("an account shaped like an option (%s) is the query, after --", async (account, row) => {
+    const r = await runAwsx(
+      ["credential-process", "mfarole", "--prompt", "ykman"],
+      ykEnv({ AWSX_YKMAN_ACCOUNT: account, YKMAN_FAKE_ACCOUNTS: `${row}\nGitHub:x=111111` }),
+    );
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    expectSentTheCode();
+    expect(ykRuns()[0]!.argv.slice(-2)).toEqual(["--", account]);
   });
 
   // Each failure: exit 66, one line naming the profile, the cause and the fix; no STS call

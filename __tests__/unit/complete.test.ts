@@ -104,6 +104,11 @@ describe("candidates", () => {
     expect(complete(words)).toEqual(expected);
   });
 
+  it("never offers a name with a control character (C0, DEL, C1)", () => {
+    const names = ["ok", "o\tk", "o\nk", "o\x1b[2Jk", "o\x7fk", "o\u009bk", "o k ‘é’"];
+    expect(candidates(["exec", "o"], table, () => names)).toEqual(["ok", "o k ‘é’"]);
+  });
+
   it("reads the profiles only when a profile is wanted", () => {
     let reads = 0;
     const count = () => {

@@ -96,13 +96,14 @@ describe("dialog outcomes", () => {
 describe("ykman", () => {
   const target = { account: "arn:aws:iam::123456789012:mfa/me" };
 
-  test("argv: aws-vault's, with --device first when a serial is set", () => {
+  test("argv: aws-vault's and `--` before the account, --device first when a serial is set", () => {
     expect(ykmanArgv(target)).toEqual([
       "ykman",
       "oath",
       "accounts",
       "code",
       "--single",
+      "--",
       "arn:aws:iam::123456789012:mfa/me",
     ]);
     expect(ykmanArgv({ ...target, device: "12345678" }).slice(0, 4)).toEqual([

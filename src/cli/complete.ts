@@ -9,10 +9,14 @@ const optionNames = (specs: readonly OptionSpec[]): string[] =>
 const commandNames = (commands: readonly CommandSpec[]): string[] =>
   commands.filter((c) => !c.hidden).map((c) => c.name);
 
+// A control character (a tab, an escape sequence, C1) in a name: the scripts read one
+// candidate a line, fish splits a candidate at a tab, and a terminal would act on the rest.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 // What may stand in the last of `words` (the words typed after awsx, the one being
 // completed last), from the command table: commands, the options of the command being
-// typed, an option's choices, profile names. Empty where awsx has nothing to offer (the
-// child command of exec: the shell completes files there).
+// typed, an option's choices, profile names; never a name with a control character. Empty
+// where awsx has nothing to offer (the child command of exec: the shell completes files there).
 export function candidates(
   words: readonly string[],
   table: Table,
@@ -21,7 +25,8 @@ export function candidates(
   const current = words.at(-1) ?? "";
   const before = words.slice(0, -1);
   const s = scan(before, table.specs, table.options);
-  const starting = (list: readonly string[]) => list.filter((c) => c.startsWith(current));
+  const starting = (list: readonly string[]) =>
+    list.filter((c) => c.startsWith(current) && !CONTROL.test(c));
   const last = s.tokens.at(-1);
   if (last?.kind === "option" && last.value === undefined) {
     const found = specOf(last, table.specs);

@@ -1,6 +1,10 @@
+import { visible } from "../util/visible.js";
+
 // Rows as aligned columns (two spaces apart, the last column not padded): awsx list's
-// sections, and any other listing. Every row has the header's length.
-export function alignedTable(rows: readonly (readonly string[])[]): string[] {
+// sections, and any other listing. Every row has the header's length. Cells are made
+// visible() first: they hold profile names and labels from the files and the cache.
+export function alignedTable(raw: readonly (readonly string[])[]): string[] {
+  const rows = raw.map((r) => r.map(visible));
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
   return rows.map((r) =>
     r

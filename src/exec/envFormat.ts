@@ -11,8 +11,26 @@ const fishQuote = (v: string): string => `'${v.replace(/\\/g, "\\\\").replace(/'
 // PowerShell single-quoted strings double an embedded quote (any of its quote characters).
 const psQuote = (v: string): string =>
   `'${v.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
-const dotenvQuote = (v: string): string =>
-  `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r")}"`;
+// A dotenv value every common reader takes literally: python-dotenv, docker compose
+// (compose-go), Node's --env-file and `set -a; . ./.env` in sh. Single quotes when the value
+// has no ' and no \ (python-dotenv and compose read \' and \\ inside them); else double
+// quotes when it also has none of " $ ` (sh runs $(...) and `...`, compose expands $X).
+// python-dotenv expands ${X} inside any quotes and has no escape for it, and turns a CR into
+// LF in a file: no quoting carries those, so such a value is refused, never half-quoted.
+function dotenvQuote(name: string, v: string, profile: string | undefined): string {
+  if (!/\$\{|\r/.test(v)) {
+    if (!/[\\']/.test(v)) return `'${v}'`;
+    if (!/[\\"$`]/.test(v)) return `"${v}"`;
+  }
+  const of = profile === undefined ? "" : ` (profile ${JSON.stringify(profile)})`;
+  throw new AwsxError(
+    "E_USAGE",
+    `${name}${of} cannot be written to a dotenv file that every reader takes as it is ` +
+      `(it holds \${, a carriage return, a \\, or ' with one of " $ \`); use --format json or sh`,
+  );
+}
+
+const profileOf = (vars: Array<[string, string]>) => vars.find(([k]) => k === "AWSX_PROFILE")?.[1];
 
 // The text `eval "$(awsx env P)"` (or its fish/PowerShell/dotenv/JSON equivalent) runs:
 // unset what the exec contract removes (but the user's own AWSX_* settings), then set the
@@ -47,7 +65,7 @@ export function formatEnv(vars: Array<[string, string]>, format: EnvFormat): str
         ...vars.map(([k, v]) => `$Env:${k} = ${psQuote(v)}`),
       ].join("\n")}\n`;
     case "dotenv":
-      return `${vars.map(([k, v]) => `${k}=${dotenvQuote(v)}`).join("\n")}\n`;
+      return `${vars.map(([k, v]) => `${k}=${dotenvQuote(k, v, profileOf(vars))}`).join("\n")}\n`;
     case "json":
       return `${JSON.stringify(Object.fromEntries(vars), null, 2)}\n`;
   }

@@ -37,7 +37,9 @@ export function openSecretUrl(
   url: string,
   env: Record<string, string | undefined>,
 ): Promise<boolean> {
-  if (process.platform === "win32") return run("cmd", ["/c", "start", '""', url], env);
+  // Not `cmd /c start`: cmd.exe would end the command at the URL's first '&' and run the
+  // rest of it (the SigninToken included) as more commands.
+  if (process.platform === "win32") return run(...windowsOpener(url), env);
   const page = handOverPage(url);
   const opener = process.platform === "darwin" ? "open" : "xdg-open";
   return run(opener, [page.href], env).then((opened) => {
@@ -66,6 +68,12 @@ export async function openPrivateUrl(
   if (!opened) page.remove();
   return { opened, remove: page.remove };
 }
+
+// Windows' opener for a URL: no shell reads it.
+const windowsOpener = (url: string): [string, string[]] => [
+  "rundll32",
+  ["url.dll,FileProtocolHandler", url],
+];
 
 function run(cmd: string, args: string[], env: Record<string, string | undefined>) {
   return new Promise<boolean>((resolve) => {
@@ -118,8 +126,6 @@ export function openUrl(url: string, env: Record<string, string | undefined>): P
     const [cmd, ...args] = argv;
     return cmd ? run(cmd, args, env) : Promise.resolve(false);
   }
-  // Not `cmd /c start`: cmd would split the URL at its '&'.
-  if (process.platform === "win32")
-    return run("rundll32", ["url.dll,FileProtocolHandler", url], env);
+  if (process.platform === "win32") return run(...windowsOpener(url), env);
   return run(process.platform === "darwin" ? "open" : "xdg-open", [url], env);
 }

@@ -1,5 +1,6 @@
 import { openSync, closeSync } from "node:fs";
 import tty from "node:tty";
+import { visible } from "../util/visible.js";
 
 export class NoTerminalError extends Error {}
 
@@ -18,7 +19,7 @@ export async function promptHidden(question: string): Promise<string> {
   const output = new tty.WriteStream(fd);
   try {
     input.setRawMode(true);
-    output.write(question);
+    output.write(visible(question));
     return await new Promise<string>((resolve, reject) => {
       let answer = "";
       input.on("data", (chunk: Buffer) => {

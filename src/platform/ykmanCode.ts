@@ -9,11 +9,13 @@ export interface YkmanTarget {
   device?: string;
 }
 
-// `ykman [--device SERIAL] oath accounts code --single ACCOUNT` (ykman 4 and 5), as
-// aws-vault runs it.
+// `ykman [--device SERIAL] oath accounts code --single -- ACCOUNT` (ykman 4 and 5), as
+// aws-vault runs it but for the `--`: the account is an mfa_serial or AWSX_YKMAN_ACCOUNT, and
+// one starting with "-" would otherwise be read by click as an option (`--help`, `-p X`).
+// The device follows its option, and click takes the next word as its value whatever it is.
 export function ykmanArgv(target: YkmanTarget): string[] {
   const device = target.device ? ["--device", target.device] : [];
-  return ["ykman", ...device, "oath", "accounts", "code", "--single", target.account];
+  return ["ykman", ...device, "oath", "accounts", "code", "--single", "--", target.account];
 }
 
 const TOUCH = /^Touch your YubiKey/;

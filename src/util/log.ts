@@ -1,8 +1,10 @@
 import { closeSync, constants, fstatSync, openSync, writeSync } from "node:fs";
+import { visible } from "./visible.js";
 
 // awsx's own stderr voice. Every line passes through redact(), which removes any
 // secret awsx has seen this run (keys, tokens, MFA codes), so even --debug and
-// error text from SDKs cannot print one.
+// error text from SDKs cannot print one, then visible(): no control character reaches the
+// terminal as it is.
 export interface Logger {
   debug(message: string): void;
   warn(message: string): void;
@@ -49,7 +51,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return out;
   };
   const emit = (prefix: string, message: string, show: boolean) => {
-    const line = `${prefix}${redact(message)}\n`;
+    const line = `${prefix}${visible(redact(message))}\n`;
     if (show) toStderr(line);
     toFile(line);
   };

@@ -5,22 +5,27 @@ type Shell = (typeof SHELLS)[number];
 
 // Each script hands the words typed after `awsx` (the current one last) to
 // `awsx __complete --` and offers the lines it prints; nothing of the answer is ever
-// evaluated by the shell (a profile may be named `$(rm -rf ~)`).
+// evaluated by the shell (a profile may be named `$(rm -rf ~)`), and what is inserted into
+// the command line is quoted: the line runs when the user presses Enter.
 const SCRIPTS: Record<Shell, string> = {
   // compgen -W would expand the words: they are read line by line instead (bash 3.2 has
-  // no mapfile). -o default: files when awsx has nothing (exec's command and its args).
+  // no mapfile). bash inserts COMPREPLY as it is, so each candidate is quoted with %q
+  // (-o filenames would quote too, but shows a name with a / by its last part only).
+  // -o default: files when awsx has nothing (exec's command and its args).
   bash: `###-begin-awsx-completions-###
 # awsx completion for bash: awsx completion bash >> ~/.bashrc
 _awsx_completions() {
   local line
   COMPREPLY=()
   while IFS= read -r line; do
+    printf -v line %q "$line"
     COMPREPLY+=("$line")
   done < <(awsx __complete -- "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
 }
 complete -o default -F _awsx_completions awsx
 ###-end-awsx-completions-###
 `,
+  // compadd (without -Q) and fish quote what they insert themselves.
   zsh: `###-begin-awsx-completions-###
 # awsx completion for zsh: awsx completion zsh >> ~/.zshrc
 _awsx() {

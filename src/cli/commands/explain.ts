@@ -8,6 +8,7 @@ import { loadUserConfig } from "../../config/userConfig.js";
 import type { CredentialFlags, Deps } from "../deps.js";
 import { planOf } from "../resolveProfile.js";
 import { CREDENTIAL_OPTIONS, JSON_OPTION } from "../options.js";
+import { visible } from "../../util/visible.js";
 
 type ExplainInput = CredentialFlags & { profile: string; json?: boolean };
 type Shown = { label: string; from: string };
@@ -144,7 +145,7 @@ export async function runExplain(
   if (data.ssoPortal) lines.push(`  SSO portal: ${data.ssoPortal.label} (${data.ssoPortal.from})`);
   if (data.ssoOidc) lines.push(`  SSO OIDC: ${data.ssoOidc.label} (${data.ssoOidc.from})`);
   for (const n of data.notes) lines.push(`  note: ${n}`);
-  out(`${lines.join("\n")}\n`);
+  out(`${visible(lines.join("\n"))}\n`);
   return 0;
 }
 

@@ -30,7 +30,7 @@ export const exportCommand: Command = {
   args: [PROFILE_ARG],
   help:
     "What aws-vault's `export` prints, from awsx env: --format env (the default) writes " +
-    'NAME="value" lines as `awsx env -f dotenv`, export-env writes `awsx env`\'s sh. ' +
+    "NAME='value' lines as `awsx env -f dotenv`, export-env writes `awsx env`'s sh. " +
     "aws-vault's ini format is not offered: use `awsx credential-process` in a profile.",
   examples: [
     ["awsx export target1 > .env", "NAME=value lines"],

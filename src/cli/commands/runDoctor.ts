@@ -10,6 +10,7 @@ import {
   storedKeysCheck,
 } from "../doctor/checks.js";
 import { clockCheck } from "../doctor/clock.js";
+import { visible } from "../../util/visible.js";
 
 export type DoctorInput = { backend?: string; json?: boolean; offline?: boolean };
 
@@ -37,7 +38,8 @@ export async function runDoctor(
     out(`${JSON.stringify({ ok: failed.length === 0, checks }, null, 2)}\n`);
   } else {
     const width = Math.max(...checks.map((c) => c.name.length));
-    for (const c of checks) out(`${c.status.padEnd(4)}  ${c.name.padEnd(width)}  ${c.detail}\n`);
+    for (const c of checks)
+      out(visible(`${c.status.padEnd(4)}  ${c.name.padEnd(width)}  ${c.detail}\n`));
     out(
       failed.length === 0
         ? "awsx doctor: the everyday path works\n"

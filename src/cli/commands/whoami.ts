@@ -3,6 +3,7 @@ import { PROFILE_ARG, type Command } from "../command.js";
 import type { CredentialFlags, Deps } from "../deps.js";
 import { resolveProfile, stsClientFor } from "../resolveProfile.js";
 import { CREDENTIAL_OPTIONS, JSON_OPTION } from "../options.js";
+import { visible } from "../../util/visible.js";
 
 type WhoamiInput = CredentialFlags & { profile?: string; json?: boolean };
 
@@ -44,10 +45,12 @@ export async function runWhoami(
   if (input.json) out(`${JSON.stringify(data, null, 2)}\n`);
   else
     out(
-      `Profile:    ${data.Profile}\n` +
-        `Account:    ${data.Account}\n` +
-        `Arn:        ${data.Arn}\n` +
-        `Expiration: ${data.Expiration ?? "never (long-term keys)"}\n`,
+      visible(
+        `Profile:    ${data.Profile}\n` +
+          `Account:    ${data.Account}\n` +
+          `Arn:        ${data.Arn}\n` +
+          `Expiration: ${data.Expiration ?? "never (long-term keys)"}\n`,
+      ),
     );
   return 0;
 }
