@@ -1,6 +1,6 @@
 // visible(): what a terminal is given, with every control character but newline and tab
 // written out as \xHH.
-import { visible } from "../../src/util/visible.js";
+import { visible } from "../../src/util/printable.js";
 import { createLogger } from "../../src/util/log.js";
 
 describe("visible", () => {

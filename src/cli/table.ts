@@ -1,4 +1,4 @@
-import { visible } from "../util/visible.js";
+import { visible } from "../util/printable.js";
 
 // Rows as aligned columns (two spaces apart, the last column not padded): awsx list's
 // sections, and any other listing. Every row has the header's length. Cells are made

@@ -1,6 +1,6 @@
 import { openSync, closeSync } from "node:fs";
 import tty from "node:tty";
-import { visible } from "../util/visible.js";
+import { visible } from "../util/printable.js";
 
 export class NoTerminalError extends Error {}
 

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, writeSync } from "node:fs";
-import { visible } from "./visible.js";
+import { visible } from "./printable.js";
 
 // awsx's own stderr voice. Every line passes through redact(), which removes any
 // secret awsx has seen this run (keys, tokens, MFA codes), so even --debug and

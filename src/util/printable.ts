@@ -2,6 +2,8 @@
 // move the cursor, retitle the window, write to the clipboard), DEL, the line and paragraph
 // separators, and the Unicode bidirectional controls that reorder what is shown.
 const UNPRINTABLE = /[\p{Cc}\p{Bidi_Control}\u2028\u2029]/gu;
+// The same, but newline and tab, for text that is laid out in lines (messages, tables).
+const UNPRINTABLE_IN_LINES = /[^\P{Cc}\n\t]|[\p{Bidi_Control}\u2028\u2029]/gu;
 
 const escaped = (c: string): string => {
   const n = c.codePointAt(0)!;
@@ -17,3 +19,9 @@ export function printable(text: string, max = Number.POSITIVE_INFINITY): string 
   const cut = chars.length > max ? `${chars.slice(0, max).join("")}...` : text;
   return cut.replace(UNPRINTABLE, escaped);
 }
+
+// Text for a terminal that keeps its newlines and tabs (every log line, prompts, tables):
+// names, ARNs and messages come from config files, helpers and servers, and raw, an escape
+// sequence in one could rewrite lines or set the clipboard (OSC 52), and a carriage return
+// could hide the rest of the line.
+export const visible = (text: string): string => text.replace(UNPRINTABLE_IN_LINES, escaped);

@@ -8,7 +8,7 @@ import { loadUserConfig } from "../../config/userConfig.js";
 import type { CredentialFlags, Deps } from "../deps.js";
 import { planOf } from "../resolveProfile.js";
 import { CREDENTIAL_OPTIONS, JSON_OPTION } from "../options.js";
-import { visible } from "../../util/visible.js";
+import { visible } from "../../util/printable.js";
 
 type ExplainInput = CredentialFlags & { profile: string; json?: boolean };
 type Shown = { label: string; from: string };

@@ -10,7 +10,7 @@ import {
   storedKeysCheck,
 } from "../doctor/checks.js";
 import { clockCheck } from "../doctor/clock.js";
-import { visible } from "../../util/visible.js";
+import { visible } from "../../util/printable.js";
 
 export type DoctorInput = { backend?: string; json?: boolean; offline?: boolean };
 

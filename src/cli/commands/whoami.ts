@@ -3,7 +3,7 @@ import { PROFILE_ARG, type Command } from "../command.js";
 import type { CredentialFlags, Deps } from "../deps.js";
 import { resolveProfile, stsClientFor } from "../resolveProfile.js";
 import { CREDENTIAL_OPTIONS, JSON_OPTION } from "../options.js";
-import { visible } from "../../util/visible.js";
+import { visible } from "../../util/printable.js";
 
 type WhoamiInput = CredentialFlags & { profile?: string; json?: boolean };
 
