@@ -1,9 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --disable-sigusr1
 "use strict";
 // First of all: no signal may open Node's inspector. By default SIGUSR1 starts it on
 // 127.0.0.1:9229, where any local user could attach and read awsx's secrets or run code as
-// its user. A listener of our own replaces that for the whole run (while a child runs,
-// exec/run.ts forwards SIGUSR1 to it).
+// its user. --disable-sigusr1 (Node >= 22.14, hence package.json's engines) keeps Node from
+// taking SIGUSR1 from its very start, before this file runs; `env -S` passes the flag (a
+// shebang has room for one argument). Run as `node bin/awsx.js`, without the flag, the
+// window is Node's start-up until the next line: a listener of our own replaces the
+// inspector for the rest of the run (while a child runs, exec/run.ts forwards SIGUSR1 to it).
 process.on("SIGUSR1", () => {});
 // Then Node's compile cache, then the CommonJS bundle (bin/package.json: it starts faster
 // than an ES module), whose cli() sets process.exitCode.

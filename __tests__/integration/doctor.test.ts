@@ -156,10 +156,13 @@ describe("awsx doctor", () => {
     expect(by("backend")?.detail).toMatch(/^keychain \(AWSX_BACKEND\), which does not work/);
   }, 30_000);
 
-  test("Node older than 22.4 fails", () => {
-    expect(nodeCheck("22.3.0").status).toBe("fail");
-    expect(nodeCheck("22.4.0").status).toBe("ok");
+  test("Node without --disable-sigusr1 (before 22.14, 23.0-23.6) fails", () => {
+    expect(nodeCheck("22.13.1").status).toBe("fail");
+    expect(nodeCheck("22.14.0").status).toBe("ok");
+    expect(nodeCheck("23.6.1").status).toBe("fail");
+    expect(nodeCheck("23.7.0").status).toBe("ok");
     expect(nodeCheck("24.0.0").status).toBe("ok");
+    expect(nodeCheck("20.19.0").detail).toMatch(/awsx needs Node >= 22\.14 \(not 23\.0-23\.6\)/);
   });
 
   withKeyring(
