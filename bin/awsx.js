@@ -17,7 +17,8 @@ const path = require("node:path");
 // relative AWSX_CACHE_DIR, which awsx refuses. A relative XDG_CACHE_HOME is ignored (the XDG
 // Base Directory spec).
 function cacheRoot(env) {
-  if (env.AWSX_CACHE_DIR) return path.isAbsolute(env.AWSX_CACHE_DIR) ? env.AWSX_CACHE_DIR : undefined;
+  if (env.AWSX_CACHE_DIR)
+    return path.isAbsolute(env.AWSX_CACHE_DIR) ? env.AWSX_CACHE_DIR : undefined;
   const xdg = env.XDG_CACHE_HOME;
   const home = () => env.HOME || require("node:os").homedir();
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home(), ".cache"), "awsx");

@@ -88,7 +88,9 @@ test("a FIFO with no reader does not block: one warning, the command runs", asyn
   const r = await runBounded(fifo("fifo.log"));
   expect(r.code).toBe(0);
   expect(
-    r.stderr.match(/awsx: warning: not logging to AWSX_LOG_FILE: .*fifo\.log is not a regular file/g),
+    r.stderr.match(
+      /awsx: warning: not logging to AWSX_LOG_FILE: .*fifo\.log is not a regular file/g,
+    ),
   ).toHaveLength(1);
 });
 

@@ -66,7 +66,10 @@ test("a symbolic link to a regular file is followed, as the CLI follows it", asy
 
 test("a file over 100,000 bytes is not read", async () => {
   const expiresAt = new Date(Date.now() + 3600_000).toISOString();
-  writeFileSync(tokenFile, JSON.stringify({ accessToken: "aoaFAKE", expiresAt, pad: "x".repeat(100_000) }));
+  writeFileSync(
+    tokenFile,
+    JSON.stringify({ accessToken: "aoaFAKE", expiresAt, pad: "x".repeat(100_000) }),
+  );
   expect(await listed()).toEqual([NOT_SIGNED_IN]);
 });
 
@@ -82,17 +85,21 @@ test.each([
 });
 
 // Peak memory of a run (python3's getrusage of its child, in KiB on Linux): no timing.
-withPython("a symbolic link to /dev/zero is not read: 79 at once, awsx stays small", async () => {
-  symlinkSync("/dev/zero", tokenFile);
-  const measure =
-    "import resource, subprocess, sys\n" +
-    "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n" +
-    "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n" +
-    "sys.stderr.write(r.stderr)\n";
-  const args = ["-c", measure, process.execPath, AWSX_BIN, "exec", "dev", "--", "true"];
-  const r = await runDetached("python3", args, env(), 60_000);
-  const [code, kib] = r.stdout.trim().split(" ").map(Number);
-  expect(code).toBe(79);
-  expect(r.stderr).toMatch(/^awsx: .*awsx sso login/);
-  expect(kib).toBeLessThan(200 * 1024); // a run is ~60 MiB; reading /dev/zero took 677 MB
-}, 90_000);
+withPython(
+  "a symbolic link to /dev/zero is not read: 79 at once, awsx stays small",
+  async () => {
+    symlinkSync("/dev/zero", tokenFile);
+    const measure =
+      "import resource, subprocess, sys\n" +
+      "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n" +
+      "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n" +
+      "sys.stderr.write(r.stderr)\n";
+    const args = ["-c", measure, process.execPath, AWSX_BIN, "exec", "dev", "--", "true"];
+    const r = await runDetached("python3", args, env(), 60_000);
+    const [code, kib] = r.stdout.trim().split(" ").map(Number);
+    expect(code).toBe(79);
+    expect(r.stderr).toMatch(/^awsx: .*awsx sso login/);
+    expect(kib).toBeLessThan(200 * 1024); // a run is ~60 MiB; reading /dev/zero took 677 MB
+  },
+  90_000,
+);

@@ -65,7 +65,13 @@ test("an index in a cache folder others can write is not read: its names are not
 test("lines that are not profile names (control characters, over 256 characters) are left out", async () => {
   const bad = ["\u001b]0;owned\u0007", "evil\u001b[2J", "tab\there", "c1\u009bx", "x".repeat(257)];
   const dir = cacheDir(0o700, ["good", ...bad, "", "y".repeat(256), "ok-too"].join("\n"));
-  expect((await completions(dir)).sort()).toEqual(["bar", "foo", "good", "ok-too", "y".repeat(256)]);
+  expect((await completions(dir)).sort()).toEqual([
+    "bar",
+    "foo",
+    "good",
+    "ok-too",
+    "y".repeat(256),
+  ]);
 });
 
 test("an index over 1 MiB is not read", async () => {

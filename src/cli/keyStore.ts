@@ -82,7 +82,10 @@ const indexes = new WeakMap<Deps, Promise<Set<string> | undefined>>();
 export function keysIndexOf(deps: Deps): Promise<Set<string> | undefined> {
   if (deps.keyStore) return Promise.resolve(undefined);
   let index = indexes.get(deps);
-  if (!index) indexes.set(deps, (index = storedKeysIndex(deps.settings.cacheDir)));
+  if (!index) {
+    index = storedKeysIndex(deps.settings.cacheDir);
+    indexes.set(deps, index);
+  }
   return index;
 }
 
