@@ -234,7 +234,7 @@ test("a cache folder that cannot be made (a file is in the way) only means no co
 });
 
 // Issue 32, finding 5: the folders on the way are checked before compile/ is made in them.
-test("nothing is made inside a cache folder, or a folder above it, that others can write", async () => {
+test("nothing is made in a cache folder (or above it) that others can write", async () => {
   const open = path.join(home.dir, `open-${++n}`);
   mkdirSync(open);
   chmodSync(open, 0o777);
@@ -252,7 +252,7 @@ const runIn = (cwd: string, args: string[], env: Record<string, string>) =>
   runDetached("sh", ["-c", 'cd "$0" && exec "$@"', cwd, process.execPath, AWSX_BIN, ...args], env);
 
 // Issue 32, finding 11: the XDG Base Directory spec says a relative path is to be ignored.
-test("a relative XDG_CACHE_HOME is ignored: the cache goes to ~/.cache/awsx, not the working folder", async () => {
+test("a relative XDG_CACHE_HOME is ignored: ~/.cache/awsx, not the working folder", async () => {
   const cwd = path.join(home.dir, `cwd-${++n}`);
   mkdirSync(cwd);
   const env = home.env({ XDG_CACHE_HOME: "rel-cache" });
@@ -263,7 +263,7 @@ test("a relative XDG_CACHE_HOME is ignored: the cache goes to ~/.cache/awsx, not
   expect(existsSync(path.join(home.dir, ".cache", "awsx", "compile"))).toBe(true);
 });
 
-test("a relative AWSX_CACHE_DIR is refused (64, one line), and nothing is made in the working folder", async () => {
+test("a relative AWSX_CACHE_DIR is refused (64), nothing is made in the working folder", async () => {
   const cwd = path.join(home.dir, `cwd-${++n}`);
   mkdirSync(cwd);
   const r = await runIn(cwd, ["exec", "foo", "--", "true"], home.env({ AWSX_CACHE_DIR: "cache" }));

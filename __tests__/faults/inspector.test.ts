@@ -134,7 +134,7 @@ describe.each(nodeDirs())("SIGUSR1 in the first moments of a run (Node in %s)", 
 // The price of --disable-sigusr1: Node keeps SIGUSR1 blocked for the whole run, so the
 // installed awsx neither forwards it to the child nor dies of it (docs/exec.md). The child
 // itself starts with no signal blocked, and can still be sent SIGUSR1 directly.
-test("the installed bin takes no SIGUSR1 while the child runs: not forwarded, the run goes on", async () => {
+test("the installed bin takes no SIGUSR1 while the child runs: not forwarded, it goes on", async () => {
   const home = makeHome({ credentials: `[foo]\n${KEYS}` });
   const script =
     'process.on("SIGUSR1", () => process.exit(7)); console.log("ready");' +

@@ -102,7 +102,7 @@ asRoot("another user's FIFO with no reader does not block either", async () => {
   expect(r.stderr).toMatch(/not logging to AWSX_LOG_FILE: .*theirs\.fifo is not a regular file/);
 });
 
-test("a FIFO with a reader is refused as not a regular file, and nothing is written to it", async () => {
+test("a FIFO with a reader is refused (not a regular file), nothing is written to it", async () => {
   const file = fifo("read.fifo");
   const reader = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {

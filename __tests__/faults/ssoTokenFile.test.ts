@@ -48,7 +48,7 @@ const expectNotSignedIn = (r: Awaited<ReturnType<typeof exec>>) => {
   expect(r.stderr).toMatch(/^awsx: .*awsx sso login/);
 };
 
-test("a FIFO in its place: exec says not signed in (79), list shows no sign-in; neither blocks", async () => {
+test("a FIFO there: exec is not signed in (79), list shows no sign-in; neither blocks", async () => {
   execFileSync("mkfifo", [tokenFile]);
   expectNotSignedIn(await exec());
   expect(await listed()).toEqual([NOT_SIGNED_IN]);

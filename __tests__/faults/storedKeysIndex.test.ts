@@ -57,12 +57,12 @@ test.each([
   expect(await completions(dir)).toEqual(["bar", "foo"]);
 });
 
-test("an index in a cache folder others can write is not read: its names are not offered", async () => {
+test("an index in a folder others can write is not read: no name of it is offered", async () => {
   const dir = cacheDir(0o777, "planted\n");
   expect(await completions(dir)).toEqual(["bar", "foo"]);
 });
 
-test("lines that are not profile names (control characters, over 256 characters) are left out", async () => {
+test("lines that are not names (a control character, over 256 characters) are left out", async () => {
   const bad = ["\u001b]0;owned\u0007", "evil\u001b[2J", "tab\there", "c1\u009bx", "x".repeat(257)];
   const dir = cacheDir(0o700, ["good", ...bad, "", "y".repeat(256), "ok-too"].join("\n"));
   expect((await completions(dir)).sort()).toEqual([
@@ -79,7 +79,7 @@ test("an index over 1 MiB is not read", async () => {
   expect(await completions(dir)).toEqual(["bar", "foo"]);
 });
 
-test("an index that cannot be read: stored keys still win over the file's (every profile is looked up)", async () => {
+test("an index that cannot be read: stored keys still win (every profile is looked up)", async () => {
   const dir = path.join(root, "awsx");
   const store = {
     AWSX_BACKEND: "file",

@@ -40,7 +40,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-test("the temp file swapped for a link after it is closed: the link's target keeps its mode", async () => {
+test("the temp file swapped for a link after its close: the target keeps its mode", async () => {
   const secret = path.join(dir, "victim-secret");
   writeFileSync(secret, "private\n", { mode: 0o600 });
   const file = path.join(dir, "config");
@@ -53,7 +53,7 @@ test("the temp file swapped for a link after it is closed: the link's target kee
   expect(readFileSync(secret, "utf8")).toBe("private\n");
 });
 
-test("without a swap: the text is replaced and the file keeps its mode (0644), a new one is 0600", async () => {
+test("no swap: the text is replaced, the mode kept (0644); a new file is 0600", async () => {
   const file = path.join(dir, "config");
   writeFileSync(file, "old\n");
   realFs.chmodSync(file, 0o644);
