@@ -1,43 +1,77 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --disable-sigusr1
 "use strict";
 // First of all: no signal may open Node's inspector. By default SIGUSR1 starts it on
 // 127.0.0.1:9229, where any local user could attach and read awsx's secrets or run code as
-// its user. A listener of our own replaces that for the whole run (while a child runs,
-// exec/run.ts forwards SIGUSR1 to it).
+// its user. --disable-sigusr1 (Node >= 22.14, hence package.json's engines) keeps Node from
+// taking SIGUSR1 from its very start, before this file runs; `env -S` passes the flag (a
+// shebang has room for one argument). Run as `node bin/awsx.js`, without the flag, the
+// window is Node's start-up until the next line: a listener of our own replaces the
+// inspector for the rest of the run (while a child runs, exec/run.ts forwards SIGUSR1 to it).
 process.on("SIGUSR1", () => {});
 // Then Node's compile cache, then the CommonJS bundle (bin/package.json: it starts faster
 // than an ES module), whose cli() sets process.exitCode.
 const fs = require("node:fs");
 const path = require("node:path");
 
-// <awsx cache folder>/compile, if it and every folder above it are the user's (or root's)
-// and no one else can write them (a sticky /tmp aside). The files hold code Node runs and
-// Node checks them only with a CRC, so a folder others can write is not used (unlike
-// Node's default, os.tmpdir()). NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE win.
+// awsx's cache folder as src/cli/settings.ts finds it (cacheDirOf), or undefined for a
+// relative AWSX_CACHE_DIR, which awsx refuses. A relative XDG_CACHE_HOME is ignored (the XDG
+// Base Directory spec).
+function cacheRoot(env) {
+  if (env.AWSX_CACHE_DIR)
+    return path.isAbsolute(env.AWSX_CACHE_DIR) ? env.AWSX_CACHE_DIR : undefined;
+  const xdg = env.XDG_CACHE_HOME;
+  const home = () => env.HOME || require("node:os").homedir();
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home(), ".cache"), "awsx");
+}
+
+// <awsx cache folder>/compile, with the rule of src/platform/privateDir.ts: it is the user's,
+// every folder above it is the user's or root's, none is a symbolic link, and no one else
+// can write any of them (a sticky /tmp aside). Each folder is checked before the next one
+// is made in it, so nothing is made inside a folder that fails. The files hold code Node
+// runs and Node checks them only with a CRC, so a folder others can write is not used
+// (unlike Node's default, os.tmpdir()). NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE win.
 function compileCacheDir(env) {
   if (env.NODE_COMPILE_CACHE || env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  const home = () => env.HOME || require("node:os").homedir();
-  const root =
-    env.AWSX_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(home(), ".cache"), "awsx");
-  const dir = path.join(root, "compile");
-  try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (typeof process.getuid !== "function") return dir;
-    // The resolved path is checked and used: a symbolic link on the way cannot be changed.
-    const real = fs.realpathSync.native(dir);
-    const uid = process.getuid();
-    for (let d = real; ; d = path.dirname(d)) {
-      const { uid: owner, mode } = fs.statSync(d);
-      const othersWrite = (mode & 0o022) !== 0;
-      // The folder itself: the user's, nobody else writes. Above it: the user's or root's,
-      // nobody else writes, or sticky (others cannot rename what is not theirs).
-      const ok =
-        d === real
-          ? owner === uid && !othersWrite
-          : (owner === uid || owner === 0) && (!othersWrite || (mode & 0o1000) !== 0);
-      if (!ok) return undefined;
-      if (d === path.dirname(d)) return real;
+  const root = cacheRoot(env);
+  if (!root) return undefined;
+  const dir = path.resolve(root, "compile");
+  if (typeof process.getuid !== "function") {
+    try {
+      fs.mkdirSync(dir, { recursive: true }); // Windows: no owners to check
+      return dir;
+    } catch {
+      return undefined;
     }
+  }
+  const uid = process.getuid();
+  const chain = [];
+  for (let d = dir; ; d = path.dirname(d)) {
+    chain.unshift(d);
+    if (d === path.dirname(d)) break;
+  }
+  try {
+    for (const d of chain) {
+      let st;
+      try {
+        st = fs.lstatSync(d);
+      } catch (e) {
+        if (e.code !== "ENOENT") return undefined;
+        try {
+          fs.mkdirSync(d, { mode: 0o700 });
+        } catch (m) {
+          if (m.code !== "EEXIST") return undefined;
+        }
+        st = fs.lstatSync(d);
+      }
+      const othersWrite = (st.mode & 0o022) !== 0;
+      const ok =
+        st.isDirectory() &&
+        (d === dir
+          ? st.uid === uid && !othersWrite
+          : (st.uid === uid || st.uid === 0) && (!othersWrite || (st.mode & 0o1000) !== 0));
+      if (!ok) return undefined;
+    }
+    return dir;
   } catch {
     return undefined; // no cache: it only saves time
   }

@@ -14,7 +14,7 @@ import {
 import path from "node:path";
 import { crc32 } from "node:zlib";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { runAwsx, type AwsxRun } from "../helpers/awsx.js";
+import { AWSX_BIN, runAwsx, runDetached, type AwsxRun } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 
 const KEY_ID = "AKIAFAKECODECACHE001";
@@ -231,4 +231,46 @@ test("a cache folder that cannot be made (a file is in the way) only means no co
   writeFileSync(c.root, "not a folder");
   const r = await printKeyId(c.env(DEBUG));
   expect(nodeLines(r)).toEqual([]);
+});
+
+// Issue 32, finding 5: the folders on the way are checked before compile/ is made in them.
+test("nothing is made in a cache folder (or above it) that others can write", async () => {
+  const open = path.join(home.dir, `open-${++n}`);
+  mkdirSync(open);
+  chmodSync(open, 0o777);
+  // AWSX_CACHE_DIR is the open folder itself: no compile/ in it.
+  await printKeyId(home.env({ AWSX_CACHE_DIR: open }));
+  expect(readdirSync(open)).toEqual([]);
+  // ...or a folder to be made inside it: neither it nor compile/ is made.
+  const r = await printKeyId(home.env({ AWSX_CACHE_DIR: path.join(open, "awsx"), ...DEBUG }));
+  expect(nodeLines(r)).toEqual([]);
+  expect(readdirSync(open)).toEqual([]);
+});
+
+// awsx run from `cwd` (runAwsx runs it in jest's working folder).
+const runIn = (cwd: string, args: string[], env: Record<string, string>) =>
+  runDetached("sh", ["-c", 'cd "$0" && exec "$@"', cwd, process.execPath, AWSX_BIN, ...args], env);
+
+// Issue 32, finding 11: the XDG Base Directory spec says a relative path is to be ignored.
+test("a relative XDG_CACHE_HOME is ignored: ~/.cache/awsx, not the working folder", async () => {
+  const cwd = path.join(home.dir, `cwd-${++n}`);
+  mkdirSync(cwd);
+  const env = home.env({ XDG_CACHE_HOME: "rel-cache" });
+  const args = ["exec", "--backend", "none", "foo", "--", "true"];
+  const r = await runIn(cwd, args, env);
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+  expect(readdirSync(cwd)).toEqual([]);
+  expect(existsSync(path.join(home.dir, ".cache", "awsx", "compile"))).toBe(true);
+});
+
+test("a relative AWSX_CACHE_DIR is refused (64), nothing is made in the working folder", async () => {
+  const cwd = path.join(home.dir, `cwd-${++n}`);
+  mkdirSync(cwd);
+  const r = await runIn(cwd, ["exec", "foo", "--", "true"], home.env({ AWSX_CACHE_DIR: "cache" }));
+  expect(r.code).toBe(64);
+  expect(r.stderr).toBe(
+    'awsx: AWSX_CACHE_DIR must be an absolute path, not "cache"; ' +
+      'set it to e.g. "$HOME/.cache/awsx", or unset it for the default\n',
+  );
+  expect(readdirSync(cwd)).toEqual([]);
 });

@@ -1,8 +1,13 @@
 // AWSX_LOG_FILE: created 0600, appended to only when it is a regular file of this user's;
 // a symlink or another user's file is refused with one warning, and the command still runs.
+import { execFileSync } from "node:child_process";
 import {
   chownSync,
+  closeSync,
+  constants,
   mkdtempSync,
+  openSync,
+  readSync,
   readFileSync,
   rmSync,
   statSync,
@@ -66,4 +71,46 @@ asRoot("a file another user owns is refused and left as it was", async () => {
   expect(r.code).toBe(0);
   expect(readFileSync(file, "utf8")).toBe("theirs\n");
   expect(r.stderr).toMatch(/not logging to AWSX_LOG_FILE: .*not a regular file of this user's/);
+});
+
+// Issue 32, finding 8: opening a FIFO for writing waits for a reader; awsx opens the log
+// with O_NONBLOCK, so one with no reader fails at once (ENXIO) and one with a reader is
+// refused as not a regular file. A run that blocked is killed after 20 s (code null).
+const fifo = (name: string): string => {
+  const file = path.join(dir, name);
+  execFileSync("mkfifo", ["-m", "0666", file]);
+  return file;
+};
+const runBounded = (logFile: string) =>
+  runAwsx(["--debug", "exec", "foo", "--", "true"], home.env({ AWSX_LOG_FILE: logFile }), 20_000);
+
+test("a FIFO with no reader does not block: one warning, the command runs", async () => {
+  const r = await runBounded(fifo("fifo.log"));
+  expect(r.code).toBe(0);
+  expect(
+    r.stderr.match(
+      /awsx: warning: not logging to AWSX_LOG_FILE: .*fifo\.log is not a regular file/g,
+    ),
+  ).toHaveLength(1);
+});
+
+asRoot("another user's FIFO with no reader does not block either", async () => {
+  const file = fifo("theirs.fifo");
+  chownSync(file, 65534, 65534);
+  const r = await runBounded(file);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/not logging to AWSX_LOG_FILE: .*theirs\.fifo is not a regular file/);
+});
+
+test("a FIFO with a reader is refused (not a regular file), nothing is written to it", async () => {
+  const file = fifo("read.fifo");
+  const reader = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const r = await runBounded(file);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/not logging to AWSX_LOG_FILE: .*not a regular file of this user's/);
+    expect(readSync(reader, Buffer.alloc(1024))).toBe(0); // no line reached the FIFO
+  } finally {
+    closeSync(reader);
+  }
 });

@@ -156,10 +156,13 @@ describe("awsx doctor", () => {
     expect(by("backend")?.detail).toMatch(/^keychain \(AWSX_BACKEND\), which does not work/);
   }, 30_000);
 
-  test("Node older than 22.4 fails", () => {
-    expect(nodeCheck("22.3.0").status).toBe("fail");
-    expect(nodeCheck("22.4.0").status).toBe("ok");
+  test("Node without --disable-sigusr1 (before 22.14, 23.0-23.6) fails", () => {
+    expect(nodeCheck("22.13.1").status).toBe("fail");
+    expect(nodeCheck("22.14.0").status).toBe("ok");
+    expect(nodeCheck("23.6.1").status).toBe("fail");
+    expect(nodeCheck("23.7.0").status).toBe("ok");
     expect(nodeCheck("24.0.0").status).toBe("ok");
+    expect(nodeCheck("20.19.0").detail).toMatch(/awsx needs Node >= 22\.14 \(not 23\.0-23\.6\)/);
   });
 
   withKeyring(
@@ -178,4 +181,50 @@ describe("awsx doctor", () => {
     },
     60_000,
   );
+});
+
+// Doctor plans every profile: planning one walks at most MAX_ROLES + 1 hops, so a config of
+// 20,000 profiles chained by source_profile is 20,000 short walks, not 200 million hops. Each
+// profile past the bound gets exec's own line; the run ends well within the jest timeout.
+describe("awsx doctor on a 20,000-hop source_profile chain", () => {
+  const N = 20_000;
+  let home: TempHome;
+  let cacheDir: string;
+  beforeAll(() => {
+    const roles = Array.from(
+      { length: N },
+      (_, i) =>
+        `[profile p${i + 1}]\nrole_arn = arn:aws:iam::111122223333:role/r${i + 1}\n` +
+        `source_profile = p${i}\n`,
+    );
+    home = makeHome({
+      config:
+        "[profile p0]\naws_access_key_id = AKIAFAKESTATIC000001\naws_secret_access_key = x\n" +
+        roles.join(""),
+    });
+    cacheDir = mkdtempSync(path.join(os.tmpdir(), "awsx-doctor-"));
+  });
+  afterAll(() => {
+    home?.cleanup();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  test("doctor names each profile past the bound with exec's line; exec exits 78", async () => {
+    const env = home.env({ AWSX_CACHE_DIR: cacheDir, AWSX_BACKEND: "none" });
+    const line =
+      `profile "p${N}" chains more than 64 roles through source_profile ` +
+      `(role 65 is profile "p${N - 64}"); awsx follows at most 64: shorten the chain`;
+    // Killed after 90 s (code null) if it does not finish.
+    const r = await runAwsx(["doctor", "--json", "--offline"], env, 90_000);
+    expect(r.code).toBe(0); // a profile that does not resolve is a warning (commands/doctor.md)
+    const report = JSON.parse(r.stdout) as Doctor;
+    const by = (name: string) => report.checks.find((c) => c.name === name);
+    expect(by("profiles")?.detail).toBe(`65 of ${N + 1} resolve offline`);
+    expect(by(`profile p${N}`)).toEqual({ name: `profile p${N}`, status: "warn", detail: line });
+    expect(by("profile p64")).toBeUndefined();
+    expect(report.checks.filter((c) => c.name.startsWith("profile ")).length).toBe(N - 64);
+    const exec = await runAwsx(["exec", `p${N}`, "--", "true"], env, 90_000);
+    expect(exec.code).toBe(78);
+    expect(exec.stderr).toBe(`awsx: ${line}\n`);
+  }, 200_000);
 });

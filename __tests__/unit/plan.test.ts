@@ -1087,25 +1087,34 @@ describe("long chains and cycles (planned in a loop, not by recursion)", () => {
     expectAwsxError(
       () => plan(chain(MAX_ROLES + 1, "base"), "c0"),
       "E_CONFIG",
-      /chains 65 roles/,
+      /chains more than 64 roles/,
+      /role 65 is profile "c64"/,
       /at most 64/,
     );
   });
 
   it("a 20,000-hop chain is a config error, not a stack overflow", () => {
-    expectAwsxError(() => plan(chain(20_000, "base"), "c0"), "E_CONFIG", /chains 20000 roles/);
+    expectAwsxError(
+      () => plan(chain(20_000, "base"), "c0"),
+      "E_CONFIG",
+      /^profile "c0" chains more than 64 roles through source_profile \(role 65 is profile "c64"\)/,
+    );
   });
 
-  it("a 20,000-profile cycle is the CLI's infinite-loop error, naming both ends of the cycle", () => {
+  it("a cycle of MAX_ROLES profiles is the CLI's infinite-loop error, naming the cycle", () => {
     const e = expectAwsxError(
-      () => plan(chain(20_000, "c0"), "c0"),
+      () => plan(chain(MAX_ROLES, "c0"), "c0"),
       "E_CONFIG",
       /Infinite loop/,
       /profile c0 which has already been visited/,
       /Visited profiles: c0 -> c1 -> /,
-      /c19998 -> c19999; break the source_profile cycle/,
+      /c62 -> c63; break the source_profile cycle/,
     );
     expect(e.message.length).toBeLessThan(2_000);
+  });
+
+  it("a 20,000-profile cycle stops at the bound, as a chain that long does", () => {
+    expectAwsxError(() => plan(chain(20_000, "c0"), "c0"), "E_CONFIG", /more than 64 roles/);
   });
 });
 

@@ -1,9 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
-import { constants } from "node:fs";
 import { link, open, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AwsxError } from "../errors.js";
 import { ensurePrivateDir } from "../platform/privateDir.js";
+import { readRegularFile } from "../platform/readRegular.js";
 import type { Store } from "../types.js";
 
 // scrypt's cost, recorded in each folder's header so older folders stay readable: v2 uses
@@ -50,18 +50,8 @@ function unseal(key: Buffer, sealed: Sealed, aad: string): string | undefined {
 // The text of a regular file of the folder, or undefined when it is missing or is anything
 // else (a FIFO or a device would block the read; a symbolic link is not followed).
 async function readRegular(path: string): Promise<string | undefined> {
-  const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-  let fh: Awaited<ReturnType<typeof open>>;
-  try {
-    fh = await open(path, flags);
-  } catch {
-    return undefined;
-  }
-  try {
-    return (await fh.stat()).isFile() ? await fh.readFile("utf8") : undefined;
-  } finally {
-    await fh.close();
-  }
+  const got = await readRegularFile(path).catch(() => undefined);
+  return got && "text" in got ? got.text : undefined;
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {

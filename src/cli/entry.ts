@@ -82,12 +82,17 @@ function helpFor(name: unknown): Parsed {
 // profile whose keys only awsx stores is named by the stored-keys index (no keychain opened).
 async function complete(words: string[], io: MainIo): Promise<number> {
   const { candidates } = await import("./complete.js");
+  let stored: Set<string> | undefined;
+  try {
+    stored = await storedKeysIndex(readSettings(io.env).cacheDir);
+  } catch {
+    stored = undefined; // a setting awsx refuses: the config's profiles still complete
+  }
   const profiles = () => {
-    const stored = storedKeysIndex(readSettings(io.env).cacheDir);
     try {
-      return [...new Set([...loadUserConfig(io.env).profiles.keys(), ...stored])];
+      return [...new Set([...loadUserConfig(io.env).profiles.keys(), ...(stored ?? [])])];
     } catch {
-      return [...stored];
+      return [...(stored ?? [])];
     }
   };
   const found = candidates(words, table, profiles);

@@ -75,9 +75,19 @@ export async function storedKeysFor(
   return readStoredKeys(store, names);
 }
 
-// The index of stored keys to consult (none for a test's own store, which it fills itself).
-export const keysIndexOf = (deps: Deps): Set<string> | undefined =>
-  deps.keyStore ? undefined : storedKeysIndex(deps.settings.cacheDir);
+// The index of stored keys to consult (none for a test's own store, which it fills itself,
+// nor for an index awsx cannot trust): without one, every profile is looked up in the store.
+// Read once per run: `awsx doctor` plans every profile of the config.
+const indexes = new WeakMap<Deps, Promise<Set<string> | undefined>>();
+export function keysIndexOf(deps: Deps): Promise<Set<string> | undefined> {
+  if (deps.keyStore) return Promise.resolve(undefined);
+  let index = indexes.get(deps);
+  if (!index) {
+    index = storedKeysIndex(deps.settings.cacheDir);
+    indexes.set(deps, index);
+  }
+  return index;
+}
 
 // A store that keeps keys across runs, or a clear refusal: long-term keys are never kept
 // in memory only, and never written anywhere in plaintext.

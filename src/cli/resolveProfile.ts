@@ -52,7 +52,7 @@ export async function planOf(
 ): Promise<Plan> {
   // A keychain that cannot be read here does not stop a command that only looks.
   const open = lookOnlyOpener(flags, deps);
-  const storedKeys = await storedKeysFor(config, profile, open, keysIndexOf(deps)).catch(
+  const storedKeys = await storedKeysFor(config, profile, open, await keysIndexOf(deps)).catch(
     (e: Error) => {
       deps.logger.debug(`stored keys not read: ${e.message}`);
       return new Map();
@@ -75,7 +75,7 @@ export async function resolveProfile(
   // With a session cache the store is opened (and a file store made) anyway; without one
   // (--no-cache) looking for keys must not make a file store.
   const keysFrom = cache ? open : lookOnlyOpener(flags, deps, open);
-  const storedKeys = await storedKeysFor(config, profile, keysFrom, keysIndexOf(deps));
+  const storedKeys = await storedKeysFor(config, profile, keysFrom, await keysIndexOf(deps));
   const asking = mfaPromptFor(flags, deps);
   const mfa = createMfaProvider({
     flag: flags.mfaToken,

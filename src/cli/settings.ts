@@ -1,5 +1,5 @@
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { AwsxError } from "../errors.js";
 import { BACKENDS, type BackendName } from "../cache/select.js";
 import type { Env } from "../types.js";
@@ -9,7 +9,8 @@ import type { Env } from "../types.js";
 export interface Settings {
   backend?: BackendName;
   filePassphrase?: string;
-  // AWSX_CACHE_DIR, else $XDG_CACHE_HOME/awsx: the file store and the locks live here.
+  // AWSX_CACHE_DIR, else $XDG_CACHE_HOME/awsx (cacheDirOf): the file store and the locks
+  // live here.
   cacheDir: string;
   mfaToken?: string;
   mfaSession: boolean;
@@ -105,12 +106,30 @@ export function logSettings(env: Env): { debug: boolean; logFile?: string } {
   return { debug: isTrue(env.AWSX_DEBUG), logFile: env.AWSX_LOG_FILE || undefined };
 }
 
+// awsx's cache folder: AWSX_CACHE_DIR, which must be an absolute path (a relative one would
+// put the cache wherever awsx happens to run), else $XDG_CACHE_HOME/awsx, else
+// ~/.cache/awsx. A relative XDG_CACHE_HOME is ignored, as the XDG Base Directory spec says.
+// bin/awsx.js finds the same folder for Node's compile cache.
+export function cacheDirOf(env: Env): string {
+  const own = env.AWSX_CACHE_DIR;
+  if (own) {
+    if (isAbsolute(own)) return own;
+    throw new AwsxError(
+      "E_USAGE",
+      `AWSX_CACHE_DIR must be an absolute path, not "${own}"; ` +
+        `set it to e.g. "$HOME/.cache/awsx", or unset it for the default`,
+    );
+  }
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), ".cache");
+  return join(base, "awsx");
+}
+
 export function readSettings(env: Env): Settings {
-  const home = env.HOME || homedir();
   return {
     backend: backendName(env.AWSX_BACKEND, "AWSX_BACKEND"),
     filePassphrase: env.AWSX_FILE_PASSPHRASE || undefined,
-    cacheDir: env.AWSX_CACHE_DIR || join(env.XDG_CACHE_HOME || join(home, ".cache"), "awsx"),
+    cacheDir: cacheDirOf(env),
     mfaToken: env.AWSX_MFA_TOKEN || undefined,
     mfaSession: env.AWSX_MFA_SESSION !== "0",
     mfaSessionSeconds: mfaSessionSeconds(env),

@@ -109,15 +109,17 @@ export class Planner {
 
   // botocore's AssumeRoleProvider._load_creds_via_assume_role, unrolled into steps: a loop,
   // not recursion, so a chain of any length or a cycle of any length ends in a clear error.
+  // The walk stops at the first role past MAX_ROLES: planning any profile costs at most that
+  // many hops, so `awsx doctor`, which plans every profile, stays linear in their number.
   private assumeRoleChain(target: string): { source: SourceStep; steps: StsStep[] } {
     const steps: AssumeRoleStep[] = [];
     let name = target;
     for (;;) {
       const profile = this.profile(name);
+      if (steps.length === MAX_ROLES) throw this.tooLong(target, name);
       steps.push(this.roleStep(profile));
       const next = this.sourceOf(profile);
-      if (typeof next !== "string")
-        return this.bounded(target, { source: next, steps: steps.reverse() });
+      if (typeof next !== "string") return { source: next, steps: steps.reverse() };
       name = next;
     }
   }
@@ -177,15 +179,14 @@ export class Planner {
     return source.name;
   }
 
-  private bounded(target: string, chain: { source: SourceStep; steps: StsStep[] }) {
-    if (chain.steps.length > MAX_ROLES) {
-      throw configError(
-        `profile "${target}" chains ${chain.steps.length} roles through source_profile; ` +
-          `awsx follows at most ${MAX_ROLES}: shorten the chain`,
-        target,
-      );
-    }
-    return chain;
+  // A chain (or a cycle) longer than MAX_ROLES, named by its two ends as awsx walked it.
+  private tooLong(target: string, next: string): AwsxError {
+    return configError(
+      `profile "${target}" chains more than ${MAX_ROLES} roles through source_profile ` +
+        `(role ${MAX_ROLES + 1} is profile "${next}"); awsx follows at most ${MAX_ROLES}: ` +
+        "shorten the chain",
+      target,
+    );
   }
 
   private visit(name: string): void {

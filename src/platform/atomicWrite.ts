@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, realpath, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, realpath, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 // Replace a file's text in one step (a private temp file beside it, fsynced, renamed over
@@ -20,9 +20,11 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   const fh = await open(tmp, "wx", 0o600);
   try {
     await fh.writeFile(text);
+    // On the open file (fchmod), not by name: the name could be swapped for a symbolic link
+    // between the close and a chmod, which would then change the mode of its target.
+    await fh.chmod(mode);
     await fh.sync();
     await fh.close();
-    await chmod(tmp, mode);
     await rename(tmp, target);
   } catch (e) {
     await fh.close().catch(() => {});

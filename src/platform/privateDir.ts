@@ -19,24 +19,26 @@ function unsafe(path: string, st: Stats, last: boolean): string | undefined {
   return undefined;
 }
 
-// Make (mode 0700) or check a folder that holds secrets, locks or code of awsx's, so that no
-// other local user can plant, swap or redirect anything in it: it and every folder above it
-// must be ours or root's and not writable by others, and none may be a symbolic link.
-// Throws E_CACHE naming the folder and the fix.
-export function ensurePrivateDir(path: string): string {
-  const full = resolve(path);
+// The folder and every folder above it, the root first.
+function chainOf(full: string): string[] {
   const chain: string[] = [];
   for (let p = full; ; p = dirname(p)) {
     chain.unshift(p);
-    if (dirname(p) === p) break;
+    if (dirname(p) === p) return chain;
   }
-  for (const p of chain) {
+}
+
+// Walks the chain from the root, checking each folder; a missing one is made (create) or
+// ends the walk (returns false: the folder is not there, and nothing was made).
+function walk(full: string, create: boolean): boolean {
+  for (const p of chainOf(full)) {
     let st: Stats;
     try {
       st = lstatSync(p);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT")
         throw refuse(full, `${p}: ${(e as NodeJS.ErrnoException).code}`);
+      if (!create) return false;
       // Another awsx may make it between the lstat and here: then its folder is checked.
       try {
         mkdirSync(p, { mode: 0o700 });
@@ -48,7 +50,25 @@ export function ensurePrivateDir(path: string): string {
     const why = unsafe(p, st, p === full);
     if (why) throw refuse(full, why);
   }
+  return true;
+}
+
+// Make (mode 0700) or check a folder that holds secrets, locks or code of awsx's, so that no
+// other local user can plant, swap or redirect anything in it: it and every folder above it
+// must be ours or root's and not writable by others, and none may be a symbolic link.
+// Throws E_CACHE naming the folder and the fix.
+export function ensurePrivateDir(path: string): string {
+  const full = resolve(path);
+  walk(full, true);
   return full;
+}
+
+// The same check for a folder that is only read from: nothing is made. Its resolved path
+// when it is there and private, undefined when it (or a folder above it) is missing; throws
+// E_CACHE as ensurePrivateDir does when it is there and not private.
+export function existingPrivateDir(path: string): string | undefined {
+  const full = resolve(path);
+  return walk(full, false) ? full : undefined;
 }
 
 const refuse = (dir: string, why: string) =>

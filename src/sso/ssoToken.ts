@@ -1,8 +1,9 @@
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { sha1 } from "@noble/hashes/legacy.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { readRegularFile } from "../platform/readRegular.js";
 import type { Env, Store } from "../types.js";
 
 // An IAM Identity Center token as the AWS CLI caches it (the same field names).
@@ -102,11 +103,20 @@ async function readStore(key: string, store: Store | undefined): Promise<SsoToke
   }
 }
 
+// The most awsx reads of a token file of the CLI's (real ones are about 2 KiB), as for the
+// entries of its own store (decodeSsoTokenEntry).
+const MAX_TOKEN_FILE_BYTES = 100_000;
+
+// The CLI's file, as the CLI reads it (a symbolic link is followed, to a regular file only:
+// a FIFO would block and a device such as /dev/zero never ends), at most 100,000 bytes.
 async function readCli(key: string, env: Env): Promise<SsoToken | undefined> {
   try {
-    const text = await readFile(join(cliSsoCacheDir(env), `${key}.json`), "utf8");
-    if (text.length > 100_000) return undefined;
-    const token = tokenFrom(JSON.parse(text));
+    const got = await readRegularFile(join(cliSsoCacheDir(env), `${key}.json`), {
+      follow: true,
+      maxBytes: MAX_TOKEN_FILE_BYTES,
+    });
+    if ("notRead" in got) return undefined;
+    const token = tokenFrom(JSON.parse(got.text));
     return token && { ...token, from: "aws-cli" };
   } catch {
     return undefined;

@@ -75,15 +75,20 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 // Opened for appending without following a symlink, and used only when it is a regular file
 // of this user's: a log file someone else owns or points elsewhere could be read by them, or
-// could make awsx write into a file of theirs.
+// could make awsx write into a file of theirs. O_NONBLOCK: opening a FIFO for writing would
+// otherwise wait for a reader forever (with none, the open fails with ENXIO); it changes
+// nothing for a regular file.
 function openLogFile(path: string): number {
-  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+  const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = constants;
+  const flags = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
   let fd: number;
   try {
     fd = openSync(path, flags, 0o600);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === "ELOOP" ? `${path} is a symbolic link` : `${path}: ${code}`);
+    if (code === "ELOOP") throw new Error(`${path} is a symbolic link`);
+    if (code === "ENXIO") throw new Error(`${path} is not a regular file`); // FIFO, socket
+    throw new Error(`${path}: ${code}`);
   }
   const st = fstatSync(fd);
   const uid = process.getuid?.();

@@ -15,18 +15,20 @@ export interface Check {
   detail: string;
 }
 
-const MIN_NODE = [22, 4];
+// package.json's engines (^22.14.0 || >=23.7.0): the releases with --disable-sigusr1, which
+// bin/awsx.js passes to Node.
+const NEEDS = ">= 22.14 (not 23.0-23.6)";
 
-// The Node running awsx, against package.json's engines (>=22.4).
+// The Node running awsx, against package.json's engines.
 export function nodeCheck(version = process.versions.node): Check {
   const [major = 0, minor = 0] = version.split(".").map(Number);
-  const ok = major > MIN_NODE[0]! || (major === MIN_NODE[0] && minor >= MIN_NODE[1]!);
+  const ok = major >= 24 || (major === 23 && minor >= 7) || (major === 22 && minor >= 14);
   return {
     name: "node",
     status: ok ? "ok" : "fail",
     detail: ok
-      ? `${version} (awsx needs >= 22.4)`
-      : `${version} is too old: awsx needs Node >= 22.4; install a current Node`,
+      ? `${version} (awsx needs ${NEEDS})`
+      : `${version} is too old: awsx needs Node ${NEEDS}; install a current Node`,
   };
 }
 
