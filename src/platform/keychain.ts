@@ -61,7 +61,8 @@ async function busAnswers(address: string): Promise<void> {
   const found = await probe;
   if (found.kind === "absent")
     throw new AwsxError("E_CACHE", `the keychain needs a D-Bus session (${found.why})`);
-  if (found.kind === "silent") throw new AwsxError("E_CACHE", `the keychain is unusable: ${found.why}`);
+  if (found.kind === "silent")
+    throw new AwsxError("E_CACHE", `the keychain is unusable: ${found.why}`);
 }
 
 // require, not import: the package is native CommonJS, which esbuild cannot bundle and
