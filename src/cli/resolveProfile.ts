@@ -19,7 +19,13 @@ import {
   stsFactory,
 } from "./deps.js";
 import { mfaPromptFor } from "./mfaPrompt.js";
-import { keyStoreOpener, keysIndexOf, lookOnlyOpener, storedKeysFor } from "./keyStore.js";
+import {
+  expectStoredKeysRead,
+  keyStoreOpener,
+  keysIndexOf,
+  lookOnlyOpener,
+  storedKeysFor,
+} from "./keyStore.js";
 
 // One hint per run, however many hops are slow.
 const once = (f: (m: string) => void) => {
@@ -75,7 +81,9 @@ export async function resolveProfile(
   // With a session cache the store is opened (and a file store made) anyway; without one
   // (--no-cache) looking for keys must not make a file store.
   const keysFrom = cache ? open : lookOnlyOpener(flags, deps, open);
-  const storedKeys = await storedKeysFor(config, profile, keysFrom, keysIndexOf(deps));
+  const index = keysIndexOf(deps);
+  const storedKeys = await storedKeysFor(config, profile, keysFrom, index);
+  await expectStoredKeysRead(config, profile, storedKeys, keysFrom, index, flags, deps);
   const asking = mfaPromptFor(flags, deps);
   const mfa = createMfaProvider({
     flag: flags.mfaToken,

@@ -56,13 +56,11 @@ export async function keychainStore(options: {
 // bound (src/platform/busProbe.ts).
 const probes = new Map<string, Promise<BusProbe>>();
 async function busAnswers(address: string): Promise<void> {
-  let probe = probes.get(address);
-  if (!probe) probes.set(address, (probe = probeBus(address)));
-  const found = await probe;
+  if (!probes.has(address)) probes.set(address, probeBus(address));
+  const found = await probes.get(address)!;
   if (found.kind === "absent")
     throw new AwsxError("E_CACHE", `the keychain needs a D-Bus session (${found.why})`);
-  if (found.kind === "silent")
-    throw new AwsxError("E_CACHE", `the keychain is unusable: ${found.why}`);
+  if (found.kind === "silent") throw new AwsxError("E_CACHE", found.why);
 }
 
 // require, not import: the package is native CommonJS, which esbuild cannot bundle and
