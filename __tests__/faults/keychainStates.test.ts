@@ -128,6 +128,18 @@ describeKeyring("the keychain's states, said plainly", () => {
     expect(r.stderr).not.toMatch(/none cache/);
   }, 60_000);
 
+  test("locked after a sign-in: exec of the SSO profile names the lock, not 'not signed in'", async () => {
+    const login = await awsx(["sso", "login", "dev", "--use-device-code"]);
+    expect(login.stderr).toMatch(/token kept in awsx's keychain cache\n/);
+    await lockDefaultCollection(kr.address);
+    const [itemsBefore, filesBefore] = [await items(), files()];
+    const r = await awsx(["exec", "dev", "--no-prompt", "--", "true"]);
+    failsWith(r, 74, /the SSO sign-in kept by awsx cannot be read/, LOCKED, UNLOCK);
+    expect(r.stderr).not.toMatch(/not signed in/);
+    expect(await items()).toEqual(itemsBefore);
+    expect(files()).toEqual(filesBefore);
+  }, 60_000);
+
   test.each([
     ["exec foo", ["exec", "foo", "--", "true"]],
     ["exec onfoo (a role on the stored keys)", ["exec", "onfoo", "--", "true"]],

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { AwsxError } from "../errors.js";
 import type { Env, Store } from "../types.js";
 
@@ -89,7 +88,8 @@ const PROBE_KEY = "awsx-probe";
 export async function writeProbe(store: Store | undefined): Promise<string | undefined> {
   if (!store || store.name === "none") return "no store";
   if (store.name === "memory") return "the memory store lasts one run";
-  const value = randomBytes(8).toString("hex");
+  // Not node:crypto: this module is on every run's path, and loading it costs a warm run.
+  const value = `probe-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   try {
     await store.set(PROBE_KEY, value);
     const back = await store.get(PROBE_KEY);
