@@ -212,4 +212,39 @@ describeKeyring("the keychain's states, said plainly", () => {
     expect(await items()).toEqual(itemsBefore);
     expect(files()).toEqual(filesBefore);
   }, 60_000);
+
+  const doctorChecks = (r: AwsxRun) =>
+    (JSON.parse(r.stdout) as { checks: Array<{ name: string; status: string; detail: string }> })
+      .checks;
+
+  // doctor reads back a probe item: a locked keychain is no longer "reachable".
+  test("locked: doctor names the lock, says the stored keys cannot be read, exits 1", async () => {
+    await addFoo();
+    await lockDefaultCollection(kr.address);
+    const itemsBefore = await items();
+    const r = await awsx(["doctor", "--json", "--offline"]);
+    expect(r.code).toBe(1);
+    const by = (n: string) => doctorChecks(r).find((c) => c.name === n);
+    expect(by("keychain")).toMatchObject({ status: "warn", detail: expect.stringMatching(LOCKED) });
+    expect(by("backend")?.status).toBe("fail");
+    expect(by("stored keys read")).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(/^foo: cannot be read now: the keychain is locked/),
+    });
+    expect(await items()).toEqual(itemsBefore);
+  }, 60_000);
+
+  test("working: doctor writes, reads back and deletes its probe item, and reads the stored keys", async () => {
+    await addFoo();
+    const itemsBefore = await items();
+    const r = await awsx(["doctor", "--json", "--offline"]);
+    const by = (n: string) => doctorChecks(r).find((c) => c.name === n);
+    expect(by("keychain")?.detail).toMatch(/^works \(a probe item written, read back and deleted/);
+    expect(by("stored keys read")).toEqual({
+      name: "stored keys read",
+      status: "ok",
+      detail: "foo: readable",
+    });
+    expect(await items()).toEqual(itemsBefore);
+  }, 60_000);
 });

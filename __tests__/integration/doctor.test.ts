@@ -170,7 +170,9 @@ describe("awsx doctor", () => {
         keyring = await startPrivateKeyring();
         const { r, by } = await doctor({ DBUS_SESSION_BUS_ADDRESS: keyring.address });
         expect(r.code).toBe(0);
-        expect(by("keychain")?.detail).toMatch(/^reachable \(answered in \d+ ms\)$/);
+        expect(by("keychain")?.detail).toMatch(
+          /^works \(a probe item written, read back and deleted in \d+ ms\)$/,
+        );
         expect(by("backend")?.detail).toBe("keychain (automatic: it works)");
       } finally {
         await keyring?.stop();

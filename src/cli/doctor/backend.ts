@@ -1,25 +1,43 @@
 import type { Deps } from "../deps.js";
 import { backendName } from "../settings.js";
-import { type Check, message } from "./checks.js";
+import type { Check } from "./checks.js";
+import {
+  diagnoseKeychain,
+  type KeychainState,
+  keychainProblem,
+} from "../../cache/keychainState.js";
 
 const PROBE_TIMEOUT_MS = 3000;
 
-// Whether the keychain answers a read now, within a bounded time.
-export async function probeKeychain(deps: Deps): Promise<{ ok: boolean; detail: string }> {
+// The keychain's state now: a probe item written, read back and deleted, within a bounded
+// time (a read alone succeeds on a locked keychain: a missing item is a miss).
+export async function probeKeychain(
+  deps: Deps,
+): Promise<{ ok: boolean; state: KeychainState; detail: string }> {
   const t0 = performance.now();
-  try {
-    const { keychainStore } = await import("../../platform/keychain.js");
-    const store = await keychainStore({ timeoutMs: PROBE_TIMEOUT_MS, env: deps.env });
-    await store.get("awsx-doctor-probe");
-    return { ok: true, detail: `reachable (answered in ${Math.round(performance.now() - t0)} ms)` };
-  } catch (e) {
-    return { ok: false, detail: `not usable: ${message(e)}` };
+  const open = async (env: Deps["env"]) =>
+    (await import("../../platform/keychain.js")).keychainStore({
+      timeoutMs: PROBE_TIMEOUT_MS,
+      env,
+    });
+  const { state, detail } = await diagnoseKeychain(open, deps.env);
+  if (state === "available") {
+    const ms = Math.round(performance.now() - t0);
+    return {
+      ok: true,
+      state,
+      detail: `works (a probe item written, read back and deleted in ${ms} ms)`,
+    };
   }
+  return { ok: false, state, detail: `not usable: ${keychainProblem(state, detail)}` };
 }
 
 // The keychain's line and the backend awsx would use, with why.
-export async function backendChecks(flag: string | undefined, deps: Deps): Promise<Check[]> {
-  const keychain = await probeKeychain(deps);
+export async function backendChecks(
+  flag: string | undefined,
+  deps: Deps,
+  keychain: Awaited<ReturnType<typeof probeKeychain>>,
+): Promise<Check[]> {
   const keychainLine: Check = {
     name: "keychain",
     status: keychain.ok ? "ok" : "warn",
