@@ -162,6 +162,29 @@ describeKeyring("the keychain's states, said plainly", () => {
   );
 
   test.each([
+    ["list", ["list"], /the sessions in the keychain cannot be listed/],
+    ["clear", ["clear"], /the sessions in the keychain were not removed/],
+    ["clear onfoo", ["clear", "onfoo"], /the sessions in the keychain were not removed/],
+    ["remove foo", ["remove", "foo", "--force"], /stored keys of profile "foo" cannot be removed/],
+    ["rotate foo", ["rotate", "foo"], /keys of profile "foo" cannot be rotated/],
+    ["sso logout", ["sso", "logout"], /SSO token and sessions awsx keeps in the keychain/],
+  ])(
+    "locked: %s is 74 naming the lock and the fix, and changes nothing",
+    async (_n, args, what) => {
+      await addFoo();
+      const login = await awsx(["sso", "login", "dev", "--use-device-code"]);
+      expect(login.code).toBe(0);
+      await lockDefaultCollection(kr.address);
+      const [itemsBefore, filesBefore] = [await items(), files()];
+      const r = await awsx(args as string[]);
+      failsWith(r, 74, what, LOCKED, UNLOCK);
+      expect(await items()).toEqual(itemsBefore);
+      expect(files()).toEqual(filesBefore);
+    },
+    60_000,
+  );
+
+  test.each([
     ["no D-Bus", { DBUS_SESSION_BUS_ADDRESS: undefined }, [], /no D-Bus session/],
     ["--backend none", {}, ["--backend", "none"], /with --backend none/],
   ])(

@@ -93,16 +93,15 @@ export async function persistentStore(
   profile: string,
   flags: CredentialFlags,
   deps: Deps,
+  // remove and rotate change keys already in the store: only that store can help.
+  change?: string,
 ): Promise<Store> {
   const store = await keyStoreOpener(flags, deps)();
   if (deps.keyStore && store) return store;
-  const problem = await lastingStoreProblem(store, flags, deps);
+  const problem = await lastingStoreProblem(store, flags, deps, change === undefined);
   if (store && problem === undefined) return store;
-  throw new AwsxError(
-    "E_CACHE",
-    `nowhere to keep the keys of profile "${profile}" (nothing was changed): ${problem}`,
-    { profile },
-  );
+  const head = change ?? `nowhere to keep the keys of profile "${profile}"`;
+  throw new AwsxError("E_CACHE", `${head} (nothing was changed): ${problem}`, { profile });
 }
 
 // The keys stored for `profile`, or exit 79: the store has none, and `fix` says what to do.
@@ -159,16 +158,17 @@ export async function lastingStoreProblem(
   store: Store | undefined,
   flags: CredentialFlags,
   deps: Deps,
+  elsewhere = true,
 ): Promise<string | undefined> {
   const failed = await writeProbe(store);
   if (failed === undefined) return undefined;
   const chosen = backendName(flags.backend, "--backend") ?? deps.settings.backend;
   if (chosen === "none" || chosen === "memory")
     return `the ${chosen} backend keeps nothing past this run; use the default backend, or ${FILE_STORE_FIX}`;
-  if (store && store.name !== "none") return keychainProblemOf(failed);
+  if (store && store.name !== "none") return keychainProblemOf(failed, elsewhere);
   const { state, detail } = await diagnoseKeychain(openKeychain, deps.env);
   if (state === "available") return `${failed}; ${FILE_STORE_FIX}`;
-  return keychainProblem(state, store?.failure ?? detail);
+  return keychainProblem(state, store?.failure ?? detail, elsewhere);
 }
 
 // Profiles of the chain the index says have stored keys, with none in the files, whose keys
@@ -205,4 +205,12 @@ export async function expectStoredKeysRead(
         : keychainProblem(state, detail, false);
   }
   throw new AwsxError("E_CACHE", `${head}: ${why}`, { profile: lost[0] });
+}
+
+// The default backend gave its keychain up during this command: what the command saw or did
+// was not the whole store (sessions still in a locked keychain, a token not removed). 74
+// with the keychain's state and the fix, rather than "0 removed" or "none cached".
+export function keychainGaveUp(store: Store | undefined, what: string): void {
+  if (store?.failure === undefined) return;
+  throw new AwsxError("E_CACHE", `${what}: ${keychainProblemOf(store.failure, false)}`);
 }
