@@ -28,8 +28,8 @@ export async function keychainStore(options: {
     const why = "DBUS_SESSION_BUS_ADDRESS is not set";
     throw new AwsxError("E_CACHE", `the keychain needs a D-Bus session (${why})`);
   }
-  if (process.platform === "linux") await busAnswers(options.env.DBUS_SESSION_BUS_ADDRESS!);
   const { keyring, path } = loadKeyring();
+  if (process.platform === "linux") await busAnswers(options.env.DBUS_SESSION_BUS_ADDRESS!);
   const entries = new Map<string, AsyncEntry>();
   // The constructor connects, synchronously (Linux: a Secret Service session over the bus
   // of the process environment; the library gives each D-Bus call 2 s, and no timer of
