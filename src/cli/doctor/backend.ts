@@ -9,11 +9,17 @@ import {
 
 const PROBE_TIMEOUT_MS = 3000;
 
+// The keychain's state: its line for doctor, and the failure that showed it (raw).
+export interface KeychainProbe {
+  ok: boolean;
+  state: KeychainState;
+  detail: string;
+  raw: string;
+}
+
 // The keychain's state now: a probe item written, read back and deleted, within a bounded
 // time (a read alone succeeds on a locked keychain: a missing item is a miss).
-export async function probeKeychain(
-  deps: Deps,
-): Promise<{ ok: boolean; state: KeychainState; detail: string }> {
+export async function probeKeychain(deps: Deps): Promise<KeychainProbe> {
   const t0 = performance.now();
   const open = async (env: Deps["env"]) =>
     (await import("../../platform/keychain.js")).keychainStore({
@@ -27,16 +33,17 @@ export async function probeKeychain(
       ok: true,
       state,
       detail: `works (a probe item written, read back and deleted in ${ms} ms)`,
+      raw: "",
     };
   }
-  return { ok: false, state, detail: `not usable: ${keychainProblem(state, detail)}` };
+  return { ok: false, state, detail: `not usable: ${keychainProblem(state, detail)}`, raw: detail };
 }
 
 // The keychain's line and the backend awsx would use, with why.
 export async function backendChecks(
   flag: string | undefined,
   deps: Deps,
-  keychain: Awaited<ReturnType<typeof probeKeychain>>,
+  keychain: KeychainProbe,
 ): Promise<Check[]> {
   const keychainLine: Check = {
     name: "keychain",

@@ -12,7 +12,7 @@ import {
   storedKeyConflicts,
 } from "../../keys/storedKeys.js";
 import { storedKeysIndex } from "../../keys/storedKeysIndex.js";
-import type { KeychainState } from "../../cache/keychainState.js";
+import { type KeychainState, keychainProblem } from "../../cache/keychainState.js";
 import { hasStaticKeys } from "../../plan/planner.js";
 
 // One line of `awsx doctor`: fail makes the exit status 1; warn is worth reading.
@@ -133,7 +133,7 @@ export async function storedKeysCheck(config: LoadedConfig, deps: Deps): Promise
 export async function storedKeysReadable(
   config: LoadedConfig,
   deps: Deps,
-  keychain: { ok: boolean; state: KeychainState; detail: string },
+  keychain: { ok: boolean; state: KeychainState; raw: string },
 ): Promise<Check> {
   const names = [...storedKeysIndex(deps.settings.cacheDir)].sort();
   const name = "stored keys read";
@@ -155,7 +155,7 @@ export async function storedKeysReadable(
   });
   const why = keychain.ok
     ? "the keychain works but holds none for them (kept with --backend file? set AWSX_FILE_PASSPHRASE)"
-    : keychain.detail.replace(/^not usable: /, "");
+    : keychainProblem(keychain.state, keychain.raw, false);
   const fallback = inFiles.length ? `; ${inFiles.join(", ")} would use the keys in the files` : "";
   // Only keys in the files left: runs still work, with other keys than the stored ones.
   const status = inFiles.length === lost.length ? "warn" : "fail";
