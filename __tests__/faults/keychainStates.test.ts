@@ -145,6 +145,8 @@ describeKeyring("the keychain's states, said plainly", () => {
     ["exec onfoo (a role on the stored keys)", ["exec", "onfoo", "--", "true"]],
     ["env foo", ["env", "foo"]],
     ["credential-process foo", ["credential-process", "foo"]],
+    ["whoami foo", ["whoami", "foo"]],
+    ["explain foo", ["explain", "foo"]],
   ])(
     "locked: %s says the stored keys cannot be read, names the lock and the fix",
     async (_n, args) => {

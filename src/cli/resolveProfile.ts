@@ -58,12 +58,13 @@ export async function planOf(
 ): Promise<Plan> {
   // A keychain that cannot be read here does not stop a command that only looks.
   const open = lookOnlyOpener(flags, deps);
-  const storedKeys = await storedKeysFor(config, profile, open, keysIndexOf(deps)).catch(
-    (e: Error) => {
-      deps.logger.debug(`stored keys not read: ${e.message}`);
-      return new Map();
-    },
-  );
+  const index = keysIndexOf(deps);
+  const storedKeys = await storedKeysFor(config, profile, open, index).catch((e: Error) => {
+    deps.logger.debug(`stored keys not read: ${e.message}`);
+    return new Map();
+  });
+  // Keys awsx stored that cannot be read are said as such, not as "no credentials".
+  await expectStoredKeysRead(config, profile, storedKeys, open, index, flags, deps);
   return planFor(profile, credentialSettings(flags, deps), { config, env: deps.env, storedKeys });
 }
 
