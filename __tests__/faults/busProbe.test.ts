@@ -5,11 +5,11 @@
 // every command hung for good. Now each gets an answer within the probe's bound: the
 // default backend falls back and the command works; `--backend keychain` is 74 naming the bus.
 import { createServer, type Server, type Socket } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { runAwsx, type AwsxRun } from "../helpers/awsx.js";
+import { AWSX_BIN, runAwsx, runDetached, type AwsxRun } from "../helpers/awsx.js";
 import { makeHome, writePrintCreds, type TempHome } from "../helpers/home.js";
 import { startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
@@ -46,6 +46,7 @@ interface Runs {
   credentialProcess: AwsxRun;
   whoami: AwsxRun;
   strict: AwsxRun;
+  add: AwsxRun;
 }
 
 // The four commands with the default backend, and exec with --backend keychain, side by side.
@@ -55,14 +56,19 @@ async function runAll(address: string, tag: string): Promise<Runs> {
     AWSX_CACHE_DIR: path.join(dir, `cache-${tag}`),
   });
   const go = (args: string[]) => runAwsx(args, env, HANG_MS);
-  const [exec, envRun, credentialProcess, whoami, strict] = await Promise.all([
+  const keys = "AKIAFAKEBUSPROBE0002\nfakeBusProbeSecret0000000000000000000002\n";
+  const [exec, envRun, credentialProcess, whoami, strict, add] = await Promise.all([
     go(["exec", "target", "--", process.execPath, printCreds]),
     go(["env", "target"]),
     go(["credential-process", "target"]),
     go(["whoami", "target"]),
     go(["exec", "--backend", "keychain", "target", "--", "true"]),
+    runDetached(process.execPath, [AWSX_BIN, "add", "kept", "--stdin"], env, HANG_MS, keys),
   ]);
-  return { exec, env: envRun, credentialProcess, whoami, strict };
+  // The refused add recorded nothing: the index of stored keys has no "kept".
+  const index = path.join(dir, `cache-${tag}`, "stored-keys");
+  expect(existsSync(index) ? readFileSync(index, "utf8") : "").not.toMatch(/kept/);
+  return { exec, env: envRun, credentialProcess, whoami, strict, add };
 }
 
 function expectAnswered(runs: Runs): void {
@@ -75,6 +81,7 @@ function expectAnswered(runs: Runs): void {
     credentialProcess: { code: 0, signal: null },
     whoami: { code: 0, signal: null },
     strict: { code: 74, signal: null },
+    add: { code: 74, signal: null },
   });
   expect(JSON.parse(runs.exec.stdout)).toMatchObject({ profile: "target" });
   expect(runs.env.stdout).toMatch(/AWS_SESSION_TOKEN/);
@@ -82,6 +89,10 @@ function expectAnswered(runs: Runs): void {
   expect(runs.whoami.stdout).toMatch(/bus-probe-role/);
   expect(runs.strict.stderr).toMatch(
     /^awsx: .*the D-Bus session bus .* did not answer within 2000 ms.*\n$/,
+  );
+  // What must last is refused, naming the bus and the fix; nothing is recorded as stored.
+  expect(runs.add.stderr).toMatch(
+    /^awsx: nowhere to keep the keys of profile "kept" \(nothing was changed\): the D-Bus session bus does not answer .*restart the session.*AWSX_FILE_PASSPHRASE/,
   );
 }
 
