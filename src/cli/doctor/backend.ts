@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Deps } from "../deps.js";
 import { backendName } from "../settings.js";
 import type { Check } from "./checks.js";
@@ -74,5 +76,23 @@ export async function backendChecks(
         "none (automatic: no keychain, no AWSX_FILE_PASSPHRASE): every run calls STS and " +
         "asks for the MFA code again; set AWSX_FILE_PASSPHRASE, or fix the keychain",
     };
+  const usesFile = chosen === "file" || (chosen === undefined && !keychain.ok);
+  if (usesFile && pass && b.status === "ok") {
+    const wrong = await filePassphraseProblem(deps);
+    if (wrong) b = { status: "fail", detail: `${b.detail}, which does not open: ${wrong}` };
+  }
   return [keychainLine, { name: "backend", ...b }];
+}
+
+// A file store that exists opens with AWSX_FILE_PASSPHRASE (a wrong one fails every run);
+// one not made yet is not made here.
+async function filePassphraseProblem(deps: Deps): Promise<string | undefined> {
+  const dir = join(deps.settings.cacheDir, "sessions");
+  if (!existsSync(join(dir, "store.json"))) return undefined;
+  try {
+    await (await import("../../cache/fileStore.js")).fileStore(dir, deps.settings.filePassphrase!);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
