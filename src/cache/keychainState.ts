@@ -45,7 +45,7 @@ const FIXES: Record<Exclude<KeychainState, "available">, string> = {
 export const FILE_STORE_FIX = "set AWSX_FILE_PASSPHRASE and use --backend file";
 
 // The keychain's state in words, with the detail that showed it.
-export function keychainStateText(state: KeychainState, detail = ""): string {
+function keychainStateText(state: KeychainState, detail = ""): string {
   const why = detail ? ` (${detail})` : "";
   switch (state) {
     case "available":

@@ -3,7 +3,7 @@ import { connect } from "node:net";
 // How long the session bus has to answer the probe. A live dbus-daemon answers in well under
 // a millisecond; a stopped one (SIGSTOP) or a socket that accepts and never answers does not
 // answer at all, and the keychain library would wait for it forever (docs/cache.md).
-export const BUS_PROBE_MS = 2000;
+const BUS_PROBE_MS = 2000;
 
 // What the probe found: the bus answered, nothing listens there, it did not answer in time,
 // or an address awsx does not probe (a transport other than a unix socket).
