@@ -119,6 +119,8 @@ export interface Store {
   readonly name: "keychain" | "file" | "memory" | "none";
   // Chosen by name: a failing read is an error, not a cache miss.
   readonly strict?: boolean;
+  // The default backend: why the keychain was given up during this run, if it was.
+  readonly failure?: string;
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;

@@ -17,6 +17,8 @@ export interface PrivateKeyring {
   dir: string;
   // gnome-keyring-daemon's pid (to stop it with SIGSTOP: a Secret Service that never answers).
   daemonPid: number;
+  // dbus-daemon's pid (SIGSTOP: a bus whose socket still accepts but never answers).
+  busPid: number;
   stop(): Promise<void>;
 }
 
@@ -113,7 +115,7 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
         throw new Error("gnome-keyring-daemon did not take org.freedesktop.secrets");
       await sleep(100);
     }
-    return { address, dir, daemonPid: gk.pid!, stop };
+    return { address, dir, daemonPid: gk.pid!, busPid: bus.pid!, stop };
   } catch (e) {
     await stop();
     throw e;

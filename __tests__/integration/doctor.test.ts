@@ -150,6 +150,21 @@ describe("awsx doctor", () => {
     });
   }, 30_000);
 
+  test("a file store whose passphrase is not AWSX_FILE_PASSPHRASE fails the backend check", async () => {
+    const made = await runAwsx(["list", "--backend", "file"], env({ AWSX_FILE_PASSPHRASE: "a" }));
+    expect(made.code).toBe(0);
+    const { r, by } = await doctor({ AWSX_FILE_PASSPHRASE: "b" });
+    expect(r.code).toBe(1);
+    expect(by("backend")).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(
+        /^file \(automatic.*which does not open: the passphrase .* is wrong/,
+      ),
+    });
+    const right = await doctor({ AWSX_FILE_PASSPHRASE: "a" });
+    expect(right.by("backend")?.status).toBe("ok");
+  }, 60_000);
+
   test("AWSX_BACKEND=keychain without a keychain fails", async () => {
     const { r, by } = await doctor({ AWSX_BACKEND: "keychain" });
     expect(r.code).toBe(1);
@@ -173,7 +188,9 @@ describe("awsx doctor", () => {
         keyring = await startPrivateKeyring();
         const { r, by } = await doctor({ DBUS_SESSION_BUS_ADDRESS: keyring.address });
         expect(r.code).toBe(0);
-        expect(by("keychain")?.detail).toMatch(/^reachable \(answered in \d+ ms\)$/);
+        expect(by("keychain")?.detail).toMatch(
+          /^works \(a probe item written, read back and deleted in \d+ ms\)$/,
+        );
         expect(by("backend")?.detail).toBe("keychain (automatic: it works)");
       } finally {
         await keyring?.stop();

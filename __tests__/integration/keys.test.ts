@@ -322,7 +322,9 @@ describeKeys("stored long-term keys against moto and a real keychain", () => {
       `${quux.accessKeyId}\n${quux.secretAccessKey}\n`,
     );
     ok(none, 74);
-    expect(none.stderr).toMatch(/no keychain and no encrypted file store .*AWSX_FILE_PASSPHRASE/);
+    expect(none.stderr).toMatch(
+      /nowhere to keep the keys of profile "quux" .*AWSX_FILE_PASSPHRASE/,
+    );
     const fileEnv = { AWSX_BACKEND: "file", AWSX_FILE_PASSPHRASE: "keys-test" };
     const added = await runDetached(
       process.execPath,

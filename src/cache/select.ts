@@ -22,7 +22,8 @@ export interface SelectDeps {
 
 const KEYCHAIN_TIMEOUT_MS = 5000;
 
-const openKeychain = async (env: Env): Promise<Store> =>
+// The keychain by name (also for a diagnosis: src/cache/keychainState.ts).
+export const openKeychain = async (env: Env): Promise<Store> =>
   (await import("../platform/keychain.js")).keychainStore({ timeoutMs: KEYCHAIN_TIMEOUT_MS, env });
 
 const openFile = async (deps: SelectDeps, passphrase: string): Promise<Store> =>
@@ -81,15 +82,15 @@ function keychainOrElse(
   logger: Logger,
 ): Store {
   let active: Store | undefined = keychain;
-  let failed = false;
+  let failed: string | undefined;
   const use = async <T>(op: (s: Store) => Promise<T>, none: T): Promise<T> => {
-    if (!failed) {
+    if (failed === undefined) {
       try {
         return await op(keychain);
       } catch (e) {
-        failed = true;
-        logger.debug(`cache: keychain unavailable (${(e as Error).message})`);
-        active = await fallback((e as Error).message);
+        failed = (e as Error).message || "the keychain failed";
+        logger.debug(`cache: keychain unavailable (${failed})`);
+        active = await fallback(failed);
       }
     }
     return active ? op(active) : none;
@@ -97,6 +98,9 @@ function keychainOrElse(
   return {
     get name() {
       return active?.name ?? "none";
+    },
+    get failure() {
+      return failed;
     },
     get: (k) => use((s) => s.get(k), undefined),
     set: (k, v) => use((s) => s.set(k, v), undefined),

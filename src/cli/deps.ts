@@ -8,6 +8,8 @@ import type { Env, IamFactory, SsoFactory, StsFactory } from "../types.js";
 import type { SsoDeps, SsoLoginHook } from "../credentials/ssoContext.js";
 import { withLock } from "../platform/lock.js";
 import { readSsoToken, saveSsoToken } from "../sso/ssoToken.js";
+import { AwsxError } from "../errors.js";
+import { keychainProblemOf } from "../cache/keychainState.js";
 import type { Logger } from "../util/log.js";
 import { backendName, type PromptDriver, type Settings } from "./settings.js";
 
@@ -188,7 +190,17 @@ export function ssoDeps(
   return {
     clients: ssoFactory(deps),
     tokens: {
-      read: async (key) => readSsoToken(key, await tokenDeps()),
+      read: async (key) => {
+        const d = await tokenDeps();
+        const token = await readSsoToken(key, d);
+        // A keychain read that failed (locked with the item in it): not "not signed in".
+        if (!token && d.store?.failure)
+          throw new AwsxError(
+            "E_CACHE",
+            `the SSO sign-in kept by awsx cannot be read: ${keychainProblemOf(d.store.failure, false)}`,
+          );
+        return token;
+      },
       save: async (key, token) => void (await saveSsoToken(key, token, await tokenDeps())),
     },
     lock: (key, fn) => withLock(key, { ...lock, waitMs: deps.settings.lockWaitMs }, fn),

@@ -16,6 +16,14 @@ import { storedKeysIndex } from "../keys/storedKeysIndex.js";
 import type { Store } from "../types.js";
 import { backendOpener, type CredentialFlags, type Deps, openBackend } from "./deps.js";
 import { backendName } from "./settings.js";
+import {
+  diagnoseKeychain,
+  FILE_STORE_FIX,
+  keychainProblem,
+  keychainProblemOf,
+  writeProbe,
+} from "../cache/keychainState.js";
+import { openKeychain } from "../cache/select.js";
 
 // The store of long-term keys: the test's, else the backend every command uses.
 export function keyStoreOpener(
@@ -95,16 +103,15 @@ export async function persistentStore(
   profile: string,
   flags: CredentialFlags,
   deps: Deps,
+  // remove and rotate change keys already in the store: only that store can help.
+  change?: string,
 ): Promise<Store> {
   const store = await keyStoreOpener(flags, deps)();
-  if (store && store.name !== "none" && (store.name !== "memory" || deps.keyStore)) return store;
-  throw new AwsxError(
-    "E_CACHE",
-    `no keychain and no encrypted file store to keep the keys of profile "${profile}" ` +
-      `(backend: ${store?.name ?? "none"}); unlock the keychain, or set AWSX_FILE_PASSPHRASE ` +
-      "(with --backend file) to use the encrypted file store",
-    { profile },
-  );
+  if (deps.keyStore && store) return store;
+  const problem = await lastingStoreProblem(store, flags, deps, change === undefined);
+  if (store && problem === undefined) return store;
+  const head = change ?? `nowhere to keep the keys of profile "${profile}"`;
+  throw new AwsxError("E_CACHE", `${head} (nothing was changed): ${problem}`, { profile });
 }
 
 // The keys stored for `profile`, or exit 79: the store has none, and `fix` says what to do.
@@ -133,10 +140,10 @@ export async function storeChecked(
 ): Promise<void> {
   await store.set(key, value);
   if ((await store.get(key)) !== value || store.name === "none") {
+    const why = store.failure ?? `the ${store.name} store did not give back what was written`;
     throw new AwsxError(
       "E_CACHE",
-      `the ${store.name} store did not keep the keys of profile "${profile}" ` +
-        "(written, then not read back); check the keychain is unlocked and try again",
+      `the keys of profile "${profile}" were not kept: ${keychainProblemOf(why)}`,
       { profile },
     );
   }
@@ -152,4 +159,68 @@ export async function clearSessionsOf(store: Store, profile: string): Promise<nu
     removed++;
   }
   return removed;
+}
+
+// Why `store` cannot keep anything past this run, in the keychain's words with the fix, or
+// undefined when a write probe lands. No store at all: the keychain is diagnosed (a write
+// probe of its own), so the message names its state rather than "nowhere".
+export async function lastingStoreProblem(
+  store: Store | undefined,
+  flags: CredentialFlags,
+  deps: Deps,
+  elsewhere = true,
+): Promise<string | undefined> {
+  const failed = await writeProbe(store);
+  if (failed === undefined) return undefined;
+  const chosen = backendName(flags.backend, "--backend") ?? deps.settings.backend;
+  if (chosen === "none" || chosen === "memory")
+    return `the ${chosen} backend keeps nothing past this run; use the default backend, or ${FILE_STORE_FIX}`;
+  if (store && store.name !== "none") return keychainProblemOf(failed, elsewhere);
+  const { state, detail } = await diagnoseKeychain(openKeychain, deps.env);
+  if (state === "available") return `${failed}; ${FILE_STORE_FIX}`;
+  return keychainProblem(state, store?.failure ?? detail, elsewhere);
+}
+
+// Profiles of the chain the index says have stored keys, with none in the files, whose keys
+// were not read: the planner would say they have no keys at all ("add one"). Instead, 74
+// naming the store's state and the fix (issue 26: keys never vanish behind that message).
+export async function expectStoredKeysRead(
+  config: LoadedConfig,
+  profile: string,
+  found: Map<string, StoredKeyPair>,
+  open: () => Promise<Store | undefined>,
+  index: Set<string> | undefined,
+  flags: CredentialFlags,
+  deps: Deps,
+): Promise<void> {
+  if (!index) return;
+  const lost = chainProfiles(config, profile).filter((name) => {
+    const p = config.profiles.get(name);
+    return index.has(name) && !found.has(name) && !(p && hasStaticKeys(p));
+  });
+  if (lost.length === 0) return;
+  const who = lost.map((n) => `"${n}"`).join(", ");
+  const chosen = backendName(flags.backend, "--backend") ?? deps.settings.backend;
+  const head = `the keys of profile ${who} were stored by awsx (awsx add/import) but cannot be read`;
+  let why: string;
+  const store = await open().catch(() => undefined);
+  if (chosen === "none" || chosen === "memory") why = `with --backend ${chosen}; run without it`;
+  else if (store?.failure) why = keychainProblemOf(store.failure, false);
+  else {
+    const { state, detail } = await diagnoseKeychain(openKeychain, deps.env);
+    why =
+      state === "available"
+        ? "the keychain works but holds none (kept with --backend file? set AWSX_FILE_PASSPHRASE); " +
+          `else store them again with \`awsx add ${lost[0]}\``
+        : keychainProblem(state, detail, false);
+  }
+  throw new AwsxError("E_CACHE", `${head}: ${why}`, { profile: lost[0] });
+}
+
+// The default backend gave its keychain up during this command: what the command saw or did
+// was not the whole store (sessions still in a locked keychain, a token not removed). 74
+// with the keychain's state and the fix, rather than "0 removed" or "none cached".
+export function keychainGaveUp(store: Store | undefined, what: string): void {
+  if (store?.failure === undefined) return;
+  throw new AwsxError("E_CACHE", `${what}: ${keychainProblemOf(store.failure, false)}`);
 }

@@ -19,7 +19,13 @@ import {
   stsFactory,
 } from "./deps.js";
 import { mfaPromptFor } from "./mfaPrompt.js";
-import { keyStoreOpener, keysIndexOf, lookOnlyOpener, storedKeysFor } from "./keyStore.js";
+import {
+  expectStoredKeysRead,
+  keyStoreOpener,
+  keysIndexOf,
+  lookOnlyOpener,
+  storedKeysFor,
+} from "./keyStore.js";
 
 // One hint per run, however many hops are slow.
 const once = (f: (m: string) => void) => {
@@ -52,12 +58,13 @@ export async function planOf(
 ): Promise<Plan> {
   // A keychain that cannot be read here does not stop a command that only looks.
   const open = lookOnlyOpener(flags, deps);
-  const storedKeys = await storedKeysFor(config, profile, open, await keysIndexOf(deps)).catch(
-    (e: Error) => {
-      deps.logger.debug(`stored keys not read: ${e.message}`);
-      return new Map();
-    },
-  );
+  const index = await keysIndexOf(deps);
+  const storedKeys = await storedKeysFor(config, profile, open, index).catch((e: Error) => {
+    deps.logger.debug(`stored keys not read: ${e.message}`);
+    return new Map();
+  });
+  // Keys awsx stored that cannot be read are said as such, not as "no credentials".
+  await expectStoredKeysRead(config, profile, storedKeys, open, index, flags, deps);
   return planFor(profile, credentialSettings(flags, deps), { config, env: deps.env, storedKeys });
 }
 
@@ -75,7 +82,9 @@ export async function resolveProfile(
   // With a session cache the store is opened (and a file store made) anyway; without one
   // (--no-cache) looking for keys must not make a file store.
   const keysFrom = cache ? open : lookOnlyOpener(flags, deps, open);
-  const storedKeys = await storedKeysFor(config, profile, keysFrom, await keysIndexOf(deps));
+  const index = await keysIndexOf(deps);
+  const storedKeys = await storedKeysFor(config, profile, keysFrom, index);
+  await expectStoredKeysRead(config, profile, storedKeys, keysFrom, index, flags, deps);
   const asking = mfaPromptFor(flags, deps);
   const mfa = createMfaProvider({
     flag: flags.mfaToken,

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import type { AsyncEntry, EntryOptions } from "@napi-rs/keyring";
 import type { Store } from "../types.js";
 import { AwsxError } from "../errors.js";
+import { type BusProbe, probeBus } from "./busProbe.js";
 
 type Keyring = typeof import("@napi-rs/keyring");
 
@@ -28,6 +29,7 @@ export async function keychainStore(options: {
     throw new AwsxError("E_CACHE", `the keychain needs a D-Bus session (${why})`);
   }
   const { keyring, path } = loadKeyring();
+  if (process.platform === "linux") await busAnswers(options.env.DBUS_SESSION_BUS_ADDRESS!);
   const entries = new Map<string, AsyncEntry>();
   // The constructor connects, synchronously (Linux: a Secret Service session over the bus
   // of the process environment; the library gives each D-Bus call 2 s, and no timer of
@@ -46,6 +48,19 @@ export async function keychainStore(options: {
     delete: async (k) => void (await call("delete", (s) => entry(k).deletePassword(s))),
     list: () => call("list", (s) => listInChild(path, service, s)),
   };
+}
+
+// The library connects to the bus synchronously and without a deadline: against a stopped
+// dbus-daemon (or a socket that accepts and never answers) the first call would hold the
+// main thread for good. So the bus must first answer a probe, once per run, within its
+// bound (src/platform/busProbe.ts).
+const probes = new Map<string, Promise<BusProbe>>();
+async function busAnswers(address: string): Promise<void> {
+  if (!probes.has(address)) probes.set(address, probeBus(address));
+  const found = await probes.get(address)!;
+  if (found.kind === "absent")
+    throw new AwsxError("E_CACHE", `the keychain needs a D-Bus session (${found.why})`);
+  if (found.kind === "silent") throw new AwsxError("E_CACHE", found.why);
 }
 
 // require, not import: the package is native CommonJS, which esbuild cannot bundle and

@@ -172,7 +172,8 @@ export async function saveSsoToken(
   if (deps.store) {
     const skey = ssoTokenStoreKey(key);
     await deps.store.set(skey, encodeSsoTokenEntry(skey, token));
-    done.store = true;
+    // The default backend falls back on a failed write: "none" kept nothing.
+    done.store = deps.store.name !== "none";
   }
   if (deps.writeCliCache || token.from === "aws-cli") {
     await writeCli(key, token, deps.env);

@@ -1,3 +1,4 @@
+import { keychainGaveUp } from "../keyStore.js";
 import { decodeEntry } from "../../cache/entry.js";
 import { isKeysKey, storeKeyOf } from "../../keys/storedKeys.js";
 import { loadUserConfig } from "../../config/userConfig.js";
@@ -36,6 +37,7 @@ export async function runClear(
     await store.delete(key);
     removed++;
   }
+  keychainGaveUp(store, `the sessions in the keychain were not removed (${removed} elsewhere)`);
   deps.logger.info(
     `removed ${removed} cached session${removed === 1 ? "" : "s"} from the ${store.name} cache`,
   );

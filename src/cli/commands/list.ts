@@ -1,3 +1,4 @@
+import { keychainGaveUp } from "../keyStore.js";
 import { decodeEntry, type CacheEntry } from "../../cache/entry.js";
 import type { Profile } from "../../config/load.js";
 import { hasStaticKeys, isAssumeRoleProfile } from "../../plan/planner.js";
@@ -35,6 +36,7 @@ async function cachedEntries(
   const store = await openBackend({ backend }, deps);
   if (!store) return { backend: "none", entries: [], raw: [], keys: [] };
   const raw = await store.list();
+  keychainGaveUp(store, "the sessions in the keychain cannot be listed");
   const entries = raw
     .filter((e) => !isKeysKey(e.key))
     .map((e) => decodeEntry(e.value, e.key))

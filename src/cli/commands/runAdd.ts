@@ -87,8 +87,22 @@ async function readKeys(input: AddInput, deps: Deps): Promise<Credentials> {
       { profile: input.profile },
     );
   }
-  const id = (await ask(`Access key id for ${input.profile}: `)).trim();
-  const secret = (await ask(`Secret access key for ${input.profile}: `)).trim();
+  // No terminal (a script, an IDE task, </dev/null) or a cancelled prompt: a usage error
+  // that names the ways to give the keys without one.
+  const asked = async (q: string) => {
+    try {
+      return (await ask(q)).trim();
+    } catch (e) {
+      throw new AwsxError(
+        "E_USAGE",
+        `cannot ask for the keys of profile "${input.profile}": ${(e as Error).message}; ` +
+          "pass --env (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) or --stdin (two lines)",
+        { profile: input.profile, cause: e },
+      );
+    }
+  };
+  const id = await asked(`Access key id for ${input.profile}: `);
+  const secret = await asked(`Secret access key for ${input.profile}: `);
   return { accessKeyId: id, secretAccessKey: secret };
 }
 

@@ -1,5 +1,5 @@
 import type { Deps } from "../deps.js";
-import { backendChecks } from "../doctor/backend.js";
+import { backendChecks, probeKeychain } from "../doctor/backend.js";
 import {
   type Check,
   cacheDirCheck,
@@ -8,6 +8,7 @@ import {
   nodeCheck,
   profileChecks,
   storedKeysCheck,
+  storedKeysReadable,
 } from "../doctor/checks.js";
 import { clockCheck } from "../doctor/clock.js";
 import { visible } from "../../util/printable.js";
@@ -20,8 +21,10 @@ export async function doctorChecks(input: DoctorInput, deps: Deps): Promise<Chec
   const checks: Check[] = [nodeCheck(), config];
   if (loaded) checks.push(...(await profileChecks(loaded, deps)));
   checks.push(cacheDirCheck(deps.settings.cacheDir), fileStoreCheck(deps));
-  checks.push(...(await backendChecks(input.backend, deps)));
+  const keychain = await probeKeychain(deps);
+  checks.push(...(await backendChecks(input.backend, deps, keychain)));
   if (loaded) checks.push(await storedKeysCheck(loaded, deps));
+  if (loaded) checks.push(await storedKeysReadable(loaded, deps, keychain));
   if (loaded && !input.offline) checks.push(await clockCheck(loaded, deps));
   return checks;
 }

@@ -1,5 +1,6 @@
 import {
   closeSync,
+  existsSync,
   fsyncSync,
   openSync,
   readFileSync,
@@ -66,9 +67,28 @@ export async function runImport(input: ImportInput, deps: Deps): Promise<number>
   }
   const entry = { v: 1 as const, kind: "awsx-keys" as const, profile, accessKeyId: id };
   const text = encodeKeys({ ...entry, secretAccessKey: secret, addedAt: deps.now().toISOString() });
-  await storeChecked(store, storeKeyOf(profile), text, profile);
+  // The backup first: a folder that refuses it stops the import before anything changed.
+  const bak = `${real}.bak`;
+  const hadBak = existsSync(bak);
+  try {
+    writePrivate(bak, before, 0o600);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new AwsxError(
+      "E_CONFIG",
+      `cannot write the backup ${bak} (${why}); nothing was changed (no keys stored, ` +
+        `${file} as it was): make its folder writable, or use \`awsx add ${profile}\``,
+      { profile, cause: e },
+    );
+  }
+  try {
+    await storeChecked(store, storeKeyOf(profile), text, profile);
+  } catch (e) {
+    // Nothing stored, the file as it was: the backup made just now goes again.
+    if (!hadBak) rmSync(bak, { force: true });
+    throw e;
+  }
   await recordStoredKeys(deps.settings.cacheDir, profile, true);
-  writePrivate(`${real}.bak`, before, 0o600);
   replaceAtomically(real, after);
   deps.logger.info(
     `moved the keys ${maskKeyId(id)} of [${profile}] from ${file} into the ${store.name}; ` +

@@ -13,7 +13,12 @@ export interface RemoveInput extends CredentialFlags {
 // awsx remove PROFILE: delete the stored keys and the sessions minted from them.
 export async function runRemove(input: RemoveInput, deps: Deps): Promise<number> {
   const { profile } = input;
-  const store = await persistentStore(profile, input, deps);
+  const store = await persistentStore(
+    profile,
+    input,
+    deps,
+    `the stored keys of profile "${profile}" cannot be removed`,
+  );
   const entry = await storedEntryOf(store, profile, "; `awsx list` shows the ones that do");
   const shown = maskKeyId(entry.accessKeyId);
   if (!input.force)

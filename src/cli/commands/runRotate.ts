@@ -17,7 +17,12 @@ export interface RotateInput extends CredentialFlags {
 // awsx rotate PROFILE: a new IAM access key in place of the stored one (src/keys/rotate.ts).
 export async function runRotate(input: RotateInput, deps: Deps): Promise<number> {
   const { profile } = input;
-  const store = await persistentStore(profile, input, deps);
+  const store = await persistentStore(
+    profile,
+    input,
+    deps,
+    `the keys of profile "${profile}" cannot be rotated`,
+  );
   const entry = await storedEntryOf(
     store,
     profile,

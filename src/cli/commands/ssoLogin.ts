@@ -9,6 +9,8 @@ import {
 } from "../../sso/ssoToken.js";
 import type { Store } from "../../types.js";
 import { type CredentialFlags, type Deps, openBackend } from "../deps.js";
+import { lastingStoreProblem } from "../keyStore.js";
+import { notKept } from "../../cache/keychainState.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import type { SsoLoginHook } from "../../credentials/ssoContext.js";
 import { ssoCacheKey } from "../../sso/ssoToken.js";
@@ -83,11 +85,12 @@ async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Prom
     );
   const writeCliCache = input.writeCliCache ?? deps.settings.ssoWriteCliCache;
   const store = await openBackend(input, deps);
-  if (!store && !writeCliCache)
+  // Checked before the sign-in: a token that would be kept nowhere is refused up front.
+  const problem = writeCliCache ? undefined : await lastingStoreProblem(store, input, deps);
+  if (problem)
     throw new AwsxError(
       "E_CACHE",
-      `awsx has nowhere to keep the SSO token of ${who} (no keychain, no ` +
-        "AWSX_FILE_PASSPHRASE): set AWSX_FILE_PASSPHRASE, or pass --write-cli-cache",
+      `awsx has nowhere to keep the SSO token of ${who}: ${problem}; or pass --write-cli-cache`,
     );
   const browser = input.browser !== false && browserAvailable(deps.env);
   const device = input.useDeviceCode === true || (input.browser !== false && !browser);
@@ -119,6 +122,8 @@ async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Prom
     },
   );
   const saved = await saveSsoToken(key, token, { store, env: deps.env, writeCliCache });
+  if (!saved.store && !saved.cli)
+    throw notKept(`the SSO token of ${who}`, store?.failure ?? "the store failed");
   const where = [
     saved.store && store ? `awsx's ${store.name} cache` : "",
     saved.cli ? "~/.aws/sso/cache" : "",

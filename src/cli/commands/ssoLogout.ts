@@ -1,3 +1,4 @@
+import { keychainGaveUp } from "../keyStore.js";
 import {
   decodeSsoTokenEntry,
   forgetSsoToken,
@@ -112,6 +113,7 @@ export async function runSsoLogout(input: SsoLogoutInput, deps: Deps): Promise<n
   }
   const profiles = profilesOf(config, target ? new Set([target.key]) : "all");
   const dropped = await forgetRoleSessions(store, profiles, !target);
+  keychainGaveUp(store, "the SSO token and sessions awsx keeps in the keychain were not removed");
   if (dropped) deps.logger.debug(`sso: removed ${dropped} cached role session(s)`);
   deps.logger.info(ended === 0 ? "no SSO sign-in to end" : `signed out of ${ended} SSO session(s)`);
   return 0;

@@ -1,25 +1,52 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Deps } from "../deps.js";
 import { backendName } from "../settings.js";
-import { type Check, message } from "./checks.js";
+import type { Check } from "./checks.js";
+import {
+  diagnoseKeychain,
+  type KeychainState,
+  keychainProblem,
+} from "../../cache/keychainState.js";
 
 const PROBE_TIMEOUT_MS = 3000;
 
-// Whether the keychain answers a read now, within a bounded time.
-export async function probeKeychain(deps: Deps): Promise<{ ok: boolean; detail: string }> {
+// The keychain's state: its line for doctor, and the failure that showed it (raw).
+export interface KeychainProbe {
+  ok: boolean;
+  state: KeychainState;
+  detail: string;
+  raw: string;
+}
+
+// The keychain's state now: a probe item written, read back and deleted, within a bounded
+// time (a read alone succeeds on a locked keychain: a missing item is a miss).
+export async function probeKeychain(deps: Deps): Promise<KeychainProbe> {
   const t0 = performance.now();
-  try {
-    const { keychainStore } = await import("../../platform/keychain.js");
-    const store = await keychainStore({ timeoutMs: PROBE_TIMEOUT_MS, env: deps.env });
-    await store.get("awsx-doctor-probe");
-    return { ok: true, detail: `reachable (answered in ${Math.round(performance.now() - t0)} ms)` };
-  } catch (e) {
-    return { ok: false, detail: `not usable: ${message(e)}` };
+  const open = async (env: Deps["env"]) =>
+    (await import("../../platform/keychain.js")).keychainStore({
+      timeoutMs: PROBE_TIMEOUT_MS,
+      env,
+    });
+  const { state, detail } = await diagnoseKeychain(open, deps.env);
+  if (state === "available") {
+    const ms = Math.round(performance.now() - t0);
+    return {
+      ok: true,
+      state,
+      detail: `works (a probe item written, read back and deleted in ${ms} ms)`,
+      raw: "",
+    };
   }
+  return { ok: false, state, detail: `not usable: ${keychainProblem(state, detail)}`, raw: detail };
 }
 
 // The keychain's line and the backend awsx would use, with why.
-export async function backendChecks(flag: string | undefined, deps: Deps): Promise<Check[]> {
-  const keychain = await probeKeychain(deps);
+export async function backendChecks(
+  flag: string | undefined,
+  deps: Deps,
+  keychain: KeychainProbe,
+): Promise<Check[]> {
   const keychainLine: Check = {
     name: "keychain",
     status: keychain.ok ? "ok" : "warn",
@@ -49,5 +76,23 @@ export async function backendChecks(flag: string | undefined, deps: Deps): Promi
         "none (automatic: no keychain, no AWSX_FILE_PASSPHRASE): every run calls STS and " +
         "asks for the MFA code again; set AWSX_FILE_PASSPHRASE, or fix the keychain",
     };
+  const usesFile = chosen === "file" || (chosen === undefined && !keychain.ok);
+  if (usesFile && pass && b.status === "ok") {
+    const wrong = await filePassphraseProblem(deps);
+    if (wrong) b = { status: "fail", detail: `${b.detail}, which does not open: ${wrong}` };
+  }
   return [keychainLine, { name: "backend", ...b }];
+}
+
+// A file store that exists opens with AWSX_FILE_PASSPHRASE (a wrong one fails every run);
+// one not made yet is not made here.
+async function filePassphraseProblem(deps: Deps): Promise<string | undefined> {
+  const dir = join(deps.settings.cacheDir, "sessions");
+  if (!existsSync(join(dir, "store.json"))) return undefined;
+  try {
+    await (await import("../../cache/fileStore.js")).fileStore(dir, deps.settings.filePassphrase!);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }

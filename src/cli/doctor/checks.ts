@@ -5,8 +5,14 @@ import { configPaths, loadUserConfig } from "../../config/userConfig.js";
 import { ensurePrivateDir } from "../../platform/privateDir.js";
 import type { Deps } from "../deps.js";
 import { planOf } from "../resolveProfile.js";
-import { lookOnlyOpener } from "../keyStore.js";
-import { type StoredKeyConflict, storedKeyConflicts } from "../../keys/storedKeys.js";
+import { keysIndexOf, lookOnlyOpener } from "../keyStore.js";
+import {
+  readStoredKeys,
+  type StoredKeyConflict,
+  storedKeyConflicts,
+} from "../../keys/storedKeys.js";
+import { type KeychainState, keychainProblem } from "../../cache/keychainState.js";
+import { hasStaticKeys } from "../../plan/planner.js";
 
 // One line of `awsx doctor`: fail makes the exit status 1; warn is worth reading.
 export interface Check {
@@ -121,4 +127,43 @@ export async function storedKeysCheck(config: LoadedConfig, deps: Deps): Promise
       `also in a plaintext file, ignored because stored keys win: ${list}; ` +
       "remove those lines, or run awsx import PROFILE --force to move them (docs/keys.md)",
   };
+}
+
+// The profiles the index says have stored keys, read now as a run would read them: keys
+// that cannot be read fail (the run of that profile would fail), naming the keychain's state.
+export async function storedKeysReadable(
+  config: LoadedConfig,
+  deps: Deps,
+  keychain: { ok: boolean; state: KeychainState; raw: string },
+): Promise<Check> {
+  const index = await keysIndexOf(deps);
+  const name = "stored keys read";
+  if (index === undefined) {
+    const detail = "the stored-keys index was not read (not a regular file of a private folder)";
+    return { name, status: "warn", detail: `${detail}: every profile is looked up in the store` };
+  }
+  const names = [...index].sort();
+  if (names.length === 0)
+    return { name, status: "ok", detail: "no profile has keys stored by awsx" };
+  const list = names.join(", ");
+  let found = new Map<string, unknown>();
+  try {
+    const store = await lookOnlyOpener({}, deps)();
+    if (store) found = await readStoredKeys(store, names);
+  } catch (e) {
+    return { name, status: "fail", detail: `${list}: not read (${message(e)})` };
+  }
+  const lost = names.filter((n) => !found.has(n));
+  if (lost.length === 0) return { name, status: "ok", detail: `${list}: readable` };
+  const inFiles = lost.filter((n) => {
+    const p = config.profiles.get(n);
+    return p && hasStaticKeys(p);
+  });
+  const why = keychain.ok
+    ? "the keychain works but holds none for them (kept with --backend file? set AWSX_FILE_PASSPHRASE)"
+    : keychainProblem(keychain.state, keychain.raw, false);
+  const fallback = inFiles.length ? `; ${inFiles.join(", ")} would use the keys in the files` : "";
+  // Only keys in the files left: runs still work, with other keys than the stored ones.
+  const status = inFiles.length === lost.length ? "warn" : "fail";
+  return { name, status, detail: `${lost.join(", ")}: cannot be read now: ${why}${fallback}` };
 }

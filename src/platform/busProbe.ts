@@ -1,0 +1,70 @@
+import { connect } from "node:net";
+
+// How long the session bus has to answer the probe. A live dbus-daemon answers in well under
+// a millisecond; a stopped one (SIGSTOP) or a socket that accepts and never answers does not
+// answer at all, and the keychain library would wait for it forever (docs/cache.md).
+const BUS_PROBE_MS = 2000;
+
+// What the probe found: the bus answered, nothing listens there, it did not answer in time,
+// or an address awsx does not probe (a transport other than a unix socket).
+export type BusProbe =
+  | { kind: "answers" }
+  | { kind: "absent"; why: string }
+  | { kind: "silent"; why: string }
+  | { kind: "unprobed" };
+
+// Where a unix-socket D-Bus address points: `unix:path=P` (a file) or `unix:abstract=N`
+// (Linux's abstract namespace), the first of a `;`-separated list that is either, with the
+// address format's %XX escapes undone. undefined: no such entry.
+export function busSocketOf(address: string): string | undefined {
+  for (const entry of address.split(";")) {
+    const m = /^unix:(.*)$/.exec(entry);
+    if (!m) continue;
+    for (const pair of m[1]!.split(",")) {
+      const [key, value = ""] = pair.split("=", 2);
+      const raw = unescapeDbus(value);
+      if (key === "path" && raw) return raw;
+      if (key === "abstract" && raw) return `\0${raw}`;
+    }
+  }
+  return undefined;
+}
+
+// The address format escapes bytes as %XX (paths are ASCII in practice).
+const unescapeDbus = (v: string): string =>
+  v.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+
+// Is a D-Bus daemon answering at `address`? Connects to its socket and sends the first line
+// of the authentication handshake (a NUL byte, then `AUTH EXTERNAL <uid in hex>`); any
+// answer line (`OK <guid>`, `REJECTED ...`) means it answers. Bounded by timeoutMs, and
+// asynchronous: the keychain library's own connection is synchronous and has no bound.
+export function probeBus(address: string, timeoutMs = BUS_PROBE_MS): Promise<BusProbe> {
+  const path = busSocketOf(address);
+  if (path === undefined) return Promise.resolve({ kind: "unprobed" });
+  const shown = path.startsWith("\0") ? `abstract socket ${path.slice(1)}` : path;
+  const uid = Buffer.from(String(process.getuid?.() ?? 0)).toString("hex");
+  return new Promise((resolve) => {
+    const socket = connect({ path });
+    const done = (r: BusProbe) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(r);
+    };
+    const timer = setTimeout(() => {
+      const why = `the D-Bus session bus at ${shown} did not answer within ${timeoutMs} ms`;
+      done({ kind: "silent", why });
+    }, timeoutMs);
+    let heard = "";
+    socket.on("connect", () => socket.write(`\0AUTH EXTERNAL ${uid}\r\n`));
+    socket.on("data", (d: Buffer) => {
+      heard += d.toString("latin1");
+      if (heard.includes("\r\n")) done({ kind: "answers" });
+    });
+    socket.on("error", (e: NodeJS.ErrnoException) => {
+      done({ kind: "absent", why: `no D-Bus session bus at ${shown} (${e.code ?? e.message})` });
+    });
+    socket.on("close", () => {
+      done({ kind: "absent", why: `the D-Bus session bus at ${shown} closed the connection` });
+    });
+  });
+}
