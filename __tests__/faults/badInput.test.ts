@@ -202,7 +202,7 @@ const ROWS: Row[] = [
     config: chain20k,
     args: exec("h0"),
     code: 78,
-    says: ["chains 20000 roles", "at most 64"],
+    says: ["chains more than 64 roles", "at most 64"],
   },
   {
     name: `a source_profile cycle ${CYCLE} deep: 78, listing every profile`,
