@@ -52,3 +52,53 @@ export function onPty(
     });
   });
 }
+
+// One exchange of a conversation on the terminal: once `after` has been shown (counting
+// from the end of the previous exchange), type `type`.
+export interface PtyStep {
+  after: string | RegExp;
+  type: string;
+}
+
+// Runs `command` on a fresh pty and answers its questions in order, as a person would:
+// each answer is typed only once its question has appeared. Returns what the terminal showed.
+export function onPtySteps(
+  command: string,
+  env: Record<string, string>,
+  steps: PtyStep[],
+  timeoutMs = 30_000,
+): Promise<PtyRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qec", command, "/dev/null"], {
+      env,
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let terminal = "";
+    let from = 0;
+    let next = 0;
+    const onData = (b: Buffer) => {
+      terminal += b.toString("utf8");
+      const step = steps[next];
+      if (!step) return;
+      const seen = terminal.slice(from);
+      const at = typeof step.after === "string" ? seen.indexOf(step.after) : seen.search(step.after);
+      if (at < 0) return;
+      from = terminal.length;
+      next++;
+      setTimeout(() => child.stdin.write(step.type), 50);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(killer);
+      reject(e);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(killer);
+      child.stdin.destroy();
+      resolve({ code, signal, terminal });
+    });
+  });
+}

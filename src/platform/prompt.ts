@@ -1,5 +1,6 @@
 import { openSync, closeSync } from "node:fs";
 import tty from "node:tty";
+import { PromptError } from "./promptError.js";
 
 export class NoTerminalError extends Error {}
 
@@ -28,7 +29,13 @@ export async function promptHidden(question: string): Promise<string> {
             resolve(answer);
             return;
           }
-          if (ch === "\u0003" || ch === "\u0004") {
+          // Raw mode turns Ctrl-C into a character: it means "stop", as SIGINT would.
+          if (ch === "\u0003") {
+            output.write("\n");
+            reject(new PromptError("interrupted at the prompt", { interrupted: true }));
+            return;
+          }
+          if (ch === "\u0004") {
             output.write("\n");
             reject(new NoTerminalError("cancelled at the prompt"));
             return;
