@@ -82,7 +82,8 @@ export function onPtySteps(
       const step = steps[next];
       if (!step) return;
       const seen = terminal.slice(from);
-      const at = typeof step.after === "string" ? seen.indexOf(step.after) : seen.search(step.after);
+      const at =
+        typeof step.after === "string" ? seen.indexOf(step.after) : seen.search(step.after);
       if (at < 0) return;
       from = terminal.length;
       next++;
