@@ -813,13 +813,20 @@ describe("duration_seconds, role_session_name, external_id", () => {
     ).toEqual([role("r", { durationSeconds: 43200 })]);
   });
 
-  it.each([100, 899, 43201, 3600.5])("--duration %d is a usage error", (d) => {
+  const RANGE = "out of range: a role session lasts 900 s (15m) to 43200 s (12h)";
+  it.each([
+    [100, `is 100 s, ${RANGE}`],
+    [300, `is 300 s, ${RANGE}`], // --duration 5m
+    [899, `is 899 s, ${RANGE}`],
+    [43201, `is 43201 s, ${RANGE}`],
+    [3600.5, "is 3600.5 s, not a whole number of seconds"],
+  ])("--duration %d is a usage error saying what is wrong", (d, what) => {
     const e = expectAwsxError(
       () => plan(one([]), "r", { durationSeconds: d }, BASE_CREDS),
       "E_USAGE",
-      new RegExp(`--duration ${d} is not a whole number of seconds in 900-43200`),
       /"r"/,
     );
+    expect(e.message).toBe(`--duration for profile "r" ${what}; pass e.g. --duration 1h`);
     expect(e.exitCode).toBe(64);
   });
 
@@ -827,7 +834,7 @@ describe("duration_seconds, role_session_name, external_id", () => {
     const e = expectAwsxError(
       () => plan(one([]), "r", { durationSeconds: Number.NaN }, BASE_CREDS),
       "E_USAGE",
-      /--duration is not a number/,
+      /--duration for profile "r" is not a number/,
       /"r"/,
     );
     expect(e.exitCode).toBe(64);

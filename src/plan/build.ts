@@ -168,6 +168,14 @@ function badRegion(region: { value: string; origin: string }, profile: string): 
   );
 }
 
+// What is wrong with a --duration, in the words a person checks first: a number at all,
+// whole seconds, then the range a role session may have (15 minutes to 12 hours).
+function durationProblem(seconds: number): string {
+  if (Number.isNaN(seconds)) return "is not a number";
+  if (!Number.isInteger(seconds)) return `is ${seconds} s, not a whole number of seconds`;
+  return `is ${seconds} s, out of range: a role session lasts 900 s (15m) to 43200 s (12h)`;
+}
+
 function applyDurationOverride(
   steps: StsStep[],
   seconds: number | undefined,
@@ -175,12 +183,9 @@ function applyDurationOverride(
 ): void {
   if (seconds === undefined) return;
   if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43200) {
-    const shown = Number.isNaN(seconds)
-      ? "is not a number"
-      : `${seconds} is not a whole number of seconds in 900-43200`;
     throw new AwsxError(
       "E_USAGE",
-      `--duration ${shown} (profile "${profile}"); pass e.g. --duration 3600`,
+      `--duration for profile "${profile}" ${durationProblem(seconds)}; pass e.g. --duration 1h`,
       { profile },
     );
   }

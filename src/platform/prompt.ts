@@ -37,7 +37,7 @@ export async function promptHidden(question: string): Promise<string> {
           }
           if (ch === "\u0004") {
             output.write("\n");
-            reject(new NoTerminalError("cancelled at the prompt"));
+            reject(new NoTerminalError("the prompt was closed (Ctrl-D)"));
             return;
           }
           if (ch === "\u007f" || ch === "\b") answer = answer.slice(0, -1);

@@ -86,7 +86,7 @@ async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Prom
   if (!store && !writeCliCache)
     throw new AwsxError(
       "E_CACHE",
-      `awsx has nowhere to keep the SSO token of ${who} (no keychain, no ` +
+      `nowhere to keep the SSO token of ${who} (no keychain, no ` +
         "AWSX_FILE_PASSPHRASE): set AWSX_FILE_PASSPHRASE, or pass --write-cli-cache",
     );
   const browser = input.browser !== false && browserAvailable(deps.env);
