@@ -245,6 +245,28 @@ describe("profile names and static keys", () => {
     expectAwsxError(() => plan(dev, " dev"), "E_PROFILE_NOT_FOUND", /did you mean dev\?/);
   });
 
+  it("[dev] in the config file (not [profile dev]): not found, naming the section and its fix", () => {
+    const e = expectAwsxError(
+      () => plan("[dev]\nregion = eu-west-1\n[profile other]\nregion = x\n", "dev"),
+      "E_PROFILE_NOT_FOUND",
+    );
+    expect(e.message).toBe(
+      `The config profile (dev) could not be found in ${CFG} or ${CREDS}: the config file ` +
+        "has [dev], which names no profile there; rename it [profile dev] (only [default] is " +
+        "written without `profile `; the credentials file takes [NAME])",
+    );
+    expect(e.exitCode).toBe(67);
+    // The same name as a real profile elsewhere is found, as the AWS CLI finds it.
+    expect(
+      plan(
+        "[dev]\nregion = x\n",
+        "dev",
+        {},
+        `[dev]\naws_access_key_id = ${KEY2}\n` + "aws_secret_access_key = s\n",
+      ).steps,
+    ).toBeDefined();
+  });
+
   it("an empty profile name is E_PROFILE_NOT_FOUND, said as such", () => {
     expectAwsxError(
       () => plan("[default]\nregion = x\n", ""),

@@ -10,7 +10,9 @@ type WhoamiInput = CredentialFlags & { profile?: string; json?: boolean };
 // (AWSX_PROFILE), else the AWS CLI's own choice (AWS_DEFAULT_PROFILE, AWS_PROFILE, default).
 export function currentProfile(deps: Deps): string {
   const name = deps.settings.currentProfile ?? "default";
-  deps.logger.debug(`no profile given: using "${name}" (AWSX_PROFILE, AWS_DEFAULT_PROFILE, AWS_PROFILE, default)`);
+  deps.logger.debug(
+    `no profile given: using "${name}" (AWSX_PROFILE, AWS_DEFAULT_PROFILE, AWS_PROFILE, default)`,
+  );
   return name;
 }
 
