@@ -30,7 +30,9 @@ export async function runEnv(
       "awsx env needs a profile: awsx env PROFILE (or awsx env --unset to clear)",
     );
   const { plan, credentials } = await resolveProfile(input.profile, input, deps);
-  out(formatEnv(credentialVariables(credentials, input.profile, plan.region), input.format));
+  const keep = deps.settings.keepAwsProfile;
+  const vars = credentialVariables(credentials, input.profile, plan.region, keep);
+  out(formatEnv(vars, input.format));
   const hint = howToUse(input.profile, input.format);
   if (hint && deps.tty?.stdout && hintsWanted(deps)) deps.logger.info(hint);
   return 0;
