@@ -87,6 +87,10 @@ test.each([
   [["exec", "foo", "--ecs-server", "--", "true"], /use|exec --server/],
   [["exec", "foo", "-t", "123456", "--", "true"], /--mfa-token CODE/],
   [
+    ["add", "--no-add-config", "foo"],
+    /--no-add-config for awsx add \(awsx add stores the keys only/,
+  ],
+  [
     ["exec", "--json", "foo"],
     /--json for awsx exec \(for credential_process, use `awsx credential-process PROFILE`\)/,
   ],

@@ -25,7 +25,10 @@ const ANY: Habits = {
   "--file-dir": "set AWSX_CACHE_DIR=DIR instead: the file store is DIR/sessions",
 };
 
+const NO_CONFIG = "awsx add stores the keys only; it never writes ~/.aws/config";
+
 const BY_COMMAND: Readonly<Record<string, Habits>> = {
+  add: { "--add-config": NO_CONFIG, "--no-add-config": NO_CONFIG },
   exec: {
     "--json": CREDENTIAL_PROCESS,
     "-j": CREDENTIAL_PROCESS,
