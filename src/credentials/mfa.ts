@@ -17,7 +17,7 @@ export interface MfaSources {
 const CODE = /^\d{6}$/;
 
 // A code typed wrong is asked again, as sudo asks again for a password; then awsx gives up.
-export const MFA_TRIES = 3;
+const MFA_TRIES = 3;
 
 // One place for MFA codes: --mfa-token, then AWSX_MFA_TOKEN, then the prompt.
 export function createMfaProvider(sources: MfaSources): MfaCodeProvider {
