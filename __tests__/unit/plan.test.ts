@@ -262,7 +262,7 @@ describe("profile names and static keys", () => {
         "[dev]\nregion = x\n",
         "dev",
         {},
-        `[dev]\naws_access_key_id = ${KEY2}\n` + "aws_secret_access_key = s\n",
+        `[dev]\naws_access_key_id = ${KEY2}\naws_secret_access_key = s\n`,
       ).steps,
     ).toBeDefined();
   });
