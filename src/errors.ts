@@ -8,7 +8,8 @@ export type AwsxErrorCode =
   | "E_STS"
   | "E_CONFIG"
   | "E_CREDENTIALS"
-  | "E_INTERNAL";
+  | "E_INTERNAL"
+  | "E_INTERRUPTED";
 
 // Exit codes follow sysexits(3) so scripts can tell awsx's failures from most
 // children's; docs/exit-codes.md lists them.
@@ -22,6 +23,8 @@ export const EXIT_CODES: Record<AwsxErrorCode, number> = {
   E_STS: 77,
   E_CONFIG: 78,
   E_CREDENTIALS: 79,
+  // Ctrl-C at one of awsx's prompts: what a shell reports for a command stopped by SIGINT.
+  E_INTERRUPTED: 130,
 };
 
 export class AwsxError extends Error {

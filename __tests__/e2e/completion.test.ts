@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import path from "node:path";
 import { AWSX_BIN, runDetached } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
-import { typeOnPty } from "../helpers/pty.js";
+import { onPtySteps } from "../helpers/pty.js";
 import { needsForTest } from "../helpers/requirements.js";
 
 const withBash = await needsForTest("bash");
@@ -263,7 +263,7 @@ describe("TAB, then Enter: the inserted profile name is quoted", () => {
   for (const [test, shell, command] of SHELLS)
     test(`${shell}: each name is inserted quoted, and nothing of it runs`, async () => {
       const all = [...steps, { after: `DONE${NAMES.length - 1}`, type: "exit\n" }];
-      const r = await typeOnPty(command, ptyEnv, all, { cwd: pty.dir, timeoutMs: 40_000 });
+      const r = await onPtySteps(command, ptyEnv, all, { cwd: pty.dir, timeoutMs: 40_000 });
       const out = path.join(pty.dir, "out");
       const printed = existsSync(out) ? readFileSync(out, "utf8") : `(nothing) ${r.terminal}`;
       expect(printed).toBe(NAMES.map((n) => `awsx\nexec\n${n}\n`).join(""));

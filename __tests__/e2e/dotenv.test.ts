@@ -48,7 +48,7 @@ test("a name no dotenv quoting keeps literal: refused with 64, nothing on stdout
   expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 64, stdout: "" });
   expect(r.stderr).toBe(
     `awsx: AWSX_PROFILE (profile "${REFUSED}") cannot be written to a dotenv file that every ` +
-      `reader takes as it is (it holds \${, a carriage return, a \\, or ' with one of " $ \`); ` +
-      "use --format json or sh\n",
+      "reader takes as it is (it holds ${, a carriage return, a backslash, or a single quote " +
+      "together with a double quote, a dollar sign or a backtick); use --format json or sh\n",
   );
 });

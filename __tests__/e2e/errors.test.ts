@@ -106,7 +106,6 @@ function expectOneError(r: Run, code: number, ...needles: string[]): void {
   expect(lines.slice(0, -1)).toEqual([expect.stringMatching(/^awsx: \S/)]);
   expect(r.stderr).not.toContain("    at ");
   for (const needle of needles) expect(r.stderr).toContain(needle);
-  expect(r.ms).toBeLessThan(5_000);
 }
 
 describe("configuration errors", () => {
@@ -235,7 +234,6 @@ describe("version and help", () => {
     const r = await awsx(["--help"]);
     expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
     expect(r.stdout).toContain("awsx exec PROFILE [--] COMMAND [ARGS...]");
-    expect(r.ms).toBeLessThan(5_000);
   });
 
   test("exec --help exits 0 and describes exec's own options", async () => {
@@ -244,6 +242,5 @@ describe("version and help", () => {
     expect(r.stdout).toContain("Usage: awsx exec [OPTIONS] PROFILE [--] COMMAND [ARGS...]");
     for (const flag of ["--mfa-token", "--force", "--backend", "--no-mfa-session"])
       expect(r.stdout).toContain(flag);
-    expect(r.ms).toBeLessThan(5_000);
   });
 });

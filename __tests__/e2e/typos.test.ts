@@ -66,8 +66,17 @@ test("awsx export (aws-vault's): NAME=value lines by default, export-env is awsx
   const sh = await runAwsx(["export", "foo", "--backend", "none", "-f", "export-env"], home.env());
   const env = await runAwsx(["env", "foo", "--backend", "none"], home.env());
   expect(sh.stdout).toBe(env.stdout);
-  const ini = await runAwsx(["export", "foo", "-f", "ini"], home.env());
-  expect(ini.code).toBe(64);
+});
+
+test("awsx export --format ini: aws-vault's [profile NAME] section, = aligned, blank line after", async () => {
+  const ini = await runAwsx(["export", "foo", "--backend", "none", "-f", "ini"], home.env());
+  expect(ini.stderr).toBe("");
+  expect(ini.code).toBe(0);
+  expect(ini.stdout).toBe(
+    "[profile foo]\n" +
+      "aws_access_key_id     = AKIAIOSFODNN7EXAMPLE\n" +
+      "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n",
+  );
 });
 
 test.each([
@@ -77,6 +86,42 @@ test.each([
   ],
   [["exec", "foo", "--ecs-server", "--", "true"], /use|exec --server/],
   [["exec", "foo", "-t", "123456", "--", "true"], /--mfa-token CODE/],
+  [
+    ["add", "--no-add-config", "foo"],
+    /--no-add-config for awsx add \(awsx add stores the keys only/,
+  ],
+  [
+    ["exec", "--json", "foo"],
+    /--json for awsx exec \(for credential_process, use `awsx credential-process PROFILE`\)/,
+  ],
+  [
+    ["exec", "-j", "foo"],
+    /-j for awsx exec \(for credential_process, use `awsx credential-process PROFILE`\)/,
+  ],
+  [
+    ["exec", "-s", "foo", "--", "true"],
+    /-s for awsx exec \(that is aws-vault's EC2 .* exec --server\)/,
+  ],
+  [
+    ["remove", "--sessions-only", "foo"],
+    /--sessions-only for awsx remove \(.*`awsx clear PROFILE`\)/,
+  ],
+  [["remove", "-s", "foo"], /-s for awsx remove \(.*`awsx clear PROFILE`\)/],
+  [["remove", "-f", "foo"], /-f for awsx remove \(awsx spells it --force\)/],
+  [["login", "-s", "foo"], /-s for awsx login \(awsx login prints the URL by default/],
+  [
+    ["list", "--profiles"],
+    /--profiles for awsx list \(awsx list prints profiles and cached sessions/,
+  ],
+  [["rotate", "-n", "foo"], /-n for awsx rotate \(awsx rotate signs with the stored key/],
+  [
+    ["exec", "--file-dir", "/tmp/x", "foo"],
+    /--file-dir for awsx exec \(set AWSX_CACHE_DIR=DIR instead/,
+  ],
+  [
+    ["list", "--keychain", "x"],
+    /--keychain for awsx list \(awsx keeps its items in the default keychain/,
+  ],
 ])("aws-vault's %j: 64 with a one-line pointer to the awsx way", async (args, pointer) => {
   const r = await runAwsx(args, home.env());
   expect(r.code).toBe(64);

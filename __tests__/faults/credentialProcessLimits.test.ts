@@ -24,24 +24,27 @@ const alive = (pid: number) => {
 
 test("a grandchild that keeps the pipes open: 79 at the deadline, and the grandchild is killed", async () => {
   const pidFile = path.join(dir, "grandchild.pid");
-  const helper = `bash -c 'sleep 40 & echo $! > ${pidFile}; wait'`;
+  const helper = `bash -c 'sleep 300 & echo $! > ${pidFile}; wait'`;
   const home = makeHome({ config: `[profile slow]\ncredential_process = ${helper}\n` });
   try {
     const r = await runAwsx(
       ["exec", "slow", "--", "true"],
       home.env({ AWSX_PROCESS_TIMEOUT: "2" }),
-      60_000,
+      120_000,
     );
     expect(r.code).toBe(79);
     expect(r.stderr).toMatch(/did not finish within 2s \(AWSX_PROCESS_TIMEOUT\)/);
-    expect(r.ms).toBeLessThan(20_000); // it used to wait the grandchild's 40 s
+    expect(r.signal).toBeNull();
+    expect(r.ms).toBeLessThan(100_000); // it used to wait the grandchild's 300 s
     const pid = Number(readFileSync(pidFile, "utf8"));
     await new Promise((ok) => setTimeout(ok, 200));
-    expect(alive(pid)).toBe(false);
+    const left = alive(pid);
+    if (left) process.kill(pid, "SIGKILL"); // the test stops what a failure left behind
+    expect(left).toBe(false);
   } finally {
     home.cleanup();
   }
-});
+}, 150_000);
 
 test("a helper's environment has neither AWSX_FILE_PASSPHRASE nor AWSX_MFA_TOKEN", async () => {
   const envFile = path.join(dir, "env");

@@ -53,27 +53,36 @@ export function onPty(
   });
 }
 
-// Runs `command` on a fresh pty as onPty does, in `cwd`, and types each step's input once
-// the terminal has shown its `after` text since the previous input ("" types at once). A
-// step whose text never shows stops the run at timeoutMs (the child is killed): the caller
-// then sees what the terminal showed.
-export function typeOnPty(
+// One exchange of a conversation on the terminal: once `after` has been shown (counting
+// from the end of the previous exchange; "" at once), type `type`.
+export interface PtyStep {
+  after: string | RegExp;
+  type: string;
+}
+
+const shown = (text: string, after: string | RegExp): boolean =>
+  typeof after === "string" ? text.includes(after) : after.test(text);
+
+// Runs `command` on a fresh pty and answers its questions in order, as a person would: each
+// answer is typed only once its question has appeared. A step whose text never shows stops
+// the run at timeoutMs (the child is killed): the caller then sees what the terminal showed.
+export function onPtySteps(
   command: string,
   env: Record<string, string>,
-  steps: ReadonlyArray<{ after: string; type: string }>,
-  options: { cwd: string; timeoutMs?: number },
+  steps: ReadonlyArray<PtyStep>,
+  options: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<PtyRun> {
   return new Promise((resolve, reject) => {
     const child = spawn("script", ["-qec", command, "/dev/null"], {
       env,
-      cwd: options.cwd,
+      cwd: options.cwd ?? ROOT,
       stdio: ["pipe", "pipe", "pipe"],
     });
     let terminal = "";
     let since = 0;
     let next = 0;
     const advance = () => {
-      while (next < steps.length && terminal.slice(since).includes(steps[next]!.after)) {
+      while (next < steps.length && shown(terminal.slice(since), steps[next]!.after)) {
         since = terminal.length;
         child.stdin.write(steps[next]!.type);
         next++;

@@ -94,7 +94,8 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
   // when that is longer (a loaded box: 10 s once failed while other suites ran); a loop
   // without the guard would run into the 60 s AWSX_PROCESS_TIMEOUT at best.
   let workingCallMs = 0;
-  const promptly = () => Math.max(20_000, 3 * workingCallMs);
+  // Wide: under the 60 s that tells a loop from a guard, whatever the machine's load.
+  const promptly = () => Math.min(50_000, Math.max(30_000, 5 * workingCallMs));
 
   test("the real AWS CLI: aws --profile viaproc sts get-caller-identity is target1's role", async () => {
     const r = await run(

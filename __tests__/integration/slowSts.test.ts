@@ -1,6 +1,8 @@
 // A slow STS on a terminal: after 1.5 s awsx says once what it waits for and where the
 // endpoint came from (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's endpoint_url).
 // Never off a terminal, never with --quiet, never when STS answers in time. Real ptys.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { AWSX_BIN, runAwsx } from "../helpers/awsx.js";
 import { type FakeSts, startFakeSts } from "../helpers/fakeSts.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
@@ -50,7 +52,8 @@ describeIf("a slow STS on a terminal", () => {
       );
       expect(r.code).toBe(0);
       expect(hints(r.terminal)).toEqual([
-        `awsx: waiting for STS AssumeRole (profile "${profile}") at ${sts.url}, endpoint from ${from}...`,
+        `awsx: waiting for STS AssumeRole (profile "${profile}") at ${sts.url}, endpoint from ${from}` +
+          "; no answer yet: awsx waits 10 s a try (AWSX_STS_TIMEOUT) and tries 3 times",
       ]);
     },
     30_000,
@@ -82,4 +85,25 @@ describeIf("a slow STS on a terminal", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
   }, 30_000);
+
+  test("an STS that accepts and never answers: one line, then 69; stdout stays clean", async () => {
+    sts.reset();
+    sts.behave({ hang: true });
+    const out = path.join(home.dir, "stdout.txt");
+    const r = await onPty(
+      `${awsx("credential-process", "--backend", "none", "slow")} > ${shq(out)}`,
+      env({ AWS_ENDPOINT_URL_STS: sts.url, AWSX_STS_TIMEOUT: "1" }),
+      "",
+      90_000, // a hang guard only: 3 tries of 1 s each take a few seconds
+    );
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(69);
+    expect(hints(r.terminal)).toEqual([
+      `awsx: waiting for STS AssumeRole (profile "slow") at ${sts.url}, endpoint from ` +
+        "AWS_ENDPOINT_URL_STS; no answer yet: awsx waits 1 s a try (AWSX_STS_TIMEOUT) and tries 3 times",
+    ]);
+    expect(r.terminal).toMatch(/awsx: cannot reach STS at .* for AssumeRole .*"slow"/);
+    expect(readFileSync(out, "utf8")).toBe("");
+    expect(sts.count("AssumeRole")).toBe(3);
+  }, 120_000);
 });

@@ -79,14 +79,28 @@ describe("childEnv", () => {
 });
 
 describe("what awsx env sets and what it leaves alone", () => {
+  const SESSION = {
+    accessKeyId: "A",
+    secretAccessKey: "s",
+    sessionToken: "t",
+    expiration: new Date(0),
+  };
+
   it("env sets no exec marker, and --unset covers every variable env may set", () => {
-    const names = credentialVariables(
-      { accessKeyId: "A", secretAccessKey: "s", sessionToken: "t", expiration: new Date(0) },
-      "p",
-      "eu-west-1",
-    ).map(([k]) => k);
+    const names = credentialVariables(SESSION, "p", "eu-west-1", true).map(([k]) => k);
     expect(names).not.toContain(EXEC_MARKER);
     expect([...ENV_SET_VARIABLES]).toEqual(names);
+  });
+
+  it("AWS_PROFILE only with AWSX_KEEP_AWS_PROFILE (keepProfile): the profile's name", () => {
+    const off = credentialVariables(SESSION, "p", "eu-west-1");
+    expect(off.map(([k]) => k)).not.toContain("AWS_PROFILE");
+    const on = credentialVariables(SESSION, "p", "eu-west-1", true);
+    expect(on).toContainEqual(["AWS_PROFILE", "p"]);
+    // exec's child: an inherited AWS_PROFILE is replaced by the profile's name, or removed.
+    const parent = { AWS_PROFILE: "stale", PATH: "/bin" };
+    expect(childEnv(parent, SESSION, "p", "eu-west-1", true).AWS_PROFILE).toBe("p");
+    expect(childEnv(parent, SESSION, "p", "eu-west-1").AWS_PROFILE).toBeUndefined();
   });
 
   it("env's shell output never unsets the user's AWSX_FILE_PASSPHRASE or AWSX_MFA_TOKEN", () => {

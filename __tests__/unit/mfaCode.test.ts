@@ -22,3 +22,46 @@ describe("MFA code shape", () => {
     await expect(codeFrom("012345")).resolves.toBe("012345");
   });
 });
+
+describe("MFA code typed at a prompt", () => {
+  const serial = "arn:aws:iam::000000000000:mfa/u";
+  const asking = (answers: string[]) => {
+    const questions: string[] = [];
+    const prompt = async (q: string) => {
+      questions.push(q);
+      return answers.shift() ?? "";
+    };
+    return { questions, provider: createMfaProvider({ prompt, logger }) };
+  };
+
+  it("a typo is asked again, saying why; the third try still counts", async () => {
+    const { questions, provider } = asking(["12ab", "1", "654321"]);
+    await expect(provider(serial, "p")).resolves.toBe("654321");
+    expect(questions).toHaveLength(3);
+    expect(questions[0]).toMatch(/^Enter MFA code/);
+    expect(questions[1]).toMatch(/^That is not 6 digits; try again\. Enter MFA code/);
+  });
+
+  it("three typos: 66, saying so", async () => {
+    const { questions, provider } = asking(["12ab", "1", "x"]);
+    const e = (await provider(serial, "p").catch((x: unknown) => x)) as AwsxError;
+    expect(e.code).toBe("E_MFA_REQUIRED");
+    expect(e.message).toBe(
+      `3 MFA codes typed for ${serial} were not 6 digits (profile "p"); ` +
+        "pass the current code from your device",
+    );
+    expect(questions).toHaveLength(3);
+  });
+
+  it("an interrupted prompt is E_INTERRUPTED (130) with no advice", async () => {
+    const prompt = async () => {
+      throw Object.assign(new Error("interrupted at the prompt"), { interrupted: true });
+    };
+    const e = (await createMfaProvider({ prompt, logger })(serial, "p").catch(
+      (x: unknown) => x,
+    )) as AwsxError;
+    expect(e.code).toBe("E_INTERRUPTED");
+    expect(e.exitCode).toBe(130);
+    expect(e.message).not.toContain("--mfa-token");
+  });
+});

@@ -329,8 +329,8 @@ const BAD: Bad[] = [
   ],
   [
     "a command's option before another command",
-    ["--json", "exec", "foo"],
-    "unknown option --json for awsx exec; see awsx exec --help",
+    ["--unset", "exec", "foo"],
+    "unknown option --unset for awsx exec; see awsx exec --help",
   ],
   [
     "whoami with an unknown option",

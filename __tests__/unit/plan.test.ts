@@ -245,6 +245,28 @@ describe("profile names and static keys", () => {
     expectAwsxError(() => plan(dev, " dev"), "E_PROFILE_NOT_FOUND", /did you mean dev\?/);
   });
 
+  it("[dev] in the config file (not [profile dev]): not found, naming the section and its fix", () => {
+    const e = expectAwsxError(
+      () => plan("[dev]\nregion = eu-west-1\n[profile other]\nregion = x\n", "dev"),
+      "E_PROFILE_NOT_FOUND",
+    );
+    expect(e.message).toBe(
+      `The config profile (dev) could not be found in ${CFG} or ${CREDS}: the config file ` +
+        "has [dev], which names no profile there; rename it [profile dev] (only [default] is " +
+        "written without `profile `; the credentials file takes [NAME])",
+    );
+    expect(e.exitCode).toBe(67);
+    // The same name as a real profile elsewhere is found, as the AWS CLI finds it.
+    expect(
+      plan(
+        "[dev]\nregion = x\n",
+        "dev",
+        {},
+        `[dev]\naws_access_key_id = ${KEY2}\naws_secret_access_key = s\n`,
+      ).steps,
+    ).toBeDefined();
+  });
+
   it("an empty profile name is E_PROFILE_NOT_FOUND, said as such", () => {
     expectAwsxError(
       () => plan("[default]\nregion = x\n", ""),
@@ -813,13 +835,20 @@ describe("duration_seconds, role_session_name, external_id", () => {
     ).toEqual([role("r", { durationSeconds: 43200 })]);
   });
 
-  it.each([100, 899, 43201, 3600.5])("--duration %d is a usage error", (d) => {
+  const RANGE = "out of range: a role session lasts 900 s (15m) to 43200 s (12h)";
+  it.each([
+    [100, `is 100 s, ${RANGE}`],
+    [300, `is 300 s, ${RANGE}`], // --duration 5m
+    [899, `is 899 s, ${RANGE}`],
+    [43201, `is 43201 s, ${RANGE}`],
+    [3600.5, "is 3600.5 s, not a whole number of seconds"],
+  ])("--duration %d is a usage error saying what is wrong", (d, what) => {
     const e = expectAwsxError(
       () => plan(one([]), "r", { durationSeconds: d }, BASE_CREDS),
       "E_USAGE",
-      new RegExp(`--duration ${d} is not a whole number of seconds in 900-43200`),
       /"r"/,
     );
+    expect(e.message).toBe(`--duration for profile "r" ${what}; pass e.g. --duration 1h`);
     expect(e.exitCode).toBe(64);
   });
 
@@ -827,7 +856,7 @@ describe("duration_seconds, role_session_name, external_id", () => {
     const e = expectAwsxError(
       () => plan(one([]), "r", { durationSeconds: Number.NaN }, BASE_CREDS),
       "E_USAGE",
-      /--duration is not a number/,
+      /--duration for profile "r" is not a number/,
       /"r"/,
     );
     expect(e.exitCode).toBe(64);

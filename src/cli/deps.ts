@@ -82,12 +82,19 @@ export function promptFor(
   return deps.prompt ?? (async (q) => (await import("../platform/prompt.js")).promptHidden(q));
 }
 
+// How many times the SDK sends one STS request before awsx gives up (the SDK's default).
+export const STS_TRIES = 3;
+
 // The STS client factory: the test's, or the SDK's (loaded on the first call only).
 export function stsFactory(deps: Deps): StsFactory {
   if (deps.stsFactory) return deps.stsFactory;
   return async (target) => {
     const { createSdkSts } = await import("../platform/sts.js");
-    return createSdkSts({ ...target, timeoutMs: deps.settings.stsTimeoutMs, maxAttempts: 3 });
+    return createSdkSts({
+      ...target,
+      timeoutMs: deps.settings.stsTimeoutMs,
+      maxAttempts: STS_TRIES,
+    });
   };
 }
 

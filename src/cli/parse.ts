@@ -3,7 +3,7 @@ import type { CommandInput, CommandSpec } from "./command.js";
 import { camel, GLOBAL_OPTIONS, type OptionSpec } from "./options.js";
 import { parseArgsOptions, scan, specOf, type Scan, type Token } from "./scan.js";
 import { nearest } from "../util/nearest.js";
-import { AWS_VAULT_FLAGS } from "./foreignFlags.js";
+import { awsVaultHabit } from "./foreignFlags.js";
 import { shown, usageError } from "./usage.js";
 
 // What a command line asks for.
@@ -162,7 +162,7 @@ function problemOf(t: Token, specs: OptionSpec[], command: string): string | und
   const found = specOf(t, specs);
   const raw = t.rawName;
   if (!found) {
-    const habit = AWS_VAULT_FLAGS[raw];
+    const habit = awsVaultHabit(command, raw);
     return `unknown option ${shown(raw)} for awsx ${command}${habit ? ` (${habit})` : ""}`;
   }
   if (found.spec.type === "boolean") {

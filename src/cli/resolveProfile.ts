@@ -14,6 +14,7 @@ import {
   type CredentialFlags,
   type Deps,
   hintsWanted,
+  STS_TRIES,
   sessionCache,
   ssoDeps,
   stsFactory,
@@ -105,9 +106,16 @@ export async function resolveProfile(
     mfa,
     ...(cache ? { around: cachedHops(cache) } : {}),
     sso: ssoDeps(flags, deps, cache ? cache.store : open),
-    ...(hintsWanted(deps) ? { onSlowSts: once((m: string) => logger.info(m)) } : {}),
+    ...(hintsWanted(deps)
+      ? { onSlowSts: once((m: string) => logger.info(m + retries(deps))) }
+      : {}),
   });
 }
+
+// The rest of the slow-STS line: a person waiting wants to know how long it may last.
+const retries = (deps: Deps): string =>
+  `; no answer yet: awsx waits ${deps.settings.stsTimeoutMs / 1000} s a try ` +
+  `(AWSX_STS_TIMEOUT) and tries ${STS_TRIES} times`;
 
 // The STS client for calls a command makes itself with resolved credentials (whoami, login).
 export function stsClientFor(resolved: Resolved, deps: Deps): Promise<Sts> {

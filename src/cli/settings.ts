@@ -40,6 +40,8 @@ export interface Settings {
   // AWSX_SESSION_FOR_FILE_KEYS=1: plaintext files' long-term keys also reach a child only as
   // a GetSessionToken session, as the store's always do (docs/keys.md).
   sessionForFileKeys: boolean;
+  // AWSX_KEEP_AWS_PROFILE=1: exec's child and env's output get AWS_PROFILE = the profile.
+  keepAwsProfile: boolean;
   // AWSX_ROTATE_WAIT: how long `awsx rotate` waits for a new key to work.
   rotateWaitMs: number;
 }
@@ -147,6 +149,7 @@ export function readSettings(env: Env): Settings {
     currentProfile: env.AWSX_PROFILE || env.AWS_DEFAULT_PROFILE || env.AWS_PROFILE || undefined,
     ci: isTrue(env.CI),
     sessionForFileKeys: isTrue(env.AWSX_SESSION_FOR_FILE_KEYS),
+    keepAwsProfile: isTrue(env.AWSX_KEEP_AWS_PROFILE),
     rotateWaitMs: seconds(env, "AWSX_ROTATE_WAIT", 60) * 1000,
   };
 }

@@ -36,6 +36,9 @@ export interface LoadedConfig {
   services: Map<string, IniSection>;
   // [sso-session NAME] sections of the config file (src/sso/ssoConfig.ts reads them).
   ssoSessions: Map<string, SsoSessionSection>;
+  // Config-file headers that name nothing botocore reads ([dev] where [profile dev] was
+  // meant): kept only so "could not be found" can point at the near miss.
+  unread?: string[];
 }
 
 // One [sso-session NAME] section: its string values and its header, for messages.
@@ -108,6 +111,7 @@ export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
   const configNested = new Map<string, Set<string>>();
   const services = new Map<string, IniSection>();
   const ssoSessions = new Map<string, SsoSessionSection>();
+  const unread: string[] = [];
 
   for (const [header, section] of configIni) {
     let name: string | undefined;
@@ -123,7 +127,10 @@ export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
       if (s !== undefined) ssoSessions.set(s, { values: stringsOnly(section), origin, nested });
       continue;
     } else if (header === "default") name = "default";
-    if (name === undefined) continue;
+    if (name === undefined) {
+      unread.push(header);
+      continue;
+    }
     // A later section naming the same profile replaces the earlier one whole.
     const values = stringsOnly(section);
     configProfiles.set(name, values);
@@ -171,5 +178,6 @@ export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
     credentialsNested,
     services,
     ssoSessions,
+    unread,
   };
 }

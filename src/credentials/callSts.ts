@@ -26,4 +26,4 @@ export const SLOW_MS = 1500;
 // AWS_ENDPOINT_URL left over from a local emulator.
 const waitingFor = (ctx: StepContext, call: Omit<StsCallContext, "endpoint">): string =>
   `waiting for STS ${call.action} (profile "${call.profile}") at ${ctx.endpointLabel}, ` +
-  `endpoint from ${ctx.endpointFrom ?? "default"}...`;
+  `endpoint from ${ctx.endpointFrom ?? "default"}`;

@@ -9,7 +9,8 @@ export const AWSX_SECRETS = ["AWSX_FILE_PASSPHRASE", "AWSX_MFA_TOKEN"] as const;
 export const EXEC_MARKER = "AWSX_EXEC_PROFILE";
 
 // Every variable `awsx env` may set; `awsx env --unset` removes exactly these. AWSX_PROFILE
-// is the prompt marker: the profile of the credentials in this environment.
+// is the prompt marker: the profile of the credentials in this environment. AWS_PROFILE only
+// with AWSX_KEEP_AWS_PROFILE=1, for prompts that show it (starship and others).
 export const ENV_SET_VARIABLES = [
   "AWS_ACCESS_KEY_ID",
   "AWS_SECRET_ACCESS_KEY",
@@ -17,6 +18,7 @@ export const ENV_SET_VARIABLES = [
   "AWS_CREDENTIAL_EXPIRATION",
   "AWS_REGION",
   "AWS_DEFAULT_REGION",
+  "AWS_PROFILE",
   "AWSX_PROFILE",
 ] as const;
 
@@ -51,11 +53,15 @@ export const isRemovedVariable = (name: string): boolean =>
   (REMOVED_VARIABLES as readonly string[]).includes(name) ||
   REMOVED_PREFIXES.some((p) => name.startsWith(p));
 
-// The variables awsx sets, in a fixed order (also what `awsx env` prints).
+// The variables awsx sets, in a fixed order (also what `awsx env` prints). keepProfile
+// (AWSX_KEEP_AWS_PROFILE=1) also sets AWS_PROFILE to the profile's name: a prompt shows it,
+// but an SDK that lets a named profile win over keys in the environment (the JS SDK v3)
+// then resolves the profile itself (docs/exec.md).
 export function credentialVariables(
   creds: Credentials,
   profile: string,
   region: string | undefined,
+  keepProfile = false,
 ): Array<[string, string]> {
   const vars: Array<[string, string]> = [
     ["AWS_ACCESS_KEY_ID", creds.accessKeyId],
@@ -68,6 +74,7 @@ export function credentialVariables(
       creds.expiration.toISOString().replace(/\.\d{3}Z$/, "Z"),
     ]);
   if (region) vars.push(["AWS_REGION", region], ["AWS_DEFAULT_REGION", region]);
+  if (keepProfile) vars.push(["AWS_PROFILE", profile]);
   vars.push(["AWSX_PROFILE", profile]);
   return vars;
 }
@@ -78,12 +85,14 @@ export function serverVariables(
   token: string,
   profile: string,
   region: string | undefined,
+  keepProfile = false,
 ): Array<[string, string]> {
   const vars: Array<[string, string]> = [
     ["AWS_CONTAINER_CREDENTIALS_FULL_URI", url],
     ["AWS_CONTAINER_AUTHORIZATION_TOKEN", token],
   ];
   if (region) vars.push(["AWS_REGION", region], ["AWS_DEFAULT_REGION", region]);
+  if (keepProfile) vars.push(["AWS_PROFILE", profile]);
   vars.push(["AWSX_PROFILE", profile], [EXEC_MARKER, profile]);
   return vars;
 }
@@ -95,8 +104,9 @@ export function childEnv(
   creds: Credentials,
   profile: string,
   region: string | undefined,
+  keepProfile = false,
 ): Record<string, string> {
-  const vars = credentialVariables(creds, profile, region);
+  const vars = credentialVariables(creds, profile, region, keepProfile);
   return withVariables(parent, [...vars, [EXEC_MARKER, profile]]);
 }
 

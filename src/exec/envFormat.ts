@@ -26,7 +26,8 @@ function dotenvQuote(name: string, v: string, profile: string | undefined): stri
   throw new AwsxError(
     "E_USAGE",
     `${name}${of} cannot be written to a dotenv file that every reader takes as it is ` +
-      `(it holds \${, a carriage return, a \\, or ' with one of " $ \`); use --format json or sh`,
+      "(it holds ${, a carriage return, a backslash, or a single quote together with a double " +
+      "quote, a dollar sign or a backtick); use --format json or sh",
   );
 }
 

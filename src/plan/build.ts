@@ -117,6 +117,8 @@ export function profileNotFound(config: LoadedConfig, name: string): AwsxError {
       { profile: name },
     );
   }
+  const missed = nearMiss(config, name);
+  if (missed) return missed;
   // A name pasted from a section header ("profile dev") or with spaces around it.
   const bare = name.trim().replace(/^profile\s+/, "");
   const guess = config.profiles.has(bare) ? bare : nearest(name, config.profiles.keys());
@@ -127,6 +129,21 @@ export function profileNotFound(config: LoadedConfig, name: string): AwsxError {
       `${shownPath(config.credentialsFile, "AWS_SHARED_CREDENTIALS_FILE")}` +
       `${guess ? ` (did you mean ${guess}?)` : ""}; ` +
       `add [profile ${headerWord(name)}] to the config file, or pick one from \`awsx list\``,
+    { profile: name },
+  );
+}
+
+// [dev] in the config file, where the AWS CLI reads only [profile dev] (and [default]): the
+// CLI says only "could not be found"; awsx names the section and its fix.
+function nearMiss(config: LoadedConfig, name: string): AwsxError | undefined {
+  const header = config.unread?.find((h) => h.trim() === name.trim());
+  if (header === undefined) return undefined;
+  return new AwsxError(
+    "E_PROFILE_NOT_FOUND",
+    `The config profile (${name}) could not be found in ${config.configFile} or ` +
+      `${shownPath(config.credentialsFile, "AWS_SHARED_CREDENTIALS_FILE")}: the config file has ` +
+      `[${header}], which names no profile there; rename it [profile ${headerWord(name)}] ` +
+      "(only [default] is written without `profile `; the credentials file takes [NAME])",
     { profile: name },
   );
 }
@@ -168,6 +185,14 @@ function badRegion(region: { value: string; origin: string }, profile: string): 
   );
 }
 
+// What is wrong with a --duration, in the words a person checks first: a number at all,
+// whole seconds, then the range a role session may have (15 minutes to 12 hours).
+function durationProblem(seconds: number): string {
+  if (Number.isNaN(seconds)) return "is not a number";
+  if (!Number.isInteger(seconds)) return `is ${seconds} s, not a whole number of seconds`;
+  return `is ${seconds} s, out of range: a role session lasts 900 s (15m) to 43200 s (12h)`;
+}
+
 function applyDurationOverride(
   steps: StsStep[],
   seconds: number | undefined,
@@ -175,12 +200,9 @@ function applyDurationOverride(
 ): void {
   if (seconds === undefined) return;
   if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43200) {
-    const shown = Number.isNaN(seconds)
-      ? "is not a number"
-      : `${seconds} is not a whole number of seconds in 900-43200`;
     throw new AwsxError(
       "E_USAGE",
-      `--duration ${shown} (profile "${profile}"); pass e.g. --duration 3600`,
+      `--duration for profile "${profile}" ${durationProblem(seconds)}; pass e.g. --duration 1h`,
       { profile },
     );
   }

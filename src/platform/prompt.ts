@@ -1,6 +1,7 @@
 import { openSync, closeSync } from "node:fs";
 import tty from "node:tty";
 import { visible } from "../util/printable.js";
+import { PromptError } from "./promptError.js";
 
 export class NoTerminalError extends Error {}
 
@@ -29,9 +30,15 @@ export async function promptHidden(question: string): Promise<string> {
             resolve(answer);
             return;
           }
-          if (ch === "\u0003" || ch === "\u0004") {
+          // Raw mode turns Ctrl-C into a character: it means "stop", as SIGINT would.
+          if (ch === "\u0003") {
             output.write("\n");
-            reject(new NoTerminalError("cancelled at the prompt"));
+            reject(new PromptError("interrupted at the prompt", { interrupted: true }));
+            return;
+          }
+          if (ch === "\u0004") {
+            output.write("\n");
+            reject(new NoTerminalError("the prompt was closed (Ctrl-D)"));
             return;
           }
           if (ch === "\u007f" || ch === "\b") answer = answer.slice(0, -1);

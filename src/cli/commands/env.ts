@@ -2,7 +2,7 @@ import { AwsxError } from "../../errors.js";
 import { credentialVariables } from "../../exec/childEnv.js";
 import { formatEnv, formatUnset, type EnvFormat } from "../../exec/envFormat.js";
 import { PROFILE_ARG, type Command } from "../command.js";
-import type { CredentialFlags, Deps } from "../deps.js";
+import { type CredentialFlags, type Deps, hintsWanted } from "../deps.js";
 import { resolveProfile } from "../resolveProfile.js";
 import { CREDENTIAL_OPTIONS, ENV_OPTIONS } from "../options.js";
 
@@ -30,8 +30,25 @@ export async function runEnv(
       "awsx env needs a profile: awsx env PROFILE (or awsx env --unset to clear)",
     );
   const { plan, credentials } = await resolveProfile(input.profile, input, deps);
-  out(formatEnv(credentialVariables(credentials, input.profile, plan.region), input.format));
+  const keep = deps.settings.keepAwsProfile;
+  const vars = credentialVariables(credentials, input.profile, plan.region, keep);
+  out(formatEnv(vars, input.format));
+  const hint = howToUse(input.profile, input.format);
+  if (hint && deps.tty?.stdout && hintsWanted(deps)) deps.logger.info(hint);
   return 0;
+}
+
+// Said on stderr when shell code went to the terminal, where it sets nothing and only shows
+// the keys: how to have the shell run it. The profile is quoted as a shell word if it must be.
+function howToUse(profile: string, format: EnvFormat): string | undefined {
+  const p = /^[\w.@+-]+$/.test(profile) ? profile : `'${profile.replace(/'/g, `'\\''`)}'`;
+  const run: Partial<Record<EnvFormat, string>> = {
+    sh: `eval "$(awsx env ${p})"`,
+    fish: `awsx env ${p} -f fish | source`,
+    powershell: `awsx env ${p} -f powershell | Invoke-Expression`,
+  };
+  const use = run[format];
+  return use && `printing these sets nothing; to set them in this shell, run: ${use}`;
 }
 
 // awsx env.

@@ -43,7 +43,8 @@ export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
     if (!input.command?.length) shellBanner(input.profile, "refreshed by awsx while it runs", deps);
   } else {
     const { plan, credentials } = await resolveProfile(input.profile, input, deps);
-    envForChild = childEnv(env, credentials, input.profile, plan.region);
+    const keep = deps.settings.keepAwsProfile;
+    envForChild = childEnv(env, credentials, input.profile, plan.region, keep);
     if (!input.command?.length) shellBanner(input.profile, untilText(credentials, deps), deps);
   }
   const { runChild, dieOfSignal } = await loadRun;
@@ -106,7 +107,13 @@ async function serve(
   return {
     envForChild: withVariables(
       deps.env,
-      serverVariables(server.url, server.token, input.profile, first.plan.region),
+      serverVariables(
+        server.url,
+        server.token,
+        input.profile,
+        first.plan.region,
+        deps.settings.keepAwsProfile,
+      ),
     ),
     stop: () => server.close(),
   };

@@ -41,8 +41,8 @@ async function confirm(question: string, input: RemoveInput, deps: Deps): Promis
   if (answer === undefined) {
     throw new AwsxError(
       "E_USAGE",
-      `awsx cannot ask here whether to remove the keys of profile "${input.profile}"; ` +
-        "pass --force",
+      `cannot ask here whether to remove the keys of profile "${input.profile}" ` +
+        "(no terminal, --no-prompt or CI); pass --force",
       { profile: input.profile },
     );
   }

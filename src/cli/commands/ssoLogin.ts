@@ -90,7 +90,7 @@ async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Prom
   if (problem)
     throw new AwsxError(
       "E_CACHE",
-      `awsx has nowhere to keep the SSO token of ${who}: ${problem}; or pass --write-cli-cache`,
+      `nowhere to keep the SSO token of ${who}: ${problem}; or pass --write-cli-cache`,
     );
   const browser = input.browser !== false && browserAvailable(deps.env);
   const device = input.useDeviceCode === true || (input.browser !== false && !browser);

@@ -11,7 +11,9 @@ type WhoamiInput = CredentialFlags & { profile?: string; json?: boolean };
 // (AWSX_PROFILE), else the AWS CLI's own choice (AWS_DEFAULT_PROFILE, AWS_PROFILE, default).
 export function currentProfile(deps: Deps): string {
   const name = deps.settings.currentProfile ?? "default";
-  deps.logger.debug(`no profile given: using "${name}" (AWSX_PROFILE, AWS_PROFILE, default)`);
+  deps.logger.debug(
+    `no profile given: using "${name}" (AWSX_PROFILE, AWS_DEFAULT_PROFILE, AWS_PROFILE, default)`,
+  );
   return name;
 }
 
@@ -65,7 +67,8 @@ export const whoami: Command = {
     {
       ...PROFILE_ARG,
       required: false,
-      describe: "Default: AWSX_PROFILE (set by exec and env), AWS_PROFILE, then default",
+      describe:
+        "Default: AWSX_PROFILE (set by exec and env), AWS_DEFAULT_PROFILE, AWS_PROFILE, default",
     },
   ],
   examples: [
