@@ -9,14 +9,6 @@ import { type MessageTemplate, messageTemplates } from "../helpers/messageTempla
 const TEMPLATES = messageTemplates();
 const COMMAND_NAMES = new Set([...COMMANDS.map((c) => c.name), "help"]);
 
-// Messages this branch may not touch (issue 26 owns `awsx add`'s wording): checked again
-// once that work lands. Keyed by file and the start of the text.
-const KNOWN: Array<[string, string, string]> = [
-  ["cli/commands/runAdd.ts", "awsx will not ask", "issue 26 rewrites awsx add's messages"],
-];
-const known = (t: MessageTemplate) =>
-  KNOWN.some(([file, start]) => t.file === file && t.text.startsWith(start));
-
 // The literal words of a template, each ${...} as one neutral word.
 const words = (t: MessageTemplate) => t.text.replace(/«[^«»]*»/g, "X");
 
@@ -51,9 +43,11 @@ describe("message templates", () => {
   });
 
   it("each reads right after one `awsx: ` prefix", () => {
-    const bad = TEMPLATES.filter((t) => !known(t))
-      .map((t) => ({ at: `${t.file}:${t.line}`, text: t.text, problems: problems(t) }))
-      .filter((b) => b.problems.length > 0);
+    const bad = TEMPLATES.map((t) => ({
+      at: `${t.file}:${t.line}`,
+      text: t.text,
+      problems: problems(t),
+    })).filter((b) => b.problems.length > 0);
     expect(bad).toEqual([]);
   });
 
@@ -66,11 +60,5 @@ describe("message templates", () => {
     expect(problems(t("profile «p» is undefined"))).toHaveLength(1);
     expect(problems(t("(profile «p»"))).toHaveLength(1);
     expect(problems(t("«a» «b»"))).toEqual([]);
-  });
-
-  it("the known exceptions still exist (drop one once its message is fixed)", () => {
-    for (const [file, start] of KNOWN) {
-      expect(TEMPLATES.some((t) => t.file === file && t.text.startsWith(start))).toBe(true);
-    }
   });
 });

@@ -82,7 +82,7 @@ async function readKeys(input: AddInput, deps: Deps): Promise<Credentials> {
   if (!ask) {
     throw new AwsxError(
       "E_USAGE",
-      `awsx will not ask for the keys of profile "${input.profile}" here (--no-prompt or CI); ` +
+      `not asking for the keys of profile "${input.profile}" here (--no-prompt or CI); ` +
         "pass --env or --stdin",
       { profile: input.profile },
     );
