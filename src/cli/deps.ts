@@ -4,7 +4,14 @@ import { openStore } from "../cache/select.js";
 import { memoryStore } from "../cache/memoryStore.js";
 import { firstTimeInSession } from "../platform/terminalSession.js";
 import type { Store } from "../types.js";
-import type { Env, IamFactory, SsoFactory, StsFactory } from "../types.js";
+import type {
+  CaBundle,
+  Env,
+  IamFactory,
+  SsoClientTarget,
+  SsoFactory,
+  StsFactory,
+} from "../types.js";
 import type { SsoDeps, SsoLoginHook } from "../credentials/ssoContext.js";
 import { withLock } from "../platform/lock.js";
 import { readSsoToken, saveSsoToken } from "../sso/ssoToken.js";
@@ -80,12 +87,23 @@ export function promptFor(
   return deps.prompt ?? (async (q) => (await import("../platform/prompt.js")).promptHidden(q));
 }
 
+// How a call leaves the machine: the run's proxy variables, the endpoint's CA bundle.
+export const trustOf = (deps: { env: Env }, caBundle: CaBundle | undefined) => ({
+  proxyEnv: deps.env,
+  ...(caBundle ? { caBundle } : {}),
+});
+
 // The STS client factory: the test's, or the SDK's (loaded on the first call only).
 export function stsFactory(deps: Deps): StsFactory {
   if (deps.stsFactory) return deps.stsFactory;
   return async (target) => {
     const { createSdkSts } = await import("../platform/sts.js");
-    return createSdkSts({ ...target, timeoutMs: deps.settings.stsTimeoutMs, maxAttempts: 3 });
+    return createSdkSts({
+      ...target,
+      timeoutMs: deps.settings.stsTimeoutMs,
+      maxAttempts: 3,
+      trust: trustOf(deps, target.caBundle),
+    });
   };
 }
 
@@ -163,10 +181,10 @@ function cacheWith(store: () => Promise<Store | undefined>, deps: Deps): Session
 export function ssoFactory(deps: Deps): SsoFactory {
   if (deps.ssoFactory) return deps.ssoFactory;
   const limits = { timeoutMs: deps.settings.stsTimeoutMs, maxAttempts: 3 };
+  const of = (t: SsoClientTarget) => ({ ...t, ...limits, trust: trustOf(deps, t.caBundle) });
   return {
-    portal: async (t) =>
-      (await import("../platform/ssoPortal.js")).createSsoPortal({ ...t, ...limits }),
-    oidc: async (t) => (await import("../platform/ssoOidc.js")).createSsoOidc({ ...t, ...limits }),
+    portal: async (t) => (await import("../platform/ssoPortal.js")).createSsoPortal(of(t)),
+    oidc: async (t) => (await import("../platform/ssoOidc.js")).createSsoOidc(of(t)),
   };
 }
 

@@ -8,7 +8,7 @@ import {
   ssoTokenStoreKey,
 } from "../../sso/ssoToken.js";
 import type { Store } from "../../types.js";
-import { type CredentialFlags, type Deps, openBackend } from "../deps.js";
+import { type CredentialFlags, type Deps, openBackend, trustOf } from "../deps.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import type { SsoLoginHook } from "../../credentials/ssoContext.js";
 import { ssoCacheKey } from "../../sso/ssoToken.js";
@@ -17,7 +17,7 @@ import {
   type SsoTarget,
   ssoTarget,
   type SsoTargetInput,
-  ssoUrl,
+  urlsOf,
 } from "./ssoTarget.js";
 
 // awsx sso login's parsed input.
@@ -65,8 +65,7 @@ export function ssoLoginHook(deps: Deps): SsoLoginHook {
       session,
       key: ssoCacheKey(session),
       config,
-      oidcUrl: ssoUrl(config, profile, deps, "sso-oidc", session.region),
-      portalUrl: ssoUrl(config, profile, deps, "sso", session.region),
+      ...urlsOf(config, profile, deps, session),
     };
     return signIn(target, {}, deps);
   };
@@ -108,6 +107,7 @@ async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Prom
           region: session.region,
           endpoint: oidcUrl,
           timeoutMs: deps.settings.stsTimeoutMs,
+          trust: trustOf(deps, target.caBundle),
         }),
       now: deps.now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

@@ -1,3 +1,4 @@
+import { transportProblem } from "../../platform/transportProblem.js";
 import { existsSync } from "node:fs";
 import { AwsxError } from "../../errors.js";
 import { configPaths, readText } from "../../config/userConfig.js";
@@ -12,7 +13,7 @@ import {
   userProfileNames,
 } from "../../sso/syncBlock.js";
 import { unifiedDiff } from "../../util/unifiedDiff.js";
-import type { CredentialFlags, Deps } from "../deps.js";
+import { type CredentialFlags, type Deps, trustOf } from "../deps.js";
 import { freshToken } from "./ssoFreshToken.js";
 import { ssoTarget, type SsoTargetInput } from "./ssoTarget.js";
 
@@ -44,9 +45,12 @@ async function pairsOf(portal: SsoPortal, token: string): Promise<SyncPair[]> {
   return pairs.flat();
 }
 
-function portalFailure(e: unknown, session: string, region: string): unknown {
+function portalFailure(e: unknown, session: string, region: string, portalUrl: string): unknown {
   const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const status = err?.$metadata?.httpStatusCode;
+  const who = `sso-session "${session}"`;
+  const problem = transportProblem(e, "the SSO portal", portalUrl, `the accounts of ${who}`);
+  if (problem) return new AwsxError("E_NETWORK", problem, { cause: e });
   if (status === 401 || err?.name === "UnauthorizedException")
     return new AwsxError(
       "E_CREDENTIALS",
@@ -107,9 +111,10 @@ export async function runSsoSync(
     region: session.region,
     endpoint: target.portalUrl,
     timeoutMs: deps.settings.stsTimeoutMs,
+    trust: trustOf(deps, target.caBundle),
   });
   const pairs = await pairsOf(portal, token.accessToken).catch((e) => {
-    throw portalFailure(e, name, session.region);
+    throw portalFailure(e, name, session.region, target.portalUrl);
   });
   const { configFile } = configPaths(deps.env);
   const before = readConfigText(configFile);
