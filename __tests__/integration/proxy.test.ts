@@ -1,0 +1,243 @@
+// awsx behind a proxy, against real servers in a private network namespace (unshare -n, only
+// loopback): moto, a TLS front for it (https://*.proxy.test, a CA of the lab), squid (the only
+// one that resolves *.proxy.test, so an endpoint there is reachable through it or not at all)
+// and mitmdump (a TLS-inspecting proxy). The fixture __tests__/fixtures/proxy/proxyLab.mjs
+// starts them, runs the commands and returns each one's outcome and squid's access log lines.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { runDetached } from "../helpers/awsx.js";
+import { commandRuns, hasCommand, needs } from "../helpers/requirements.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(here, "../..");
+const AWSX = path.join(ROOT, "bin", "awsx.js");
+const LAB = path.join(ROOT, "__tests__", "fixtures", "proxy", "proxyLab.mjs");
+
+const describeIf = await needs(
+  "moto_server",
+  { name: "aws", probe: () => commandRuns("aws", ["--version"]), hint: "the AWS CLI v1" },
+  { name: "squid", probe: async () => hasCommand("/usr/sbin/squid"), hint: "apt install squid" },
+  { name: "mitmdump", probe: async () => hasCommand("mitmdump"), hint: "apt install mitmproxy" },
+  {
+    name: "unshare -n (root)",
+    probe: () => commandRuns("unshare", ["-n", "sh", "-c", "ip link set lo up"]),
+    hint: "a private network namespace, where only the proxy reaches the fake endpoints",
+  },
+);
+
+interface Run {
+  cmd: string;
+  args: string[];
+  env: Record<string, string>;
+}
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+  log: string[];
+}
+
+const CONFIG =
+  "[profile base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n" +
+  "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n" +
+  "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/lab\nsource_profile = base\n" +
+  "region = eu-west-1\n";
+
+// One lab: the servers started once, the runs one after the other.
+async function lab(
+  runs: Run[],
+  options: { squidAuth?: [string, string]; mitm?: boolean } = {},
+): Promise<Outcome[]> {
+  const input = JSON.stringify({ dir: labDir, ...options, runs });
+  const r = await runDetached(
+    "unshare",
+    ["-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"', process.execPath, LAB, input],
+    { PATH: process.env.PATH ?? "", HOME: labDir },
+    240_000,
+  );
+  const out = JSON.parse(r.stdout || JSON.stringify({ error: r.stderr }));
+  if (!Array.isArray(out)) throw new Error(`the lab failed: ${out.error}\n${out.stderr ?? ""}`);
+  return out;
+}
+
+let labDir: string;
+let configFile: string;
+
+// The env of a run: the lab's profile, no cache, no instance metadata, STS at `endpoint`.
+function env(extra: Record<string, string>, config = configFile): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: labDir,
+    AWS_CONFIG_FILE: config,
+    AWS_SHARED_CREDENTIALS_FILE: path.join(labDir, "no-credentials"),
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWSX_BACKEND: "none",
+    // One attempt per call in the CLI (awsx only checks these): failures stay quick.
+    AWS_MAX_ATTEMPTS: "1",
+    AWS_RETRY_MODE: "standard",
+    AWS_ENDPOINT_URL_STS: "https://sts.proxy.test",
+    ...extra,
+  };
+}
+
+const awsx = (e: Record<string, string>, ...args: string[]): Run => ({
+  cmd: process.execPath,
+  args: [AWSX, "exec", "r", ...args, "--", "true"],
+  env: e,
+});
+const cli = (e: Record<string, string>): Run => ({
+  cmd: "aws",
+  args: ["--profile", "r", "sts", "get-caller-identity"],
+  env: e,
+});
+
+const SQUID = "http://127.0.0.1:@SQUID@";
+const MITM = "http://127.0.0.1:@MITM@";
+const PASSWORD = "s3cret-Pass!word";
+
+describeIf("behind a proxy (squid, mitmdump; a private network namespace)", () => {
+  beforeAll(() => {
+    labDir = mkdtempSync(path.join(tmpdir(), "awsx-proxy-"));
+    configFile = path.join(labDir, "config");
+    writeFileSync(configFile, CONFIG);
+  });
+  afterAll(() => rmSync(labDir, { recursive: true, force: true }));
+
+  it("squid: CONNECT for https, the absolute URL for http, NO_PROXY, a refusal, a proxy down", async () => {
+    const bundleConfig = path.join(labDir, "config-bundle");
+    writeFileSync(bundleConfig, `${CONFIG}ca_bundle = @TLSCA@\n`);
+    const runs = [
+      // 0: through squid with the front's CA from AWS_CA_BUNDLE
+      awsx(env({ HTTPS_PROXY: SQUID, AWS_CA_BUNDLE: "@TLSCA@" })),
+      // 1: the same CA from the profile's ca_bundle (lower-case https_proxy)
+      awsx(env({ https_proxy: SQUID }, bundleConfig)),
+      // 2: no CA bundle: the front's certificate is not trusted
+      awsx(env({ HTTPS_PROXY: SQUID })),
+      // 3: NO_PROXY names the domain: sent direct, where nothing resolves it
+      awsx(
+        env({ HTTPS_PROXY: SQUID, AWS_CA_BUNDLE: "@TLSCA@", NO_PROXY: "localhost,.proxy.test" }),
+      ),
+      // 4: http endpoint through HTTP_PROXY: the absolute URL, no CONNECT
+      awsx(env({ HTTP_PROXY: SQUID, AWS_ENDPOINT_URL_STS: "http://sts.proxy.test:@MOTO@" })),
+      // 5: http endpoint with HTTPS_PROXY only: direct (HTTP_PROXY is the one for http)
+      awsx(env({ HTTPS_PROXY: SQUID, AWS_ENDPOINT_URL_STS: "http://sts.proxy.test:@MOTO@" })),
+      // 6: squid refuses the host (403)
+      awsx(
+        env({
+          HTTPS_PROXY: SQUID,
+          AWS_CA_BUNDLE: "@TLSCA@",
+          AWS_ENDPOINT_URL_STS: "https://blocked.proxy.test",
+        }),
+      ),
+      // 7: no proxy listens there
+      awsx(env({ HTTPS_PROXY: "http://127.0.0.1:9", AWS_CA_BUNDLE: "@TLSCA@" })),
+      // 8: a CA bundle that does not exist
+      awsx(env({ HTTPS_PROXY: SQUID, AWS_CA_BUNDLE: path.join(labDir, "missing.pem") })),
+    ];
+    const r = await lab(runs);
+    expect(r[0]).toMatchObject({ code: 0, stderr: "", log: ["CONNECT sts.proxy.test:443 200"] });
+    expect(r[1]).toMatchObject({ code: 0, stderr: "", log: ["CONNECT sts.proxy.test:443 200"] });
+    expect(r[2]!.stderr).toMatch(
+      /^awsx: the TLS certificate of STS at https:\/\/sts\.proxy\.test is not trusted on AssumeRole of .* for profile "r": \w+; a TLS-inspecting proxy \(http:\/\/127\.0\.0\.1:3128, from HTTPS_PROXY\) may sign for it: add that CA with AWS_CA_BUNDLE or the profile's ca_bundle\n$/,
+    );
+    expect(r[2]!.code).toBe(69);
+    expect(r[3]!.code).toBe(69);
+    expect(r[3]!.stderr).toMatch(/cannot reach STS at https:\/\/sts\.proxy\.test .*: EAI_AGAIN/);
+    expect(r[3]!.log).toEqual([]);
+    expect(r[4]).toMatchObject({
+      code: 0,
+      stderr: "",
+      log: ["POST http://sts.proxy.test:5000/ 200"],
+    });
+    expect(r[5]!.code).toBe(69);
+    expect(r[5]!.log).toEqual([]);
+    expect(r[6]!.code).toBe(69);
+    expect(r[6]!.stderr).toBe(
+      "awsx: cannot reach STS at https://blocked.proxy.test for AssumeRole of " +
+        'arn:aws:iam::123456789012:role/lab for profile "r" through the proxy ' +
+        "http://127.0.0.1:3128 (from HTTPS_PROXY): it refused the tunnel: HTTP/1.1 403 " +
+        "Forbidden; the proxy does not allow blocked.proxy.test: ask its administrators\n",
+    );
+    expect(r[7]!.code).toBe(69);
+    expect(r[7]!.stderr).toMatch(
+      /^awsx: cannot reach STS at https:\/\/sts\.proxy\.test .* through the proxy http:\/\/127\.0\.0\.1:9 \(from HTTPS_PROXY\): it cannot be reached: ECONNREFUSED; check HTTPS_PROXY, or add sts\.proxy\.test to NO_PROXY\n$/,
+    );
+    expect(r[8]!.code).toBe(78);
+    expect(r[8]!.stderr).toMatch(
+      /^awsx: cannot read the CA bundle .*missing\.pem \(from AWS_CA_BUNDLE\): ENOENT/,
+    );
+  }, 300_000);
+
+  it("squid with basic auth: the user and password from the URL, never printed", async () => {
+    const logFile = path.join(labDir, "awsx.log");
+    const good = `http://lab-user:${encodeURIComponent(PASSWORD)}@127.0.0.1:@SQUID@`;
+    const bad = "http://lab-user:wrong-password@127.0.0.1:@SQUID@";
+    const runs = [
+      awsx(env({ HTTPS_PROXY: good, AWS_CA_BUNDLE: "@TLSCA@", AWSX_LOG_FILE: logFile }), "--debug"),
+      awsx(env({ HTTPS_PROXY: bad, AWS_CA_BUNDLE: "@TLSCA@", AWSX_LOG_FILE: logFile }), "--debug"),
+      awsx(env({ HTTPS_PROXY: "http://127.0.0.1:@SQUID@", AWS_CA_BUNDLE: "@TLSCA@" })),
+      awsx(env({ HTTP_PROXY: good, AWS_ENDPOINT_URL_STS: "http://sts.proxy.test:@MOTO@" })),
+      awsx(env({ HTTP_PROXY: bad, AWS_ENDPOINT_URL_STS: "http://sts.proxy.test:@MOTO@" })),
+    ];
+    const r = await lab(runs, { squidAuth: ["lab-user", PASSWORD] });
+    expect(r[0]!.code).toBe(0);
+    expect(r[0]!.log).toEqual(["CONNECT sts.proxy.test:443 200"]);
+    for (const code of [1, 2]) {
+      expect(r[code]!.code).toBe(69);
+      expect(r[code]!.stderr).toMatch(
+        /^awsx: cannot reach STS at https:\/\/sts\.proxy\.test .* through the proxy http:\/\/127\.0\.0\.1:3128 \(from HTTPS_PROXY\): it refused the tunnel: HTTP\/1\.1 407 Proxy Authentication Required; check the user and password in HTTPS_PROXY$/m,
+      );
+    }
+    expect(r[3]).toMatchObject({ code: 0, log: ["POST http://sts.proxy.test:5000/ 200"] });
+    expect(r[4]!.code).toBe(69);
+    expect(r[4]!.stderr).toMatch(
+      /through the proxy http:\/\/127\.0\.0\.1:3128 \(from HTTP_PROXY\): it asked for a user and password \(HTTP 407\)/,
+    );
+    const printed = [...r.map((x) => x.stderr), readFileSync(logFile, "utf8")].join("\n");
+    expect(printed).toContain("awsx[debug]");
+    for (const secret of [PASSWORD, encodeURIComponent(PASSWORD), "wrong-password", "lab-user"])
+      expect(printed).not.toContain(secret);
+  }, 300_000);
+
+  it("mitmdump re-signs TLS: its CA from AWS_CA_BUNDLE or ca_bundle, as for the AWS CLI", async () => {
+    const bundleConfig = path.join(labDir, "config-mitm");
+    writeFileSync(bundleConfig, `${CONFIG}ca_bundle = @MITMCA@\n`);
+    const viaEnv = env({ HTTPS_PROXY: MITM, AWS_CA_BUNDLE: "@MITMCA@" });
+    const viaKey = env({ HTTPS_PROXY: MITM }, bundleConfig);
+    const wrongCa = env({ HTTPS_PROXY: MITM, AWS_CA_BUNDLE: "@TLSCA@" });
+    const none = env({ HTTPS_PROXY: MITM });
+    const r = await lab(
+      [
+        awsx(viaEnv),
+        cli(viaEnv),
+        awsx(viaKey),
+        cli(viaKey),
+        awsx(wrongCa),
+        cli(wrongCa),
+        awsx(none),
+        cli(none),
+      ],
+      { mitm: true },
+    );
+    expect(r.map((x) => x.code === 0)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(r[0]!.stderr).toBe("");
+    expect(r[4]!.code).toBe(69);
+    expect(r[4]!.stderr).toMatch(
+      /not trusted on .*: \w+; its CA is not in .*ca\.pem \(from AWS_CA_BUNDLE\): add it there\n$/,
+    );
+    expect(r[6]!.stderr).toMatch(
+      /not trusted .* a TLS-inspecting proxy \(http:\/\/127\.0\.0\.1:8080, from HTTPS_PROXY\)/,
+    );
+  }, 300_000);
+});
