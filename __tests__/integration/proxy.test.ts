@@ -240,4 +240,81 @@ describeIf("behind a proxy (squid, mitmdump; a private network namespace)", () =
       /not trusted .* a TLS-inspecting proxy \(http:\/\/127\.0\.0\.1:8080, from HTTPS_PROXY\)/,
     );
   }, 300_000);
+
+  // The same settings to both tools; both must reach STS (or both not), and through squid the
+  // same way (its access log: CONNECT host:port, or the absolute URL of an http request).
+  const HTTP_STS = "http://sts.proxy.test:@MOTO@";
+  const DIFF: Array<[string, Record<string, string>]> = [
+    ["HTTPS_PROXY alone", {}],
+    ["NO_PROXY names the host", { NO_PROXY: "sts.proxy.test" }],
+    ["NO_PROXY names the domain with a dot", { NO_PROXY: "localhost,.proxy.test" }],
+    ["NO_PROXY names the domain without a dot", { NO_PROXY: "proxy.test" }],
+    ["NO_PROXY=*", { NO_PROXY: "*" }],
+    ["NO_PROXY=*.proxy.test (no wildcard for the CLI)", { NO_PROXY: "*.proxy.test" }],
+    ["NO_PROXY with * among others", { NO_PROXY: "localhost, *" }],
+    ["NO_PROXY host:port, the URL without a port", { NO_PROXY: "sts.proxy.test:443" }],
+    [
+      "NO_PROXY host:port, the URL with that port",
+      {
+        NO_PROXY: "sts.proxy.test:443",
+        AWS_ENDPOINT_URL_STS: "https://sts.proxy.test:443",
+      },
+    ],
+    ["NO_PROXY an IP range (not read by the CLI)", { NO_PROXY: "127.0.0.0/8" }],
+    ["NO_PROXY in upper case letters", { NO_PROXY: "STS.Proxy.Test" }],
+    ["empty no_proxy hides NO_PROXY", { NO_PROXY: "sts.proxy.test", no_proxy: "" }],
+    ["empty https_proxy hides HTTPS_PROXY", { https_proxy: "" }],
+    ["a proxy without a scheme", { HTTPS_PROXY: "127.0.0.1:@SQUID@" }],
+    ["Https_Proxy in mixed case", { HTTPS_PROXY: "", Https_Proxy: SQUID }],
+    ["ALL_PROXY is not read", { HTTPS_PROXY: "", ALL_PROXY: SQUID }],
+    ["http endpoint, HTTP_PROXY", { HTTP_PROXY: SQUID, AWS_ENDPOINT_URL_STS: HTTP_STS }],
+    ["http endpoint, HTTPS_PROXY only", { AWS_ENDPOINT_URL_STS: HTTP_STS }],
+    [
+      "http endpoint, NO_PROXY host:port",
+      {
+        HTTP_PROXY: SQUID,
+        NO_PROXY: "sts.proxy.test:@MOTO@",
+        AWS_ENDPOINT_URL_STS: HTTP_STS,
+      },
+    ],
+    [
+      "http endpoint, REQUEST_METHOD set (CGI)",
+      {
+        HTTP_PROXY: SQUID,
+        REQUEST_METHOD: "GET",
+        AWS_ENDPOINT_URL_STS: HTTP_STS,
+      },
+    ],
+    [
+      "http endpoint, lower-case http_proxy with REQUEST_METHOD",
+      {
+        http_proxy: SQUID,
+        REQUEST_METHOD: "GET",
+        AWS_ENDPOINT_URL_STS: HTTP_STS,
+      },
+    ],
+  ];
+
+  it("differential: the AWS CLI and awsx take the same way for each NO_PROXY and endpoint", async () => {
+    const runs = DIFF.flatMap(([, extra]) => {
+      const e = env({ HTTPS_PROXY: SQUID, AWS_CA_BUNDLE: "@TLSCA@", ...extra });
+      return [cli(e), awsx(e)];
+    });
+    const r = await lab(runs);
+    const way = (o: Outcome) => ({
+      reached: o.code === 0,
+      proxied: [...new Set(o.log.map((l) => l.split(" ").slice(0, 2).join(" ")))],
+    });
+    const rows = DIFF.map(([name], i) => ({ name, cli: way(r[2 * i]!), awsx: way(r[2 * i + 1]!) }));
+    for (const row of rows) expect({ [row.name]: row.awsx }).toEqual({ [row.name]: row.cli });
+    // The table is no tautology: each way occurs.
+    const seen = new Set(rows.map((x) => `${x.cli.reached} ${x.cli.proxied.join()}`));
+    expect(seen).toEqual(
+      new Set([
+        "true CONNECT sts.proxy.test:443",
+        "false ",
+        "true POST http://sts.proxy.test:5000/",
+      ]),
+    );
+  }, 600_000);
 });
