@@ -10,6 +10,7 @@ import {
   storedKeysCheck,
 } from "../doctor/checks.js";
 import { clockCheck } from "../doctor/clock.js";
+import { proxyCheck } from "../doctor/proxy.js";
 
 export type DoctorInput = { backend?: string; json?: boolean; offline?: boolean };
 
@@ -20,7 +21,7 @@ export async function doctorChecks(input: DoctorInput, deps: Deps): Promise<Chec
   if (loaded) checks.push(...(await profileChecks(loaded, deps)));
   checks.push(cacheDirCheck(deps.settings.cacheDir), fileStoreCheck(deps));
   checks.push(...(await backendChecks(input.backend, deps)));
-  if (loaded) checks.push(await storedKeysCheck(loaded, deps));
+  if (loaded) checks.push(await storedKeysCheck(loaded, deps), await proxyCheck(loaded, deps));
   if (loaded && !input.offline) checks.push(await clockCheck(loaded, deps));
   return checks;
 }

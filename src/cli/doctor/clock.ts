@@ -11,7 +11,7 @@ const FAIL_MS = 5 * 60_000;
 const WARN_MS = 60_000;
 
 // The STS endpoint the current profile would call, and where that choice came from.
-async function endpointOf(config: LoadedConfig, deps: Deps) {
+export async function endpointOf(config: LoadedConfig, deps: Deps) {
   const profile = deps.settings.currentProfile ?? "default";
   let region: string | undefined;
   try {
