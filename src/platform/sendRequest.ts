@@ -39,9 +39,12 @@ export function sendRequest(url: string, options: SentRequest): Promise<Answer> 
         fail,
       );
     });
+    // networkCause says "timed out" for a TimeoutError.
     req.setTimeout(options.timeoutMs, () =>
       req.destroy(
-        Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: "" }),
+        Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), {
+          name: "TimeoutError",
+        }),
       ),
     );
     req.on("error", (e) => {
