@@ -135,6 +135,11 @@ describeIf("behind a proxy (squid, mitmdump; a private network namespace)", () =
       awsx(env({ HTTPS_PROXY: "http://127.0.0.1:9", AWS_CA_BUNDLE: "@TLSCA@" })),
       // 8: a CA bundle that does not exist
       awsx(env({ HTTPS_PROXY: SQUID, AWS_CA_BUNDLE: path.join(labDir, "missing.pem") })),
+      // 9-10: an https:// proxy, whose certificate the bundle also vouches for (awsx, the CLI)
+      awsx(env({ HTTPS_PROXY: "https://127.0.0.1:@SQUIDTLS@", AWS_CA_BUNDLE: "@TLSCA@" })),
+      cli(env({ HTTPS_PROXY: "https://127.0.0.1:@SQUIDTLS@", AWS_CA_BUNDLE: "@TLSCA@" })),
+      // 11: the same without the bundle: neither the proxy nor the endpoint is trusted
+      awsx(env({ HTTPS_PROXY: "https://127.0.0.1:@SQUIDTLS@" })),
     ];
     const r = await lab(runs);
     expect(r[0]).toMatchObject({ code: 0, stderr: "", log: ["CONNECT sts.proxy.test:443 200"] });
@@ -163,6 +168,12 @@ describeIf("behind a proxy (squid, mitmdump; a private network namespace)", () =
     expect(r[7]!.code).toBe(69);
     expect(r[7]!.stderr).toMatch(
       /^awsx: cannot reach STS at https:\/\/sts\.proxy\.test .* through the proxy http:\/\/127\.0\.0\.1:9 \(from HTTPS_PROXY\): it cannot be reached: ECONNREFUSED; check HTTPS_PROXY, or add sts\.proxy\.test to NO_PROXY\n$/,
+    );
+    expect(r[9]).toMatchObject({ code: 0, stderr: "", log: ["CONNECT sts.proxy.test:443 200"] });
+    expect(r[10]!.code).toBe(0);
+    expect(r[11]!.code).toBe(69);
+    expect(r[11]!.stderr).toMatch(
+      /not trusted .*: \w+; a TLS-inspecting proxy \(https:\/\/127\.0\.0\.1:3129, from HTTPS_PROXY\)/,
     );
     expect(r[8]!.code).toBe(78);
     expect(r[8]!.stderr).toMatch(
