@@ -3,7 +3,8 @@
 // one that resolves *.proxy.test, so an endpoint there is reachable through it or not at all)
 // and mitmdump (a TLS-inspecting proxy). The fixture __tests__/fixtures/proxy/proxyLab.mjs
 // starts them, runs the commands and returns each one's outcome and squid's access log lines.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -249,6 +250,57 @@ describeIf("behind a proxy (squid, mitmdump; a private network namespace)", () =
     );
     expect(r[6]!.stderr).toMatch(
       /not trusted .* a TLS-inspecting proxy \(http:\/\/127\.0\.0\.1:8080, from HTTPS_PROXY\)/,
+    );
+  }, 300_000);
+
+  it("the SSO portal and the federation endpoint go through the proxy too", async () => {
+    const ssoConfig = path.join(labDir, "config-sso");
+    writeFileSync(
+      ssoConfig,
+      `${CONFIG}[profile dev]\nsso_session = lab\nsso_account_id = 123456789012\n` +
+        "sso_role_name = Dev\nregion = eu-west-1\n" +
+        "[sso-session lab]\nsso_start_url = https://lab.awsapps.com/start\nsso_region = eu-west-1\n",
+    );
+    // A sign-in the AWS CLI left: ~/.aws/sso/cache/sha1(session name).json
+    const cache = path.join(labDir, ".aws", "sso", "cache");
+    mkdirSync(cache, { recursive: true });
+    const expiresAt = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
+    writeFileSync(
+      path.join(cache, `${createHash("sha1").update("lab").digest("hex")}.json`),
+      JSON.stringify({
+        startUrl: "https://lab.awsapps.com/start",
+        region: "eu-west-1",
+        accessToken: "labAccessToken00000000000000000000000001",
+        expiresAt,
+      }),
+    );
+    const via = { HTTPS_PROXY: SQUID, AWS_CA_BUNDLE: "@TLSCA@" };
+    const sso = env({ ...via, AWS_ENDPOINT_URL_SSO: "https://sso.proxy.test" }, ssoConfig);
+    const login = env({ ...via, AWSX_FEDERATION_ENDPOINT: "https://sso.proxy.test/federation" });
+    const r = await lab([
+      { cmd: process.execPath, args: [AWSX, "exec", "dev", "--", "true"], env: sso },
+      { cmd: process.execPath, args: [AWSX, "login", "r", "--stdout"], env: login },
+      {
+        cmd: process.execPath,
+        args: [AWSX, "login", "r", "--stdout"],
+        // STS through squid (http), the federation endpoint through a proxy that is down
+        env: {
+          ...login,
+          AWS_ENDPOINT_URL_STS: "http://sts.proxy.test:@MOTO@",
+          HTTP_PROXY: SQUID,
+          HTTPS_PROXY: "http://127.0.0.1:9",
+        },
+      },
+    ]);
+    expect(r[0]).toMatchObject({ code: 0, stderr: "", log: ["CONNECT sso.proxy.test:443 200"] });
+    expect(r[1]!.code).toBe(0);
+    expect(r[1]!.stdout).toContain("SigninToken=lab-signin-token-0123456789");
+    expect(r[1]!.log).toEqual(["CONNECT sts.proxy.test:443 200", "CONNECT sso.proxy.test:443 200"]);
+    expect(r[2]!.code).toBe(69);
+    expect(r[2]!.stderr).toBe(
+      "awsx: cannot reach the federation endpoint at https://sso.proxy.test/federation for " +
+        'profile "r" through the proxy http://127.0.0.1:9 (from HTTPS_PROXY): it cannot be ' +
+        "reached: ECONNREFUSED; check HTTPS_PROXY, or add sso.proxy.test to NO_PROXY\n",
     );
   }, 300_000);
 
