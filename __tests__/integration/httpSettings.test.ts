@@ -3,7 +3,7 @@
 // the endpoints are moto on loopback (plain, or behind a TLS front with a self-signed
 // certificate), so neither tool can send a packet off the machine.
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -75,6 +75,39 @@ describeIf("the HTTP settings of the AWS CLI, without a real proxy", () => {
     const ok = await runAwsx(["exec", "r", "--", "true"], direct);
     expect(ok.stderr).toBe("");
     expect(ok.code).toBe(0);
+  }, 60_000);
+
+  it("a warm run with proxy variables loads no SDK and no proxy code, and sends nothing", async () => {
+    // Every file Node requires, written down by a preload of the test's.
+    const seen = path.join(home.dir, "required.txt");
+    const hook = path.join(home.dir, "hook.cjs");
+    writeFileSync(
+      hook,
+      "const M = require('module'); const fs = require('fs'); const load = M._load;\n" +
+        `M._load = function (r, ...a) { fs.appendFileSync(${JSON.stringify(seen)}, r + "\\n"); ` +
+        "return load.call(this, r, ...a); };\n",
+    );
+    const warm = env({
+      AWSX_BACKEND: "file",
+      AWSX_FILE_PASSPHRASE: "warm",
+      HTTPS_PROXY: CLOSED,
+      // The first run goes direct to moto; the second must not send anything at all.
+      HTTP_PROXY: CLOSED,
+      NO_PROXY: "127.0.0.1",
+    });
+    const first = await runAwsx(["exec", "r", "--", "true"], warm);
+    expect(first.code).toBe(0);
+    writeFileSync(seen, "");
+    const second = await runAwsx(["exec", "r", "--", "true"], {
+      ...warm,
+      NO_PROXY: "",
+      NODE_OPTIONS: `--require ${hook}`,
+    });
+    expect(second.stderr).toBe("");
+    expect(second.code).toBe(0);
+    const files = readFileSync(seen, "utf8").split("\n");
+    expect(files.some((f) => f.endsWith("awsx.cjs"))).toBe(true);
+    expect(files.filter((f) => /lazy-|node:https|node:tls/.test(f))).toEqual([]);
   }, 60_000);
 
   it("AWS_CA_BUNDLE: both tools trust it, and it replaces the default trust", async () => {
