@@ -63,9 +63,17 @@ export type Env = Record<string, string | undefined>;
 // Without `endpoint`, the SDK's STS rules pick the host from the region and the switches.
 export type StsFactory = (target: StsClientTarget) => Promise<Sts>;
 
+// A CA bundle that replaces the default trust of a profile's https calls, and where the
+// setting came from (src/config/caBundle.ts).
+export interface CaBundle {
+  path: string;
+  from: string;
+}
+
 export interface StsClientTarget {
   region: string;
   endpoint?: string;
+  caBundle?: CaBundle;
   fips?: boolean;
   dualstack?: boolean;
   global?: boolean;
@@ -89,10 +97,17 @@ export interface SsoTokenRefresher {
   }): Promise<{ accessToken: string; expiresIn: number; refreshToken?: string }>;
 }
 
+// Where an SSO client's calls go.
+export interface SsoClientTarget {
+  region: string;
+  endpoint?: string;
+  caBundle?: CaBundle;
+}
+
 // Creates the SSO clients for a region and endpoint: the SDK's in production, fakes in tests.
 export interface SsoFactory {
-  portal(target: { region: string; endpoint?: string }): Promise<SsoRolePortal>;
-  oidc(target: { region: string; endpoint?: string }): Promise<SsoTokenRefresher>;
+  portal(target: SsoClientTarget): Promise<SsoRolePortal>;
+  oidc(target: SsoClientTarget): Promise<SsoTokenRefresher>;
 }
 
 // One hop of a plan that calls STS and yields a session worth caching.

@@ -82,6 +82,37 @@ describe("awsx doctor", () => {
     expect(by("clock")).toMatchObject({ status: "ok", detail: expect.stringMatching(/in step/) });
   }, 30_000);
 
+  test("proxy: which proxy and CA bundle STS calls would use; an unusable proxy variable fails", async () => {
+    const direct = await doctor({ AWSX_FILE_PASSPHRASE: "p" });
+    expect(direct.by("proxy")).toEqual({
+      name: "proxy",
+      status: "ok",
+      detail:
+        `STS at ${sts.url}: no proxy (no HTTP_PROXY or http_proxy is set); ` +
+        "CA bundle not used: plain http",
+    });
+    const proxied = await doctor(
+      {
+        AWSX_FILE_PASSPHRASE: "p",
+        HTTP_PROXY: "http://me:d0ctor-pass@127.0.0.1:9",
+        AWS_CA_BUNDLE: "/nowhere.pem",
+      },
+      ["--offline"],
+    );
+    expect(proxied.by("proxy")?.detail).toBe(
+      `STS at ${sts.url}: proxy http://127.0.0.1:9 (HTTP_PROXY); CA bundle not used: plain http`,
+    );
+    expect(proxied.r.stdout + proxied.r.stderr).not.toContain("d0ctor-pass");
+    const bad = await doctor({ AWSX_FILE_PASSPHRASE: "p", http_proxy: "http://proxy host:3128" }, [
+      "--offline",
+    ]);
+    expect(bad.r.code).toBe(1);
+    expect(bad.by("proxy")).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(/http_proxy is not an http:\/\/ or https:\/\/ proxy URL/),
+    });
+  }, 30_000);
+
   test("with AWSX_FILE_PASSPHRASE: the file store is the backend, exit 0; a broken profile is listed with explain's error", async () => {
     const { r, report, by } = await doctor({ AWSX_FILE_PASSPHRASE: "p" });
     expect(r.code).toBe(0);

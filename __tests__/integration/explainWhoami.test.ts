@@ -96,6 +96,34 @@ describe("awsx explain", () => {
     expect(sts.count()).toBe(0);
   });
 
+  it("says which proxy and CA bundle STS calls would use, and why, never the proxy's password", async () => {
+    const proxied = {
+      AWS_ENDPOINT_URL_STS: "https://sts.example.test",
+      HTTPS_PROXY: "http://me:pr0xy-pass@proxy.example.test:3128",
+      NO_PROXY: "localhost",
+      AWS_CA_BUNDLE: "/etc/corp-ca.pem",
+    };
+    const r = await runAwsx(["explain", "long"], { ...env(), ...proxied });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "     proxy http://proxy.example.test:3128 (HTTPS_PROXY; no NO_PROXY entry matches " +
+        "sts.example.test); CA bundle /etc/corp-ca.pem (from AWS_CA_BUNDLE)\n",
+    );
+    const json = await runAwsx(["explain", "long", "--json"], {
+      ...env(),
+      ...proxied,
+      NO_PROXY: "localhost,.example.test",
+    });
+    expect(JSON.parse(json.stdout).stsRoute).toEqual({
+      proxy: null,
+      proxyWhy: 'NO_PROXY entry ".example.test" matches sts.example.test',
+      caBundle: "/etc/corp-ca.pem",
+      caBundleFrom: "AWS_CA_BUNDLE",
+    });
+    for (const out of [r.stdout, r.stderr, json.stdout]) expect(out).not.toContain("pr0xy-pass");
+    expect(sts.count()).toBe(0);
+  });
+
   it("a chain through another role profile, with its session name, and flags that change the plan", async () => {
     const r = await runAwsx(
       ["explain", "chained", "--json", "--no-mfa-session", "--region", "us-west-2"],

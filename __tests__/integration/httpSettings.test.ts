@@ -1,9 +1,9 @@
-// Pins a known difference (docs/config.md): awsx's STS calls read neither a proxy variable
-// nor AWS_CA_BUNDLE, where the AWS CLI reads both. The proxy is a closed loopback port and
+// The proxy variables and AWS_CA_BUNDLE, read by awsx's STS calls as by the AWS CLI
+// (docs/proxy.md; the real proxies are in proxy.test.ts). The proxy is a closed loopback port and
 // the endpoints are moto on loopback (plain, or behind a TLS front with a self-signed
 // certificate), so neither tool can send a packet off the machine.
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -28,7 +28,7 @@ function runCli(args: string[], env: Record<string, string>) {
   });
 }
 
-describeIf("HTTP settings of the AWS CLI that awsx does not read", () => {
+describeIf("the HTTP settings of the AWS CLI, without a real proxy", () => {
   let moto: Moto;
   let home: TempHome;
   let roleArn: string;
@@ -58,30 +58,59 @@ describeIf("HTTP settings of the AWS CLI that awsx does not read", () => {
       ...extra,
     });
 
-  it.each([
-    ["HTTP_PROXY and HTTPS_PROXY (a closed port)", { HTTP_PROXY: CLOSED, HTTPS_PROXY: CLOSED }],
-  ])(
-    "%s: the AWS CLI fails, awsx assumes the role",
-    async (_, extra) => {
-      const cli = await runCli(["--profile", "r", "sts", "get-caller-identity"], env(extra));
-      expect(cli.code).not.toBe(0);
-      await moto.startRecording();
-      // The child only says whether it got a session: the STS call was awsx's own.
-      const child = ["sh", "-c", 'test -n "$AWS_SESSION_TOKEN" && echo session'];
-      const r = await runAwsx(["exec", "r", "--", ...child], env(extra));
-      expect(r.stderr).toBe("");
-      expect(r.code).toBe(0);
-      expect(r.stdout).toBe("session\n");
-      expect(await moto.countCalls("AssumeRole")).toBe(1);
-      // Without either setting, the same CLI call works: the settings made it fail.
-      expect((await runCli(["--profile", "r", "sts", "get-caller-identity"], env({}))).code).toBe(
-        0,
-      );
-    },
-    60_000,
-  );
+  it("HTTP_PROXY at a closed port: both tools fail, awsx naming the proxy; NO_PROXY: both work", async () => {
+    const proxy = { HTTP_PROXY: CLOSED, HTTPS_PROXY: CLOSED };
+    const cli = await runCli(["--profile", "r", "sts", "get-caller-identity"], env(proxy));
+    expect(cli.code).not.toBe(0);
+    await moto.startRecording();
+    const r = await runAwsx(["exec", "r", "--", "true"], env(proxy));
+    expect(r.code).toBe(69);
+    expect(r.stderr).toMatch(
+      /^awsx: cannot reach STS at http:\/\/127\.0\.0\.1:\d+ for AssumeRole of .* for profile "r" through the proxy http:\/\/127\.0\.0\.1:9 \(from HTTP_PROXY\): it cannot be reached: ECONNREFUSED; check HTTP_PROXY, or add 127\.0\.0\.1:\d+ to NO_PROXY\n$/,
+    );
+    expect(await moto.countCalls("AssumeRole")).toBe(0);
+    // NO_PROXY names moto's host: both go direct.
+    const direct = env({ ...proxy, NO_PROXY: "127.0.0.1" });
+    expect((await runCli(["--profile", "r", "sts", "get-caller-identity"], direct)).code).toBe(0);
+    const ok = await runAwsx(["exec", "r", "--", "true"], direct);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+  }, 60_000);
 
-  it("AWS_CA_BUNDLE: the AWS CLI trusts it, awsx does not (NODE_EXTRA_CA_CERTS does)", async () => {
+  it("a warm run with proxy variables loads no SDK and no proxy code, and sends nothing", async () => {
+    // Every file Node requires, written down by a preload of the test's.
+    const seen = path.join(home.dir, "required.txt");
+    const hook = path.join(home.dir, "hook.cjs");
+    writeFileSync(
+      hook,
+      "const M = require('module'); const fs = require('fs'); const load = M._load;\n" +
+        `M._load = function (r, ...a) { fs.appendFileSync(${JSON.stringify(seen)}, r + "\\n"); ` +
+        "return load.call(this, r, ...a); };\n",
+    );
+    const warm = env({
+      AWSX_BACKEND: "file",
+      AWSX_FILE_PASSPHRASE: "warm",
+      HTTPS_PROXY: CLOSED,
+      // The first run goes direct to moto; the second must not send anything at all.
+      HTTP_PROXY: CLOSED,
+      NO_PROXY: "127.0.0.1",
+    });
+    const first = await runAwsx(["exec", "r", "--", "true"], warm);
+    expect(first.code).toBe(0);
+    writeFileSync(seen, "");
+    const second = await runAwsx(["exec", "r", "--", "true"], {
+      ...warm,
+      NO_PROXY: "",
+      NODE_OPTIONS: `--require ${hook}`,
+    });
+    expect(second.stderr).toBe("");
+    expect(second.code).toBe(0);
+    const files = readFileSync(seen, "utf8").split("\n");
+    expect(files.some((f) => f.endsWith("awsx.cjs"))).toBe(true);
+    expect(files.filter((f) => /lazy-|node:https|node:tls/.test(f))).toEqual([]);
+  }, 60_000);
+
+  it("AWS_CA_BUNDLE: both tools trust it, and it replaces the default trust", async () => {
     const dir = path.join(home.dir, "tls");
     execFileSync("mkdir", ["-p", dir]);
     const [key, cert] = [path.join(dir, "key.pem"), path.join(dir, "cert.pem")];
@@ -127,15 +156,48 @@ describeIf("HTTP settings of the AWS CLI that awsx does not read", () => {
       const tls = (extra: Record<string, string>) => env({ AWS_ENDPOINT_URL_STS: url, ...extra });
       const cliArgs = ["--profile", "r", "sts", "get-caller-identity"];
       expect((await runCli(cliArgs, tls({ AWS_CA_BUNDLE: cert }))).code).toBe(0);
-      const untrusted = await runAwsx(["exec", "r", "--", "true"], tls({ AWS_CA_BUNDLE: cert }));
-      expect(untrusted.code).toBe(69);
-      expect(untrusted.stderr).toMatch(/^awsx: the TLS certificate of STS .* NODE_EXTRA_CA_CERTS/);
-      const trusted = await runAwsx(
-        ["exec", "r", "--", "true"],
-        tls({ NODE_EXTRA_CA_CERTS: cert }),
-      );
+      const trusted = await runAwsx(["exec", "r", "--", "true"], tls({ AWS_CA_BUNDLE: cert }));
       expect(trusted.stderr).toBe("");
       expect(trusted.code).toBe(0);
+      // Without a bundle: not trusted, the line names the settings that would fix it.
+      const untrusted = await runAwsx(["exec", "r", "--", "true"], tls({}));
+      expect(untrusted.code).toBe(69);
+      expect(untrusted.stderr).toMatch(
+        /^awsx: the TLS certificate of STS at https:\/\/127\.0\.0\.1:\d+ is not trusted on .*: \w+; add its CA with AWS_CA_BUNDLE, the profile's ca_bundle or NODE_EXTRA_CA_CERTS\n$/,
+      );
+      // NODE_EXTRA_CA_CERTS still works without a bundle.
+      const extra = await runAwsx(["exec", "r", "--", "true"], tls({ NODE_EXTRA_CA_CERTS: cert }));
+      expect(extra.stderr).toBe("");
+      expect(extra.code).toBe(0);
+      // A bundle is the whole trust, as in the CLI: another CA there is not trusted, even
+      // with the right one in NODE_EXTRA_CA_CERTS.
+      const other = path.join(dir, "other.pem");
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-days",
+          "1",
+          "-subj",
+          "/CN=other",
+          "-keyout",
+          path.join(dir, "other.key"),
+          "-out",
+          other,
+        ],
+        { stdio: "ignore" },
+      );
+      const replaced = tls({ AWS_CA_BUNDLE: other, NODE_EXTRA_CA_CERTS: cert });
+      expect((await runCli(cliArgs, replaced)).code).not.toBe(0);
+      const r = await runAwsx(["exec", "r", "--", "true"], replaced);
+      expect(r.code).toBe(69);
+      expect(r.stderr).toMatch(
+        /its CA is not in .*other\.pem \(from AWS_CA_BUNDLE\): add it there\n$/,
+      );
     } finally {
       front.close();
     }

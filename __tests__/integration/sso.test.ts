@@ -291,7 +291,16 @@ describeIf("SSO profiles through the built CLI", () => {
         from: `${home.configFile} [profile dev]`,
       }),
     ]);
-    expect(data.ssoPortal).toEqual({ label: fake.url, from: "AWS_ENDPOINT_URL_SSO" });
+    expect(data.ssoPortal).toEqual({
+      label: fake.url,
+      from: "AWS_ENDPOINT_URL_SSO",
+      route: {
+        proxy: null,
+        proxyWhy: "no HTTP_PROXY or http_proxy is set",
+        caBundle: null,
+        caBundleFrom: "not used: plain http",
+      },
+    });
 
     ok(await runAwsx(["exec", "dev", "--", "true"], env()));
     const l = await runAwsx(["list"], env());

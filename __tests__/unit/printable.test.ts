@@ -25,7 +25,8 @@ test("an OIDC error code and type from the server are printed written out", () =
     type: "Weird\x1b]0;t\x07Exception",
     status: 400,
   });
-  const out = translateOidcError(e, { name: "corp", startUrl: "https://s", region: "eu-west-1" });
+  const session = { name: "corp", startUrl: "https://s", region: "eu-west-1" };
+  const out = translateOidcError(e, session, "https://oidc.eu-west-1.amazonaws.com");
   expect((out as Error).message).toBe(
     "IAM Identity Center (OIDC, eu-west-1) answered Weird\\x1b]0;t\\x07Exception (bad\\x1b[2J) " +
       'for sso-session "corp"; check sso_start_url and sso_region',

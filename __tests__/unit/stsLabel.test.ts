@@ -18,7 +18,7 @@ const label = (region: string, lines: string) => {
 // pseudo-regions itself), read off the request at the last step before sending.
 async function sdkHost(region: string, lines: string): Promise<string> {
   const client = new STSClient({
-    ...sdkClientConfig({ region, timeoutMs: 1000 }, "STS"),
+    ...sdkClientConfig({ region, timeoutMs: 1000, trust: { proxyEnv: {} } }, "STS"),
     useFipsEndpoint: lines.includes("use_fips_endpoint = true"),
     useDualstackEndpoint: lines.includes("use_dualstack_endpoint = true"),
     useGlobalEndpoint: lines.includes("sts_regional_endpoints = legacy"),

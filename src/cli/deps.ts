@@ -4,7 +4,14 @@ import { openStore } from "../cache/select.js";
 import { memoryStore } from "../cache/memoryStore.js";
 import { firstTimeInSession } from "../platform/terminalSession.js";
 import type { Store } from "../types.js";
-import type { Env, IamFactory, SsoFactory, StsFactory } from "../types.js";
+import type {
+  CaBundle,
+  Env,
+  IamFactory,
+  SsoClientTarget,
+  SsoFactory,
+  StsFactory,
+} from "../types.js";
 import type { SsoDeps, SsoLoginHook } from "../credentials/ssoContext.js";
 import { withLock } from "../platform/lock.js";
 import { readSsoToken, saveSsoToken } from "../sso/ssoToken.js";
@@ -84,6 +91,11 @@ export function promptFor(
 
 // How many times the SDK sends one STS request before awsx gives up (the SDK's default).
 export const STS_TRIES = 3;
+// How a call leaves the machine: the run's proxy variables, the endpoint's CA bundle.
+export const trustOf = (deps: { env: Env }, caBundle: CaBundle | undefined) => ({
+  proxyEnv: deps.env,
+  ...(caBundle ? { caBundle } : {}),
+});
 
 // The STS client factory: the test's, or the SDK's (loaded on the first call only).
 export function stsFactory(deps: Deps): StsFactory {
@@ -94,6 +106,7 @@ export function stsFactory(deps: Deps): StsFactory {
       ...target,
       timeoutMs: deps.settings.stsTimeoutMs,
       maxAttempts: STS_TRIES,
+      trust: trustOf(deps, target.caBundle),
     });
   };
 }
@@ -172,10 +185,10 @@ function cacheWith(store: () => Promise<Store | undefined>, deps: Deps): Session
 export function ssoFactory(deps: Deps): SsoFactory {
   if (deps.ssoFactory) return deps.ssoFactory;
   const limits = { timeoutMs: deps.settings.stsTimeoutMs, maxAttempts: 3 };
+  const of = (t: SsoClientTarget) => ({ ...t, ...limits, trust: trustOf(deps, t.caBundle) });
   return {
-    portal: async (t) =>
-      (await import("../platform/ssoPortal.js")).createSsoPortal({ ...t, ...limits }),
-    oidc: async (t) => (await import("../platform/ssoOidc.js")).createSsoOidc({ ...t, ...limits }),
+    portal: async (t) => (await import("../platform/ssoPortal.js")).createSsoPortal(of(t)),
+    oidc: async (t) => (await import("../platform/ssoOidc.js")).createSsoOidc(of(t)),
   };
 }
 

@@ -1,3 +1,4 @@
+import { proxySecrets } from "../platform/proxyChoice.js";
 import { createLogger } from "../util/log.js";
 import type { Command, RunDeps } from "./command.js";
 import { ssoLoginHook } from "./commands/ssoLogin.js";
@@ -51,6 +52,8 @@ export async function run(io: MainIo): Promise<number> {
     logFile: log.logFile,
   });
   const cmd = command as Command;
+  // A proxy's user and password never reach a message, --debug or the log.
+  for (const s of proxySecrets(io.env)) logger.proxySecret(s);
   try {
     const settings = readSettings(io.env);
     const deps: RunDeps = {

@@ -2,6 +2,7 @@ import { AwsxError } from "../errors.js";
 import { describeProblem, endpointUrl, endpointUrlProblem } from "./endpointUrl.js";
 import type { LoadedConfig } from "./load.js";
 import { type ProfileValues, refuseBlock } from "./nestedBlock.js";
+import { type CaBundle, caBundleOf } from "./caBundle.js";
 import { readFlag, readSetting } from "./setting.js";
 
 // Where a service's calls go, and why.
@@ -11,6 +12,8 @@ export interface ServiceEndpoint {
   // What to show in messages: the URL awsx will call.
   label: string;
   from: string;
+  // The CA bundle of an https endpoint's calls (AWS_CA_BUNDLE, ca_bundle...), when set.
+  caBundle?: CaBundle;
 }
 
 export interface StsEndpoint extends ServiceEndpoint {
@@ -143,11 +146,11 @@ const profileOf = (config: LoadedConfig, name: string): ProfileValues =>
 const ignoreConfigured = (env: Env, profile: ProfileValues): boolean =>
   readFlag(env, profile, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls");
 
-// awsx does not read ca_bundle (docs/config.md), but the CLI opens it for an https endpoint
-// (STS, SSO portal, OIDC), and a nested block there fails before anything is sent: so does
-// awsx.
-const checkCaBundle = (env: Env, profile: ProfileValues): void => {
-  if (env.AWS_CA_BUNDLE === undefined) refuseBlock(profile, "ca_bundle");
+// The CLI reads ca_bundle for an https endpoint (STS, SSO portal, OIDC), and a nested block
+// there fails before anything is sent: so does awsx. Not read for an http endpoint.
+const trustOf = (env: Env, profile: ProfileValues, url: string) => {
+  const bundle = url.startsWith("https:") ? caBundleOf(env, profile) : undefined;
+  return bundle ? { caBundle: bundle } : {};
 };
 
 // The DNS suffixes (plain, dual-stack) of the partitions other than aws and aws-us-gov, as in
@@ -204,20 +207,20 @@ export function stsEndpoint(
   const configured = ignore ? undefined : configuredUrl(config, profile, env);
   if (configured) {
     const { url, from } = configured;
-    if (url.startsWith("https:")) checkCaBundle(env, profile);
     // No region: botocore refuses ("You must specify a region"); awsx signs for us-east-1
     // (docs/config.md, where awsx knowingly differs).
     return {
       url,
       label: url,
       from,
+      ...trustOf(env, profile, url),
       region: real ?? "us-east-1",
       fips: false,
       dualstack: false,
       global: false,
     };
   }
-  checkCaBundle(env, profile);
+  const trust = trustOf(env, profile, "https:");
   const fips = pseudo || readFlag(env, profile, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
   const dualstack = readFlag(env, profile, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
   const global = regional === "legacy" && LEGACY_GLOBAL.has(clientRegion) && !fips && !dualstack;
@@ -231,6 +234,7 @@ export function stsEndpoint(
   return {
     label: defaultLabel(clientRegion, fips, dualstack, global),
     from: why.length ? `default (${why.join(", ")})` : "default",
+    ...trust,
     region: clientRegion,
     fips,
     dualstack,
@@ -252,10 +256,12 @@ export function ssoEndpoint(
   const host = service === "sso" ? "portal.sso" : "oidc";
   const fallback = `https://${host}.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}`;
   const ignore = ignoreConfigured(env, profile);
-  if (ignore) {
-    checkCaBundle(env, profile);
-    return { label: fallback, from: "default (configured endpoints ignored)" };
-  }
+  if (ignore)
+    return {
+      label: fallback,
+      from: "default (configured endpoints ignored)",
+      ...trustOf(env, profile, fallback),
+    };
   const named =
     service === "sso"
       ? { variable: "AWS_ENDPOINT_URL_SSO", key: "sso" }
@@ -264,6 +270,5 @@ export function ssoEndpoint(
   const chosen = configured
     ? { ...configured, label: configured.url }
     : { label: fallback, from: "default" };
-  if (chosen.label.startsWith("https:")) checkCaBundle(env, profile);
-  return chosen;
+  return { ...chosen, ...trustOf(env, profile, chosen.label) };
 }

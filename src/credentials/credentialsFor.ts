@@ -71,10 +71,11 @@ export function planFor(
 // The STS client of a profile's region and endpoint, created once, on first use.
 export function stsFor(endpoint: StsEndpoint, factory: StsFactory): () => Promise<Sts> {
   let sts: Promise<Sts> | undefined;
-  const { region, fips, dualstack, global } = endpoint;
+  const { region, fips, dualstack, global, caBundle } = endpoint;
+  const trust = caBundle ? { caBundle } : {};
   const target = endpoint.url
-    ? { region, endpoint: endpoint.url }
-    : { region, fips, dualstack, global };
+    ? { region, endpoint: endpoint.url, ...trust }
+    : { region, fips, dualstack, global, ...trust };
   return () => (sts ??= factory(target));
 }
 

@@ -1,4 +1,5 @@
 import { AwsxError, isAwsxError } from "../errors.js";
+import { transportProblem } from "../platform/transportProblem.js";
 
 export interface StsCallContext {
   profile: string;
@@ -60,6 +61,9 @@ export function translateStsError(err: unknown, ctx: StsCallContext): AwsxError 
   const e = err as any;
   const what =
     `${ctx.action}${ctx.roleArn ? ` of ${ctx.roleArn}` : ""}` + ` for profile "${ctx.profile}"`;
+  // A proxy that refused or is down, a certificate not trusted: name the proxy or setting.
+  const problem = transportProblem(err, "STS", ctx.endpoint, what);
+  if (problem) return new AwsxError("E_NETWORK", problem, { cause: err, profile: ctx.profile });
   const code = errorCode(e);
   if (
     (code && NETWORK_CODES.has(code)) ||
@@ -75,16 +79,6 @@ export function translateStsError(err: unknown, ctx: StsCallContext): AwsxError 
         cause: err,
         profile: ctx.profile,
       },
-    );
-  }
-  // Node's TLS verification codes (DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED,
-  // ERR_TLS_CERT_ALTNAME_INVALID, UNABLE_TO_GET_ISSUER_CERT_LOCALLY...).
-  if (code && /CERT|TLS|SSL/.test(code)) {
-    return new AwsxError(
-      "E_NETWORK",
-      `the TLS certificate of STS at ${ctx.endpoint} is not trusted on ${what}: ${code}; ` +
-        "add its CA with NODE_EXTRA_CA_CERTS (awsx does not read AWS_CA_BUNDLE)",
-      { cause: err, profile: ctx.profile },
     );
   }
   const name: string = e?.name ?? "Error";

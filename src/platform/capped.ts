@@ -30,23 +30,3 @@ export async function cappedStreamText(body: Readable, what: string, code?: Code
   for await (const chunk of cappedStream(body, what, code)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
 }
-
-// A fetch answer's text, read no further than the cap.
-export async function cappedText(res: Response, what: string, code?: Code): Promise<string> {
-  const length = Number(res.headers.get("content-length") ?? 0);
-  if (length > MAX_ANSWER_BYTES) {
-    await res.body?.cancel();
-    throw tooBig(what, code);
-  }
-  const chunks: Uint8Array[] = [];
-  let seen = 0;
-  for await (const chunk of res.body ?? []) {
-    seen += chunk.length;
-    if (seen > MAX_ANSWER_BYTES) {
-      await res.body?.cancel().catch(() => {});
-      throw tooBig(what, code);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}

@@ -1,22 +1,17 @@
 import { AwsxError } from "../errors.js";
 import type { Credentials, Iam } from "../types.js";
+import { type SdkTarget, sdkClientConfig } from "./sdkClientConfig.js";
 
 type IamModule = typeof import("@aws-sdk/client-iam");
 
 // IAM through @aws-sdk/client-iam, bundled apart (scripts/build.mjs LAZY): only
 // `awsx rotate` loads it.
-export async function createSdkIam(target: {
-  region: string;
-  endpoint?: string;
-  timeoutMs: number;
-}): Promise<Iam> {
+export async function createSdkIam(target: SdkTarget): Promise<Iam> {
   const mod: any = await import("@aws-sdk/client-iam");
   const sdk = (mod.IAMClient ? mod : mod.default) as IamModule;
   const client = (c: Credentials) =>
     new sdk.IAMClient({
-      region: target.region,
-      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-      maxAttempts: 3,
+      ...sdkClientConfig(target, "IAM"),
       credentials: {
         accessKeyId: c.accessKeyId,
         secretAccessKey: c.secretAccessKey,

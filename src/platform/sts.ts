@@ -1,10 +1,8 @@
 import { AwsxError } from "../errors.js";
 import type { Credentials, Sts, StsClientTarget } from "../types.js";
-import { sdkClientConfig } from "./sdkClientConfig.js";
+import { type SdkTarget, sdkClientConfig } from "./sdkClientConfig.js";
 
-export interface StsTarget extends StsClientTarget {
-  // Per-attempt request timeout; the SDK retries throttling and 5xx with backoff.
-  timeoutMs: number;
+export interface StsTarget extends StsClientTarget, SdkTarget {
   maxAttempts: number;
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { transportProblem } from "../platform/transportProblem.js";
 import { AwsxError, isAwsxError } from "../errors.js";
 import type { CallbackServer } from "../platform/callbackServer.js";
 import type {
@@ -82,7 +83,7 @@ export async function ssoLogin(req: LoginRequest, deps: LoginDeps): Promise<SsoT
         ? await deviceFlow(req, reg, oidc, deps)
         : await authCodeFlow(req, reg, oidc, deps);
   } catch (e) {
-    throw translateOidcError(e, req.session);
+    throw translateOidcError(e, req.session, req.oidcEndpoint);
   }
   deps.logger.secret(token.accessToken);
   deps.logger.secret(token.refreshToken);
@@ -123,7 +124,7 @@ async function registration(
     deps.logger.secret(reg.clientSecret);
     return reg;
   } catch (e) {
-    throw translateOidcError(e, req.session);
+    throw translateOidcError(e, req.session, req.oidcEndpoint);
   }
 }
 
@@ -252,8 +253,8 @@ const deviceExpired = () =>
   );
 
 // An OIDC failure as one awsx line naming the session and what to do.
-export function translateOidcError(e: unknown, session: LoginSession): unknown {
-  if (isAwsxError(e) || !isOidcError(e)) return translateNetwork(e, session);
+export function translateOidcError(e: unknown, session: LoginSession, url: string): unknown {
+  if (isAwsxError(e) || !isOidcError(e)) return translateNetwork(e, session, url);
   const who = label(session);
   switch (e.error) {
     case "expired_token":
@@ -283,10 +284,13 @@ export function translateOidcError(e: unknown, session: LoginSession): unknown {
 
 const NETWORK = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)\b/;
 
-function translateNetwork(e: unknown, session: LoginSession): unknown {
+function translateNetwork(e: unknown, session: LoginSession, url: string): unknown {
   if (isAwsxError(e)) return e;
   const err = e as { code?: string; name?: string; message?: string; $metadata?: any };
   const status: number | undefined = err?.$metadata?.httpStatusCode;
+  const where = `IAM Identity Center (OIDC, ${session.region})`;
+  const problem = transportProblem(e, where, url, label(session));
+  if (problem) return new AwsxError("E_NETWORK", problem, { cause: e });
   const code = err?.code ?? NETWORK.exec(String(err?.message ?? ""))?.[1];
   if (code || err?.name === "TimeoutError" || (status !== undefined && status >= 500)) {
     const why = code ?? (status ? `HTTP ${status}` : "timed out");

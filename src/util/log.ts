@@ -11,6 +11,9 @@ export interface Logger {
   info(message: string): void;
   error(message: string): void;
   secret(value: string | undefined): void;
+  // A proxy URL's user information (src/platform/proxyChoice.ts proxySecrets): redacted
+  // wherever it appears, however short (3 characters or more).
+  proxySecret(value: string | undefined): void;
   // A short secret (an MFA code): redacted only where it stands as a number of its own.
   code(value: string | undefined): void;
   redact(text: string): string;
@@ -65,6 +68,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       // Short values (an MFA code) would also match inside account ids and ARNs: those are
       // kept out of every message by construction instead.
       if (v && v.length >= 16) secrets.add(v);
+    },
+    proxySecret: (v) => {
+      if (v && v.length >= 3) secrets.add(v);
     },
     code: (v) => {
       if (v && /^\d{4,10}$/.test(v)) codes.add(v);

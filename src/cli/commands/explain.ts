@@ -1,7 +1,8 @@
 import type { Origin } from "../../config/load.js";
-import { ssoEndpoint, stsEndpoint } from "../../config/endpoint.js";
+import { type ServiceEndpoint, ssoEndpoint, stsEndpoint } from "../../config/endpoint.js";
 import { loginCommand } from "../../credentials/steps/sso.js";
-import { maskKeyId } from "../../types.js";
+import { type CaBundle, type Env, maskKeyId } from "../../types.js";
+import { routeData, routeLine } from "../routeData.js";
 import type { Plan, Step } from "../../plan/types.js";
 import { PROFILE_ARG, type Command } from "../command.js";
 import { loadUserConfig } from "../../config/userConfig.js";
@@ -11,7 +12,7 @@ import { CREDENTIAL_OPTIONS, JSON_OPTION } from "../options.js";
 import { visible } from "../../util/printable.js";
 
 type ExplainInput = CredentialFlags & { profile: string; json?: boolean };
-type Shown = { label: string; from: string };
+type Shown = { label: string; from: string; route?: ReturnType<typeof routeData> };
 
 const at = (o: Origin | undefined): string | undefined =>
   o ? `${o.file} [${o.section}]` : undefined;
@@ -19,8 +20,9 @@ const at = (o: Origin | undefined): string | undefined =>
 // A plan as plain data without secrets: what `awsx explain --json` prints.
 export function explainData(
   plan: Plan,
-  endpoint: { label: string; from: string },
+  endpoint: { label: string; from: string; caBundle?: CaBundle },
   sso?: { portal: Shown; oidc: Shown },
+  env: Env = {},
 ) {
   const hop = (step: Step) => {
     switch (step.kind) {
@@ -99,6 +101,8 @@ export function explainData(
     regionFrom: plan.regionOrigin ?? null,
     stsEndpoint: endpoint.label,
     stsEndpointFrom: endpoint.from,
+    // The proxy and CA bundle of STS calls, and why (docs/proxy.md).
+    stsRoute: routeData(env, endpoint),
     hops: [plan.source, ...plan.steps].map(hop),
     ...(sso ? { ssoPortal: sso.portal, ssoOidc: sso.oidc } : {}),
     notes: plan.notes,
@@ -114,7 +118,11 @@ export async function runExplain(
   const config = loadUserConfig(deps.env);
   const plan = await planOf(input.profile, input, deps, config);
   const src = plan.source;
-  const show = (e: Shown): Shown => ({ label: e.label, from: e.from });
+  const show = (e: ServiceEndpoint): Shown => ({
+    label: e.label,
+    from: e.from,
+    route: routeData(deps.env, e),
+  });
   const sso =
     src.kind === "sso"
       ? {
@@ -122,7 +130,8 @@ export async function runExplain(
           oidc: show(ssoEndpoint(config, src.profile, deps.env, "sso-oidc", src.session.region)),
         }
       : undefined;
-  const data = explainData(plan, stsEndpoint(config, input.profile, deps.env, plan.region), sso);
+  const sts = stsEndpoint(config, input.profile, deps.env, plan.region);
+  const data = explainData(plan, sts, sso, deps.env);
   if (input.json) {
     out(`${JSON.stringify(data, null, 2)}\n`);
     return 0;
@@ -142,8 +151,15 @@ export async function runExplain(
     `  region: ${data.region ?? "(none)"}${data.regionFrom ? ` from ${data.regionFrom}` : ""}`,
   );
   lines.push(`  STS: ${data.stsEndpoint} (${data.stsEndpointFrom})`);
-  if (data.ssoPortal) lines.push(`  SSO portal: ${data.ssoPortal.label} (${data.ssoPortal.from})`);
-  if (data.ssoOidc) lines.push(`  SSO OIDC: ${data.ssoOidc.label} (${data.ssoOidc.from})`);
+  lines.push(`     ${routeLine(data.stsRoute)}`);
+  for (const [name, e] of [
+    ["SSO portal", data.ssoPortal],
+    ["SSO OIDC", data.ssoOidc],
+  ] as const) {
+    if (!e) continue;
+    lines.push(`  ${name}: ${e.label} (${e.from})`);
+    if (e.route) lines.push(`     ${routeLine(e.route)}`);
+  }
   for (const n of data.notes) lines.push(`  note: ${n}`);
   out(`${visible(lines.join("\n"))}\n`);
   return 0;

@@ -12,6 +12,7 @@ import {
 } from "../doctor/checks.js";
 import { clockCheck } from "../doctor/clock.js";
 import { visible } from "../../util/printable.js";
+import { proxyCheck } from "../doctor/proxy.js";
 
 export type DoctorInput = { backend?: string; json?: boolean; offline?: boolean };
 
@@ -25,6 +26,7 @@ export async function doctorChecks(input: DoctorInput, deps: Deps): Promise<Chec
   checks.push(...(await backendChecks(input.backend, deps, keychain)));
   if (loaded) checks.push(await storedKeysCheck(loaded, deps));
   if (loaded) checks.push(await storedKeysReadable(loaded, deps, keychain));
+  if (loaded) checks.push(await proxyCheck(loaded, deps));
   if (loaded && !input.offline) checks.push(await clockCheck(loaded, deps));
   return checks;
 }

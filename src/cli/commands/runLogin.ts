@@ -7,10 +7,11 @@ import {
   partitionOf,
   signinTokenRequest,
 } from "../../login/federation.js";
-import { cappedText } from "../../platform/capped.js";
+import { sendRequest } from "../../platform/sendRequest.js";
+import { transportProblem } from "../../platform/transportProblem.js";
 import { networkCause } from "../../platform/networkCause.js";
 import { openSecretUrl } from "../../platform/openBrowser.js";
-import type { CredentialFlags, Deps } from "../deps.js";
+import { type CredentialFlags, type Deps, trustOf } from "../deps.js";
 import { planOf, resolveProfile, stsClientFor } from "../resolveProfile.js";
 
 export interface LoginInput extends CredentialFlags {
@@ -80,11 +81,16 @@ export async function runLogin(
   const sessionDuration = isRole && input.duration !== undefined ? input.duration : undefined;
   let text: string;
   try {
-    const res = await fetch(signinTokenRequest(endpoint, creds, sessionDuration), {
-      signal: AbortSignal.timeout(10_000),
-      redirect: "error",
+    // The federation endpoint is reached as the CLI reaches AWS: its proxy, the profile's
+    // CA bundle (for an https endpoint).
+    const bundle = endpoint.startsWith("https:") ? resolved.endpoint.caBundle : undefined;
+    const res = await sendRequest(signinTokenRequest(endpoint, creds, sessionDuration), {
+      method: "GET",
+      timeoutMs: 10_000,
+      trust: trustOf(deps, bundle),
+      what: endpoint,
     });
-    text = await cappedText(res, endpoint);
+    text = res.text;
     if (res.status !== 200)
       throw new AwsxError(
         "E_STS",
@@ -94,11 +100,12 @@ export async function runLogin(
       );
   } catch (e) {
     if (isAwsxError(e)) throw e;
-    const why = networkCause(e);
+    const who = `profile "${input.profile}"`;
+    const problem = transportProblem(e, "the federation endpoint", endpoint, who);
     throw new AwsxError(
       "E_NETWORK",
-      `cannot reach the federation endpoint ${endpoint} for profile "${input.profile}": ${why}`,
-      { profile: input.profile },
+      problem ?? `cannot reach the federation endpoint ${endpoint} for ${who}: ${networkCause(e)}`,
+      { profile: input.profile, cause: e },
     );
   }
   let token: unknown;

@@ -1,3 +1,4 @@
+import { caBundleOf } from "../../config/caBundle.js";
 import { stsEndpoint } from "../../config/endpoint.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { createMfaProvider } from "../../credentials/mfa.js";
@@ -6,8 +7,8 @@ import { rotateKey } from "../../keys/rotate.js";
 import { checkMfaSerial } from "../../plan/stsParams.js";
 import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 import { decodeKeys, encodeKeys, storeKeyOf } from "../../keys/storedKeys.js";
-import type { Credentials, Iam, Sts, Store } from "../../types.js";
-import { type CredentialFlags, type Deps, promptFor, stsFactory } from "../deps.js";
+import type { CaBundle, Credentials, Iam, Sts, Store } from "../../types.js";
+import { type CredentialFlags, type Deps, promptFor, stsFactory, trustOf } from "../deps.js";
 import { clearSessionsOf, persistentStore, storeChecked, storedEntryOf } from "../keyStore.js";
 
 export interface RotateInput extends CredentialFlags {
@@ -40,6 +41,7 @@ export async function runRotate(input: RotateInput, deps: Deps): Promise<number>
   const sts = await stsFactory(deps)({
     region,
     ...(endpoint.url ? { endpoint: endpoint.url } : {}),
+    ...(endpoint.caBundle ? { caBundle: endpoint.caBundle } : {}),
   });
   const signer =
     values.mfa_serial !== undefined
@@ -49,7 +51,7 @@ export async function runRotate(input: RotateInput, deps: Deps): Promise<number>
     profile,
     old,
     signer,
-    iam: await iamClient(deps),
+    iam: await iamClient(deps, caBundleOf(deps.env, section ?? { name: profile, values: {} })),
     sts,
     save: (pair) => savePair(store, profile, pair, deps),
     storedId: async () => decodeKeys(await store.get(storeKeyOf(profile)), profile)?.accessKeyId,
@@ -106,10 +108,12 @@ async function mfaSession(
 }
 
 // IAM is global: its endpoint is AWS_ENDPOINT_URL_IAM or AWS_ENDPOINT_URL when set.
-async function iamClient(deps: Deps): Promise<Iam> {
+// Its calls go through the proxy and trust the profile's CA bundle as STS's do.
+async function iamClient(deps: Deps, caBundle: CaBundle | undefined): Promise<Iam> {
   const endpoint = deps.env.AWS_ENDPOINT_URL_IAM || deps.env.AWS_ENDPOINT_URL || undefined;
   const target = { region: "us-east-1", ...(endpoint ? { endpoint } : {}) };
   if (deps.iamFactory) return deps.iamFactory(target);
   const { createSdkIam } = await import("../../platform/iam.js");
-  return createSdkIam({ ...target, timeoutMs: deps.settings.stsTimeoutMs });
+  const trust = trustOf(deps, endpoint?.startsWith("http:") ? undefined : caBundle);
+  return createSdkIam({ ...target, timeoutMs: deps.settings.stsTimeoutMs, trust });
 }

@@ -8,7 +8,7 @@ import {
   ssoTokenStoreKey,
 } from "../../sso/ssoToken.js";
 import type { Store } from "../../types.js";
-import { type CredentialFlags, type Deps, openBackend } from "../deps.js";
+import { type CredentialFlags, type Deps, openBackend, trustOf } from "../deps.js";
 import { lastingStoreProblem } from "../keyStore.js";
 import { notKept } from "../../cache/keychainState.js";
 import { loadUserConfig } from "../../config/userConfig.js";
@@ -19,7 +19,7 @@ import {
   type SsoTarget,
   ssoTarget,
   type SsoTargetInput,
-  ssoUrl,
+  urlsOf,
 } from "./ssoTarget.js";
 
 // awsx sso login's parsed input.
@@ -67,8 +67,7 @@ export function ssoLoginHook(deps: Deps): SsoLoginHook {
       session,
       key: ssoCacheKey(session),
       config,
-      oidcUrl: ssoUrl(config, profile, deps, "sso-oidc", session.region),
-      portalUrl: ssoUrl(config, profile, deps, "sso", session.region),
+      ...urlsOf(config, profile, deps, session),
     };
     return signIn(target, {}, deps);
   };
@@ -111,6 +110,7 @@ async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Prom
           region: session.region,
           endpoint: oidcUrl,
           timeoutMs: deps.settings.stsTimeoutMs,
+          trust: trustOf(deps, target.caBundle),
         }),
       now: deps.now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

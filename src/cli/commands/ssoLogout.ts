@@ -10,9 +10,9 @@ import { decodeEntry } from "../../cache/entry.js";
 import type { LoadedConfig } from "../../config/load.js";
 import { isSsoProfile, ssoSessionFor } from "../../sso/ssoConfig.js";
 import { ssoCacheKey } from "../../sso/ssoToken.js";
-import type { Store } from "../../types.js";
+import type { CaBundle, Store } from "../../types.js";
 import { printable } from "../../util/printable.js";
-import { type CredentialFlags, type Deps, openBackend } from "../deps.js";
+import { type CredentialFlags, type Deps, openBackend, trustOf } from "../deps.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { ssoTarget, type SsoTargetInput, ssoUrl } from "./ssoTarget.js";
 
@@ -68,7 +68,12 @@ async function forgetRoleSessions(store: Store | undefined, profiles: Set<string
 
 // Ends the sign-in at the portal; a token it no longer knows (expired, signed out) is no
 // failure, an unreachable portal is a warning: the local copy goes either way.
-async function portalLogout(token: SsoToken, endpoint: string, deps: Deps): Promise<void> {
+async function portalLogout(
+  token: SsoToken,
+  endpoint: string,
+  deps: Deps,
+  caBundle?: CaBundle,
+): Promise<void> {
   if (!token.region || Date.parse(token.expiresAt) <= deps.now().getTime()) return;
   deps.logger.secret(token.accessToken);
   try {
@@ -77,6 +82,7 @@ async function portalLogout(token: SsoToken, endpoint: string, deps: Deps): Prom
       region: token.region,
       endpoint,
       timeoutMs: deps.settings.stsTimeoutMs,
+      trust: trustOf(deps, caBundle),
     });
     await portal.logout(token.accessToken);
   } catch (e) {
@@ -106,7 +112,7 @@ export async function runSsoLogout(input: SsoLogoutInput, deps: Deps): Promise<n
     if (token && !done.has(token.accessToken)) {
       done.add(token.accessToken);
       const url = target?.portalUrl ?? ssoUrl(config, undefined, deps, "sso", token.region);
-      await portalLogout(token, url, deps);
+      await portalLogout(token, url, deps, target?.caBundle);
       ended++;
     }
     await forgetSsoToken(key, tokenDeps);

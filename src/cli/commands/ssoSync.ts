@@ -1,3 +1,4 @@
+import { transportProblem } from "../../platform/transportProblem.js";
 import { existsSync } from "node:fs";
 import { AwsxError } from "../../errors.js";
 import { configPaths, readText } from "../../config/userConfig.js";
@@ -8,7 +9,7 @@ import { syncedConfig } from "../../sso/syncedConfig.js";
 import { listPairs } from "../../sso/syncPairs.js";
 import { unifiedDiff } from "../../util/unifiedDiff.js";
 import { printable } from "../../util/printable.js";
-import type { CredentialFlags, Deps } from "../deps.js";
+import { type CredentialFlags, type Deps, trustOf } from "../deps.js";
 import { freshToken } from "./ssoFreshToken.js";
 import { ssoTarget, type SsoTargetInput } from "./ssoTarget.js";
 
@@ -21,10 +22,14 @@ export interface SsoSyncInput extends SsoTargetInput, CredentialFlags {
 
 // A token with less than this left is not used for a sync.
 const MIN_LEFT_MS = 60_000;
-function portalFailure(e: unknown, session: string, region: string): unknown {
+
+function portalFailure(e: unknown, session: string, region: string, portalUrl: string): unknown {
   if (e instanceof AwsxError) return e; // an answer listPairs refused
   const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const status = err?.$metadata?.httpStatusCode;
+  const who = `sso-session "${session}"`;
+  const problem = transportProblem(e, "the SSO portal", portalUrl, `the accounts of ${who}`);
+  if (problem) return new AwsxError("E_NETWORK", problem, { cause: e });
   if (status === 401 || err?.name === "UnauthorizedException")
     return new AwsxError(
       "E_CREDENTIALS",
@@ -92,9 +97,10 @@ export async function runSsoSync(
     region: session.region,
     endpoint: target.portalUrl,
     timeoutMs: deps.settings.stsTimeoutMs,
+    trust: trustOf(deps, target.caBundle),
   });
   const pairs = await listPairs(portal, token.accessToken, name).catch((e) => {
-    throw portalFailure(e, name, session.region);
+    throw portalFailure(e, name, session.region, target.portalUrl);
   });
   const { configFile } = configPaths(deps.env);
   const before = readConfigText(configFile);

@@ -5,6 +5,7 @@ import { loadUserConfig } from "../../config/userConfig.js";
 import { profileNotFound } from "../../plan/build.js";
 import { type SsoSession, ssoSessionByName, ssoSessionFor } from "../../sso/ssoConfig.js";
 import { ssoCacheKey } from "../../sso/ssoToken.js";
+import type { CaBundle } from "../../types.js";
 import type { Deps } from "../deps.js";
 
 // What `awsx sso ...` names: a profile, an sso-session, or (neither) the only sso-session.
@@ -22,6 +23,8 @@ export interface SsoTarget {
   // Where its OIDC and portal calls go (the profile's endpoint settings count).
   oidcUrl: string;
   portalUrl: string;
+  // The CA bundle of those calls (AWS_CA_BUNDLE, the profile's ca_bundle), when set.
+  caBundle?: CaBundle;
 }
 
 // A service's URL for a profile ("" for a session named alone), as the resolver finds it.
@@ -32,6 +35,19 @@ export const ssoUrl = (
   service: "sso" | "sso-oidc",
   region: string,
 ): string => ssoEndpoint(config, profile ?? "", deps.env, service, region).label;
+
+// The OIDC and portal URLs of a session for a profile, with their CA bundle.
+export function urlsOf(
+  config: LoadedConfig,
+  profile: string | undefined,
+  deps: Deps,
+  session: SsoSession,
+): Pick<SsoTarget, "oidcUrl" | "portalUrl" | "caBundle"> {
+  const oidc = ssoEndpoint(config, profile ?? "", deps.env, "sso-oidc", session.region);
+  const portal = ssoEndpoint(config, profile ?? "", deps.env, "sso", session.region);
+  const caBundle = oidc.caBundle ?? portal.caBundle;
+  return { oidcUrl: oidc.label, portalUrl: portal.label, ...(caBundle ? { caBundle } : {}) };
+}
 
 const describe = (s: SsoSession): string =>
   s.name ? `sso-session "${s.name}"` : `start URL ${s.startUrl}`;
@@ -53,14 +69,11 @@ export function ssoTarget(input: SsoTargetInput, deps: Deps, command: string): S
     if (!profile) throw profileNotFound(config, input.profile);
     session = ssoSessionFor(profile, config);
   } else session = onlySession(config, command);
-  const url = (service: "sso" | "sso-oidc") =>
-    ssoUrl(config, input.profile, deps, service, session.region);
   return {
     session,
     key: ssoCacheKey(session),
     config,
-    oidcUrl: url("sso-oidc"),
-    portalUrl: url("sso"),
+    ...urlsOf(config, input.profile, deps, session),
   };
 }
 

@@ -1,7 +1,7 @@
 import { stsEndpoint } from "../../config/endpoint.js";
 import type { LoadedConfig } from "../../config/load.js";
-import { headRequest } from "../../platform/headRequest.js";
-import type { Deps } from "../deps.js";
+import { sendRequest } from "../../platform/sendRequest.js";
+import { type Deps, trustOf } from "../deps.js";
 import { planOf } from "../resolveProfile.js";
 import { type Check, message } from "./checks.js";
 
@@ -11,7 +11,7 @@ const FAIL_MS = 5 * 60_000;
 const WARN_MS = 60_000;
 
 // The STS endpoint the current profile would call, and where that choice came from.
-async function endpointOf(config: LoadedConfig, deps: Deps) {
+export async function endpointOf(config: LoadedConfig, deps: Deps) {
   const profile = deps.settings.currentProfile ?? "default";
   let region: string | undefined;
   try {
@@ -35,7 +35,12 @@ export async function clockCheck(config: LoadedConfig, deps: Deps): Promise<Chec
   const t0 = Date.now();
   let date: string | undefined;
   try {
-    ({ date } = await headRequest(endpoint.label, TIMEOUT_MS));
+    ({ date } = await sendRequest(endpoint.label, {
+      method: "HEAD",
+      timeoutMs: TIMEOUT_MS,
+      trust: trustOf(deps, endpoint.caBundle),
+      what: "STS",
+    }));
   } catch (e) {
     return { name: "clock", status: "warn", detail: `not checked: ${where}: ${message(e)}` };
   }

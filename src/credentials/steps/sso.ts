@@ -1,3 +1,4 @@
+import { transportProblem } from "../../platform/transportProblem.js";
 import { AwsxError, isAwsxError } from "../../errors.js";
 import type { SourceStep } from "../../plan/types.js";
 import type { SsoSession } from "../../sso/ssoConfig.js";
@@ -46,6 +47,7 @@ export async function ssoRole(step: SsoStep, ctx: StepContext): Promise<Credenti
     const client = await sso.clients.portal({
       region: step.session.region,
       ...(portal.url ? { endpoint: portal.url } : {}),
+      ...(portal.caBundle ? { caBundle: portal.caBundle } : {}),
     });
     return client.getRoleCredentials({
       accessToken: token.accessToken,
@@ -125,6 +127,7 @@ async function refresh(
     const client = await sso.clients.oidc({
       region: step.session.region,
       ...(oidc.url ? { endpoint: oidc.url } : {}),
+      ...(oidc.caBundle ? { caBundle: oidc.caBundle } : {}),
     });
     answer = await client.refreshToken({
       clientId: old.clientId!,
@@ -168,6 +171,8 @@ function portalError(e: unknown, step: SsoStep, endpoint: string): AwsxError {
   const code = err?.code ?? NETWORK.exec(String(err?.message ?? ""))?.[1];
   const status: number | undefined = err?.$metadata?.httpStatusCode;
   const opts = { cause: e, profile: step.profile };
+  const problem = transportProblem(e, "the SSO portal", endpoint, what);
+  if (problem) return new AwsxError("E_NETWORK", problem, opts);
   if ((code && NETWORK.test(code)) || err?.name === "TimeoutError") {
     return new AwsxError(
       "E_NETWORK",
