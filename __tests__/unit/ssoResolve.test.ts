@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cachedHops, type SessionCache } from "../../src/cache/cachedHops.js";
+import { explainData } from "../../src/cli/commands/explain.js";
 import { memoryStore } from "../../src/cache/memoryStore.js";
 import { loadConfig } from "../../src/config/load.js";
 import {
@@ -321,6 +322,40 @@ describe("credentials through SSO", () => {
     expect(e.message).toMatch(
       /for start URL https:\/\/old.awsapps.com\/start; run `awsx sso login legacy`/,
     );
+  });
+
+  // botocore's SSOCredentialFetcher reads a legacy token with SSOTokenLoader alone: no
+  // refresh window, no CreateToken, the CLI's file never rewritten (issue 28, 1).
+  test("legacy: a token with refresh keys inside the window is used as it is", async () => {
+    const w = world();
+    w.sso.valid.add("at-1");
+    const key = ssoCacheKey({ startUrl: "https://old.awsapps.com/start" });
+    w.writeCli(key, token(new Date(T0.getTime() + 10 * MIN)));
+    const before = readFileSync(w.cliFile(key), "utf8");
+    await w.resolve("legacy");
+    expect(w.sso.calls).toEqual(["GetRoleCredentials:Admin"]);
+    expect(readFileSync(w.cliFile(key), "utf8")).toBe(before);
+  });
+
+  test("legacy: an expired token with refresh keys fails, naming why it was not refreshed", async () => {
+    const w = world();
+    const key = ssoCacheKey({ startUrl: "https://old.awsapps.com/start" });
+    w.writeCli(key, token(new Date(T0.getTime() - MIN)));
+    const before = readFileSync(w.cliFile(key), "utf8");
+    const e = await failure(w.resolve("legacy"));
+    expect(w.sso.calls).toEqual([]);
+    expect(e.exitCode).toBe(79);
+    expect(e.message).toMatch(/without sso_session is never refreshed, as in the AWS CLI/);
+    expect(readFileSync(w.cliFile(key), "utf8")).toBe(before);
+  });
+
+  test("explain: a legacy profile's token is never refreshed, and says why", () => {
+    const legacy = explainData(buildPlan(config, "legacy"), { label: "x", from: "y" });
+    expect(legacy.hops[0]).toMatchObject({ kind: "sso", tokenRefresh: "never" });
+    expect(legacy.notes.join("\n")).toMatch(/no sso_session\): the AWS CLI never refreshes/);
+    const dev = explainData(buildPlan(config, "dev"), { label: "x", from: "y" });
+    expect(dev.hops[0]).toMatchObject({ tokenRefresh: "within 15 minutes of expiry" });
+    expect(dev.notes.join("\n")).not.toMatch(/never refreshes/);
   });
 
   test("no token: the message, or the login hook's token", async () => {

@@ -1,6 +1,6 @@
 import type { Origin } from "../../config/load.js";
 import { ssoEndpoint, stsEndpoint } from "../../config/endpoint.js";
-import { loginCommand } from "../../credentials/steps/sso.js";
+import { loginCommand, refreshesToken } from "../../credentials/steps/sso.js";
 import { maskKeyId } from "../../types.js";
 import type { Plan, Step } from "../../plan/types.js";
 import { PROFILE_ARG, type Command } from "../command.js";
@@ -69,6 +69,7 @@ export function explainData(
           ssoRegion: step.session.region,
           sessionFrom: at(step.session.origin),
           login: loginCommand(step),
+          tokenRefresh: refreshesToken(step.session) ? "within 15 minutes of expiry" : "never",
           from: at(step.origin),
         };
       case "sessionToken":
@@ -100,8 +101,20 @@ export function explainData(
     stsEndpointFrom: endpoint.from,
     hops: [plan.source, ...plan.steps].map(hop),
     ...(sso ? { ssoPortal: sso.portal, ssoOidc: sso.oidc } : {}),
-    notes: plan.notes,
+    notes: [...plan.notes, ...legacyNote(plan)],
   };
+}
+
+// Why a legacy SSO profile's token is never refreshed, and how to get refreshes.
+function legacyNote(plan: Plan): string[] {
+  const src = plan.source;
+  if (src.kind !== "sso" || refreshesToken(src.session)) return [];
+  return [
+    `profile ${src.profile} names its start URL itself (no sso_session): the AWS CLI never ` +
+      "refreshes such a token, it is used until it expires, and neither does awsx; sign in " +
+      "again then, or move sso_start_url and sso_region to an [sso-session] section " +
+      "(sso_session = NAME in the profile) to have it refreshed",
+  ];
 }
 
 // awsx explain PROFILE: the resolution plan, calling nothing.

@@ -62,12 +62,19 @@ export async function ssoRole(step: SsoStep, ctx: StepContext): Promise<Credenti
   }
 }
 
+// botocore refreshes only the sso-session form's token (SSOTokenProvider); a legacy profile's
+// token (sso_start_url in the profile) is read by SSOTokenLoader and used as it is until it
+// expires (SSOCredentialFetcher): no CreateToken, and the CLI's file is never rewritten.
+export const refreshesToken = (session: SsoSession): boolean => session.name !== undefined;
+
 // The token to use: read, refreshed under a lock when inside the window, else a login.
 async function validToken(step: SsoStep, sso: SsoContext, ctx: StepContext): Promise<SsoToken> {
   const key = ssoCacheKey(step.session);
   let token = known(await sso.tokens.read(key), ctx);
   if (!token) return loginOr(step, sso, ctx, "not signed in to IAM Identity Center");
-  if (leftMs(token, ctx.now()) < TOKEN_REFRESH_WINDOW_MS && canRefresh(token, ctx.now())) {
+  const refreshes = refreshesToken(step.session);
+  const inWindow = leftMs(token, ctx.now()) < TOKEN_REFRESH_WINDOW_MS;
+  if (refreshes && inWindow && canRefresh(token, ctx.now())) {
     // One refresh for many parallel runs: the others find the refreshed token.
     token = await sso.lock(`sso-token-${key}`, async () => {
       const latest = known(await sso.tokens.read(key), ctx) ?? token!;
@@ -76,7 +83,10 @@ async function validToken(step: SsoStep, sso: SsoContext, ctx: StepContext): Pro
     });
   }
   if (leftMs(token, ctx.now()) <= 0) {
-    const why = `the SSO token expired at ${token.expiresAt} and could not be refreshed`;
+    const why = refreshes
+      ? `the SSO token expired at ${token.expiresAt} and could not be refreshed`
+      : `the SSO token expired at ${token.expiresAt} (a profile without sso_session is ` +
+        "never refreshed, as in the AWS CLI)";
     return loginOr(step, sso, ctx, why);
   }
   return token;
