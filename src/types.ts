@@ -90,9 +90,18 @@ export interface SsoTokenRefresher {
 }
 
 // Creates the SSO clients for a region and endpoint: the SDK's in production, fakes in tests.
+// Where an SSO portal or OIDC client calls: an endpoint URL, or the region's default with the
+// FIPS and dual-stack switches (never with an endpoint: the SDK's rules refuse both).
+export interface SsoClientTarget {
+  region: string;
+  endpoint?: string;
+  fips?: boolean;
+  dualstack?: boolean;
+}
+
 export interface SsoFactory {
-  portal(target: { region: string; endpoint?: string }): Promise<SsoRolePortal>;
-  oidc(target: { region: string; endpoint?: string }): Promise<SsoTokenRefresher>;
+  portal(target: SsoClientTarget): Promise<SsoRolePortal>;
+  oidc(target: SsoClientTarget): Promise<SsoTokenRefresher>;
 }
 
 // One hop of a plan that calls STS and yields a session worth caching.

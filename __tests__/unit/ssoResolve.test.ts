@@ -60,6 +60,13 @@ sso_role_name = Dev
 aws_access_key_id = AKIAIOSFODNN7EXAMPLE
 aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 
+[profile fips]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Dev
+use_fips_endpoint = true
+use_dualstack_endpoint = true
+
 [profile roleWins]
 role_arn = arn:aws:iam::444455556666:role/deploy
 source_profile = legacy
@@ -114,10 +121,12 @@ describe("plan: SSO profiles as botocore decides", () => {
 // A portal and OIDC service that count their calls; tokens they accept are in `valid`.
 function fakeSso(now: () => Date) {
   const calls: string[] = [];
+  const targets: unknown[] = [];
   const valid = new Set<string>();
   const state = { refreshFails: false, forbidden: false, delayMs: 0, n: 0 };
   const factory = {
-    portal: async () => ({
+    portal: async (t: unknown) => ({
+      target: targets.push(t),
       async getRoleCredentials(input: { accessToken: string; roleName: string }) {
         calls.push(`GetRoleCredentials:${input.roleName}`);
         if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
@@ -140,7 +149,8 @@ function fakeSso(now: () => Date) {
         } satisfies Credentials;
       },
     }),
-    oidc: async () => ({
+    oidc: async (t: unknown) => ({
+      target: targets.push(t),
       async refreshToken(input: { refreshToken: string }) {
         calls.push("CreateToken");
         if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
@@ -152,7 +162,7 @@ function fakeSso(now: () => Date) {
       },
     }),
   };
-  return { calls, valid, state, factory };
+  return { calls, targets, valid, state, factory };
 }
 
 const token = (expiresAt: Date, extra: Partial<SsoToken> = {}): SsoToken => ({
@@ -356,6 +366,15 @@ describe("credentials through SSO", () => {
     const dev = explainData(buildPlan(config, "dev"), { label: "x", from: "y" });
     expect(dev.hops[0]).toMatchObject({ tokenRefresh: "within 15 minutes of expiry" });
     expect(dev.notes.join("\n")).not.toMatch(/never refreshes/);
+  });
+
+  test("use_fips_endpoint and use_dualstack_endpoint reach the SSO clients (issue 28, 3)", async () => {
+    const w = world();
+    await w.saveToken(token(new Date(T0.getTime() + 10 * MIN)));
+    await w.resolve("fips");
+    const fips = { region: "eu-west-1", fips: true, dualstack: true };
+    expect(w.sso.targets).toEqual([fips, fips]);
+    expect(w.sso.calls).toEqual(["CreateToken", "GetRoleCredentials:Dev"]);
   });
 
   test("no token: the message, or the login hook's token", async () => {

@@ -1,4 +1,4 @@
-import type { ServiceEndpoint } from "../config/endpoint.js";
+import type { SsoEndpoint } from "../config/endpoint.js";
 import type { SsoSession } from "../sso/ssoConfig.js";
 import type { SsoToken } from "../sso/ssoToken.js";
 import type { SsoFactory } from "../types.js";
@@ -25,5 +25,5 @@ export interface SsoDeps {
 
 // The SSO part of a step context: the deps, and the endpoints of a profile's session.
 export interface SsoContext extends SsoDeps {
-  endpoints(profile: string, region: string): { portal: ServiceEndpoint; oidc: ServiceEndpoint };
+  endpoints(profile: string, region: string): { portal: SsoEndpoint; oidc: SsoEndpoint };
 }

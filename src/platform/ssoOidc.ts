@@ -1,9 +1,10 @@
 import { AwsxError } from "../errors.js";
-import type { SsoTokenRefresher } from "../types.js";
-import { type SdkTarget, sdkClientConfig } from "./sdkClientConfig.js";
+import type { SsoClientTarget, SsoTokenRefresher } from "../types.js";
+import type { SdkTarget } from "./sdkClientConfig.js";
+import { ssoClientConfig } from "./ssoClientConfig.js";
 
 // Where the OIDC calls go and how long one may take.
-export type SsoTarget = SdkTarget;
+export type SsoTarget = SdkTarget & SsoClientTarget;
 
 // A client registration, as RegisterClient answers it.
 export interface OidcRegistration {
@@ -87,7 +88,7 @@ const need = (v: string | undefined, what: string): string => {
 export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
   const mod: any = await import("@aws-sdk/client-sso-oidc");
   const sdk = (mod.SSOOIDCClient ? mod : mod.default) as OidcModule;
-  const client = new sdk.SSOOIDCClient(sdkClientConfig(target, "SSO OIDC"));
+  const client = new sdk.SSOOIDCClient(ssoClientConfig(target, "SSO OIDC"));
   const send = async <T>(cmd: any): Promise<T> => {
     try {
       return (await client.send(cmd)) as T;

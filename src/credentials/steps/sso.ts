@@ -2,7 +2,8 @@ import { AwsxError, isAwsxError } from "../../errors.js";
 import type { SourceStep } from "../../plan/types.js";
 import type { SsoSession } from "../../sso/ssoConfig.js";
 import { ssoCacheKey, type SsoToken } from "../../sso/ssoToken.js";
-import type { Credentials, SsoFactory } from "../../types.js";
+import type { SsoEndpoint } from "../../config/endpoint.js";
+import type { Credentials, SsoClientTarget, SsoFactory } from "../../types.js";
 import type { SsoContext } from "../ssoContext.js";
 import type { StepContext } from "../stepContext.js";
 
@@ -31,6 +32,12 @@ function notSignedIn(step: SsoStep, reason: string): AwsxError {
   );
 }
 
+// The client of a session's portal or OIDC: its endpoint URL, or the default's switches.
+const clientTarget = (step: SsoStep, e: SsoEndpoint): SsoClientTarget =>
+  e.url
+    ? { region: step.session.region, endpoint: e.url }
+    : { region: step.session.region, fips: e.fips, dualstack: e.dualstack };
+
 // GetRoleCredentials for the profile's account and role, with a valid token.
 export async function ssoRole(step: SsoStep, ctx: StepContext): Promise<Credentials> {
   const sso = ctx.sso;
@@ -42,10 +49,7 @@ export async function ssoRole(step: SsoStep, ctx: StepContext): Promise<Credenti
       `at ${portal.label} (${portal.from})`,
   );
   const call = async () => {
-    const client = await sso.clients.portal({
-      region: step.session.region,
-      ...(portal.url ? { endpoint: portal.url } : {}),
-    });
+    const client = await sso.clients.portal(clientTarget(step, portal));
     return client.getRoleCredentials({
       accessToken: token.accessToken,
       accountId: step.accountId,
@@ -131,10 +135,7 @@ async function refresh(
   ctx.logger.debug(`profile ${step.profile}: refreshing the SSO token at ${oidc.label}`);
   let answer: Awaited<ReturnType<Awaited<ReturnType<SsoFactory["oidc"]>>["refreshToken"]>>;
   try {
-    const client = await sso.clients.oidc({
-      region: step.session.region,
-      ...(oidc.url ? { endpoint: oidc.url } : {}),
-    });
+    const client = await sso.clients.oidc(clientTarget(step, oidc));
     answer = await client.refreshToken({
       clientId: old.clientId!,
       clientSecret: old.clientSecret!,
