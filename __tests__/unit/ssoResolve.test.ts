@@ -67,6 +67,43 @@ sso_role_name = Dev
 use_fips_endpoint = true
 use_dualstack_endpoint = true
 
+[sso-session team]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-west-1
+sso_role_name = Dev
+sso_account_id = 111122223333
+
+[profile teamRole]
+sso_session = team
+sso_account_id = 111122223333
+
+[profile teamAccount]
+sso_session = team
+sso_role_name = Dev
+
+[services named]
+sso =
+  endpoint_url = http://127.0.0.1:1111
+sso_oidc =
+  endpoint_url = http://127.0.0.1:1112
+
+[services source]
+sso =
+  endpoint_url = http://127.0.0.1:2221
+sso_oidc =
+  endpoint_url = http://127.0.0.1:2222
+
+[profile svcSource]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Dev
+services = source
+
+[profile svcChain]
+role_arn = arn:aws:iam::444455556666:role/deploy
+source_profile = svcSource
+services = named
+
 [profile roleWins]
 role_arn = arn:aws:iam::444455556666:role/deploy
 source_profile = legacy
@@ -106,6 +143,18 @@ describe("plan: SSO profiles as botocore decides", () => {
     const p = buildPlan(config, "roleWins");
     expect(p.source).toMatchObject({ kind: "sso", profile: "legacy" });
     expect(p.steps).toMatchObject([{ kind: "assumeRole", profile: "roleWins" }]);
+  });
+
+  // botocore copies every key of the [sso-session] into the profile's (issue 28, 5).
+  test("sso_role_name or sso_account_id from the [sso-session] section", () => {
+    for (const name of ["teamRole", "teamAccount"]) {
+      expect(buildPlan(config, name).source).toMatchObject({
+        kind: "sso",
+        accountId: "111122223333",
+        roleName: "Dev",
+        session: { name: "team" },
+      });
+    }
   });
 
   test("an SSO profile as source_profile: a chained role, capped at 3600 s", () => {
@@ -375,6 +424,20 @@ describe("credentials through SSO", () => {
     const fips = { region: "eu-west-1", fips: true, dualstack: true };
     expect(w.sso.targets).toEqual([fips, fips]);
     expect(w.sso.calls).toEqual(["CreateToken", "GetRoleCredentials:Dev"]);
+  });
+
+  // botocore creates the SSO clients from the named profile's session (issue 28, 4).
+  test("a role chain on an SSO profile: the named profile's SSO endpoints, not the source's", async () => {
+    const w = world();
+    await w.saveToken(token(new Date(T0.getTime() + 10 * MIN)));
+    await w.resolve("svcChain");
+    expect(w.sso.targets).toEqual([
+      { region: "eu-west-1", endpoint: "http://127.0.0.1:1112" },
+      { region: "eu-west-1", endpoint: "http://127.0.0.1:1111" },
+    ]);
+    w.sso.targets.length = 0;
+    await w.resolve("svcSource");
+    expect(w.sso.targets).toEqual([{ region: "eu-west-1", endpoint: "http://127.0.0.1:2221" }]);
   });
 
   test("no token: the message, or the login hook's token", async () => {

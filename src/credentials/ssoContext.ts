@@ -23,7 +23,9 @@ export interface SsoDeps {
   login?: SsoLoginHook;
 }
 
-// The SSO part of a step context: the deps, and the endpoints of a profile's session.
+// The SSO part of a step context: the deps, and the endpoints of a session's region. As in
+// botocore, they are the profile the user named's (its [services], endpoint_url, FIPS...),
+// also for an SSO profile that is the source_profile of a role chain.
 export interface SsoContext extends SsoDeps {
-  endpoints(profile: string, region: string): { portal: SsoEndpoint; oidc: SsoEndpoint };
+  endpoints(region: string): { portal: SsoEndpoint; oidc: SsoEndpoint };
 }

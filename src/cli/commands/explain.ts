@@ -130,8 +130,9 @@ export async function runExplain(
   const sso =
     src.kind === "sso"
       ? {
-          portal: show(ssoEndpoint(config, src.profile, deps.env, "sso", src.session.region)),
-          oidc: show(ssoEndpoint(config, src.profile, deps.env, "sso-oidc", src.session.region)),
+          // The named profile's, as botocore's clients (credentialsFor.ts ssoContext).
+          portal: show(ssoEndpoint(config, input.profile, deps.env, "sso", src.session.region)),
+          oidc: show(ssoEndpoint(config, input.profile, deps.env, "sso-oidc", src.session.region)),
         }
       : undefined;
   const data = explainData(plan, stsEndpoint(config, input.profile, deps.env, plan.region), sso);

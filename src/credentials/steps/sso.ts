@@ -43,7 +43,7 @@ export async function ssoRole(step: SsoStep, ctx: StepContext): Promise<Credenti
   const sso = ctx.sso;
   if (!sso) throw new AwsxError("E_INTERNAL", "an SSO profile was resolved without SSO deps");
   const token = await validToken(step, sso, ctx);
-  const { portal } = sso.endpoints(step.profile, step.session.region);
+  const { portal } = sso.endpoints(step.session.region);
   ctx.logger.debug(
     `profile ${step.profile}: GetRoleCredentials ${step.accountId}/${step.roleName} ` +
       `at ${portal.label} (${portal.from})`,
@@ -131,7 +131,7 @@ async function refresh(
   ctx: StepContext,
 ): Promise<SsoToken | undefined> {
   if (!canRefresh(old, ctx.now())) return undefined;
-  const { oidc } = sso.endpoints(step.profile, step.session.region);
+  const { oidc } = sso.endpoints(step.session.region);
   ctx.logger.debug(`profile ${step.profile}: refreshing the SSO token at ${oidc.label}`);
   let answer: Awaited<ReturnType<Awaited<ReturnType<SsoFactory["oidc"]>>["refreshToken"]>>;
   try {
