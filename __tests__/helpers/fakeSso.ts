@@ -49,6 +49,8 @@ export interface SsoSwitches {
   accessDenied?: boolean;
   // CreateToken with a refresh token answers invalid_grant.
   invalidGrantOnRefresh?: boolean;
+  // CreateToken with a refresh token answers 200 without this field.
+  refreshAnswerWithout?: "accessToken" | "expiresIn";
   // GetRoleCredentials answers UnauthorizedException (401) whatever the token.
   unauthorized?: boolean;
   // The next `count` calls of `ops` (all operations when absent) answer `status` (500).
@@ -348,7 +350,11 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     const r = refresh.get(String(body.refreshToken ?? ""));
     if (switches.invalidGrantOnRefresh || !r || r.revoked || r.clientId !== c.clientId)
       throw oidcError("InvalidGrantException", "invalid_grant", "Invalid refresh token");
-    return tokenAnswer(issue(c.clientId, accessSeconds(), true, r.session));
+    const answer: Record<string, unknown> = tokenAnswer(
+      issue(c.clientId, accessSeconds(), true, r.session),
+    );
+    if (switches.refreshAnswerWithout) delete answer[switches.refreshAnswerWithout];
+    return answer;
   }
 
   function createToken(body: Record<string, unknown>) {

@@ -172,7 +172,7 @@ function fakeSso(now: () => Date) {
   const calls: string[] = [];
   const targets: unknown[] = [];
   const valid = new Set<string>();
-  const state = { refreshFails: false, forbidden: false, delayMs: 0, n: 0 };
+  const state = { refreshFails: false, badAnswer: false, forbidden: false, delayMs: 0, n: 0 };
   const factory = {
     portal: async (t: unknown) => ({
       target: targets.push(t),
@@ -203,6 +203,8 @@ function fakeSso(now: () => Date) {
       async refreshToken(input: { refreshToken: string }) {
         calls.push("CreateToken");
         if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
+        // What src/platform/ssoOidc.ts raises for a 200 answer without accessToken.
+        if (state.badAnswer) throw new AwsxError("E_STS", "CreateToken answered without accessToken");
         if (state.refreshFails || input.refreshToken !== "rt-1") {
           throw Object.assign(new Error("invalid_grant"), { name: "InvalidGrantException" });
         }
@@ -357,6 +359,21 @@ describe("credentials through SSO", () => {
     await w.saveToken(token(new Date(T0.getTime() + 5 * MIN)));
     await w.resolve("dev");
     expect(w.sso.calls).toEqual(["CreateToken", "GetRoleCredentials:Dev"]);
+  });
+
+  // botocore reads response["accessToken"] and ["expiresIn"]: a KeyError fails the command,
+  // the old token is not used (issue 28, 6).
+  test("a refresh answered without accessToken fails, even with time left", async () => {
+    const w = world();
+    w.sso.valid.add("at-1");
+    w.sso.state.badAnswer = true;
+    await w.saveToken(token(new Date(T0.getTime() + 5 * MIN)));
+    const e = await failure(w.resolve("dev"));
+    expect(w.sso.calls).toEqual(["CreateToken"]);
+    expect(e.exitCode).toBe(77);
+    expect(e.message).toMatch(
+      /^profile "dev": refreshing the SSO token at https:\/\/oidc.eu-west-1.amazonaws.com failed: CreateToken answered without accessToken; .*`awsx sso login --sso-session corp`$/,
+    );
   });
 
   test("expired and not refreshable: one line naming the login command, exit 79", async () => {

@@ -145,7 +145,8 @@ export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
         new sdk.CreateTokenCommand({ ...input, grantType: "refresh_token" }),
       );
       if (!out.accessToken || typeof out.expiresIn !== "number") {
-        throw new AwsxError("E_STS", "the SSO OIDC service answered without an access token");
+        const missing = out.accessToken ? "expiresIn" : "accessToken";
+        throw new AwsxError("E_STS", `CreateToken answered without ${missing}`);
       }
       return {
         accessToken: out.accessToken,

@@ -121,8 +121,10 @@ function canRefresh(t: SsoToken, now: Date): boolean {
   return Date.parse(t.registrationExpiresAt) > now.getTime();
 }
 
-// CreateToken with the refresh grant. A failure is not an error here (botocore logs it and
-// keeps the token): a token with time left is still used, an expired one asks for a login.
+// CreateToken with the refresh grant. A refusal is not an error here (botocore logs a
+// ClientError and keeps the token): a token with time left is still used, an expired one asks
+// for a login. An answer without accessToken or expiresIn is one (botocore's KeyError fails
+// the command): the adapter raises it as an AwsxError.
 async function refresh(
   step: SsoStep,
   key: string,
@@ -142,6 +144,7 @@ async function refresh(
       refreshToken: old.refreshToken!,
     });
   } catch (e) {
+    if (isAwsxError(e) && e.code === "E_STS") throw refreshAnswerError(e, step, oidc.label);
     const why = isAwsxError(e) ? e.message : `${(e as Error)?.name}: ${(e as Error)?.message}`;
     ctx.logger.debug(`profile ${step.profile}: the SSO token refresh failed (${firstLine(why)})`);
     return undefined;
@@ -166,6 +169,17 @@ async function refresh(
     ctx.logger.warn(`could not keep the refreshed SSO token: ${firstLine((e as Error).message)}`);
   }
   return token;
+}
+
+// A refresh whose answer is not a token: the profile, where it came from, and the way out.
+function refreshAnswerError(e: AwsxError, step: SsoStep, endpoint: string): AwsxError {
+  return new AwsxError(
+    "E_STS",
+    `profile "${step.profile}": refreshing the SSO token at ${endpoint} failed: ` +
+      `${firstLine(e.message)}; check AWS_ENDPOINT_URL_SSO_OIDC and sso_region, or run ` +
+      `\`${loginCommand(step)}\``,
+    { cause: e, profile: step.profile },
+  );
 }
 
 const NETWORK = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)\b/;
