@@ -1,5 +1,6 @@
 import { AwsxError } from "../../errors.js";
 import { browserAvailable, openUrl } from "../../platform/openBrowser.js";
+import { readCliRegistration } from "../../sso/cliRegistration.js";
 import { ssoLogin } from "../../sso/ssoLogin.js";
 import {
   decodeSsoTokenEntry,
@@ -39,6 +40,34 @@ async function previousToken(store: Store | undefined, key: string) {
   } catch {
     return undefined;
   }
+}
+
+// The registration a login reuses (src/sso/ssoLogin.ts reads only the token's clientId,
+// clientSecret and registrationExpiresAt): awsx's previous token's, or the one `aws sso login`
+// (v2) left in ~/.aws/sso/cache for this session and flow, whichever lasts longer; so a user of
+// both tools approves one client in the browser, not two.
+async function previousFor(
+  store: Store | undefined,
+  target: SsoTarget,
+  deps: Deps,
+  flow: "auth-code" | "device",
+): Promise<SsoToken | undefined> {
+  const mine = await previousToken(store, target.key);
+  const cli = await readCliRegistration(target.session, deps.env, flow);
+  if (!cli) return mine;
+  const mineEnds = Date.parse(mine?.registrationExpiresAt ?? "");
+  if (mineEnds >= Date.parse(cli.expiresAt)) return mine;
+  deps.logger.debug(`sso: the AWS CLI's client registration lasts longer: reusing it`);
+  deps.logger.secret(cli.clientSecret);
+  return {
+    startUrl: target.session.startUrl,
+    region: target.session.region,
+    accessToken: "",
+    expiresAt: cli.expiresAt,
+    clientId: cli.clientId,
+    clientSecret: cli.clientSecret,
+    registrationExpiresAt: cli.expiresAt,
+  };
 }
 
 // awsx sso login [PROFILE | --sso-session NAME]: sign in, keep the token in awsx's cache.
@@ -99,7 +128,7 @@ async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Prom
       flow: device ? "device" : "auth-code",
       openBrowser: browser,
       oidcEndpoint: oidcUrl,
-      previous: await previousToken(store, key),
+      previous: await previousFor(store, target, deps, device ? "device" : "auth-code"),
       callbackTimeoutMs: CALLBACK_TIMEOUT_MS,
     },
     {
