@@ -55,6 +55,9 @@ export interface SsoSwitches {
   unauthorized?: boolean;
   // The next `count` calls of `ops` (all operations when absent) answer `status` (500).
   serverError?: { count: number; ops?: SsoOp[]; status?: number };
+  // The next `count` calls of `ops` answer `status` with `body` and no error type (an error
+  // the SDK does not know: it names it "Unknown").
+  untypedError?: { count: number; ops?: SsoOp[]; status: number; body: Record<string, unknown> };
   // Every API answer waits this long.
   delayMs?: number;
 }
@@ -498,6 +501,12 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     if (op === "Authorize") return void (call.status = authorize(call.query, res));
     if (op === "Device") return void (call.status = device(call.query, res));
     if (switches.delayMs) await new Promise((r) => setTimeout(r, switches.delayMs));
+    const odd = switches.untypedError;
+    if (odd && odd.count > 0 && (!odd.ops || odd.ops.includes(op))) {
+      odd.count--;
+      call.status = odd.status;
+      return send(res, odd.status, odd.body);
+    }
     const fail = switches.serverError;
     if (fail && fail.count > 0 && (!fail.ops || fail.ops.includes(op))) {
       fail.count--;

@@ -1,6 +1,7 @@
 import { AwsxError } from "../errors.js";
 import type { SsoClientTarget, SsoTokenRefresher } from "../types.js";
 import type { SdkTarget } from "./sdkClientConfig.js";
+import { serviceErrorName, serviceMessage } from "./serviceMessage.js";
 import { ssoClientConfig } from "./ssoClientConfig.js";
 
 // Where the OIDC calls go and how long one may take.
@@ -37,6 +38,8 @@ export class OidcError extends Error {
     readonly error: string,
     readonly status: number | undefined,
     readonly type: string,
+    // What the service said (error_description or message), when it said anything.
+    readonly said?: string,
   ) {
     super(`${type} (${error})`);
     this.name = "OidcError";
@@ -73,8 +76,10 @@ type OidcModule = typeof import("@aws-sdk/client-sso-oidc");
 const oidcError = (e: unknown): unknown => {
   const err = e as { error?: unknown; name?: string; $metadata?: { httpStatusCode?: number } };
   const status = err?.$metadata?.httpStatusCode;
-  if (typeof err?.error === "string" || (status !== undefined && status < 500 && err?.name))
-    return new OidcError(String(err.error ?? err.name), status, String(err.name));
+  if (typeof err?.error === "string" || (status !== undefined && status < 500 && err?.name)) {
+    const type = serviceErrorName(e);
+    return new OidcError(String(err.error ?? type), status, type, serviceMessage(e));
+  }
   return e;
 };
 

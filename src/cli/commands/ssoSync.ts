@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { AwsxError } from "../../errors.js";
 import { configPaths, readText } from "../../config/userConfig.js";
 import { writeFileAtomic } from "../../platform/atomicWrite.js";
+import { serviceErrorName, serviceMessage } from "../../platform/serviceMessage.js";
 import { isRegionName } from "../../plan/build.js";
 import { DEFAULT_TEMPLATE } from "../../sso/syncBlock.js";
 import { syncedConfig } from "../../sso/syncedConfig.js";
@@ -38,10 +39,11 @@ function portalFailure(e: unknown, session: string, region: string): unknown {
         "check the network, sso_region or AWS_ENDPOINT_URL_SSO",
       { cause: e },
     );
+  const said = serviceMessage(e);
   return new AwsxError(
     "E_STS",
-    `the SSO portal answered ${err?.name ?? status} listing the accounts of ` +
-      `sso-session "${session}"`,
+    `the SSO portal answered ${serviceErrorName(e)}${said ? ` (${said})` : ""} listing the ` +
+      `accounts of sso-session "${session}"; check sso_region and AWS_ENDPOINT_URL_SSO`,
     { cause: e },
   );
 }

@@ -3,6 +3,7 @@ import type { SourceStep } from "../../plan/types.js";
 import type { SsoSession } from "../../sso/ssoConfig.js";
 import { ssoCacheKey, type SsoToken } from "../../sso/ssoToken.js";
 import type { SsoEndpoint } from "../../config/endpoint.js";
+import { serviceErrorName, serviceMessage } from "../../platform/serviceMessage.js";
 import type { Credentials, SsoClientTarget, SsoFactory } from "../../types.js";
 import type { SsoContext } from "../ssoContext.js";
 import type { StepContext } from "../stepContext.js";
@@ -212,10 +213,11 @@ function portalError(e: unknown, step: SsoStep, endpoint: string): AwsxError {
     err?.name === "ForbiddenException" || err?.name === "ResourceNotFoundException"
       ? "check sso_account_id and sso_role_name: the user must be assigned that role"
       : "see the message from IAM Identity Center";
+  const said = serviceMessage(e);
   return new AwsxError(
     "E_STS",
-    `IAM Identity Center refused ${what}: ${err?.name ?? "Error"}: ` +
-      `${firstLine(err?.message || String(e))}; ${hint}`,
+    `IAM Identity Center refused ${what}: ${serviceErrorName(e)}${said ? `: ${said}` : ""}; ` +
+      hint,
     opts,
   );
 }
