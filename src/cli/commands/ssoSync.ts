@@ -48,6 +48,27 @@ function portalFailure(e: unknown, session: string, region: string): unknown {
   );
 }
 
+// Sync of a legacy profile (sso_start_url in it): the profiles sync writes name an
+// sso-session, so say how to convert, with a name taken from the start URL's host.
+function legacySync(s: { startUrl: string; region: string }, profile: string, file: string) {
+  let host = "";
+  try {
+    host = new URL(s.startUrl).hostname.split(".")[0] ?? "";
+  } catch {
+    // not a URL: the generic name below
+  }
+  const name = /^[A-Za-z0-9_-]{1,40}$/.test(host) ? host : "my-sso";
+  return new AwsxError(
+    "E_CONFIG",
+    `awsx sso sync writes profiles that name an sso-session, and profile "${profile}" names ` +
+      `its start URL itself (the legacy form); convert it: add [sso-session ${name}] with ` +
+      `sso_start_url = ${s.startUrl} and sso_region = ${s.region} to ${file}, replace ` +
+      `sso_start_url and sso_region in [profile ${profile}] with sso_session = ${name}, then ` +
+      `run awsx sso login --sso-session ${name} and sync again (docs/sso.md#setup)`,
+    { profile },
+  );
+}
+
 // The config file's text ("" when there is none); one that exists but cannot be read is an
 // error, never an empty file to write the block into.
 function readConfigText(path: string): string {
@@ -66,12 +87,7 @@ export async function runSsoSync(
   const target = ssoTarget(input, deps, "sync");
   const { session } = target;
   const name = session.name;
-  if (!name)
-    throw new AwsxError(
-      "E_CONFIG",
-      `awsx sso sync writes profiles that name an sso-session, and ${session.startUrl} is ` +
-        "configured without one: add an [sso-session NAME] section (docs/sso.md)",
-    );
+  if (!name) throw legacySync(session, input.profile ?? "", configPaths(deps.env).configFile);
   const template = input.template ?? DEFAULT_TEMPLATE;
   const region = input.profileRegion;
   if (region !== undefined && !isRegionName(region))
