@@ -1437,6 +1437,20 @@ function ssoRound2Cases(
       sso: sso({ token: "valid" }),
       expect: { fail: EXIT.credentials, cli: /Unable to locate credentials/ },
     },
+    // Where awsx knowingly differs (docs/sso.md): a refresh that cannot reach the OIDC service.
+    {
+      name: "refresh with the OIDC endpoint unreachable, 10 minutes left",
+      profile: "dev",
+      config:
+        `${dev}services = split\n[services split]\nsso =\n  endpoint_url = {{sso.url}}\n` +
+        "sso_oidc =\n  endpoint_url = http://127.0.0.1:9\n",
+      sso: sso({ token: "expiring", endpointsInConfig: true, calls: [GRC] }),
+      expectDifference:
+        "botocore lets only a refusal (ClientError) of a token refresh pass, and fails the " +
+        "command on a network error; awsx uses the token while it has time left in both cases",
+      cliExpect: { fail: EXIT.credentials, cli: /Could not connect to the endpoint URL/ },
+      expect: { user: "alice" },
+    },
     // 6. CreateToken answering 200 without accessToken or expiresIn: botocore's KeyError.
     {
       name: "refresh answered without accessToken: fails, the old token is not used",
