@@ -448,7 +448,12 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
       const minted = new Set(fake.issued);
       const sideEnv = setup.endpointsInConfig
         ? { ...env, HOME: home, AWS_CONFIG_FILE: sideConfig(env.AWS_CONFIG_FILE!, home, fake.url) }
-        : { ...env, HOME: home, AWS_ENDPOINT_URL_SSO: fake.url, AWS_ENDPOINT_URL_SSO_OIDC: fake.url };
+        : {
+            ...env,
+            HOME: home,
+            AWS_ENDPOINT_URL_SSO: fake.url,
+            AWS_ENDPOINT_URL_SSO_OIDC: fake.url,
+          };
       const r = await run(sideEnv);
       r.ssoCalls = fake.calls.map((call) => call.op);
       r.ssoDetail = fake.calls.map((call) => {
@@ -593,15 +598,19 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
     );
   });
 
-  whole("the metadata fakes were asked, with the right credentials, by both sides", async () => {
-    await Promise.allSettled([...results.values()]);
-    const served = (s: FixtureServer) => s.hits.filter((h) => h.served).length;
-    // EcsContainer and Ec2InstanceMetadata cases: one good run per side each.
-    expect(served(ecs)).toBeGreaterThanOrEqual(3); // + the CLI's fall-through in the known difference
-    expect(served(imds)).toBeGreaterThanOrEqual(2);
-    // The wrong-token case was refused, not served.
-    expect(ecs.hits.filter((h) => !h.served).length).toBeGreaterThanOrEqual(2);
-  }, 120_000);
+  whole(
+    "the metadata fakes were asked, with the right credentials, by both sides",
+    async () => {
+      await Promise.allSettled([...results.values()]);
+      const served = (s: FixtureServer) => s.hits.filter((h) => h.served).length;
+      // EcsContainer and Ec2InstanceMetadata cases: one good run per side each.
+      expect(served(ecs)).toBeGreaterThanOrEqual(3); // + the CLI's fall-through in the known difference
+      expect(served(imds)).toBeGreaterThanOrEqual(2);
+      // The wrong-token case was refused, not served.
+      expect(ecs.hits.filter((h) => !h.served).length).toBeGreaterThanOrEqual(2);
+    },
+    120_000,
+  );
 
   whole("the table covers enough ground", () => {
     expect(cases.length).toBeGreaterThanOrEqual(35);

@@ -60,14 +60,21 @@ test("a run: GetRoleCredentials answered 400 without a type", async () => {
   const r = await runAwsx(["exec", "dev", "--", "true"], env());
   expect(r.code).toBe(77);
   expect(oneLine(r.stderr)).toEqual([
-    expect.stringContaining(`refused GetRoleCredentials of Dev in 111122223333 for profile "dev": HTTP 400: ${SAID}`),
+    expect.stringContaining(
+      `refused GetRoleCredentials of Dev in 111122223333 for profile "dev": HTTP 400: ${SAID}`,
+    ),
   ]);
   expect(r.stderr).not.toMatch(/Unknown/);
 });
 
 test("sync: ListAccounts answered 400 without a type", async () => {
   seedToken();
-  fake.switches.untypedError = { count: 1, ops: ["ListAccounts"], status: 400, body: { message: SAID } };
+  fake.switches.untypedError = {
+    count: 1,
+    ops: ["ListAccounts"],
+    status: 400,
+    body: { message: SAID },
+  };
   const r = await runAwsx(["sso", "sync", "--sso-session", "corp", "--dry-run"], env());
   expect(r.code).toBe(77);
   expect(oneLine(r.stderr)).toEqual([

@@ -80,7 +80,13 @@ describe("the SSO hosts awsx names are the ones the SDK calls", () => {
     expect(at("use_fips_endpoint = true", { AWS_USE_FIPS_ENDPOINT: "false" })).toBe(
       "https://portal.sso.eu-west-1.amazonaws.com",
     );
-    const oidc = ssoEndpoint(configWith("use_fips_endpoint = true"), "p", {}, "sso-oidc", "us-east-2");
+    const oidc = ssoEndpoint(
+      configWith("use_fips_endpoint = true"),
+      "p",
+      {},
+      "sso-oidc",
+      "us-east-2",
+    );
     expect(oidc.label).toBe("https://oidc-fips.us-east-2.amazonaws.com");
   });
 

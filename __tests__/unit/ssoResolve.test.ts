@@ -204,7 +204,8 @@ function fakeSso(now: () => Date) {
         calls.push("CreateToken");
         if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
         // What src/platform/ssoOidc.ts raises for a 200 answer without accessToken.
-        if (state.badAnswer) throw new AwsxError("E_STS", "CreateToken answered without accessToken");
+        if (state.badAnswer)
+          throw new AwsxError("E_STS", "CreateToken answered without accessToken");
         if (state.refreshFails || input.refreshToken !== "rt-1") {
           throw Object.assign(new Error("invalid_grant"), { name: "InvalidGrantException" });
         }

@@ -31,6 +31,17 @@ describe("SSO token times (expiresAt, registrationExpiresAt)", () => {
     });
   });
 
+  test("a registrationExpiresAt awsx cannot read is no registration (no refresh)", () => {
+    const t = tokenFrom({
+      accessToken: "at",
+      expiresAt: "2026-12-07T18:00:00Z",
+      clientId: "cid",
+      registrationExpiresAt: "2027-03-07",
+    });
+    expect(t).toBeDefined();
+    expect(t).not.toHaveProperty("registrationExpiresAt");
+  });
+
   test("a token without a zone is no token (the CLI fails on it too)", () => {
     expect(tokenFrom({ accessToken: "at", expiresAt: "2026-12-07T18:00:00" })).toBeUndefined();
   });

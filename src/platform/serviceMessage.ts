@@ -8,8 +8,10 @@ export function serviceMessage(e: unknown): string | undefined {
     (m): m is string => typeof m === "string" && m.trim() !== "" && m !== "UnknownError",
   );
   if (raw === undefined) return undefined;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-  const line = raw.split(/\r?\n/)[0]!.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  const line = raw
+    .split(/\r?\n/)[0]!
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim();
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
