@@ -458,6 +458,19 @@ describe("credentials through SSO", () => {
     expect(w.sso.targets).toEqual([{ region: "eu-west-1", endpoint: "http://127.0.0.1:2221" }]);
   });
 
+  test("the sign-in offered to a chain goes where the run's SSO calls go (the named profile's)", async () => {
+    const asked: unknown[] = [];
+    const w = world({ login: async (r) => void asked.push(r) });
+    await failure(w.resolve("svcChain"));
+    expect(asked).toEqual([
+      expect.objectContaining({
+        profile: "svcSource",
+        oidcUrl: "http://127.0.0.1:1112",
+        portalUrl: "http://127.0.0.1:1111",
+      }),
+    ]);
+  });
+
   test("no token: the message, or the login hook's token", async () => {
     const w = world();
     const e = await failure(w.resolve("dev"));

@@ -9,6 +9,9 @@ export type SsoLoginHook = (request: {
   profile: string;
   session: SsoSession;
   reason: string;
+  // Where the run's SSO calls go (the named profile's endpoints): the login goes there too.
+  oidcUrl: string;
+  portalUrl: string;
 }) => Promise<SsoToken | undefined>;
 
 // What an SSO source needs from outside: the clients, the token store, a cross-process lock.

@@ -18,7 +18,6 @@ import {
   type SsoTarget,
   ssoTarget,
   type SsoTargetInput,
-  ssoUrl,
 } from "./ssoTarget.js";
 
 // awsx sso login's parsed input.
@@ -79,7 +78,7 @@ export async function runSsoLogin(input: SsoLoginInput, deps: Deps): Promise<num
 // Offered by the resolver to a profile without a valid token, only where awsx may prompt
 // (a terminal, not CI, not --no-prompt): asks first, then signs in as awsx sso login does.
 export function ssoLoginHook(deps: Deps): SsoLoginHook {
-  return async ({ profile, session, reason }) => {
+  return async ({ profile, session, reason, oidcUrl, portalUrl }) => {
     const ask = deps.prompt ?? (await import("../../platform/prompt.js")).promptHidden;
     const who = sessionLabel(session);
     let answer: string;
@@ -94,8 +93,8 @@ export function ssoLoginHook(deps: Deps): SsoLoginHook {
       session,
       key: ssoCacheKey(session),
       config,
-      oidcUrl: ssoUrl(config, profile, deps, "sso-oidc", session.region),
-      portalUrl: ssoUrl(config, profile, deps, "sso", session.region),
+      oidcUrl,
+      portalUrl,
     };
     return signIn(target, {}, deps);
   };

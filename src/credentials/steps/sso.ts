@@ -104,7 +104,13 @@ async function loginOr(
   reason: string,
 ): Promise<SsoToken> {
   const token = known(
-    await sso.login?.({ profile: step.profile, session: step.session, reason }),
+    await sso.login?.({
+      profile: step.profile,
+      session: step.session,
+      reason,
+      oidcUrl: sso.endpoints(step.session.region).oidc.label,
+      portalUrl: sso.endpoints(step.session.region).portal.label,
+    }),
     ctx,
   );
   if (token && leftMs(token, ctx.now()) > 0) return token;
