@@ -111,8 +111,8 @@ function legacyNote(plan: Plan): string[] {
   if (src.kind !== "sso" || refreshesToken(src.session)) return [];
   return [
     `profile ${src.profile} names its start URL itself (no sso_session): the AWS CLI never ` +
-      "refreshes such a token, it is used until it expires, and neither does awsx; sign in " +
-      "again then, or move sso_start_url and sso_region to an [sso-session] section " +
+      "refreshes such a token (it is used until it expires), and awsx does not either; sign " +
+      "in again then, or move sso_start_url and sso_region to an [sso-session] section " +
       "(sso_session = NAME in the profile) to have it refreshed",
   ];
 }
