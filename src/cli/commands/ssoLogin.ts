@@ -13,12 +13,7 @@ import { type CredentialFlags, type Deps, openBackend } from "../deps.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import type { SsoLoginHook } from "../../credentials/ssoContext.js";
 import { ssoCacheKey } from "../../sso/ssoToken.js";
-import {
-  sessionLabel,
-  type SsoTarget,
-  ssoTarget,
-  type SsoTargetInput,
-} from "./ssoTarget.js";
+import { sessionLabel, type SsoTarget, ssoTarget, type SsoTargetInput } from "./ssoTarget.js";
 
 // awsx sso login's parsed input.
 export interface SsoLoginInput extends SsoTargetInput, CredentialFlags {
