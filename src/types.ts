@@ -98,13 +98,19 @@ export interface SsoTokenRefresher {
 }
 
 // Where an SSO client's calls go.
+// Where an SSO portal or OIDC client calls: an endpoint URL, or the region's default with the
+// FIPS and dual-stack switches (never with an endpoint: the SDK's rules refuse both); the CA
+// bundle its TLS trusts, when one is configured.
 export interface SsoClientTarget {
   region: string;
   endpoint?: string;
+  fips?: boolean;
+  dualstack?: boolean;
   caBundle?: CaBundle;
 }
 
 // Creates the SSO clients for a region and endpoint: the SDK's in production, fakes in tests.
+
 export interface SsoFactory {
   portal(target: SsoClientTarget): Promise<SsoRolePortal>;
   oidc(target: SsoClientTarget): Promise<SsoTokenRefresher>;

@@ -49,10 +49,15 @@ export interface SsoSwitches {
   accessDenied?: boolean;
   // CreateToken with a refresh token answers invalid_grant.
   invalidGrantOnRefresh?: boolean;
+  // CreateToken with a refresh token answers 200 without this field.
+  refreshAnswerWithout?: "accessToken" | "expiresIn";
   // GetRoleCredentials answers UnauthorizedException (401) whatever the token.
   unauthorized?: boolean;
   // The next `count` calls of `ops` (all operations when absent) answer `status` (500).
   serverError?: { count: number; ops?: SsoOp[]; status?: number };
+  // The next `count` calls of `ops` answer `status` with `body` and no error type (an error
+  // the SDK does not know: it names it "Unknown").
+  untypedError?: { count: number; ops?: SsoOp[]; status: number; body: Record<string, unknown> };
   // Every API answer waits this long.
   delayMs?: number;
   // /authorize redirects back with this error and description (any text) instead of a code.
@@ -356,7 +361,11 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     const r = refresh.get(String(body.refreshToken ?? ""));
     if (switches.invalidGrantOnRefresh || !r || r.revoked || r.clientId !== c.clientId)
       throw oidcError("InvalidGrantException", "invalid_grant", "Invalid refresh token");
-    return tokenAnswer(issue(c.clientId, accessSeconds(), true, r.session));
+    const answer: Record<string, unknown> = tokenAnswer(
+      issue(c.clientId, accessSeconds(), true, r.session),
+    );
+    if (switches.refreshAnswerWithout) delete answer[switches.refreshAnswerWithout];
+    return answer;
   }
 
   function createToken(body: Record<string, unknown>) {
@@ -508,6 +517,12 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     if (op === "Authorize") return void (call.status = authorize(call.query, res));
     if (op === "Device") return void (call.status = device(call.query, res));
     if (switches.delayMs) await new Promise((r) => setTimeout(r, switches.delayMs));
+    const odd = switches.untypedError;
+    if (odd && odd.count > 0 && (!odd.ops || odd.ops.includes(op))) {
+      odd.count--;
+      call.status = odd.status;
+      return send(res, odd.status, odd.body);
+    }
     const fail = switches.serverError;
     if (fail && fail.count > 0 && (!fail.ops || fail.ops.includes(op))) {
       fail.count--;

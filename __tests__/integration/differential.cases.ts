@@ -4,7 +4,10 @@
 //
 // Templates: {{alice.id}} {{alice.secret}} {{alice.arn}} (also bob, carol), {{role.NAME}}
 // (deployer, auditor, hop2, hop3, long), {{home}} (the case's temp HOME), {{proc}} (node +
-// the credential_process fixture, quoted for shlex), {{ecs}} {{ecsToken}} {{imds}}.
+// the credential_process fixture, quoted for shlex), {{ecs}} {{ecsToken}} {{imds}}, and in
+// an SSO case with endpointsInConfig {{sso.url}} (each side's fake IAM Identity Center).
+
+import type { SsoSwitches } from "../helpers/fakeSso.js";
 
 // What one side (or both) must end with.
 export type Outcome =
@@ -58,7 +61,16 @@ export interface SsoSetup {
   token?: "valid" | "expiring" | "expired";
   // false: the token the legacy login leaves (no refresh token, no client registration).
   refresh?: boolean;
-  switches?: { invalidGrantOnRefresh?: boolean; unauthorized?: boolean };
+  // How the file writes its times: botocore's own form (default), the `...T18:00:00UTC` of its
+  // and the CLI v2's fixtures, or with no zone at all.
+  timeForm?: "utc-suffix" | "no-zone";
+  switches?: Pick<
+    SsoSwitches,
+    "invalidGrantOnRefresh" | "unauthorized" | "refreshAnswerWithout" | "serverError"
+  >;
+  // The SSO endpoints are written in the config (its {{sso.url}}, the side's fake) instead of
+  // AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_SSO_OIDC.
+  endpointsInConfig?: boolean;
   calls: string[];
 }
 
@@ -1306,6 +1318,165 @@ function clientSettingCases(): DiffCase[] {
   ];
 }
 
+// Issue 28 (IAM Identity Center, round 2): each row checked against the CLI on the same fake.
+function ssoRound2Cases(
+  SSO_SESSION: string,
+  ssoProfile: (name: string) => string,
+  LEGACY: string,
+): DiffCase[] {
+  const LEGACY_URL = "https://example.awsapps.com/start";
+  const GRC = "GetRoleCredentials";
+  const sso = (setup: Partial<SsoSetup>): SsoSetup => ({ tokenFor: "corp", calls: [], ...setup });
+  const dev = SSO_SESSION + ssoProfile("dev");
+  const services = (name: string, url: string) =>
+    `[services ${name}]\nsso =\n  endpoint_url = ${url}\nsso_oidc =\n  endpoint_url = ${url}\n`;
+  return [
+    // 1. A legacy profile's token is never refreshed (SSOCredentialFetcher, no token provider).
+    {
+      name: "legacy SSO profile, refreshable token 10 minutes from expiry: used, no CreateToken",
+      profile: "sso",
+      config: LEGACY,
+      sso: sso({ tokenFor: LEGACY_URL, token: "expiring", calls: [GRC] }),
+      expect: { user: "alice" },
+    },
+    {
+      name: "legacy SSO profile, expired refreshable token: not refreshed, fails",
+      profile: "sso",
+      config: LEGACY,
+      sso: sso({ tokenFor: LEGACY_URL, token: "expired" }),
+      expect: {
+        fail: EXIT.credentials,
+        cli: /The SSO session associated with this profile has expired/,
+        awsx: /without sso_session is never refreshed/,
+      },
+    },
+    // 2. Token times in every form the CLI reads.
+    {
+      name: "token times written as botocore's fixtures write them (...T18:00:00UTC)",
+      profile: "dev",
+      config: dev,
+      sso: sso({ token: "valid", timeForm: "utc-suffix", calls: [GRC] }),
+      expect: { user: "alice" },
+    },
+    {
+      name: "...UTC times, 10 minutes left: refreshed (registrationExpiresAt read too)",
+      profile: "dev",
+      config: dev,
+      sso: sso({ token: "expiring", timeForm: "utc-suffix", calls: ["CreateToken", GRC] }),
+      expect: { user: "alice" },
+    },
+    {
+      name: "legacy SSO profile with a ...UTC expiresAt",
+      profile: "sso",
+      config: LEGACY,
+      sso: sso({
+        tokenFor: LEGACY_URL,
+        token: "valid",
+        refresh: false,
+        timeForm: "utc-suffix",
+        calls: [GRC],
+      }),
+      expect: { user: "alice" },
+    },
+    {
+      name: "a token time without a zone: refused by both",
+      profile: "dev",
+      config: dev,
+      sso: sso({ token: "valid", timeForm: "no-zone" }),
+      expect: {
+        fail: EXIT.credentials,
+        cli: /can't subtract offset-naive and offset-aware datetimes/,
+        awsx: /not signed in/,
+      },
+    },
+    // 3. FIPS and dual-stack: with an endpoint URL botocore leaves both off (args.py).
+    {
+      name: "use_fips_endpoint and use_dualstack_endpoint with an SSO endpoint URL: the URL is called",
+      profile: "dev",
+      config: `${dev}use_fips_endpoint = true\nuse_dualstack_endpoint = true\n`,
+      sso: sso({ token: "expiring", calls: ["CreateToken", GRC] }),
+      expect: { user: "alice" },
+    },
+    // 4. A role chain on an SSO profile: the SSO clients are the named profile's.
+    {
+      name: "role chain on an SSO profile: the SSO endpoints of the profile named, not the source's",
+      profile: "ops",
+      config:
+        `${dev}services = dead\n${services("dead", "http://127.0.0.1:9")}` +
+        `[profile ops]\nrole_arn = {{role.deployer}}\nsource_profile = dev\nservices = fake\n` +
+        services("fake", "{{sso.url}}"),
+      sso: sso({ token: "expiring", endpointsInConfig: true, calls: ["CreateToken", GRC] }),
+      expect: { role: "deployer" },
+    },
+    {
+      name: "an SSO profile's own [services] sso endpoint, named directly",
+      profile: "dev",
+      config: `${dev}services = fake\n${services("fake", "{{sso.url}}")}`,
+      sso: sso({ token: "expiring", endpointsInConfig: true, calls: ["CreateToken", GRC] }),
+      expect: { user: "alice" },
+    },
+    // 5. Keys botocore takes from the [sso-session] section.
+    {
+      name: "sso_role_name in the [sso-session] section only",
+      profile: "dev",
+      config: `${SSO_SESSION}sso_role_name = ReadOnly\n[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n`,
+      sso: sso({ token: "valid", calls: [GRC] }),
+      expect: { user: "alice" },
+    },
+    {
+      name: "sso_account_id in the [sso-session] section only",
+      profile: "dev",
+      config: `${SSO_SESSION}sso_account_id = 123456789012\n[profile dev]\nsso_session = corp\nsso_role_name = ReadOnly\n`,
+      sso: sso({ token: "valid", calls: [GRC] }),
+      expect: { user: "alice" },
+    },
+    {
+      name: "both in the [sso-session] section, neither in the profile: not an SSO profile",
+      profile: "dev",
+      config: `${SSO_SESSION}sso_account_id = 123456789012\nsso_role_name = ReadOnly\n[profile dev]\nsso_session = corp\n`,
+      sso: sso({ token: "valid" }),
+      expect: { fail: EXIT.credentials, cli: /Unable to locate credentials/ },
+    },
+    // Where awsx knowingly differs (docs/sso.md): a refresh that cannot reach the OIDC service.
+    {
+      name: "refresh with the OIDC endpoint unreachable, 10 minutes left",
+      profile: "dev",
+      config:
+        `${dev}services = split\n[services split]\nsso =\n  endpoint_url = {{sso.url}}\n` +
+        "sso_oidc =\n  endpoint_url = http://127.0.0.1:9\n",
+      sso: sso({ token: "expiring", endpointsInConfig: true, calls: [GRC] }),
+      expectDifference:
+        "botocore lets only a refusal (ClientError) of a token refresh pass, and fails the " +
+        "command on a network error; awsx uses the token while it has time left in both cases",
+      cliExpect: { fail: EXIT.credentials, cli: /Could not connect to the endpoint URL/ },
+      expect: { user: "alice" },
+    },
+    // 6. CreateToken answering 200 without accessToken or expiresIn: botocore's KeyError.
+    {
+      name: "refresh answered without accessToken: fails, the old token is not used",
+      profile: "dev",
+      config: dev,
+      sso: sso({
+        token: "expiring",
+        switches: { refreshAnswerWithout: "accessToken" },
+        calls: ["CreateToken"],
+      }),
+      expect: { fail: EXIT.sts, cli: /accessToken/, awsx: /without accessToken/ },
+    },
+    {
+      name: "refresh answered without expiresIn: fails, the old token is not used",
+      profile: "dev",
+      config: dev,
+      sso: sso({
+        token: "expiring",
+        switches: { refreshAnswerWithout: "expiresIn" },
+        calls: ["CreateToken"],
+      }),
+      expect: { fail: EXIT.sts, cli: /expiresIn/, awsx: /without expiresIn/ },
+    },
+  ];
+}
+
 // The fake portal hands out alice's keys for ReadOnly in 123456789012 (differential.test.ts).
 function ssoCases(): DiffCase[] {
   const SSO_SESSION = ini`
@@ -1487,6 +1658,7 @@ function ssoCases(): DiffCase[] {
         cli: /SSO token provider but is missing the following configuration: \['sso_region'\]/,
       },
     },
+    ...ssoRound2Cases(SSO_SESSION, ssoProfile, LEGACY),
   ];
 }
 

@@ -35,6 +35,12 @@ const IMDS_ROLE = "diff-instance-role";
 const USERS = ["alice", "bob", "carol"] as const;
 const ROLES = ["deployer", "auditor", "hop2", "hop3", "long"] as const;
 
+// AWSX_DIFF_ONLY=REGEX runs only the cases whose names match (while working on some); the
+// checks over the whole table then skip.
+const only = process.env.AWSX_DIFF_ONLY ? new RegExp(process.env.AWSX_DIFF_ONLY) : undefined;
+const selected = only ? cases.filter((c) => only.test(c.name)) : cases;
+const whole = only ? test.skip : test;
+
 const describeIf = await needs(
   "moto_server",
   {
@@ -61,6 +67,10 @@ interface RunResult {
   timedOut: boolean;
   // The calls this side made to the fake IAM Identity Center (SSO cases).
   ssoCalls?: string[];
+  // Each call with what it asked for and which token it carried, to compare the two sides.
+  ssoDetail?: string[];
+  // What became of each file in ~/.aws/sso/cache (SSO cases).
+  ssoCache?: string[];
 }
 
 // One side of a case (the CLI or awsx), run with this environment.
@@ -328,7 +338,8 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
   async function runCase(c: DiffCase): Promise<CaseResult> {
     const home = makeHome();
     try {
-      const v = { ...vars, home: home.dir };
+      // {{sso.url}} stays for ssoSide, which knows each side's fake.
+      const v = { ...vars, home: home.dir, "sso.url": "{{sso.url}}" };
       const config = template(c.config ?? "", v);
       const credentials = template(c.credentials ?? "", v);
       writeFileSync(home.configFile, config);
@@ -404,6 +415,7 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
     const home = path.join(caseHome, `side-${i}`);
     const dir = path.join(home, ".aws", "sso", "cache");
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const before = new Map<string, string>();
     const fake = await startFakeSso({
       accounts: [{ accountId: ACCOUNT, accountName: "diff", roles: ["ReadOnly"] }],
       roleKeys: () => ({
@@ -423,25 +435,60 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
             : { ...t };
         if (setup.token === "expired")
           token.expiresAt = new Date(Date.now() - 60_000).toISOString();
+        for (const k of ["expiresAt", "registrationExpiresAt"])
+          if (typeof token[k] === "string") token[k] = timeIn(token[k], setup.timeForm);
         const startUrl = setup.tokenFor.startsWith("https:")
           ? setup.tokenFor
           : "https://corp.awsapps.com/start";
         const name = createHash("sha1").update(setup.tokenFor).digest("hex");
         const text = JSON.stringify({ startUrl, region: "us-east-1", ...token });
         writeFileSync(path.join(dir, `${name}.json`), text, { mode: 0o600 });
+        before.set(`${name}.json`, text);
       }
-      const r = await run({
-        ...env,
-        HOME: home,
-        AWS_ENDPOINT_URL_SSO: fake.url,
-        AWS_ENDPOINT_URL_SSO_OIDC: fake.url,
-      });
+      const minted = new Set(fake.issued);
+      const sideEnv = setup.endpointsInConfig
+        ? { ...env, HOME: home, AWS_CONFIG_FILE: sideConfig(env.AWS_CONFIG_FILE!, home, fake.url) }
+        : {
+            ...env,
+            HOME: home,
+            AWS_ENDPOINT_URL_SSO: fake.url,
+            AWS_ENDPOINT_URL_SSO_OIDC: fake.url,
+          };
+      const r = await run(sideEnv);
       r.ssoCalls = fake.calls.map((call) => call.op);
+      r.ssoDetail = fake.calls.map((call) => {
+        const token = call.bearer ?? (call.body.refreshToken as string | undefined);
+        const which = token === undefined ? "none" : minted.has(token) ? "cached" : "new";
+        const asked = Object.fromEntries(
+          Object.entries({ ...call.query, grantType: call.body.grantType }).sort(),
+        );
+        return `${call.op} ${JSON.stringify(asked)} token=${which} status=${call.status}`;
+      });
+      r.ssoCache = readdirSync(dir)
+        .sort()
+        .map((f) => {
+          const text = readFileSync(path.join(dir, f), "utf8");
+          const was = before.get(f);
+          return `${f}: ${was === undefined ? "created" : was === text ? "unchanged" : "rewritten"}`;
+        });
       return r;
     } finally {
       await fake.close();
     }
   }
+
+  // A token time in the form a case asks for (botocore's own by default).
+  const timeIn = (iso: string, form: SsoSetup["timeForm"]): string => {
+    const plain = new Date(iso).toISOString().replace(/\.\d{3}Z$/, "");
+    return form === "utc-suffix" ? `${plain}UTC` : form === "no-zone" ? plain : `${plain}Z`;
+  };
+
+  // A side's own copy of the config, its fake's URL for {{sso.url}}.
+  const sideConfig = (file: string, home: string, url: string): string => {
+    const own = path.join(home, "config");
+    writeFileSync(own, readFileSync(file, "utf8").replaceAll("{{sso.url}}", url));
+    return own;
+  };
 
   // Both sides ran the credential_process fixture as often as the case says.
   const runProblems = (c: DiffCase, res: CaseResult): string[] =>
@@ -458,6 +505,20 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
           .map(
             (k) =>
               `${k} called ${JSON.stringify(res[k].ssoCalls)}, expected ${JSON.stringify(c.sso!.calls)}`,
+          )
+          .concat(
+            JSON.stringify(res.cli.ssoDetail) === JSON.stringify(res.awsx.ssoDetail)
+              ? []
+              : [
+                  `the calls differ: cli ${JSON.stringify(res.cli.ssoDetail)}, ` +
+                    `awsx ${JSON.stringify(res.awsx.ssoDetail)}`,
+                ],
+            JSON.stringify(res.cli.ssoCache) === JSON.stringify(res.awsx.ssoCache)
+              ? []
+              : [
+                  `~/.aws/sso/cache differs: cli ${JSON.stringify(res.cli.ssoCache)}, ` +
+                    `awsx ${JSON.stringify(res.awsx.ssoCache)}`,
+                ],
           );
 
   beforeAll(async () => {
@@ -486,8 +547,8 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
       imds: imds.url,
     });
     // Every case starts now, PARALLEL at a time; each test awaits its own.
-    const running = pool(cases, PARALLEL, runCase);
-    cases.forEach((c, i) => {
+    const running = pool(selected, PARALLEL, runCase);
+    selected.forEach((c, i) => {
       const p = running[i]!;
       p.catch(() => undefined); // reported by the case's own test
       results.set(c.name, p);
@@ -499,10 +560,15 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
     await Promise.allSettled([moto?.stop(), ecs?.close(), imds?.close()]);
   }, 30_000);
 
-  const normal = cases.filter((c) => !c.expectDifference);
-  const known = cases.filter((c) => c.expectDifference);
+  const normal = selected.filter((c) => !c.expectDifference);
+  const known = selected.filter((c) => c.expectDifference);
+  // test.each refuses an empty table, which AWSX_DIFF_ONLY may leave.
+  const eachCase = (list: DiffCase[]) =>
+    list.length
+      ? test.each(list.map((c): [string, DiffCase] => [c.name, c]))
+      : test.skip.each([["(no case selected)", {} as DiffCase]]);
 
-  test.each(normal.map((c) => [c.name, c] as const))(
+  eachCase(normal)(
     "%s",
     async (_name, c) => {
       const res = await results.get(c.name)!;
@@ -518,7 +584,7 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
   );
 
   describe("known differences (docs/config.md)", () => {
-    test.each(known.map((c) => [c.name, c] as const))(
+    eachCase(known)(
       "%s",
       async (_name, c) => {
         const res = await results.get(c.name)!;
@@ -532,17 +598,21 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
     );
   });
 
-  test("the metadata fakes were asked, with the right credentials, by both sides", async () => {
-    await Promise.allSettled([...results.values()]);
-    const served = (s: FixtureServer) => s.hits.filter((h) => h.served).length;
-    // EcsContainer and Ec2InstanceMetadata cases: one good run per side each.
-    expect(served(ecs)).toBeGreaterThanOrEqual(3); // + the CLI's fall-through in the known difference
-    expect(served(imds)).toBeGreaterThanOrEqual(2);
-    // The wrong-token case was refused, not served.
-    expect(ecs.hits.filter((h) => !h.served).length).toBeGreaterThanOrEqual(2);
-  }, 120_000);
+  whole(
+    "the metadata fakes were asked, with the right credentials, by both sides",
+    async () => {
+      await Promise.allSettled([...results.values()]);
+      const served = (s: FixtureServer) => s.hits.filter((h) => h.served).length;
+      // EcsContainer and Ec2InstanceMetadata cases: one good run per side each.
+      expect(served(ecs)).toBeGreaterThanOrEqual(3); // + the CLI's fall-through in the known difference
+      expect(served(imds)).toBeGreaterThanOrEqual(2);
+      // The wrong-token case was refused, not served.
+      expect(ecs.hits.filter((h) => !h.served).length).toBeGreaterThanOrEqual(2);
+    },
+    120_000,
+  );
 
-  test("the table covers enough ground", () => {
+  whole("the table covers enough ground", () => {
     expect(cases.length).toBeGreaterThanOrEqual(35);
     expect(normal.filter((c) => "fail" in c.expect).length).toBeGreaterThanOrEqual(15);
     expect(normal.filter((c) => !("fail" in c.expect)).length).toBeGreaterThanOrEqual(15);

@@ -316,12 +316,15 @@ describeIf("SSO profiles through the built CLI", () => {
       code: 0,
       stderr: "awsx: removed 1 cached session from the file cache\n",
     });
+    // An expired legacy token with refresh keys: never refreshed, so not refreshable.
+    const expired = new Date(Date.now() - 60_000).toISOString();
+    seed(sha1(LEGACY_START), fake.mintToken(), LEGACY_START, expired);
     const l2 = JSON.parse((await runAwsx(["list", "--json"], env())).stdout);
     expect(l2.sessions).toEqual([]);
     expect(l2.ssoTokens).toEqual([
       expect.objectContaining({ session: "corp", from: "aws-cli", refreshable: true }),
       { session: "regionless", startUrl: START },
-      { session: LEGACY_START, startUrl: LEGACY_START },
+      expect.objectContaining({ session: LEGACY_START, secondsLeft: 0, refreshable: false }),
     ]);
   });
 });

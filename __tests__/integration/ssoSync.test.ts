@@ -168,6 +168,22 @@ test("an expired token with a refresh token is refreshed once, then used", async
   expect(JSON.parse(readFileSync(cliTokenFile(), "utf8")).accessToken).toBe(fake.issued.at(-2));
 });
 
+test("a legacy profile (start URL in it): exit 78 saying how to convert, no call", async () => {
+  const legacy = `[profile old]\nsso_start_url = ${START_URL}\nsso_region = eu-west-1\n`;
+  writeFileSync(home.configFile, legacy);
+  const r = await sync("old");
+  expect(r.code).toBe(78);
+  expect(r.stderr).toBe(
+    `awsx: awsx sso sync writes profiles that name an sso-session, and profile "old" names its ` +
+      `start URL itself (the legacy form); convert it: add [sso-session d-fake] with ` +
+      `sso_start_url = ${START_URL} and sso_region = eu-west-1 to ${home.configFile}, replace ` +
+      `sso_start_url and sso_region in [profile old] with sso_session = d-fake, then run awsx ` +
+      "sso login --sso-session d-fake and sync again (docs/sso.md#setup)\n",
+  );
+  expect(fake.calls).toEqual([]);
+  expect(config()).toBe(legacy);
+});
+
 test("a token the portal refuses: exit 79 naming the login to run, file unchanged", async () => {
   fake.expireAccessTokens();
   const r = await sync();

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cachedHops, type SessionCache } from "../../src/cache/cachedHops.js";
+import { explainData } from "../../src/cli/commands/explain.js";
 import { memoryStore } from "../../src/cache/memoryStore.js";
 import { loadConfig } from "../../src/config/load.js";
 import {
@@ -59,6 +60,50 @@ sso_role_name = Dev
 aws_access_key_id = AKIAIOSFODNN7EXAMPLE
 aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 
+[profile fips]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Dev
+use_fips_endpoint = true
+use_dualstack_endpoint = true
+
+[sso-session team]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-west-1
+sso_role_name = Dev
+sso_account_id = 111122223333
+
+[profile teamRole]
+sso_session = team
+sso_account_id = 111122223333
+
+[profile teamAccount]
+sso_session = team
+sso_role_name = Dev
+
+[services named]
+sso =
+  endpoint_url = http://127.0.0.1:1111
+sso_oidc =
+  endpoint_url = http://127.0.0.1:1112
+
+[services source]
+sso =
+  endpoint_url = http://127.0.0.1:2221
+sso_oidc =
+  endpoint_url = http://127.0.0.1:2222
+
+[profile svcSource]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Dev
+services = source
+
+[profile svcChain]
+role_arn = arn:aws:iam::444455556666:role/deploy
+source_profile = svcSource
+services = named
+
 [profile roleWins]
 role_arn = arn:aws:iam::444455556666:role/deploy
 source_profile = legacy
@@ -100,6 +145,18 @@ describe("plan: SSO profiles as botocore decides", () => {
     expect(p.steps).toMatchObject([{ kind: "assumeRole", profile: "roleWins" }]);
   });
 
+  // botocore copies every key of the [sso-session] into the profile's (issue 28, 5).
+  test("sso_role_name or sso_account_id from the [sso-session] section", () => {
+    for (const name of ["teamRole", "teamAccount"]) {
+      expect(buildPlan(config, name).source).toMatchObject({
+        kind: "sso",
+        accountId: "111122223333",
+        roleName: "Dev",
+        session: { name: "team" },
+      });
+    }
+  });
+
   test("an SSO profile as source_profile: a chained role, capped at 3600 s", () => {
     const p = buildPlan(config, "chained");
     expect(p.source).toMatchObject({ kind: "sso", profile: "dev" });
@@ -113,10 +170,12 @@ describe("plan: SSO profiles as botocore decides", () => {
 // A portal and OIDC service that count their calls; tokens they accept are in `valid`.
 function fakeSso(now: () => Date) {
   const calls: string[] = [];
+  const targets: unknown[] = [];
   const valid = new Set<string>();
-  const state = { refreshFails: false, forbidden: false, delayMs: 0, n: 0 };
+  const state = { refreshFails: false, badAnswer: false, forbidden: false, delayMs: 0, n: 0 };
   const factory = {
-    portal: async () => ({
+    portal: async (t: unknown) => ({
+      target: targets.push(t),
       async getRoleCredentials(input: { accessToken: string; roleName: string }) {
         calls.push(`GetRoleCredentials:${input.roleName}`);
         if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
@@ -139,10 +198,14 @@ function fakeSso(now: () => Date) {
         } satisfies Credentials;
       },
     }),
-    oidc: async () => ({
+    oidc: async (t: unknown) => ({
+      target: targets.push(t),
       async refreshToken(input: { refreshToken: string }) {
         calls.push("CreateToken");
         if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
+        // What src/platform/ssoOidc.ts raises for a 200 answer without accessToken.
+        if (state.badAnswer)
+          throw new AwsxError("E_STS", "CreateToken answered without accessToken");
         if (state.refreshFails || input.refreshToken !== "rt-1") {
           throw Object.assign(new Error("invalid_grant"), { name: "InvalidGrantException" });
         }
@@ -151,7 +214,7 @@ function fakeSso(now: () => Date) {
       },
     }),
   };
-  return { calls, valid, state, factory };
+  return { calls, targets, valid, state, factory };
 }
 
 const token = (expiresAt: Date, extra: Partial<SsoToken> = {}): SsoToken => ({
@@ -299,6 +362,21 @@ describe("credentials through SSO", () => {
     expect(w.sso.calls).toEqual(["CreateToken", "GetRoleCredentials:Dev"]);
   });
 
+  // botocore reads response["accessToken"] and ["expiresIn"]: a KeyError fails the command,
+  // the old token is not used (issue 28, 6).
+  test("a refresh answered without accessToken fails, even with time left", async () => {
+    const w = world();
+    w.sso.valid.add("at-1");
+    w.sso.state.badAnswer = true;
+    await w.saveToken(token(new Date(T0.getTime() + 5 * MIN)));
+    const e = await failure(w.resolve("dev"));
+    expect(w.sso.calls).toEqual(["CreateToken"]);
+    expect(e.exitCode).toBe(77);
+    expect(e.message).toMatch(
+      /^profile "dev": refreshing the SSO token at https:\/\/oidc.eu-west-1.amazonaws.com failed: CreateToken answered without accessToken; .*`awsx sso login --sso-session corp`$/,
+    );
+  });
+
   test("expired and not refreshable: one line naming the login command, exit 79", async () => {
     const w = world();
     w.sso.state.refreshFails = true;
@@ -321,6 +399,76 @@ describe("credentials through SSO", () => {
     expect(e.message).toMatch(
       /for start URL https:\/\/old.awsapps.com\/start; run `awsx sso login legacy`/,
     );
+  });
+
+  // botocore's SSOCredentialFetcher reads a legacy token with SSOTokenLoader alone: no
+  // refresh window, no CreateToken, the CLI's file never rewritten (issue 28, 1).
+  test("legacy: a token with refresh keys inside the window is used as it is", async () => {
+    const w = world();
+    w.sso.valid.add("at-1");
+    const key = ssoCacheKey({ startUrl: "https://old.awsapps.com/start" });
+    w.writeCli(key, token(new Date(T0.getTime() + 10 * MIN)));
+    const before = readFileSync(w.cliFile(key), "utf8");
+    await w.resolve("legacy");
+    expect(w.sso.calls).toEqual(["GetRoleCredentials:Admin"]);
+    expect(readFileSync(w.cliFile(key), "utf8")).toBe(before);
+  });
+
+  test("legacy: an expired token with refresh keys fails, naming why it was not refreshed", async () => {
+    const w = world();
+    const key = ssoCacheKey({ startUrl: "https://old.awsapps.com/start" });
+    w.writeCli(key, token(new Date(T0.getTime() - MIN)));
+    const before = readFileSync(w.cliFile(key), "utf8");
+    const e = await failure(w.resolve("legacy"));
+    expect(w.sso.calls).toEqual([]);
+    expect(e.exitCode).toBe(79);
+    expect(e.message).toMatch(/without sso_session is never refreshed, as in the AWS CLI/);
+    expect(readFileSync(w.cliFile(key), "utf8")).toBe(before);
+  });
+
+  test("explain: a legacy profile's token is never refreshed, and says why", () => {
+    const legacy = explainData(buildPlan(config, "legacy"), { label: "x", from: "y" });
+    expect(legacy.hops[0]).toMatchObject({ kind: "sso", tokenRefresh: "never" });
+    expect(legacy.notes.join("\n")).toMatch(/no sso_session\): the AWS CLI never refreshes/);
+    const dev = explainData(buildPlan(config, "dev"), { label: "x", from: "y" });
+    expect(dev.hops[0]).toMatchObject({ tokenRefresh: "within 15 minutes of expiry" });
+    expect(dev.notes.join("\n")).not.toMatch(/never refreshes/);
+  });
+
+  test("use_fips_endpoint and use_dualstack_endpoint reach the SSO clients (issue 28, 3)", async () => {
+    const w = world();
+    await w.saveToken(token(new Date(T0.getTime() + 10 * MIN)));
+    await w.resolve("fips");
+    const fips = { region: "eu-west-1", fips: true, dualstack: true };
+    expect(w.sso.targets).toEqual([fips, fips]);
+    expect(w.sso.calls).toEqual(["CreateToken", "GetRoleCredentials:Dev"]);
+  });
+
+  // botocore creates the SSO clients from the named profile's session (issue 28, 4).
+  test("a role chain on an SSO profile: the named profile's SSO endpoints, not the source's", async () => {
+    const w = world();
+    await w.saveToken(token(new Date(T0.getTime() + 10 * MIN)));
+    await w.resolve("svcChain");
+    expect(w.sso.targets).toEqual([
+      { region: "eu-west-1", endpoint: "http://127.0.0.1:1112" },
+      { region: "eu-west-1", endpoint: "http://127.0.0.1:1111" },
+    ]);
+    w.sso.targets.length = 0;
+    await w.resolve("svcSource");
+    expect(w.sso.targets).toEqual([{ region: "eu-west-1", endpoint: "http://127.0.0.1:2221" }]);
+  });
+
+  test("the sign-in offered to a chain goes where the run's SSO calls go (the named profile's)", async () => {
+    const asked: unknown[] = [];
+    const w = world({ login: async (r) => void asked.push(r) });
+    await failure(w.resolve("svcChain"));
+    expect(asked).toEqual([
+      expect.objectContaining({
+        profile: "svcSource",
+        oidcUrl: "http://127.0.0.1:1112",
+        portalUrl: "http://127.0.0.1:1111",
+      }),
+    ]);
   });
 
   test("no token: the message, or the login hook's token", async () => {

@@ -62,7 +62,9 @@ export async function ssoTokens(
       info.from = t.from;
       info.expiresAt = t.expiresAt;
       info.secondsLeft = Math.max(0, Math.round((Date.parse(t.expiresAt) - now.getTime()) / 1000));
+      // A legacy profile's token is never refreshed, whatever it holds (steps/sso.ts).
       info.refreshable =
+        s.name !== undefined &&
         Boolean(t.refreshToken && t.clientId && t.clientSecret) &&
         Date.parse(t.registrationExpiresAt ?? "") > now.getTime();
     }

@@ -242,33 +242,64 @@ export function stsEndpoint(
   };
 }
 
+// The SSO portal or OIDC endpoint of a profile: a configured URL, or the default one the SSO
+// endpoint rules give for the region and the FIPS and dual-stack switches.
+export interface SsoEndpoint extends ServiceEndpoint {
+  // Both false with a configured URL (botocore then leaves them off).
+  fips: boolean;
+  dualstack: boolean;
+}
+
+// The SSO and SSO OIDC endpoint rules (botocore's and the SDK's endpoint-rule-set): HOST-fips
+// for FIPS (aws-us-gov: the plain host), the partition's dual-stack suffix for dual-stack.
+function ssoDefaultLabel(host: string, region: string, fipsWanted: boolean, dualstack: boolean) {
+  const fips = fipsWanted && (dualstack || !region.startsWith("us-gov-"));
+  const [, plain, dual] = PARTITIONS.find(([re]) => re.test(region)) ?? [
+    undefined,
+    "amazonaws.com",
+    "api.aws",
+  ];
+  return `https://${host}${fips ? "-fips" : ""}.${region}.${dualstack ? dual : plain}`;
+}
+
 // The SSO portal ("sso") or OIDC ("sso-oidc") endpoint of a profile, chosen as STS's is:
 // AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL, the [services] sso /
-// sso_oidc endpoint_url, the profile's endpoint_url, unless ignored; else the regional one.
+// sso_oidc endpoint_url, the profile's endpoint_url, unless ignored; else the regional one,
+// with use_fips_endpoint and use_dualstack_endpoint (or their variables) as botocore reads
+// them for the client of the profile the user named.
 export function ssoEndpoint(
   config: LoadedConfig,
   profileName: string,
   env: Env,
   service: "sso" | "sso-oidc",
   region: string,
-): ServiceEndpoint {
+): SsoEndpoint {
   const profile = profileOf(config, profileName);
-  const host = service === "sso" ? "portal.sso" : "oidc";
-  const fallback = `https://${host}.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}`;
   const ignore = ignoreConfigured(env, profile);
-  if (ignore)
-    return {
-      label: fallback,
-      from: "default (configured endpoints ignored)",
-      ...trustOf(env, profile, fallback),
-    };
   const named =
     service === "sso"
       ? { variable: "AWS_ENDPOINT_URL_SSO", key: "sso" }
       : { variable: "AWS_ENDPOINT_URL_SSO_OIDC", key: "sso_oidc" };
-  const configured = configuredUrl(config, profile, env, named);
-  const chosen = configured
-    ? { ...configured, label: configured.url }
-    : { label: fallback, from: "default" };
-  return { ...chosen, ...trustOf(env, profile, chosen.label) };
+  const configured = ignore ? undefined : configuredUrl(config, profile, env, named);
+  if (configured) {
+    const label = configured.url;
+    return { ...configured, label, fips: false, dualstack: false, ...trustOf(env, profile, label) };
+  }
+  const { real, pseudo } = fipsRegion(region);
+  const fips = pseudo || readFlag(env, profile, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+  const dualstack = readFlag(env, profile, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+  const why = [
+    ignore ? "configured endpoints ignored" : undefined,
+    fips ? "FIPS" : undefined,
+    dualstack ? "dual-stack" : undefined,
+  ].filter(Boolean);
+  const host = service === "sso" ? "portal.sso" : "oidc";
+  const label = ssoDefaultLabel(host, real!, fips, dualstack);
+  return {
+    label,
+    from: why.length ? `default (${why.join(", ")})` : "default",
+    fips,
+    dualstack,
+    ...trustOf(env, profile, label),
+  };
 }

@@ -113,19 +113,26 @@ export async function credentialsFor(
     logger,
     processTimeoutMs: settings.processTimeoutMs,
     metadata,
-    ...(deps.sso ? { sso: ssoContext(deps.sso, deps.config, env) } : {}),
+    ...(deps.sso ? { sso: ssoContext(deps.sso, deps.config, env, profile) } : {}),
   };
   const credentials = await runPlan(plan, ctx, { region, around: deps.around });
   return { plan, credentials, endpoint };
 }
 
-// The SSO deps with the endpoints of each profile's session (portal and OIDC).
-export function ssoContext(sso: SsoDeps, config: LoadedConfig, env: Env): SsoContext {
+// The SSO deps with the portal and OIDC endpoints: botocore creates both clients from the
+// session of the profile the user named (client_creator, create_nested_client), so a role
+// chain's SSO source_profile's own endpoint settings are not read.
+export function ssoContext(
+  sso: SsoDeps,
+  config: LoadedConfig,
+  env: Env,
+  named: string,
+): SsoContext {
   return {
     ...sso,
-    endpoints: (profile, region) => ({
-      portal: ssoEndpoint(config, profile, env, "sso", region),
-      oidc: ssoEndpoint(config, profile, env, "sso-oidc", region),
+    endpoints: (region) => ({
+      portal: ssoEndpoint(config, named, env, "sso", region),
+      oidc: ssoEndpoint(config, named, env, "sso-oidc", region),
     }),
   };
 }

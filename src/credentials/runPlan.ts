@@ -36,7 +36,7 @@ export async function runPlan(
     tokenDigest: token === undefined ? undefined : sha256Hex(token),
     envAccessKeyId: ctx.env.AWS_ACCESS_KEY_ID,
     ...(source.kind === "sso" && ctx.sso
-      ? { ssoEndpoint: ctx.sso.endpoints(source.profile, source.session.region).portal.label }
+      ? { ssoEndpoint: ctx.sso.endpoints(source.session.region).portal.label }
       : {}),
   });
   const profiles = [

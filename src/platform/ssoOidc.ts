@@ -1,9 +1,11 @@
 import { AwsxError } from "../errors.js";
-import type { SsoTokenRefresher } from "../types.js";
-import { type SdkTarget, sdkClientConfig } from "./sdkClientConfig.js";
+import type { SsoClientTarget, SsoTokenRefresher } from "../types.js";
+import type { SdkTarget } from "./sdkClientConfig.js";
+import { serviceErrorName, serviceMessage } from "./serviceMessage.js";
+import { ssoClientConfig } from "./ssoClientConfig.js";
 
 // Where the OIDC calls go and how long one may take.
-export type SsoTarget = SdkTarget;
+export type SsoTarget = SdkTarget & SsoClientTarget;
 
 // A client registration, as RegisterClient answers it.
 export interface OidcRegistration {
@@ -36,6 +38,8 @@ export class OidcError extends Error {
     readonly error: string,
     readonly status: number | undefined,
     readonly type: string,
+    // What the service said (error_description or message), when it said anything.
+    readonly said?: string,
   ) {
     super(`${type} (${error})`);
     this.name = "OidcError";
@@ -72,8 +76,10 @@ type OidcModule = typeof import("@aws-sdk/client-sso-oidc");
 const oidcError = (e: unknown): unknown => {
   const err = e as { error?: unknown; name?: string; $metadata?: { httpStatusCode?: number } };
   const status = err?.$metadata?.httpStatusCode;
-  if (typeof err?.error === "string" || (status !== undefined && status < 500 && err?.name))
-    return new OidcError(String(err.error ?? err.name), status, String(err.name));
+  if (typeof err?.error === "string" || (status !== undefined && status < 500 && err?.name)) {
+    const type = serviceErrorName(e);
+    return new OidcError(String(err.error ?? type), status, type, serviceMessage(e));
+  }
   return e;
 };
 
@@ -87,7 +93,7 @@ const need = (v: string | undefined, what: string): string => {
 export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
   const mod: any = await import("@aws-sdk/client-sso-oidc");
   const sdk = (mod.SSOOIDCClient ? mod : mod.default) as OidcModule;
-  const client = new sdk.SSOOIDCClient(sdkClientConfig(target, "SSO OIDC"));
+  const client = new sdk.SSOOIDCClient(ssoClientConfig(target, "SSO OIDC"));
   const send = async <T>(cmd: any): Promise<T> => {
     try {
       return (await client.send(cmd)) as T;
@@ -144,7 +150,8 @@ export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
         new sdk.CreateTokenCommand({ ...input, grantType: "refresh_token" }),
       );
       if (!out.accessToken || typeof out.expiresIn !== "number") {
-        throw new AwsxError("E_STS", "the SSO OIDC service answered without an access token");
+        const missing = out.accessToken ? "expiresIn" : "accessToken";
+        throw new AwsxError("E_STS", `CreateToken answered without ${missing}`);
       }
       return {
         accessToken: out.accessToken,

@@ -1,6 +1,7 @@
 import { AwsxError } from "../errors.js";
-import type { Credentials, SsoRolePortal } from "../types.js";
-import { type SdkTarget, sdkClientConfig } from "./sdkClientConfig.js";
+import type { Credentials, SsoClientTarget, SsoRolePortal } from "../types.js";
+import type { SdkTarget } from "./sdkClientConfig.js";
+import { ssoClientConfig } from "./ssoClientConfig.js";
 
 // An account the signed-in user can reach.
 export interface PortalAccount {
@@ -23,10 +24,10 @@ type SsoModule = typeof import("@aws-sdk/client-sso");
 const MAX_PAGES = 1000;
 
 // The SSO portal through @aws-sdk/client-sso, bundled apart (dist/lazy-sso-portal.cjs).
-export async function createSsoPortal(target: SdkTarget): Promise<SsoPortal> {
+export async function createSsoPortal(target: SdkTarget & SsoClientTarget): Promise<SsoPortal> {
   const mod: any = await import("@aws-sdk/client-sso");
   const sdk = (mod.SSOClient ? mod : mod.default) as SsoModule;
-  const client = new sdk.SSOClient(sdkClientConfig(target, "the SSO portal"));
+  const client = new sdk.SSOClient(ssoClientConfig(target, "the SSO portal"));
   async function pages<T>(page: (next?: string) => Promise<[T[], string | undefined]>) {
     const all: T[] = [];
     let next: string | undefined;

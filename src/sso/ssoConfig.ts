@@ -155,6 +155,8 @@ export function ssoRoleFor(profile: Profile, config: LoadedConfig): SsoRole | un
     refuseSessionBlocks(sessionName, config.ssoSessions.get(sessionName)!, name);
     checkConsistent(profile, config);
   }
+  // botocore's _resolve_sso_session_reference copies every key of the [sso-session] into the
+  // profile's (a key in both must agree): sso_role_name or sso_account_id may come from there.
   const merged = { ...v, ...(sessionName ? config.ssoSessions.get(sessionName)!.values : {}) };
   const required = ["sso_role_name", "sso_account_id", "sso_start_url", "sso_region"];
   const missing = required.filter((k) => !(k in merged));
@@ -171,8 +173,8 @@ export function ssoRoleFor(profile: Profile, config: LoadedConfig): SsoRole | un
   const session = sessionName ? ssoTokenSession(name, sessionName, config) : undefined;
   return {
     session: session ?? sessionOf(v, profileOrigin(profile)),
-    accountId: v.sso_account_id!,
-    roleName: v.sso_role_name!,
+    accountId: merged.sso_account_id!,
+    roleName: merged.sso_role_name!,
     origin: profileOrigin(profile),
   };
 }

@@ -63,7 +63,7 @@ export interface LoginDeps {
   logger: Logger;
 }
 
-type OidcFailure = Error & { error: string; status?: number; type: string };
+type OidcFailure = Error & { error: string; status?: number; type: string; said?: string };
 // OidcError comes from the lazily loaded bundle: recognised by name, not by class.
 const isOidcError = (e: unknown): e is OidcFailure =>
   e instanceof Error && e.name === "OidcError" && typeof (e as OidcFailure).error === "string";
@@ -276,8 +276,8 @@ export function translateOidcError(e: unknown, session: LoginSession, url: strin
       return new AwsxError(
         "E_STS",
         `IAM Identity Center (OIDC, ${session.region}) answered ${printable(e.type, 100)} ` +
-          `(${printable(e.error, 100)}) ` +
-          `for ${who}; check sso_start_url and sso_region`,
+          `(${printable(e.error, 100)}${e.said ? `: ${e.said}` : ""}) for ${who}; ` +
+          "check sso_start_url and sso_region",
       );
   }
 }

@@ -5,6 +5,7 @@ import { sha1 } from "@noble/hashes/legacy.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { readRegularFile } from "../platform/readRegular.js";
 import type { Env, Store } from "../types.js";
+import { tokenTimeIso } from "./tokenTime.js";
 
 // An IAM Identity Center token as the AWS CLI caches it (the same field names).
 export interface SsoToken {
@@ -63,14 +64,21 @@ const FIELDS = [
 ] as const;
 
 // A token from parsed JSON, or undefined when accessToken or expiresAt is missing or bad
-// (botocore: "Token for X is invalid"). Only the known fields are kept.
+// (botocore: "Token for X is invalid"). Only the known fields are kept; the times in UTC ISO
+// 8601 (src/sso/tokenTime.ts reads every form the CLI's files hold).
 export function tokenFrom(j: unknown): SsoToken | undefined {
   if (!j || typeof j !== "object") return undefined;
   const o = j as Record<string, unknown>;
   if (typeof o.accessToken !== "string" || o.accessToken === "") return undefined;
-  if (typeof o.expiresAt !== "string" || Number.isNaN(Date.parse(o.expiresAt))) return undefined;
+  const expiresAt = tokenTimeIso(o.expiresAt);
+  if (expiresAt === undefined) return undefined;
   const t: Record<string, string> = { startUrl: "", region: "" };
   for (const f of FIELDS) if (typeof o[f] === "string") t[f] = o[f] as string;
+  t.expiresAt = expiresAt;
+  // botocore reads it only to refresh: a time awsx cannot read is no registration.
+  const registrationEnds = tokenTimeIso(o.registrationExpiresAt);
+  if (registrationEnds === undefined) delete t.registrationExpiresAt;
+  else t.registrationExpiresAt = registrationEnds;
   return t as unknown as SsoToken;
 }
 

@@ -1,6 +1,6 @@
 import type { Origin } from "../../config/load.js";
 import { type ServiceEndpoint, ssoEndpoint, stsEndpoint } from "../../config/endpoint.js";
-import { loginCommand } from "../../credentials/steps/sso.js";
+import { loginCommand, refreshesToken } from "../../credentials/steps/sso.js";
 import { type CaBundle, type Env, maskKeyId } from "../../types.js";
 import { routeData, routeLine } from "../routeData.js";
 import type { Plan, Step } from "../../plan/types.js";
@@ -72,6 +72,7 @@ export function explainData(
           ssoRegion: step.session.region,
           sessionFrom: at(step.session.origin),
           login: loginCommand(step),
+          tokenRefresh: refreshesToken(step.session) ? "within 15 minutes of expiry" : "never",
           from: at(step.origin),
         };
       case "sessionToken":
@@ -105,8 +106,20 @@ export function explainData(
     stsRoute: routeData(env, endpoint),
     hops: [plan.source, ...plan.steps].map(hop),
     ...(sso ? { ssoPortal: sso.portal, ssoOidc: sso.oidc } : {}),
-    notes: plan.notes,
+    notes: [...plan.notes, ...legacyNote(plan)],
   };
+}
+
+// Why a legacy SSO profile's token is never refreshed, and how to get refreshes.
+function legacyNote(plan: Plan): string[] {
+  const src = plan.source;
+  if (src.kind !== "sso" || refreshesToken(src.session)) return [];
+  return [
+    `profile ${src.profile} names its start URL itself (no sso_session): the AWS CLI never ` +
+      "refreshes such a token (it is used until it expires), and awsx does not either; sign " +
+      "in again then, or move sso_start_url and sso_region to an [sso-session] section " +
+      "(sso_session = NAME in the profile) to have it refreshed",
+  ];
 }
 
 // awsx explain PROFILE: the resolution plan, calling nothing.
@@ -126,8 +139,9 @@ export async function runExplain(
   const sso =
     src.kind === "sso"
       ? {
-          portal: show(ssoEndpoint(config, src.profile, deps.env, "sso", src.session.region)),
-          oidc: show(ssoEndpoint(config, src.profile, deps.env, "sso-oidc", src.session.region)),
+          // The named profile's, as botocore's clients (credentialsFor.ts ssoContext).
+          portal: show(ssoEndpoint(config, input.profile, deps.env, "sso", src.session.region)),
+          oidc: show(ssoEndpoint(config, input.profile, deps.env, "sso-oidc", src.session.region)),
         }
       : undefined;
   const sts = stsEndpoint(config, input.profile, deps.env, plan.region);

@@ -1,5 +1,6 @@
 import { AwsxError } from "../../errors.js";
 import { browserAvailable, openPrivateUrl, openUrl } from "../../platform/openBrowser.js";
+import { readCliRegistration } from "../../sso/cliRegistration.js";
 import { ssoLogin } from "../../sso/ssoLogin.js";
 import {
   decodeSsoTokenEntry,
@@ -14,13 +15,7 @@ import { notKept } from "../../cache/keychainState.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import type { SsoLoginHook } from "../../credentials/ssoContext.js";
 import { ssoCacheKey } from "../../sso/ssoToken.js";
-import {
-  sessionLabel,
-  type SsoTarget,
-  ssoTarget,
-  type SsoTargetInput,
-  urlsOf,
-} from "./ssoTarget.js";
+import { sessionLabel, type SsoTarget, ssoTarget, type SsoTargetInput } from "./ssoTarget.js";
 
 // awsx sso login's parsed input.
 export interface SsoLoginInput extends SsoTargetInput, CredentialFlags {
@@ -43,6 +38,34 @@ async function previousToken(store: Store | undefined, key: string) {
   }
 }
 
+// The registration a login reuses (src/sso/ssoLogin.ts reads only the token's clientId,
+// clientSecret and registrationExpiresAt): awsx's previous token's, or the one `aws sso login`
+// (v2) left in ~/.aws/sso/cache for this session and flow, whichever lasts longer; so a user of
+// both tools approves one client in the browser, not two.
+async function previousFor(
+  store: Store | undefined,
+  target: SsoTarget,
+  deps: Deps,
+  flow: "auth-code" | "device",
+): Promise<SsoToken | undefined> {
+  const mine = await previousToken(store, target.key);
+  const cli = await readCliRegistration(target.session, deps.env, flow);
+  if (!cli) return mine;
+  const mineEnds = Date.parse(mine?.registrationExpiresAt ?? "");
+  if (mineEnds >= Date.parse(cli.expiresAt)) return mine;
+  deps.logger.debug(`sso: the AWS CLI's client registration lasts longer: reusing it`);
+  deps.logger.secret(cli.clientSecret);
+  return {
+    startUrl: target.session.startUrl,
+    region: target.session.region,
+    accessToken: "",
+    expiresAt: cli.expiresAt,
+    clientId: cli.clientId,
+    clientSecret: cli.clientSecret,
+    registrationExpiresAt: cli.expiresAt,
+  };
+}
+
 // awsx sso login [PROFILE | --sso-session NAME]: sign in, keep the token in awsx's cache.
 export async function runSsoLogin(input: SsoLoginInput, deps: Deps): Promise<number> {
   await signIn(ssoTarget(input, deps, "login"), input, deps);
@@ -52,7 +75,7 @@ export async function runSsoLogin(input: SsoLoginInput, deps: Deps): Promise<num
 // Offered by the resolver to a profile without a valid token, only where awsx may prompt
 // (a terminal, not CI, not --no-prompt): asks first, then signs in as awsx sso login does.
 export function ssoLoginHook(deps: Deps): SsoLoginHook {
-  return async ({ profile, session, reason }) => {
+  return async ({ profile, session, reason, oidcUrl, portalUrl, caBundle }) => {
     const ask = deps.prompt ?? (await import("../../platform/prompt.js")).promptHidden;
     const who = sessionLabel(session);
     let answer: string;
@@ -67,7 +90,9 @@ export function ssoLoginHook(deps: Deps): SsoLoginHook {
       session,
       key: ssoCacheKey(session),
       config,
-      ...urlsOf(config, profile, deps, session),
+      oidcUrl,
+      portalUrl,
+      ...(caBundle ? { caBundle } : {}),
     };
     return signIn(target, {}, deps);
   };
@@ -101,7 +126,7 @@ async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Prom
       flow: device ? "device" : "auth-code",
       openBrowser: browser,
       oidcEndpoint: oidcUrl,
-      previous: await previousToken(store, key),
+      previous: await previousFor(store, target, deps, device ? "device" : "auth-code"),
       callbackTimeoutMs: CALLBACK_TIMEOUT_MS,
     },
     {

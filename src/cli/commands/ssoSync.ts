@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { AwsxError } from "../../errors.js";
 import { configPaths, readText } from "../../config/userConfig.js";
 import { writeFileAtomic } from "../../platform/atomicWrite.js";
+import { serviceErrorName, serviceMessage } from "../../platform/serviceMessage.js";
 import { isRegionName } from "../../plan/build.js";
 import { DEFAULT_TEMPLATE } from "../../sso/syncBlock.js";
 import { syncedConfig } from "../../sso/syncedConfig.js";
@@ -44,11 +45,34 @@ function portalFailure(e: unknown, session: string, region: string, portalUrl: s
         "check the network, sso_region or AWS_ENDPOINT_URL_SSO",
       { cause: e },
     );
+  const said = serviceMessage(e);
   return new AwsxError(
     "E_STS",
-    `the SSO portal answered ${printable(String(err?.name ?? status), 100)} listing the ` +
-      `accounts of sso-session "${session}"`,
+    `the SSO portal answered ${printable(serviceErrorName(e), 100)}${said ? ` (${said})` : ""} ` +
+      `listing the accounts of sso-session "${session}"; check sso_region and ` +
+      "AWS_ENDPOINT_URL_SSO",
     { cause: e },
+  );
+}
+
+// Sync of a legacy profile (sso_start_url in it): the profiles sync writes name an
+// sso-session, so say how to convert, with a name taken from the start URL's host.
+function legacySync(s: { startUrl: string; region: string }, profile: string, file: string) {
+  let host = "";
+  try {
+    host = new URL(s.startUrl).hostname.split(".")[0] ?? "";
+  } catch {
+    // not a URL: the generic name below
+  }
+  const name = /^[A-Za-z0-9_-]{1,40}$/.test(host) ? host : "my-sso";
+  return new AwsxError(
+    "E_CONFIG",
+    `awsx sso sync writes profiles that name an sso-session, and profile "${profile}" names ` +
+      `its start URL itself (the legacy form); convert it: add [sso-session ${name}] with ` +
+      `sso_start_url = ${s.startUrl} and sso_region = ${s.region} to ${file}, replace ` +
+      `sso_start_url and sso_region in [profile ${profile}] with sso_session = ${name}, then ` +
+      `run awsx sso login --sso-session ${name} and sync again (docs/sso.md#setup)`,
+    { profile },
   );
 }
 
@@ -70,12 +94,7 @@ export async function runSsoSync(
   const target = ssoTarget(input, deps, "sync");
   const { session } = target;
   const name = session.name;
-  if (!name)
-    throw new AwsxError(
-      "E_CONFIG",
-      `awsx sso sync writes profiles that name an sso-session, and ${session.startUrl} is ` +
-        "configured without one: add an [sso-session NAME] section (docs/sso.md)",
-    );
+  if (!name) throw legacySync(session, input.profile ?? "", configPaths(deps.env).configFile);
   const template = input.template ?? DEFAULT_TEMPLATE;
   const region = input.profileRegion;
   if (region !== undefined && !isRegionName(region))

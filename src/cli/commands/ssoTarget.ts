@@ -37,7 +37,7 @@ export const ssoUrl = (
 ): string => ssoEndpoint(config, profile ?? "", deps.env, service, region).label;
 
 // The OIDC and portal URLs of a session for a profile, with their CA bundle.
-export function urlsOf(
+function urlsOf(
   config: LoadedConfig,
   profile: string | undefined,
   deps: Deps,

@@ -49,6 +49,17 @@ export function runCredentialProcess(
   );
 }
 
+// granted writes profiles whose credential_process runs granted, with its own granted_sso_*
+// keys that neither the AWS CLI nor awsx reads: without granted installed, say what to do.
+function grantedHint(program: string, error: string): string {
+  if (!/(^|[/\\])granted(\.exe)?$/.test(program) || !/command not found/.test(error)) return "";
+  return (
+    "; it is a profile granted wrote (granted_sso_* keys, which awsx does not read): run " +
+    "`awsx sso sync` to write standard SSO profiles, or give this one sso_session, " +
+    "sso_account_id and sso_role_name (docs/sso.md#coming-from-granted)"
+  );
+}
+
 async function runOnce(
   profile: string,
   command: string,
@@ -63,7 +74,7 @@ async function runOnce(
   }
   if (argv.length === 0) throw fail("is empty; set it to a command that prints credentials JSON");
   const { stdout, stderr, code, signal, error, notUtf8 } = await runCaptured(argv, options);
-  if (error) throw fail(error);
+  if (error) throw fail(error + grantedHint(argv[0]!, error));
   if (code !== 0) {
     const last = stderr.trim().split("\n").pop() ?? "";
     // An awsx inside the process refused a loop: that is the config's fault, say so.

@@ -3,7 +3,9 @@ import { AwsxError, isAwsxError } from "../../errors.js";
 import type { SourceStep } from "../../plan/types.js";
 import type { SsoSession } from "../../sso/ssoConfig.js";
 import { ssoCacheKey, type SsoToken } from "../../sso/ssoToken.js";
-import type { Credentials, SsoFactory } from "../../types.js";
+import type { SsoEndpoint } from "../../config/endpoint.js";
+import { serviceErrorName, serviceMessage } from "../../platform/serviceMessage.js";
+import type { Credentials, SsoClientTarget, SsoFactory } from "../../types.js";
 import { printable } from "../../util/printable.js";
 import type { SsoContext } from "../ssoContext.js";
 import type { StepContext } from "../stepContext.js";
@@ -33,22 +35,26 @@ function notSignedIn(step: SsoStep, reason: string): AwsxError {
   );
 }
 
+// The client of a session's portal or OIDC: its endpoint URL, or the default's switches; the
+// CA bundle of an https endpoint.
+const clientTarget = (step: SsoStep, e: SsoEndpoint): SsoClientTarget => ({
+  region: step.session.region,
+  ...(e.url ? { endpoint: e.url } : { fips: e.fips, dualstack: e.dualstack }),
+  ...(e.caBundle ? { caBundle: e.caBundle } : {}),
+});
+
 // GetRoleCredentials for the profile's account and role, with a valid token.
 export async function ssoRole(step: SsoStep, ctx: StepContext): Promise<Credentials> {
   const sso = ctx.sso;
   if (!sso) throw new AwsxError("E_INTERNAL", "an SSO profile was resolved without SSO deps");
   const token = await validToken(step, sso, ctx);
-  const { portal } = sso.endpoints(step.profile, step.session.region);
+  const { portal } = sso.endpoints(step.session.region);
   ctx.logger.debug(
     `profile ${step.profile}: GetRoleCredentials ${step.accountId}/${step.roleName} ` +
       `at ${portal.label} (${portal.from})`,
   );
   const call = async () => {
-    const client = await sso.clients.portal({
-      region: step.session.region,
-      ...(portal.url ? { endpoint: portal.url } : {}),
-      ...(portal.caBundle ? { caBundle: portal.caBundle } : {}),
-    });
+    const client = await sso.clients.portal(clientTarget(step, portal));
     return client.getRoleCredentials({
       accessToken: token.accessToken,
       accountId: step.accountId,
@@ -65,12 +71,19 @@ export async function ssoRole(step: SsoStep, ctx: StepContext): Promise<Credenti
   }
 }
 
+// botocore refreshes only the sso-session form's token (SSOTokenProvider); a legacy profile's
+// token (sso_start_url in the profile) is read by SSOTokenLoader and used as it is until it
+// expires (SSOCredentialFetcher): no CreateToken, and the CLI's file is never rewritten.
+export const refreshesToken = (session: SsoSession): boolean => session.name !== undefined;
+
 // The token to use: read, refreshed under a lock when inside the window, else a login.
 async function validToken(step: SsoStep, sso: SsoContext, ctx: StepContext): Promise<SsoToken> {
   const key = ssoCacheKey(step.session);
   let token = known(await sso.tokens.read(key), ctx);
   if (!token) return loginOr(step, sso, ctx, "not signed in to IAM Identity Center");
-  if (leftMs(token, ctx.now()) < TOKEN_REFRESH_WINDOW_MS && canRefresh(token, ctx.now())) {
+  const refreshes = refreshesToken(step.session);
+  const inWindow = leftMs(token, ctx.now()) < TOKEN_REFRESH_WINDOW_MS;
+  if (refreshes && inWindow && canRefresh(token, ctx.now())) {
     // One refresh for many parallel runs: the others find the refreshed token.
     token = await sso.lock(`sso-token-${key}`, async () => {
       const latest = known(await sso.tokens.read(key), ctx) ?? token!;
@@ -79,7 +92,10 @@ async function validToken(step: SsoStep, sso: SsoContext, ctx: StepContext): Pro
     });
   }
   if (leftMs(token, ctx.now()) <= 0) {
-    const why = `the SSO token expired at ${token.expiresAt} and could not be refreshed`;
+    const why = refreshes
+      ? `the SSO token expired at ${token.expiresAt} and could not be refreshed`
+      : `the SSO token expired at ${token.expiresAt} (a profile without sso_session is ` +
+        "never refreshed, as in the AWS CLI)";
     return loginOr(step, sso, ctx, why);
   }
   return token;
@@ -91,8 +107,17 @@ async function loginOr(
   ctx: StepContext,
   reason: string,
 ): Promise<SsoToken> {
+  const { oidc, portal } = sso.endpoints(step.session.region);
+  const caBundle = oidc.caBundle ?? portal.caBundle;
   const token = known(
-    await sso.login?.({ profile: step.profile, session: step.session, reason }),
+    await sso.login?.({
+      profile: step.profile,
+      session: step.session,
+      reason,
+      oidcUrl: oidc.label,
+      portalUrl: portal.label,
+      ...(caBundle ? { caBundle } : {}),
+    }),
     ctx,
   );
   if (token && leftMs(token, ctx.now()) > 0) return token;
@@ -110,8 +135,10 @@ function canRefresh(t: SsoToken, now: Date): boolean {
   return Date.parse(t.registrationExpiresAt) > now.getTime();
 }
 
-// CreateToken with the refresh grant. A failure is not an error here (botocore logs it and
-// keeps the token): a token with time left is still used, an expired one asks for a login.
+// CreateToken with the refresh grant. A refusal is not an error here (botocore logs a
+// ClientError and keeps the token): a token with time left is still used, an expired one asks
+// for a login. An answer without accessToken or expiresIn is one (botocore's KeyError fails
+// the command): the adapter raises it as an AwsxError.
 async function refresh(
   step: SsoStep,
   key: string,
@@ -120,21 +147,18 @@ async function refresh(
   ctx: StepContext,
 ): Promise<SsoToken | undefined> {
   if (!canRefresh(old, ctx.now())) return undefined;
-  const { oidc } = sso.endpoints(step.profile, step.session.region);
+  const { oidc } = sso.endpoints(step.session.region);
   ctx.logger.debug(`profile ${step.profile}: refreshing the SSO token at ${oidc.label}`);
   let answer: Awaited<ReturnType<Awaited<ReturnType<SsoFactory["oidc"]>>["refreshToken"]>>;
   try {
-    const client = await sso.clients.oidc({
-      region: step.session.region,
-      ...(oidc.url ? { endpoint: oidc.url } : {}),
-      ...(oidc.caBundle ? { caBundle: oidc.caBundle } : {}),
-    });
+    const client = await sso.clients.oidc(clientTarget(step, oidc));
     answer = await client.refreshToken({
       clientId: old.clientId!,
       clientSecret: old.clientSecret!,
       refreshToken: old.refreshToken!,
     });
   } catch (e) {
+    if (isAwsxError(e) && e.code === "E_STS") throw refreshAnswerError(e, step, oidc.label);
     const why = isAwsxError(e) ? e.message : `${(e as Error)?.name}: ${(e as Error)?.message}`;
     ctx.logger.debug(`profile ${step.profile}: the SSO token refresh failed (${firstLine(why)})`);
     return undefined;
@@ -159,6 +183,17 @@ async function refresh(
     ctx.logger.warn(`could not keep the refreshed SSO token: ${firstLine((e as Error).message)}`);
   }
   return token;
+}
+
+// A refresh whose answer is not a token: the profile, where it came from, and the way out.
+function refreshAnswerError(e: AwsxError, step: SsoStep, endpoint: string): AwsxError {
+  return new AwsxError(
+    "E_STS",
+    `profile "${step.profile}": refreshing the SSO token at ${endpoint} failed: ` +
+      `${firstLine(e.message)}; check AWS_ENDPOINT_URL_SSO_OIDC and sso_region, or run ` +
+      `\`${loginCommand(step)}\``,
+    { cause: e, profile: step.profile },
+  );
 }
 
 const NETWORK = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)\b/;
@@ -193,10 +228,11 @@ function portalError(e: unknown, step: SsoStep, endpoint: string): AwsxError {
     err?.name === "ForbiddenException" || err?.name === "ResourceNotFoundException"
       ? "check sso_account_id and sso_role_name: the user must be assigned that role"
       : "see the message from IAM Identity Center";
+  const said = serviceMessage(e);
   return new AwsxError(
     "E_STS",
-    `IAM Identity Center refused ${what}: ${firstLine(err?.name ?? "Error")}: ` +
-      `${firstLine(err?.message || String(e))}; ${hint}`,
+    `IAM Identity Center refused ${what}: ${printable(serviceErrorName(e), 100)}` +
+      `${said ? `: ${said}` : ""}; ${hint}`,
     opts,
   );
 }
