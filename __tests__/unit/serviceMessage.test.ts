@@ -1,5 +1,5 @@
-// What a failed SSO answer said, as awsx shows it on its one line: first line, no control
-// characters or bidirectional overrides, capped; the SDK's placeholder is no message.
+// What a failed SSO answer said, as awsx shows it on its one line: first line, control
+// characters and bidirectional overrides written out, capped; the SDK's placeholder is no message.
 import { serviceErrorName, serviceMessage } from "../../src/platform/serviceMessage.js";
 
 test.each([
@@ -9,8 +9,11 @@ test.each([
   [{ message: "   " }, undefined],
   [{}, undefined],
   [{ message: "first\nsecond line" }, "first"],
-  [{ message: "red \u001b[31mALERT\u001b[0m \u009b2J done" }, "red [31mALERT[0m 2J done"],
-  [{ message: "abc\u202edcba" }, "abcdcba"],
+  [
+    { message: "red \u001b[31mALERT\u001b[0m \u009b2J done" },
+    "red \\x1b[31mALERT\\x1b[0m \\x9b2J done",
+  ],
+  [{ message: "abc\u202edcba" }, "abc\\u202edcba"],
   [{ message: "x".repeat(300) }, `${"x".repeat(200)}…`],
 ])("%j", (e, shown) => {
   expect(serviceMessage(e)).toBe(shown);

@@ -48,7 +48,7 @@ function portalFailure(e: unknown, session: string, region: string, portalUrl: s
   const said = serviceMessage(e);
   return new AwsxError(
     "E_STS",
-    `the SSO portal answered ${printable(serviceErrorName(e), 100)}${said ? ` (${said})` : ""} ` +
+    `the SSO portal answered ${serviceErrorName(e)}${said ? ` (${said})` : ""} ` +
       `listing the accounts of sso-session "${session}"; check sso_region and ` +
       "AWS_ENDPOINT_URL_SSO",
     { cause: e },

@@ -231,7 +231,7 @@ function portalError(e: unknown, step: SsoStep, endpoint: string): AwsxError {
   const said = serviceMessage(e);
   return new AwsxError(
     "E_STS",
-    `IAM Identity Center refused ${what}: ${printable(serviceErrorName(e), 100)}` +
+    `IAM Identity Center refused ${what}: ${serviceErrorName(e)}` +
       `${said ? `: ${said}` : ""}; ${hint}`,
     opts,
   );
