@@ -227,6 +227,9 @@ describe("TAB, then Enter: the inserted profile name is quoted", () => {
       'PS1="> "\nautoload -Uz compinit; compinit -u -D\neval "$(awsx completion zsh)"\necho RE""ADY\n',
     );
     mkdirSync(path.join(pty.dir, ".config", "fish"), { recursive: true });
+    // Without this folder an interactive fish starts fish_update_completions in the background,
+    // which may still be writing there when the home is removed.
+    mkdirSync(path.join(pty.dir, ".local", "fish", "generated_completions"), { recursive: true });
     writeFileSync(
       path.join(pty.dir, ".config", "fish", "config.fish"),
       'awsx completion fish | source\necho RE""ADY\n',

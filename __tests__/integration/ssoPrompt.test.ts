@@ -20,8 +20,17 @@ sso_role_name = ReadOnly
 `;
 const KEY_ID = "ASIAFAKESSOPROMPT001";
 const BROWSER_JS = `
-for (let url = process.argv[2], i = 0; url && i < 5; i++)
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+for (let url = process.argv[2], i = 0; url && i < 6; i++) {
+  // awsx hands the start page over as a private file:// page that redirects to it.
+  if (url.startsWith("file:")) {
+    const page = readFileSync(fileURLToPath(url), "utf8");
+    url = /url=([^"]+)"/.exec(page)[1].replace(/&amp;/g, "&");
+    continue;
+  }
   url = (await fetch(url, { redirect: "manual" })).headers.get("location");
+}
 `;
 
 const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;

@@ -68,7 +68,7 @@ async function previousFor(
 
 // awsx sso login [PROFILE | --sso-session NAME]: sign in, keep the token in awsx's cache.
 export async function runSsoLogin(input: SsoLoginInput, deps: Deps): Promise<number> {
-  await signIn(ssoTarget(input, deps, "login"), input, deps);
+  await signIn(ssoTarget(input, deps, "login"), input, deps, "keep");
   return 0;
 }
 
@@ -94,11 +94,19 @@ export function ssoLoginHook(deps: Deps): SsoLoginHook {
       portalUrl,
       ...(caBundle ? { caBundle } : {}),
     };
-    return signIn(target, {}, deps);
+    return signIn(target, {}, deps, "use");
   };
 }
 
-async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Promise<SsoToken> {
+// "keep": awsx sso login, whose whole point is the kept token: one that would be kept nowhere
+// is refused before the sign-in. "use": the sign-in a command asked for, which serves this run
+// even where nothing lasts (--backend memory): said in a warning, never reported as kept.
+async function signIn(
+  target: SsoTarget,
+  input: SsoLoginInput,
+  deps: Deps,
+  purpose: "keep" | "use",
+): Promise<SsoToken> {
   const { session, key, oidcUrl } = target;
   const who = sessionLabel(session);
   if (deps.settings.ci)
@@ -111,11 +119,12 @@ async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Prom
   const store = await openBackend(input, deps);
   // Checked before the sign-in: a token that would be kept nowhere is refused up front.
   const problem = writeCliCache ? undefined : await lastingStoreProblem(store, input, deps);
-  if (problem)
+  if (problem && purpose === "keep")
     throw new AwsxError(
       "E_CACHE",
       `nowhere to keep the SSO token of ${who}: ${problem}; or pass --write-cli-cache`,
     );
+  if (problem) deps.logger.warn(`the SSO token of ${who} will serve this run only: ${problem}`);
   const browser = input.browser !== false && browserAvailable(deps.env);
   const device = input.useDeviceCode === true || (input.browser !== false && !browser);
   if (device && !input.useDeviceCode)
@@ -147,8 +156,10 @@ async function signIn(target: SsoTarget, input: SsoLoginInput, deps: Deps): Prom
     },
   );
   const saved = await saveSsoToken(key, token, { store, env: deps.env, writeCliCache });
-  if (!saved.store && !saved.cli)
+  if (!saved.store && !saved.cli) {
+    if (purpose === "use" && problem) return token; // warned above
     throw notKept(`the SSO token of ${who}`, store?.failure ?? "the store failed");
+  }
   const where = [
     saved.store && store ? `awsx's ${store.name} cache` : "",
     saved.cli ? "~/.aws/sso/cache" : "",
