@@ -594,8 +594,13 @@ export const cases: DiffCase[] = [
     profile: "ops",
     config:
       "[profile ops]\nrole_arn = {{role.deployer}}\ncredential_source = Ec2InstanceMetadata\n",
-    // Never 169.254.169.254: the endpoint is the loopback fake.
-    env: { AWS_EC2_METADATA_DISABLED: "false", AWS_EC2_METADATA_SERVICE_ENDPOINT: "{{imds}}/" },
+    // Never 169.254.169.254: the endpoint is the loopback fake. The 1 s default timeout would
+    // let a busy machine turn a slow token PUT into an IMDSv1 fallback (401) on either side.
+    env: {
+      AWS_EC2_METADATA_DISABLED: "false",
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: "{{imds}}/",
+      AWS_METADATA_SERVICE_TIMEOUT: "10",
+    },
     expect: { role: "deployer" },
   },
 
