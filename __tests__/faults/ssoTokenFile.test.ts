@@ -60,7 +60,11 @@ test("a symbolic link to a regular file is followed, as the CLI follows it", asy
   writeFileSync(real, JSON.stringify({ accessToken: "aoaFAKE", expiresAt, region: "us-east-1" }));
   symlinkSync(real, tokenFile);
   expect(await listed()).toEqual([
-    expect.objectContaining({ session: "corp", from: "aws-cli", expiresAt }),
+    expect.objectContaining({
+      session: "corp",
+      from: "aws-cli",
+      expiresAt: new Date(expiresAt).toISOString(),
+    }),
   ]);
 });
 
