@@ -41,7 +41,8 @@ const optionRow = (o: OptionSpec): [string, string] => {
   const flag = `${o.short ? `-${o.short}, ` : "    "}${name}${o.value ? ` ${o.value}` : ""}`;
   const choices = o.choices ? ` (${o.choices.join(", ")})` : "";
   const fallback = o.default !== undefined ? ` (default: ${o.default})` : "";
-  return [flag, `${o.describe}${choices}${fallback}`];
+  const again = o.multiple ? " (repeatable)" : "";
+  return [flag, `${o.describe}${choices}${fallback}${again}`];
 };
 
 const synopsis = (c: CommandSpec) => `awsx ${c.name}${c.usage ? ` ${c.usage}` : ""}`;
