@@ -49,7 +49,18 @@ const ROWS: Array<[string, string[], string[]]> = [
   ["sso's subcommands", ["sso", ""], ["login", "logout", "sync"]],
   ["exec's profile", ["exec", ""], PROFILES],
   ["exec's profile, started", ["exec", "pr"], ["prod", "prod-eu"]],
-  ["exec's options", ["exec", "-"], [...GLOBAL, ...CREDENTIAL, "--force", "--server"]],
+  [
+    "exec's options",
+    ["exec", "-"],
+    [
+      ...GLOBAL,
+      ...CREDENTIAL,
+      "--force",
+      "--server",
+      ...["--each", "--each-from", "--each-sync", "--dry-run", "--keep-going", "--jobs"],
+      ...["--output", "--timeout", "--max"],
+    ],
+  ],
   ["an option's start", ["exec", "--re"], ["--region"]],
   [
     "the negated booleans",

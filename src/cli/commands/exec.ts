@@ -117,14 +117,15 @@ async function serve(
 export const exec: Command = {
   name: "exec",
   summary: "Run COMMAND with the profile's credentials (no command: your $SHELL)",
-  usage: "PROFILE [--] COMMAND [ARGS...] | --each PATTERN... -- COMMAND [ARGS...]",
+  usage: "PROFILE [--] COMMAND [ARGS...]",
   options: [...CREDENTIAL_OPTIONS, ...EXEC_OPTIONS, ...EACH_OPTIONS],
   args: [{ ...PROFILE_ARG, unless: EACH_SELECTORS }],
   rest: { name: "command", describe: "The command and its arguments, all of them its own" },
   help:
     "Run COMMAND with the profile's credentials (no command: your $SHELL) and exit with its " +
     "status. The command starts at -- or at the first word after PROFILE; what follows is the " +
-    "command's, never awsx's (awsx exec prod aws s3 ls --recursive).",
+    "command's, never awsx's (awsx exec prod aws s3 ls --recursive). With --each, --each-from " +
+    "or --each-sync instead of PROFILE, the command runs in every profile chosen (after --).",
   examples: [
     ["awsx exec target1 -- aws s3 ls", "run the AWS CLI as target1's role"],
     ["awsx exec prod -- terraform apply", ""],
