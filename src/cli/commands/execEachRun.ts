@@ -33,7 +33,8 @@ export async function runEachJobs(run: EachRun): Promise<number> {
   });
   const jobs = run.ready.map(({ profile, env }) => ({ profile, argv: run.argv, env }));
   const timeoutMs = input.timeout === undefined ? undefined : input.timeout * 1000;
-  const { results, stoppedBy } = await runMany(jobs, { jobs: run.jobs, timeoutMs, output });
+  const notice = (m: string) => deps.logger.info(m);
+  const { results, stoppedBy } = await runMany(jobs, { jobs: run.jobs, timeoutMs, output, notice });
   const unresolved: JobResult[] = run.failed.map(({ profile, why }) => ({
     profile,
     status: "unresolved",

@@ -16,6 +16,8 @@ export interface RunManyOptions {
   // Kill a child (SIGTERM to its process group, SIGKILL 5 s later) after this long.
   timeoutMs?: number;
   output: Output;
+  // Told when a signal stops the run (one line for the person watching).
+  notice?: (message: string) => void;
 }
 
 // A timed-out or twice-signalled child's group gets SIGKILL after this grace.
@@ -55,6 +57,12 @@ export async function runMany(
   let stoppedBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     const again = stoppedBy !== undefined && (signal === "SIGINT" || signal === "SIGTERM");
+    if (stoppedBy === undefined)
+      opts.notice?.(
+        `${signal}: starting no more commands; passed on to the ${running.size} running ` +
+          "(send SIGINT or SIGTERM again to kill them)",
+      );
+    else if (again) opts.notice?.(`${signal} again: killing the ${running.size} running (SIGKILL)`);
     stoppedBy ??= signal;
     for (const child of running.values()) killGroup(child, again ? "SIGKILL" : signal);
   };
