@@ -6,7 +6,8 @@ const WIDTH = 100;
 const EPILOGUE =
   "Exit status: the child's, or awsx's own: 64 usage, 66 MFA code needed, 67 profile not found, " +
   "69 STS unreachable, 70 internal, 74 cache, 77 STS refused, 78 config, 79 credential source, " +
-  "126/127 command not executable/not found. See docs/exit-codes.md.";
+  "126/127 command not executable/not found, 123 exec --each: not every command succeeded. " +
+  "See docs/exit-codes.md.";
 
 // Words of text in lines of at most `width` characters.
 function wrap(text: string, width: number): string[] {
