@@ -3,9 +3,11 @@
 import { PassThrough } from "node:stream";
 import { isAwsxError } from "../../src/errors.js";
 import { selectProfiles } from "../../src/exec/each/selectProfiles.js";
-import { parseNameList, syncBlockNames } from "../../src/exec/each/nameList.js";
+import { parseNameList } from "../../src/exec/each/nameList.js";
+import { syncBlockNames } from "../../src/sso/syncBlockNames.js";
 import { lineSplitter, MAX_LINE_BYTES } from "../../src/exec/each/lineSplitter.js";
 import { createOutput } from "../../src/exec/each/output.js";
+import { sinkOf } from "../../src/exec/each/sink.js";
 import { summary } from "../../src/cli/commands/execEachRun.js";
 
 const KNOWN = [
@@ -159,8 +161,8 @@ describe("prefixed output", () => {
     let text = "";
     stdout.on("data", (d: Buffer) => (text += d.toString()));
     const out = createOutput("prefix", ["a", "long-b"], {
-      stdout,
-      stderr,
+      stdout: sinkOf(stdout),
+      stderr: sinkOf(stderr),
       color: { stdout: false, stderr: false },
     });
     const a = out.streams("a", 0).stdout;
@@ -177,8 +179,8 @@ describe("prefixed output", () => {
     let text = "";
     stdout.on("data", (d: Buffer) => (text += d.toString()));
     const out = createOutput("prefix", ["a\x1b]0;x\x07"], {
-      stdout,
-      stderr: new PassThrough(),
+      stdout: sinkOf(stdout),
+      stderr: sinkOf(new PassThrough()),
       color: { stdout: true, stderr: false },
     });
     const s = out.streams("a\x1b]0;x\x07", 0).stdout;

@@ -3,7 +3,8 @@ import { availableParallelism } from "node:os";
 import { AwsxError, isAwsxError } from "../../errors.js";
 import { configPaths, loadUserConfig, readText } from "../../config/userConfig.js";
 import { childEnv } from "../../exec/childEnv.js";
-import { NAME_LIST_MAX_BYTES, parseNameList, syncBlockNames } from "../../exec/each/nameList.js";
+import { NAME_LIST_MAX_BYTES, parseNameList } from "../../exec/each/nameList.js";
+import { syncBlockNames } from "../../sso/syncBlockNames.js";
 import { DEFAULT_MAX, selectProfiles } from "../../exec/each/selectProfiles.js";
 import type { OutputMode } from "../../exec/each/outputModes.js";
 import { storedKeysIndex } from "../../keys/storedKeysIndex.js";
@@ -79,7 +80,7 @@ function checkInput(input: EachInput, deps: Deps): void {
 }
 
 // The profiles --each, --each-from and --each-sync choose, each once.
-export function chosenProfiles(input: EachInput, deps: Deps): string[] {
+function chosenProfiles(input: EachInput, deps: Deps): string[] {
   const config = loadUserConfig(deps.env);
   const known = [
     ...new Set([...config.profiles.keys(), ...storedKeysIndex(deps.settings.cacheDir)]),

@@ -1,5 +1,6 @@
 import { runMany } from "../../exec/each/runMany.js";
 import { createOutput } from "../../exec/each/output.js";
+import { sinkOf } from "../../exec/each/sink.js";
 import { type JobResult, resultText, SOME_FAILED, succeeded } from "../../exec/each/jobResult.js";
 import { dieOfSignal } from "../../exec/run.js";
 import type { Deps } from "../deps.js";
@@ -20,15 +21,16 @@ export interface EachRun {
 const colorOn = (tty: boolean | undefined, deps: Deps) => Boolean(tty) && !deps.env.NO_COLOR;
 
 // Waits until what was written to a stream has left awsx (before the exit status is set).
-const flushed = (s: NodeJS.WritableStream) => new Promise<void>((r) => s.write("", () => r()));
+const flushed = (s: NodeJS.WritableStream) =>
+  new Promise<void>((r) => (s.writable ? s.write("", () => r()) : r()));
 
 // Runs the command in every resolved profile, then writes the summary table on stderr
 // (not with --quiet) and returns 0, SOME_FAILED, or dies of the signal that stopped the run.
 export async function runEachJobs(run: EachRun): Promise<number> {
   const { input, deps } = run;
   const output = createOutput(input.output ?? "prefix", run.names, {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: sinkOf(process.stdout),
+    stderr: sinkOf(process.stderr),
     color: { stdout: colorOn(deps.tty?.stdout, deps), stderr: colorOn(deps.tty?.stderr, deps) },
   });
   const jobs = run.ready.map(({ profile, env }) => ({ profile, argv: run.argv, env }));

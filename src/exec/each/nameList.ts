@@ -1,7 +1,4 @@
 import { AwsxError } from "../../errors.js";
-import { parseIni } from "../../config/ini.js";
-import { profileNameOf } from "../../config/load.js";
-import { findBlock } from "../../sso/syncBlock.js";
 
 // A name list (--each-from) bigger than this is not a list of profiles.
 export const NAME_LIST_MAX_BYTES = 1 << 20;
@@ -21,18 +18,4 @@ export function parseNameList(bytes: Buffer, source: string): string[] {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== "" && !l.startsWith("#"));
-}
-
-// The profiles of the block `awsx sso sync` wrote for a session (--each-sync), in file order.
-export function syncBlockNames(text: string, session: string, file: string): string[] {
-  const lines = text.split("\n");
-  const found = findBlock(lines, session, file);
-  if (!found)
-    throw new AwsxError(
-      "E_USAGE",
-      `--each-sync ${JSON.stringify(session)}: ${file} has no block of awsx sso sync for ` +
-        `sso-session "${session}"; run awsx sso sync --sso-session ${session} first`,
-    );
-  const ini = parseIni(lines.slice(found[0] + 1, found[1]).join("\n"));
-  return [...ini.keys()].flatMap((h) => profileNameOf(h) ?? []);
 }

@@ -1,7 +1,7 @@
-import type { Writable } from "node:stream";
 import { visible } from "../../util/printable.js";
 import { lineSplitter } from "./lineSplitter.js";
 import type { JobResult } from "./jobResult.js";
+import type { Sink } from "./sink.js";
 
 import type { OutputMode } from "./outputModes.js";
 
@@ -9,8 +9,8 @@ import type { OutputMode } from "./outputModes.js";
 export const GROUP_MAX_BYTES = 16 << 20;
 
 export interface OutputIo {
-  stdout: Writable;
-  stderr: Writable;
+  stdout: Sink;
+  stderr: Sink;
   // Colour the prefixes on this stream (a terminal, and NO_COLOR unset).
   color: { stdout: boolean; stderr: boolean };
 }
@@ -19,7 +19,7 @@ export interface OutputIo {
 export interface JobStream {
   write(chunk: Buffer): boolean;
   end(): void;
-  dest: Writable;
+  dest: Sink;
 }
 
 export interface Output {
@@ -30,7 +30,7 @@ export interface Output {
 const COLORS = [36, 33, 35, 32, 34, 31];
 
 // Every line of a child's stream with "name | " before it; a piece of a longer line too.
-function prefixed(prefix: string, dest: Writable): JobStream {
+function prefixed(prefix: string, dest: Sink): JobStream {
   const head = Buffer.from(prefix);
   let ok = true;
   const split = lineSplitter((line) => {
@@ -54,7 +54,7 @@ function prefixOf(name: string, index: number, width: number, color: boolean): s
 }
 
 // A child's stream kept whole (up to GROUP_MAX_BYTES) until it ends.
-function kept(dest: Writable) {
+function kept(dest: Sink) {
   const parts: Buffer[] = [];
   let size = 0;
   let dropped = 0;
@@ -120,7 +120,7 @@ export function createOutput(mode: OutputMode, names: readonly string[], io: Out
 }
 
 // The JSON line of one profile (--output json).
-export function jsonLine(r: JobResult) {
+function jsonLine(r: JobResult) {
   return {
     profile: r.profile,
     status: r.status,

@@ -39,7 +39,7 @@ function pump(from: NodeJS.ReadableStream, to: JobStream, count: (n: number) => 
     count(chunk.length);
     if (!to.write(chunk)) {
       from.pause();
-      to.dest.once("drain", () => from.resume());
+      to.dest.onDrain(() => from.resume());
     }
   });
   from.on("end", () => to.end());
