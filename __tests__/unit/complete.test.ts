@@ -48,6 +48,7 @@ const ROWS: Array<[string, string[], string[]]> = [
   ["a hidden command is never offered", ["__"], []],
   ["sso's subcommands", ["sso", ""], ["login", "logout", "sync"]],
   ["exec's profile", ["exec", ""], PROFILES],
+  ["--each's value: profile names", ["exec", "--each", "prod"], ["prod", "prod-eu"]],
   ["exec's profile, started", ["exec", "pr"], ["prod", "prod-eu"]],
   [
     "exec's options",

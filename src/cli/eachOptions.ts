@@ -11,6 +11,7 @@ export const EACH_OPTIONS: OptionSpec[] = [
     type: "string",
     value: "PATTERN",
     multiple: true,
+    complete: "profile",
     describe:
       "Run in this profile, or in every profile the glob matches (* stays within a part " +
       "between /, ** crosses them); the command goes after --",

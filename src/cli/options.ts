@@ -18,6 +18,8 @@ export interface OptionSpec {
   negatable?: boolean;
   // May be given more than once: the value is the list of them all (exec's --each).
   multiple?: boolean;
+  // What completion offers for its value besides its choices.
+  complete?: "profile";
 }
 
 // Accepted by every command, before or after the command's name.
