@@ -2,12 +2,14 @@
 // 50 profiles first (each shared STS hop called once), bounded parallelism, exact prefixes,
 // exit statuses, signals reaching every child, timeouts, floods. Runs the built bin/awsx.js.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { runDetached, AWSX_BIN } from "../helpers/awsx.js";
+import { startFakeSso, type FakeSso } from "../helpers/fakeSso.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto } from "../helpers/moto.js";
 import { typeOnPty } from "../helpers/pty.js";
@@ -432,4 +434,81 @@ describeIf("awsx exec --each against moto", () => {
       }
     }, 60_000);
   });
+});
+
+describe("awsx exec --each over SSO profiles of one session", () => {
+  const ROLES = ["R1", "R2", "R3", "R4", "R5", "R6"];
+  let fake: FakeSso;
+  let home: TempHome;
+
+  beforeAll(async () => {
+    fake = await startFakeSso({
+      accounts: [{ accountId: "111122223333", accountName: "corp", roles: ROLES }],
+      roleKeys: () => ({
+        accessKeyId: "ASIAFAKESSO000000001",
+        secretAccessKey: "fakeSsoSecret",
+        sessionToken: "FwoFAKESSOSESSIONTOKEN",
+      }),
+    });
+    const session = [
+      "[sso-session corp]",
+      "sso_start_url = https://corp.awsapps.com/start",
+      "sso_region = us-east-1",
+      "sso_registration_scopes = sso:account:access",
+      "",
+    ];
+    const profiles = ROLES.flatMap((r) => [
+      `[profile corp/${r}]`,
+      "sso_session = corp",
+      "sso_account_id = 111122223333",
+      `sso_role_name = ${r}`,
+      "",
+    ]);
+    home = makeHome({ config: [...session, ...profiles].join("\n") });
+  }, 60_000);
+  afterAll(async () => {
+    await fake?.close();
+    home?.cleanup();
+  });
+
+  test("an expired token refreshed once (one CreateToken) for six profiles, one GetRoleCredentials each", async () => {
+    const dir = path.join(home.dir, ".aws", "sso", "cache");
+    mkdirSync(dir, { recursive: true });
+    const t = fake.mintToken();
+    fake.expireAccessTokens();
+    const token = {
+      startUrl: "https://corp.awsapps.com/start",
+      region: "us-east-1",
+      ...t,
+      expiresAt: new Date(Date.now() - 60_000).toISOString(),
+    };
+    const key = createHash("sha1").update("corp").digest("hex");
+    writeFileSync(path.join(dir, `${key}.json`), JSON.stringify(token), { mode: 0o600 });
+    const r = await runDetached(
+      NODE,
+      [
+        AWSX_BIN,
+        "exec",
+        "--each",
+        "corp/*",
+        "--backend",
+        "none",
+        "--",
+        "sh",
+        "-c",
+        'echo "$AWS_ACCESS_KEY_ID"',
+      ],
+      home.env({
+        AWS_ENDPOINT_URL_SSO: fake.url,
+        AWS_ENDPOINT_URL_SSO_OIDC: fake.url,
+        AWSX_CACHE_DIR: path.join(home.dir, "awsx-cache"),
+        CI: "true",
+      }),
+      60_000,
+    );
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    expect(r.stdout.trimEnd().split("\n")).toHaveLength(6);
+    expect(fake.count("CreateToken")).toBe(1);
+    expect(fake.count("GetRoleCredentials")).toBe(6);
+  }, 60_000);
 });
