@@ -512,3 +512,42 @@ describe("awsx exec --each over SSO profiles of one session", () => {
     expect(fake.count("GetRoleCredentials")).toBe(6);
   }, 60_000);
 });
+
+describe("awsx exec --each: credentials that near their end before a child starts", () => {
+  let home: TempHome;
+  beforeAll(() => {
+    const helper = fixture("counting-process.mjs");
+    home = makeHome();
+    const config = ["proc-a", "proc-b"].flatMap((p) => [
+      `[profile ${p}]`,
+      `credential_process = ${NODE} ${helper} ${path.join(home.dir, `${p}.calls`)}`,
+      "",
+    ]);
+    writeFileSync(home.configFile, config.join("\n"));
+  });
+  afterAll(() => home?.cleanup());
+
+  test("keys with less than AWSX_MIN_TTL left (16 of 20 minutes) are fetched again just before the child starts", async () => {
+    const r = await runDetached(
+      NODE,
+      [
+        AWSX_BIN,
+        "exec",
+        "--each",
+        "proc-*",
+        "-j",
+        "1",
+        "--",
+        "sh",
+        "-c",
+        'echo "$AWS_ACCESS_KEY_ID"',
+      ],
+      home.env({ AWSX_CACHE_DIR: path.join(home.dir, "awsx-cache"), AWSX_MIN_TTL: "1200" }),
+      60_000,
+    );
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    for (const p of ["proc-a", "proc-b"])
+      expect(readFileSync(path.join(home.dir, `${p}.calls`), "utf8")).toBe("call\ncall\n");
+    expect(r.stdout).toBe("proc-a | ASIACALL000000000002\nproc-b | ASIACALL000000000002\n");
+  }, 60_000);
+});

@@ -113,10 +113,12 @@ export async function runEach(input: EachInput, deps: Deps): Promise<number> {
   const shared = { ...deps, sharedCache: longRunCache(input, deps) };
   const ready: Array<{ profile: string; env: Record<string, string> }> = [];
   const failed: Array<{ profile: string; code: number; why: string }> = [];
+  const expirations = new Map<string, Date>();
   for (const profile of names) {
     try {
       const { plan, credentials } = await resolveProfile(profile, input, shared);
       ready.push({ profile, env: childEnv(deps.env, credentials, profile, plan.region) });
+      if (credentials.expiration) expirations.set(profile, credentials.expiration);
     } catch (e) {
       const code = reportError(e, deps.logger);
       failed.push({ profile, code, why: isAwsxError(e) ? e.code : "E_INTERNAL" });
@@ -129,7 +131,34 @@ export async function runEach(input: EachInput, deps: Deps): Promise<number> {
     );
     return failed[0]!.code;
   }
-  return runEachJobs({ argv, ready, failed, names, jobs, input, deps });
+  const refresh = refresher(expirations, input, shared);
+  return runEachJobs({ argv, ready, failed, names, jobs, input, deps, refresh });
+}
+
+// A child that starts late (many profiles, a few at a time) gets its credentials again when
+// they have less than AWSX_MIN_TTL left: through the same caches, and never with a prompt
+// or the --mfa-token code (used once already), as exec --server refreshes.
+function refresher(expirations: Map<string, Date>, input: EachInput, deps: Deps) {
+  const later = {
+    ...input,
+    prompt: false as const,
+    noPromptReason: "awsx exec --each refreshes credentials without prompting once commands run",
+    mfaToken: undefined,
+  };
+  const noCode = { ...deps, settings: { ...deps.settings, mfaToken: undefined } };
+  return async (job: { profile: string; env: Record<string, string> }) => {
+    const expiration = expirations.get(job.profile);
+    const left = expiration ? expiration.getTime() - deps.now().getTime() : Infinity;
+    if (left > deps.settings.minTtlMs) return job.env;
+    deps.logger.debug(`profile ${job.profile}: credentials expire in ${left} ms: again`);
+    try {
+      const { plan, credentials } = await resolveProfile(job.profile, later, noCode);
+      return childEnv(deps.env, credentials, job.profile, plan.region);
+    } catch (e) {
+      reportError(e, deps.logger);
+      return { why: isAwsxError(e) ? e.code : "E_INTERNAL" };
+    }
+  };
 }
 
 // --dry-run: what would run, and the route of each profile, from the files alone.

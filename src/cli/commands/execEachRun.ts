@@ -1,4 +1,4 @@
-import { runMany } from "../../exec/each/runMany.js";
+import { runMany, type RunManyOptions } from "../../exec/each/runMany.js";
 import { createOutput } from "../../exec/each/output.js";
 import { sinkOf } from "../../exec/each/sink.js";
 import { type JobResult, resultText, SOME_FAILED, succeeded } from "../../exec/each/jobResult.js";
@@ -15,6 +15,7 @@ export interface EachRun {
   jobs: number;
   input: EachInput;
   deps: Deps;
+  refresh?: RunManyOptions["refresh"];
 }
 
 // NO_COLOR set to anything but "" turns colour off (no-color.org).
@@ -36,7 +37,13 @@ export async function runEachJobs(run: EachRun): Promise<number> {
   const jobs = run.ready.map(({ profile, env }) => ({ profile, argv: run.argv, env }));
   const timeoutMs = input.timeout === undefined ? undefined : input.timeout * 1000;
   const notice = (m: string) => deps.logger.info(m);
-  const { results, stoppedBy } = await runMany(jobs, { jobs: run.jobs, timeoutMs, output, notice });
+  const { results, stoppedBy } = await runMany(jobs, {
+    jobs: run.jobs,
+    timeoutMs,
+    output,
+    notice,
+    ...(run.refresh ? { refresh: run.refresh } : {}),
+  });
   const unresolved: JobResult[] = run.failed.map(({ profile, why }) => ({
     profile,
     status: "unresolved",

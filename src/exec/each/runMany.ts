@@ -16,9 +16,14 @@ export interface RunManyOptions {
   // Kill a child (SIGTERM to its process group, SIGKILL 5 s later) after this long.
   timeoutMs?: number;
   output: Output;
+  // Called just before a child starts: its environment, fresh (a run of many profiles can
+  // outlast the sessions resolved at its start), or why it has none.
+  refresh?: (job: Job) => Promise<Record<string, string> | { why: string }>;
   // Told when a signal stops the run (one line for the person watching).
   notice?: (message: string) => void;
 }
+
+const NOT_RUN = { ms: 0, stdoutBytes: 0, stderrBytes: 0 } as const;
 
 // A timed-out or twice-signalled child's group gets SIGKILL after this grace.
 const KILL_GRACE_MS = 5_000;
@@ -77,7 +82,15 @@ export async function runMany(
   const worker = async () => {
     while (next < jobs.length && stoppedBy === undefined) {
       const i = next++;
-      results[i] = await runOne(jobs[i]!, i, opts, (c) =>
+      const job = jobs[i]!;
+      const env = opts.refresh ? await opts.refresh(job) : job.env;
+      if ("why" in env) {
+        results[i] = { ...NOT_RUN, profile: job.profile, status: "unresolved", why: env.why };
+        opts.output.done(results[i]!);
+        continue;
+      }
+      if (stoppedBy !== undefined) break;
+      results[i] = await runOne({ ...job, env }, i, opts, (c) =>
         c ? running.set(i, c) : running.delete(i),
       );
     }
@@ -89,13 +102,7 @@ export async function runMany(
     process.off("exit", onExit);
   }
   for (const [i, job] of jobs.entries())
-    results[i] ??= {
-      profile: job.profile,
-      status: "notStarted",
-      ms: 0,
-      stdoutBytes: 0,
-      stderrBytes: 0,
-    };
+    results[i] ??= { ...NOT_RUN, profile: job.profile, status: "notStarted" };
   return { results, stoppedBy };
 }
 
