@@ -207,6 +207,28 @@ describeIf("awsx exec --each against moto", () => {
     expect(missing.stderr).toMatch(/sig-a +command not found/);
   }, 60_000);
 
+  test("--output grouped: each profile's output in one piece, stdout and stderr apart", async () => {
+    const script = 'echo "out of $AWSX_PROFILE"; echo "err of $AWSX_PROFILE" >&2; printf tail';
+    const r = await awsx([
+      "exec",
+      "--each",
+      "sig-[ab]",
+      "-j",
+      "1",
+      "--output",
+      "grouped",
+      "--",
+      "sh",
+      "-c",
+      script,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("==> sig-a <==\nout of sig-a\ntail\n==> sig-b <==\nout of sig-b\ntail\n");
+    expect(r.stderr).toMatch(
+      /^==> sig-a \(stderr\) <==\nerr of sig-a\n==> sig-b \(stderr\) <==\nerr of sig-b\n/,
+    );
+  }, 60_000);
+
   test("a profile that cannot be resolved: nothing runs (its own code); --keep-going runs the rest", async () => {
     const args = ["--each", "sig-a", "--each", "broken", "--", "sh", "-c", "echo ran"];
     const r = await awsx(["exec", ...args]);
