@@ -31,7 +31,7 @@ const LAZY = [
   // and help need, stays in the warm bundle): 78 KB less, with proper-lockfile, to load on every exec.
   ...[
     ...["runAdd", "runImport", "runRemove", "runRotate", "runLogin", "runDoctor"],
-    ...["ssoLogin", "ssoLogout", "ssoSync"],
+    ...["ssoLogin", "ssoLogout", "ssoSync", "execEach"],
   ].map((run) => ({ entry: `src/cli/commands/${run}.ts`, out: `lazy-${run}` })),
 ];
 

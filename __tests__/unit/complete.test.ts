@@ -48,8 +48,20 @@ const ROWS: Array<[string, string[], string[]]> = [
   ["a hidden command is never offered", ["__"], []],
   ["sso's subcommands", ["sso", ""], ["login", "logout", "sync"]],
   ["exec's profile", ["exec", ""], PROFILES],
+  ["--each's value: profile names", ["exec", "--each", "prod"], ["prod", "prod-eu"]],
   ["exec's profile, started", ["exec", "pr"], ["prod", "prod-eu"]],
-  ["exec's options", ["exec", "-"], [...GLOBAL, ...CREDENTIAL, "--force", "--server"]],
+  [
+    "exec's options",
+    ["exec", "-"],
+    [
+      ...GLOBAL,
+      ...CREDENTIAL,
+      "--force",
+      "--server",
+      ...["--each", "--each-from", "--each-sync", "--dry-run", "--keep-going", "--jobs"],
+      ...["--output", "--timeout", "--max"],
+    ],
+  ],
   ["an option's start", ["exec", "--re"], ["--region"]],
   [
     "the negated booleans",

@@ -234,11 +234,39 @@ const RUNS: Run[] = [
     "__complete",
     { rest: ["exec", "--re"] },
   ],
+  [
+    "--each takes PROFILE's place: the command starts at --",
+    ["exec", "--each", "prod-*", "--each", "staging", "--", "aws", "s3", "ls"],
+    "exec",
+    { each: ["prod-*", "staging"], rest: ["aws", "s3", "ls"] },
+  ],
+  [
+    "--each-from and --each-sync, -j and --timeout",
+    ["exec", "--each-from", "-", "--each-sync", "acme", "-j", "8", "--timeout", "1m", "--", "x"],
+    "exec",
+    { eachFrom: ["-"], eachSync: ["acme"], jobs: "8", timeout: 60, rest: ["x"] },
+  ],
+  [
+    "a profile named like a glob, without --each, is a profile",
+    ["exec", "prod-*", "ls"],
+    "exec",
+    { profile: "prod-*", rest: ["ls"] },
+  ],
 ];
 
 // What an error row expects: the whole message after `awsx: `.
 type Bad = [string, string[], string];
 const BAD: Bad[] = [
+  [
+    "--each with a word before --: never a profile, never the command",
+    ["exec", "--each", "prod-*", "staging", "--", "ls"],
+    'unexpected argument "staging": with --each, awsx exec takes no profile and the command goes after --; see awsx exec --help',
+  ],
+  [
+    "--each with the command not after --",
+    ["exec", "--each", "prod-*", "aws", "s3", "ls"],
+    'unexpected argument "aws": with --each, awsx exec takes no profile and the command goes after --; see awsx exec --help',
+  ],
   [
     "a value option followed by a dash and a newline: quoted, one line",
     ["exec", "--backend", "-\n", "exec"],

@@ -9,6 +9,9 @@ export interface ArgSpec {
   choices?: readonly string[];
   // What completion offers for it.
   complete?: "profile" | "command";
+  // Options that take its place (exec's --each for PROFILE): with one of them the word is
+  // not read, and a command's rest starts only at `--`.
+  unless?: readonly string[];
 }
 
 // Everything after the command's own words (exec's child command): awsx never reads it.

@@ -30,7 +30,8 @@ export function candidates(
   const last = s.tokens.at(-1);
   if (last?.kind === "option" && last.value === undefined) {
     const found = specOf(last, table.specs);
-    if (found && found.spec.type !== "boolean") return starting(found.spec.choices ?? []);
+    if (found && found.spec.type !== "boolean")
+      return starting(found.spec.complete === "profile" ? profiles() : (found.spec.choices ?? []));
   }
   if (s.terminator < before.length) return [];
   const word = s.positionals[0];

@@ -6,7 +6,8 @@ const WIDTH = 100;
 const EPILOGUE =
   "Exit status: the child's, or awsx's own: 64 usage, 66 MFA code needed, 67 profile not found, " +
   "69 STS unreachable, 70 internal, 74 cache, 77 STS refused, 78 config, 79 credential source, " +
-  "126/127 command not executable/not found, 130 Ctrl-C at a prompt. See docs/exit-codes.md.";
+  "126/127 command not executable/not found, 123 exec --each: not every command succeeded, " +
+  "130 Ctrl-C at a prompt. See docs/exit-codes.md.";
 
 // Words of text in lines of at most `width` characters.
 function wrap(text: string, width: number): string[] {
@@ -41,7 +42,8 @@ const optionRow = (o: OptionSpec): [string, string] => {
   const flag = `${o.short ? `-${o.short}, ` : "    "}${name}${o.value ? ` ${o.value}` : ""}`;
   const choices = o.choices ? ` (${o.choices.join(", ")})` : "";
   const fallback = o.default !== undefined ? ` (default: ${o.default})` : "";
-  return [flag, `${o.describe}${choices}${fallback}`];
+  const again = o.multiple ? " (repeatable)" : "";
+  return [flag, `${o.describe}${choices}${fallback}${again}`];
 };
 
 const synopsis = (c: CommandSpec) => `awsx ${c.name}${c.usage ? ` ${c.usage}` : ""}`;

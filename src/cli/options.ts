@@ -16,6 +16,10 @@ export interface OptionSpec {
   // A boolean that is on unless turned off: help and completion show --no-NAME, and
   // describe says what that does.
   negatable?: boolean;
+  // May be given more than once: the value is the list of them all (exec's --each).
+  multiple?: boolean;
+  // What completion offers for its value besides its choices.
+  complete?: "profile";
 }
 
 // Accepted by every command, before or after the command's name.

@@ -64,6 +64,9 @@ export function unknownCommand(name: string, commands: readonly CommandSpec[]) {
 // own words, or at the first `--`; past the end (all of it awsx's) for a command without.
 function restStart(s: Scan, command: CommandSpec, at: number): number {
   if (!command.rest) return Number.POSITIVE_INFINITY;
+  const replacing = command.args.flatMap((a) => a.unless ?? []);
+  const given = (t: Token) => t.kind === "option" && replacing.includes(t.name);
+  if (s.tokens.some((t) => given(t) && t.index < s.terminator)) return s.terminator;
   const after = s.positionals.filter((p) => p.index > at);
   return after[command.args.length]?.index ?? s.terminator;
 }
@@ -94,6 +97,15 @@ function strictInput(args: string[], command: CommandSpec): CommandInput {
   const { positionals } = parsed;
   for (const [i, arg] of command.args.entries()) {
     const value = positionals[i];
+    const instead = arg.unless?.find((name) => parsed.values[name] !== undefined);
+    if (instead) {
+      if (value === undefined) continue;
+      throw usageError(
+        `unexpected argument ${JSON.stringify(value)}: with --${instead}, awsx ${command.name} ` +
+          `takes no ${arg.name} and the command goes after --`,
+        command.name,
+      );
+    }
     if (value === undefined) {
       if (!arg.required) break;
       throw usageError(

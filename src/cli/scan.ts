@@ -27,6 +27,7 @@ export function parseArgsOptions(specs: readonly OptionSpec[]): ParseArgsOptions
       type: s.type === "boolean" ? "boolean" : "string",
       ...(s.short ? { short: s.short } : {}),
       ...(s.default !== undefined ? { default: s.default } : {}),
+      ...(s.multiple ? { multiple: true } : {}),
     };
   }
   return config;

@@ -5,7 +5,8 @@ import { PROFILE_ARG, type Command } from "../command.js";
 import { timeLeft } from "../../util/timeLeft.js";
 import { type CredentialFlags, type Deps, hintsWanted, longRunCache } from "../deps.js";
 import { resolveProfile } from "../resolveProfile.js";
-import { CREDENTIAL_OPTIONS, EXEC_OPTIONS } from "../options.js";
+import { camel, CREDENTIAL_OPTIONS, EXEC_OPTIONS } from "../options.js";
+import { EACH_OPTIONS, EACH_SELECTORS } from "../eachOptions.js";
 
 export interface ExecInput extends CredentialFlags {
   profile: string;
@@ -124,17 +125,32 @@ export const exec: Command = {
   name: "exec",
   summary: "Run COMMAND with the profile's credentials (no command: your $SHELL)",
   usage: "PROFILE [--] COMMAND [ARGS...]",
-  options: [...CREDENTIAL_OPTIONS, ...EXEC_OPTIONS],
-  args: [PROFILE_ARG],
+  options: [...CREDENTIAL_OPTIONS, ...EXEC_OPTIONS, ...EACH_OPTIONS],
+  args: [{ ...PROFILE_ARG, unless: EACH_SELECTORS }],
   rest: { name: "command", describe: "The command and its arguments, all of them its own" },
   help:
     "Run COMMAND with the profile's credentials (no command: your $SHELL) and exit with its " +
     "status. The command starts at -- or at the first word after PROFILE; what follows is the " +
-    "command's, never awsx's (awsx exec prod aws s3 ls --recursive).",
+    "command's, never awsx's (awsx exec prod aws s3 ls --recursive). With --each, --each-from " +
+    "or --each-sync instead of PROFILE, the command runs in every profile chosen (after --).",
   examples: [
     ["awsx exec target1 -- aws s3 ls", "run the AWS CLI as target1's role"],
     ["awsx exec prod -- terraform apply", ""],
     ["awsx exec prod", "start $SHELL with prod's credentials; `exit` returns"],
+    ["awsx exec --each 'prod-*' --each staging -- aws s3 ls", "run in many profiles at once"],
   ],
-  run: (input, deps) => runExec({ ...(input as ExecInput), command: input.rest }, deps),
+  run: async (input, deps) => {
+    // --each and its kin: many profiles, in a bundle of its own (dist/lazy-execEach.cjs).
+    if (EACH_SELECTORS.some((o) => input[camel(o)] !== undefined)) {
+      const { runEach } = await import("./execEach.js");
+      return runEach({ ...input, command: input.rest }, deps);
+    }
+    const stray = EACH_OPTIONS.find((o) => input[camel(o.name)] !== undefined);
+    if (stray)
+      throw new AwsxError(
+        "E_USAGE",
+        `--${stray.name} is for awsx exec --each; see awsx exec --help`,
+      );
+    return runExec({ ...(input as ExecInput), command: input.rest }, deps);
+  },
 };
