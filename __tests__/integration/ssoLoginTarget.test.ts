@@ -137,6 +137,13 @@ describe("neither PROFILE nor --sso-session: the profile the CLI is scoped to", 
     expect(cliTokenFiles()).toEqual([fileOf({ startUrl: LEGACY_URL })]);
   });
 
+  // Known difference (docs/sso.md): AWSX_PROFILE, which `awsx exec` and `awsx env` set, first.
+  test("AWSX_PROFILE before AWS_PROFILE", async () => {
+    const r = await login([], { AWSX_PROFILE: "dev", AWS_PROFILE: "old" });
+    expect(r.code).toBe(0);
+    expect(startUrls()).toEqual([CORP_URL]);
+  });
+
   test("AWS_PROFILE naming a profile that does not exist: exit 67", async () => {
     const r = await login([], { AWS_PROFILE: "nosuch" });
     expect(r.code).toBe(67);

@@ -78,6 +78,27 @@ test("--write-cli-cache: every CLI token ended at the portal and removed, as aws
   expect(r.stderr).toContain("signed out of 2 SSO session(s)");
 });
 
+// Known differences (docs/sso.md): an expired token is removed without a Logout call (the CLI
+// sends it and ignores the refusal), and the CLI's role credentials in ~/.aws/cli/cache stay
+// (awsx never writes there; it removes its own cached role sessions).
+test("--write-cli-cache: an expired CLI token is removed unsent; ~/.aws/cli/cache stays", async () => {
+  const t = fake.mintToken({ accessTokenSeconds: 1, refresh: false });
+  const file = `${ssoCacheKey({ name: "corp", startUrl: START_URL })}.json`;
+  const expired = { ...t, expiresAt: new Date(Date.now() - 60_000).toISOString() };
+  writeFileSync(
+    join(dir, file),
+    JSON.stringify({ startUrl: START_URL, region: "eu-west-1", ...expired }),
+  );
+  const roleCache = join(home.dir, ".aws", "cli", "cache");
+  mkdirSync(roleCache, { recursive: true });
+  writeFileSync(join(roleCache, "role.json"), JSON.stringify({ ProviderType: "sso" }));
+  const r = await logout(["--write-cli-cache"]);
+  expect(r.code).toBe(0);
+  expect(readdirSync(dir)).toEqual([]);
+  expect(fake.count("Logout")).toBe(0);
+  expect(readdirSync(roleCache)).toEqual(["role.json"]);
+});
+
 test("without it: the CLI's files stay, untouched at the portal, and a line says so", async () => {
   const tokens = cliLeftovers();
   const r = await logout();
