@@ -179,3 +179,18 @@ test("two sso-sessions with one start URL: a token, and a client, per session na
   ];
   expect(cliTokenFiles()).toEqual(both.sort());
 });
+
+// Known difference (docs/sso.md): `aws sso logout` takes no argument; awsx's logout and sync
+// act on one session, which must be unambiguous.
+test.each([["logout"], ["sync", "--dry-run"]])(
+  "%s: a PROFILE and --sso-session together are 64, nothing called",
+  async (...args) => {
+    const r = await runAwsx(
+      ["sso", ...args, "dev", "--sso-session", "other"],
+      home.env({ AWS_ENDPOINT_URL_SSO: fake.url, AWSX_BACKEND: "memory" }),
+    );
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain("takes a PROFILE or --sso-session NAME, not both");
+    expect(fake.count()).toBe(0);
+  },
+);

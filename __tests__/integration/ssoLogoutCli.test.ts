@@ -3,7 +3,8 @@
 // SSOTokenSweeper: every file holding JSON with an accessToken, ended at the portal, then
 // removed; registrations stay); without it the files stay and a line says awsx still reads
 // them. The built CLI against the fake IAM Identity Center.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ssoCacheKey } from "../../src/sso/ssoToken.js";
 import { runAwsx } from "../helpers/awsx.js";
@@ -76,6 +77,21 @@ test("--write-cli-cache: every CLI token ended at the portal and removed, as aws
   ).toEqual([...tokens].sort());
   for (const t of tokens) expect(fake.isValidAccessToken(t)).toBe(false);
   expect(r.stderr).toContain("signed out of 2 SSO session(s)");
+});
+
+// Read as awsx reads the CLI's token files: a FIFO is skipped, never waited on; a link to a
+// token elsewhere is removed, its target never.
+test("--write-cli-cache: a FIFO stays unread; a symbolic link goes, not its target", async () => {
+  execFileSync("mkfifo", [join(dir, "fifo.json")]);
+  const t = fake.mintToken({ refresh: false });
+  const outside = join(home.dir, "elsewhere.json");
+  writeFileSync(outside, JSON.stringify({ startUrl: START_URL, region: "eu-west-1", ...t }));
+  symlinkSync(outside, join(dir, "link.json"));
+  const r = await logout(["--write-cli-cache"]);
+  expect(r.code).toBe(0);
+  expect(readdirSync(dir)).toEqual(["fifo.json"]);
+  expect(existsSync(outside)).toBe(true);
+  expect(fake.count("Logout")).toBe(1);
 });
 
 // Known differences (docs/sso.md): an expired token is removed without a Logout call (the CLI
