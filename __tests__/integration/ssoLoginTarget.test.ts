@@ -103,7 +103,7 @@ describe("PROFILE with --sso-session: the session named wins, as in the CLI", ()
     expect(fake.count()).toBe(0);
   });
 
-  test("a profile whose own sso_session is missing: exit 78, as the CLI's client creation", async () => {
+  test("a profile whose own sso_session is missing: 78 (the CLI's client creation)", async () => {
     const r = await login(["broken", "--sso-session", "corp"]);
     expect(r.code).toBe(78);
     expect(r.stderr).toContain('"missing" sso_session configuration does not exist');

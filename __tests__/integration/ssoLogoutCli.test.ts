@@ -64,7 +64,7 @@ afterEach(async () => {
   home.cleanup();
 });
 
-test("--write-cli-cache: every CLI token ended at the portal and removed, as aws sso logout", async () => {
+test("--write-cli-cache: each CLI token ended and removed, as aws sso logout", async () => {
   const tokens = cliLeftovers();
   const r = await logout(["--write-cli-cache"]);
   expect(r.code).toBe(0);
@@ -97,7 +97,7 @@ test("--write-cli-cache: a FIFO stays unread; a symbolic link goes, not its targ
 // Known differences (docs/sso.md): an expired token is removed without a Logout call (the CLI
 // sends it and ignores the refusal), and the CLI's role credentials in ~/.aws/cli/cache stay
 // (awsx never writes there; it removes its own cached role sessions).
-test("--write-cli-cache: an expired CLI token is removed unsent; ~/.aws/cli/cache stays", async () => {
+test("an expired CLI token is removed unsent; ~/.aws/cli/cache stays", async () => {
   const t = fake.mintToken({ accessTokenSeconds: 1, refresh: false });
   const file = `${ssoCacheKey({ name: "corp", startUrl: START_URL })}.json`;
   const expired = { ...t, expiresAt: new Date(Date.now() - 60_000).toISOString() };

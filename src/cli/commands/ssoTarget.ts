@@ -111,11 +111,12 @@ function sessionOverProfile(
   const session = ssoSessionByName(ssoSession, config);
   const own = p.values.sso_session;
   const legacy = own === undefined ? p.values.sso_start_url : undefined;
+  const uses = own !== undefined ? `sso-session "${own}"` : `start URL ${legacy}`;
   if ((own !== undefined && own !== ssoSession) || legacy !== undefined)
     deps.logger.warn(
-      `profile "${profile}" uses ${own !== undefined ? `sso-session "${own}"` : `start URL ${legacy}`}` +
-        `, not sso-session "${ssoSession}": signing in to "${ssoSession}" as --sso-session ` +
-        `says; profile "${profile}" needs: awsx sso login ${profile}`,
+      `profile "${profile}" uses ${uses}, not sso-session "${ssoSession}": signing in to ` +
+        `"${ssoSession}" as --sso-session says; profile "${profile}" needs: ` +
+        `awsx sso login ${profile}`,
     );
   return session;
 }
