@@ -111,6 +111,19 @@ describe("PROFILE with --sso-session: the session named wins, as in the CLI", ()
   });
 });
 
+// Known difference (docs/sso.md): the CLI's login reads only the sso-session and signs in;
+// the profile then fails in both tools (botocore's "inconsistent" check), awsx before the login.
+test("a profile whose sso_start_url disagrees with its sso-session: 78, no call", async () => {
+  writeConfig(
+    session("corp", CORP_URL) +
+      profile("dev", `sso_session = corp\nsso_start_url = ${OTHER_URL}\n${ROLE}`),
+  );
+  const r = await login(["dev"]);
+  expect(r.code).toBe(78);
+  expect(r.stderr).toContain("The value for sso_start_url is inconsistent");
+  expect(fake.count()).toBe(0);
+});
+
 describe("neither PROFILE nor --sso-session: the profile the CLI is scoped to", () => {
   test("[default] with an sso_session, among several sessions: that session", async () => {
     writeConfig(`${CONFIG}${profile("default", `sso_session = other\n${ROLE}`)}`);
