@@ -1335,6 +1335,11 @@ function ssoRound2Cases(
   const dev = SSO_SESSION + ssoProfile("dev");
   const services = (name: string, url: string) =>
     `[services ${name}]\nsso =\n  endpoint_url = ${url}\nsso_oidc =\n  endpoint_url = ${url}\n`;
+  // A second session with corp's start URL, and dev on it.
+  const twin =
+    SSO_SESSION +
+    SSO_SESSION.replace("[sso-session corp]", "[sso-session twin]") +
+    ssoProfile("dev").replace("sso_session = corp", "sso_session = twin");
   return [
     // 1. A legacy profile's token is never refreshed (SSOCredentialFetcher, no token provider).
     {
@@ -1478,6 +1483,37 @@ function ssoRound2Cases(
         calls: ["CreateToken"],
       }),
       expect: { fail: EXIT.sts, cli: /expiresIn/, awsx: /without expiresIn/ },
+    },
+    // 7. Two [sso-session]s with one start URL: the token file is named by the session name
+    // (botocore's SSOTokenLoader._generate_cache_key), so each session has a sign-in of its own.
+    {
+      name: "two sso-sessions with one start URL: the other session's token is not used",
+      profile: "dev",
+      config: twin,
+      sso: sso({ tokenFor: "corp", token: "valid" }),
+      expect: {
+        fail: EXIT.credentials,
+        cli: /Token for twin does not exist/,
+        awsx: /not signed in/,
+      },
+    },
+    {
+      name: "two sso-sessions with one start URL: the token of the profile's own session",
+      profile: "dev",
+      config: twin,
+      sso: sso({ tokenFor: "twin", token: "valid", calls: [GRC] }),
+      expect: { user: "alice" },
+    },
+    {
+      name: "an sso-session profile never reads the token filed under its start URL",
+      profile: "dev",
+      config: dev,
+      sso: sso({ tokenFor: "https://corp.awsapps.com/start", token: "valid" }),
+      expect: {
+        fail: EXIT.credentials,
+        cli: /Token for corp does not exist/,
+        awsx: /not signed in/,
+      },
     },
   ];
 }

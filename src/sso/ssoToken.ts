@@ -113,7 +113,7 @@ async function readStore(key: string, store: Store | undefined): Promise<SsoToke
 
 // The most awsx reads of a token file of the CLI's (real ones are about 2 KiB), as for the
 // entries of its own store (decodeSsoTokenEntry).
-const MAX_TOKEN_FILE_BYTES = 100_000;
+export const MAX_TOKEN_FILE_BYTES = 100_000;
 
 // The CLI's file, as the CLI reads it (a symbolic link is followed, to a regular file only:
 // a FIFO would block and a device such as /dev/zero never ends), at most 100,000 bytes.

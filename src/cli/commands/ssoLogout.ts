@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { keychainGaveUp } from "../keyStore.js";
 import {
   decodeSsoTokenEntry,
@@ -10,6 +11,7 @@ import { decodeEntry } from "../../cache/entry.js";
 import type { LoadedConfig } from "../../config/load.js";
 import { isSsoProfile, ssoSessionFor } from "../../sso/ssoConfig.js";
 import { ssoCacheKey } from "../../sso/ssoToken.js";
+import { cliTokenFiles } from "../../sso/cliTokenFiles.js";
 import type { CaBundle, Store } from "../../types.js";
 import { printable } from "../../util/printable.js";
 import { type CredentialFlags, type Deps, openBackend, trustOf } from "../deps.js";
@@ -95,6 +97,29 @@ async function portalLogout(
   }
 }
 
+// `awsx sso logout` of every session: with --write-cli-cache, every token file of
+// ~/.aws/sso/cache too, as `aws sso logout` sweeps them (each ended at the portal, then
+// removed); without it the CLI's files stay, and a line says that awsx still reads them.
+async function sweepCliCache(
+  writeCliCache: boolean,
+  end: (token: SsoToken) => Promise<void>,
+  deps: Deps,
+): Promise<void> {
+  const files = await cliTokenFiles(deps.env);
+  if (files.length === 0) return;
+  if (!writeCliCache) {
+    deps.logger.info(
+      `the AWS CLI's ${files.length} token file(s) in ~/.aws/sso/cache stay, and awsx still ` +
+        "reads them: aws sso logout, or awsx sso logout --write-cli-cache, removes them",
+    );
+    return;
+  }
+  for (const { path, token } of files) {
+    if (token) await end(token);
+    await rm(path, { force: true });
+  }
+}
+
 // awsx sso logout [PROFILE | --sso-session NAME]: one session, or every one awsx keeps.
 export async function runSsoLogout(input: SsoLogoutInput, deps: Deps): Promise<number> {
   const writeCliCache = input.writeCliCache ?? deps.settings.ssoWriteCliCache;
@@ -108,13 +133,16 @@ export async function runSsoLogout(input: SsoLogoutInput, deps: Deps): Promise<n
   const config = target?.config ?? loadUserConfig(deps.env);
   let ended = 0;
   const done = new Set<string>();
+  const end = async (token: SsoToken) => {
+    if (done.has(token.accessToken)) return;
+    done.add(token.accessToken);
+    const url = target?.portalUrl ?? ssoUrl(config, undefined, deps, "sso", token.region);
+    await portalLogout(token, url, deps, target?.caBundle);
+    ended++;
+  };
+  if (!target) await sweepCliCache(writeCliCache, end, deps);
   for (const [key, token] of tokens) {
-    if (token && !done.has(token.accessToken)) {
-      done.add(token.accessToken);
-      const url = target?.portalUrl ?? ssoUrl(config, undefined, deps, "sso", token.region);
-      await portalLogout(token, url, deps, target?.caBundle);
-      ended++;
-    }
+    if (token) await end(token);
     await forgetSsoToken(key, tokenDeps);
   }
   const profiles = profilesOf(config, target ? new Set([target.key]) : "all");

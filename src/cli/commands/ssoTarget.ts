@@ -1,9 +1,14 @@
 import { AwsxError } from "../../errors.js";
 import { ssoEndpoint } from "../../config/endpoint.js";
-import type { LoadedConfig } from "../../config/load.js";
+import type { LoadedConfig, Profile } from "../../config/load.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { profileNotFound } from "../../plan/build.js";
-import { type SsoSession, ssoSessionByName, ssoSessionFor } from "../../sso/ssoConfig.js";
+import {
+  checkSsoTokenConfig,
+  type SsoSession,
+  ssoSessionByName,
+  ssoSessionFor,
+} from "../../sso/ssoConfig.js";
 import { ssoCacheKey } from "../../sso/ssoToken.js";
 import type { CaBundle } from "../../types.js";
 import type { Deps } from "../deps.js";
@@ -57,24 +62,79 @@ export const sessionLabel = describe;
 // The session a command is about, with botocore's checks of the config.
 export function ssoTarget(input: SsoTargetInput, deps: Deps, command: string): SsoTarget {
   const config = loadUserConfig(deps.env);
-  if (input.profile !== undefined && input.ssoSession !== undefined)
-    throw new AwsxError(
-      "E_USAGE",
-      `awsx sso ${command} takes a PROFILE or --sso-session NAME, not both`,
+  const { profile, session } = pick(input, deps, command, config);
+  return { session, key: ssoCacheKey(session), config, ...urlsOf(config, profile, deps, session) };
+}
+
+// The profile (whose endpoint settings serve the calls) and the session.
+function pick(
+  input: SsoTargetInput,
+  deps: Deps,
+  command: string,
+  config: LoadedConfig,
+): { profile?: string; session: SsoSession } {
+  const { profile, ssoSession } = input;
+  if (profile !== undefined && ssoSession !== undefined) {
+    if (command !== "login")
+      throw new AwsxError(
+        "E_USAGE",
+        `awsx sso ${command} takes a PROFILE or --sso-session NAME, not both`,
+      );
+    return { profile, session: sessionOverProfile(profile, ssoSession, config, deps) };
+  }
+  if (ssoSession !== undefined) return { session: ssoSessionByName(ssoSession, config) };
+  if (profile !== undefined)
+    return { profile, session: ssoSessionFor(named(config, profile), config) };
+  const scoped = command === "login" ? scopedSsoProfile(config, deps) : undefined;
+  if (scoped) return { profile: scoped.name, session: ssoSessionFor(scoped, config) };
+  return { session: onlySession(config, command) };
+}
+
+function named(config: LoadedConfig, name: string): Profile {
+  const p = config.profiles.get(name);
+  if (!p) throw profileNotFound(config, name);
+  return p;
+}
+
+// `aws sso login --profile P --sso-session S` (awscli/customizations/sso/utils.py,
+// BaseSSOCommand._get_sso_config): S wins without a word; P must exist, its endpoint settings
+// serve the calls, and its own sso_session is loaded as every client creation loads it.
+// awsx says when P would not be served by the sign-in.
+function sessionOverProfile(
+  profile: string,
+  ssoSession: string,
+  config: LoadedConfig,
+  deps: Deps,
+): SsoSession {
+  const p = named(config, profile);
+  checkSsoTokenConfig(p, config);
+  const session = ssoSessionByName(ssoSession, config);
+  const own = p.values.sso_session;
+  const legacy = own === undefined ? p.values.sso_start_url : undefined;
+  const uses = own !== undefined ? `sso-session "${own}"` : `start URL ${legacy}`;
+  if ((own !== undefined && own !== ssoSession) || legacy !== undefined)
+    deps.logger.warn(
+      `profile "${profile}" uses ${uses}, not sso-session "${ssoSession}": signing in to ` +
+        `"${ssoSession}" as --sso-session says; profile "${profile}" needs: ` +
+        `awsx sso login ${profile}`,
     );
-  let session: SsoSession;
-  if (input.ssoSession !== undefined) session = ssoSessionByName(input.ssoSession, config);
-  else if (input.profile !== undefined) {
-    const profile = config.profiles.get(input.profile);
-    if (!profile) throw profileNotFound(config, input.profile);
-    session = ssoSessionFor(profile, config);
-  } else session = onlySession(config, command);
-  return {
-    session,
-    key: ssoCacheKey(session),
-    config,
-    ...urlsOf(config, input.profile, deps, session),
-  };
+  return session;
+}
+
+// `aws sso login` with neither: the profile the CLI is scoped to (AWS_DEFAULT_PROFILE,
+// AWS_PROFILE, else [default]; awsx reads AWSX_PROFILE first, as whoami does), when it has
+// SSO settings. One named in the environment must exist, as for the CLI.
+function scopedSsoProfile(config: LoadedConfig, deps: Deps): Profile | undefined {
+  const fromEnv = deps.settings.currentProfile;
+  const name = fromEnv ?? "default";
+  const p = fromEnv !== undefined ? named(config, fromEnv) : config.profiles.get(name);
+  const keys = ["sso_session", "sso_start_url", "sso_region"];
+  if (!p || !keys.some((k) => p.values[k] !== undefined)) return undefined;
+  deps.logger.debug(
+    `sso login: no PROFILE or --sso-session: profile "${name}" ` +
+      "(AWSX_PROFILE, AWS_DEFAULT_PROFILE, AWS_PROFILE, default)",
+  );
+  return p;
 }
 
 function onlySession(config: LoadedConfig, command: string): SsoSession {
