@@ -9,6 +9,9 @@ export interface ArgSpec {
   choices?: readonly string[];
   // What completion offers for it.
   complete?: "profile" | "command";
+  // Required, but a person at a terminal may pick it from a list when it is missing: the
+  // parser lets it be absent and the command asks, or refuses with missingArg (pickProfile.ts).
+  picked?: boolean;
 }
 
 // Everything after the command's own words (exec's child command): awsx never reads it.
@@ -57,3 +60,6 @@ export const PROFILE_ARG: ArgSpec = {
   describe: "A profile of ~/.aws/config or ~/.aws/credentials",
   complete: "profile",
 };
+
+// The profile of exec and login: picked from a list when none is named on a terminal.
+export const PICKED_PROFILE_ARG: ArgSpec = { ...PROFILE_ARG, picked: true };

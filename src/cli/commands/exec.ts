@@ -1,14 +1,17 @@
 import { AwsxError } from "../../errors.js";
 import type { Credentials } from "../../types.js";
 import { childEnv, serverVariables, withVariables } from "../../exec/childEnv.js";
-import { PROFILE_ARG, type Command } from "../command.js";
+import { PICKED_PROFILE_ARG, type Command } from "../command.js";
 import { timeLeft } from "../../util/timeLeft.js";
 import { type CredentialFlags, type Deps, hintsWanted, longRunCache } from "../deps.js";
+import { profileOrPick } from "../pickProfile.js";
 import { resolveProfile } from "../resolveProfile.js";
+import { missingArg } from "../usage.js";
 import { CREDENTIAL_OPTIONS, EXEC_OPTIONS } from "../options.js";
 
 export interface ExecInput extends CredentialFlags {
-  profile: string;
+  // Absent: picked at the terminal (pickProfile.ts), else a usage error.
+  profile?: string;
   command: string[] | undefined;
   force?: boolean;
   server?: boolean;
@@ -16,17 +19,21 @@ export interface ExecInput extends CredentialFlags {
 
 // awsx exec PROFILE [--] COMMAND [ARGS...]: run COMMAND with the profile's credentials
 // and return its exit status exactly (no command: the user's shell).
-export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
+export async function runExec(given: ExecInput, deps: Deps): Promise<number> {
   const { env, logger } = deps;
-  if (deps.settings.execProfile && !input.force) {
+  if (deps.settings.execProfile && !given.force) {
+    const nested = given.profile === undefined ? "another profile" : `"${given.profile}"`;
     throw new AwsxError(
       "E_USAGE",
       `already inside awsx exec for profile "${deps.settings.execProfile}" ` +
         "(AWSX_EXEC_PROFILE is set); type `exit` to leave that shell first, " +
-        `or pass --force to nest "${input.profile}" inside it`,
-      { profile: input.profile },
+        `or pass --force to nest ${nested} inside it`,
+      { profile: given.profile },
     );
   }
+  const missing = () => missingArg(exec, "profile");
+  const profile = await profileOrPick(given.profile, "exec", given, deps, missing);
+  const input = { ...given, profile };
   let argv = input.command && input.command.length > 0 ? input.command : undefined;
   if (!argv) {
     const shell = process.platform === "win32" ? env.COMSPEC || "cmd.exe" : env.SHELL || "/bin/sh";
@@ -87,7 +94,7 @@ const untilText = ({ expiration }: Credentials, deps: Deps): string =>
 // then serve fresh credentials from the cache, refreshing through the plan, for as long
 // as the child lives. Later refreshes never prompt: the child owns the terminal.
 async function serve(
-  input: ExecInput,
+  input: ExecInput & { profile: string },
   deps: Deps,
 ): Promise<{ envForChild: Record<string, string>; stop: () => Promise<void> }> {
   const shared = { ...deps, sharedCache: longRunCache(input, deps) };
@@ -125,16 +132,18 @@ export const exec: Command = {
   summary: "Run COMMAND with the profile's credentials (no command: your $SHELL)",
   usage: "PROFILE [--] COMMAND [ARGS...]",
   options: [...CREDENTIAL_OPTIONS, ...EXEC_OPTIONS],
-  args: [PROFILE_ARG],
+  args: [PICKED_PROFILE_ARG],
   rest: { name: "command", describe: "The command and its arguments, all of them its own" },
   help:
     "Run COMMAND with the profile's credentials (no command: your $SHELL) and exit with its " +
     "status. The command starts at -- or at the first word after PROFILE; what follows is the " +
-    "command's, never awsx's (awsx exec prod aws s3 ls --recursive).",
+    "command's, never awsx's (awsx exec prod aws s3 ls --recursive). With no PROFILE on a " +
+    "terminal, pick one from a list (type to filter, Enter; Esc cancels).",
   examples: [
     ["awsx exec target1 -- aws s3 ls", "run the AWS CLI as target1's role"],
     ["awsx exec prod -- terraform apply", ""],
     ["awsx exec prod", "start $SHELL with prod's credentials; `exit` returns"],
+    ["awsx exec -- aws s3 ls", "pick the profile from a list, then run the AWS CLI"],
   ],
   run: (input, deps) => runExec({ ...(input as ExecInput), command: input.rest }, deps),
 };
