@@ -136,6 +136,10 @@ describeIf("the profile picker", () => {
     expect({ code: plain.code, stderr: plain.stderr }).toEqual({ code: 0, stderr: "" });
     expect(required().some((f) => f.endsWith("awsx.cjs"))).toBe(true);
     expect(required().filter((f) => /lazy-picker|inquirer/.test(f))).toEqual([]);
+    // Nor is the prompt library inside the warm bundle itself: its text is in the lazy file.
+    const text = (f: string) => readFileSync(path.join(path.dirname(AWSX_BIN), "..", "dist", f));
+    expect(text("lazy-picker.cjs").includes("force closed the prompt")).toBe(true);
+    expect(text("awsx.cjs").includes("force closed the prompt")).toBe(false);
     // The same check sees the picker when it is used.
     writeFileSync(seen, "");
     const picked = await pty(["exec", "--backend", "none", ...PRINT], filterDownEnter, traced);
