@@ -38,8 +38,9 @@ describeIf("the profile picker", () => {
     });
   });
   afterAll(() => home?.cleanup());
-  const env = (extra: Record<string, string> = {}) => home.env({ TERM: "dumb", ...extra });
-  const pty = (args: string[], steps: PtyStep[], extra: Record<string, string> = {}) =>
+  type Extra = Record<string, string | undefined>;
+  const env = (extra: Extra = {}) => home.env({ TERM: "dumb", ...extra });
+  const pty = (args: string[], steps: PtyStep[], extra: Extra = {}) =>
     onPtySteps(awsx(...args), env(extra), steps);
   const filterDownEnter: PtyStep[] = [
     { after: ASK, type: "dev" },
@@ -54,6 +55,15 @@ describeIf("the profile picker", () => {
     // The name from the config is listed with its escape written out, never raw.
     expect(r.terminal).toContain("evil\\x1b[31mred");
     expect(r.terminal).not.toContain(EVIL);
+  }, 40_000);
+
+  test("no colour, even on a colour terminal without NO_COLOR (awsx never prints colour)", async () => {
+    const colour = { TERM: "xterm-256color", NO_COLOR: undefined };
+    const r = await pty(["exec", "--backend", "none", ...PRINT], filterDownEnter, colour);
+    expect(r.code).toBe(0);
+    expect(r.terminal).toContain("PICKED=dev-b\r\n");
+    // Cursor moves and line clears are the picker's drawing; an SGR (ESC [ ... m) is colour.
+    expect(r.terminal.match(/\u001b\[[\d;]*m/g) ?? []).toEqual([]);
   }, 40_000);
 
   test("Esc cancels: exit 130, nothing run", async () => {

@@ -10,6 +10,26 @@ export function matchingNames(names: readonly string[], typed: string | undefine
   return term ? names.filter((n) => n.toLowerCase().includes(term)) : [...names];
 }
 
+const plain = (text: string) => text;
+// awsx never prints colour (README): the library's theme without its styles; the cursor
+// (❯) marks the line Enter picks.
+const PLAIN = {
+  prefix: { idle: "?", done: "✔" },
+  spinner: { interval: 80, frames: ["-", "\\", "|", "/"] },
+  style: {
+    answer: plain,
+    message: plain,
+    error: (text: string) => `> ${text}`,
+    help: plain,
+    highlight: plain,
+    description: plain,
+    disabled: (text: string) => `- ${text}`,
+    searchTerm: plain,
+    keysHelpTip: (keys: [string, string][]) =>
+      [...keys, ["esc", "cancel"]].map(([k, what]) => `${k} ${what}`).join(" • "),
+  },
+};
+
 // A searchable list of profile names on the terminal (@inquirer/search, bundled apart in
 // dist/lazy-picker.cjs: only a run that opens the picker loads it). Keys come from stdin, the
 // list is drawn on stderr (stdout may be read by `eval`). The chosen name, or a PromptError:
@@ -31,12 +51,7 @@ export async function pickName(question: string, names: readonly string[]): Prom
         source: async (typed) =>
           matchingNames(names, typed).map((n) => ({ value: n, name: printable(n) })),
         pageSize: Math.max(5, Math.min(15, (process.stderr.rows ?? 24) - 5)),
-        theme: {
-          style: {
-            keysHelpTip: (keys: [string, string][]) =>
-              [...keys, ["esc", "cancel"]].map(([k, what]) => `${k} ${what}`).join(" • "),
-          },
-        },
+        theme: PLAIN,
       },
       { input, output: process.stderr, signal: esc.signal },
     );
