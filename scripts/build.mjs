@@ -25,6 +25,9 @@ const LAZY = [
   { entry: "src/platform/callbackServer.ts", out: "lazy-sso-callback" },
   // The AWS SDK's IAM client: only `awsx rotate` loads it.
   { entry: "src/platform/iam.ts", out: "lazy-iam" },
+  // The profile picker (@inquirer/search and its parts, ~47 KB): only exec, env and login
+  // with no profile on a terminal load it.
+  { entry: "src/platform/profilePicker.ts", out: "lazy-picker" },
   // proper-lockfile: only a run that fetches (a cache miss) takes a lock.
   { entry: "src/platform/properLockfile.ts", out: "lazy-lockfile" },
   // The runs of the commands people use now and then (each command's spec, which the parser

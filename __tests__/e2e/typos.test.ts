@@ -96,7 +96,7 @@ test.each([
   ],
   [
     ["exec", "-j", "foo"],
-    /-j for awsx exec \(for credential_process, use `awsx credential-process PROFILE`\)/,
+    /--jobs is for awsx exec --each; .*use `awsx credential-process PROFILE`/,
   ],
   [
     ["exec", "-s", "foo", "--", "true"],

@@ -18,7 +18,7 @@ const USAGE = "shows a usage error on purpose";
 const NOT_RUNNABLE: Array<[string, string, string]> = [
   ["docs/exit-codes.md", "awsx exec --x target1 -- true", USAGE],
   ["docs/commands.md", "awsx exec --x target1 -- true", USAGE],
-  ["docs/commands.md", "awsx exec", USAGE],
+  ["docs/commands.md", "awsx explain", USAGE],
   ["docs/commands.md", "awsx whoami target1 --x", USAGE],
   ["docs/commands.md", "awsx env target1 --format xml", USAGE],
   ["docs/commands.md", "awsx exec --duration 1x target2 -- true", USAGE],

@@ -301,22 +301,8 @@ const BAD: Bad[] = [
   ],
   ["a hidden command is never suggested", ["__comp"], 'unknown command "__comp"; see awsx --help'],
   [
-    "exec without a profile",
-    ["exec"],
-    "awsx exec needs a profile: awsx exec PROFILE [--] COMMAND [ARGS...]; see awsx exec --help",
-  ],
-  [
-    "exec with options but no profile",
-    ["exec", "--backend", "none"],
-    "awsx exec needs a profile: awsx exec PROFILE [--] COMMAND [ARGS...]; see awsx exec --help",
-  ],
-  [
-    "-- before the profile",
-    ["exec", "--", "prod", "ls"],
-    "awsx exec needs a profile: awsx exec PROFILE [--] COMMAND [ARGS...]; see awsx exec --help",
-  ],
-  [
-    "explain without a profile (env without one is checked when it runs: --unset takes none)",
+    "explain without a profile (exec, env and login without one are checked when they run: " +
+      "a terminal picks one, and env --unset takes none)",
     ["explain"],
     "awsx explain needs a profile: awsx explain PROFILE; see awsx explain --help",
   ],
@@ -493,6 +479,18 @@ describe("parseCommandLine: help and version", () => {
     [["exec", "--version"], { kind: "version" }],
   ])("%j", (argv, expected) => {
     expect(parse(argv)).toEqual(expected);
+  });
+
+  // The command picks one on a terminal or gives the usage error (pickProfile.ts).
+  it.each<[string[], Record<string, unknown>]>([
+    [["exec"], {}],
+    [["exec", "--backend", "none"], { backend: "none" }],
+    [["exec", "--", "prod", "ls"], { rest: ["prod", "ls"] }],
+    [["login", "--open"], { open: true }],
+  ])("%j: no profile is left for the command to pick", (argv, input) => {
+    const parsed = parse(argv);
+    expect(parsed).toMatchObject({ kind: "run", input });
+    expect(parsed.kind === "run" && parsed.input.profile).toBeUndefined();
   });
 
   it("help after the child's start is the child's", () => {

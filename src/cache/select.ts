@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AwsxError } from "../errors.js";
 import type { Env } from "../types.js";
@@ -62,7 +63,8 @@ export async function openStore(
 async function passphraseFor(deps: SelectDeps): Promise<string> {
   let passphrase = deps.filePassphrase;
   if (!passphrase && deps.prompt) {
-    passphrase = await deps.prompt("Passphrase for the awsx file cache: ").catch(() => undefined);
+    const creating = !existsSync(join(deps.cacheDir, "sessions", "store.json"));
+    passphrase = await (creating ? newPassphrase(deps.prompt, deps.cacheDir) : ask(deps.prompt));
   }
   if (!passphrase) {
     throw new AwsxError(
@@ -72,6 +74,41 @@ async function passphraseFor(deps: SelectDeps): Promise<string> {
     );
   }
   return passphrase;
+}
+
+// How many times a new passphrase may be typed differently the second time.
+const PASSPHRASE_TRIES = 3;
+
+// The passphrase of a store about to be created, typed twice: a typo in it would lock the
+// person out of the cache they are making. A mismatch is asked again, up to 3 times.
+async function newPassphrase(
+  prompt: (question: string) => Promise<string>,
+  cacheDir: string,
+): Promise<string | undefined> {
+  for (let tries = 1; tries <= PASSPHRASE_TRIES; tries++) {
+    const again = tries > 1 ? "The two did not match; try again. " : "";
+    const first = await ask(prompt, `${again}New passphrase for the awsx file cache: `);
+    if (!first) return undefined;
+    if ((await ask(prompt, "Type the passphrase again: ")) === first) return first;
+  }
+  throw new AwsxError(
+    "E_CACHE",
+    `${PASSPHRASE_TRIES} passphrases typed for the new file cache in ${cacheDir} did not match ` +
+      "when typed again, so no cache was made; type the same one twice, or set AWSX_FILE_PASSPHRASE",
+  );
+}
+
+// One answer at the terminal; Ctrl-C stops the run (130), a closed prompt gives none.
+async function ask(
+  prompt: (question: string) => Promise<string>,
+  question = "Passphrase for the awsx file cache: ",
+): Promise<string | undefined> {
+  try {
+    return await prompt(question);
+  } catch (e) {
+    if (!(e as { interrupted?: boolean }).interrupted) return undefined;
+    throw new AwsxError("E_INTERRUPTED", "interrupted at the file cache's passphrase prompt");
+  }
 }
 
 // The default store: the keychain until its first call fails (locked, not answering),

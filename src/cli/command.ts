@@ -12,6 +12,9 @@ export interface ArgSpec {
   // Options that take its place (exec's --each for PROFILE): with one of them the word is
   // not read, and a command's rest starts only at `--`.
   unless?: readonly string[];
+  // Required, but a person at a terminal may pick it from a list when it is missing: the
+  // parser lets it be absent and the command asks, or refuses with missingArg (pickProfile.ts).
+  picked?: boolean;
 }
 
 // Everything after the command's own words (exec's child command): awsx never reads it.
@@ -60,3 +63,6 @@ export const PROFILE_ARG: ArgSpec = {
   describe: "A profile of ~/.aws/config or ~/.aws/credentials",
   complete: "profile",
 };
+
+// The profile of exec and login: picked from a list when none is named on a terminal.
+export const PICKED_PROFILE_ARG: ArgSpec = { ...PROFILE_ARG, picked: true };

@@ -47,10 +47,11 @@ export interface Deps {
   iamFactory?: IamFactory;
 }
 
-// Which of awsx's output streams is a terminal.
+// Which of awsx's streams is a terminal (stdin: keys can be read, for the profile picker).
 export interface Tty {
   stdout: boolean;
   stderr: boolean;
+  stdin?: boolean;
 }
 
 // Whether a one-line hint may go to stderr: a person is watching, and asked for no quiet.

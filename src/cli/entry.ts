@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { proxySecrets } from "../platform/proxyChoice.js";
 import { createLogger } from "../util/log.js";
 import type { Command, RunDeps } from "./command.js";
@@ -18,7 +19,7 @@ export interface MainIo {
   env: Env;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  // Which of stdout/stderr is a terminal (absent: neither).
+  // Which of stdout/stderr/stdin is a terminal (absent: none).
   tty?: Tty;
 }
 
@@ -110,7 +111,13 @@ export async function cli(): Promise<void> {
     env: process.env,
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
-    tty: { stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
+    tty: {
+      stdout: Boolean(process.stdout.isTTY),
+      stderr: Boolean(process.stderr.isTTY),
+      // isatty, not process.stdin: making that stream would set a piped stdin non-blocking
+      // for the child that shares it.
+      stdin: isatty(0),
+    },
   });
   process.exitCode = code;
   // The command is over: a keychain call that never answered (its thread is stuck in

@@ -31,7 +31,6 @@ const BY_COMMAND: Readonly<Record<string, Habits>> = {
   add: { "--add-config": NO_CONFIG, "--no-add-config": NO_CONFIG },
   exec: {
     "--json": CREDENTIAL_PROCESS,
-    "-j": CREDENTIAL_PROCESS,
     "-s": SERVER,
     "--ec2-server": SERVER,
     "--ecs-server": "awsx's ECS-style credential server is exec --server",

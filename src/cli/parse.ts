@@ -4,7 +4,7 @@ import { camel, GLOBAL_OPTIONS, type OptionSpec } from "./options.js";
 import { parseArgsOptions, scan, specOf, type Scan, type Token } from "./scan.js";
 import { nearest } from "../util/nearest.js";
 import { awsVaultHabit } from "./foreignFlags.js";
-import { shown, usageError } from "./usage.js";
+import { missingArg, shown, usageError } from "./usage.js";
 
 // What a command line asks for.
 export type Parsed =
@@ -107,11 +107,8 @@ function strictInput(args: string[], command: CommandSpec): CommandInput {
       );
     }
     if (value === undefined) {
-      if (!arg.required) break;
-      throw usageError(
-        `awsx ${command.name} needs a ${arg.name}: awsx ${command.name} ${command.usage}`,
-        command.name,
-      );
+      if (!arg.required || arg.picked) break;
+      throw missingArg(command, arg.name);
     }
     if (arg.choices && !arg.choices.includes(value)) {
       throw usageError(

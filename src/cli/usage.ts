@@ -1,4 +1,5 @@
 import { AwsxError } from "../errors.js";
+import type { CommandSpec } from "./command.js";
 
 // The one form of a usage error: `awsx: <what is wrong>; see awsx [CMD] --help`, exit 64.
 export const usageError = (what: string, command?: string): AwsxError =>
@@ -8,3 +9,10 @@ export const usageError = (what: string, command?: string): AwsxError =>
 // character or anything else that would not read back as one plain word on one line.
 export const shown = (word: string): string =>
   /^[\x21-\x7e]+$/.test(word) ? word : JSON.stringify(word);
+
+// `awsx CMD needs a NAME: awsx CMD USAGE`: a word the command cannot run without is missing.
+export const missingArg = (command: CommandSpec, name: string): AwsxError =>
+  usageError(
+    `awsx ${command.name} needs a ${name}: awsx ${command.name} ${command.usage}`,
+    command.name,
+  );

@@ -3,6 +3,7 @@ import { credentialVariables } from "../../exec/childEnv.js";
 import { formatEnv, formatUnset, type EnvFormat } from "../../exec/envFormat.js";
 import { PROFILE_ARG, type Command } from "../command.js";
 import { type CredentialFlags, type Deps, hintsWanted } from "../deps.js";
+import { profileOrPick } from "../pickProfile.js";
 import { resolveProfile } from "../resolveProfile.js";
 import { CREDENTIAL_OPTIONS, ENV_OPTIONS } from "../options.js";
 
@@ -24,16 +25,17 @@ export async function runEnv(
     out(formatUnset(input.format));
     return 0;
   }
-  if (input.profile === undefined)
-    throw new AwsxError(
+  const missing = () =>
+    new AwsxError(
       "E_USAGE",
       "awsx env needs a profile: awsx env PROFILE (or awsx env --unset to clear)",
     );
-  const { plan, credentials } = await resolveProfile(input.profile, input, deps);
+  const profile = await profileOrPick(input.profile, "env", input, deps, missing);
+  const { plan, credentials } = await resolveProfile(profile, input, deps);
   const keep = deps.settings.keepAwsProfile;
-  const vars = credentialVariables(credentials, input.profile, plan.region, keep);
+  const vars = credentialVariables(credentials, profile, plan.region, keep);
   out(formatEnv(vars, input.format));
-  const hint = howToUse(input.profile, input.format);
+  const hint = howToUse(profile, input.format);
   if (hint && deps.tty?.stdout && hintsWanted(deps)) deps.logger.info(hint);
   return 0;
 }
@@ -68,7 +70,8 @@ export const env: Command = {
   args: [{ ...PROFILE_ARG, required: false }],
   help:
     "Print the profile's credentials as shell code to evaluate in the current shell. " +
-    "AWSX_PROFILE (the prompt marker) names the profile; --unset clears it all again.",
+    "AWSX_PROFILE (the prompt marker) names the profile; --unset clears it all again. With no " +
+    "PROFILE on a terminal, pick one from a list (drawn on stderr, so eval still works).",
   examples: [
     ['eval "$(awsx env target1)"', "sh, bash, zsh"],
     ["awsx env target1 --format fish | source", "fish"],

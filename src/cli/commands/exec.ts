@@ -1,15 +1,18 @@
 import { AwsxError } from "../../errors.js";
 import type { Credentials } from "../../types.js";
 import { childEnv, serverVariables, withVariables } from "../../exec/childEnv.js";
-import { PROFILE_ARG, type Command } from "../command.js";
+import { PICKED_PROFILE_ARG, type Command } from "../command.js";
 import { timeLeft } from "../../util/timeLeft.js";
 import { type CredentialFlags, type Deps, hintsWanted, longRunCache } from "../deps.js";
+import { profileOrPick } from "../pickProfile.js";
 import { resolveProfile } from "../resolveProfile.js";
+import { missingArg } from "../usage.js";
 import { camel, CREDENTIAL_OPTIONS, EXEC_OPTIONS } from "../options.js";
 import { EACH_OPTIONS, EACH_SELECTORS } from "../eachOptions.js";
 
 export interface ExecInput extends CredentialFlags {
-  profile: string;
+  // Absent: picked at the terminal (pickProfile.ts), else a usage error.
+  profile?: string;
   command: string[] | undefined;
   force?: boolean;
   server?: boolean;
@@ -17,17 +20,21 @@ export interface ExecInput extends CredentialFlags {
 
 // awsx exec PROFILE [--] COMMAND [ARGS...]: run COMMAND with the profile's credentials
 // and return its exit status exactly (no command: the user's shell).
-export async function runExec(input: ExecInput, deps: Deps): Promise<number> {
+export async function runExec(given: ExecInput, deps: Deps): Promise<number> {
   const { env, logger } = deps;
-  if (deps.settings.execProfile && !input.force) {
+  if (deps.settings.execProfile && !given.force) {
+    const nested = given.profile === undefined ? "another profile" : `"${given.profile}"`;
     throw new AwsxError(
       "E_USAGE",
       `already inside awsx exec for profile "${deps.settings.execProfile}" ` +
         "(AWSX_EXEC_PROFILE is set); type `exit` to leave that shell first, " +
-        `or pass --force to nest "${input.profile}" inside it`,
-      { profile: input.profile },
+        `or pass --force to nest ${nested} inside it`,
+      { profile: given.profile },
     );
   }
+  const missing = () => missingArg(exec, "profile");
+  const profile = await profileOrPick(given.profile, "exec", given, deps, missing);
+  const input = { ...given, profile };
   let argv = input.command && input.command.length > 0 ? input.command : undefined;
   if (!argv) {
     const shell = process.platform === "win32" ? env.COMSPEC || "cmd.exe" : env.SHELL || "/bin/sh";
@@ -88,7 +95,7 @@ const untilText = ({ expiration }: Credentials, deps: Deps): string =>
 // then serve fresh credentials from the cache, refreshing through the plan, for as long
 // as the child lives. Later refreshes never prompt: the child owns the terminal.
 async function serve(
-  input: ExecInput,
+  input: ExecInput & { profile: string },
   deps: Deps,
 ): Promise<{ envForChild: Record<string, string>; stop: () => Promise<void> }> {
   const shared = { ...deps, sharedCache: longRunCache(input, deps) };
@@ -121,23 +128,30 @@ async function serve(
 }
 
 // awsx exec: the everyday command.
+// Said after a stray -j/--jobs: aws-vault's exec -j (--json) is awsx credential-process.
+const JSON_HABIT =
+  " (for aws-vault's exec -j/--json in credential_process, use `awsx credential-process PROFILE`)";
+
 export const exec: Command = {
   name: "exec",
   summary: "Run COMMAND with the profile's credentials (no command: your $SHELL)",
   usage: "PROFILE [--] COMMAND [ARGS...]",
   options: [...CREDENTIAL_OPTIONS, ...EXEC_OPTIONS, ...EACH_OPTIONS],
-  args: [{ ...PROFILE_ARG, unless: EACH_SELECTORS }],
+  args: [{ ...PICKED_PROFILE_ARG, unless: EACH_SELECTORS }],
   rest: { name: "command", describe: "The command and its arguments, all of them its own" },
   help:
     "Run COMMAND with the profile's credentials (no command: your $SHELL) and exit with its " +
     "status. The command starts at -- or at the first word after PROFILE; what follows is the " +
-    "command's, never awsx's (awsx exec prod aws s3 ls --recursive). With --each, --each-from " +
-    "or --each-sync instead of PROFILE, the command runs in every profile chosen (after --).",
+    "command's, never awsx's (awsx exec prod aws s3 ls --recursive). With no PROFILE on a " +
+    "terminal, pick one from a list (type to filter, Enter; Esc cancels). With --each, " +
+    "--each-from or --each-sync instead of PROFILE, the command runs in every profile chosen " +
+    "(after --).",
   examples: [
     ["awsx exec target1 -- aws s3 ls", "run the AWS CLI as target1's role"],
     ["awsx exec prod -- terraform apply", ""],
     ["awsx exec prod", "start $SHELL with prod's credentials; `exit` returns"],
     ["awsx exec --each 'prod-*' --each staging -- aws s3 ls", "run in many profiles at once"],
+    ["awsx exec -- aws s3 ls", "pick the profile from a list, then run the AWS CLI"],
   ],
   run: async (input, deps) => {
     // --each and its kin: many profiles, in a bundle of its own (dist/lazy-execEach.cjs).
@@ -146,10 +160,12 @@ export const exec: Command = {
       return runEach({ ...input, command: input.rest }, deps);
     }
     const stray = EACH_OPTIONS.find((o) => input[camel(o.name)] !== undefined);
+    // aws-vault's exec -j is --json, a credential_process line's habit.
+    const vault = stray?.name === "jobs" ? JSON_HABIT : "";
     if (stray)
       throw new AwsxError(
         "E_USAGE",
-        `--${stray.name} is for awsx exec --each; see awsx exec --help`,
+        `--${stray.name} is for awsx exec --each; see awsx exec --help${vault}`,
       );
     return runExec({ ...(input as ExecInput), command: input.rest }, deps);
   },

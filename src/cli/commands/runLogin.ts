@@ -34,12 +34,6 @@ export async function runLogin(
   out: (s: string) => void,
 ): Promise<number> {
   const { logger } = deps;
-  if (input.open && input.stdout)
-    throw new AwsxError(
-      "E_USAGE",
-      `--open and --stdout contradict each other (profile "${input.profile}"): pick one`,
-      { profile: input.profile },
-    );
   // GetFederationToken needs the long-term keys themselves: no session of stored keys.
   input = { ...input, session: false };
   const plan = await planOf(input.profile, { ...input, duration: undefined }, deps);
