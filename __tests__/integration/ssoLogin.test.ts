@@ -431,6 +431,15 @@ describe("numbers an answer gives", () => {
     expect(r.stderr).not.toContain("internal error");
   });
 
+  test("a client registration that ends after the year 9999 is refused", async () => {
+    await restart({ registrationSeconds: 1e300 });
+    const r = await awsx(["login", "dev", "--use-device-code"]);
+    expect(r.stderr).toMatch(
+      /answer with clientSecretExpiresAt 1(\.\d+)?e\+300, not 0-253402300799 s/,
+    );
+    expect(r.code).toBe(77);
+  });
+
   test("a role session's expiration that is no time is refused", async () => {
     await restart({ roleSeconds: 1e20 });
     expect((await awsx(["login", "dev", "--use-device-code"])).code).toBe(0);

@@ -95,8 +95,10 @@ const MAX_LIFETIME_S = 10 * 366 * 24 * 3600;
 // The device flow's polling interval: at most an hour. Past about 24.8 days Node's timer
 // overflows to 1 ms, and awsx would poll CreateToken without a pause.
 const MAX_INTERVAL_S = 3600;
+// A time in epoch seconds (a registration's end): at most 9999-12-31, the last ISO 8601 year.
+const MAX_EPOCH_S = 253_402_300_799;
 
-// A number of seconds an answer gives (a lifetime, an interval): a number from 0 to max, or
+// A number of seconds an answer gives (a lifetime, an interval, a time): a number from 0 to max, or
 // the answer is refused as one that is not IAM Identity Center's.
 const seconds = (v: unknown, what: string, max: number): number => {
   if (typeof v === "number" && v >= 0 && v <= max) return v;
@@ -125,7 +127,7 @@ export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
       return {
         clientId: need(out.clientId, "clientId"),
         clientSecret: need(out.clientSecret, "clientSecret"),
-        expiresAt: Number(out.clientSecretExpiresAt ?? 0),
+        expiresAt: seconds(out.clientSecretExpiresAt ?? 0, "clientSecretExpiresAt", MAX_EPOCH_S),
       };
     },
     async startDeviceAuthorization(reg, startUrl) {
