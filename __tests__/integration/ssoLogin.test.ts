@@ -449,4 +449,20 @@ describe("numbers an answer gives", () => {
     );
     expect(r.code).toBe(77);
   });
+
+  test("role keys with escape sequences are refused, never printed", async () => {
+    await fake.close();
+    fake = await startFakeSso({
+      roleKeys: () => ({ ...ROLE_KEYS, accessKeyId: "ASIA\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J" }),
+    });
+    expect((await awsx(["login", "dev", "--use-device-code"])).code).toBe(0);
+    const r = await runAwsx(["env", "dev"], env());
+    expect(r.stderr).toBe(
+      "awsx: the SSO portal answered an access key id that holds a control character, which " +
+        "AWS never issues; nothing was used: check the endpoint (AWS_ENDPOINT_URL_*) and any " +
+        "proxy\n",
+    );
+    expect(r.stdout).toBe("");
+    expect(r.code).toBe(77);
+  });
 });

@@ -2,6 +2,7 @@ import { AwsxError } from "../errors.js";
 import { printable } from "../util/printable.js";
 import type { Credentials, SsoClientTarget, SsoRolePortal } from "../types.js";
 import type { SdkTarget } from "./sdkClientConfig.js";
+import { serviceKeys } from "./serviceKeys.js";
 import { ssoClientConfig } from "./ssoClientConfig.js";
 
 // An account the signed-in user can reach.
@@ -56,12 +57,15 @@ export async function createSsoPortal(target: SdkTarget & SsoClientTarget): Prom
           `the SSO portal answered the expiration ${printable(String(c.expiration), 40)}, ` +
             "which is not a time",
         );
-      return {
-        accessKeyId: c.accessKeyId,
-        secretAccessKey: c.secretAccessKey,
-        sessionToken: c.sessionToken,
-        expiration,
-      };
+      return serviceKeys(
+        {
+          accessKeyId: c.accessKeyId,
+          secretAccessKey: c.secretAccessKey,
+          sessionToken: c.sessionToken,
+          expiration,
+        },
+        "the SSO portal",
+      );
     },
     listAccounts: (accessToken) =>
       pages(async (nextToken) => {
