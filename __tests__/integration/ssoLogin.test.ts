@@ -458,7 +458,7 @@ describe("numbers an answer gives", () => {
     expect((await awsx(["login", "dev", "--use-device-code"])).code).toBe(0);
     const r = await runAwsx(["env", "dev"], env());
     expect(r.stderr).toBe(
-      "awsx: the SSO portal answered an access key id that holds a control character, which " +
+      "awsx: the SSO portal answered an access key id that is not printable ASCII, which " +
         "AWS never issues; nothing was used: check the endpoint (AWS_ENDPOINT_URL_*) and any " +
         "proxy\n",
     );
