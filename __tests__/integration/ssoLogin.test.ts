@@ -415,7 +415,7 @@ describe("numbers an answer gives", () => {
     fake = await startFakeSso({ roleKeys: () => ROLE_KEYS, ...options });
   };
 
-  test("a polling interval of 25 days (Node's timer would take it as 1 ms) is refused", async () => {
+  test("a polling interval of 25 days (Node's timer: 1 ms) is refused", async () => {
     await restart({ interval: 2_147_484 });
     const r = await awsx(["login", "dev", "--use-device-code"]);
     expect(r.stderr).toContain("answer with interval 2147484, not 0-3600 s (invalid_response)");
