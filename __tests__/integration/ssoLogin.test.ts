@@ -465,4 +465,11 @@ describe("numbers an answer gives", () => {
     expect(r.stdout).toBe("");
     expect(r.code).toBe(77);
   });
+
+  test("an access token with a line break is refused at sign-in, not at each run", async () => {
+    fake.switches.tokenAnswer = { accessToken: "at\x1b[2J\nx" };
+    const r = await awsx(["login", "dev", "--use-device-code"]);
+    expect(r.stderr).toContain("answer with an accessToken that is not ASCII (invalid_response)");
+    expect(r.code).toBe(77);
+  });
 });

@@ -106,6 +106,15 @@ const seconds = (v: unknown, what: string, max: number): number => {
   throw new OidcError("invalid_response", 200, `answer with ${what} ${shown}, not 0-${max} s`);
 };
 
+// An access token is sent in a header (x-amz-sso_bearer_token): printable ASCII without
+// spaces, or every later run would fail with a header error that blames the portal.
+const BEARER = /^[\x21-\x7e]+$/;
+const bearer = (v: string | undefined): string => {
+  if (v && !BEARER.test(v))
+    throw new OidcError("invalid_response", 200, "answer with an accessToken that is not ASCII");
+  return need(v, "accessToken");
+};
+
 // SSO OIDC through @aws-sdk/client-sso-oidc, bundled apart (dist/lazy-sso-oidc.cjs) and
 // loaded by `awsx sso login` and by a run whose SSO token needs a refresh.
 export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
@@ -159,7 +168,7 @@ export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
         }),
       );
       return {
-        accessToken: need(out.accessToken, "accessToken"),
+        accessToken: bearer(out.accessToken),
         expiresIn: seconds(out.expiresIn ?? 0, "expiresIn", MAX_LIFETIME_S),
         refreshToken: out.refreshToken,
       };
@@ -174,6 +183,8 @@ export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
         const missing = out.accessToken ? "expiresIn" : "accessToken";
         throw new AwsxError("E_STS", `CreateToken answered without ${missing}`);
       }
+      if (!BEARER.test(out.accessToken))
+        throw new AwsxError("E_STS", "CreateToken answered an accessToken that is not ASCII");
       if (out.expiresIn < 0 || out.expiresIn > MAX_LIFETIME_S) {
         const shown = printable(String(out.expiresIn), 40);
         throw new AwsxError(
