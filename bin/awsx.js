@@ -14,14 +14,23 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 // awsx's cache folder as src/cli/settings.ts finds it (cacheDirOf), or undefined for a
-// relative AWSX_CACHE_DIR, which awsx refuses. A relative XDG_CACHE_HOME is ignored (the XDG
-// Base Directory spec).
+// relative AWSX_CACHE_DIR, which awsx refuses, or with no absolute home. A relative
+// XDG_CACHE_HOME is ignored (the XDG Base Directory spec).
 function cacheRoot(env) {
   if (env.AWSX_CACHE_DIR)
     return path.isAbsolute(env.AWSX_CACHE_DIR) ? env.AWSX_CACHE_DIR : undefined;
   const xdg = env.XDG_CACHE_HOME;
-  const home = () => env.HOME || require("node:os").homedir();
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home(), ".cache"), "awsx");
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, "awsx");
+  // HOME when absolute, else Node's home, else the password database's (homeForCache).
+  const os = require("node:os");
+  let home = env.HOME;
+  try {
+    if (home === undefined) home = os.homedir();
+    if (!home || !path.isAbsolute(home)) home = os.userInfo().homedir;
+  } catch {
+    return undefined;
+  }
+  return home && path.isAbsolute(home) ? path.join(home, ".cache", "awsx") : undefined;
 }
 
 // <awsx cache folder>/compile, with the rule of src/platform/privateDir.ts: it is the user's,

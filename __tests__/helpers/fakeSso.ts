@@ -67,6 +67,8 @@ export interface SsoSwitches {
   roleCredentialsError?: { status: number; body: Record<string, string> };
   // Fields StartDeviceAuthorization answers instead of its own (a hostile or odd service).
   deviceAnswer?: { verificationUri?: string; verificationUriComplete?: string; userCode?: string };
+  // Fields every CreateToken answer gives instead of its own (a hostile or odd service).
+  tokenAnswer?: Record<string, unknown>;
 }
 
 // Options of startFakeSso(); all optional.
@@ -266,6 +268,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     tokenType: "Bearer",
     expiresIn: t.seconds,
     ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}),
+    ...switches.tokenAnswer,
   });
   const accessSeconds = () => options.accessTokenSeconds ?? 3600;
 

@@ -406,3 +406,70 @@ test("a portal error's type and message are written out, also in --debug", async
   expect(r.stderr).toContain(`: ${written}; see the message from IAM Identity Center\n`);
   expect(r.stderr).toContain(`awsx[debug]: cause: ${written}\n`);
 });
+
+// Numbers in an answer that make no date or no pause (a hostile or broken service) are
+// refused where they arrive (exit 77), not an internal error (70) or a polling loop.
+describe("numbers an answer gives", () => {
+  const restart = async (options: Parameters<typeof startFakeSso>[0]) => {
+    await fake.close();
+    fake = await startFakeSso({ roleKeys: () => ROLE_KEYS, ...options });
+  };
+
+  test("a polling interval of 25 days (Node's timer: 1 ms) is refused", async () => {
+    await restart({ interval: 2_147_484 });
+    const r = await awsx(["login", "dev", "--use-device-code"]);
+    expect(r.stderr).toContain("answer with interval 2147484, not 0-3600 s (invalid_response)");
+    expect(r.code).toBe(77);
+    expect(fake.count("CreateToken")).toBe(0);
+  });
+
+  test("a token lifetime of 1e300 s is refused", async () => {
+    await restart({ accessTokenSeconds: 1e300 });
+    const r = await awsx(["login", "dev", "--use-device-code"]);
+    expect(r.stderr).toContain("answer with expiresIn 1e+300, not 0-316224000 s");
+    expect(r.code).toBe(77);
+    expect(r.stderr).not.toContain("internal error");
+  });
+
+  test("a client registration that ends after the year 9999 is refused", async () => {
+    await restart({ registrationSeconds: 1e300 });
+    const r = await awsx(["login", "dev", "--use-device-code"]);
+    expect(r.stderr).toMatch(
+      /answer with clientSecretExpiresAt 1(\.\d+)?e\+300, not 0-253402300799 s/,
+    );
+    expect(r.code).toBe(77);
+  });
+
+  test("a role session's expiration that is no time is refused", async () => {
+    await restart({ roleSeconds: 1e20 });
+    expect((await awsx(["login", "dev", "--use-device-code"])).code).toBe(0);
+    const r = await runAwsx(["exec", "dev", "--", "true"], env());
+    expect(r.stderr).toMatch(
+      /^awsx: the SSO portal answered the expiration 1\.0+\d*e\+23, which is not a time\n$/,
+    );
+    expect(r.code).toBe(77);
+  });
+
+  test("role keys with escape sequences are refused, never printed", async () => {
+    await fake.close();
+    fake = await startFakeSso({
+      roleKeys: () => ({ ...ROLE_KEYS, accessKeyId: "ASIA\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J" }),
+    });
+    expect((await awsx(["login", "dev", "--use-device-code"])).code).toBe(0);
+    const r = await runAwsx(["env", "dev"], env());
+    expect(r.stderr).toBe(
+      "awsx: the SSO portal answered an access key id that is not printable ASCII, which " +
+        "AWS never issues; nothing was used: check the endpoint (AWS_ENDPOINT_URL_*) and any " +
+        "proxy\n",
+    );
+    expect(r.stdout).toBe("");
+    expect(r.code).toBe(77);
+  });
+
+  test("an access token with a line break is refused at sign-in, not at each run", async () => {
+    fake.switches.tokenAnswer = { accessToken: "at\x1b[2J\nx" };
+    const r = await awsx(["login", "dev", "--use-device-code"]);
+    expect(r.stderr).toContain("answer with an accessToken that is not ASCII (invalid_response)");
+    expect(r.code).toBe(77);
+  });
+});

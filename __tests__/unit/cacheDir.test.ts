@@ -1,6 +1,11 @@
 // Where awsx's cache folder is (src/cli/settings.ts cacheDirOf): AWSX_CACHE_DIR, which must be
 // absolute, else $XDG_CACHE_HOME/awsx when XDG_CACHE_HOME is absolute (the XDG Base Directory
 // spec: a relative path is ignored), else ~/.cache/awsx.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { AwsxError } from "../../src/errors.js";
 import { cacheDirOf } from "../../src/cli/settings.js";
 
@@ -36,3 +41,33 @@ test.each(["cache", "./cache", "~/cache", "../x"])(
     );
   },
 );
+
+// A relative or empty HOME (a CI job's `HOME=.`, an `env HOME= ...`) would put the cache, and
+// Node's compile cache, under whatever folder awsx runs in: the password database's home is
+// used instead, in src/cli/settings.ts and in bin/awsx.js alike.
+describe("a HOME that is not an absolute path", () => {
+  const own = path.join(userInfo().homedir, ".cache", "awsx");
+
+  test.each(["", ".", "rel", "~"])("HOME=%j: the user's own home", (home) => {
+    expect(cacheDirOf({ HOME: home })).toBe(own);
+  });
+
+  // (Node's compile cache then goes to the user's own ~/.cache/awsx/compile, its usual place.)
+  test("bin/awsx.js makes nothing in the current folder", () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), "awsx-relhome-"));
+    try {
+      const bin = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
+      for (const home of ["", "rel"]) {
+        const r = spawnSync(process.execPath, [bin, "--version"], {
+          cwd,
+          env: { PATH: process.env.PATH, HOME: home, NODE_COMPILE_CACHE: undefined },
+          encoding: "utf8",
+        });
+        expect(r.status).toBe(0);
+      }
+      expect(readdirSync(cwd)).toEqual([]);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});

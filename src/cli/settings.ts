@@ -1,4 +1,4 @@
-import { homedir } from "node:os";
+import { homedir, userInfo } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { AwsxError } from "../errors.js";
 import { BACKENDS, type BackendName } from "../cache/select.js";
@@ -123,8 +123,29 @@ export function cacheDirOf(env: Env): string {
     );
   }
   const xdg = env.XDG_CACHE_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), ".cache");
+  const base = xdg && isAbsolute(xdg) ? xdg : join(homeForCache(env), ".cache");
   return join(base, "awsx");
+}
+
+// The home folder the cache goes under: HOME when it is an absolute path, else Node's home
+// (USERPROFILE on Windows), else the user's home in the password database. A relative or
+// empty HOME would put the cache (and its encrypted sessions) wherever awsx happens to run;
+// bin/awsx.js does the same.
+function homeForCache(env: Env): string {
+  if (env.HOME && isAbsolute(env.HOME)) return env.HOME;
+  if (env.HOME === undefined && isAbsolute(homedir())) return homedir();
+  let own: string | undefined;
+  try {
+    own = userInfo().homedir;
+  } catch {
+    own = undefined; // no entry for this user
+  }
+  if (own && isAbsolute(own)) return own;
+  throw new AwsxError(
+    "E_USAGE",
+    `HOME is ${JSON.stringify(env.HOME ?? "")}, not an absolute path, and this user has no ` +
+      "home in the password database; set HOME, or AWSX_CACHE_DIR to an absolute path",
+  );
 }
 
 export function readSettings(env: Env): Settings {

@@ -108,7 +108,9 @@ function listInChild(
   const script = `require(process.argv[1]).findCredentialsAsync(process.argv[2]).then(
     (r) => process.stdout.write(JSON.stringify(r)),
     (e) => { process.stderr.write(String(e && e.message)); process.exitCode = 2; })`;
-  const args = ["-e", script, modulePath, service];
+  // --disable-sigusr1: this Node holds every secret it lists, and SIGUSR1 would open its
+  // inspector on 127.0.0.1:9229 to any local user (bin/awsx.js says why awsx refuses it).
+  const args = ["--disable-sigusr1", "-e", script, modulePath, service];
   const how = { signal, killSignal: "SIGKILL" as const, maxBuffer: 64 << 20 };
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, how, (err, stdout, stderr) => {

@@ -1,6 +1,7 @@
 import { AwsxError } from "../errors.js";
 import type { SsoClientTarget, SsoTokenRefresher } from "../types.js";
 import type { SdkTarget } from "./sdkClientConfig.js";
+import { printable } from "../util/printable.js";
 import { serviceErrorName, serviceMessage } from "./serviceMessage.js";
 import { ssoClientConfig } from "./ssoClientConfig.js";
 
@@ -88,6 +89,32 @@ const need = (v: string | undefined, what: string): string => {
   return v;
 };
 
+// A lifetime (expiresIn) may be at most this many seconds: ten years. A longer one, or
+// Infinity, makes no date, and awsx would end in an internal error.
+const MAX_LIFETIME_S = 10 * 366 * 24 * 3600;
+// The device flow's polling interval: at most an hour. Past about 24.8 days Node's timer
+// overflows to 1 ms, and awsx would poll CreateToken without a pause.
+const MAX_INTERVAL_S = 3600;
+// A time in epoch seconds (a registration's end): at most 9999-12-31, the last ISO 8601 year.
+const MAX_EPOCH_S = 253_402_300_799;
+
+// A number of seconds an answer gives (a lifetime, an interval, a time): a number from 0 to max, or
+// the answer is refused as one that is not IAM Identity Center's.
+const seconds = (v: unknown, what: string, max: number): number => {
+  if (typeof v === "number" && v >= 0 && v <= max) return v;
+  const shown = printable(String(v), 40);
+  throw new OidcError("invalid_response", 200, `answer with ${what} ${shown}, not 0-${max} s`);
+};
+
+// An access token is sent in a header (x-amz-sso_bearer_token): printable ASCII without
+// spaces, or every later run would fail with a header error that blames the portal.
+const BEARER = /^[\x21-\x7e]+$/;
+const bearer = (v: string | undefined): string => {
+  if (v && !BEARER.test(v))
+    throw new OidcError("invalid_response", 200, "answer with an accessToken that is not ASCII");
+  return need(v, "accessToken");
+};
+
 // SSO OIDC through @aws-sdk/client-sso-oidc, bundled apart (dist/lazy-sso-oidc.cjs) and
 // loaded by `awsx sso login` and by a run whose SSO token needs a refresh.
 export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
@@ -109,7 +136,7 @@ export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
       return {
         clientId: need(out.clientId, "clientId"),
         clientSecret: need(out.clientSecret, "clientSecret"),
-        expiresAt: Number(out.clientSecretExpiresAt ?? 0),
+        expiresAt: seconds(out.clientSecretExpiresAt ?? 0, "clientSecretExpiresAt", MAX_EPOCH_S),
       };
     },
     async startDeviceAuthorization(reg, startUrl) {
@@ -125,8 +152,11 @@ export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
         userCode: need(out.userCode, "userCode"),
         verificationUri: need(out.verificationUri, "verificationUri"),
         verificationUriComplete: out.verificationUriComplete,
-        expiresIn: Number(out.expiresIn ?? 600),
-        interval: out.interval,
+        expiresIn: seconds(out.expiresIn ?? 600, "expiresIn", MAX_LIFETIME_S),
+        interval:
+          out.interval === undefined
+            ? undefined
+            : seconds(out.interval, "interval", MAX_INTERVAL_S),
       };
     },
     async createToken(reg, grant) {
@@ -138,8 +168,8 @@ export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
         }),
       );
       return {
-        accessToken: need(out.accessToken, "accessToken"),
-        expiresIn: Number(out.expiresIn ?? 0),
+        accessToken: bearer(out.accessToken),
+        expiresIn: seconds(out.expiresIn ?? 0, "expiresIn", MAX_LIFETIME_S),
         refreshToken: out.refreshToken,
       };
     },
@@ -152,6 +182,15 @@ export async function createSsoOidc(target: SsoTarget): Promise<SsoOidc> {
       if (!out.accessToken || typeof out.expiresIn !== "number") {
         const missing = out.accessToken ? "expiresIn" : "accessToken";
         throw new AwsxError("E_STS", `CreateToken answered without ${missing}`);
+      }
+      if (!BEARER.test(out.accessToken))
+        throw new AwsxError("E_STS", "CreateToken answered an accessToken that is not ASCII");
+      if (out.expiresIn < 0 || out.expiresIn > MAX_LIFETIME_S) {
+        const shown = printable(String(out.expiresIn), 40);
+        throw new AwsxError(
+          "E_STS",
+          `CreateToken answered expiresIn ${shown}, not 0-${MAX_LIFETIME_S} s`,
+        );
       }
       return {
         accessToken: out.accessToken,

@@ -1,6 +1,8 @@
 import { AwsxError } from "../errors.js";
+import { printable } from "../util/printable.js";
 import type { Credentials, SsoClientTarget, SsoRolePortal } from "../types.js";
 import type { SdkTarget } from "./sdkClientConfig.js";
+import { serviceKeys } from "./serviceKeys.js";
 import { ssoClientConfig } from "./ssoClientConfig.js";
 
 // An account the signed-in user can reach.
@@ -46,12 +48,24 @@ export async function createSsoPortal(target: SdkTarget & SsoClientTarget): Prom
       if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken || !c.expiration) {
         throw new AwsxError("E_STS", "the SSO portal answered without role credentials");
       }
-      return {
-        accessKeyId: c.accessKeyId,
-        secretAccessKey: c.secretAccessKey,
-        sessionToken: c.sessionToken,
-        expiration: new Date(c.expiration),
-      };
+      // Epoch milliseconds; a value that makes no date (1e20, a string) is refused here, not
+      // an internal error when the session is cached or printed.
+      const expiration = new Date(typeof c.expiration === "number" ? c.expiration : Number.NaN);
+      if (Number.isNaN(expiration.getTime()))
+        throw new AwsxError(
+          "E_STS",
+          `the SSO portal answered the expiration ${printable(String(c.expiration), 40)}, ` +
+            "which is not a time",
+        );
+      return serviceKeys(
+        {
+          accessKeyId: c.accessKeyId,
+          secretAccessKey: c.secretAccessKey,
+          sessionToken: c.sessionToken,
+          expiration,
+        },
+        "the SSO portal",
+      );
     },
     listAccounts: (accessToken) =>
       pages(async (nextToken) => {

@@ -1,6 +1,7 @@
 import { AwsxError } from "../errors.js";
 import type { Credentials, Sts, StsClientTarget } from "../types.js";
 import { type SdkTarget, sdkClientConfig } from "./sdkClientConfig.js";
+import { serviceKeys } from "./serviceKeys.js";
 
 export interface StsTarget extends StsClientTarget, SdkTarget {
   maxAttempts: number;
@@ -15,12 +16,15 @@ const toCredentials = (
 ): Credentials => {
   if (!c?.AccessKeyId || !c.SecretAccessKey)
     throw new AwsxError("E_STS", "STS answered without credentials");
-  return {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken,
-    expiration: c.Expiration,
-  };
+  return serviceKeys(
+    {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    },
+    "STS",
+  );
 };
 
 // botocore posts to a configured endpoint's path and query as they are written
