@@ -96,12 +96,17 @@ function expectAnswered(runs: Runs): void {
   );
 }
 
-// A unix socket that accepts every connection and never writes a byte.
-async function silentSocket(at: string): Promise<{ server: Server; close: () => Promise<void> }> {
+// A unix socket that accepts every connection and never writes a byte, or (`first`) answers
+// the first line of the handshake once, as a daemon would, and then nothing.
+async function silentSocket(
+  at: string,
+  first?: string,
+): Promise<{ server: Server; close: () => Promise<void> }> {
   const held: Socket[] = [];
   const server = createServer((s) => {
     held.push(s);
     s.on("error", () => {});
+    if (first) s.once("data", () => s.write(first));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -134,6 +139,16 @@ test.each([
   },
   60_000,
 );
+
+test("a socket that answers the first handshake line, then nothing: every command answers", async () => {
+  const at = path.join(dir, `half-${process.pid}`);
+  const half = await silentSocket(at, "OK 0123456789abcdef0123456789abcdef\r\n");
+  try {
+    expectAnswered(await runAll(`unix:path=${at}`, "half"));
+  } finally {
+    await half.close();
+  }
+}, 60_000);
 
 const describeKeyring = await needs("dbus-daemon", "dbus-send", "gnome-keyring-daemon");
 
