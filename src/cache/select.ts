@@ -18,6 +18,9 @@ export interface SelectDeps {
   // Told when the automatic choice ends with no cache at all, with the keychain's failure:
   // the caller decides whether a person should hear it.
   onNoCache?: (keychainFailure: string) => void;
+  // Told when the automatic choice could not open the keychain at all (no D-Bus, a bus that
+  // does not answer, no library), with why: list and clear say the keychain was not read.
+  onKeychainSkipped?: (why: string) => void;
 }
 
 const KEYCHAIN_TIMEOUT_MS = 5000;
@@ -55,6 +58,7 @@ export async function openStore(
   } catch (e) {
     why = (e as Error).message;
     deps.logger.debug(`cache: keychain unavailable (${why})`);
+    deps.onKeychainSkipped?.(why);
   }
   return fallback(why);
 }

@@ -19,8 +19,10 @@ import { backendName } from "./settings.js";
 import {
   diagnoseKeychain,
   FILE_STORE_FIX,
+  type KeychainState,
   keychainProblem,
   keychainProblemOf,
+  keychainStateOf,
   writeProbe,
 } from "../cache/keychainState.js";
 import { openKeychain } from "../cache/select.js";
@@ -223,4 +225,25 @@ export async function expectStoredKeysRead(
 export function keychainGaveUp(store: Store | undefined, what: string): void {
   if (store?.failure === undefined) return;
   throw new AwsxError("E_CACHE", `${what}: ${keychainProblemOf(store.failure, false)}`);
+}
+
+// States in which no keychain is in reach this session (the everyday state of SSH, CI and
+// containers): every command uses the fallback store, so list and clear show that one.
+const OUT_OF_REACH = new Set<KeychainState>(["no-bus", "bus-silent", "no-service", "no-library"]);
+
+// list and clear on the default backend: the keychain was not read, either not opened
+// (`skipped`, from openBackend) or given up during the command. A keychain that is there but
+// refuses (locked, hung) holds what the command could not see or do: 74 (keychainGaveUp).
+// One out of reach: the warning to print with what was read, naming the state and the fix,
+// so that "none cached" is never all a user sees.
+export function keychainNotRead(
+  store: Store | undefined,
+  skipped: string | undefined,
+  what: { refused: string; unread: string },
+): string | undefined {
+  const why = store?.failure ?? skipped;
+  if (why === undefined) return undefined;
+  if (store?.failure !== undefined && !OUT_OF_REACH.has(keychainStateOf(why)))
+    keychainGaveUp(store, what.refused);
+  return `the keychain was not read, so ${what.unread}: ${keychainProblemOf(why, false)}`;
 }
