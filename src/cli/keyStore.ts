@@ -205,8 +205,12 @@ export async function expectStoredKeysRead(
   const chosen = backendName(flags.backend, "--backend") ?? deps.settings.backend;
   const head = `the keys of profile ${who} were stored by awsx (awsx add/import) but cannot be read`;
   let why: string;
-  const store = await open().catch(() => undefined);
+  // A store that does not open (the file store with a wrong passphrase) is the reason itself,
+  // not the keychain's state.
+  let notOpened: string | undefined;
+  const store = await open().catch((e: Error) => void (notOpened = e.message));
   if (chosen === "none" || chosen === "memory") why = `with --backend ${chosen}; run without it`;
+  else if (notOpened !== undefined) why = notOpened;
   else if (store?.failure) why = keychainProblemOf(store.failure, false);
   else {
     const { state, detail } = await diagnoseKeychain(openKeychain, deps.env);
