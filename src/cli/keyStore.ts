@@ -208,7 +208,10 @@ export async function expectStoredKeysRead(
   // A store that does not open (the file store with a wrong passphrase) is the reason itself,
   // not the keychain's state.
   let notOpened: string | undefined;
-  const store = await open().catch((e: Error) => void (notOpened = e.message));
+  const store = await open().catch((e: Error) => {
+    notOpened = e.message;
+    return undefined;
+  });
   if (chosen === "none" || chosen === "memory") why = `with --backend ${chosen}; run without it`;
   else if (notOpened !== undefined) why = notOpened;
   else if (store?.failure) why = keychainProblemOf(store.failure, false);
