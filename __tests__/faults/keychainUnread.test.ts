@@ -179,6 +179,9 @@ describeBus("no Secret Service on the session bus", () => {
     ]);
     expect(lines[1]).toMatch(/sessions kept in it \(if any\) were not removed: no Secret Service/);
     expect(Object.keys(files()).some((f) => /\.enc$/.test(f))).toBe(false);
+    const logout = await awsx(["sso", "logout"], pass);
+    expect(logout.code).toBe(0);
+    expect(logout.stderr).toMatch(/was not ended: no Secret Service/);
   }, 60_000);
 });
 
@@ -215,6 +218,13 @@ describeBus("the keychain not opened at all: list and clear say it was not read"
         /\nawsx: warning: the keychain was not read, so the sessions kept in it \(if any\) were not removed: /,
       );
       expect(clear.stderr).toMatch(state);
+      // A sign-in that may still be valid in the keychain is not "ended" in silence either.
+      const logout = await awsx(["sso", "logout"], pass);
+      expect(logout.code).toBe(0);
+      expect(logout.stderr).toMatch(
+        /^awsx: no SSO sign-in to end\nawsx: warning: the keychain was not read, so an SSO sign-in kept in it \(if any\) was not ended: /,
+      );
+      expect(logout.stderr).toMatch(state);
     },
     90_000,
   );
