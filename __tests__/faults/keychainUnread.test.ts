@@ -280,6 +280,7 @@ describe("a wrong AWSX_FILE_PASSPHRASE: said plainly by every command, nothing o
     ["clear", ["clear"]],
     ["clear target", ["clear", "target"]],
     ["remove foo", ["remove", "foo", "--force"]],
+    ["import src", ["import", "src"]],
     ["explain foo", ["explain", "foo"]],
     ["--backend file", ["exec", "--backend", "file", "target", "--", "true"]],
   ])(
