@@ -30,7 +30,9 @@ export async function runClear(
       unread: "the sessions kept in it (if any) were not removed",
     });
   if (!store) {
-    deps.logger.warn(unread() ?? "no cache backend is in use: nothing to clear");
+    deps.logger.warn("no cache backend is in use: nothing to clear");
+    const warning = unread();
+    if (warning !== undefined) deps.logger.warn(warning);
     return 0;
   }
   for (const { key, value } of await store.list()) {
