@@ -229,7 +229,7 @@ export async function expectStoredKeysRead(
 // The default backend gave its keychain up during this command: what the command saw or did
 // was not the whole store (sessions still in a locked keychain, a token not removed). 74
 // with the keychain's state and the fix, rather than "0 removed" or "none cached".
-export function keychainGaveUp(store: Store | undefined, what: string): void {
+function keychainGaveUp(store: Store | undefined, what: string): void {
   if (store?.failure === undefined) return;
   throw new AwsxError("E_CACHE", `${what}: ${keychainProblemOf(store.failure, false)}`);
 }
