@@ -204,6 +204,21 @@ describe("no usable Secret Service (no keyring needed)", () => {
       expect(r.stderr).toMatch(/keychain unavailable \(@napi-rs\/keyring did not load/);
       expect(sessionFiles()).toHaveLength(1);
     });
+
+    // Issue 26: "nothing cached" is never all a user sees when the keychain was not read.
+    test("list: the fallback's entries, exit 0, and a warning that the keychain was not read", async () => {
+      const env = home.env({
+        DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS,
+        AWSX_FILE_PASSPHRASE: PASS,
+        AWSX_CACHE_DIR: cacheDir,
+      });
+      const r = await awsx(["list"], env, bareBin);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Cached sessions \(file\):/);
+      expect(r.stderr).toMatch(
+        /^awsx: warning: the keychain was not read, so .*: the keychain library did not load .*; reinstall awsx\n$/,
+      );
+    });
   });
 });
 
@@ -534,7 +549,7 @@ describeKeyring(
 
     test("awsx list --backend keychain: one `awsx:` line, awsx's own timeout, within the keychain bound", () => {
       expect(listRun.out).toMatch(
-        /^awsx: keychain list failed: the keychain did not answer within 5000 ms$/m,
+        /^awsx: keychain list failed: the keychain did not answer within 5000 ms; the Secret Service does not answer; restart the Secret Service .*$/m,
       );
       expect(listRun.out.split("\n").filter((l) => l.startsWith("awsx: "))).toHaveLength(1);
       expect(listRun.seenMs).toBeLessThan(KEYCHAIN_BOUND_MS);

@@ -259,6 +259,29 @@ describeKeyring("the keychain's states, said plainly", () => {
     expect(await items()).toEqual(itemsBefore);
   }, 60_000);
 
+  // Issue 26: doctor reports SSO sign-ins that cannot be read now, as a run of them would.
+  test("locked after a sign-in: doctor fails sso sign-ins naming the lock; working: ok", async () => {
+    const login = await awsx(["sso", "login", "dev", "--use-device-code"]);
+    expect(login.code).toBe(0);
+    const working = await awsx(["doctor", "--json", "--offline"]);
+    expect(doctorChecks(working).find((c) => c.name === "sso sign-ins")).toEqual({
+      name: "sso sign-ins",
+      status: "ok",
+      detail: expect.stringMatching(/^signed in: corp \(\S+ left, kept by awsx\)$/),
+    });
+    await lockDefaultCollection(kr.address);
+    const itemsBefore = await items();
+    const r = await awsx(["doctor", "--json", "--offline"]);
+    expect(r.code).toBe(1);
+    expect(doctorChecks(r).find((c) => c.name === "sso sign-ins")).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(
+        /^corp: the SSO sign-in kept by awsx cannot be read: the keychain is locked/,
+      ),
+    });
+    expect(await items()).toEqual(itemsBefore);
+  }, 60_000);
+
   test("working: doctor writes, reads back and deletes its probe item, and reads the stored keys", async () => {
     await addFoo();
     const itemsBefore = await items();

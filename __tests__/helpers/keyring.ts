@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -120,6 +120,78 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
     await stop();
     throw e;
   }
+}
+
+// A private session bus with no Secret Service on it and none to start: its own config has
+// no service folders, so D-Bus activation cannot start gnome-keyring (the "no Secret Service"
+// state: a systemd user bus on a server). stop() ends the dbus-daemon by pid (resuming it
+// first, for a test that stops it) and removes the folder.
+export interface BareBus {
+  address: string;
+  busPid: number;
+  stop(): Promise<void>;
+}
+
+export async function startBareBus(): Promise<BareBus> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "awsx-bus-"));
+  const conf = path.join(dir, "bus.conf");
+  writeFileSync(
+    conf,
+    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=${path.join(dir, "bus")}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`,
+  );
+  const bus = spawn(
+    "dbus-daemon",
+    [`--config-file=${conf}`, "--nofork", "--nopidfile", "--print-address=1"],
+    {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir },
+      stdio: ["ignore", "pipe", "ignore"],
+    },
+  );
+  bus.once("error", () => {});
+  const stop = async () => {
+    if (bus.pid !== undefined && bus.exitCode === null && bus.signalCode === null)
+      process.kill(bus.pid, "SIGCONT");
+    await stopChild(bus);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const address = await firstLine(bus, 10_000);
+    if (!address.startsWith("unix:")) throw new Error(`dbus-daemon printed ${address}`);
+    return { address, busPid: bus.pid!, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+// Whether a Secret Service owns its name on the bus (NameHasOwner starts nothing).
+export async function secretServiceOwned(address: string): Promise<boolean> {
+  const r = await runDetached(
+    "dbus-send",
+    [
+      "--session",
+      "--print-reply",
+      "--dest=org.freedesktop.DBus",
+      "/org/freedesktop/DBus",
+      "org.freedesktop.DBus.NameHasOwner",
+      "string:org.freedesktop.secrets",
+    ],
+    busEnv(address),
+  );
+  if (r.code !== 0) throw new Error(`NameHasOwner failed: ${r.stderr}`);
+  return /boolean true/.test(r.stdout);
 }
 
 // @napi-rs/keyring calls on a given bus, from a separate node (the library reads the bus

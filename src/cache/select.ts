@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { AwsxError } from "../errors.js";
 import type { Env } from "../types.js";
 import type { Logger } from "../util/log.js";
+import { keychainProblem, keychainStateOf } from "./keychainState.js";
 import { memoryStore } from "./memoryStore.js";
 import type { Store } from "../types.js";
 
@@ -19,6 +20,9 @@ export interface SelectDeps {
   // Told when the automatic choice ends with no cache at all, with the keychain's failure:
   // the caller decides whether a person should hear it.
   onNoCache?: (keychainFailure: string) => void;
+  // Told when the automatic choice could not open the keychain at all (no D-Bus, a bus that
+  // does not answer, no library), with why: list and clear say the keychain was not read.
+  onKeychainSkipped?: (why: string) => void;
 }
 
 const KEYCHAIN_TIMEOUT_MS = 5000;
@@ -39,7 +43,7 @@ export async function openStore(
 ): Promise<Store | undefined> {
   if (chosen === "none") return undefined;
   if (chosen === "memory") return memoryStore();
-  if (chosen === "keychain") return { ...(await openKeychain(deps.env)), strict: true };
+  if (chosen === "keychain") return strictKeychain(deps.env);
   if (chosen === "file") return openFile(deps, await passphraseFor(deps));
   const fallback = async (why: string): Promise<Store | undefined> => {
     if (deps.filePassphrase) {
@@ -56,8 +60,40 @@ export async function openStore(
   } catch (e) {
     why = (e as Error).message;
     deps.logger.debug(`cache: keychain unavailable (${why})`);
+    deps.onKeychainSkipped?.(why);
   }
   return fallback(why);
+}
+
+// --backend keychain: every failure is the command's (74), said in the library's words and
+// then with the keychain's state and its fix (the same wording as every other command).
+async function strictKeychain(env: Env): Promise<Store> {
+  const said = (e: unknown): unknown => {
+    const m = (e as Error).message ?? String(e);
+    const state = keychainStateOf(m);
+    // "did not load" already names its fix (reinstall awsx).
+    if (state === "no-library") return e;
+    const code = e instanceof AwsxError ? e.code : "E_CACHE";
+    return new AwsxError(code, `${m}; ${keychainProblem(state)}`, { cause: e });
+  };
+  const saying =
+    <A extends unknown[], T>(f: (...a: A) => Promise<T>) =>
+    async (...a: A): Promise<T> => {
+      try {
+        return await f(...a);
+      } catch (e) {
+        throw said(e);
+      }
+    };
+  const kc = await saying(openKeychain)(env);
+  return {
+    name: kc.name,
+    strict: true,
+    get: saying(kc.get),
+    set: saying(kc.set),
+    delete: saying(kc.delete),
+    list: saying(kc.list),
+  };
 }
 
 async function passphraseFor(deps: SelectDeps): Promise<string> {

@@ -121,8 +121,13 @@ export function backendOpener(
   return () => (store ??= openBackend(flags, deps));
 }
 
-// The backend a command uses: --backend, else AWSX_BACKEND, else automatic.
-export function openBackend(flags: CredentialFlags, deps: Deps): Promise<Store | undefined> {
+// The backend a command uses: --backend, else AWSX_BACKEND, else automatic. onKeychainSkipped:
+// told why, when the automatic choice could not open the keychain (src/cache/select.ts).
+export function openBackend(
+  flags: CredentialFlags,
+  deps: Deps,
+  onKeychainSkipped?: (why: string) => void,
+): Promise<Store | undefined> {
   const chosen = backendName(flags.backend, "--backend") ?? deps.settings.backend;
   return openStore(chosen, {
     env: deps.env,
@@ -131,6 +136,7 @@ export function openBackend(flags: CredentialFlags, deps: Deps): Promise<Store |
     logger: deps.logger,
     prompt: promptFor(flags, deps),
     onNoCache: (why) => noCacheNotice(why, deps),
+    ...(onKeychainSkipped ? { onKeychainSkipped } : {}),
   });
 }
 

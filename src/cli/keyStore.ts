@@ -19,8 +19,10 @@ import { backendName } from "./settings.js";
 import {
   diagnoseKeychain,
   FILE_STORE_FIX,
+  type KeychainState,
   keychainProblem,
   keychainProblemOf,
+  keychainStateOf,
   writeProbe,
 } from "../cache/keychainState.js";
 import { openKeychain } from "../cache/select.js";
@@ -203,8 +205,15 @@ export async function expectStoredKeysRead(
   const chosen = backendName(flags.backend, "--backend") ?? deps.settings.backend;
   const head = `the keys of profile ${who} were stored by awsx (awsx add/import) but cannot be read`;
   let why: string;
-  const store = await open().catch(() => undefined);
+  // A store that does not open (the file store with a wrong passphrase) is the reason itself,
+  // not the keychain's state.
+  let notOpened: string | undefined;
+  const store = await open().catch((e: Error) => {
+    notOpened = e.message;
+    return undefined;
+  });
   if (chosen === "none" || chosen === "memory") why = `with --backend ${chosen}; run without it`;
+  else if (notOpened !== undefined) why = notOpened;
   else if (store?.failure) why = keychainProblemOf(store.failure, false);
   else {
     const { state, detail } = await diagnoseKeychain(openKeychain, deps.env);
@@ -220,7 +229,28 @@ export async function expectStoredKeysRead(
 // The default backend gave its keychain up during this command: what the command saw or did
 // was not the whole store (sessions still in a locked keychain, a token not removed). 74
 // with the keychain's state and the fix, rather than "0 removed" or "none cached".
-export function keychainGaveUp(store: Store | undefined, what: string): void {
+function keychainGaveUp(store: Store | undefined, what: string): void {
   if (store?.failure === undefined) return;
   throw new AwsxError("E_CACHE", `${what}: ${keychainProblemOf(store.failure, false)}`);
+}
+
+// States in which no keychain is in reach this session (the everyday state of SSH, CI and
+// containers): every command uses the fallback store, so list and clear show that one.
+const OUT_OF_REACH = new Set<KeychainState>(["no-bus", "bus-silent", "no-service", "no-library"]);
+
+// list and clear on the default backend: the keychain was not read, either not opened
+// (`skipped`, from openBackend) or given up during the command. A keychain that is there but
+// refuses (locked, hung) holds what the command could not see or do: 74 (keychainGaveUp).
+// One out of reach: the warning to print with what was read, naming the state and the fix,
+// so that "none cached" is never all a user sees.
+export function keychainNotRead(
+  store: Store | undefined,
+  skipped: string | undefined,
+  what: { refused: string; unread: string },
+): string | undefined {
+  const why = store?.failure ?? skipped;
+  if (why === undefined) return undefined;
+  if (store?.failure !== undefined && !OUT_OF_REACH.has(keychainStateOf(why)))
+    keychainGaveUp(store, what.refused);
+  return `the keychain was not read, so ${what.unread}: ${keychainProblemOf(why, false)}`;
 }

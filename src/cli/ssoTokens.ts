@@ -22,8 +22,8 @@ export interface SsoTokenInfo {
   refreshable?: boolean;
 }
 
-// Every sso-session, and every start URL of a legacy profile, once.
-function sessionsOf(config: LoadedConfig): Array<{ name?: string; startUrl: string }> {
+// Every sso-session, and every start URL of a legacy profile, once (list, doctor).
+export function sessionsOf(config: LoadedConfig): Array<{ name?: string; startUrl: string }> {
   const out: Array<{ name?: string; startUrl: string }> = [...config.ssoSessions].map(
     ([name, s]) => ({
       name,

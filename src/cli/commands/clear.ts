@@ -1,4 +1,4 @@
-import { keychainGaveUp } from "../keyStore.js";
+import { keychainNotRead } from "../keyStore.js";
 import { decodeEntry } from "../../cache/entry.js";
 import { isKeysKey, storeKeyOf } from "../../keys/storedKeys.js";
 import { loadUserConfig } from "../../config/userConfig.js";
@@ -14,7 +14,8 @@ export async function runClear(
   deps: Deps,
 ): Promise<number> {
   // A profile that does not exist is a typo, not "nothing cached": say so (67).
-  const store = await openBackend({ backend: input.backend }, deps);
+  let skipped: string | undefined;
+  const store = await openBackend({ backend: input.backend }, deps, (why) => (skipped = why));
   if (input.profile !== undefined) {
     const config = loadUserConfig(deps.env);
     // A profile only awsx's store knows (`awsx add`) is no typo either.
@@ -22,11 +23,18 @@ export async function runClear(
     if (!config.profiles.has(input.profile) && !(await stored()))
       throw profileNotFound(config, input.profile);
   }
+  let removed = 0;
+  const unread = () =>
+    keychainNotRead(store, skipped, {
+      refused: `the sessions in the keychain were not removed (${removed} elsewhere)`,
+      unread: "the sessions kept in it (if any) were not removed",
+    });
   if (!store) {
     deps.logger.warn("no cache backend is in use: nothing to clear");
+    const warning = unread();
+    if (warning !== undefined) deps.logger.warn(warning);
     return 0;
   }
-  let removed = 0;
   for (const { key, value } of await store.list()) {
     // SSO tokens are a sign-in, not a session: `awsx sso logout` removes them.
     if (isSsoStoreKey(key)) continue;
@@ -37,10 +45,11 @@ export async function runClear(
     await store.delete(key);
     removed++;
   }
-  keychainGaveUp(store, `the sessions in the keychain were not removed (${removed} elsewhere)`);
+  const warning = unread();
   deps.logger.info(
     `removed ${removed} cached session${removed === 1 ? "" : "s"} from the ${store.name} cache`,
   );
+  if (warning !== undefined) deps.logger.warn(warning);
   return 0;
 }
 

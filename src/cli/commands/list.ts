@@ -1,4 +1,4 @@
-import { keychainGaveUp } from "../keyStore.js";
+import { keychainNotRead } from "../keyStore.js";
 import { decodeEntry, type CacheEntry } from "../../cache/entry.js";
 import type { Profile } from "../../config/load.js";
 import { hasStaticKeys, isAssumeRoleProfile } from "../../plan/planner.js";
@@ -32,16 +32,22 @@ async function cachedEntries(
   entries: CacheEntry[];
   raw: Array<{ key: string; value: string }>;
   keys: KeysEntry[];
+  unread?: string;
 }> {
-  const store = await openBackend({ backend }, deps);
-  if (!store) return { backend: "none", entries: [], raw: [], keys: [] };
-  const raw = await store.list();
-  keychainGaveUp(store, "the sessions in the keychain cannot be listed");
+  let skipped: string | undefined;
+  const store = await openBackend({ backend }, deps, (why) => (skipped = why));
+  const raw = (await store?.list()) ?? [];
+  const unread = keychainNotRead(store, skipped, {
+    refused: "the sessions in the keychain cannot be listed",
+    unread: "the sessions, stored keys and SSO sign-ins kept in it are not shown",
+  });
+  const more = unread === undefined ? {} : { unread };
+  if (!store) return { backend: "none", entries: [], raw: [], keys: [], ...more };
   const entries = raw
     .filter((e) => !isKeysKey(e.key))
     .map((e) => decodeEntry(e.value, e.key))
     .filter((e): e is CacheEntry => e !== undefined);
-  return { backend: store.name, entries, raw, keys: await listStoredKeys(store) };
+  return { backend: store.name, entries, raw, keys: await listStoredKeys(store), ...more };
 }
 
 type Session = {
@@ -119,7 +125,9 @@ export async function runList(
   out: (s: string) => void,
 ): Promise<number> {
   const config = loadUserConfig(deps.env);
-  const { backend, entries, raw, keys } = await cachedEntries(input.backend, deps);
+  const { backend, entries, raw, keys, unread } = await cachedEntries(input.backend, deps);
+  // On stderr, before the listing: what was not read, and why (also in --json).
+  if (unread !== undefined) deps.logger.warn(unread);
   const sso = await ssoTokens(config, raw, deps);
   const conflicts = conflictsOf(config, keys);
   const stored = new Set(keys.map((k) => k.profile));
@@ -138,7 +146,10 @@ export async function runList(
   const now = deps.now().getTime();
   const sessions = entries.map((e) => sessionOf(e, now));
   if (input.json) {
-    out(`${JSON.stringify({ backend, profiles, sessions, conflicts, ssoTokens: sso }, null, 2)}\n`);
+    const json = { backend, profiles, sessions, conflicts, ssoTokens: sso };
+    out(
+      `${JSON.stringify(unread === undefined ? json : { ...json, keychainNotRead: unread }, null, 2)}\n`,
+    );
     return 0;
   }
   const sections: ListSection[] = [

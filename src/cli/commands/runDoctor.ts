@@ -13,6 +13,7 @@ import {
 import { clockCheck } from "../doctor/clock.js";
 import { visible } from "../../util/printable.js";
 import { proxyCheck } from "../doctor/proxy.js";
+import { ssoSignInsCheck } from "../doctor/ssoSignIns.js";
 
 export type DoctorInput = { backend?: string; json?: boolean; offline?: boolean };
 
@@ -26,6 +27,8 @@ export async function doctorChecks(input: DoctorInput, deps: Deps): Promise<Chec
   checks.push(...(await backendChecks(input.backend, deps, keychain)));
   if (loaded) checks.push(await storedKeysCheck(loaded, deps));
   if (loaded) checks.push(await storedKeysReadable(loaded, deps, keychain));
+  const sso = loaded && (await ssoSignInsCheck(loaded, deps, keychain, input.backend));
+  if (sso) checks.push(sso);
   if (loaded) checks.push(await proxyCheck(loaded, deps));
   if (loaded && !input.offline) checks.push(await clockCheck(loaded, deps));
   return checks;

@@ -1,5 +1,5 @@
 import { rm } from "node:fs/promises";
-import { keychainGaveUp } from "../keyStore.js";
+import { keychainNotRead } from "../keyStore.js";
 import {
   decodeSsoTokenEntry,
   forgetSsoToken,
@@ -125,7 +125,8 @@ export async function runSsoLogout(input: SsoLogoutInput, deps: Deps): Promise<n
   const writeCliCache = input.writeCliCache ?? deps.settings.ssoWriteCliCache;
   const one = input.profile !== undefined || input.ssoSession !== undefined;
   const target = one ? ssoTarget(input, deps, "logout") : undefined;
-  const store = await openBackend(input, deps);
+  let skipped: string | undefined;
+  const store = await openBackend(input, deps, (why) => (skipped = why));
   const tokenDeps = { store, env: deps.env, writeCliCache };
   const tokens = target
     ? new Map([[target.key, await readSsoToken(target.key, tokenDeps)]])
@@ -147,8 +148,12 @@ export async function runSsoLogout(input: SsoLogoutInput, deps: Deps): Promise<n
   }
   const profiles = profilesOf(config, target ? new Set([target.key]) : "all");
   const dropped = await forgetRoleSessions(store, profiles, !target);
-  keychainGaveUp(store, "the SSO token and sessions awsx keeps in the keychain were not removed");
+  const unread = keychainNotRead(store, skipped, {
+    refused: "the SSO token and sessions awsx keeps in the keychain were not removed",
+    unread: "an SSO sign-in kept in it (if any) was not ended",
+  });
   if (dropped) deps.logger.debug(`sso: removed ${dropped} cached role session(s)`);
   deps.logger.info(ended === 0 ? "no SSO sign-in to end" : `signed out of ${ended} SSO session(s)`);
+  if (unread !== undefined) deps.logger.warn(unread);
   return 0;
 }
