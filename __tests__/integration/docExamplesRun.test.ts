@@ -48,10 +48,6 @@ const ENV: Record<string, [Record<string, string>, string]> = {
     "the code typed",
   ],
   "awsx exec dev -- true": [{ AWSX_EXEC_PROFILE: "prod" }, "run inside awsx exec prod"],
-  // The passphrase is not passed to a credential_process child, whose awsx would stop at 74
-  // before it sees the loop: a store with no passphrase shows the loop as the page does.
-  "awsx credential-process loop": [{ AWSX_BACKEND: "memory" }, "no passphrase to pass on"],
-  "awsx exec loop -- true": [{ AWSX_BACKEND: "memory" }, "no passphrase to pass on"],
 };
 
 // An awsx step an example needs first (status 0 expected), with why.

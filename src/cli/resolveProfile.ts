@@ -1,3 +1,4 @@
+import { guardRecursion } from "../credentials/recursionGuard.js";
 import { cachedHops } from "../cache/cachedHops.js";
 import { loadUserConfig } from "../config/userConfig.js";
 import {
@@ -77,6 +78,9 @@ export async function resolveProfile(
   deps: Deps,
 ): Promise<Resolved> {
   const { logger, settings } = deps;
+  // A credential_process loop is refused before any store is opened: the inner awsx gets no
+  // AWSX_FILE_PASSPHRASE (helperEnv), so a file store would fail it (74) first.
+  guardRecursion(profile, deps.env);
   const open = keyStoreOpener(flags, deps);
   const cache = deps.sharedCache ?? sessionCache(flags, deps, open);
   const config = loadUserConfig(deps.env);
