@@ -98,18 +98,7 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
     // Wait until it owns the Secret Service name (NameHasOwner does not auto-start anything).
     const until = Date.now() + 10_000;
     for (;;) {
-      const r = await runDetached(
-        "dbus-send",
-        [
-          "--session",
-          "--print-reply",
-          "--dest=org.freedesktop.DBus",
-          "/org/freedesktop/DBus",
-          "org.freedesktop.DBus.NameHasOwner",
-          "string:org.freedesktop.secrets",
-        ],
-        env,
-      );
+      const r = await askSecretsOwner(env);
       if (r.code === 0 && /boolean true/.test(r.stdout)) break;
       if (Date.now() > until || gk.exitCode !== null)
         throw new Error("gnome-keyring-daemon did not take org.freedesktop.secrets");
@@ -176,9 +165,9 @@ export async function startBareBus(): Promise<BareBus> {
   }
 }
 
-// Whether a Secret Service owns its name on the bus (NameHasOwner starts nothing).
-export async function secretServiceOwned(address: string): Promise<boolean> {
-  const r = await runDetached(
+// NameHasOwner for the Secret Service's name on the bus of `env` (it starts nothing).
+const askSecretsOwner = (env: Record<string, string>) =>
+  runDetached(
     "dbus-send",
     [
       "--session",
@@ -188,8 +177,12 @@ export async function secretServiceOwned(address: string): Promise<boolean> {
       "org.freedesktop.DBus.NameHasOwner",
       "string:org.freedesktop.secrets",
     ],
-    busEnv(address),
+    env,
   );
+
+// Whether a Secret Service owns its name on the bus.
+export async function secretServiceOwned(address: string): Promise<boolean> {
+  const r = await askSecretsOwner(busEnv(address));
   if (r.code !== 0) throw new Error(`NameHasOwner failed: ${r.stderr}`);
   return /boolean true/.test(r.stdout);
 }
