@@ -17,6 +17,12 @@ const describeIf = await needs("moto_server", "aws");
 
 const CLOSED = "http://127.0.0.1:9";
 
+// A self-signed certificate for one day, with openssl: its key and certificate files.
+function selfSigned(subject: string, key: string, cert: string, extra: string[] = []) {
+  const args = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", subject];
+  execFileSync("openssl", [...args, ...extra, "-keyout", key, "-out", cert], { stdio: "ignore" });
+}
+
 function runCli(args: string[], env: Record<string, string>) {
   return new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const child = spawn("aws", args, { env, stdio: ["ignore", "ignore", "pipe"] });
@@ -114,27 +120,7 @@ describeIf("the HTTP settings of the AWS CLI, without a real proxy", () => {
     const dir = path.join(home.dir, "tls");
     execFileSync("mkdir", ["-p", dir]);
     const [key, cert] = [path.join(dir, "key.pem"), path.join(dir, "cert.pem")];
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-      ],
-      { stdio: "ignore" },
-    );
+    selfSigned("/CN=127.0.0.1", key, cert, ["-addext", "subjectAltName=IP:127.0.0.1"]);
     // A TLS front for moto: every request is passed on as it came.
     const front = https.createServer(
       { key: readFileSync(key), cert: readFileSync(cert) },
@@ -172,25 +158,7 @@ describeIf("the HTTP settings of the AWS CLI, without a real proxy", () => {
       // A bundle is the whole trust, as in the CLI: another CA there is not trusted, even
       // with the right one in NODE_EXTRA_CA_CERTS.
       const other = path.join(dir, "other.pem");
-      execFileSync(
-        "openssl",
-        [
-          "req",
-          "-x509",
-          "-newkey",
-          "rsa:2048",
-          "-nodes",
-          "-days",
-          "1",
-          "-subj",
-          "/CN=other",
-          "-keyout",
-          path.join(dir, "other.key"),
-          "-out",
-          other,
-        ],
-        { stdio: "ignore" },
-      );
+      selfSigned("/CN=other", path.join(dir, "other.key"), other);
       const replaced = tls({ AWS_CA_BUNDLE: other, NODE_EXTRA_CA_CERTS: cert });
       expect((await runCli(cliArgs, replaced)).code).not.toBe(0);
       const r = await runAwsx(["exec", "r", "--", "true"], replaced);
