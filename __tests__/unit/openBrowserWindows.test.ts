@@ -15,7 +15,11 @@ const platform = process.platform;
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "awsx-opener-"));
   for (const name of ["cmd", "rundll32"]) {
-    const script = `#!/bin/sh\nprintf '%s\\n' "${name}" "$@" > "${dir}/${name}.argv"\n`;
+    // Written aside, then renamed: the test polls for the file and must never read it while
+    // the shell has created it but not yet written it.
+    const out = `${dir}/${name}.argv`;
+    const write = `printf '%s\\n' "${name}" "$@" > "${out}.tmp"`;
+    const script = `#!/bin/sh\n${write} && mv "${out}.tmp" "${out}"\n`;
     writeFileSync(path.join(dir, name), script);
     chmodSync(path.join(dir, name), 0o755);
   }
