@@ -7,7 +7,7 @@ import http from "node:http";
 import type { Socket } from "node:net";
 
 // The operations the fake answers (the two browser pages included).
-export type SsoOp =
+type SsoOp =
   | "RegisterClient"
   | "StartDeviceAuthorization"
   | "CreateToken"
@@ -29,7 +29,7 @@ export interface FakeAccount {
 }
 
 // The keys GetRoleCredentials hands out (e.g. a moto IAM user's, so a real consumer works).
-export interface FakeRoleKeys {
+interface FakeRoleKeys {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
@@ -89,7 +89,7 @@ export interface FakeSsoOptions {
 }
 
 // One request the fake received (secrets in it are the fake's own).
-export interface SsoCall {
+interface SsoCall {
   op: SsoOp | "Unknown";
   method: string;
   path: string;
@@ -101,7 +101,7 @@ export interface SsoCall {
 }
 
 // A registered OIDC client.
-export interface FakeClient {
+interface FakeClient {
   clientId: string;
   clientSecret: string;
   grantTypes: string[];

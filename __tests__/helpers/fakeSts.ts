@@ -9,14 +9,14 @@ import { errorXml, successXml, type StsCredentials } from "./stsXml.js";
 export { refuseConnectionsUrl } from "./ports.js";
 
 // The STS operations the fake answers.
-export type StsAction =
+type StsAction =
   | "AssumeRole"
   | "GetSessionToken"
   | "AssumeRoleWithWebIdentity"
   | "GetCallerIdentity";
 
 // An STS error answer, e.g. { status: 403, code: "AccessDenied" }.
-export interface StsError {
+interface StsError {
   status: number;
   code: string;
   message?: string;
@@ -37,13 +37,13 @@ export interface StsBehavior {
 }
 
 // The MFA device a caller must present (SerialNumber + TokenCode) to AssumeRole/GetSessionToken.
-export interface StsMfa {
+interface StsMfa {
   serial: string;
   code: string;
 }
 
 // Who a set of credentials belongs to, as GetCallerIdentity reports it.
-export interface StsIdentity {
+interface StsIdentity {
   arn: string;
   userId: string;
   account: string;
@@ -66,7 +66,7 @@ export interface FakeStsOptions {
 }
 
 // One request the fake received.
-export interface StsCall {
+interface StsCall {
   action: string;
   params: Record<string, string>;
   headers: Record<string, string>;

@@ -87,7 +87,7 @@ export function makeHome(files: HomeFiles = {}): TempHome {
 // Node's compile cache, which bin/awsx.js keeps in <cache dir>/compile/<node version...>/:
 // bytecode of awsx's own bundles, written by any run; never a session, never a secret.
 const COMPILE_CACHE_FILE = /(^|[\\/])compile[\\/]v[^\\/]+[\\/][^\\/]+$/;
-export const isCodeCache = (file: string): boolean => COMPILE_CACHE_FILE.test(file);
+const isCodeCache = (file: string): boolean => COMPILE_CACHE_FILE.test(file);
 
 // Files under dir other than the code cache (none if dir does not exist).
 export const dataFilesUnder = (dir: string): string[] =>

@@ -45,7 +45,7 @@ export interface Moto {
 }
 
 // Trust policy allowing anyone to assume the role.
-export const ANY_PRINCIPAL_TRUST_POLICY = JSON.stringify({
+const ANY_PRINCIPAL_TRUST_POLICY = JSON.stringify({
   Version: "2012-10-17",
   Statement: [
     { Effect: "Allow", Principal: { AWS: "*" }, Action: ["sts:AssumeRole", "sts:TagSession"] },

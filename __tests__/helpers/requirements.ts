@@ -10,7 +10,7 @@ export type Requirement =
   | { name: string; probe: () => boolean | Promise<boolean>; hint?: string };
 
 // True when running in CI, where a missing tool is a failure, not a skip.
-export const inCI = (): boolean => process.env.CI === "true";
+const inCI = (): boolean => process.env.CI === "true";
 
 // True when `cmd` is an executable file in one of the PATH directories (or an executable path).
 export function hasCommand(cmd: string): boolean {

@@ -12,7 +12,7 @@ export interface StsCredentials {
 }
 
 // Escapes text for XML element content.
-export function xmlEscape(s: string): string {
+function xmlEscape(s: string): string {
   return s
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
@@ -22,7 +22,7 @@ export function xmlEscape(s: string): string {
 }
 
 // ISO-8601 without milliseconds, like STS: 2019-11-09T13:34:41Z.
-export function stsDate(d: Date): string {
+function stsDate(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 

@@ -53,7 +53,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 // Runs xdotool on the display; its stdout, or an error with its stderr past timeoutMs.
-export function xdotool(display: string, args: string[], timeoutMs = 20_000): Promise<string> {
+function xdotool(display: string, args: string[], timeoutMs = 20_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn("xdotool", args, {
       env: { ...process.env, DISPLAY: display },

@@ -75,10 +75,10 @@ export interface SsoSetup {
 }
 
 // Exit codes of awsx (src/errors.ts).
-export const EXIT = { config: 78, profileNotFound: 67, credentials: 79, mfa: 66, sts: 77 } as const;
+const EXIT = { config: 78, profileNotFound: 67, credentials: 79, mfa: 66, sts: 77 } as const;
 
 // Strip the common indentation of a template literal (indented lines would be continuation lines).
-export function ini(strings: TemplateStringsArray, ...values: unknown[]): string {
+function ini(strings: TemplateStringsArray, ...values: unknown[]): string {
   const raw = strings.reduce(
     (acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ""),
     "",
@@ -99,7 +99,7 @@ const ALICE_KEYS = ini`
 const aliceCreds = (section: string): string => `[${section}]\n${ALICE_KEYS}`;
 const BASE = aliceCreds("base");
 
-export const MFA_CODE = "987123";
+const MFA_CODE = "987123";
 const MFA_SERIAL = "arn:aws:iam::123456789012:mfa/diff-alice";
 
 const PROFILE_NOT_FOUND = /The config profile \(.*\) could not be found/;

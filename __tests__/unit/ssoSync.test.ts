@@ -13,7 +13,7 @@ import {
   renderBlock,
   userProfileNames,
 } from "../../src/sso/syncBlock.js";
-import { unifiedDiff } from "../../src/util/unifiedDiff.js";
+import { syncDiff } from "../../src/sso/syncDiff.js";
 
 const PAIR = { accountId: "111111111111", accountName: "Data Lake (prod)", roleName: "Admin" };
 
@@ -88,7 +88,7 @@ describe("the marked block", () => {
   });
 });
 
-describe("unified diff", () => {
+describe("the dry run's unified diff (the diff package)", () => {
   const dir = mkdtempSync(join(tmpdir(), "awsx-diff-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -105,12 +105,20 @@ describe("unified diff", () => {
   }
 
   test("equal texts: no diff", () => {
-    expect(unifiedDiff("a\n", "a\n", "x", "y")).toBe("");
+    expect(syncDiff("a\n", "a\n", "x")).toBe("");
   });
 
   test("a hunk as diff -u writes it", () => {
-    const d = unifiedDiff("a\nb\nc\n", "a\nB\nc\nd\n", "old", "new");
-    expect(d).toBe("--- old\n+++ new\n@@ -1,3 +1,4 @@\n a\n-b\n+B\n c\n+d\n");
+    const d = syncDiff("a\nb\nc\n", "a\nB\nc\nd\n", "old");
+    expect(d).toBe("--- old\n+++ old (awsx sso sync)\n@@ -1,3 +1,4 @@\n a\n-b\n+B\n c\n+d\n");
+  });
+
+  test("a file name with a control character is quoted in the header, never written raw", () => {
+    const d = syncDiff("a\n", "b\n", "/h/\u001b[31m\nconfig");
+    expect(d.split("\n").slice(0, 2)).toEqual([
+      '--- "/h/\\033[31m\\nconfig"',
+      '+++ "/h/\\033[31m\\nconfig (awsx sso sync)"',
+    ]);
   });
 
   test("patch(1) turns a into b with it (random texts)", () => {
@@ -119,7 +127,7 @@ describe("unified diff", () => {
       .chain((ls) => fc.constantFrom(ls.join("\n"), `${ls.join("\n")}\n`));
     fc.assert(
       fc.property(text, text, (a, b) => {
-        const d = unifiedDiff(a, b, "config", "config");
+        const d = syncDiff(a, b, "config");
         expect(d === "" ? a : patched(a, d)).toBe(b);
       }),
       { numRuns: 60 },

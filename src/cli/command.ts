@@ -18,7 +18,7 @@ export interface ArgSpec {
 }
 
 // Everything after the command's own words (exec's child command): awsx never reads it.
-export interface RestSpec {
+interface RestSpec {
   name: string;
   describe: string;
 }

@@ -189,7 +189,7 @@ function cacheWith(store: () => Promise<Store | undefined>, deps: Deps): Session
 }
 
 // The SSO clients: the test's, or the SDK's (dist/lazy-sso-*.cjs, loaded on the first call).
-export function ssoFactory(deps: Deps): SsoFactory {
+function ssoFactory(deps: Deps): SsoFactory {
   if (deps.ssoFactory) return deps.ssoFactory;
   const limits = { timeoutMs: deps.settings.stsTimeoutMs, maxAttempts: 3 };
   const of = (t: SsoClientTarget) => ({ ...t, ...limits, trust: trustOf(deps, t.caBundle) });

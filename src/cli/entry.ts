@@ -104,7 +104,9 @@ async function complete(words: string[], io: MainIo): Promise<number> {
   return 0;
 }
 
-// The process entry, used by bin/awsx.js.
+// The process entry, used by bin/awsx.js through the build (dist/awsx.cjs), where knip cannot
+// follow it: hence the tag.
+/** @public */
 export async function cli(): Promise<void> {
   const code = await run({
     argv: process.argv.slice(2),

@@ -5,7 +5,7 @@ import { type CredentialFlags, type Deps, promptOff } from "./deps.js";
 
 // Whether a missing profile may be picked from a list: a person is at the keyboard (stdin
 // and stderr are terminals), not CI, and asking is allowed (no --no-prompt).
-export const canPick = (flags: CredentialFlags, deps: Deps): boolean =>
+const canPick = (flags: CredentialFlags, deps: Deps): boolean =>
   Boolean(deps.tty?.stdin && deps.tty.stderr) && !deps.settings.ci && !promptOff(flags);
 
 // The profile named on the command line or, with none named where a person can pick, the one

@@ -39,7 +39,7 @@ const once = (f: (m: string) => void) => {
 };
 
 // The core's settings from the command's flags and the AWSX_* settings.
-export function credentialSettings(flags: CredentialFlags, deps: Deps): CredentialSettings {
+function credentialSettings(flags: CredentialFlags, deps: Deps): CredentialSettings {
   const s = deps.settings;
   return {
     region: flags.region,

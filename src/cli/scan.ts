@@ -16,7 +16,7 @@ export type Token =
   | { kind: "option-terminator"; index: number };
 // The two kinds of token awsx looks into.
 export type OptionToken = Extract<Token, { kind: "option" }>;
-export type PositionalToken = Extract<Token, { kind: "positional" }>;
+type PositionalToken = Extract<Token, { kind: "positional" }>;
 
 // The parseArgs options for a list of specs (a number is a string parseArgs leaves to us).
 export function parseArgsOptions(specs: readonly OptionSpec[]): ParseArgsOptionsConfig {

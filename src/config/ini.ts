@@ -4,7 +4,7 @@
 // continuation lines, duplicate sections and malformed lines being errors), so
 // awsx cannot use it to read the files and still read them as `aws` does.
 
-export type IniValue = string | Record<string, string>;
+type IniValue = string | Record<string, string>;
 export type IniSection = Record<string, IniValue>;
 export type IniFile = Map<string, IniSection>;
 
@@ -22,7 +22,7 @@ const PY_SPACE =
   /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
 const isPySpace = (c: string): boolean => PY_SPACE.test(c);
 
-export function pyStrip(s: string): string {
+function pyStrip(s: string): string {
   let a = 0;
   let b = s.length;
   while (a < b && isPySpace(s[a]!)) a++;

@@ -20,7 +20,7 @@ export async function callSts<T>(
 }
 
 // After this long without an answer a person at the terminal wonders what awsx is doing.
-export const SLOW_MS = 1500;
+const SLOW_MS = 1500;
 
 // What awsx waits for, and where the endpoint came from: the usual surprise is an
 // AWS_ENDPOINT_URL left over from a local emulator.

@@ -122,12 +122,7 @@ export async function credentialsFor(
 // The SSO deps with the portal and OIDC endpoints: botocore creates both clients from the
 // session of the profile the user named (client_creator, create_nested_client), so a role
 // chain's SSO source_profile's own endpoint settings are not read.
-export function ssoContext(
-  sso: SsoDeps,
-  config: LoadedConfig,
-  env: Env,
-  named: string,
-): SsoContext {
+function ssoContext(sso: SsoDeps, config: LoadedConfig, env: Env, named: string): SsoContext {
   return {
     ...sso,
     endpoints: (region) => ({

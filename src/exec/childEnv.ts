@@ -49,7 +49,7 @@ export const REMOVED_VARIABLES = [
 ] as const;
 const REMOVED_PREFIXES = ["AWS_CONTAINER_CREDENTIALS_"];
 
-export const isRemovedVariable = (name: string): boolean =>
+const isRemovedVariable = (name: string): boolean =>
   (REMOVED_VARIABLES as readonly string[]).includes(name) ||
   REMOVED_PREFIXES.some((p) => name.startsWith(p));
 

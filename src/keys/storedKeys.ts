@@ -6,7 +6,7 @@ import type { Store } from "../types.js";
 // Store keys of long-term key pairs: apart from sessions (hex hop ids), so `awsx clear` never
 // touches them. The file store names a file after the key: outside [A-Za-z0-9._-] the
 // profile is %-escaped, so no name holds a path separator or a character Windows refuses.
-export const KEYS_PREFIX = "keys-";
+const KEYS_PREFIX = "keys-";
 
 export const storeKeyOf = (profile: string): string =>
   KEYS_PREFIX +

@@ -17,7 +17,7 @@ const MAX_NAME = 256;
 
 // A line of the index as a profile name, or undefined: 1-256 characters, none of them a
 // control character (C0, DEL, C1), so no name can carry a terminal escape into completion.
-export function indexName(line: string): string | undefined {
+function indexName(line: string): string | undefined {
   if (line.length === 0 || line.length > MAX_NAME) return undefined;
   return /\p{Cc}/u.test(line) ? undefined : line;
 }

@@ -28,10 +28,10 @@ export interface PlanOptions {
   childSession?: ChildSession;
 }
 
-export const CHAINED_ROLE_MAX_SECONDS = 3600;
-export const DEFAULT_MFA_SESSION_SECONDS = 43200;
+const CHAINED_ROLE_MAX_SECONDS = 3600;
+const DEFAULT_MFA_SESSION_SECONDS = 43200;
 // aws-vault's default for the session it gives a child in place of long-term keys.
-export const CHILD_SESSION_SECONDS = 3600;
+const CHILD_SESSION_SECONDS = 3600;
 // botocore's check: a region must be a valid host label.
 const REGION = /^(?![0-9]+$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 // A region name as botocore checks it (also `awsx sso sync --profile-region`).

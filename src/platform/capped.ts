@@ -4,7 +4,7 @@ import { AwsxError } from "../errors.js";
 // The most awsx reads of any one answer from STS, instance metadata, a container endpoint,
 // the federation endpoint or a credential_process (docs/security.md). Real answers are a few
 // KiB; a larger one is refused before it can fill memory.
-export const MAX_ANSWER_BYTES = 1024 * 1024;
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 type Code = "E_STS" | "E_CREDENTIALS";
 const tooBig = (what: string, code: Code = "E_STS") =>

@@ -1,6 +1,6 @@
 // awsx's own secrets, which no process awsx starts may inherit (the exec child's environment
 // is built apart, src/exec/childEnv.ts, and drops them too).
-export const AWSX_SECRETS = ["AWSX_FILE_PASSPHRASE", "AWSX_MFA_TOKEN"] as const;
+const AWSX_SECRETS = ["AWSX_FILE_PASSPHRASE", "AWSX_MFA_TOKEN"] as const;
 
 // The environment for a helper awsx starts (credential_process, the browser opener).
 export function helperEnv(env: Record<string, string | undefined>): Record<string, string> {

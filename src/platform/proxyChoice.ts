@@ -36,7 +36,7 @@ export type ProxyChoice =
 // urllib.request.getproxies_environment: every variable named *_proxy (any case) with a value,
 // then the names ending in lower-case "_proxy" again, which win (an empty one removes the
 // entry); HTTP_PROXY is dropped when REQUEST_METHOD is set (a CGI script, CVE-2016-1000110).
-export function proxyVariables(env: Env): Map<string, Found> {
+function proxyVariables(env: Env): Map<string, Found> {
   const table = new Map<string, Found>();
   const entries = Object.entries(env);
   for (const [name, value] of entries) {
@@ -59,7 +59,7 @@ export function netlocOf(url: string): string {
 }
 
 // urllib.request.proxy_bypass_environment: the NO_PROXY entry that sends `netloc` direct.
-export function bypassEntry(netloc: string, noProxy: string): string | undefined {
+function bypassEntry(netloc: string, noProxy: string): string | undefined {
   if (noProxy === "*") return "*";
   const host = netloc.toLowerCase();
   // urllib.parse._splitport: "(.*):([0-9]*)", a port only when there are digits.
@@ -85,7 +85,7 @@ const fixProxyUrl = (v: string): string =>
       : `http://${v}`;
 
 // The proxy URL of a variable; undefined when it is not a URL at all (see proxyProblem).
-export function proxyUrl(found: Found): ProxyUrl | undefined {
+function proxyUrl(found: Found): ProxyUrl | undefined {
   let url: URL;
   try {
     url = new URL(fixProxyUrl(found.value));

@@ -8,7 +8,7 @@ const WEEK_MS = 7 * 24 * 3600 * 1000;
 // the next one: on Linux the session id, its leader's start time (session ids are reused)
 // and the terminal device, from /proc; elsewhere the parent process (the shell), which is
 // the best a portable Node program can see.
-export function terminalSessionKey(): string {
+function terminalSessionKey(): string {
   try {
     const self = statFields(readFileSync("/proc/self/stat", "utf8"));
     const sid = self[3]!;

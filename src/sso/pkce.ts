@@ -7,5 +7,5 @@ export function pkcePair(): { verifier: string; challenge: string } {
 }
 
 // BASE64URL(SHA256(verifier)), what the authorization server checks the verifier against.
-export const challengeOf = (verifier: string): string =>
+const challengeOf = (verifier: string): string =>
   createHash("sha256").update(verifier, "ascii").digest("base64url");

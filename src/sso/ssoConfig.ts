@@ -33,7 +33,7 @@ const configError = (message: string, profile?: string): AwsxError =>
   new AwsxError("E_CONFIG", message, profile === undefined ? {} : { profile });
 
 // The CLI's parse_sso_registration_scopes: comma separated, blanks dropped.
-export function parseScopes(raw: string | undefined): string[] | undefined {
+function parseScopes(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
   const scopes = raw
     .split(",")

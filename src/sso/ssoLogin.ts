@@ -15,7 +15,7 @@ import { pkcePair } from "./pkce.js";
 import type { SsoToken } from "./ssoToken.js";
 
 // The OAuth grant type of the device code flow (RFC 8628).
-export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 // Registered once for both flows, so one registration serves either on the next login.
 const GRANT_TYPES = ["authorization_code", "refresh_token", DEVICE_GRANT];
 // The loopback redirect URI is registered without a port: any port of it is accepted

@@ -33,7 +33,7 @@ export interface SsoTokenDeps {
 
 // Store keys of SSO data start with this; `awsx clear` without a profile leaves them
 // (`awsx sso logout` removes tokens). Hop ids are hex, so they never start with it.
-export const SSO_STORE_PREFIX = "sso-";
+const SSO_STORE_PREFIX = "sso-";
 // Not "sso-token:<key>": the file store names a file after the key, and ':' is not
 // allowed in a Windows file name.
 export const ssoTokenStoreKey = (cacheKey: string): string => `sso-token-${cacheKey}`;
@@ -83,7 +83,7 @@ export function tokenFrom(j: unknown): SsoToken | undefined {
 }
 
 // What awsx's store holds for a token; `awsx list` reads it with decodeSsoTokenEntry.
-export function encodeSsoTokenEntry(key: string, token: SsoToken): string {
+function encodeSsoTokenEntry(key: string, token: SsoToken): string {
   const { from: _from, ...kept } = token;
   return JSON.stringify({ v: 1, kind: "ssoToken", key, token: kept });
 }

@@ -22,7 +22,7 @@ const FIELDS = ["account_name", "account_id", "role_name", "session"] as const;
 const NAME_OK = /^[A-Za-z0-9_.@+=,:/-]+$/;
 
 // A value as it goes into a name: runs of other characters (spaces) become one '-'.
-export const sanitize = (v: string): string =>
+const sanitize = (v: string): string =>
   v.replace(/[^A-Za-z0-9_.@+=,-]+/g, "-").replace(/^-+|-+$/g, "") || "-";
 
 // The profile name of a pair: the template's {account_name}, {account_id}, {role_name}

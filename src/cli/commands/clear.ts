@@ -9,7 +9,7 @@ import { type Deps, openBackend } from "../deps.js";
 import { cacheBackendOption } from "../options.js";
 
 // awsx clear [PROFILE]: remove cached sessions (all, or those in PROFILE's chain).
-export async function runClear(
+async function runClear(
   input: { backend?: string; profile?: string },
   deps: Deps,
 ): Promise<number> {

@@ -5,7 +5,7 @@ import { CREDENTIAL_OPTIONS } from "../options.js";
 
 // awsx credential-process PROFILE: the AWS credential_process JSON, so any SDK can use
 // awsx from ~/.aws/config (recursion is refused in the core).
-export async function runCredentialProcess(
+async function runCredentialProcess(
   input: CredentialFlags & { profile: string },
   deps: Deps,
   out: (s: string) => void,

@@ -10,7 +10,7 @@ import { missingArg } from "../usage.js";
 import { camel, CREDENTIAL_OPTIONS, EXEC_OPTIONS } from "../options.js";
 import { EACH_OPTIONS, EACH_SELECTORS } from "../eachOptions.js";
 
-export interface ExecInput extends CredentialFlags {
+interface ExecInput extends CredentialFlags {
   // Absent: picked at the terminal (pickProfile.ts), else a usage error.
   profile?: string;
   command: string[] | undefined;
@@ -20,7 +20,7 @@ export interface ExecInput extends CredentialFlags {
 
 // awsx exec PROFILE [--] COMMAND [ARGS...]: run COMMAND with the profile's credentials
 // and return its exit status exactly (no command: the user's shell).
-export async function runExec(given: ExecInput, deps: Deps): Promise<number> {
+async function runExec(given: ExecInput, deps: Deps): Promise<number> {
   const { env, logger } = deps;
   if (deps.settings.execProfile && !given.force) {
     const nested = given.profile === undefined ? "another profile" : `"${given.profile}"`;

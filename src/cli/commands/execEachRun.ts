@@ -5,7 +5,7 @@ import { type JobResult, resultText, SOME_FAILED, succeeded } from "../../exec/e
 import { dieOfSignal } from "../../exec/run.js";
 import type { Deps } from "../deps.js";
 import { alignedTable } from "../table.js";
-import type { EachInput } from "./execEach.js";
+import type { OutputMode } from "../../exec/each/outputModes.js";
 
 export interface EachRun {
   argv: string[];
@@ -13,7 +13,9 @@ export interface EachRun {
   failed: Array<{ profile: string; why: string }>;
   names: string[];
   jobs: number;
-  input: EachInput;
+  // What the run reads of exec --each's input (execEach.ts's EachInput, which imports this
+  // file: naming that type here would tie the two files in a cycle).
+  input: { output?: OutputMode; timeout?: number };
   deps: Deps;
   refresh?: RunManyOptions["refresh"];
 }

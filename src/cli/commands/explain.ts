@@ -123,7 +123,7 @@ function legacyNote(plan: Plan): string[] {
 }
 
 // awsx explain PROFILE: the resolution plan, calling nothing.
-export async function runExplain(
+async function runExplain(
   input: ExplainInput,
   deps: Deps,
   out: (s: string) => void,

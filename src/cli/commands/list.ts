@@ -14,7 +14,7 @@ import { conflictsOf, isKeysKey, type KeysEntry, listStoredKeys } from "../../ke
 import { maskKeyId } from "../../types.js";
 
 // The kind of a profile at a glance, in the CLI's order of precedence.
-export function profileKind(p: Profile): string {
+function profileKind(p: Profile): string {
   const v = p.values;
   if (isAssumeRoleProfile(p)) return v.mfa_serial ? "assumeRole (MFA)" : "assumeRole";
   if (v.web_identity_token_file) return "webIdentity";
@@ -119,7 +119,7 @@ function backendNote(backend: string): string {
 }
 
 // awsx list: profiles and cached sessions with time left; never a secret.
-export async function runList(
+async function runList(
   input: { backend?: string; json?: boolean },
   deps: Deps,
   out: (s: string) => void,

@@ -6,9 +6,9 @@ import { writeFileAtomic } from "../../platform/atomicWrite.js";
 import { serviceErrorName, serviceMessage } from "../../platform/serviceMessage.js";
 import { isRegionName } from "../../plan/build.js";
 import { DEFAULT_TEMPLATE } from "../../sso/syncBlock.js";
+import { syncDiff } from "../../sso/syncDiff.js";
 import { syncedConfig } from "../../sso/syncedConfig.js";
 import { listPairs } from "../../sso/syncPairs.js";
-import { unifiedDiff } from "../../util/unifiedDiff.js";
 import { printable } from "../../util/printable.js";
 import { type CredentialFlags, type Deps, trustOf } from "../deps.js";
 import { freshToken } from "./ssoFreshToken.js";
@@ -134,7 +134,7 @@ export async function runSsoSync(
   for (const p of yours)
     deps.logger.warn(`profile "${p}" is yours (outside the block): not written`);
   if (input.dryRun) {
-    out(unifiedDiff(before, after, configFile, `${configFile} (awsx sso sync)`));
+    out(syncDiff(before, after, configFile));
     return 0;
   }
   if (after === before) {

@@ -9,7 +9,7 @@ type WhoamiInput = CredentialFlags & { profile?: string; json?: boolean };
 
 // The profile whoami reads when none is given: the one this shell's credentials came from
 // (AWSX_PROFILE), else the AWS CLI's own choice (AWS_DEFAULT_PROFILE, AWS_PROFILE, default).
-export function currentProfile(deps: Deps): string {
+function currentProfile(deps: Deps): string {
   const name = deps.settings.currentProfile ?? "default";
   deps.logger.debug(
     `no profile given: using "${name}" (AWSX_PROFILE, AWS_DEFAULT_PROFILE, AWS_PROFILE, default)`,
@@ -18,7 +18,7 @@ export function currentProfile(deps: Deps): string {
 }
 
 // awsx whoami [PROFILE]: GetCallerIdentity with the profile's credentials.
-export async function runWhoami(
+async function runWhoami(
   given: WhoamiInput,
   deps: Deps,
   out: (s: string) => void,

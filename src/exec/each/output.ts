@@ -6,7 +6,7 @@ import type { Sink } from "./sink.js";
 import type { OutputMode } from "./outputModes.js";
 
 // In grouped mode a child's stream is kept up to this size; the rest is counted, not kept.
-export const GROUP_MAX_BYTES = 16 << 20;
+const GROUP_MAX_BYTES = 16 << 20;
 
 export interface OutputIo {
   stdout: Sink;
