@@ -133,4 +133,30 @@ describe("the dry run's unified diff (the diff package)", () => {
       { numRuns: 60 },
     );
   });
+
+  test("past the edit limit: one hunk that patch(1) still applies (random texts)", () => {
+    const text = fc
+      .array(fc.constantFrom("a", "b", "c", "[x]", "", "k = v"), { maxLength: 25 })
+      .chain((ls) => fc.constantFrom(ls.join("\n"), `${ls.join("\n")}\n`));
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        const d = syncDiff(a, b, "config", 0);
+        expect(d.match(/^@@ /gm)?.length ?? 0).toBe(a === b ? 0 : 1);
+        expect(d === "" ? a : patched(a, d)).toBe(b);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test("a rewrite of every profile gives up early and is one hunk", () => {
+    const config = (role: string) =>
+      Array.from({ length: 600 }, (_, i) => {
+        // Changes 8 lines apart: a diff within the limit would write a hunk for each.
+        const rest = "sso_session = s\nregion = us-east-1\noutput = json\n\n\n\n";
+        return `[profile p${i}]\nsso_role_name = ${role}${i}\n${rest}`;
+      });
+    const d = syncDiff(config("Admin").join(""), config("Reader").join(""), "config");
+    expect(d.match(/^@@ /gm)).toEqual(["@@ "]);
+    expect(d.split("\n").filter((l) => l.startsWith("-sso_role_name"))).toHaveLength(600);
+  });
 });
