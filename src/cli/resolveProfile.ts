@@ -27,7 +27,7 @@ import {
   keysIndexOf,
   lookOnlyOpener,
   storedKeysFor,
-} from "./keyStore.js";
+} from "../keys/keyStore.js";
 
 // One hint per run, however many hops are slow.
 const once = (f: (m: string) => void) => {

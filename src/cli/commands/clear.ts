@@ -1,4 +1,4 @@
-import { keychainNotRead } from "../keyStore.js";
+import { keychainNotRead } from "../../keys/keyStore.js";
 import { decodeEntry } from "../../cache/entry.js";
 import { isKeysKey, storeKeyOf } from "../../keys/storedKeys.js";
 import { loadUserConfig } from "../../config/userConfig.js";

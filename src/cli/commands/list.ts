@@ -1,4 +1,4 @@
-import { keychainNotRead } from "../keyStore.js";
+import { keychainNotRead } from "../../keys/keyStore.js";
 import { decodeEntry, type CacheEntry } from "../../cache/entry.js";
 import type { Profile } from "../../config/load.js";
 import { hasStaticKeys, isAssumeRoleProfile } from "../../plan/planner.js";

@@ -10,7 +10,7 @@ import {
 } from "../../sso/ssoToken.js";
 import type { Store } from "../../types.js";
 import { type CredentialFlags, type Deps, openBackend, trustOf } from "../deps.js";
-import { lastingStoreProblem } from "../keyStore.js";
+import { lastingStoreProblem } from "../../keys/keyStore.js";
 import { notKept } from "../../cache/keychainState.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import type { SsoLoginHook } from "../../credentials/ssoContext.js";

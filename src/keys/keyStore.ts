@@ -10,12 +10,12 @@ import {
   type KeysEntry,
   readStoredKeys,
   storeKeyOf,
-} from "../keys/storedKeys.js";
+} from "./storedKeys.js";
 import { hasStaticKeys, type StoredKeyPair } from "../plan/planner.js";
-import { storedKeysIndex } from "../keys/storedKeysIndex.js";
+import { storedKeysIndex } from "./storedKeysIndex.js";
 import type { Store } from "../types.js";
-import { backendOpener, type CredentialFlags, type Deps, openBackend } from "./deps.js";
-import { backendName } from "./settings.js";
+import { backendOpener, type CredentialFlags, type Deps, openBackend } from "../cli/deps.js";
+import { backendName } from "../cli/settings.js";
 import {
   diagnoseKeychain,
   FILE_STORE_FIX,
