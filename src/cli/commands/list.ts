@@ -8,7 +8,7 @@ import { type Deps, openBackend } from "../deps.js";
 import { cacheBackendOption, JSON_OPTION } from "../options.js";
 import { type ListSection, renderSections } from "../table.js";
 import { isSsoProfile } from "../../sso/ssoConfig.js";
-import { ssoTokenSection, ssoTokens } from "../ssoTokens.js";
+import { ssoTokenSection, ssoTokens } from "../../sso/ssoTokens.js";
 import { timeLeft } from "../../util/timeLeft.js";
 import { conflictsOf, isKeysKey, type KeysEntry, listStoredKeys } from "../../keys/storedKeys.js";
 import { maskKeyId } from "../../types.js";

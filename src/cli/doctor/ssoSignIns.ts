@@ -4,7 +4,7 @@ import { ssoCacheKey, type SsoToken } from "../../sso/ssoToken.js";
 import { timeLeft } from "../../util/timeLeft.js";
 import { backendOpener, type CredentialFlags, type Deps, ssoDeps } from "../deps.js";
 import { backendName } from "../settings.js";
-import { sessionsOf } from "../ssoTokens.js";
+import { sessionsOf } from "../../sso/ssoTokens.js";
 import type { KeychainProbe } from "./backend.js";
 import { type Check, message } from "./checks.js";
 

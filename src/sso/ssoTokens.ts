@@ -5,10 +5,10 @@ import {
   ssoCacheKey,
   ssoTokenStoreKey,
   type SsoToken,
-} from "../sso/ssoToken.js";
+} from "./ssoToken.js";
 import { timeLeft } from "../util/timeLeft.js";
-import type { Deps } from "./deps.js";
-import type { ListSection } from "./table.js";
+import type { Deps } from "../cli/deps.js";
+import type { ListSection } from "../cli/table.js";
 
 // One SSO sign-in as `awsx list` shows it; never a token.
 export interface SsoTokenInfo {
