@@ -2,7 +2,7 @@ import type { Origin } from "../../config/load.js";
 import { type ServiceEndpoint, ssoEndpoint, stsEndpoint } from "../../config/endpoint.js";
 import { loginCommand, refreshesToken } from "../../credentials/steps/sso.js";
 import { type CaBundle, type Env, maskKeyId } from "../../types.js";
-import { routeData, routeLine } from "../routeData.js";
+import { routeData, routeLine } from "../../platform/routeData.js";
 import type { Plan, Step } from "../../plan/types.js";
 import { PROFILE_ARG, type Command } from "../command.js";
 import { loadUserConfig } from "../../config/userConfig.js";
