@@ -85,7 +85,7 @@ const bundle = (entry, out, extra = {}) =>
 
 try {
   await Promise.all([
-    bundle("src/cli/entry.ts", "awsx"),
+    bundle("src/cli/main.ts", "awsx"),
     ...LAZY.map(({ entry, out, ...extra }) => bundle(entry, out, extra)),
   ]);
   writeFileSync(`${tmp}/package.json`, `${JSON.stringify({ type: "commonjs" })}\n`);
