@@ -5,7 +5,7 @@ import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { buildPlan, type PlanOptions } from "../../src/plan/build.js";
 import type { Plan } from "../../src/plan/types.js";
 import { AwsxError, EXIT_CODES } from "../../src/errors.js";
-import { decodeEntry } from "../../src/cache/entry.js";
+import { decodeEntry } from "../../src/cache/cacheEntry.js";
 
 const CFG = "/h/.aws/config";
 const CREDS = "/h/.aws/credentials";

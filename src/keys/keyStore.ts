@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
 import { AwsxError } from "../errors.js";
-import { decodeEntry } from "../cache/entry.js";
+import { decodeEntry } from "../cache/cacheEntry.js";
 import {
   chainProfiles,
   decodeKeys,

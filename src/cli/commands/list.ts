@@ -1,5 +1,5 @@
 import { keychainNotRead } from "../../keys/keyStore.js";
-import { decodeEntry, type CacheEntry } from "../../cache/entry.js";
+import { decodeEntry, type CacheEntry } from "../../cache/cacheEntry.js";
 import type { Profile } from "../../config/load.js";
 import { hasStaticKeys, isAssumeRoleProfile } from "../../plan/planner.js";
 import type { Command } from "../command.js";

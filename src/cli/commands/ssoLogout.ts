@@ -7,7 +7,7 @@ import {
   type SsoToken,
   ssoTokenStoreKey,
 } from "../../sso/ssoToken.js";
-import { decodeEntry } from "../../cache/entry.js";
+import { decodeEntry } from "../../cache/cacheEntry.js";
 import type { LoadedConfig } from "../../config/load.js";
 import { isSsoProfile, ssoSessionFor } from "../../sso/ssoConfig.js";
 import { ssoCacheKey } from "../../sso/ssoToken.js";
