@@ -3,7 +3,7 @@ import { stsEndpoint } from "../../config/endpoint.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { createMfaProvider } from "../../credentials/mfa.js";
 import { translateStsError } from "../../credentials/stsErrors.js";
-import { rotateKey } from "../../keys/rotate.js";
+import { rotateKey } from "../../keys/rotateKey.js";
 import { checkMfaSerial } from "../../plan/stsParams.js";
 import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 import { decodeKeys, encodeKeys, storeKeyOf } from "../../keys/storedKeys.js";
