@@ -9,7 +9,7 @@ import {
   stsFor,
 } from "../credentials/credentialsFor.js";
 import { createMfaProvider } from "../credentials/mfa.js";
-import type { Plan } from "../plan/types.js";
+import type { Plan } from "../plan/plan.js";
 import type { Sts } from "../types.js";
 import {
   type CredentialFlags,

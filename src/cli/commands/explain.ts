@@ -3,7 +3,7 @@ import { type ServiceEndpoint, ssoEndpoint, stsEndpoint } from "../../config/end
 import { loginCommand, refreshesToken } from "../../credentials/steps/sso.js";
 import { type CaBundle, type Env, maskKeyId } from "../../types.js";
 import { routeData, routeLine } from "../../platform/routeData.js";
-import type { Plan, Step } from "../../plan/types.js";
+import type { Plan, Step } from "../../plan/plan.js";
 import { PROFILE_ARG, type Command } from "../command.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import type { CredentialFlags, Deps } from "../deps.js";
