@@ -5,7 +5,7 @@
 // product, built aside and swapped in so a test run in progress never sees half a dist/.
 // esbuild writes the bundles as they are: nothing here edits their text.
 import { build } from "esbuild";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -30,8 +30,14 @@ const LAZY = [
   { entry: "src/platform/profilePicker.ts", out: "lazy-picker" },
   // proper-lockfile: only a run that fetches (a cache miss) takes a lock.
   { entry: "src/platform/properLockfile.ts", out: "lazy-lockfile" },
-  // The runs of the commands people use now and then (each command's spec, which the parser
-  // and help need, stays in the warm bundle): 78 KB less, with proper-lockfile, to load on every exec.
+  // The runs of the commands people use now and then: src/cli/commands/X.run.ts is the run of
+  // the command whose spec is X.ts beside it, bundled apart as dist/lazy-X.cjs (the spec, which
+  // the parser and help need, stays in the warm bundle): 78 KB less, with proper-lockfile, to
+  // load on every exec. A new X.run.ts is a lazy bundle without a line here.
+  ...readdirSync(`${root}src/cli/commands`)
+    .filter((f) => f.endsWith(".run.ts"))
+    .map((f) => ({ entry: `src/cli/commands/${f}`, out: `lazy-${f.slice(0, -".run.ts".length)}` })),
+  // Runs not yet named X.run.ts.
   ...[
     ...["runAdd", "runImport", "runRemove", "runRotate", "runLogin", "runDoctor"],
     ...["ssoLogin", "ssoLogout", "ssoSync", "execEach"],
