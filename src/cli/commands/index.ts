@@ -9,7 +9,7 @@ import { exportCommand } from "./export.js";
 import { explain } from "./explain.js";
 import { list } from "./list.js";
 import { login } from "./login.js";
-import { sso } from "./sso.js";
+import { sso } from "./ssoCommand.js";
 import { whoami } from "./whoami.js";
 import { add } from "./add.js";
 import { importKeys } from "./import.js";
