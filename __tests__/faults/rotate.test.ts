@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryStore } from "../../src/cache/memoryStore.js";
-import { runRotate } from "../../src/cli/commands/runRotate.js";
+import { runRotate } from "../../src/cli/commands/rotate.run.js";
 import type { Deps } from "../../src/cli/deps.js";
 import { readSettings } from "../../src/cli/settings.js";
 import { AwsxError } from "../../src/errors.js";
