@@ -39,7 +39,7 @@ const LAZY = [
     .map((f) => ({ entry: `src/cli/commands/${f}`, out: `lazy-${f.slice(0, -".run.ts".length)}` })),
   // Runs not yet named X.run.ts.
   ...[
-    ...["runLogin", "runDoctor"],
+    ...["runLogin"],
     ...["ssoLogin", "ssoLogout", "ssoSync", "execEach"],
   ].map((run) => ({ entry: `src/cli/commands/${run}.ts`, out: `lazy-${run}` })),
 ];
