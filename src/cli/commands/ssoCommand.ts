@@ -1,7 +1,7 @@
 import { AwsxError } from "../../errors.js";
 import type { Command } from "../command.js";
 import { BACKEND_OPTION, type OptionSpec } from "../options.js";
-import type { SsoLoginInput } from "./ssoLogin.js";
+import type { SsoLoginInput } from "./ssoLogin.run.js";
 import type { SsoLogoutInput } from "./ssoLogout.js";
 import type { SsoSyncInput } from "./ssoSync.js";
 
@@ -100,7 +100,7 @@ export const sso: Command = {
     const action = input.subcommand as (typeof ACTIONS)[number];
     if (action === "login") {
       only(input, action, ["dryRun", "template", "profileRegion"]);
-      return (await import("./ssoLogin.js")).runSsoLogin(input as SsoLoginInput, deps);
+      return (await import("./ssoLogin.run.js")).runSsoLogin(input as SsoLoginInput, deps);
     }
     if (action === "logout") {
       only(input, action, ["dryRun", "template", "profileRegion", "useDeviceCode", "browser"]);
