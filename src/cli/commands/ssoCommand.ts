@@ -2,7 +2,7 @@ import { AwsxError } from "../../errors.js";
 import type { Command } from "../command.js";
 import { BACKEND_OPTION, type OptionSpec } from "../options.js";
 import type { SsoLoginInput } from "./ssoLogin.run.js";
-import type { SsoLogoutInput } from "./ssoLogout.js";
+import type { SsoLogoutInput } from "./ssoLogout.run.js";
 import type { SsoSyncInput } from "./ssoSync.js";
 
 const ACTIONS = ["login", "logout", "sync"] as const;
@@ -104,7 +104,7 @@ export const sso: Command = {
     }
     if (action === "logout") {
       only(input, action, ["dryRun", "template", "profileRegion", "useDeviceCode", "browser"]);
-      return (await import("./ssoLogout.js")).runSsoLogout(input as SsoLogoutInput, deps);
+      return (await import("./ssoLogout.run.js")).runSsoLogout(input as SsoLogoutInput, deps);
     }
     only(input, action, ["useDeviceCode", "browser", "writeCliCache"]);
     return (await import("./ssoSync.js")).runSsoSync(input as SsoSyncInput, deps, deps.out);
