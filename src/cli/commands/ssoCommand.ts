@@ -3,7 +3,7 @@ import type { Command } from "../command.js";
 import { BACKEND_OPTION, type OptionSpec } from "../options.js";
 import type { SsoLoginInput } from "./ssoLogin.run.js";
 import type { SsoLogoutInput } from "./ssoLogout.run.js";
-import type { SsoSyncInput } from "./ssoSync.js";
+import type { SsoSyncInput } from "./ssoSync.run.js";
 
 const ACTIONS = ["login", "logout", "sync"] as const;
 
@@ -107,6 +107,6 @@ export const sso: Command = {
       return (await import("./ssoLogout.run.js")).runSsoLogout(input as SsoLogoutInput, deps);
     }
     only(input, action, ["useDeviceCode", "browser", "writeCliCache"]);
-    return (await import("./ssoSync.js")).runSsoSync(input as SsoSyncInput, deps, deps.out);
+    return (await import("./ssoSync.run.js")).runSsoSync(input as SsoSyncInput, deps, deps.out);
   },
 };
