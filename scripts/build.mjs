@@ -40,7 +40,7 @@ const LAZY = [
   // Runs not yet named X.run.ts.
   ...[
     ...["runLogin"],
-    ...["execEach"],
+    ...[],
   ].map((run) => ({ entry: `src/cli/commands/${run}.ts`, out: `lazy-${run}` })),
 ];
 

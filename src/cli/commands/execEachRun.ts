@@ -5,7 +5,7 @@ import { type JobResult, resultText, SOME_FAILED, succeeded } from "../../exec/e
 import { dieOfSignal } from "../../exec/run.js";
 import type { Deps } from "../deps.js";
 import { alignedTable } from "../table.js";
-import type { EachInput } from "./execEach.js";
+import type { EachInput } from "./execEach.run.js";
 
 export interface EachRun {
   argv: string[];
