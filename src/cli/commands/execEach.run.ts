@@ -15,7 +15,7 @@ import { longRunCache } from "../deps.js";
 import { reportError } from "../report.js";
 import { planOf, resolveProfile } from "../resolveProfile.js";
 import { alignedTable } from "../table.js";
-import { runEachJobs } from "./execEachRun.js";
+import { runEachJobs } from "./execEachJobs.js";
 
 // awsx exec --each's parsed input.
 export interface EachInput extends CredentialFlags {
