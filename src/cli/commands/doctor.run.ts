@@ -1,5 +1,5 @@
 import type { Deps } from "../deps.js";
-import { backendChecks, probeKeychain } from "../doctor/backend.js";
+import { backendChecks, probeKeychain } from "./doctor/backend.js";
 import {
   type Check,
   cacheDirCheck,

@@ -5,7 +5,7 @@ import { timeLeft } from "../../util/timeLeft.js";
 import { backendOpener, type CredentialFlags, type Deps, ssoDeps } from "../deps.js";
 import { backendName } from "../settings.js";
 import { sessionsOf } from "../../sso/ssoTokens.js";
-import type { KeychainProbe } from "./backend.js";
+import type { KeychainProbe } from "../commands/doctor/backend.js";
 import { type Check, message } from "./checks.js";
 
 // Every SSO session's sign-in, read as a run reads it (the backend, then ~/.aws/sso/cache):
