@@ -9,7 +9,7 @@ import {
   profileChecks,
   storedKeysCheck,
   storedKeysReadable,
-} from "../doctor/checks.js";
+} from "./doctor/checks.js";
 import { clockCheck } from "../doctor/clock.js";
 import { visible } from "../../util/printable.js";
 import { proxyCheck } from "../doctor/proxy.js";

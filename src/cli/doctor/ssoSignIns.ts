@@ -6,7 +6,7 @@ import { backendOpener, type CredentialFlags, type Deps, ssoDeps } from "../deps
 import { backendName } from "../settings.js";
 import { sessionsOf } from "../../sso/ssoTokens.js";
 import type { KeychainProbe } from "../commands/doctor/backend.js";
-import { type Check, message } from "./checks.js";
+import { type Check, message } from "../commands/doctor/checks.js";
 
 // Every SSO session's sign-in, read as a run reads it (the backend, then ~/.aws/sso/cache):
 // one that cannot be read now (a locked keychain, a wrong AWSX_FILE_PASSPHRASE) fails, as

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Deps } from "../../deps.js";
 import { backendName } from "../../settings.js";
-import type { Check } from "../../doctor/checks.js";
+import type { Check } from "./checks.js";
 import {
   diagnoseKeychain,
   type KeychainState,
