@@ -10,7 +10,7 @@ import {
   storedKeysCheck,
   storedKeysReadable,
 } from "./doctor/checks.js";
-import { clockCheck } from "../doctor/clock.js";
+import { clockCheck } from "./doctor/clock.js";
 import { visible } from "../../util/printable.js";
 import { proxyCheck } from "../doctor/proxy.js";
 import { ssoSignInsCheck } from "../doctor/ssoSignIns.js";

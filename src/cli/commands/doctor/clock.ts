@@ -1,9 +1,9 @@
-import { stsEndpoint } from "../../config/endpoint.js";
-import type { LoadedConfig } from "../../config/load.js";
-import { sendRequest } from "../../platform/sendRequest.js";
-import { type Deps, trustOf } from "../deps.js";
-import { planOf } from "../resolveProfile.js";
-import { type Check, message } from "../commands/doctor/checks.js";
+import { stsEndpoint } from "../../../config/endpoint.js";
+import type { LoadedConfig } from "../../../config/load.js";
+import { sendRequest } from "../../../platform/sendRequest.js";
+import { type Deps, trustOf } from "../../deps.js";
+import { planOf } from "../../resolveProfile.js";
+import { type Check, message } from "./checks.js";
 
 const TIMEOUT_MS = 3000;
 // SigV4 requests more than 5 minutes off are refused by some services (15 by STS).
