@@ -12,7 +12,7 @@ import {
 } from "./doctor/checks.js";
 import { clockCheck } from "./doctor/clock.js";
 import { visible } from "../../util/printable.js";
-import { proxyCheck } from "../doctor/proxy.js";
+import { proxyCheck } from "./doctor/proxy.js";
 import { ssoSignInsCheck } from "../doctor/ssoSignIns.js";
 
 export type DoctorInput = { backend?: string; json?: boolean; offline?: boolean };

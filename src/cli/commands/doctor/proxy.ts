@@ -1,8 +1,8 @@
-import type { LoadedConfig } from "../../config/load.js";
-import type { Deps } from "../deps.js";
-import { routeData, routeLine } from "../../platform/routeData.js";
-import { type Check, message } from "../commands/doctor/checks.js";
-import { endpointOf } from "../commands/doctor/clock.js";
+import type { LoadedConfig } from "../../../config/load.js";
+import type { Deps } from "../../deps.js";
+import { routeData, routeLine } from "../../../platform/routeData.js";
+import { type Check, message } from "./checks.js";
+import { endpointOf } from "./clock.js";
 
 // Which proxy and CA bundle the current profile's STS calls would use, and why; a proxy
 // variable awsx cannot use is a failure (every call would fail).
