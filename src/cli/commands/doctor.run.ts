@@ -13,7 +13,7 @@ import {
 import { clockCheck } from "./doctor/clock.js";
 import { visible } from "../../util/printable.js";
 import { proxyCheck } from "./doctor/proxy.js";
-import { ssoSignInsCheck } from "../doctor/ssoSignIns.js";
+import { ssoSignInsCheck } from "./doctor/ssoSignIns.js";
 
 export type DoctorInput = { backend?: string; json?: boolean; offline?: boolean };
 

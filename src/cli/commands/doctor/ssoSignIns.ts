@@ -1,12 +1,12 @@
-import type { LoadedConfig } from "../../config/load.js";
-import { keychainProblem } from "../../cache/keychainState.js";
-import { ssoCacheKey, type SsoToken } from "../../sso/ssoToken.js";
-import { timeLeft } from "../../util/timeLeft.js";
-import { backendOpener, type CredentialFlags, type Deps, ssoDeps } from "../deps.js";
-import { backendName } from "../settings.js";
-import { sessionsOf } from "../../sso/ssoTokens.js";
-import type { KeychainProbe } from "../commands/doctor/backend.js";
-import { type Check, message } from "../commands/doctor/checks.js";
+import type { LoadedConfig } from "../../../config/load.js";
+import { keychainProblem } from "../../../cache/keychainState.js";
+import { ssoCacheKey, type SsoToken } from "../../../sso/ssoToken.js";
+import { timeLeft } from "../../../util/timeLeft.js";
+import { backendOpener, type CredentialFlags, type Deps, ssoDeps } from "../../deps.js";
+import { backendName } from "../../settings.js";
+import { sessionsOf } from "../../../sso/ssoTokens.js";
+import type { KeychainProbe } from "./backend.js";
+import { type Check, message } from "./checks.js";
 
 // Every SSO session's sign-in, read as a run reads it (the backend, then ~/.aws/sso/cache):
 // one that cannot be read now (a locked keychain, a wrong AWSX_FILE_PASSPHRASE) fails, as
