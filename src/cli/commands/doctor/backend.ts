@@ -90,7 +90,10 @@ async function filePassphraseProblem(deps: Deps): Promise<string | undefined> {
   const dir = join(deps.settings.cacheDir, "sessions");
   if (!existsSync(join(dir, "store.json"))) return undefined;
   try {
-    await (await import("../../../cache/fileStore.js")).fileStore(dir, deps.settings.filePassphrase!);
+    await (await import("../../../cache/fileStore.js")).fileStore(
+      dir,
+      deps.settings.filePassphrase!,
+    );
     return undefined;
   } catch (e) {
     return (e as Error).message;
