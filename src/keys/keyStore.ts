@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
 import { AwsxError } from "../errors.js";
 import { decodeEntry } from "../cache/cacheEntry.js";
@@ -12,58 +10,21 @@ import {
   storeKeyOf,
 } from "./storedKeys.js";
 import { hasStaticKeys, type StoredKeyPair } from "../plan/planner.js";
-import { storedKeysIndex } from "./storedKeysIndex.js";
-import type { Store } from "../types.js";
-import { backendOpener, type CredentialFlags, type Deps, openBackend } from "../cli/deps.js";
-import { backendName } from "../cli/settings.js";
+import type { Env, Store } from "../types.js";
 import {
   diagnoseKeychain,
   FILE_STORE_FIX,
-  type KeychainState,
   keychainProblem,
   keychainProblemOf,
-  keychainStateOf,
   writeProbe,
 } from "../cache/keychainState.js";
-import { openKeychain } from "../cache/select.js";
+import { type BackendName, openKeychain } from "../cache/select.js";
 
-// The store of long-term keys: the test's, else the backend every command uses.
-export function keyStoreOpener(
-  flags: CredentialFlags,
-  deps: Deps,
-): () => Promise<Store | undefined> {
-  const test = deps.keyStore;
-  if (!test) return backendOpener(flags, deps);
-  let store: Promise<Store | undefined> | undefined;
-  return () => (store ??= test());
-}
-
-// The same for reading keys only (explain, login's checks, and every run: --no-cache writes
-// nothing): a file store that does not exist yet holds no keys, and is not created just to
-// look. `open` is the run's own opener, so a file store is decrypted once.
-export function lookOnlyOpener(
-  flags: CredentialFlags,
-  deps: Deps,
-  open: () => Promise<Store | undefined> = keyStoreOpener(flags, deps),
-): () => Promise<Store | undefined> {
-  if (deps.keyStore) return deps.keyStore;
-  const fileExists = existsSync(join(deps.settings.cacheDir, "sessions", "store.json"));
-  const chosen = backendName(flags.backend, "--backend") ?? deps.settings.backend;
-  if (fileExists || (chosen !== "file" && !(chosen === undefined && deps.settings.filePassphrase)))
-    return open;
-  if (chosen === "file") return async () => undefined;
-  // The automatic choice with no file store yet: keys can only be in the keychain, if it
-  // answers; one that fails holds none (the automatic choice falls back, it does not fail).
-  return async () => {
-    const kc = await openBackend({ ...flags, backend: "keychain" }, deps).catch(() => undefined);
-    if (!kc) return undefined;
-    const get = (k: string) =>
-      kc.get(k).catch((e: Error) => {
-        deps.logger.debug(`stored keys: keychain unavailable (${e.message})`);
-        return undefined;
-      });
-    return { ...kc, strict: false, get };
-  };
+// The backend a command chose (--backend, else AWSX_BACKEND; undefined: the automatic
+// choice) and the environment its keychain is diagnosed in: what a refusal names.
+export interface BackendChoice {
+  chosen: BackendName | undefined;
+  env: Env;
 }
 
 // The stored key pairs a resolution of `profile` may use (its source_profile chain). A
@@ -83,37 +44,6 @@ export async function storedKeysFor(
   const store = await open();
   if (!store) return new Map();
   return readStoredKeys(store, names);
-}
-
-// The index of stored keys to consult (none for a test's own store, which it fills itself,
-// nor for an index awsx cannot trust): without one, every profile is looked up in the store.
-// Read once per run: `awsx doctor` plans every profile of the config.
-const indexes = new WeakMap<Deps, Promise<Set<string> | undefined>>();
-export function keysIndexOf(deps: Deps): Promise<Set<string> | undefined> {
-  if (deps.keyStore) return Promise.resolve(undefined);
-  let index = indexes.get(deps);
-  if (!index) {
-    index = storedKeysIndex(deps.settings.cacheDir);
-    indexes.set(deps, index);
-  }
-  return index;
-}
-
-// A store that keeps keys across runs, or a clear refusal: long-term keys are never kept
-// in memory only, and never written anywhere in plaintext.
-export async function persistentStore(
-  profile: string,
-  flags: CredentialFlags,
-  deps: Deps,
-  // remove and rotate change keys already in the store: only that store can help.
-  change?: string,
-): Promise<Store> {
-  const store = await keyStoreOpener(flags, deps)();
-  if (deps.keyStore && store) return store;
-  const problem = await lastingStoreProblem(store, flags, deps, change === undefined);
-  if (store && problem === undefined) return store;
-  const head = change ?? `nowhere to keep the keys of profile "${profile}"`;
-  throw new AwsxError("E_CACHE", `${head} (nothing was changed): ${problem}`, { profile });
 }
 
 // The keys stored for `profile`, or exit 79: the store has none, and `fix` says what to do.
@@ -168,17 +98,15 @@ export async function clearSessionsOf(store: Store, profile: string): Promise<nu
 // probe of its own), so the message names its state rather than "nowhere".
 export async function lastingStoreProblem(
   store: Store | undefined,
-  flags: CredentialFlags,
-  deps: Deps,
+  { chosen, env }: BackendChoice,
   elsewhere = true,
 ): Promise<string | undefined> {
   const failed = await writeProbe(store);
   if (failed === undefined) return undefined;
-  const chosen = backendName(flags.backend, "--backend") ?? deps.settings.backend;
   if (chosen === "none" || chosen === "memory")
     return `the ${chosen} backend keeps nothing past this run; use the default backend, or ${FILE_STORE_FIX}`;
   if (store && store.name !== "none") return keychainProblemOf(failed, elsewhere);
-  const { state, detail } = await diagnoseKeychain(openKeychain, deps.env);
+  const { state, detail } = await diagnoseKeychain(openKeychain, env);
   if (state === "available") return `${failed}; ${FILE_STORE_FIX}`;
   return keychainProblem(state, store?.failure ?? detail, elsewhere);
 }
@@ -192,8 +120,7 @@ export async function expectStoredKeysRead(
   found: Map<string, StoredKeyPair>,
   open: () => Promise<Store | undefined>,
   index: Set<string> | undefined,
-  flags: CredentialFlags,
-  deps: Deps,
+  { chosen, env }: BackendChoice,
 ): Promise<void> {
   if (!index) return;
   const lost = chainProfiles(config, profile).filter((name) => {
@@ -202,7 +129,6 @@ export async function expectStoredKeysRead(
   });
   if (lost.length === 0) return;
   const who = lost.map((n) => `"${n}"`).join(", ");
-  const chosen = backendName(flags.backend, "--backend") ?? deps.settings.backend;
   const head = `the keys of profile ${who} were stored by awsx (awsx add/import) but cannot be read`;
   let why: string;
   // A store that does not open (the file store with a wrong passphrase) is the reason itself,
@@ -216,7 +142,7 @@ export async function expectStoredKeysRead(
   else if (notOpened !== undefined) why = notOpened;
   else if (store?.failure) why = keychainProblemOf(store.failure, false);
   else {
-    const { state, detail } = await diagnoseKeychain(openKeychain, deps.env);
+    const { state, detail } = await diagnoseKeychain(openKeychain, env);
     why =
       state === "available"
         ? "the keychain works but holds none (kept with --backend file? set AWSX_FILE_PASSPHRASE); " +
@@ -224,33 +150,4 @@ export async function expectStoredKeysRead(
         : keychainProblem(state, detail, false);
   }
   throw new AwsxError("E_CACHE", `${head}: ${why}`, { profile: lost[0] });
-}
-
-// The default backend gave its keychain up during this command: what the command saw or did
-// was not the whole store (sessions still in a locked keychain, a token not removed). 74
-// with the keychain's state and the fix, rather than "0 removed" or "none cached".
-function keychainGaveUp(store: Store | undefined, what: string): void {
-  if (store?.failure === undefined) return;
-  throw new AwsxError("E_CACHE", `${what}: ${keychainProblemOf(store.failure, false)}`);
-}
-
-// States in which no keychain is in reach this session (the everyday state of SSH, CI and
-// containers): every command uses the fallback store, so list and clear show that one.
-const OUT_OF_REACH = new Set<KeychainState>(["no-bus", "bus-silent", "no-service", "no-library"]);
-
-// list and clear on the default backend: the keychain was not read, either not opened
-// (`skipped`, from openBackend) or given up during the command. A keychain that is there but
-// refuses (locked, hung) holds what the command could not see or do: 74 (keychainGaveUp).
-// One out of reach: the warning to print with what was read, naming the state and the fix,
-// so that "none cached" is never all a user sees.
-export function keychainNotRead(
-  store: Store | undefined,
-  skipped: string | undefined,
-  what: { refused: string; unread: string },
-): string | undefined {
-  const why = store?.failure ?? skipped;
-  if (why === undefined) return undefined;
-  if (store?.failure !== undefined && !OUT_OF_REACH.has(keychainStateOf(why)))
-    keychainGaveUp(store, what.refused);
-  return `the keychain was not read, so ${what.unread}: ${keychainProblemOf(why, false)}`;
 }

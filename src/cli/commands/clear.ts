@@ -1,4 +1,4 @@
-import { keychainNotRead } from "../../keys/keyStore.js";
+import { keychainNotRead } from "../../cache/keychainNotRead.js";
 import { decodeEntry } from "../../cache/cacheEntry.js";
 import { isKeysKey, storeKeyOf } from "../../keys/storedKeys.js";
 import { loadUserConfig } from "../../config/userConfig.js";

@@ -7,7 +7,7 @@ import { NAME_LIST_MAX_BYTES, parseNameList } from "../../exec/each/nameList.js"
 import { syncBlockNames } from "../../sso/syncBlockNames.js";
 import { DEFAULT_MAX, selectProfiles } from "../../exec/each/selectProfiles.js";
 import type { OutputMode } from "../../exec/each/outputModes.js";
-import { keysIndexOf } from "../../keys/keyStore.js";
+import { keysIndexOf } from "../keyStoreOpener.js";
 import { describePlan } from "../../plan/describe.js";
 import { printable } from "../../util/printable.js";
 import type { CredentialFlags, Deps } from "../deps.js";

@@ -1,4 +1,4 @@
-import { keychainNotRead } from "../../keys/keyStore.js";
+import { keychainNotRead } from "../../cache/keychainNotRead.js";
 import { decodeEntry, type CacheEntry } from "../../cache/cacheEntry.js";
 import type { Profile } from "../../config/load.js";
 import { hasStaticKeys, isAssumeRoleProfile } from "../../plan/planner.js";

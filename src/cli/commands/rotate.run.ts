@@ -9,7 +9,8 @@ import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 import { decodeKeys, encodeKeys, storeKeyOf } from "../../keys/storedKeys.js";
 import type { CaBundle, Credentials, Iam, Sts, Store } from "../../types.js";
 import { type CredentialFlags, type Deps, promptFor, stsFactory, trustOf } from "../deps.js";
-import { clearSessionsOf, persistentStore, storeChecked, storedEntryOf } from "../../keys/keyStore.js";
+import { clearSessionsOf, storeChecked, storedEntryOf } from "../../keys/keyStore.js";
+import { persistentStore } from "../keyStoreOpener.js";
 
 export interface RotateInput extends CredentialFlags {
   profile: string;

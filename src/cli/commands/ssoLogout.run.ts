@@ -1,5 +1,5 @@
 import { rm } from "node:fs/promises";
-import { keychainNotRead } from "../../keys/keyStore.js";
+import { keychainNotRead } from "../../cache/keychainNotRead.js";
 import {
   decodeSsoTokenEntry,
   forgetSsoToken,

@@ -5,7 +5,7 @@ import { configPaths, loadUserConfig } from "../../../config/userConfig.js";
 import { ensurePrivateDir } from "../../../platform/privateDir.js";
 import type { Deps } from "../../deps.js";
 import { planOf } from "../../resolveProfile.js";
-import { keysIndexOf, lookOnlyOpener } from "../../../keys/keyStore.js";
+import { keysIndexOf, lookOnlyOpener } from "../../keyStoreOpener.js";
 import {
   readStoredKeys,
   type StoredKeyConflict,
