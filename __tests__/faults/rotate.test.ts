@@ -18,7 +18,7 @@ const OLD = {
   secretAccessKey: "fakeRotateOldSecret/+00000000000000000001",
 };
 let counter = 0;
-// A cached session minted from the old key (src/cache/entry.ts's shape).
+// A cached session minted from the old key (src/cache/cacheEntry.ts's shape).
 const SESSION = {
   v: 1,
   key: "session-1",

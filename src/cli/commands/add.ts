@@ -3,7 +3,7 @@ import { BACKEND_OPTION } from "../options.js";
 import type { AddInput } from "./add.run.js";
 
 // awsx add: the command as the parser knows it; its run is loaded only when it runs
-// (runAdd.ts, a bundle of its own: docs/performance.md).
+// (add.run.ts, a bundle of its own: dist/lazy-add.cjs, docs/performance.md).
 export const add: Command = {
   name: "add",
   summary: "Store a profile's long-term access key in the keychain (asked, --env or --stdin)",

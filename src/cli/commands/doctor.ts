@@ -3,7 +3,7 @@ import { JSON_OPTION, cacheBackendOption } from "../options.js";
 import type { DoctorInput } from "./doctor.run.js";
 
 // awsx doctor: the command as the parser knows it; its run is loaded only when it runs
-// (runDoctor.ts, a bundle of its own: docs/performance.md).
+// (doctor.run.ts, a bundle of its own: dist/lazy-doctor.cjs, docs/performance.md).
 export const doctor: Command = {
   name: "doctor",
   summary: "Check this machine: Node, config, profiles, cache backend, keychain, clock",

@@ -3,7 +3,7 @@ import { BACKEND_OPTION } from "../options.js";
 import type { ImportInput } from "./import.run.js";
 
 // awsx import: the command as the parser knows it; its run is loaded only when it runs
-// (runImport.ts, a bundle of its own: docs/performance.md).
+// (import.run.ts, a bundle of its own: dist/lazy-import.cjs, docs/performance.md).
 export const importKeys: Command = {
   name: "import",
   summary: "Move a profile's key pair from ~/.aws/credentials into the keychain",

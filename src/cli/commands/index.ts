@@ -36,7 +36,7 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
 ];
 
-// `awsx help [COMMAND]`: answered by entry.ts from the table.
+// `awsx help [COMMAND]`: answered by main.ts from the table.
 export const HELP: CommandSpec = {
   name: "help",
   summary: "Show help for awsx or for one command",

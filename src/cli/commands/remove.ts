@@ -3,7 +3,7 @@ import { BACKEND_OPTION } from "../options.js";
 import type { RemoveInput } from "./remove.run.js";
 
 // awsx remove: the command as the parser knows it; its run is loaded only when it runs
-// (runRemove.ts, a bundle of its own: docs/performance.md).
+// (remove.run.ts, a bundle of its own: dist/lazy-remove.cjs, docs/performance.md).
 export const remove: Command = {
   name: "remove",
   summary: "Delete a profile's stored long-term keys and the sessions minted from them",

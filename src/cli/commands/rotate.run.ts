@@ -16,7 +16,7 @@ export interface RotateInput extends CredentialFlags {
   profile: string;
 }
 
-// awsx rotate PROFILE: a new IAM access key in place of the stored one (src/keys/rotate.ts).
+// awsx rotate PROFILE: a new IAM access key in place of the stored one (src/keys/rotateKey.ts).
 export async function runRotate(input: RotateInput, deps: Deps): Promise<number> {
   const { profile } = input;
   const store = await persistentStore(

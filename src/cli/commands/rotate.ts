@@ -3,7 +3,7 @@ import { BACKEND_OPTION } from "../options.js";
 import type { RotateInput } from "./rotate.run.js";
 
 // awsx rotate: the command as the parser knows it; its run is loaded only when it runs
-// (runRotate.ts, a bundle of its own: docs/performance.md).
+// (rotate.run.ts, a bundle of its own: dist/lazy-rotate.cjs, docs/performance.md).
 export const rotate: Command = {
   name: "rotate",
   summary: "Replace a profile's stored access key with a new one (IAM), deleting the old",
