@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type CacheEntry, encodeEntry } from "../../src/cache/entry.js";
+import { type CacheEntry, encodeEntry } from "../../src/cache/cacheEntry.js";
 import { fileStore } from "../../src/cache/fileStore.js";
 import { runAwsx } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";

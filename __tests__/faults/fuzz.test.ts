@@ -21,7 +21,7 @@ import { shlexSplit } from "../../src/util/shlex.js";
 import { TABLE } from "../../src/cli/commands/index.js";
 import { parseCommandLine, tableOf } from "../../src/cli/parse.js";
 import { isAwsxError } from "../../src/errors.js";
-import { decodeEntry, encodeEntry, type CacheEntry } from "../../src/cache/entry.js";
+import { decodeEntry, encodeEntry, type CacheEntry } from "../../src/cache/cacheEntry.js";
 import { createLogger } from "../../src/util/log.js";
 import { checkAll } from "../helpers/requirements.js";
 

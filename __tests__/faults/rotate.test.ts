@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryStore } from "../../src/cache/memoryStore.js";
-import { runRotate } from "../../src/cli/commands/runRotate.js";
+import { runRotate } from "../../src/cli/commands/rotate.run.js";
 import type { Deps } from "../../src/cli/deps.js";
 import { readSettings } from "../../src/cli/settings.js";
 import { AwsxError } from "../../src/errors.js";
@@ -18,7 +18,7 @@ const OLD = {
   secretAccessKey: "fakeRotateOldSecret/+00000000000000000001",
 };
 let counter = 0;
-// A cached session minted from the old key (src/cache/entry.ts's shape).
+// A cached session minted from the old key (src/cache/cacheEntry.ts's shape).
 const SESSION = {
   v: 1,
   key: "session-1",

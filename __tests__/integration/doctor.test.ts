@@ -6,7 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { nodeCheck } from "../../src/cli/doctor/checks.js";
+import { nodeCheck } from "../../src/cli/commands/doctor/checks.js";
 import { runAwsx } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { type PrivateKeyring, startPrivateKeyring } from "../helpers/keyring.js";

@@ -18,7 +18,7 @@ beforeEach(() => {
   root = mkdtempSync(path.join(os.tmpdir(), "awsx-dist-"));
   write("package.json", 100);
   write("scripts/build.mjs", 100);
-  write("src/cli/entry.ts", 100);
+  write("src/cli/main.ts", 100);
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 

@@ -5,7 +5,7 @@ import {
   entryCredentials,
   isFresh,
   type CacheEntry,
-} from "../../src/cache/entry.js";
+} from "../../src/cache/cacheEntry.js";
 
 const GOOD: CacheEntry = {
   v: 1,

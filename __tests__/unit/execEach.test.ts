@@ -8,7 +8,7 @@ import { syncBlockNames } from "../../src/sso/syncBlockNames.js";
 import { lineSplitter, MAX_LINE_BYTES } from "../../src/exec/each/lineSplitter.js";
 import { createOutput } from "../../src/exec/each/output.js";
 import { sinkOf } from "../../src/exec/each/sink.js";
-import { summary } from "../../src/cli/commands/execEachRun.js";
+import { summary } from "../../src/cli/commands/execEachJobs.js";
 
 const KNOWN = [
   "prod-b",

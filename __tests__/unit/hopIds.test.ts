@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { type HopContext, hopIds, sha256Hex } from "../../src/plan/hopIds.js";
-import type { Plan } from "../../src/plan/types.js";
+import type { Plan } from "../../src/plan/plan.js";
 
 const origin = { file: "/c", section: "profile x" };
 const PLAN: Plan = {

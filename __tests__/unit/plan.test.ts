@@ -3,7 +3,7 @@
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { buildPlan, type PlanOptions } from "../../src/plan/build.js";
 import { MAX_ROLES } from "../../src/plan/planner.js";
-import type { AssumeRoleStep, Plan } from "../../src/plan/types.js";
+import type { AssumeRoleStep, Plan } from "../../src/plan/plan.js";
 import { AwsxError, type AwsxErrorCode } from "../../src/errors.js";
 
 const CFG = "/home/u/.aws/config";

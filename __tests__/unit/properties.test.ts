@@ -3,9 +3,9 @@
 import fc from "fast-check";
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { buildPlan, type PlanOptions } from "../../src/plan/build.js";
-import type { Plan } from "../../src/plan/types.js";
+import type { Plan } from "../../src/plan/plan.js";
 import { AwsxError, EXIT_CODES } from "../../src/errors.js";
-import { decodeEntry } from "../../src/cache/entry.js";
+import { decodeEntry } from "../../src/cache/cacheEntry.js";
 
 const CFG = "/h/.aws/config";
 const CREDS = "/h/.aws/credentials";

@@ -1,7 +1,7 @@
 // run(): help, version, usage errors and completion answered from the command table, each
 // on the right stream with the right exit status, in process (no command runs here).
 import { COMMANDS } from "../../src/cli/commands/index.js";
-import { run } from "../../src/cli/entry.js";
+import { run } from "../../src/cli/main.js";
 import { VERSION } from "../../src/cli/version.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 

@@ -8,7 +8,7 @@ import { ssoEndpoint } from "../../src/config/endpoint.js";
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { AwsxError } from "../../src/errors.js";
 import { memoryStore } from "../../src/cache/memoryStore.js";
-import { decodeEntry } from "../../src/cache/entry.js";
+import { decodeEntry } from "../../src/cache/cacheEntry.js";
 import { ssoRoleFor, ssoSessionByName, ssoSessionFor } from "../../src/sso/ssoConfig.js";
 import {
   forgetSsoToken,

@@ -9,7 +9,7 @@ import { readWebIdentityToken } from "../../src/credentials/steps/webIdentity.js
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { buildPlan, type PlanOptions } from "../../src/plan/build.js";
 import { STS_MIN_LENGTH } from "../../src/plan/stsParams.js";
-import type { Plan } from "../../src/plan/types.js";
+import type { Plan } from "../../src/plan/plan.js";
 import { readSettings } from "../../src/cli/settings.js";
 import { AwsxError } from "../../src/errors.js";
 import { checkAll } from "../helpers/requirements.js";

@@ -1,7 +1,13 @@
 import { type LockOptions, withLock } from "../platform/lock.js";
 import type { AroundHop, Credentials, Hop } from "../types.js";
 import type { Logger } from "../util/log.js";
-import { type CacheEntry, decodeEntry, encodeEntry, entryCredentials, isFresh } from "./entry.js";
+import {
+  type CacheEntry,
+  decodeEntry,
+  encodeEntry,
+  entryCredentials,
+  isFresh,
+} from "./cacheEntry.js";
 import type { Store } from "../types.js";
 
 export interface SessionCache {

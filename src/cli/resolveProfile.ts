@@ -9,7 +9,7 @@ import {
   stsFor,
 } from "../credentials/credentialsFor.js";
 import { createMfaProvider } from "../credentials/mfa.js";
-import type { Plan } from "../plan/types.js";
+import type { Plan } from "../plan/plan.js";
 import type { Sts } from "../types.js";
 import {
   type CredentialFlags,
@@ -21,13 +21,8 @@ import {
   stsFactory,
 } from "./deps.js";
 import { mfaPromptFor } from "./mfaPrompt.js";
-import {
-  expectStoredKeysRead,
-  keyStoreOpener,
-  keysIndexOf,
-  lookOnlyOpener,
-  storedKeysFor,
-} from "./keyStore.js";
+import { expectStoredKeysRead, storedKeysFor } from "../keys/keyStore.js";
+import { backendChoice, keyStoreOpener, keysIndexOf, lookOnlyOpener } from "./keyStoreOpener.js";
 
 // One hint per run, however many hops are slow.
 const once = (f: (m: string) => void) => {
@@ -66,7 +61,7 @@ export async function planOf(
     return new Map();
   });
   // Keys awsx stored that cannot be read are said as such, not as "no credentials".
-  await expectStoredKeysRead(config, profile, storedKeys, open, index, flags, deps);
+  await expectStoredKeysRead(config, profile, storedKeys, open, index, backendChoice(flags, deps));
   return planFor(profile, credentialSettings(flags, deps), { config, env: deps.env, storedKeys });
 }
 
@@ -89,7 +84,8 @@ export async function resolveProfile(
   const keysFrom = cache ? open : lookOnlyOpener(flags, deps, open);
   const index = await keysIndexOf(deps);
   const storedKeys = await storedKeysFor(config, profile, keysFrom, index);
-  await expectStoredKeysRead(config, profile, storedKeys, keysFrom, index, flags, deps);
+  const choice = backendChoice(flags, deps);
+  await expectStoredKeysRead(config, profile, storedKeys, keysFrom, index, choice);
   const asking = mfaPromptFor(flags, deps);
   const mfa = createMfaProvider({
     flag: flags.mfaToken,

@@ -3,7 +3,7 @@ import type { LoadedConfig } from "../config/load.js";
 import { buildPlan, type ChildSession } from "../plan/build.js";
 import type { StoredKeyPair } from "../plan/planner.js";
 import { describePlan } from "../plan/describe.js";
-import type { Plan } from "../plan/types.js";
+import type { Plan } from "../plan/plan.js";
 import type { AroundHop, Credentials, Env, Sts, StsFactory } from "../types.js";
 import type { Logger } from "../util/log.js";
 import { metadataSettings } from "./metadataSettings.js";

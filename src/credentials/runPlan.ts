@@ -1,6 +1,6 @@
 import { AwsxError, isAwsxError } from "../errors.js";
 import { hopIds, sha256Hex } from "../plan/hopIds.js";
-import type { Plan, SourceStep, StsStep } from "../plan/types.js";
+import type { Plan, SourceStep, StsStep } from "../plan/plan.js";
 import type { AroundHop, Credentials, Hop } from "../types.js";
 import type { StepContext } from "./stepContext.js";
 import { assumeRole } from "./steps/assumeRole.js";

@@ -6,7 +6,7 @@ import { checkSsoTokenConfig } from "../sso/ssoConfig.js";
 import { Planner, type StoredKeyPair, storedOnly } from "./planner.js";
 import { checkStsParams } from "./stsParams.js";
 import { headerWord, type LoadedConfig, type Profile, where } from "../config/load.js";
-import type { Plan, SessionTokenStep, SourceStep, StsStep } from "./types.js";
+import type { Plan, SessionTokenStep, SourceStep, StsStep } from "./plan.js";
 
 // Which long-term keys the child gets only as a GetSessionToken session (docs/keys.md):
 // the store's (default), also the plaintext files' (AWSX_SESSION_FOR_FILE_KEYS=1), none.

@@ -1,4 +1,4 @@
-import type { Plan } from "./types.js";
+import type { Plan } from "./plan.js";
 
 // A plan on one line for --debug: `static(foo) → getSessionToken(mfa) → assumeRole(arn)`.
 export function describePlan(plan: Plan): string {

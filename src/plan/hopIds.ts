@@ -1,6 +1,6 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import type { Plan, SourceStep, StsStep } from "./types.js";
+import type { Plan, SourceStep, StsStep } from "./plan.js";
 
 // What, besides the plan, makes a session differ; never a secret.
 export interface HopContext {

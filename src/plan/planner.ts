@@ -3,7 +3,7 @@ import { headerWord, type LoadedConfig, type Origin, type Profile, where } from 
 import { AwsxError } from "../errors.js";
 import { ssoRoleFor } from "../sso/ssoConfig.js";
 import { pythonInt } from "../util/pythonInt.js";
-import type { AssumeRoleStep, CredentialSourceName, SourceStep, StsStep } from "./types.js";
+import type { AssumeRoleStep, CredentialSourceName, SourceStep, StsStep } from "./plan.js";
 
 // The source and role steps of a profile, found as botocore's provider chain finds them:
 // the hop-by-hop half of buildPlan (src/plan/build.ts), which adds the sessions around them.

@@ -1,6 +1,6 @@
 import { AwsxError } from "../errors.js";
 import { type Origin, where } from "../config/load.js";
-import type { SourceStep, StsStep } from "./types.js";
+import type { SourceStep, StsStep } from "./plan.js";
 
 // The minimum length of each string awsx sends from a profile, as the STS model that botocore
 // validates every request against gives it (botocore/data/sts/2011-06-15/service-2.json:

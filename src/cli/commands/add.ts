@@ -1,9 +1,9 @@
 import { PROFILE_ARG, type Command } from "../command.js";
 import { BACKEND_OPTION } from "../options.js";
-import type { AddInput } from "./runAdd.js";
+import type { AddInput } from "./add.run.js";
 
 // awsx add: the command as the parser knows it; its run is loaded only when it runs
-// (runAdd.ts, a bundle of its own: docs/performance.md).
+// (add.run.ts, a bundle of its own: dist/lazy-add.cjs, docs/performance.md).
 export const add: Command = {
   name: "add",
   summary: "Store a profile's long-term access key in the keychain (asked, --env or --stdin)",
@@ -38,5 +38,5 @@ export const add: Command = {
     ["awsx add foo", "asked on the terminal, the secret not echoed"],
     ["awsx add foo --env --verify", "from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, checked"],
   ],
-  run: async (input, deps) => (await import("./runAdd.js")).runAdd(input as AddInput, deps),
+  run: async (input, deps) => (await import("./add.run.js")).runAdd(input as AddInput, deps),
 };

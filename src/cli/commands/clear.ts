@@ -1,5 +1,5 @@
-import { keychainNotRead } from "../keyStore.js";
-import { decodeEntry } from "../../cache/entry.js";
+import { keychainNotRead } from "../../cache/keychainNotRead.js";
+import { decodeEntry } from "../../cache/cacheEntry.js";
 import { isKeysKey, storeKeyOf } from "../../keys/storedKeys.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { profileNotFound } from "../../plan/build.js";

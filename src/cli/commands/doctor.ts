@@ -1,9 +1,9 @@
 import type { Command } from "../command.js";
 import { JSON_OPTION, cacheBackendOption } from "../options.js";
-import type { DoctorInput } from "./runDoctor.js";
+import type { DoctorInput } from "./doctor.run.js";
 
 // awsx doctor: the command as the parser knows it; its run is loaded only when it runs
-// (runDoctor.ts, a bundle of its own: docs/performance.md).
+// (doctor.run.ts, a bundle of its own: dist/lazy-doctor.cjs, docs/performance.md).
 export const doctor: Command = {
   name: "doctor",
   summary: "Check this machine: Node, config, profiles, cache backend, keychain, clock",
@@ -19,5 +19,5 @@ export const doctor: Command = {
     "path works, 1 when a check failed (warnings do not count).",
   examples: [["awsx doctor --json", "the same as JSON"]],
   run: async (input, deps) =>
-    (await import("./runDoctor.js")).runDoctor(input as DoctorInput, deps, deps.out),
+    (await import("./doctor.run.js")).runDoctor(input as DoctorInput, deps, deps.out),
 };

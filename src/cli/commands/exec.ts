@@ -156,7 +156,7 @@ export const exec: Command = {
   run: async (input, deps) => {
     // --each and its kin: many profiles, in a bundle of its own (dist/lazy-execEach.cjs).
     if (EACH_SELECTORS.some((o) => input[camel(o)] !== undefined)) {
-      const { runEach } = await import("./execEach.js");
+      const { runEach } = await import("./execEach.run.js");
       return runEach({ ...input, command: input.rest }, deps);
     }
     const stray = EACH_OPTIONS.find((o) => input[camel(o.name)] !== undefined);

@@ -1,9 +1,9 @@
 import { PROFILE_ARG, type Command } from "../command.js";
 import { BACKEND_OPTION } from "../options.js";
-import type { ImportInput } from "./runImport.js";
+import type { ImportInput } from "./import.run.js";
 
 // awsx import: the command as the parser knows it; its run is loaded only when it runs
-// (runImport.ts, a bundle of its own: docs/performance.md).
+// (import.run.ts, a bundle of its own: dist/lazy-import.cjs, docs/performance.md).
 export const importKeys: Command = {
   name: "import",
   summary: "Move a profile's key pair from ~/.aws/credentials into the keychain",
@@ -15,5 +15,5 @@ export const importKeys: Command = {
   args: [PROFILE_ARG],
   examples: [["awsx import foo", "[foo]'s keys into the keychain, out of the file"]],
   run: async (input, deps) =>
-    (await import("./runImport.js")).runImport(input as ImportInput, deps),
+    (await import("./import.run.js")).runImport(input as ImportInput, deps),
 };

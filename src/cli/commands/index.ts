@@ -9,7 +9,7 @@ import { exportCommand } from "./export.js";
 import { explain } from "./explain.js";
 import { list } from "./list.js";
 import { login } from "./login.js";
-import { sso } from "./sso.js";
+import { sso } from "./ssoCommand.js";
 import { whoami } from "./whoami.js";
 import { add } from "./add.js";
 import { importKeys } from "./import.js";
@@ -36,7 +36,7 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
 ];
 
-// `awsx help [COMMAND]`: answered by entry.ts from the table.
+// `awsx help [COMMAND]`: answered by main.ts from the table.
 export const HELP: CommandSpec = {
   name: "help",
   summary: "Show help for awsx or for one command",

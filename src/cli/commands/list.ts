@@ -1,5 +1,5 @@
-import { keychainNotRead } from "../keyStore.js";
-import { decodeEntry, type CacheEntry } from "../../cache/entry.js";
+import { keychainNotRead } from "../../cache/keychainNotRead.js";
+import { decodeEntry, type CacheEntry } from "../../cache/cacheEntry.js";
 import type { Profile } from "../../config/load.js";
 import { hasStaticKeys, isAssumeRoleProfile } from "../../plan/planner.js";
 import type { Command } from "../command.js";
@@ -8,7 +8,7 @@ import { type Deps, openBackend } from "../deps.js";
 import { cacheBackendOption, JSON_OPTION } from "../options.js";
 import { type ListSection, renderSections } from "../table.js";
 import { isSsoProfile } from "../../sso/ssoConfig.js";
-import { ssoTokenSection, ssoTokens } from "../ssoTokens.js";
+import { type SsoTokenInfo, ssoTokens } from "../../sso/ssoTokens.js";
 import { timeLeft } from "../../util/timeLeft.js";
 import { conflictsOf, isKeysKey, type KeysEntry, listStoredKeys } from "../../keys/storedKeys.js";
 import { maskKeyId } from "../../types.js";
@@ -177,6 +177,22 @@ function storedKeySection(
       const note = also.length ? `also in ${also.join(", ")}: ignored, stored keys win` : "";
       return [k.profile, maskKeyId(k.accessKeyId), k.addedAt, note];
     }),
+  };
+}
+
+// The section `awsx list` adds for SSO sign-ins; never a token.
+function ssoTokenSection(infos: SsoTokenInfo[], backend: string): ListSection {
+  const state = (i: SsoTokenInfo): string => {
+    if (i.secondsLeft === undefined) return "not signed in";
+    if (i.secondsLeft > 0) return timeLeft(i.secondsLeft * 1000);
+    return i.refreshable ? "expired, refreshable" : "expired";
+  };
+  const where = (i: SsoTokenInfo): string =>
+    i.from === undefined ? "" : i.from === "awsx" ? `${backend} cache` : "AWS CLI cache";
+  return {
+    title: "SSO sign-ins:",
+    header: ["SESSION", "LEFT", "FROM"],
+    rows: infos.map((i) => [i.session, state(i), where(i)]),
   };
 }
 

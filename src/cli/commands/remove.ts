@@ -1,9 +1,9 @@
 import { PROFILE_ARG, type Command } from "../command.js";
 import { BACKEND_OPTION } from "../options.js";
-import type { RemoveInput } from "./runRemove.js";
+import type { RemoveInput } from "./remove.run.js";
 
 // awsx remove: the command as the parser knows it; its run is loaded only when it runs
-// (runRemove.ts, a bundle of its own: docs/performance.md).
+// (remove.run.ts, a bundle of its own: dist/lazy-remove.cjs, docs/performance.md).
 export const remove: Command = {
   name: "remove",
   summary: "Delete a profile's stored long-term keys and the sessions minted from them",
@@ -15,5 +15,5 @@ export const remove: Command = {
   args: [PROFILE_ARG],
   examples: [["awsx remove foo --force", "no question asked"]],
   run: async (input, deps) =>
-    (await import("./runRemove.js")).runRemove(input as RemoveInput, deps),
+    (await import("./remove.run.js")).runRemove(input as RemoveInput, deps),
 };

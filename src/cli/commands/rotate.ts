@@ -1,9 +1,9 @@
 import { PROFILE_ARG, type Command } from "../command.js";
 import { BACKEND_OPTION } from "../options.js";
-import type { RotateInput } from "./runRotate.js";
+import type { RotateInput } from "./rotate.run.js";
 
 // awsx rotate: the command as the parser knows it; its run is loaded only when it runs
-// (runRotate.ts, a bundle of its own: docs/performance.md).
+// (rotate.run.ts, a bundle of its own: dist/lazy-rotate.cjs, docs/performance.md).
 export const rotate: Command = {
   name: "rotate",
   summary: "Replace a profile's stored access key with a new one (IAM), deleting the old",
@@ -27,5 +27,5 @@ export const rotate: Command = {
   args: [PROFILE_ARG],
   examples: [["awsx rotate foo", "new key stored, old one deleted in IAM"]],
   run: async (input, deps) =>
-    (await import("./runRotate.js")).runRotate(input as RotateInput, deps),
+    (await import("./rotate.run.js")).runRotate(input as RotateInput, deps),
 };

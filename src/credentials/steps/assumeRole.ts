@@ -1,4 +1,4 @@
-import type { AssumeRoleStep } from "../../plan/types.js";
+import type { AssumeRoleStep } from "../../plan/plan.js";
 import { type Credentials, maskKeyId } from "../../types.js";
 import { callSts } from "../callSts.js";
 import { defaultSessionName, type StepContext } from "../stepContext.js";

@@ -1,5 +1,5 @@
 import { AwsxError } from "../../errors.js";
-import type { CredentialSourceName, SourceStep } from "../../plan/types.js";
+import type { CredentialSourceName, SourceStep } from "../../plan/plan.js";
 import type { Credentials } from "../../types.js";
 import type { MetadataSettings } from "../metadataSettings.js";
 import type { StepContext } from "../stepContext.js";

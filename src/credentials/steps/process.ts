@@ -1,7 +1,7 @@
 import { AwsxError } from "../../errors.js";
 import { runCaptured } from "../../platform/runCaptured.js";
 import { shlexSplit } from "../../util/shlex.js";
-import type { SourceStep } from "../../plan/types.js";
+import type { SourceStep } from "../../plan/plan.js";
 import type { Credentials } from "../../types.js";
 import { refreshedOnce } from "../refreshedOnce.js";
 import { parsePythonJson, processCredentials } from "./processOutput.js";

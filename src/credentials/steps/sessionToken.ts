@@ -1,4 +1,4 @@
-import type { SessionTokenStep } from "../../plan/types.js";
+import type { SessionTokenStep } from "../../plan/plan.js";
 import type { Credentials } from "../../types.js";
 import { callSts } from "../callSts.js";
 import type { StepContext } from "../stepContext.js";

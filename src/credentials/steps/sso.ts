@@ -1,6 +1,6 @@
 import { transportProblem } from "../../platform/transportProblem.js";
 import { AwsxError, isAwsxError } from "../../errors.js";
-import type { SourceStep } from "../../plan/types.js";
+import type { SourceStep } from "../../plan/plan.js";
 import type { SsoSession } from "../../sso/ssoConfig.js";
 import { ssoCacheKey, type SsoToken } from "../../sso/ssoToken.js";
 import type { SsoEndpoint } from "../../config/endpoint.js";

@@ -1,4 +1,4 @@
-import type { SourceStep } from "../../plan/types.js";
+import type { SourceStep } from "../../plan/plan.js";
 import { type Credentials, maskKeyId } from "../../types.js";
 import type { StepContext } from "../stepContext.js";
 

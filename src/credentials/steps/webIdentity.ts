@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import { AwsxError } from "../../errors.js";
 import { longEnough, pyLen, STS_MIN_LENGTH } from "../../plan/stsParams.js";
-import type { SourceStep } from "../../plan/types.js";
+import type { SourceStep } from "../../plan/plan.js";
 import type { Credentials } from "../../types.js";
 import { callSts } from "../callSts.js";
 import { defaultSessionName, type StepContext } from "../stepContext.js";

@@ -1,5 +1,5 @@
 import { rm } from "node:fs/promises";
-import { keychainNotRead } from "../keyStore.js";
+import { keychainNotRead } from "../../cache/keychainNotRead.js";
 import {
   decodeSsoTokenEntry,
   forgetSsoToken,
@@ -7,7 +7,7 @@ import {
   type SsoToken,
   ssoTokenStoreKey,
 } from "../../sso/ssoToken.js";
-import { decodeEntry } from "../../cache/entry.js";
+import { decodeEntry } from "../../cache/cacheEntry.js";
 import type { LoadedConfig } from "../../config/load.js";
 import { isSsoProfile, ssoSessionFor } from "../../sso/ssoConfig.js";
 import { ssoCacheKey } from "../../sso/ssoToken.js";

@@ -1,10 +1,10 @@
-import type { LoadedConfig } from "../../config/load.js";
-import { keychainProblem } from "../../cache/keychainState.js";
-import { ssoCacheKey, type SsoToken } from "../../sso/ssoToken.js";
-import { timeLeft } from "../../util/timeLeft.js";
-import { backendOpener, type CredentialFlags, type Deps, ssoDeps } from "../deps.js";
-import { backendName } from "../settings.js";
-import { sessionsOf } from "../ssoTokens.js";
+import type { LoadedConfig } from "../../../config/load.js";
+import { keychainProblem } from "../../../cache/keychainState.js";
+import { ssoCacheKey, type SsoToken } from "../../../sso/ssoToken.js";
+import { timeLeft } from "../../../util/timeLeft.js";
+import { backendOpener, type CredentialFlags, type Deps, ssoDeps } from "../../deps.js";
+import { backendName } from "../../settings.js";
+import { sessionsOf } from "../../../sso/ssoTokens.js";
 import type { KeychainProbe } from "./backend.js";
 import { type Check, message } from "./checks.js";
 

@@ -3,19 +3,20 @@ import { stsEndpoint } from "../../config/endpoint.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import { createMfaProvider } from "../../credentials/mfa.js";
 import { translateStsError } from "../../credentials/stsErrors.js";
-import { rotateKey } from "../../keys/rotate.js";
+import { rotateKey } from "../../keys/rotateKey.js";
 import { checkMfaSerial } from "../../plan/stsParams.js";
 import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 import { decodeKeys, encodeKeys, storeKeyOf } from "../../keys/storedKeys.js";
 import type { CaBundle, Credentials, Iam, Sts, Store } from "../../types.js";
 import { type CredentialFlags, type Deps, promptFor, stsFactory, trustOf } from "../deps.js";
-import { clearSessionsOf, persistentStore, storeChecked, storedEntryOf } from "../keyStore.js";
+import { clearSessionsOf, storeChecked, storedEntryOf } from "../../keys/keyStore.js";
+import { persistentStore } from "../keyStoreOpener.js";
 
 export interface RotateInput extends CredentialFlags {
   profile: string;
 }
 
-// awsx rotate PROFILE: a new IAM access key in place of the stored one (src/keys/rotate.ts).
+// awsx rotate PROFILE: a new IAM access key in place of the stored one (src/keys/rotateKey.ts).
 export async function runRotate(input: RotateInput, deps: Deps): Promise<number> {
   const { profile } = input;
   const store = await persistentStore(

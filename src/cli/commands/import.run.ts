@@ -17,7 +17,8 @@ import { withoutKeyLines } from "../../keys/credentialsFile.js";
 import { checkKeyPair, decodeKeys, encodeKeys, storeKeyOf } from "../../keys/storedKeys.js";
 import { maskKeyId } from "../../types.js";
 import type { CredentialFlags, Deps } from "../deps.js";
-import { persistentStore, storeChecked } from "../keyStore.js";
+import { storeChecked } from "../../keys/keyStore.js";
+import { persistentStore } from "../keyStoreOpener.js";
 import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 
 export interface ImportInput extends CredentialFlags {

@@ -1,4 +1,4 @@
-import { proxyFor } from "../platform/proxyChoice.js";
+import { proxyFor } from "./proxyChoice.js";
 import type { CaBundle, Env } from "../types.js";
 
 // How a call to `endpoint` would leave the machine, as plain data without secrets (explain,

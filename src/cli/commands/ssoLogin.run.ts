@@ -10,7 +10,8 @@ import {
 } from "../../sso/ssoToken.js";
 import type { Store } from "../../types.js";
 import { type CredentialFlags, type Deps, openBackend, trustOf } from "../deps.js";
-import { lastingStoreProblem } from "../keyStore.js";
+import { lastingStoreProblem } from "../../keys/keyStore.js";
+import { backendChoice } from "../keyStoreOpener.js";
 import { notKept } from "../../cache/keychainState.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import type { SsoLoginHook } from "../../credentials/ssoContext.js";
@@ -118,7 +119,9 @@ async function signIn(
   const writeCliCache = input.writeCliCache ?? deps.settings.ssoWriteCliCache;
   const store = await openBackend(input, deps);
   // Checked before the sign-in: a token that would be kept nowhere is refused up front.
-  const problem = writeCliCache ? undefined : await lastingStoreProblem(store, input, deps);
+  const problem = writeCliCache
+    ? undefined
+    : await lastingStoreProblem(store, backendChoice(input, deps));
   if (problem && purpose === "keep")
     throw new AwsxError(
       "E_CACHE",

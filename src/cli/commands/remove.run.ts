@@ -2,7 +2,8 @@ import { AwsxError } from "../../errors.js";
 import { storeKeyOf } from "../../keys/storedKeys.js";
 import { maskKeyId } from "../../types.js";
 import { type CredentialFlags, type Deps, promptFor } from "../deps.js";
-import { clearSessionsOf, persistentStore, storedEntryOf } from "../keyStore.js";
+import { clearSessionsOf, storedEntryOf } from "../../keys/keyStore.js";
+import { persistentStore } from "../keyStoreOpener.js";
 import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 
 export interface RemoveInput extends CredentialFlags {

@@ -1,5 +1,5 @@
 import type { Deps } from "../deps.js";
-import { backendChecks, probeKeychain } from "../doctor/backend.js";
+import { backendChecks, probeKeychain } from "./doctor/backend.js";
 import {
   type Check,
   cacheDirCheck,
@@ -9,11 +9,11 @@ import {
   profileChecks,
   storedKeysCheck,
   storedKeysReadable,
-} from "../doctor/checks.js";
-import { clockCheck } from "../doctor/clock.js";
+} from "./doctor/checks.js";
+import { clockCheck } from "./doctor/clock.js";
 import { visible } from "../../util/printable.js";
-import { proxyCheck } from "../doctor/proxy.js";
-import { ssoSignInsCheck } from "../doctor/ssoSignIns.js";
+import { proxyCheck } from "./doctor/proxy.js";
+import { ssoSignInsCheck } from "./doctor/ssoSignIns.js";
 
 export type DoctorInput = { backend?: string; json?: boolean; offline?: boolean };
 

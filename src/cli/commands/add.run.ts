@@ -5,7 +5,8 @@ import { AwsxError } from "../../errors.js";
 import { checkKeyPair, decodeKeys, encodeKeys, storeKeyOf } from "../../keys/storedKeys.js";
 import { type Credentials, maskKeyId } from "../../types.js";
 import { type CredentialFlags, type Deps, promptFor, stsFactory } from "../deps.js";
-import { persistentStore, storeChecked } from "../keyStore.js";
+import { storeChecked } from "../../keys/keyStore.js";
+import { persistentStore } from "../keyStoreOpener.js";
 import { recordStoredKeys } from "../../keys/storedKeysIndex.js";
 
 export interface AddInput extends CredentialFlags {

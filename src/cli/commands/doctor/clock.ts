@@ -1,8 +1,8 @@
-import { stsEndpoint } from "../../config/endpoint.js";
-import type { LoadedConfig } from "../../config/load.js";
-import { sendRequest } from "../../platform/sendRequest.js";
-import { type Deps, trustOf } from "../deps.js";
-import { planOf } from "../resolveProfile.js";
+import { stsEndpoint } from "../../../config/endpoint.js";
+import type { LoadedConfig } from "../../../config/load.js";
+import { sendRequest } from "../../../platform/sendRequest.js";
+import { type Deps, trustOf } from "../../deps.js";
+import { planOf } from "../../resolveProfile.js";
 import { type Check, message } from "./checks.js";
 
 const TIMEOUT_MS = 3000;

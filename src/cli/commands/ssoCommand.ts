@@ -1,9 +1,9 @@
 import { AwsxError } from "../../errors.js";
 import type { Command } from "../command.js";
 import { BACKEND_OPTION, type OptionSpec } from "../options.js";
-import type { SsoLoginInput } from "./ssoLogin.js";
-import type { SsoLogoutInput } from "./ssoLogout.js";
-import type { SsoSyncInput } from "./ssoSync.js";
+import type { SsoLoginInput } from "./ssoLogin.run.js";
+import type { SsoLogoutInput } from "./ssoLogout.run.js";
+import type { SsoSyncInput } from "./ssoSync.run.js";
 
 const ACTIONS = ["login", "logout", "sync"] as const;
 
@@ -100,13 +100,13 @@ export const sso: Command = {
     const action = input.subcommand as (typeof ACTIONS)[number];
     if (action === "login") {
       only(input, action, ["dryRun", "template", "profileRegion"]);
-      return (await import("./ssoLogin.js")).runSsoLogin(input as SsoLoginInput, deps);
+      return (await import("./ssoLogin.run.js")).runSsoLogin(input as SsoLoginInput, deps);
     }
     if (action === "logout") {
       only(input, action, ["dryRun", "template", "profileRegion", "useDeviceCode", "browser"]);
-      return (await import("./ssoLogout.js")).runSsoLogout(input as SsoLogoutInput, deps);
+      return (await import("./ssoLogout.run.js")).runSsoLogout(input as SsoLogoutInput, deps);
     }
     only(input, action, ["useDeviceCode", "browser", "writeCliCache"]);
-    return (await import("./ssoSync.js")).runSsoSync(input as SsoSyncInput, deps, deps.out);
+    return (await import("./ssoSync.run.js")).runSsoSync(input as SsoSyncInput, deps, deps.out);
   },
 };

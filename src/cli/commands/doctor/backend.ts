@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Deps } from "../deps.js";
-import { backendName } from "../settings.js";
+import type { Deps } from "../../deps.js";
+import { backendName } from "../../settings.js";
 import type { Check } from "./checks.js";
 import {
   diagnoseKeychain,
   type KeychainState,
   keychainProblem,
-} from "../../cache/keychainState.js";
+} from "../../../cache/keychainState.js";
 
 const PROBE_TIMEOUT_MS = 3000;
 
@@ -24,7 +24,7 @@ export interface KeychainProbe {
 export async function probeKeychain(deps: Deps): Promise<KeychainProbe> {
   const t0 = performance.now();
   const open = async (env: Deps["env"]) =>
-    (await import("../../platform/keychain.js")).keychainStore({
+    (await import("../../../platform/keychain.js")).keychainStore({
       timeoutMs: PROBE_TIMEOUT_MS,
       env,
     });
@@ -90,7 +90,10 @@ async function filePassphraseProblem(deps: Deps): Promise<string | undefined> {
   const dir = join(deps.settings.cacheDir, "sessions");
   if (!existsSync(join(dir, "store.json"))) return undefined;
   try {
-    await (await import("../../cache/fileStore.js")).fileStore(dir, deps.settings.filePassphrase!);
+    await (await import("../../../cache/fileStore.js")).fileStore(
+      dir,
+      deps.settings.filePassphrase!,
+    );
     return undefined;
   } catch (e) {
     return (e as Error).message;

@@ -7,7 +7,7 @@ import { NAME_LIST_MAX_BYTES, parseNameList } from "../../exec/each/nameList.js"
 import { syncBlockNames } from "../../sso/syncBlockNames.js";
 import { DEFAULT_MAX, selectProfiles } from "../../exec/each/selectProfiles.js";
 import type { OutputMode } from "../../exec/each/outputModes.js";
-import { keysIndexOf } from "../keyStore.js";
+import { keysIndexOf } from "../keyStoreOpener.js";
 import { describePlan } from "../../plan/describe.js";
 import { printable } from "../../util/printable.js";
 import type { CredentialFlags, Deps } from "../deps.js";
@@ -15,7 +15,7 @@ import { longRunCache } from "../deps.js";
 import { reportError } from "../report.js";
 import { planOf, resolveProfile } from "../resolveProfile.js";
 import { alignedTable } from "../table.js";
-import { runEachJobs } from "./execEachRun.js";
+import { runEachJobs } from "./execEachJobs.js";
 
 // awsx exec --each's parsed input.
 export interface EachInput extends CredentialFlags {

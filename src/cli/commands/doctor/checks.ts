@@ -1,18 +1,18 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { LoadedConfig } from "../../config/load.js";
-import { configPaths, loadUserConfig } from "../../config/userConfig.js";
-import { ensurePrivateDir } from "../../platform/privateDir.js";
-import type { Deps } from "../deps.js";
-import { planOf } from "../resolveProfile.js";
-import { keysIndexOf, lookOnlyOpener } from "../keyStore.js";
+import type { LoadedConfig } from "../../../config/load.js";
+import { configPaths, loadUserConfig } from "../../../config/userConfig.js";
+import { ensurePrivateDir } from "../../../platform/privateDir.js";
+import type { Deps } from "../../deps.js";
+import { planOf } from "../../resolveProfile.js";
+import { keysIndexOf, lookOnlyOpener } from "../../keyStoreOpener.js";
 import {
   readStoredKeys,
   type StoredKeyConflict,
   storedKeyConflicts,
-} from "../../keys/storedKeys.js";
-import { type KeychainState, keychainProblem } from "../../cache/keychainState.js";
-import { hasStaticKeys } from "../../plan/planner.js";
+} from "../../../keys/storedKeys.js";
+import { type KeychainState, keychainProblem } from "../../../cache/keychainState.js";
+import { hasStaticKeys } from "../../../plan/planner.js";
 
 // One line of `awsx doctor`: fail makes the exit status 1; warn is worth reading.
 export interface Check {

@@ -13,7 +13,7 @@ export interface EachRun {
   failed: Array<{ profile: string; why: string }>;
   names: string[];
   jobs: number;
-  // What the run reads of exec --each's input (execEach.ts's EachInput, which imports this
+  // What the run reads of exec --each's input (execEach.run.ts's EachInput, which imports this
   // file: naming that type here would tie the two files in a cycle).
   input: { output?: OutputMode; timeout?: number };
   deps: Deps;

@@ -1,6 +1,6 @@
-import type { LoadedConfig } from "../../config/load.js";
-import type { Deps } from "../deps.js";
-import { routeData, routeLine } from "../routeData.js";
+import type { LoadedConfig } from "../../../config/load.js";
+import type { Deps } from "../../deps.js";
+import { routeData, routeLine } from "../../../platform/routeData.js";
 import { type Check, message } from "./checks.js";
 import { endpointOf } from "./clock.js";
 

@@ -2,7 +2,7 @@ import { isatty } from "node:tty";
 import { proxySecrets } from "../platform/proxyChoice.js";
 import { createLogger } from "../util/log.js";
 import type { Command, RunDeps } from "./command.js";
-import { ssoLoginHook } from "./commands/ssoLogin.js";
+import { ssoLoginHook } from "./commands/ssoLogin.run.js";
 import { COMMANDS, COMPLETE, HELP, TABLE } from "./commands/index.js";
 import { loadUserConfig } from "../config/userConfig.js";
 import { storedKeysIndex } from "../keys/storedKeysIndex.js";

@@ -5,10 +5,8 @@ import {
   ssoCacheKey,
   ssoTokenStoreKey,
   type SsoToken,
-} from "../sso/ssoToken.js";
-import { timeLeft } from "../util/timeLeft.js";
-import type { Deps } from "./deps.js";
-import type { ListSection } from "./table.js";
+} from "./ssoToken.js";
+import type { Env } from "../types.js";
 
 // One SSO sign-in as `awsx list` shows it; never a token.
 export interface SsoTokenInfo {
@@ -44,7 +42,7 @@ export function sessionsOf(config: LoadedConfig): Array<{ name?: string; startUr
 export async function ssoTokens(
   config: LoadedConfig,
   listed: Array<{ key: string; value: string }>,
-  deps: Pick<Deps, "env" | "now">,
+  deps: { env: Env; now: () => Date },
 ): Promise<SsoTokenInfo[]> {
   const byKey = new Map(listed.map((e) => [e.key, e.value]));
   const now = deps.now();
@@ -71,20 +69,4 @@ export async function ssoTokens(
     infos.push(info);
   }
   return infos;
-}
-
-// The section `awsx list` adds for SSO sign-ins; never a token.
-export function ssoTokenSection(infos: SsoTokenInfo[], backend: string): ListSection {
-  const state = (i: SsoTokenInfo): string => {
-    if (i.secondsLeft === undefined) return "not signed in";
-    if (i.secondsLeft > 0) return timeLeft(i.secondsLeft * 1000);
-    return i.refreshable ? "expired, refreshable" : "expired";
-  };
-  const where = (i: SsoTokenInfo): string =>
-    i.from === undefined ? "" : i.from === "awsx" ? `${backend} cache` : "AWS CLI cache";
-  return {
-    title: "SSO sign-ins:",
-    header: ["SESSION", "LEFT", "FROM"],
-    rows: infos.map((i) => [i.session, state(i), where(i)]),
-  };
 }
