@@ -28,7 +28,8 @@ export async function runPlan(
 ): Promise<Credentials> {
   const around = options.around ?? direct;
   const source = plan.source;
-  const token = source.kind === "webIdentity" ? await readWebIdentityToken(source) : undefined;
+  const token =
+    source.kind === "webIdentity" ? await readWebIdentityToken(source, ctx.effects) : undefined;
   ctx.logger.secret(token);
   const ids = hopIds(plan, {
     endpoint: ctx.endpointLabel,

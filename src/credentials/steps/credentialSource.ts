@@ -3,6 +3,7 @@ import type { CredentialSourceName, SourceStep } from "../../plan/types.js";
 import type { Credentials } from "../../types.js";
 import type { MetadataSettings } from "../metadataSettings.js";
 import type { StepContext } from "../stepContext.js";
+import type { StepEffects } from "../stepEffects.js";
 import { fromContainer } from "./container.js";
 import { parseExpirationTime } from "./expirationTime.js";
 import { fromInstanceMetadata } from "./instanceMetadata.js";
@@ -11,6 +12,7 @@ export interface SourceOptions {
   env: Record<string, string | undefined>;
   metadata: MetadataSettings;
   now: () => Date;
+  effects: StepEffects;
 }
 
 // The credential_source step of a role profile.
@@ -23,6 +25,7 @@ export function credentialSource(
     env: ctx.env,
     metadata: ctx.metadata,
     now: ctx.now,
+    effects: ctx.effects,
   });
 }
 
@@ -42,7 +45,7 @@ export async function fromCredentialSource(
     );
   if (source === "Environment") return fromEnvironment(profile, options.env, none, options.now);
   if (source === "EcsContainer") return fromContainer(options, none);
-  return fromInstanceMetadata(options.metadata, none);
+  return fromInstanceMetadata(options.metadata, options.effects, none);
 }
 
 function fromEnvironment(
