@@ -81,7 +81,9 @@ describe("console sign-in exchange", () => {
     expect(JSON.parse(x.gets[0]!.searchParams.get("Session")!).sessionId).toBe("ASIAFED");
     expect(x.gets[0]!.searchParams.has("SessionDuration")).toBe(false);
     expect(x.lines.join("")).toMatch(/GetFederationToken awsx-dev-user for the console/);
-    expect(x.logger.redact("fed-token-FAKE-0123456789 fed-secret-FAKE-0123456789")).not.toMatch(/fed-/);
+    expect(x.logger.redact("fed-token-FAKE-0123456789 fed-secret-FAKE-0123456789")).not.toMatch(
+      /fed-/,
+    );
   });
 
   it("says a refused GetFederationToken as awsx's STS error", async () => {
