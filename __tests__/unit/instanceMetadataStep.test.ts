@@ -46,7 +46,7 @@ describe("instance metadata step", () => {
     expect(sent.map((s) => s.timeoutMs)).toEqual([1000, 1000, 1000]);
   });
 
-  it("goes on without a token (IMDSv1) after a read timeout, without retrying the PUT", async () => {
+  it("goes on without a token (IMDSv1) after a read timeout; the PUT is not retried", async () => {
     const env = { AWS_METADATA_SERVICE_NUM_ATTEMPTS: "3" };
     const answers = [{ failed: "read timeout", timedOut: "read" as const }, ok("r"), ok(KEYS)];
     const { sent, calls, result } = run(answers, env);
@@ -74,7 +74,8 @@ describe("instance metadata step", () => {
     const env = { AWS_METADATA_SERVICE_NUM_ATTEMPTS: "2" };
     const { calls, result } = run([ok("T"), { status: 404, text: "" }], env);
     await expect(result).rejects.toThrow(
-      `the instance metadata service at ${BASE} gave no latest/meta-data/iam/security-credentials/: HTTP 404`,
+      `the instance metadata service at ${BASE} gave no ` +
+        "latest/meta-data/iam/security-credentials/: HTTP 404",
     );
     expect(calls()).toHaveLength(3);
   });

@@ -104,5 +104,5 @@ export const HOP = {
   region: "eu-west-1",
   tokenDigest: "d1g3st",
   envAccessKeyId: "AKIDENVIRONMENT",
-  ssoEndpoint: "https://portal.sso.eu-west-1.amazonaws.com",
+  sourceEndpoint: "https://portal.sso.eu-west-1.amazonaws.com",
 };

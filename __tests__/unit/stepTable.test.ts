@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { explainData } from "../../src/cli/commands/explain.js";
-import { describePlan } from "../../src/plan/describe.js";
-import { hopIds } from "../../src/plan/hopIds.js";
+import { hopIds } from "../../src/credentials/hopIds.js";
+import { describePlan } from "../../src/credentials/stepTable.js";
 import { HOP, PLANS } from "./stepKinds.cases.js";
 
 const PINNED = fileURLToPath(new URL("../golden/stepTable.pinned.json", import.meta.url));

@@ -2,7 +2,6 @@ import { ssoEndpoint, stsEndpoint, type StsEndpoint } from "../config/endpoint.j
 import type { LoadedConfig } from "../config/load.js";
 import { buildPlan, type ChildSession } from "../plan/build.js";
 import type { StoredKeyPair } from "../plan/planner.js";
-import { describePlan } from "../plan/describe.js";
 import type { Plan } from "../plan/types.js";
 import type { AroundHop, Credentials, Env, Sts, StsFactory } from "../types.js";
 import type { Logger } from "../util/log.js";
@@ -10,6 +9,7 @@ import { metadataSettings } from "./metadataSettings.js";
 import type { MfaCodeProvider } from "./mfa.js";
 import { guardRecursion } from "./recursionGuard.js";
 import { runPlan } from "./runPlan.js";
+import { describePlan } from "./stepTable.js";
 import type { SsoContext, SsoDeps } from "./ssoContext.js";
 import type { StepEffects } from "./stepEffects.js";
 

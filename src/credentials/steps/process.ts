@@ -4,6 +4,7 @@ import type { SourceStep } from "../../plan/types.js";
 import type { Credentials } from "../../types.js";
 import { refreshedOnce } from "../refreshedOnce.js";
 import { parsePythonJson, processCredentials } from "./processOutput.js";
+import { type SourceDef, shownOrigin } from "../stepDef.js";
 import type { StepContext } from "../stepContext.js";
 import type { StepEffects } from "../stepEffects.js";
 
@@ -16,10 +17,9 @@ export interface ProcessOptions {
 }
 
 // The credential_process step: at most 1 MiB of output is read.
-export function credentialProcess(
-  step: Extract<SourceStep, { kind: "process" }>,
-  ctx: StepContext,
-): Promise<Credentials> {
+type ProcessStep = Extract<SourceStep, { kind: "process" }>;
+
+export function credentialProcess(step: ProcessStep, ctx: StepContext): Promise<Credentials> {
   ctx.logger.debug(`profile ${step.profile}: running credential_process`);
   return runCredentialProcess(step.profile, step.command, {
     env: ctx.env,
@@ -100,3 +100,11 @@ async function runOnce(
   }
   return processCredentials(parsed, fail);
 }
+
+// credential_process: named by its command line, run every time (the helper caches, if any).
+export const processStep: SourceDef<ProcessStep> = {
+  identity: (s) => ["process", s.command],
+  run: (s, ctx) => credentialProcess(s, ctx),
+  describe: (s) => `process(${s.profile})`,
+  explain: (s) => ({ command: s.command, from: shownOrigin(s.origin) }),
+};

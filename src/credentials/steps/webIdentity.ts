@@ -3,6 +3,7 @@ import { longEnough, pyLen, STS_MIN_LENGTH } from "../../plan/stsParams.js";
 import type { SourceStep } from "../../plan/types.js";
 import type { Credentials } from "../../types.js";
 import { callSts } from "../callSts.js";
+import { type SourceDef, shownOrigin } from "../stepDef.js";
 import { defaultSessionName, type StepContext } from "../stepContext.js";
 import type { StepEffects } from "../stepEffects.js";
 
@@ -64,3 +65,25 @@ export function webIdentity(
     }),
   );
 }
+
+// AssumeRoleWithWebIdentity: the token is read first and named by its digest, the session
+// cached like any STS call.
+export const webIdentityStep: SourceDef<WebIdentityStep> = {
+  read: (s, ctx) => readWebIdentityToken(s, ctx.effects),
+  identity: (s, hop) => [
+    "webIdentity",
+    s.roleArn,
+    s.tokenFile,
+    s.sessionName ?? "",
+    hop.tokenDigest ?? "",
+  ],
+  cachedAs: (s) => s.roleArn,
+  run: (s, ctx, token) => webIdentity(s, token!, ctx),
+  describe: (s) => `webIdentity(${s.roleArn})`,
+  explain: (s) => ({
+    roleArn: s.roleArn,
+    tokenFile: s.tokenFile,
+    sessionName: s.sessionName,
+    from: s.from === "env" ? "AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE" : shownOrigin(s.origin),
+  }),
+};
