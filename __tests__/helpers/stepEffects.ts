@@ -20,7 +20,7 @@ export function fakeEffects(given: Partial<StepEffects> = {}): StepEffects {
 // A file an ENOENT-style error says is not there, as node:fs throws it.
 export const fsError = (code: string): Error => Object.assign(new Error(`${code}: fake`), { code });
 
-export interface SentMetadata {
+interface SentMetadata {
   url: string;
   method: string;
   headers: Record<string, string>;
