@@ -3,6 +3,7 @@
 // with its spaces, and a control character in it (docs/config.md, "Where awsx knowingly
 // differs") fails before any request. A raw socket server sees what an HTTP parser would trim.
 import net from "node:net";
+import { stepEffects } from "../../src/cli/deps.js";
 import { fromContainer } from "../../src/credentials/steps/container.js";
 
 const KEYS = JSON.stringify({
@@ -39,7 +40,8 @@ describe("container endpoint: the request awsx sends", () => {
   });
 
   const none = (why: string) => new Error(why);
-  const run = (env: Record<string, string>) => fromContainer({ env, now: () => new Date() }, none);
+  const run = (env: Record<string, string>) =>
+    fromContainer({ env, now: () => new Date(), effects: stepEffects() }, none);
   const headers = (raw: string) => raw.split("\r\n").slice(1, -2);
 
   it("drops user information and a fragment from the full URI, as urllib3 does", async () => {

@@ -13,6 +13,7 @@ import {
   type CredentialSettings,
   credentialsFor,
 } from "../../src/credentials/credentialsFor.js";
+import { fakeEffects } from "../helpers/stepEffects.js";
 import { AwsxError } from "../../src/errors.js";
 import type { AssumeRoleInput, Credentials, Sts } from "../../src/types.js";
 import { createLogger } from "../../src/util/log.js";
@@ -129,6 +130,7 @@ function world(options: { delayMs?: number; store?: Store; windowMs?: number } =
       return "123456";
     },
     around: cachedHops(cache),
+    effects: fakeEffects(),
   };
   const resolve = (profile: string, settings: Partial<CredentialSettings> = {}) =>
     credentialsFor(profile, { ...SETTINGS, ...settings }, deps);

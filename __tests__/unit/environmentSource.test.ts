@@ -1,10 +1,16 @@
 // credential_source = Environment read as botocore's EnvProvider reads it.
 import { metadataSettings } from "../../src/credentials/metadataSettings.js";
 import { fromCredentialSource } from "../../src/credentials/steps/credentialSource.js";
+import { fakeEffects } from "../helpers/stepEffects.js";
 
 const METADATA = metadataSettings({ name: "r", values: {} }, {});
 const read = (env: Record<string, string>) =>
-  fromCredentialSource("r", "Environment", { env, metadata: METADATA, now: () => new Date() });
+  fromCredentialSource("r", "Environment", {
+    env,
+    metadata: METADATA,
+    now: () => new Date(),
+    effects: fakeEffects(),
+  });
 
 describe("credential_source = Environment", () => {
   it("AWS_SECURITY_TOKEN wins over AWS_SESSION_TOKEN, as botocore reads it first", async () => {
@@ -49,6 +55,7 @@ describe("credential_source = Environment", () => {
       env: { ...KEYS, AWS_CREDENTIAL_EXPIRATION: exp },
       metadata: METADATA,
       now: at(now),
+      effects: fakeEffects(),
     });
 
   it("AWS_CREDENTIAL_EXPIRATION in the future is the credentials' expiration", async () => {

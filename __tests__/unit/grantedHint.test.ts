@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stepEffects } from "../../src/cli/deps.js";
 import { runCredentialProcess } from "../../src/credentials/steps/process.js";
 
 let empty: string;
@@ -17,6 +18,7 @@ const run = (command: string) =>
     timeoutMs: 5000,
     maxOutputBytes: 1024,
     now: () => new Date(),
+    runHelper: stepEffects().runHelper,
   });
 
 test("granted not installed: a pointer to awsx sso sync and the keys awsx reads", async () => {

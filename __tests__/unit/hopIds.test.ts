@@ -2,7 +2,8 @@
 // the hash is SHA-256 exactly as node:crypto computes it.
 import { createHash } from "node:crypto";
 import fc from "fast-check";
-import { type HopContext, hopIds, sha256Hex } from "../../src/plan/hopIds.js";
+import { hopIds, sha256Hex } from "../../src/credentials/hopIds.js";
+import type { HopContext } from "../../src/credentials/stepDef.js";
 import type { Plan } from "../../src/plan/plan.js";
 
 const origin = { file: "/c", section: "profile x" };

@@ -14,6 +14,7 @@ import {
   type CredentialSettings,
   credentialsFor,
 } from "../../src/credentials/credentialsFor.js";
+import { fakeEffects } from "../helpers/stepEffects.js";
 import type { SsoDeps, SsoLoginHook } from "../../src/credentials/ssoContext.js";
 import { AwsxError } from "../../src/errors.js";
 import { buildPlan } from "../../src/plan/build.js";
@@ -272,6 +273,7 @@ function world(options: { login?: SsoLoginHook } = {}) {
     sts: async () => sts,
     mfa: async () => "123456",
     around: cachedHops(cache),
+    effects: fakeEffects(),
     sso: ssoDeps,
   };
   const cliFile = (key: string) => join(env.HOME, ".aws", "sso", "cache", `${key}.json`);

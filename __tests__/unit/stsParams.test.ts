@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { stepEffects } from "../../src/cli/deps.js";
 import { readWebIdentityToken } from "../../src/credentials/steps/webIdentity.js";
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { buildPlan, type PlanOptions } from "../../src/plan/build.js";
@@ -155,7 +156,7 @@ describe("a web identity token shorter than 4 characters (clientTokenType)", () 
     const tokenFile = path.join(dir, "t");
     writeFileSync(tokenFile, content);
     const step = { kind: "webIdentity", profile: "wi", roleArn: ARN, tokenFile, from: "profile" };
-    return readWebIdentityToken(step as Parameters<typeof readWebIdentityToken>[0]);
+    return readWebIdentityToken(step as Parameters<typeof readWebIdentityToken>[0], stepEffects());
   };
 
   it("fails with exit 79 naming the file, not the token", async () => {

@@ -1,4 +1,6 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { SessionCache } from "../cache/cachedHops.js";
 import { openStore } from "../cache/select.js";
 import { memoryStore } from "../cache/memoryStore.js";
@@ -13,6 +15,9 @@ import type {
   StsFactory,
 } from "../types.js";
 import type { SsoDeps, SsoLoginHook } from "../credentials/ssoContext.js";
+import type { StepEffects } from "../credentials/stepEffects.js";
+import { metadataRequest } from "../platform/metadataRequest.js";
+import { runCaptured } from "../platform/runCaptured.js";
 import { withLock } from "../platform/lock.js";
 import { readSsoToken, saveSsoToken } from "../sso/ssoToken.js";
 import { AwsxError } from "../errors.js";
@@ -234,3 +239,12 @@ export function ssoDeps(
     ...(login ? { login } : {}),
   };
 }
+
+// What the credential steps do besides STS and SSO (src/credentials/stepEffects.ts): Node's
+// and the platform adapters'; tests of the core pass fakes instead.
+export const stepEffects = (): StepEffects => ({
+  runHelper: runCaptured,
+  metadataRequest,
+  readFile: (path) => readFile(path),
+  sleep: (ms) => sleep(ms),
+});

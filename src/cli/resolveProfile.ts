@@ -18,6 +18,7 @@ import {
   STS_TRIES,
   sessionCache,
   ssoDeps,
+  stepEffects,
   stsFactory,
 } from "./deps.js";
 import { mfaPromptFor } from "./mfaPrompt.js";
@@ -104,6 +105,7 @@ export async function resolveProfile(
     logger,
     sts: stsFactory(deps),
     mfa,
+    effects: stepEffects(),
     ...(cache ? { around: cachedHops(cache) } : {}),
     sso: ssoDeps(flags, deps, cache ? cache.store : open),
     ...(hintsWanted(deps)

@@ -2,7 +2,6 @@ import { ssoEndpoint, stsEndpoint, type StsEndpoint } from "../config/endpoint.j
 import type { LoadedConfig } from "../config/load.js";
 import { buildPlan, type ChildSession } from "../plan/build.js";
 import type { StoredKeyPair } from "../plan/planner.js";
-import { describePlan } from "../plan/describe.js";
 import type { Plan } from "../plan/plan.js";
 import type { AroundHop, Credentials, Env, Sts, StsFactory } from "../types.js";
 import type { Logger } from "../util/log.js";
@@ -10,7 +9,9 @@ import { metadataSettings } from "./metadataSettings.js";
 import type { MfaCodeProvider } from "./mfa.js";
 import { guardRecursion } from "./recursionGuard.js";
 import { runPlan } from "./runPlan.js";
+import { describePlan } from "./stepTable.js";
 import type { SsoContext, SsoDeps } from "./ssoContext.js";
+import type { StepEffects } from "./stepEffects.js";
 
 // What changes the route or its limits: flags and AWSX_* settings, parsed by the CLI.
 export interface CredentialSettings {
@@ -40,6 +41,8 @@ export interface CoreDeps {
   onSlowSts?: (message: string) => void;
   // Key pairs of awsx's store, read by the CLI for the profiles of this chain.
   storedKeys?: ReadonlyMap<string, StoredKeyPair>;
+  // Helpers, metadata requests, file reads and pauses (src/cli/deps.ts: stepEffects).
+  effects: StepEffects;
 }
 
 export interface Resolved {
@@ -113,6 +116,7 @@ export async function credentialsFor(
     logger,
     processTimeoutMs: settings.processTimeoutMs,
     metadata,
+    effects: deps.effects,
     ...(deps.sso ? { sso: ssoContext(deps.sso, deps.config, env, profile) } : {}),
   };
   const credentials = await runPlan(plan, ctx, { region, around: deps.around });

@@ -1,15 +1,9 @@
 import { AwsxError, isAwsxError } from "../errors.js";
-import { hopIds, sha256Hex } from "../plan/hopIds.js";
 import type { Plan, SourceStep, StsStep } from "../plan/plan.js";
 import type { AroundHop, Credentials, Hop } from "../types.js";
+import { hopIds, sha256Hex } from "./hopIds.js";
 import type { StepContext } from "./stepContext.js";
-import { assumeRole } from "./steps/assumeRole.js";
-import { credentialSource } from "./steps/credentialSource.js";
-import { credentialProcess } from "./steps/process.js";
-import { sessionToken } from "./steps/sessionToken.js";
-import { ssoRole } from "./steps/sso.js";
-import { staticKeys } from "./steps/static.js";
-import { readWebIdentityToken, webIdentity } from "./steps/webIdentity.js";
+import { sourceDef, stsDef } from "./stepTable.js";
 
 export interface RunPlanOptions {
   region: string;
@@ -20,7 +14,8 @@ export interface RunPlanOptions {
 const direct: AroundHop = (_hop, run) => run();
 
 // Run a plan from the target back: each hop asks `around` for its credentials, and only a
-// hop that `around` cannot answer runs its step, which asks for the hop before it.
+// hop that `around` cannot answer runs its step, which asks for the hop before it. What each
+// step kind does is its row in STEPS (stepTable.ts).
 export async function runPlan(
   plan: Plan,
   ctx: StepContext,
@@ -28,16 +23,16 @@ export async function runPlan(
 ): Promise<Credentials> {
   const around = options.around ?? direct;
   const source = plan.source;
-  const token = source.kind === "webIdentity" ? await readWebIdentityToken(source) : undefined;
-  ctx.logger.secret(token);
+  const def = sourceDef(source);
+  const read = def.read ? await def.read(source, ctx) : undefined;
+  ctx.logger.secret(read);
+  const sourceEndpoint = def.endpoint?.(source, ctx);
   const ids = hopIds(plan, {
     endpoint: ctx.endpointLabel,
     region: options.region,
-    tokenDigest: token === undefined ? undefined : sha256Hex(token),
+    tokenDigest: read === undefined ? undefined : sha256Hex(read),
     envAccessKeyId: ctx.env.AWS_ACCESS_KEY_ID,
-    ...(source.kind === "sso" && ctx.sso
-      ? { ssoEndpoint: ctx.sso.endpoints(source.session.region).portal.label }
-      : {}),
+    ...(sourceEndpoint !== undefined ? { sourceEndpoint } : {}),
   });
   const profiles = [
     ...new Set([source.profile, ...plan.steps.map((s) => s.profile), plan.profile]),
@@ -59,47 +54,29 @@ export async function runPlan(
   };
   const link = async (i: number): Promise<Credentials> => {
     if (i === 0) {
-      if (source.kind === "sso") {
-        const label = `${source.accountId}/${source.roleName}`;
-        return known(await around(hop(0, source, label), () => ssoRole(source, ctx)));
-      }
-      if (source.kind !== "webIdentity") return known(await runSource(source, ctx, plan.profile));
-      const run = () => webIdentity(source, token!, ctx);
-      return known(await around(hop(0, source, source.roleArn), run));
+      const run = async () => def.run(source, ctx, read);
+      if (!def.cachedAs) return known(await inChain(run, source, plan.profile));
+      return known(await around(hop(0, source, def.cachedAs(source)), run));
     }
     const step = plan.steps[i - 1]!;
-    const label = step.kind === "assumeRole" ? step.roleArn : (step.mfaSerial ?? "GetSessionToken");
-    const run = async () => runStep(step, await link(i - 1), ctx);
-    return known(await around(hop(i, step, label), run));
+    const run = async () => stsDef(step).run(step, await link(i - 1), ctx);
+    return known(await around(hop(i, step, stsDef(step).label(step)), run));
   };
   return link(plan.steps.length);
 }
 
 // A source that fails for a role says whose chain it is in, as planning errors do: the user
 // typed the role's name, not the source's.
-async function runSource(
-  source: Exclude<SourceStep, { kind: "webIdentity" | "sso" }>,
-  ctx: StepContext,
+async function inChain(
+  run: () => Promise<Credentials>,
+  source: SourceStep,
   target: string,
 ): Promise<Credentials> {
   try {
-    switch (source.kind) {
-      case "static":
-        return await staticKeys(source, ctx);
-      case "process":
-        return await credentialProcess(source, ctx);
-      case "credentialSource":
-        return await credentialSource(source, ctx);
-    }
+    return await run();
   } catch (e) {
     if (!isAwsxError(e) || source.profile === target) throw e;
     const chain = `, in the source_profile chain of "${target}"`;
     throw new AwsxError(e.code, `${e.message}${chain}`, { cause: e, profile: e.profile });
   }
-}
-
-function runStep(step: StsStep, input: Credentials, ctx: StepContext): Promise<Credentials> {
-  return step.kind === "sessionToken"
-    ? sessionToken(step, input, ctx)
-    : assumeRole(step, input, ctx);
 }

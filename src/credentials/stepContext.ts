@@ -3,6 +3,7 @@ import type { Env, Sts } from "../types.js";
 import type { MetadataSettings } from "./metadataSettings.js";
 import type { MfaCodeProvider } from "./mfa.js";
 import type { SsoContext } from "./ssoContext.js";
+import type { StepEffects } from "./stepEffects.js";
 
 // What every step may use: all effects come in here, none is imported.
 export interface StepContext {
@@ -23,6 +24,8 @@ export interface StepContext {
   metadata: MetadataSettings;
   // IAM Identity Center clients, tokens and lock; absent where no SSO profile can occur.
   sso?: SsoContext;
+  // Helpers, metadata requests, file reads and pauses.
+  effects: StepEffects;
 }
 
 export const defaultSessionName = (now: Date): string => `awsx-${Math.floor(now.getTime() / 1000)}`;

@@ -8,7 +8,7 @@ import { syncBlockNames } from "../../sso/syncBlockNames.js";
 import { DEFAULT_MAX, selectProfiles } from "../../exec/each/selectProfiles.js";
 import type { OutputMode } from "../../exec/each/outputModes.js";
 import { keysIndexOf } from "../keyStoreOpener.js";
-import { describePlan } from "../../plan/describe.js";
+import { describePlan } from "../../credentials/stepTable.js";
 import { printable } from "../../util/printable.js";
 import type { CredentialFlags, Deps } from "../deps.js";
 import { longRunCache } from "../deps.js";

@@ -1,9 +1,9 @@
-import type { Origin } from "../../config/load.js";
 import { type ServiceEndpoint, ssoEndpoint, stsEndpoint } from "../../config/endpoint.js";
-import { loginCommand, refreshesToken } from "../../credentials/steps/sso.js";
-import { type CaBundle, type Env, maskKeyId } from "../../types.js";
+import { refreshesToken } from "../../credentials/steps/sso.js";
+import { explainStep } from "../../credentials/stepTable.js";
+import type { CaBundle, Env } from "../../types.js";
 import { routeData, routeLine } from "../../platform/routeData.js";
-import type { Plan, Step } from "../../plan/plan.js";
+import type { Plan } from "../../plan/plan.js";
 import { PROFILE_ARG, type Command } from "../command.js";
 import { loadUserConfig } from "../../config/userConfig.js";
 import type { CredentialFlags, Deps } from "../deps.js";
@@ -14,9 +14,6 @@ import { visible } from "../../util/printable.js";
 type ExplainInput = CredentialFlags & { profile: string; json?: boolean };
 type Shown = { label: string; from: string; route?: ReturnType<typeof routeData> };
 
-const at = (o: Origin | undefined): string | undefined =>
-  o ? `${o.file} [${o.section}]` : undefined;
-
 // A plan as plain data without secrets: what `awsx explain --json` prints.
 export function explainData(
   plan: Plan,
@@ -24,78 +21,6 @@ export function explainData(
   sso?: { portal: Shown; oidc: Shown },
   env: Env = {},
 ) {
-  const hop = (step: Step) => {
-    switch (step.kind) {
-      case "static":
-        return {
-          kind: "static",
-          profile: step.profile,
-          accessKeyId: maskKeyId(step.accessKeyId),
-          sessionToken: Boolean(step.sessionToken),
-          provider: step.provider,
-          // Plaintext keys of the same profile, which the stored ones win over (docs/keys.md).
-          ...(step.shadows ? { ignores: `the keys in ${at(step.shadows)} (stored keys win)` } : {}),
-          from: at(step.origin),
-        };
-      case "process":
-        return {
-          kind: "process",
-          profile: step.profile,
-          command: step.command,
-          from: at(step.origin),
-        };
-      case "credentialSource":
-        return {
-          kind: "credentialSource",
-          profile: step.profile,
-          source: step.source,
-          from: at(step.origin),
-        };
-      case "webIdentity":
-        return {
-          kind: "webIdentity",
-          profile: step.profile,
-          roleArn: step.roleArn,
-          tokenFile: step.tokenFile,
-          sessionName: step.sessionName,
-          from:
-            step.from === "env" ? "AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE" : at(step.origin),
-        };
-      case "sso":
-        return {
-          kind: "sso",
-          profile: step.profile,
-          accountId: step.accountId,
-          roleName: step.roleName,
-          ssoSession: step.session.name,
-          startUrl: step.session.startUrl,
-          ssoRegion: step.session.region,
-          sessionFrom: at(step.session.origin),
-          login: loginCommand(step),
-          tokenRefresh: refreshesToken(step.session) ? "within 15 minutes of expiry" : "never",
-          from: at(step.origin),
-        };
-      case "sessionToken":
-        return {
-          kind: "sessionToken",
-          profile: step.profile,
-          mfaSerial: step.mfaSerial,
-          durationSeconds: step.durationSeconds,
-          why: step.reason,
-        };
-      case "assumeRole":
-        return {
-          kind: "assumeRole",
-          profile: step.profile,
-          roleArn: step.roleArn,
-          mfaSerial: step.mfaSerial,
-          externalId: step.externalId,
-          sessionName: step.sessionName,
-          durationSeconds: step.durationSeconds,
-          from: at(step.origin),
-        };
-    }
-  };
   return {
     profile: plan.profile,
     region: plan.region ?? null,
@@ -104,7 +29,7 @@ export function explainData(
     stsEndpointFrom: endpoint.from,
     // The proxy and CA bundle of STS calls, and why (docs/proxy.md).
     stsRoute: routeData(env, endpoint),
-    hops: [plan.source, ...plan.steps].map(hop),
+    hops: [plan.source, ...plan.steps].map(explainStep),
     ...(sso ? { ssoPortal: sso.portal, ssoOidc: sso.oidc } : {}),
     notes: [...plan.notes, ...legacyNote(plan)],
   };

@@ -1,6 +1,7 @@
 import type { AssumeRoleStep } from "../../plan/plan.js";
 import { type Credentials, maskKeyId } from "../../types.js";
 import { callSts } from "../callSts.js";
+import { type StsDef, shownOrigin } from "../stepDef.js";
 import { defaultSessionName, type StepContext } from "../stepContext.js";
 
 // AssumeRole signed with the previous hop's credentials (and the MFA code when the role
@@ -32,3 +33,26 @@ export async function assumeRole(
   } as const;
   return callSts(ctx, call, (sts) => sts.assumeRole(input, { ...params, ...mfa }));
 }
+
+export const assumeRoleStep: StsDef<AssumeRoleStep> = {
+  identity: (s) => [
+    "assumeRole",
+    s.roleArn,
+    s.sessionName ?? "",
+    s.externalId ?? "",
+    s.mfaSerial ?? "",
+    s.durationSeconds ?? 0,
+    s.sourceIdentity ?? "",
+  ],
+  label: (s) => s.roleArn,
+  run: assumeRole,
+  describe: (s) => `assumeRole(${s.roleArn}${s.mfaSerial ? ", mfa" : ""})`,
+  explain: (s) => ({
+    roleArn: s.roleArn,
+    mfaSerial: s.mfaSerial,
+    externalId: s.externalId,
+    sessionName: s.sessionName,
+    durationSeconds: s.durationSeconds,
+    from: shownOrigin(s.origin),
+  }),
+};

@@ -1,9 +1,9 @@
-import { promises as fs } from "node:fs";
 import { isIPv4, isIPv6 } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
+import type { MetadataAnswer } from "../../platform/metadataRequest.js";
 import type { Credentials, Env } from "../../types.js";
 import { refreshedOnce } from "../refreshedOnce.js";
-import { type Answer, isObject, keysOf, request } from "./metadataHttp.js";
+import type { StepEffects } from "../stepEffects.js";
+import { isObject, keysOf } from "./metadataHttp.js";
 
 const ECS_HOST = "169.254.170.2";
 const ALLOWED_HOSTS = [ECS_HOST, "169.254.170.23", "fd00:ec2::23", "localhost"];
@@ -18,6 +18,7 @@ type None = (why: string) => Error;
 export interface ContainerOptions {
   env: Env;
   now: () => Date;
+  effects: StepEffects;
 }
 
 // credential_source = EcsContainer, as botocore's ContainerProvider: the relative URI wins
@@ -41,14 +42,14 @@ async function fetchContainer(o: ContainerOptions, none: None): Promise<Credenti
         "nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set",
     );
   const headers: Record<string, string> = { Accept: "application/json" };
-  const token = await authToken(env, none);
+  const token = await authToken(env, o.effects, none);
   if (token !== undefined) headers.Authorization = token;
   const target = relative !== undefined ? `http://${ECS_HOST}${relative}` : full!;
   if (relative === undefined) checkHost(target, none);
-  let last: Answer | undefined;
+  let last: MetadataAnswer | undefined;
   for (let i = 0; i < ATTEMPTS; i++) {
-    if (i > 0) await sleep(PAUSE_MS);
-    last = await request(target, "GET", headers, TIMEOUT_MS);
+    if (i > 0) await o.effects.sleep(PAUSE_MS);
+    last = await o.effects.metadataRequest(target, "GET", headers, TIMEOUT_MS);
     if ("failed" in last || last.status !== 200) continue;
     let j: unknown;
     try {
@@ -69,12 +70,12 @@ async function fetchContainer(o: ContainerOptions, none: None): Promise<Credenti
 }
 
 // The Authorization value, read as Python's open().read() reads it (newlines translated).
-async function authToken(env: Env, none: None): Promise<string | undefined> {
+async function authToken(env: Env, effects: StepEffects, none: None): Promise<string | undefined> {
   let token = env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
   const file = env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
   if (file !== undefined) {
     try {
-      const bytes = await fs.readFile(file);
+      const bytes = await effects.readFile(file);
       token = new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/\r\n?/g, "\n");
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? "not UTF-8";

@@ -2,7 +2,9 @@ import { AwsxError } from "../../errors.js";
 import type { CredentialSourceName, SourceStep } from "../../plan/plan.js";
 import type { Credentials } from "../../types.js";
 import type { MetadataSettings } from "../metadataSettings.js";
+import { type SourceDef, shownOrigin } from "../stepDef.js";
 import type { StepContext } from "../stepContext.js";
+import type { StepEffects } from "../stepEffects.js";
 import { fromContainer } from "./container.js";
 import { parseExpirationTime } from "./expirationTime.js";
 import { fromInstanceMetadata } from "./instanceMetadata.js";
@@ -11,11 +13,14 @@ export interface SourceOptions {
   env: Record<string, string | undefined>;
   metadata: MetadataSettings;
   now: () => Date;
+  effects: StepEffects;
 }
 
 // The credential_source step of a role profile.
+type CredentialSourceStep = Extract<SourceStep, { kind: "credentialSource" }>;
+
 export function credentialSource(
-  step: Extract<SourceStep, { kind: "credentialSource" }>,
+  step: CredentialSourceStep,
   ctx: StepContext,
 ): Promise<Credentials> {
   ctx.logger.debug(`profile ${step.profile}: credentials from credential_source ${step.source}`);
@@ -23,6 +28,7 @@ export function credentialSource(
     env: ctx.env,
     metadata: ctx.metadata,
     now: ctx.now,
+    effects: ctx.effects,
   });
 }
 
@@ -42,7 +48,7 @@ export async function fromCredentialSource(
     );
   if (source === "Environment") return fromEnvironment(profile, options.env, none, options.now);
   if (source === "EcsContainer") return fromContainer(options, none);
-  return fromInstanceMetadata(options.metadata, none);
+  return fromInstanceMetadata(options.metadata, options.effects, none);
 }
 
 function fromEnvironment(
@@ -94,3 +100,15 @@ function envExpiration(profile: string, raw: string | undefined, now: () => Date
   if (exp.getTime() <= now().getTime()) throw fail(`${raw} has passed: the keys are expired`);
   return exp;
 }
+
+// credential_source: Environment is named by the environment's key id (new keys, new session).
+export const credentialSourceStep: SourceDef<CredentialSourceStep> = {
+  identity: (s, hop) => [
+    "credentialSource",
+    s.source,
+    s.source === "Environment" ? (hop.envAccessKeyId ?? "") : "",
+  ],
+  run: (s, ctx) => credentialSource(s, ctx),
+  describe: (s) => `${s.source}(${s.profile})`,
+  explain: (s) => ({ source: s.source, from: shownOrigin(s.origin) }),
+};

@@ -1,6 +1,8 @@
+import type { MetadataAnswer } from "../../platform/metadataRequest.js";
 import type { Credentials } from "../../types.js";
 import type { MetadataSettings } from "../metadataSettings.js";
-import { type Answer, isJson, isObject, keysOf, request } from "./metadataHttp.js";
+import type { StepEffects } from "../stepEffects.js";
+import { isJson, isObject, keysOf } from "./metadataHttp.js";
 
 const TOKEN_PATH = "latest/api/token";
 const ROLE_PATH = "latest/meta-data/iam/security-credentials/";
@@ -12,12 +14,16 @@ type None = (why: string) => Error;
 
 // credential_source = Ec2InstanceMetadata, request for request as botocore's
 // InstanceMetadataFetcher: an IMDSv2 token (or IMDSv1 unless disabled), the role, its keys.
-export async function fromInstanceMetadata(s: MetadataSettings, none: None): Promise<Credentials> {
+export async function fromInstanceMetadata(
+  s: MetadataSettings,
+  effects: StepEffects,
+  none: None,
+): Promise<Credentials> {
   if (s.disabled) throw none("AWS_EC2_METADATA_DISABLED is true");
   // urllib3 refuses a timeout of 0 or less at the first request, so botocore sends none.
   if (s.timeoutMs <= 0)
     throw none(`metadata_service_timeout must be at least 1 second, not ${s.timeoutMs / 1000}`);
-  const token = await fetchToken(s, none);
+  const token = await fetchToken(s, effects, none);
   if (!token && s.v1Disabled)
     throw none(
       `no IMDSv2 token from ${s.baseUrl} and IMDSv1 is disabled (ec2_metadata_v1_disabled)`,
@@ -25,14 +31,9 @@ export async function fromInstanceMetadata(s: MetadataSettings, none: None): Pro
   const headers: Record<string, string> =
     token === undefined ? {} : { "x-aws-ec2-metadata-token": token };
   const empty = (a: { status: number; text: string }) => a.status !== 200 || a.text === "";
-  const role = await getRetried(s, ROLE_PATH, headers, empty, none);
-  const answer = await getRetried(
-    s,
-    ROLE_PATH + encodePath(role),
-    headers,
-    (a) => empty(a) || !isJson(a.text),
-    none,
-  );
+  const get = getter(s, effects, headers, none);
+  const role = await get(ROLE_PATH, empty);
+  const answer = await get(ROLE_PATH + encodePath(role), (a) => empty(a) || !isJson(a.text));
   const j: unknown = JSON.parse(answer);
   if (!isObject(j) || REQUIRED.some((k) => !(k in j)))
     throw none(`the answer for role ${role} lacks one of ${REQUIRED.join(", ")}`);
@@ -56,10 +57,14 @@ const encodePath = (p: string): string =>
     .join("");
 
 // botocore's _fetch_metadata_token: undefined means "go on without one" (IMDSv1).
-async function fetchToken(s: MetadataSettings, none: None): Promise<string | undefined> {
+async function fetchToken(
+  s: MetadataSettings,
+  effects: StepEffects,
+  none: None,
+): Promise<string | undefined> {
   const headers = { "x-aws-ec2-metadata-token-ttl-seconds": "21600" };
   for (let i = 0; i < s.attempts; i++) {
-    const a = await request(url(s, TOKEN_PATH), "PUT", headers, s.timeoutMs);
+    const a = await effects.metadataRequest(url(s, TOKEN_PATH), "PUT", headers, s.timeoutMs);
     if ("failed" in a) {
       if (a.timedOut === "read") return undefined;
       continue;
@@ -71,23 +76,23 @@ async function fetchToken(s: MetadataSettings, none: None): Promise<string | und
   return undefined;
 }
 
+type Retry = (a: { status: number; text: string }) => boolean;
+
 // botocore's _get_request: up to `attempts` GETs until one is not to be retried.
-async function getRetried(
-  s: MetadataSettings,
-  path: string,
-  headers: Record<string, string>,
-  retry: (a: { status: number; text: string }) => boolean,
-  none: None,
-): Promise<string> {
-  let last: Answer | undefined;
-  for (let i = 0; i < s.attempts; i++) {
-    last = await request(url(s, path), "GET", headers, s.timeoutMs);
-    if (!("failed" in last) && !retry(last)) return last.text;
-  }
-  const why = !last
+const getter =
+  (s: MetadataSettings, effects: StepEffects, headers: Record<string, string>, none: None) =>
+  async (path: string, retry: Retry): Promise<string> => {
+    let last: MetadataAnswer | undefined;
+    for (let i = 0; i < s.attempts; i++) {
+      last = await effects.metadataRequest(url(s, path), "GET", headers, s.timeoutMs);
+      if (!("failed" in last) && !retry(last)) return last.text;
+    }
+    throw none(`the instance metadata service at ${s.baseUrl} gave no ${path}: ${why(last)}`);
+  };
+
+const why = (last: MetadataAnswer | undefined): string =>
+  !last
     ? "no attempt made (metadata_service_num_attempts)"
     : "failed" in last
       ? `cannot reach it: ${last.failed}`
       : `HTTP ${last.status}${last.status === 200 ? " with an empty or non-JSON answer" : ""}`;
-  throw none(`the instance metadata service at ${s.baseUrl} gave no ${path}: ${why}`);
-}

@@ -1,30 +1,32 @@
 import { AwsxError } from "../../errors.js";
-import { runCaptured } from "../../platform/runCaptured.js";
 import { shlexSplit } from "../../util/shlex.js";
 import type { SourceStep } from "../../plan/plan.js";
 import type { Credentials } from "../../types.js";
 import { refreshedOnce } from "../refreshedOnce.js";
 import { parsePythonJson, processCredentials } from "./processOutput.js";
+import { type SourceDef, shownOrigin } from "../stepDef.js";
 import type { StepContext } from "../stepContext.js";
+import type { StepEffects } from "../stepEffects.js";
 
 export interface ProcessOptions {
   env: Record<string, string | undefined>;
   timeoutMs: number;
   maxOutputBytes: number;
   now: () => Date;
+  runHelper: StepEffects["runHelper"];
 }
 
 // The credential_process step: at most 1 MiB of output is read.
-export function credentialProcess(
-  step: Extract<SourceStep, { kind: "process" }>,
-  ctx: StepContext,
-): Promise<Credentials> {
+type ProcessStep = Extract<SourceStep, { kind: "process" }>;
+
+export function credentialProcess(step: ProcessStep, ctx: StepContext): Promise<Credentials> {
   ctx.logger.debug(`profile ${step.profile}: running credential_process`);
   return runCredentialProcess(step.profile, step.command, {
     env: ctx.env,
     timeoutMs: ctx.processTimeoutMs,
     maxOutputBytes: 1024 * 1024,
     now: ctx.now,
+    runHelper: ctx.effects.runHelper,
   });
 }
 
@@ -73,7 +75,11 @@ async function runOnce(
     throw fail(`cannot be split into words (${(e as Error).message}); fix its quoting`, e);
   }
   if (argv.length === 0) throw fail("is empty; set it to a command that prints credentials JSON");
-  const { stdout, stderr, code, signal, error, notUtf8 } = await runCaptured(argv, options);
+  const { stdout, stderr, code, signal, error, notUtf8 } = await options.runHelper(argv, {
+    env: options.env,
+    timeoutMs: options.timeoutMs,
+    maxOutputBytes: options.maxOutputBytes,
+  });
   if (error) throw fail(error + grantedHint(argv[0]!, error));
   if (code !== 0) {
     const last = stderr.trim().split("\n").pop() ?? "";
@@ -94,3 +100,11 @@ async function runOnce(
   }
   return processCredentials(parsed, fail);
 }
+
+// credential_process: named by its command line, run every time (the helper caches, if any).
+export const processStep: SourceDef<ProcessStep> = {
+  identity: (s) => ["process", s.command],
+  run: (s, ctx) => credentialProcess(s, ctx),
+  describe: (s) => `process(${s.profile})`,
+  explain: (s) => ({ command: s.command, from: shownOrigin(s.origin) }),
+};

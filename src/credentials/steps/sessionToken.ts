@@ -1,6 +1,7 @@
 import type { SessionTokenStep } from "../../plan/plan.js";
 import type { Credentials } from "../../types.js";
 import { callSts } from "../callSts.js";
+import type { StsDef } from "../stepDef.js";
 import type { StepContext } from "../stepContext.js";
 
 // GetSessionToken with the MFA code: the session every role naming that mfa_serial is
@@ -34,3 +35,11 @@ export async function sessionToken(
     }),
   );
 }
+
+export const sessionTokenStep: StsDef<SessionTokenStep> = {
+  identity: (s) => ["sessionToken", s.mfaSerial, s.durationSeconds],
+  label: (s) => s.mfaSerial ?? "GetSessionToken",
+  run: sessionToken,
+  describe: (s) => `getSessionToken(${s.mfaSerial ?? "no MFA"})`,
+  explain: (s) => ({ mfaSerial: s.mfaSerial, durationSeconds: s.durationSeconds, why: s.reason }),
+};

@@ -8,6 +8,7 @@ import { serviceErrorName, serviceMessage } from "../../platform/serviceMessage.
 import type { Credentials, SsoClientTarget, SsoFactory } from "../../types.js";
 import { printable } from "../../util/printable.js";
 import type { SsoContext } from "../ssoContext.js";
+import { type SourceDef, shownOrigin } from "../stepDef.js";
 import type { StepContext } from "../stepContext.js";
 
 type SsoStep = Extract<SourceStep, { kind: "sso" }>;
@@ -202,7 +203,9 @@ const NETWORK = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTU
 function portalError(e: unknown, step: SsoStep, endpoint: string): AwsxError {
   if (isAwsxError(e)) return e;
   const err = e as { name?: string; message?: string; code?: string; $metadata?: any };
-  const what = `GetRoleCredentials of ${step.roleName} in ${step.accountId} for profile "${step.profile}"`;
+  const what =
+    `GetRoleCredentials of ${step.roleName} in ${step.accountId} ` +
+    `for profile "${step.profile}"`;
   const code = err?.code ?? NETWORK.exec(String(err?.message ?? ""))?.[1];
   const status: number | undefined = err?.$metadata?.httpStatusCode;
   const opts = { cause: e, profile: step.profile };
@@ -239,3 +242,32 @@ function portalError(e: unknown, step: SsoStep, endpoint: string): AwsxError {
 
 // The first line of a message from outside (the portal, the SDK), printable.
 const firstLine = (s: string): string => printable(s.split("\n")[0]!, 300);
+
+// IAM Identity Center: named as botocore's cache key (role, account, session or start URL)
+// and by the portal it calls; the session is cached like an STS one.
+export const ssoStep: SourceDef<SsoStep> = {
+  endpoint: (s, ctx) => ctx.sso?.endpoints(s.session.region).portal.label,
+  identity: (s, hop) => [
+    "sso",
+    s.accountId,
+    s.roleName,
+    s.session.name ?? "",
+    s.session.name ? "" : s.session.startUrl,
+    s.session.region,
+    hop.sourceEndpoint ?? "",
+  ],
+  cachedAs: (s) => `${s.accountId}/${s.roleName}`,
+  run: (s, ctx) => ssoRole(s, ctx),
+  describe: (s) => `sso(${s.accountId}/${s.roleName})`,
+  explain: (s) => ({
+    accountId: s.accountId,
+    roleName: s.roleName,
+    ssoSession: s.session.name,
+    startUrl: s.session.startUrl,
+    ssoRegion: s.session.region,
+    sessionFrom: shownOrigin(s.session.origin),
+    login: loginCommand(s),
+    tokenRefresh: refreshesToken(s.session) ? "within 15 minutes of expiry" : "never",
+    from: shownOrigin(s.origin),
+  }),
+};
