@@ -37,9 +37,6 @@ const LAZY = [
   ...readdirSync(`${root}src/cli/commands`)
     .filter((f) => f.endsWith(".run.ts"))
     .map((f) => ({ entry: `src/cli/commands/${f}`, out: `lazy-${f.slice(0, -".run.ts".length)}` })),
-  // login's run keeps its old name while issue 30's step 3 changes it; it becomes
-  // login.run.ts, and this line goes, once that has landed.
-  { entry: "src/cli/commands/runLogin.ts", out: "lazy-login" },
 ];
 
 // An import() of a LAZY module becomes external, pointing to its built file; with

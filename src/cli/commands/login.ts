@@ -3,10 +3,10 @@ import { AwsxError } from "../../errors.js";
 import { CREDENTIAL_OPTIONS, LOGIN_OPTIONS } from "../options.js";
 import { profileOrPick } from "../pickProfile.js";
 import { missingArg } from "../usage.js";
-import type { LoginInput } from "./runLogin.js";
+import type { LoginInput } from "./login.run.js";
 
 // awsx login: the command as the parser knows it, its flags checked and its profile picked
-// when none is named; its run is loaded only then (runLogin.ts, a bundle of its own:
+// when none is named; its run is loaded only then (login.run.ts, a bundle of its own:
 // docs/performance.md).
 export const login: Command = {
   name: "login",
@@ -33,6 +33,6 @@ export const login: Command = {
     }
     const missing = () => missingArg(login, "profile");
     const profile = await profileOrPick(given.profile, "login", given, deps, missing);
-    return (await import("./runLogin.js")).runLogin({ ...given, profile }, deps, deps.out);
+    return (await import("./login.run.js")).runLogin({ ...given, profile }, deps, deps.out);
   },
 };
