@@ -1,0 +1,175 @@
+import {
+  accessSync,
+  closeSync,
+  constants,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from "node:fs";
+import { isAbsolute, join } from "node:path";
+
+// Node's own ELF machine, the only one whose binaries awsx hands straight to execve.
+const MACHINE: Partial<Record<NodeJS.Architecture, number>> = { x64: 62, arm64: 183 };
+// Linux refuses one argument or variable of 128 KiB or more (E2BIG); the total is bounded by
+// a quarter of the stack limit. Far below both, so execve cannot fail on size.
+const MAX_ONE = 64 * 1024;
+const MAX_ALL = 512 * 1024;
+// A #! line is read from the first 256 bytes (BINPRM_BUF_SIZE), as Linux does.
+const HEAD = 4096;
+
+// Replace awsx with COMMAND (process.execve: same pid, nothing of awsx left to run) when that
+// cannot fail; else return why not, and the caller spawns the command as before. A failed
+// execve does not throw: Node aborts (SIGABRT). So the command is resolved on the child's
+// PATH as execvp does and checked first: an ELF file for this machine whose interpreter
+// exists, or a #! script with an absolute interpreter that passes the same check; anything
+// else (not found, not executable, a script without #!, which execvp hands to /bin/sh) is
+// left to spawn, which reports it with today's 127/126 and message. Linux only: elsewhere
+// it is untried. The caller has finished everything awsx does before the child starts.
+export function replaceProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): string {
+  const execve = process.execve;
+  if (typeof execve !== "function") return "this Node has no process.execve";
+  if (process.platform !== "linux") return "execve is used on Linux only";
+  if (!command || command.includes("\0")) return "no command name";
+  const big = tooBig([command, ...args, ...Object.entries(env).flat()]);
+  if (big) return big;
+  const file = resolveOnPath(command, env.PATH);
+  if (typeof file !== "string") return file.why;
+  const format = runnable(file, 0);
+  if (format) return format;
+  const blocking = blockingStdio();
+  if (blocking) return blocking;
+  // Node ignores SIGPIPE and SIGXFSZ, and an ignored signal stays ignored across execve (the
+  // child would print "Broken pipe" where a shell's child dies quietly); a caught one is
+  // reset to its default. So catch both until the exec.
+  for (const s of ["SIGPIPE", "SIGXFSZ"] as const) process.on(s, () => {});
+  try {
+    return execve(file, [command, ...args], env);
+  } catch (e) {
+    // Node's own checks of the arguments, before the system call.
+    return `process.execve refused: ${(e as Error).message}`;
+  }
+}
+
+function tooBig(strings: string[]): string | undefined {
+  let all = 0;
+  for (const s of strings) {
+    const n = Buffer.byteLength(s) + 1;
+    if (n > MAX_ONE) return "an argument or variable too long for a sure execve";
+    all += n + 8;
+  }
+  return all > MAX_ALL ? "arguments and environment too large for a sure execve" : undefined;
+}
+
+// Node's stdout/stderr streams make a pipe O_NONBLOCK, and the file description is shared:
+// the child would get EAGAIN writing to it. Node makes process.stderr by itself (a socket's
+// destroy() names it: the D-Bus probe's), so what a stream set is set back to blocking, as
+// spawn does for fds 0-2 in the child (libuv); the flags are read from /proc/self/fdinfo.
+function blockingStdio(): string | undefined {
+  for (const fd of [2, 1, 0] as const) {
+    const flags = fdFlags(fd);
+    if (flags === undefined) return `/proc/self/fdinfo/${fd} cannot be read`;
+    if (!(flags & constants.O_NONBLOCK)) continue;
+    if (fd === 0) return "stdin is non-blocking";
+    const stream = (fd === 1 ? process.stdout : process.stderr) as unknown as NodeStdio;
+    if (stream.writableLength) return `awsx's own output to fd ${fd} is still being written`;
+    stream._handle?.setBlocking?.(true);
+    if ((fdFlags(fd) ?? constants.O_NONBLOCK) & constants.O_NONBLOCK)
+      return `fd ${fd} stays non-blocking`;
+  }
+  return undefined;
+}
+
+// What Node's stream for fd 1 or 2 has: its libuv handle, for a pipe or a terminal.
+interface NodeStdio {
+  writableLength?: number;
+  _handle?: { setBlocking?: (blocking: boolean) => number };
+}
+
+function fdFlags(fd: number): number | undefined {
+  try {
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "latin1"));
+    return flags ? Number.parseInt(flags[1]!, 8) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// The file execvp would run, or why awsx leaves the search to spawn. PATH: the child's own,
+// an empty entry being the current folder; a file it cannot execute is skipped (EACCES),
+// as execvp does.
+function resolveOnPath(command: string, path: string | undefined): string | { why: string } {
+  if (command.includes("/")) return executable(command) ?? { why: `${command} is not runnable` };
+  if (path === undefined) return { why: "the child has no PATH" };
+  for (const dir of path.split(":")) {
+    const file = executable(join(dir || ".", command));
+    if (file) return file;
+  }
+  return { why: `${command} not found on PATH as an executable file` };
+}
+
+// FILE when it is a regular file this process may execute, else undefined.
+function executable(file: string): string | undefined {
+  try {
+    if (!statSync(file).isFile()) return undefined;
+    accessSync(file, constants.X_OK);
+    return file;
+  } catch {
+    return undefined;
+  }
+}
+
+// undefined when the kernel will run FILE: an ELF binary of this machine (with its program
+// interpreter there), or a #! script whose interpreter is one (one level of scripts).
+function runnable(file: string, depth: number): string | undefined {
+  const head = readHead(file);
+  if (!head) return `${file} cannot be read`;
+  if (head.readUInt32BE(0) === 0x7f454c46) return elfRunnable(file, head);
+  if (head[0] === 0x23 && head[1] === 0x21 && depth === 0) {
+    const line = head.subarray(2, Math.min(head.length, 256)).toString("latin1");
+    const end = line.indexOf("\n");
+    const interpreter = (end < 0 ? "" : line.slice(0, end)).trim().split(/[ \t]/)[0] ?? "";
+    if (!isAbsolute(interpreter) || !executable(interpreter))
+      return `${file}: #! interpreter "${interpreter}" is not a runnable absolute path`;
+    return runnable(interpreter, depth + 1);
+  }
+  return `${file} is neither an ELF binary nor a #! script awsx checks`;
+}
+
+function readHead(file: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const buf = Buffer.alloc(HEAD);
+    return buf.subarray(0, readSync(fd, buf, 0, HEAD, 0));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+// 64-bit little-endian ELF of Node's own machine, its PT_INTERP (if any) an executable file.
+function elfRunnable(file: string, h: Buffer): string | undefined {
+  const machine = MACHINE[process.arch];
+  if (h.length < 64 || h[4] !== 2 || h[5] !== 1 || h.readUInt16LE(18) !== machine)
+    return `${file} is not a 64-bit ELF binary for ${process.arch}`;
+  const phoff = Number(h.readBigUInt64LE(32));
+  const size = h.readUInt16LE(54);
+  const count = h.readUInt16LE(56);
+  for (let i = 0; i < count; i++) {
+    const at = phoff + i * size;
+    if (at + 56 > h.length) return `${file}: program headers past the first ${HEAD} bytes`;
+    if (h.readUInt32LE(at) !== 3) continue; // PT_INTERP
+    const offset = Number(h.readBigUInt64LE(at + 8));
+    const length = Number(h.readBigUInt64LE(at + 32));
+    if (offset + length > h.length) return `${file}: interpreter name past the first bytes`;
+    const interpreter = h.toString("latin1", offset, offset + length).replace(/\0.*$/s, "");
+    if (!executable(interpreter)) return `${file}: its interpreter ${interpreter} is missing`;
+  }
+  return undefined;
+}
