@@ -3,7 +3,7 @@
 // nothing of awsx's left behind (the D-Bus connection, non-blocking stdio), it loads none of
 // the built-in modules it does not use (scripts/build.mjs LAZY_BUILTINS), and the warm bundle
 // stays within the size docs/performance.md states.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { constants, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -98,7 +98,7 @@ describeKeyring("a warm exec from the keychain", () => {
     const [parent, out, err, ...fds] = r.stdout.trim().split("\n");
     expect(parent).toBe(String(process.pid));
     for (const flags of [out, err]) {
-      expect(Number.parseInt(flags!.split(/\s+/)[1]!, 8) & os.constants.O_NONBLOCK).toBe(0);
+      expect(Number.parseInt(flags!.split(/\s+/)[1]!, 8) & constants.O_NONBLOCK).toBe(0);
     }
     // The same fds as sh started without awsx (its own, and what jest's process passes on):
     // not awsx's D-Bus connection, log file or compile cache.
