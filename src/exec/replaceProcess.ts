@@ -41,17 +41,66 @@ export function replaceProcess(
   if (typeof file !== "string") return file.why;
   const format = runnable(file, 0);
   if (format) return format;
+  const signals = signalsToReset();
+  if (typeof signals === "string") return signals;
   const blocking = blockingStdio();
   if (blocking) return blocking;
-  // Node ignores SIGPIPE and SIGXFSZ, and an ignored signal stays ignored across execve (the
-  // child would print "Broken pipe" where a shell's child dies quietly); a caught one is
-  // reset to its default. So catch both until the exec.
-  for (const s of ["SIGPIPE", "SIGXFSZ"] as const) process.on(s, () => {});
   try {
-    return execve(file, [command, ...args], env);
+    if (!signals.viaEnv) {
+      // Only SIGPIPE and SIGXFSZ ignored (Node's own): a caught signal is reset to its default
+      // by execve, an ignored one stays ignored (the command would print "Broken pipe" where a
+      // shell's dies quietly). So catch both until the exec.
+      for (const s of ["SIGPIPE", "SIGXFSZ"] as const) process.on(s, () => {});
+      return execve(file, [command, ...args], env);
+    }
+    // A blocked signal stays blocked across execve, and Node cannot unblock one: started with
+    // --disable-sigusr1 (bin/awsx.js's #! line) it keeps SIGUSR1 blocked. GNU env's
+    // --default-signal resets and unblocks them, then runs the command by the same PATH
+    // (execvp, as spawn does: argv[0] as typed). One exec more. A name with "=" or "-" alone
+    // env would take for its own (NAME=VALUE; an empty environment).
+    if (command.includes("=") || command === "-") return "a command name env would misread";
+    const reset = signals.numbers.join(",");
+    return execve(ENV, ["env", `--default-signal=${reset}`, "--", command, ...args], env);
   } catch (e) {
     // Node's own checks of the arguments, before the system call.
     return `process.execve refused: ${(e as Error).message}`;
+  }
+}
+
+const ENV = "/usr/bin/env";
+// Bits of /proc/self/status's masks: signal n is bit n-1.
+const bit = (n: number) => 1n << BigInt(n - 1);
+const NODE_IGNORES = bit(13) | bit(25); // SIGPIPE, SIGXFSZ
+
+// The signals the command must not inherit as they are in awsx (any blocked, any ignored:
+// spawn resets them all), or why that cannot be done here.
+function signalsToReset(): { viaEnv: boolean; numbers: number[] } | string {
+  let status: string;
+  try {
+    status = readFileSync("/proc/self/status", "latin1");
+  } catch {
+    return "/proc/self/status cannot be read";
+  }
+  const mask = (name: string) => {
+    const m = new RegExp(`^${name}:\\s*([0-9a-f]+)$`, "m").exec(status);
+    return m ? BigInt(`0x${m[1]}`) : undefined;
+  };
+  const blocked = mask("SigBlk");
+  const ignored = mask("SigIgn");
+  if (blocked === undefined || ignored === undefined) return "no signal masks in /proc";
+  if (blocked === 0n && (ignored & ~NODE_IGNORES) === 0n) return { viaEnv: false, numbers: [] };
+  const all = blocked | ignored;
+  if (all >> 31n) return "a real-time signal is blocked or ignored";
+  const numbers = [...Array(31).keys()].map((i) => i + 1).filter((n) => all & bit(n));
+  return gnuEnv() ? { viaEnv: true, numbers } : `signals ${numbers} set, and no GNU env`;
+}
+
+// /usr/bin/env is GNU coreutils' 8.31 or later (it knows --default-signal) and runnable.
+function gnuEnv(): boolean {
+  try {
+    return readFileSync(ENV).includes("--default-signal") && runnable(ENV, 0) === undefined;
+  } catch {
+    return false;
   }
 }
 
