@@ -98,6 +98,8 @@ describe("files execve would fail on take the spawn path (no SIGABRT)", () => {
     ["an ELF binary for another machine", () => [elf("other-arch", otherMachine)]],
     ["a #! script whose interpreter is missing", () => [script("bad-bang", "#!/nonexistent/sh\n")]],
     ["a #! script with a relative interpreter", () => [script("rel-bang", "#!sh\nexit 3\n")]],
+    ["a #! script with CRLF line ends", () => [script("crlf", "#!/bin/sh\r\nexit 4\r\n")]],
+    ["an ELF object file, not an executable", () => [elf("object", (b) => b.writeUInt16LE(1, 16))]],
     ["a script without #! (execvp runs it with /bin/sh)", () => [script("no-bang", "exit 5\n")]],
     ["a file that is not executable", () => [script("not-x", "#!/bin/sh\n")].map(noExec)],
     ["a folder", () => [dir]],

@@ -181,7 +181,10 @@ function runnable(file: string, depth: number): string | undefined {
   if (head[0] === 0x23 && head[1] === 0x21 && depth === 0) {
     const line = head.subarray(2, Math.min(head.length, 256)).toString("latin1");
     const end = line.indexOf("\n");
-    const interpreter = (end < 0 ? "" : line.slice(0, end)).trim().split(/[ \t]/)[0] ?? "";
+    // As Linux reads it: leading blanks skipped, the name ends at a blank (a CR is part of
+    // it: a CRLF script names "/bin/sh\r", which does not exist).
+    const text = end < 0 ? "" : line.slice(0, end).replace(/^[ \t]+/, "");
+    const interpreter = text.includes("\0") ? "" : (text.split(/[ \t]/)[0] ?? "");
     if (!isAbsolute(interpreter) || !executable(interpreter))
       return `${file}: #! interpreter "${interpreter}" is not a runnable absolute path`;
     return runnable(interpreter, depth + 1);
@@ -202,23 +205,28 @@ function readHead(file: string): Buffer | undefined {
   }
 }
 
-// 64-bit little-endian ELF of Node's own machine, its PT_INTERP (if any) an executable file.
-function elfRunnable(file: string, h: Buffer): string | undefined {
+// 64-bit little-endian ELF of Node's own machine, an executable or a shared object, program
+// headers as the kernel expects them; its PT_INTERP (if any) an ELF file of the same kind.
+function elfRunnable(file: string, h: Buffer, loader = false): string | undefined {
   const machine = MACHINE[process.arch];
+  const type = h.length >= 64 ? h.readUInt16LE(16) : 0;
   if (h.length < 64 || h[4] !== 2 || h[5] !== 1 || h.readUInt16LE(18) !== machine)
     return `${file} is not a 64-bit ELF binary for ${process.arch}`;
+  if ((type !== 2 && type !== 3) || h.readUInt16LE(54) !== 56)
+    return `${file} is not an ELF executable`;
   const phoff = Number(h.readBigUInt64LE(32));
-  const size = h.readUInt16LE(54);
   const count = h.readUInt16LE(56);
-  for (let i = 0; i < count; i++) {
-    const at = phoff + i * size;
+  for (let i = 0; i < count && !loader; i++) {
+    const at = phoff + i * 56;
     if (at + 56 > h.length) return `${file}: program headers past the first ${HEAD} bytes`;
     if (h.readUInt32LE(at) !== 3) continue; // PT_INTERP
     const offset = Number(h.readBigUInt64LE(at + 8));
     const length = Number(h.readBigUInt64LE(at + 32));
     if (offset + length > h.length) return `${file}: interpreter name past the first bytes`;
     const interpreter = h.toString("latin1", offset, offset + length).replace(/\0.*$/s, "");
-    if (!executable(interpreter)) return `${file}: its interpreter ${interpreter} is missing`;
+    const head = executable(interpreter) && readHead(interpreter);
+    const why = head ? elfRunnable(interpreter, head, true) : "missing";
+    if (why) return `${file}: its loader ${interpreter}: ${why}`;
   }
   return undefined;
 }
