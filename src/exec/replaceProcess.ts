@@ -15,7 +15,8 @@ const MACHINE: Partial<Record<NodeJS.Architecture, number>> = { x64: 62, arm64: 
 // a quarter of the stack limit. Far below both, so execve cannot fail on size.
 const MAX_ONE = 64 * 1024;
 const MAX_ALL = 512 * 1024;
-// A #! line is read from the first 256 bytes (BINPRM_BUF_SIZE), as Linux does.
+// What is read of a file: its ELF header and program headers. A #! line is read from the
+// first 256 bytes of it (BINPRM_BUF_SIZE), as Linux does.
 const HEAD = 4096;
 
 // Replace awsx with COMMAND (process.execve: same pid, nothing of awsx left to run) when that
