@@ -39,6 +39,40 @@ const LAZY = [
     .map((f) => ({ entry: `src/cli/commands/${f}`, out: `lazy-${f.slice(0, -".run.ts".length)}` })),
 ];
 
+// Built-in modules the warm path does not use, yet modules in the warm bundle import (the file
+// store, SSO token files, helpers run as children, ...): in dist/awsx.cjs each becomes a module
+// of stand-ins that require the real one at their first call, so a warm `exec` never loads it
+// (`node:crypto` alone costs ~7 ms). Functions only: an import of anything else (a class to
+// extend, a constant, a default import) fails the build, which is the sign to leave that
+// module off this list. __tests__/e2e/warmPath.test.ts checks a warm exec loads none of them.
+const LAZY_BUILTINS = [
+  "node:crypto",
+  "node:fs/promises",
+  "node:child_process",
+  "node:timers/promises",
+];
+
+const lazyBuiltinsPlugin = {
+  name: "awsx-lazy-builtins",
+  setup(b) {
+    const filter = new RegExp(`^(${LAZY_BUILTINS.join("|")})$`);
+    b.onResolve({ filter }, (args) =>
+      args.namespace === "lazy-builtin"
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: "lazy-builtin" },
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, async (args) => {
+      const real = await import(args.path);
+      const names = Object.keys(real).filter(
+        (k) => k !== "default" && typeof real[k] === "function",
+      );
+      const stand = names.map((k) => `export function ${k}(...a) { return load().${k}(...a); }`);
+      const load = `let m;\nconst load = () => (m ??= require(${JSON.stringify(args.path)}));`;
+      return { contents: `${load}\n${stand.join("\n")}\n`, loader: "js" };
+    });
+  },
+};
+
 // An import() of a LAZY module becomes external, pointing to its built file; with
 // dynamic-import unsupported (below) esbuild itself emits require("./<out>.cjs") for it.
 const lazyPlugin = (self) => ({
@@ -81,7 +115,7 @@ const bundle = (entry, out, extra = {}) =>
     define: { ...common.define, ...extra.define },
     entryPoints: [`${root}${entry}`],
     outfile: `${tmp}/${out}.cjs`,
-    plugins: [lazyPlugin(out)],
+    plugins: [lazyPlugin(out), ...(out === "awsx" ? [lazyBuiltinsPlugin] : [])],
   });
 
 try {

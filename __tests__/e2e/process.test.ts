@@ -32,10 +32,11 @@ afterAll(() => {
 // Starts `awsx exec --backend none foo -- ARGS...` with a clean env (nothing inherited from jest).
 function start(
   childArgv: string[],
-  opts: { separator?: boolean; input?: Buffer; buffer?: boolean } = {},
+  opts: { separator?: boolean; input?: Buffer; buffer?: boolean; server?: boolean } = {},
 ): ResultPromise {
   const args = [
     "exec",
+    ...(opts.server ? ["--server"] : []),
     "--backend",
     "none",
     "foo",
@@ -155,9 +156,10 @@ describe("signals sent to awsx", () => {
     },
   );
 
+  // awsx spawns with --server (a plain exec becomes the command: see below).
   test("SIGINT sent to awsx's pid alone is not forwarded (a terminal's ^C reaches the whole process group, so forwarding would deliver it twice); awsx keeps waiting", async () => {
     const file = path.join(tmp, "signal-SIGINT.txt");
-    const p = start([NODE, fixture("forever.mjs"), file]);
+    const p = start([NODE, fixture("forever.mjs"), file], { server: true });
     let settled = false;
     void p.then(() => (settled = true));
     await ready(p);
@@ -170,6 +172,30 @@ describe("signals sent to awsx", () => {
     const r = await p;
     expect(r.exitCode).toBe(0);
     expect(readFileSync(file, "utf8")).toBe("got SIGTERM\n");
+  });
+});
+
+describe("awsx becomes the command (execve)", () => {
+  test("same pid: a SIGINT sent to it is the command's own, as without awsx", async () => {
+    const file = path.join(tmp, "signal-SIGINT-execve.txt");
+    // sh says its pid, then becomes forever.mjs (exec: the same pid again).
+    const p = start([
+      "sh",
+      "-c",
+      'echo "pid $$"; exec "$@"',
+      "sh",
+      NODE,
+      fixture("forever.mjs"),
+      file,
+    ]);
+    await ready(p);
+    process.kill(p.pid!, "SIGINT");
+    for (let i = 0; i < 500 && !existsSync(file); i++) await sleep(20);
+    p.kill("SIGTERM");
+    const r = await p;
+    expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
+    expect(String(r.stdout)).toBe(`pid ${p.pid}\nready\n`);
+    expect(readFileSync(file, "utf8")).toBe("got SIGINT\ngot SIGTERM\n");
   });
 });
 

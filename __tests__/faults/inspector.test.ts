@@ -132,36 +132,45 @@ describe.each(nodeDirs())("SIGUSR1 in the first moments of a run (Node in %s)", 
 });
 
 // The price of --disable-sigusr1: Node keeps SIGUSR1 blocked for the whole run, so the
-// installed awsx neither forwards it to the child nor dies of it (docs/exec.md). The child
-// itself starts with no signal blocked, and can still be sent SIGUSR1 directly.
-test("the installed bin takes no SIGUSR1 while the child runs: not forwarded, it goes on", async () => {
-  const home = makeHome({ credentials: `[foo]\n${KEYS}` });
-  const script =
-    'process.on("SIGUSR1", () => process.exit(7)); console.log("ready");' +
-    "setTimeout(() => process.exit(0), 1500);";
-  try {
-    const child = spawn(
-      AWSX_BIN,
-      ["exec", "--backend", "none", "foo", "--", process.execPath, "-e", script],
-      { env: home.env(), stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const ready = new Promise<void>((ok) =>
-      child.stdout.on("data", (d: Buffer) => {
-        stdout += d.toString();
-        if (stdout.includes("ready")) ok();
-      }),
-    );
-    const closed = new Promise<[number | null, string | null]>((ok) =>
-      child.on("close", (c, s) => ok([c, s])),
-    );
-    await ready;
-    child.kill("SIGUSR1");
-    expect(await closed).toEqual([0, null]);
-    expect(stderr).toBe("");
-  } finally {
-    home.cleanup();
-  }
-}, 30_000);
+// installed awsx, where it spawns the child (--server), neither forwards it nor dies of it
+// (docs/exec.md). The child itself starts with no signal blocked, and can still be sent
+// SIGUSR1 directly. A plain exec becomes the child (execve), SIGUSR1 unblocked: the signal
+// sent to that pid is the child's own (it exits 7).
+test.each([
+  [["--server"], "spawned: not forwarded, it goes on", [0, null]],
+  [[], "become the child (execve): the child's own", [7, null]],
+])(
+  "the installed bin and SIGUSR1 while the child runs, %j: %s",
+  async (flags, _what, want) => {
+    const home = makeHome({ credentials: `[foo]\n${KEYS}` });
+    const script =
+      'process.on("SIGUSR1", () => process.exit(7)); console.log("ready");' +
+      "setTimeout(() => process.exit(0), 1500);";
+    try {
+      const child = spawn(
+        AWSX_BIN,
+        ["exec", ...flags, "--backend", "none", "foo", "--", process.execPath, "-e", script],
+        { env: home.env(), stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const ready = new Promise<void>((ok) =>
+        child.stdout.on("data", (d: Buffer) => {
+          stdout += d.toString();
+          if (stdout.includes("ready")) ok();
+        }),
+      );
+      const closed = new Promise<[number | null, string | null]>((ok) =>
+        child.on("close", (c, s) => ok([c, s])),
+      );
+      await ready;
+      child.kill("SIGUSR1");
+      expect(await closed).toEqual(want);
+      expect(stderr).toBe("");
+    } finally {
+      home.cleanup();
+    }
+  },
+  30_000,
+);

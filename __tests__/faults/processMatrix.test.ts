@@ -26,7 +26,8 @@ const NODE = process.execPath;
 const SIG = constants.signals as Record<string, number>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// src/exec/run.ts FORWARDED_SIGNALS, and the signals dieOfSignal turns into a plain exit 128+n.
+// src/exec/run.ts FORWARDED_SIGNALS, and the signals dieOfSignal turns into a plain exit 128+n
+// (both for a spawned child: --server; a plain exec becomes its command through execve).
 const FORWARDED = [
   "SIGTERM",
   "SIGHUP",
@@ -199,11 +200,14 @@ describe("exit statuses", () => {
   }, 120_000);
 });
 
-describe("signals sent to awsx while the child runs", () => {
+// A plain `awsx exec` becomes its command (execve: src/exec/replaceProcess.ts), so a signal
+// sent to its pid is the command's; awsx stays a parent that forwards signals only where it
+// spawns: with --server (below), and where execve is not used. So these run with --server.
+describe("signals sent to awsx while the child runs (--server: awsx spawns)", () => {
   // Start awsx with the recorder as child; resolve once the child is ready.
   async function withRecorder(): Promise<{ s: Started; file: string; childPid: number }> {
     const file = path.join(work, `signals-${randomBytes(4).toString("hex")}.txt`);
-    const s = start(["exec", "--backend", "none", "foo", "--", NODE, recorder, file]);
+    const s = start(["exec", "--server", "--backend", "none", "foo", "--", NODE, recorder, file]);
     await until("the child to be ready", () => /ready \d+\n/.test(s.stdout()));
     const childPid = Number(/ready (\d+)/.exec(s.stdout())![1]);
     return { s, file, childPid };
@@ -330,24 +334,88 @@ describe("a child killed by a signal", () => {
     "SIGPWR",
     "SIGSYS",
   ];
-  // What a calling shell sees without awsx is a death by the signal: awsx dies of it too,
-  // except where it cannot (dieOfSignal's list, and SIGXFSZ which Node ignores): exit 128+n.
-  test.concurrent.each(SIGNALS)("%s", async (sig) => {
-    const r = await runAwsx([
-      "exec",
-      "--backend",
-      "none",
-      "foo",
-      "--",
-      "sh",
-      "-c",
-      `kill -${SIG[sig]} $$`,
-    ]);
+  const dies = (sig: string, server: boolean) => [
+    "exec",
+    ...(server ? ["--server"] : []),
+    "--backend",
+    "none",
+    "foo",
+    "--",
+    "sh",
+    "-c",
+    `kill -${SIG[sig]} $$`,
+  ];
+  // awsx has become the command (execve): its death is the process's own, every signal alike,
+  // exactly what a calling shell sees without awsx.
+  test.concurrent.each(SIGNALS)("%s: the process dies of it (execve)", async (sig) => {
+    const r = await runAwsx(dies(sig, false));
+    expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({
+      code: null,
+      signal: sig,
+      stderr: "",
+    });
+  });
+  // A spawned child (--server): awsx dies of the same signal, except where it cannot
+  // (dieOfSignal's list, and SIGXFSZ which Node ignores): exit 128+n.
+  test.concurrent.each(SIGNALS)("%s: awsx passes it on (--server)", async (sig) => {
+    const r = await runAwsx(dies(sig, true));
     const want =
       EXIT_INSTEAD.has(sig) || sig === "SIGXFSZ"
         ? { code: 128 + SIG[sig]!, signal: null }
         : { code: null, signal: sig };
     expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({ ...want, stderr: "" });
+  });
+});
+
+// With execve the command is awsx's process: same pid, every signal sent to it is the
+// command's own (SIGINT and the ones Node ignores included), SIGSTOP stops the command.
+describe("signals sent to awsx once it has become the command (execve)", () => {
+  async function withRecorder(): Promise<{ s: Started; file: string; childPid: number }> {
+    const file = path.join(work, `signals-${randomBytes(4).toString("hex")}.txt`);
+    const s = start(["exec", "--backend", "none", "foo", "--", NODE, recorder, file]);
+    await until("the command to be ready", () => /ready \d+\n/.test(s.stdout()));
+    const childPid = Number(/ready (\d+)/.exec(s.stdout())![1]);
+    return { s, file, childPid };
+  }
+  const seen = (file: string) =>
+    existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
+
+  test.concurrent.each(["SIGTERM", "SIGHUP", "SIGINT", "SIGPIPE", "SIGWINCH", "SIGXFSZ"])(
+    "%s reaches the command, whose pid is awsx's",
+    async (sig) => {
+      const { s, file, childPid } = await withRecorder();
+      expect(childPid).toBe(s.child.pid);
+      process.kill(s.child.pid!, sig);
+      await until(`the command to record ${sig}`, () => seen(file).includes(sig));
+      try {
+        process.kill(s.child.pid!, "SIGTERM"); // the ones the recorder outlives
+      } catch {
+        /* it ended on the first one */
+      }
+      const r = await s.done;
+      expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({
+        code: 0,
+        signal: null,
+        stderr: "",
+      });
+      expect(seen(file)[0]).toBe(sig);
+    },
+  );
+
+  test("SIGSTOP stops the command itself; SIGCONT resumes it", async () => {
+    const { s, file } = await withRecorder();
+    process.kill(s.child.pid!, "SIGSTOP");
+    await until("the command to stop", () => stateOf(s.child.pid!) === "T", 5_000);
+    process.kill(s.child.pid!, "SIGCONT");
+    await until("the command to resume", () => stateOf(s.child.pid!) !== "T", 5_000);
+    await until("the command to record SIGCONT", () => seen(file).includes("SIGCONT"));
+    process.kill(s.child.pid!, "SIGTERM");
+    const r = await s.done;
+    expect({ code: r.code, signal: r.signal, seen: seen(file) }).toEqual({
+      code: 0,
+      signal: null,
+      seen: ["SIGCONT", "SIGTERM"],
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import { isatty } from "node:tty";
 import { proxySecrets } from "../platform/proxyChoice.js";
+import { fdWriter } from "../util/fdWriter.js";
 import { createLogger } from "../util/log.js";
 import type { Command, RunDeps } from "./command.js";
 import { ssoLoginHook } from "./commands/ssoLogin.run.js";
@@ -112,14 +113,10 @@ export async function cli(): Promise<void> {
     argv: process.argv.slice(2),
     env: process.env,
     stdout: (s) => void process.stdout.write(s),
-    stderr: (s) => void process.stderr.write(s),
-    tty: {
-      stdout: Boolean(process.stdout.isTTY),
-      stderr: Boolean(process.stderr.isTTY),
-      // isatty, not process.stdin: making that stream would set a piped stdin non-blocking
-      // for the child that shares it.
-      stdin: isatty(0),
-    },
+    // Not through process.stderr, nor isTTY from the streams: making a stream sets a pipe
+    // non-blocking for the child that shares it, and exec's execve then steps aside.
+    stderr: fdWriter(2, () => process.stderr),
+    tty: { stdout: isatty(1), stderr: isatty(2), stdin: isatty(0) },
   });
   process.exitCode = code;
   // The command is over: a keychain call that never answered (its thread is stuck in

@@ -1,5 +1,4 @@
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
+import { close, constants, fstat, open, read, type Stats } from "node:fs";
 
 const CHUNK = 64 * 1024;
 
@@ -22,9 +21,10 @@ export async function readRegularFile(
   options: ReadRegularOptions = {},
 ): Promise<{ text: string } | { notRead: NotRead }> {
   const nofollow = options.follow ? 0 : constants.O_NOFOLLOW;
-  let fh: Awaited<ReturnType<typeof open>>;
+  let fd: number;
   try {
-    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | nofollow);
+    const flags = constants.O_RDONLY | constants.O_NONBLOCK | nofollow;
+    fd = await call<number>((cb) => open(path, flags, cb));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return { notRead: "missing" };
@@ -32,7 +32,7 @@ export async function readRegularFile(
     throw e;
   }
   try {
-    const st = await fh.stat();
+    const st = await call<Stats>((cb) => fstat(fd, cb));
     if (!st.isFile()) return { notRead: "not a regular file" };
     const max = options.maxBytes ?? Number.POSITIVE_INFINITY;
     if (st.size > max) return { notRead: "too large" };
@@ -40,7 +40,7 @@ export async function readRegularFile(
     let got = 0;
     for (;;) {
       const chunk = Buffer.allocUnsafe(Math.min(CHUNK, max + 1 - got));
-      const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
+      const bytesRead = await call<number>((cb) => read(fd, chunk, 0, chunk.length, null, cb));
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       got += bytesRead;
@@ -48,6 +48,12 @@ export async function readRegularFile(
     }
     return { text: Buffer.concat(chunks).toString("utf8") };
   } finally {
-    await fh.close();
+    await call<void>((cb) => close(fd, cb));
   }
+}
+
+// node:fs's callbacks, not node:fs/promises: that module (and the readline and REPL modules
+// it loads) is not otherwise on a warm run, which reads the stored-keys index through here.
+function call<T>(start: (cb: (e: NodeJS.ErrnoException | null, value: T) => void) => void) {
+  return new Promise<T>((resolve, reject) => start((e, v) => (e ? reject(e) : resolve(v))));
 }

@@ -1,6 +1,7 @@
 import { AwsxError } from "../../errors.js";
 import type { Credentials } from "../../types.js";
 import { childEnv, serverVariables, withVariables } from "../../exec/childEnv.js";
+import { replaceProcess } from "../../exec/replaceProcess.js";
 import { PICKED_PROFILE_ARG, type Command } from "../command.js";
 import { timeLeft } from "../../util/timeLeft.js";
 import { type CredentialFlags, type Deps, hintsWanted, longRunCache } from "../deps.js";
@@ -41,9 +42,6 @@ async function runExec(given: ExecInput, deps: Deps): Promise<number> {
     logger.debug(`no command given: starting ${shell}`);
     argv = [shell];
   }
-  // Loading node:child_process waits for the next turn of the event loop, which comes
-  // while the keychain's round trip runs off the main thread: the two overlap.
-  const loadRun = new Promise((r) => setImmediate(r)).then(() => import("../../exec/run.js"));
   let envForChild: Record<string, string>;
   let stop: (() => Promise<void>) | undefined;
   if (input.server) {
@@ -55,7 +53,15 @@ async function runExec(given: ExecInput, deps: Deps): Promise<number> {
     envForChild = childEnv(env, credentials, input.profile, plan.region, keep);
     if (!input.command?.length) shellBanner(input.profile, untilText(credentials, deps), deps);
   }
-  const { runChild, dieOfSignal } = await loadRun;
+  // Nothing runs after the child but passing on its status: awsx becomes the child (same
+  // pid, no Node left waiting) where that cannot fail. Spawned instead: --server, whose
+  // endpoint serves while the child runs, and a run whose picker made Node's stdio streams.
+  if (!stop && given.profile !== undefined) {
+    logger.debug(`running ${argv[0]} in awsx's place (execve) where it can`);
+    const why = replaceProcess(argv[0]!, argv.slice(1), envForChild);
+    logger.debug(`${argv[0]} runs as a child of awsx: ${why}`);
+  }
+  const { runChild, dieOfSignal } = await import("../../exec/run.js");
   const outcome = await runChild(argv[0]!, argv.slice(1), envForChild).finally(() => stop?.());
   switch (outcome.kind) {
     case "exited":

@@ -1,0 +1,133 @@
+// The warm path as users run it: `awsx exec target -- CMD` served from the keychain (a private
+// gnome-keyring, the session seeded once from a fake STS). It becomes CMD through execve with
+// nothing of awsx's left behind (the D-Bus connection, non-blocking stdio), it loads none of
+// the built-in modules it does not use (scripts/build.mjs LAZY_BUILTINS), and the warm bundle
+// stays within the size docs/performance.md states.
+import { constants, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { AWSX_BIN, runAwsx, runDetached } from "../helpers/awsx.js";
+import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
+import { makeHome, type TempHome } from "../helpers/home.js";
+import { startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
+import { needs } from "../helpers/requirements.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const ROLE = "arn:aws:iam::123456789012:role/warm-path-role";
+// Built-in modules a warm exec has no use for (node:net stays: the D-Bus probe connects).
+const NOT_ON_WARM_PATH = [
+  "crypto",
+  "fs/promises",
+  "child_process",
+  "dgram",
+  "timers/promises",
+  "http",
+  "https",
+  "http2",
+  "tls",
+  "zlib",
+  "readline",
+  "worker_threads",
+  "dns",
+];
+
+test("dist/awsx.cjs is within the size docs/performance.md states", () => {
+  const doc = readFileSync(path.join(ROOT, "docs", "performance.md"), "utf8");
+  const m = /`dist\/awsx\.cjs` ≤ \*\*([\d,]+) bytes\*\*/.exec(doc);
+  if (!m) throw new Error("docs/performance.md states no size for dist/awsx.cjs");
+  const budget = Number(m[1]!.replace(/,/g, ""));
+  expect(statSync(path.join(ROOT, "dist", "awsx.cjs")).size).toBeLessThanOrEqual(budget);
+});
+
+const describeKeyring = await needs("dbus-daemon", "gnome-keyring-daemon");
+
+describeKeyring("a warm exec from the keychain", () => {
+  let keyring: PrivateKeyring;
+  let sts: FakeSts;
+  let home: TempHome;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    keyring = await startPrivateKeyring();
+    sts = await startFakeSts();
+    home = makeHome({
+      config: `[profile target]\nrole_arn = ${ROLE}\nsource_profile = src\nregion = us-east-1\nendpoint_url = ${sts.url}\n`,
+      credentials:
+        "[src]\naws_access_key_id = AKIAFAKEWARMPATH0001\naws_secret_access_key = fakeWarmPathSecret0000000000000000000001\n",
+    });
+    dir = mkdtempSync(path.join(os.tmpdir(), "awsx-warm-"));
+    env = home.env({
+      DBUS_SESSION_BUS_ADDRESS: keyring.address,
+      AWSX_BACKEND: "keychain",
+      AWSX_CACHE_DIR: path.join(home.dir, "awsx-cache"),
+    });
+    const seed = await runAwsx(["exec", "target", "--", "true"], env);
+    expect({ code: seed.code, stderr: seed.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(sts.count("AssumeRole")).toBe(1);
+  }, 60_000);
+  afterAll(async () => {
+    await sts?.close();
+    await keyring?.stop();
+    home?.cleanup();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // The D-Bus probe's socket, once destroyed, makes Node create process.stderr, which sets
+  // a pipe O_NONBLOCK; awsx sets it back before execve, as spawn does in the child.
+  test("becomes the command: its parent is awsx's, stdout/stderr blocking, no fd left open", async () => {
+    // Its parent's pid, its stdout's and stderr's flags (octal), then each other open fd and
+    // what it is, without the pipe's or socket's number.
+    const report = [
+      "sh",
+      "-c",
+      'echo "$PPID"; for fd in 1 2; do grep ^flags /proc/$$/fdinfo/$fd; done; ' +
+        'for f in /proc/$$/fd/*; do [ "${f##*/}" -gt 2 ] && echo "${f##*/} $(readlink "$f")"; done; ' +
+        "exit 0",
+    ];
+    const [r, bare] = await Promise.all([
+      runAwsx(["exec", "target", "--", ...report], env),
+      runDetached(report[0]!, report.slice(1), env),
+    ]);
+    expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({
+      code: 0,
+      signal: null,
+      stderr: "",
+    });
+    const [parent, out, err, ...fds] = r.stdout.trim().split("\n");
+    expect(parent).toBe(String(process.pid));
+    for (const flags of [out, err]) {
+      expect(Number.parseInt(flags!.split(/\s+/)[1]!, 8) & constants.O_NONBLOCK).toBe(0);
+    }
+    // The same fds as sh started without awsx (its own, and what jest's process passes on):
+    // not awsx's D-Bus connection, log file or compile cache.
+    const kinds = (lines: string[]) => lines.map((l) => l.replace(/[:/][^ ]*$/, ""));
+    expect(kinds(fds)).toEqual(kinds(bare.stdout.trim().split("\n").slice(3)));
+    expect(sts.count("AssumeRole")).toBe(1);
+  });
+
+  test("loads none of the built-in modules it has no use for", async () => {
+    const preload = path.join(dir, "loaded.cjs");
+    const out = path.join(dir, "loaded.json");
+    writeFileSync(
+      preload,
+      `const fs = require("node:fs");
+const dump = (how) => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ how, list: process.moduleLoadList }));
+const execve = process.execve;
+if (execve) process.execve = (...a) => (dump("execve"), execve(...a));
+process.on("exit", () => dump("exit"));\n`,
+    );
+    const r = await runDetached(
+      process.execPath,
+      ["--require", preload, AWSX_BIN, "exec", "target", "--", "true"],
+      env,
+    );
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    const { how, list } = JSON.parse(readFileSync(out, "utf8")) as { how: string; list: string[] };
+    expect(how).toBe("execve");
+    const loaded = NOT_ON_WARM_PATH.filter((m) => list.includes(`NativeModule ${m}`));
+    expect(loaded).toEqual([]);
+    expect(sts.count("AssumeRole")).toBe(1);
+  });
+});
