@@ -10,7 +10,7 @@ const session = {
   origin,
 };
 
-export const SOURCES: Record<string, SourceStep> = {
+const SOURCES: Record<string, SourceStep> = {
   staticFile: {
     kind: "static",
     profile: "base",
@@ -67,7 +67,7 @@ export const SOURCES: Record<string, SourceStep> = {
   },
 };
 
-export const STEPS: StsStep[] = [
+const STEPS: StsStep[] = [
   {
     kind: "sessionToken",
     profile: "m",

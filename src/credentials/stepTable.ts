@@ -14,7 +14,7 @@ type DefOf<K extends Step["kind"]> = K extends SourceStep["kind"]
 
 // Every step kind, one row each (a step file's def): a kind of the Step union without a row,
 // or a row of the wrong shape, fails to compile.
-export const STEPS: { [K in Step["kind"]]: DefOf<K> } = {
+const STEPS: { [K in Step["kind"]]: DefOf<K> } = {
   static: staticStep,
   process: processStep,
   credentialSource: credentialSourceStep,

@@ -6,7 +6,7 @@ import { defaultSessionName, type StepContext } from "../stepContext.js";
 
 // AssumeRole signed with the previous hop's credentials (and the MFA code when the role
 // names an mfa_serial that no session of ours already carries).
-export async function assumeRole(
+async function assumeRole(
   step: AssumeRoleStep,
   input: Credentials,
   ctx: StepContext,

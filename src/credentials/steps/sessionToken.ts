@@ -7,7 +7,7 @@ import type { StepContext } from "../stepContext.js";
 // GetSessionToken with the MFA code: the session every role naming that mfa_serial is
 // assumed from, so the code is asked once per session, not once per role. Without an
 // mfa_serial: the session a child gets in place of long-term keys (docs/keys.md).
-export async function sessionToken(
+async function sessionToken(
   step: SessionTokenStep,
   input: Credentials,
   ctx: StepContext,

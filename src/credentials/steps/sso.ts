@@ -19,7 +19,7 @@ export const TOKEN_REFRESH_WINDOW_MS = 15 * 60 * 1000;
 const leftMs = (t: SsoToken, now: Date): number => Date.parse(t.expiresAt) - now.getTime();
 
 // The command that signs a profile in: its sso-session, else the profile (legacy form).
-export const loginCommand = (step: { profile: string; session: SsoSession }): string =>
+const loginCommand = (step: { profile: string; session: SsoSession }): string =>
   step.session.name
     ? `awsx sso login --sso-session ${step.session.name}`
     : `awsx sso login ${step.profile}`;
@@ -45,7 +45,7 @@ const clientTarget = (step: SsoStep, e: SsoEndpoint): SsoClientTarget => ({
 });
 
 // GetRoleCredentials for the profile's account and role, with a valid token.
-export async function ssoRole(step: SsoStep, ctx: StepContext): Promise<Credentials> {
+async function ssoRole(step: SsoStep, ctx: StepContext): Promise<Credentials> {
   const sso = ctx.sso;
   if (!sso) throw new AwsxError("E_INTERNAL", "an SSO profile was resolved without SSO deps");
   const token = await validToken(step, sso, ctx);

@@ -6,7 +6,7 @@ import type { StepContext } from "../stepContext.js";
 type StaticStep = Extract<SourceStep, { kind: "static" }>;
 
 // Keys written in the credentials or config file: nothing to call.
-export function staticKeys(step: StaticStep, ctx: StepContext): Credentials {
+function staticKeys(step: StaticStep, ctx: StepContext): Credentials {
   const file = step.origin.file;
   ctx.logger.debug(
     `profile ${step.profile}: static keys ${maskKeyId(step.accessKeyId)} ` +
