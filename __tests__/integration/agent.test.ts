@@ -86,6 +86,7 @@ describeMoto("the agent", () => {
   let user: MotoUser;
   let home: TempHome;
   let roleArn: string;
+  let role: (name: string, arn?: string) => string;
   let work: string;
   const started = new Set<number>();
   let n = 0;
@@ -129,11 +130,12 @@ describeMoto("the agent", () => {
     moto = await startMoto();
     user = await moto.createUser("agent-alice");
     roleArn = (await moto.createRole("agent-role")).arn;
-    const role = (name: string, extra = "") =>
-      `[profile ${name}]\nrole_arn = ${roleArn}\nsource_profile = base\nregion = us-east-1\n` +
-      `endpoint_url = ${moto.url}\n${extra}`;
+    const parallelArn = (await moto.createRole("agent-parallel")).arn;
+    role = (name: string, arn = roleArn) =>
+      `[profile ${name}]\nrole_arn = ${arn}\nsource_profile = base\nregion = us-east-1\n` +
+      `endpoint_url = ${moto.url}\n`;
     home = makeHome({
-      config: `[profile base]\nregion = us-east-1\n\n${role("target")}\n${role("parallel")}\n`,
+      config: `[profile base]\nregion = us-east-1\n\n${role("target")}\n${role("parallel", parallelArn)}\n`,
       credentials:
         `[base]\naws_access_key_id = ${user.accessKeyId}\n` +
         `aws_secret_access_key = ${user.secretAccessKey}\n`,
@@ -182,5 +184,198 @@ describeMoto("the agent", () => {
     expect({ ...a.env, AWSX_AGENT: "" }).toEqual({ ...d.env, AWSX_AGENT: "" });
     expect(a.sigIgn).toBe(d.sigIgn);
     expect(BigInt(`0x${a.sigIgn}`)).toBe(0n);
+  }, 60_000);
+
+  it("reads the config again when it changes", async () => {
+    const cache = newCache();
+    const env = envOf(cache);
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    const first = await agentUp(cache, env);
+    const config = readFileSync(home.configFile, "utf8");
+    try {
+      // A new profile on the same route (the same session): the agent answers it.
+      writeFileSync(home.configFile, `${config}\n${role("alias")}`);
+      const warm = await awsx(["exec", "alias", "--", ...PRINT_ENV], env);
+      expect(warm.code).toBe(0);
+      expect(childOf(warm.stdout).env.AWSX_PROFILE).toBe("alias");
+      expect((await status(env))!.served).toBe(first.served + 1);
+      // The profile is gone: the agent does not answer from the config it read before.
+      writeFileSync(home.configFile, config.replace("[profile target]", "[profile gone]"));
+      const gone = await awsx(["exec", "target", "--", "true"], env);
+      expect(gone.stderr).toMatch(/The config profile \(target\) could not be found/);
+      expect(gone.code).toBe(67);
+    } finally {
+      writeFileSync(home.configFile, config);
+    }
+  }, 60_000);
+
+  it("sees awsx clear at once", async () => {
+    const cache = newCache();
+    const env = envOf(cache);
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    await agentUp(cache, env);
+    const held = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
+    const before = childOf(held.stdout).env.AWS_ACCESS_KEY_ID;
+    expect((await awsx(["clear", "target"], env)).code).toBe(0);
+    await moto.startRecording();
+    const after = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
+    expect(await moto.countCalls("AssumeRole")).toBe(1);
+    await moto.stopRecording();
+    expect(childOf(after.stdout).env.AWS_ACCESS_KEY_ID).not.toBe(before);
+  }, 60_000);
+
+  it("exits after AWSX_AGENT_IDLE seconds without a request", async () => {
+    const cache = newCache();
+    const env = envOf(cache, { AWSX_AGENT_IDLE: "1" });
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    const { pid } = await agentUp(cache, env);
+    await until("the idle agent's exit", () => !alive(pid));
+    expect(readdirSync(path.join(cache, "agent"))).toEqual([]);
+  }, 60_000);
+
+  it("stops on awsx agent stop", async () => {
+    const cache = newCache();
+    const env = envOf(cache);
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    const { pid } = await agentUp(cache, env);
+    const r = await awsx(["agent", "stop"], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`awsx agent ${pid} stopped\n`);
+    await until("the stopped agent's exit", () => !alive(pid));
+    const again = await awsx(["agent", "stop"], env);
+    expect(again.stderr).toBe("awsx: no agent is running\n");
+  }, 60_000);
+
+  it.each([
+    ["another protocol version", { v: 2, op: "status" }],
+    ["another build of awsx", { v: 1, op: "exec", build: "1:2:3", argv: [], env: {}, cwd: "/" }],
+  ])(
+    "exits when asked by %s; the next awsx starts its own",
+    async (_what, request) => {
+      const cache = newCache();
+      const env = envOf(cache);
+      expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+      const { pid } = await agentUp(cache, env);
+      const answer = JSON.parse(await ask(path.join(cache, "agent", "agent.sock"), request));
+      expect(answer).toEqual({ v: 1, kind: "direct", why: "another awsx" });
+      await until("the old agent's exit", () => !alive(pid));
+      expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+      const next = await agentUp(cache, env);
+      expect(next.pid).not.toBe(pid);
+    },
+    60_000,
+  );
+
+  it.each([
+    ["AWSX_AGENT=0", { AWSX_AGENT: "0" }, false],
+    ["CI=true", { AWSX_AGENT: undefined, CI: "true" }, false],
+    ["CI=true with AWSX_AGENT=1", { CI: "true" }, true],
+  ])(
+    "with %s an agent starts: %s",
+    async (_what, extra, starts) => {
+      const cache = newCache();
+      const env = envOf(cache, extra);
+      const r = await awsx(["exec", "target", "--", "true"], env);
+      expect(r.code).toBe(0);
+      if (starts) {
+        await agentUp(cache, env);
+      } else {
+        // A later run that would start one (AWSX_AGENT=1) shows this one did not.
+        await sleep(500);
+        expect(agentsOf(cache)).toEqual([]);
+        expect(readdirSync(cache)).not.toContain("agent");
+      }
+    },
+    60_000,
+  );
+
+  it("leaves a stopped (SIGSTOP) or dead agent behind and runs the direct path", async () => {
+    const cache = newCache();
+    const env = envOf(cache);
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    const { pid } = await agentUp(cache, env);
+    process.kill(pid, "SIGSTOP");
+    try {
+      const frozen = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
+      expect(frozen.code).toBe(0);
+      expect(childOf(frozen.stdout).env.AWS_SESSION_TOKEN).toBeTruthy();
+    } finally {
+      process.kill(pid, "SIGCONT");
+    }
+    process.kill(pid, "SIGKILL");
+    await until("the killed agent's end", () => !alive(pid));
+    // Its socket stays behind: the next run goes direct and starts an agent that replaces it.
+    const dead = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
+    expect(dead.code).toBe(0);
+    expect(childOf(dead.stdout).env.AWS_SESSION_TOKEN).toBeTruthy();
+    const next = await agentUp(cache, env);
+    expect(next.pid).not.toBe(pid);
+  }, 60_000);
+
+  it("16 parallel cold runs make one STS call", async () => {
+    const cache = newCache();
+    const env = envOf(cache);
+    await moto.startRecording();
+    const runs = await Promise.all(
+      Array.from({ length: 16 }, () => awsx(["exec", "parallel", "--", ...PRINT_ENV], env)),
+    );
+    const calls = await moto.countCalls("AssumeRole");
+    await moto.stopRecording();
+    for (const r of runs) expect(r.code).toBe(0);
+    expect(calls).toBe(1);
+    const keys = new Set(runs.map((r) => childOf(r.stdout).env.AWS_ACCESS_KEY_ID));
+    expect(keys.size).toBe(1);
+    await agentUp(cache, env);
+    // Every agent the runs started but the one that kept the socket has gone.
+    await until("one agent", () => agentsOf(cache).length === 1);
+  }, 120_000);
+
+  it("refuses another local user: the folder is 0700, the socket 0600", async () => {
+    // Only root can run a process as another user: a run that is not root must not pass.
+    expect(process.getuid?.()).toBe(0);
+    const cache = newCache();
+    const env = envOf(cache);
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    await agentUp(cache, env);
+    chmodSync(cache, 0o755); // so that only the agent's own folder and socket stand in the way
+    const dir = path.join(cache, "agent");
+    const sock = path.join(dir, "agent.sock");
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(sock).mode & 0o777).toBe(0o600);
+    const asNobody = (code: string) => {
+      try {
+        const argv = [
+          "--reuid=65534",
+          "--regid=65534",
+          "--clear-groups",
+          "/usr/bin/python3",
+          "-c",
+          code,
+        ];
+        return execFileSync("setpriv", argv, {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+      } catch (e) {
+        return String((e as { stdout?: string }).stdout ?? "") + String((e as Error).message);
+      }
+    };
+    const py = (body: string) =>
+      `import os, socket, sys\ntry:\n    ${body}\n    print("allowed")\nexcept PermissionError:\n    print("denied")`;
+    expect(asNobody(py(`os.listdir(${JSON.stringify(dir)})`)).trim()).toBe("denied");
+    expect(
+      asNobody(py(`socket.socket(socket.AF_UNIX).connect(${JSON.stringify(sock)})`)).trim(),
+    ).toBe("denied");
+    // As a check of the check: the cache folder itself, 0755, is readable by nobody.
+    expect(asNobody(py(`os.listdir(${JSON.stringify(cache)})`)).trim()).toBe("allowed");
+  }, 60_000);
+
+  it("skips a socket path longer than sun_path", async () => {
+    const cache = path.join(work, "l".repeat(120));
+    const env = envOf(cache);
+    const r = await awsx(["exec", "target", "--", "true"], env);
+    expect(r.code).toBe(0);
+    await sleep(500);
+    expect(agentsOf(cache)).toEqual([]);
   }, 60_000);
 });
