@@ -4,6 +4,7 @@
 import { execFileSync } from "node:child_process";
 import {
   chmodSync,
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -15,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { runAwsx } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
+import { busTraffic } from "../helpers/keyring.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs } from "../helpers/requirements.js";
 
@@ -89,12 +91,14 @@ describeMoto("the agent", () => {
   let role: (name: string, arn?: string) => string;
   let work: string;
   const started = new Set<number>();
+  const caches: string[] = [];
   let n = 0;
 
   // A cache folder of its own for each test (so each test has its own agent), short enough
   // for sun_path; its parent is 0755 so another user's access stops at the agent's folders.
   const newCache = (): string => {
     const dir = path.join(work, `c${n++}`);
+    caches.push(dir);
     return dir;
   };
   const envOf = (cacheDir: string, extra: Record<string, string | undefined> = {}) =>
@@ -145,6 +149,8 @@ describeMoto("the agent", () => {
   }, 60_000);
 
   afterEach(async () => {
+    // Every agent of this test's cache folders, also one a failed assertion never waited for.
+    for (const cache of caches) for (const pid of agentsOf(cache)) started.add(pid);
     for (const pid of started) {
       try {
         process.kill(pid, "SIGCONT");
@@ -372,10 +378,34 @@ describeMoto("the agent", () => {
 
   it("skips a socket path longer than sun_path", async () => {
     const cache = path.join(work, "l".repeat(120));
+    caches.push(cache);
     const env = envOf(cache);
     const r = await awsx(["exec", "target", "--", "true"], env);
     expect(r.code).toBe(0);
     await sleep(500);
     expect(agentsOf(cache)).toEqual([]);
+    // No agent was started (one would have made its folder before failing to bind).
+    expect(existsSync(path.join(cache, "agent"))).toBe(false);
+  }, 60_000);
+
+  it("sends no secret in plain text on the session bus (dbus-monitor)", async () => {
+    const cache = newCache();
+    const env = envOf(cache);
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    const before = await agentUp(cache, env);
+    // The agent's first request reads the session from the keychain; the second is held.
+    const { result, traffic } = await busTraffic(process.env.DBUS_SESSION_BUS_ADDRESS!, () =>
+      Promise.all([0, 1].map(() => awsx(["exec", "target", "--", ...PRINT_ENV], env))),
+    );
+    expect((await status(env))!.served).toBe(before.served + 2);
+    expect(traffic).toMatch(/org\.freedesktop\.Secret\.(Item|Service)/);
+    for (const r of result) {
+      const child = childOf(r.stdout).env;
+      for (const secret of [child.AWS_SECRET_ACCESS_KEY!, child.AWS_SESSION_TOKEN!]) {
+        expect(secret.length).toBeGreaterThan(15);
+        expect(traffic.includes(secret)).toBe(false);
+        expect(traffic.includes(secret.slice(0, 16))).toBe(false);
+      }
+    }
   }, 60_000);
 });
