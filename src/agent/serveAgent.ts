@@ -1,6 +1,7 @@
 import { chmodSync, lstatSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { dirname, join } from "node:path";
+import { decodeEntry } from "../cache/entry.js";
 import { ensurePrivateDir } from "../platform/privateDir.js";
 import type { Store } from "../types.js";
 import { type AgentState, answerExec } from "./answerExec.js";
@@ -121,6 +122,8 @@ export async function serveAgent(o: AgentOptions): Promise<void> {
     } catch (e) {
       const why = e instanceof GoDirect ? e.message : `error: ${(e as Error).message}`;
       answer = { v: AGENT_PROTOCOL, kind: "direct", why };
+    } finally {
+      process.chdir("/"); // never keep a client's folder (or its file system) busy
     }
     counts[answer.kind === "exec" ? "served" : "direct"]++;
     return { answer, ...(retire ? { after: stop } : {}) };
@@ -161,7 +164,10 @@ export async function serveAgent(o: AgentOptions): Promise<void> {
   renameSync(own, path);
   ino = lstatSync(path, { bigint: true }).ino;
   touch();
-  setInterval(() => mine() || stop(), CHECK_MS).unref();
+  setInterval(() => {
+    if (!mine()) return stop();
+    dropExpired(state.held.entries);
+  }, CHECK_MS).unref();
   for (const s of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(s, stop);
   return finished;
 }
@@ -188,5 +194,14 @@ function unlinkSafe(path: string): void {
     unlinkSync(path);
   } catch {
     // gone already
+  }
+}
+
+// Sessions past their expiry are of no use to anyone: not kept in memory until the idle exit.
+function dropExpired(entries: Map<string, string>): void {
+  const now = Date.now();
+  for (const [k, raw] of entries) {
+    const e = decodeEntry(raw, k);
+    if (e && Date.parse(e.expiration) <= now) entries.delete(k);
   }
 }
