@@ -3,7 +3,7 @@
 // big bundle is loaded: it asks the user's agent for the child, and on an answer replaces
 // itself with it (process.execve). Anything else (no agent, a cold cache, a prompt due, an
 // error, no answer within CLIENT_MS) resolves false and awsx runs its direct path as
-// without an agent. It speaks src/agent/protocol.ts (version AGENT_PROTOCOL) and must stay
+// without an agent. It speaks src/cli/agent/protocol.ts (version AGENT_PROTOCOL) and must stay
 // small: it is what a warm run costs.
 const fs = require("node:fs");
 const path = require("node:path");
@@ -47,7 +47,7 @@ function folderState(dir, uid) {
   return "unsafe";
 }
 
-// This awsx's build, as the agent computes it (src/agent/serveAgent.ts buildId).
+// This awsx's build, as the agent computes it (src/cli/agent/serveAgent.ts buildId).
 function buildId() {
   const st = fs.statSync(path.join(__dirname, "..", "dist", "awsx.cjs"));
   return `${st.ino}:${st.size}:${Math.trunc(st.mtimeMs)}`;

@@ -46,7 +46,7 @@ export interface Deps {
   keyStore?: () => Promise<Store | undefined>;
   // The tests' IAM; absent: the SDK's, loaded by `awsx rotate` only.
   iamFactory?: IamFactory;
-  // The agent's (src/agent/): the backend, already open for many runs; the config files,
+  // The agent's (src/cli/agent/): the backend, already open for many runs; the config files,
   // parsed once while they are unchanged; and the child, handed back instead of started.
   openedBackend?: () => Promise<Store | undefined>;
   loadConfig?: (env: Env) => LoadedConfig;

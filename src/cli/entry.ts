@@ -24,7 +24,7 @@ export interface MainIo {
 }
 
 const table = tableOf(TABLE);
-// The commands after which the agent (src/agent/) forgets the sessions and sign-ins it holds.
+// The commands after which the agent (src/cli/agent/) forgets the sessions and sign-ins it holds.
 const CHANGES_STORE = new Set(["clear", "remove", "rotate", "add", "import", "sso"]);
 
 // Run one awsx command and return its exit status; never calls process.exit.
@@ -75,7 +75,7 @@ export async function run(io: MainIo): Promise<number> {
     } finally {
       // What the agent holds may be gone (clear, remove, rotate, sso logout) or replaced.
       if (CHANGES_STORE.has(cmd.name) && settings.agent)
-        await (await import("../agent/tellAgent.js")).agentForget(settings.cacheDir);
+        await (await import("./agent/tellAgent.js")).agentForget(settings.cacheDir);
     }
   } catch (e) {
     return reportError(e, logger);

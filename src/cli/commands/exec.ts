@@ -55,7 +55,7 @@ export async function runExec(given: ExecInput, deps: Deps): Promise<number> {
     envForChild = childEnv(env, credentials, input.profile, plan.region, keep);
     if (!input.command?.length) shellBanner(input.profile, untilText(credentials, deps), deps);
   }
-  // The agent (src/agent/) answers a client with the child, which it does not start itself.
+  // The agent (src/cli/agent/) answers a client with the child, which it does not start itself.
   if (deps.handOff && !input.server) return deps.handOff(argv, envForChild);
   const { runChild, dieOfSignal } = await loadRun;
   const outcome = await runChild(argv[0]!, argv.slice(1), envForChild).finally(() => stop?.());

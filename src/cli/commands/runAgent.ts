@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunDeps } from "../command.js";
-import { buildId, serveAgent } from "../../agent/serveAgent.js";
-import { tellAgent } from "../../agent/tellAgent.js";
+import { buildId, serveAgent } from "../agent/serveAgent.js";
+import { tellAgent } from "../agent/tellAgent.js";
 import { openKeychain } from "../../cache/select.js";
 
 // The built dist/awsx.cjs next to this bundle (dist/lazy-runAgent.cjs).

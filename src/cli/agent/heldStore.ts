@@ -1,6 +1,6 @@
-import { decodeEntry, isFresh } from "../cache/entry.js";
-import { isKeysKey } from "../keys/storedKeys.js";
-import type { Store } from "../types.js";
+import { decodeEntry, isFresh } from "../../cache/entry.js";
+import { isKeysKey } from "../../keys/storedKeys.js";
+import type { Store } from "../../types.js";
 
 // Why the agent does not answer a request itself: the client runs the direct path, which
 // says and does exactly what awsx does without an agent (a cold cache, a prompt, an error).

@@ -1,5 +1,5 @@
 import { closeSync, writeSync } from "node:fs";
-import { createLogger, type Logger, openLogFile } from "../util/log.js";
+import { createLogger, type Logger, openLogFile } from "../../util/log.js";
 
 // The logger of one request in the agent: what the direct path would write to stderr is
 // kept for the client to write, and every line (debug included) goes to AWSX_LOG_FILE under

@@ -1,8 +1,8 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { type LoadedConfig, loadConfig } from "../config/load.js";
-import { configPaths, readText } from "../config/userConfig.js";
-import type { Env } from "../types.js";
+import { type LoadedConfig, loadConfig } from "../../config/load.js";
+import { configPaths, readText } from "../../config/userConfig.js";
+import type { Env } from "../../types.js";
 
 // A file's identity and content stamp: another inode (an editor's rename), another size or
 // another modification or change time (nanoseconds) is another file. "none": not there.

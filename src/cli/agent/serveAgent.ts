@@ -1,9 +1,9 @@
 import { chmodSync, lstatSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { dirname, join } from "node:path";
-import { decodeEntry } from "../cache/entry.js";
-import { ensurePrivateDir } from "../platform/privateDir.js";
-import type { Store } from "../types.js";
+import { decodeEntry } from "../../cache/entry.js";
+import { ensurePrivateDir } from "../../platform/privateDir.js";
+import type { Store } from "../../types.js";
 import { type AgentState, answerExec } from "./answerExec.js";
 import { configCache } from "./configCache.js";
 import { GoDirect } from "./heldStore.js";

@@ -1,6 +1,6 @@
 import { lstatSync } from "node:fs";
 import { connect } from "node:net";
-import { existingPrivateDir } from "../platform/privateDir.js";
+import { existingPrivateDir } from "../../platform/privateDir.js";
 import {
   AGENT_PROTOCOL,
   type AgentAnswer,

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Env } from "../types.js";
+import type { Env } from "../../types.js";
 
 // The agent's wire format (docs/agent.md): one JSON line from the client, one JSON line back,
 // then the agent closes the connection. bin/agentClient.js speaks it without this file (it
