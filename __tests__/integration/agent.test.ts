@@ -273,12 +273,10 @@ describeMoto("the agent", () => {
   );
 
   it.each([
-    ["AWSX_AGENT=0", { AWSX_AGENT: "0" }, false],
-    ["CI=true", { AWSX_AGENT: undefined, CI: "true" }, false],
-    ["CI=true with AWSX_AGENT=1", { CI: "true" }, true],
-  ])(
-    "with %s an agent starts: %s",
-    async (_what, extra, starts) => {
+    ["AWSX_AGENT=0", false, { AWSX_AGENT: "0" }],
+    ["CI=true", false, { AWSX_AGENT: undefined, CI: "true" }],
+    ["CI=true and AWSX_AGENT=1", true, { CI: "true" }],
+  ])("with %s, an agent starts: %s", async (_what, starts, extra) => {
       const cache = newCache();
       const env = envOf(cache, extra);
       const r = await awsx(["exec", "target", "--", "true"], env);
@@ -407,5 +405,24 @@ describeMoto("the agent", () => {
         expect(traffic.includes(secret.slice(0, 16))).toBe(false);
       }
     }
+  }, 60_000);
+
+  it("is not used from a folder others can read, and runs without core dumps or SIGUSR1", async () => {
+    const cache = newCache();
+    const env = envOf(cache);
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    const { pid, served } = await agentUp(cache, env);
+    // RLIMIT_CORE 0 (ulimit -c 0 before Node starts) and no inspector on SIGUSR1.
+    expect(readFileSync(`/proc/${pid}/limits`, "utf8")).toMatch(/^Max core file size\s+0\s+0\s/m);
+    expect(readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0")).toContain(
+      "--disable-sigusr1",
+    );
+    // A client trusts the socket only in a folder that is the user's alone.
+    chmodSync(path.join(cache, "agent"), 0o750);
+    const r = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
+    expect(r.code).toBe(0);
+    expect(childOf(r.stdout).env.AWS_SESSION_TOKEN).toBeTruthy();
+    chmodSync(path.join(cache, "agent"), 0o700);
+    expect((await status(env))!.served).toBe(served);
   }, 60_000);
 });
