@@ -276,7 +276,9 @@ describeMoto("the agent", () => {
     ["AWSX_AGENT=0", false, { AWSX_AGENT: "0" }],
     ["CI=true", false, { AWSX_AGENT: undefined, CI: "true" }],
     ["CI=true and AWSX_AGENT=1", true, { CI: "true" }],
-  ])("with %s, an agent starts: %s", async (_what, starts, extra) => {
+  ])(
+    "with %s, an agent starts: %s",
+    async (_what, starts, extra) => {
       const cache = newCache();
       const env = envOf(cache, extra);
       const r = await awsx(["exec", "target", "--", "true"], env);
