@@ -111,10 +111,13 @@ function defaultSignals() {
   } catch {
     // not Linux: the two Node ignores
   }
-  const { signals } = require("node:os").constants;
   const names = new Set(["SIGPIPE", "SIGXFSZ"]);
-  for (const [name, n] of Object.entries(signals))
-    if (n < 64 && (ignored >> BigInt(n - 1)) & 1n) names.add(name);
+  // Node's own two (13 and 25 on Linux) need no table of signal numbers; any other does.
+  if (ignored & ~((1n << 12n) | (1n << 24n))) {
+    const { signals } = require("node:os").constants;
+    for (const [name, n] of Object.entries(signals))
+      if (n < 64 && (ignored >> BigInt(n - 1)) & 1n) names.add(name);
+  }
   for (const name of names) {
     try {
       process.on(name, () => {});
@@ -122,6 +125,21 @@ function defaultSignals() {
       // one Node does not let a script catch
     }
   }
+}
+
+// Which of stdin, stdout and stderr is a terminal. node:tty is loaded only when one of them is
+// a character device at all (a terminal, or /dev/null): scripts and pipes do without it.
+function terminals() {
+  const chr = [0, 1, 2].map((fd) => {
+    try {
+      return fs.fstatSync(fd).isCharacterDevice();
+    } catch {
+      return false;
+    }
+  });
+  const isatty = chr.some(Boolean) ? require("node:tty").isatty : () => false;
+  const [stdin, stdout, stderr] = chr.map((c, fd) => c && isatty(fd));
+  return { stdin, stdout, stderr };
 }
 
 // The agent's answer carried out: stderr lines first, then the child in this process.
@@ -160,7 +178,6 @@ exports.viaAgent = function viaAgent(root) {
   } catch {
     return false; // no dist/awsx.cjs: the direct path says so
   }
-  const { isatty } = require("node:tty");
   const request = {
     v: AGENT_PROTOCOL,
     op: "exec",
@@ -169,7 +186,7 @@ exports.viaAgent = function viaAgent(root) {
     env,
     cwd: process.cwd(),
     pid: process.pid,
-    tty: { stdin: isatty(0), stdout: isatty(1), stderr: isatty(2) },
+    tty: terminals(),
   };
   return new Promise((resolve) => {
     const socket = require("node:net").connect({ path: sock });
