@@ -61,7 +61,9 @@ function startAgent(env) {
   keep.push("AWSX_AGENT", "AWSX_AGENT_IDLE", "NODE_COMPILE_CACHE", "NODE_DISABLE_COMPILE_CACHE");
   const agentEnv = {};
   for (const k of keep) if (env[k] !== undefined) agentEnv[k] = env[k];
-  const script = 'ulimit -c 0 2>/dev/null; exec "$@"';
+  // It starts once this run is over (a warm run's time): its own start would take a core
+  // from the run that starts it, on a small machine.
+  const script = 'ulimit -c 0 2>/dev/null; sleep 0.3 2>/dev/null; exec "$@"';
   const node = [process.execPath, "--disable-sigusr1", path.join(__dirname, "awsx.js")];
   try {
     const child = require("node:child_process").spawn(
