@@ -139,7 +139,10 @@ describeMoto("the agent", () => {
       `[profile ${name}]\nrole_arn = ${arn}\nsource_profile = base\nregion = us-east-1\n` +
       `endpoint_url = ${moto.url}\n`;
     home = makeHome({
-      config: `[profile base]\nregion = us-east-1\n\n${role("target")}\n${role("parallel", parallelArn)}\n`,
+      config:
+        `[profile base]\nregion = us-east-1\n\n${role("target")}\n${role("parallel", parallelArn)}\n` +
+        `[profile stored]\nregion = us-east-1\nendpoint_url = ${moto.url}\n\n` +
+        role("viastored").replace("source_profile = base", "source_profile = stored"),
       credentials:
         `[base]\naws_access_key_id = ${user.accessKeyId}\n` +
         `aws_secret_access_key = ${user.secretAccessKey}\n`,
@@ -426,5 +429,28 @@ describeMoto("the agent", () => {
     expect(childOf(r.stdout).env.AWS_SESSION_TOKEN).toBeTruthy();
     chmodSync(path.join(cache, "agent"), 0o700);
     expect((await status(env))!.served).toBe(served);
+  }, 60_000);
+
+  it("sees awsx remove at once: stored keys are read, never held", async () => {
+    const cache = newCache();
+    const env = envOf(cache);
+    const keys = {
+      AWS_ACCESS_KEY_ID: user.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
+    };
+    const add = await awsx(["add", "stored", "--env"], { ...env, ...keys });
+    expect(add.stderr).toMatch(/stored keys/);
+    expect((await awsx(["exec", "viastored", "--", "true"], env)).code).toBe(0);
+    const before = await agentUp(cache, env);
+    expect((await awsx(["exec", "viastored", "--", "true"], env)).code).toBe(0);
+    expect((await status(env))!.served).toBe(before.served + 1);
+    expect((await awsx(["remove", "stored", "--force"], env)).code).toBe(0);
+    const viaAgent = await awsx(["exec", "viastored", "--", "true"], env);
+    const direct = await awsx(["exec", "viastored", "--", "true"], { ...env, AWSX_AGENT: "0" });
+    expect(direct.code).not.toBe(0);
+    expect({ code: viaAgent.code, stderr: viaAgent.stderr }).toEqual({
+      code: direct.code,
+      stderr: direct.stderr,
+    });
   }, 60_000);
 });
