@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -17,6 +18,8 @@ import path from "node:path";
 import { runAwsx } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { busTraffic } from "../helpers/keyring.js";
+import { startFakeSso } from "../helpers/fakeSso.js";
+import { ssoCacheKey } from "../../src/sso/ssoToken.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs } from "../helpers/requirements.js";
 
@@ -452,5 +455,48 @@ describeMoto("the agent", () => {
       code: direct.code,
       stderr: direct.stderr,
     });
+  }, 60_000);
+
+  it("sees awsx sso logout at once", async () => {
+    const fake = await startFakeSso();
+    const start = "https://d-agent.awsapps.com/start";
+    const sso = makeHome({
+      config:
+        `[sso-session corp]\nsso_start_url = ${start}\nsso_region = eu-west-1\n\n` +
+        "[profile dev]\nsso_session = corp\nsso_account_id = 111111111111\n" +
+        "sso_role_name = ReadOnly\nregion = eu-west-1\n",
+    });
+    try {
+      const dir = path.join(sso.dir, ".aws", "sso", "cache");
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const token = fake.mintToken({ refresh: true });
+      const file = `${ssoCacheKey({ name: "corp", startUrl: start })}.json`;
+      const json = JSON.stringify({ startUrl: start, region: "eu-west-1", ...token });
+      writeFileSync(path.join(dir, file), json, { mode: 0o600 });
+      const cache = newCache();
+      const env = sso.env({
+        AWSX_AGENT: "1",
+        AWSX_CACHE_DIR: cache,
+        DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS,
+        AWS_ENDPOINT_URL_SSO: fake.url,
+        AWS_ENDPOINT_URL_SSO_OIDC: fake.url,
+      });
+      expect((await awsx(["exec", "dev", "--", "true"], env)).code).toBe(0);
+      const before = await agentUp(cache, env);
+      expect((await awsx(["exec", "dev", "--", "true"], env)).code).toBe(0);
+      expect((await status(env))!.served).toBe(before.served + 1);
+      const out = await awsx(["sso", "logout", "--write-cli-cache"], env);
+      expect(out.code).toBe(0);
+      const viaAgent = await awsx(["exec", "dev", "--", "true"], env);
+      const direct = await awsx(["exec", "dev", "--", "true"], { ...env, AWSX_AGENT: "0" });
+      expect(direct.code).toBe(79);
+      expect({ code: viaAgent.code, stderr: viaAgent.stderr }).toEqual({
+        code: direct.code,
+        stderr: direct.stderr,
+      });
+    } finally {
+      await fake.close();
+      sso.cleanup();
+    }
   }, 60_000);
 });
