@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { runAwsx } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
-import { busTraffic } from "../helpers/keyring.js";
+import { busTraffic, startPrivateKeyring } from "../helpers/keyring.js";
 import { startFakeSso } from "../helpers/fakeSso.js";
 import { ssoCacheKey } from "../../src/sso/ssoToken.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
@@ -497,6 +497,28 @@ describeMoto("the agent", () => {
     } finally {
       await fake.close();
       sso.cleanup();
+    }
+  }, 60_000);
+
+  it("is never held by a frozen D-Bus session: the agent retires, awsx goes direct", async () => {
+    const kr = await startPrivateKeyring();
+    try {
+      const cache = newCache();
+      const env = envOf(cache, { DBUS_SESSION_BUS_ADDRESS: kr.address });
+      expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+      const { pid } = await agentUp(cache, env);
+      // The agent has not opened the keychain yet: its first warm request will.
+      process.kill(kr.busPid, "SIGSTOP");
+      try {
+        const r = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
+        expect(r.code).toBe(0);
+        expect(childOf(r.stdout.replace(/^awsx: .*\n/gm, "")).env.AWS_SESSION_TOKEN).toBeTruthy();
+        await until("the agent's exit after its keychain failed", () => !alive(pid));
+      } finally {
+        process.kill(kr.busPid, "SIGCONT");
+      }
+    } finally {
+      await kr.stop();
     }
   }, 60_000);
 });
