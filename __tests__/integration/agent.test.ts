@@ -9,6 +9,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -171,6 +172,7 @@ describeMoto("the agent", () => {
   afterAll(async () => {
     await moto?.stop();
     home?.cleanup();
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it("answers a warm exec with the child environment of the direct path", async () => {
