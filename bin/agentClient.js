@@ -64,11 +64,12 @@ function startAgent(env) {
   // It starts once this run is over (a warm run's time): its own start would take a core
   // from the run that starts it, on a small machine.
   const script = 'ulimit -c 0 2>/dev/null; sleep 0.3 2>/dev/null; exec "$@"';
-  const node = [process.execPath, "--disable-sigusr1", path.join(__dirname, "awsx.js")];
+  const agent = path.join(__dirname, "..", "dist", "agent.cjs");
+  const node = [process.execPath, "--disable-sigusr1", agent];
   try {
     const child = require("node:child_process").spawn(
       "/bin/sh",
-      ["-c", script, "awsx-agent", ...node, "agent", "serve"],
+      ["-c", script, "awsx-agent", ...node],
       { detached: true, stdio: "ignore", cwd: "/", env: agentEnv },
     );
     child.on("error", () => {});

@@ -88,6 +88,8 @@ const bundle = (entry, out, extra = {}) =>
 try {
   await Promise.all([
     bundle("src/cli/entry.ts", "awsx"),
+    // The agent's process (docs/agent.md), started by bin/agentClient.js.
+    bundle("src/cli/agent/main.ts", "agent"),
     ...LAZY.map(({ entry, out, ...extra }) => bundle(entry, out, extra)),
   ]);
   writeFileSync(`${tmp}/package.json`, `${JSON.stringify({ type: "commonjs" })}\n`);

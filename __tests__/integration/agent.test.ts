@@ -40,14 +40,14 @@ const describeMoto = await needs("moto_server", {
   hint: "run through npm test",
 });
 
-// The pids of agents serving `cacheDir` (awsx agent serve with that AWSX_CACHE_DIR), from /proc.
+// The pids of agents serving `cacheDir` (dist/agent.cjs with that AWSX_CACHE_DIR), from /proc.
 function agentsOf(cacheDir: string): number[] {
   const pids: number[] = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const cmd = readFileSync(`/proc/${name}/cmdline`, "latin1").split("\0");
-      if (!(cmd.includes("agent") && cmd.includes("serve"))) continue;
+      if (!cmd.some((a) => a.endsWith("/dist/agent.cjs"))) continue;
       const env = readFileSync(`/proc/${name}/environ`, "latin1").split("\0");
       if (env.includes(`AWSX_CACHE_DIR=${cacheDir}`)) pids.push(Number(name));
     } catch {

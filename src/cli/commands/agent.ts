@@ -1,8 +1,8 @@
 import type { Command } from "../command.js";
 
-const ACTIONS = ["stop", "status", "serve"] as const;
+const ACTIONS = ["stop", "status"] as const;
 
-// awsx agent stop | status (| serve, which awsx itself starts: docs/agent.md).
+// awsx agent stop | status (the agent is dist/agent.cjs, started by awsx: docs/agent.md).
 export const agent: Command = {
   name: "agent",
   summary: "The agent that answers warm runs from memory: stop it, or show its status",
@@ -13,7 +13,7 @@ export const agent: Command = {
       name: "subcommand",
       required: true,
       choices: ACTIONS,
-      describe: "stop or status (serve: what awsx starts on demand)",
+      describe: "stop or status",
     },
   ],
   help:
