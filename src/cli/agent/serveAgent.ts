@@ -36,7 +36,7 @@ export function buildId(file: string): string {
   return `${st.ino}:${st.size}:${Math.trunc(st.mtimeMs)}`;
 }
 
-// `awsx agent serve`: bind the socket, answer requests one at a time, exit when idle, told to
+// The agent (dist/agent.cjs, src/cli/agent/main.ts): bind the socket, answer requests one at a time, exit when idle, told to
 // stop, displaced by a newer agent, or asked by another build. Resolves when the agent is to
 // exit (the caller exits the process: a keychain call may hold a thread).
 export async function serveAgent(o: AgentOptions): Promise<void> {
