@@ -36,9 +36,10 @@ export function buildId(file: string): string {
   return `${st.ino}:${st.size}:${Math.trunc(st.mtimeMs)}`;
 }
 
-// The agent (dist/agent.cjs, src/cli/agent/main.ts): bind the socket, answer requests one at a time, exit when idle, told to
-// stop, displaced by a newer agent, or asked by another build. Resolves when the agent is to
-// exit (the caller exits the process: a keychain call may hold a thread).
+// The agent (dist/agent.cjs, src/cli/agent/main.ts): bind the socket, answer requests one at
+// a time, exit when idle, told to stop, displaced by a newer agent, or asked by another build.
+// Resolves when the agent is to exit (the caller exits the process: a keychain call may hold
+// a thread).
 export async function serveAgent(o: AgentOptions): Promise<void> {
   const dir = ensurePrivateDir(agentDirOf(o.cacheDir));
   if ((lstatSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
