@@ -144,7 +144,8 @@ describeMoto("the agent", () => {
       `endpoint_url = ${moto.url}\n`;
     home = makeHome({
       config:
-        `[profile base]\nregion = us-east-1\n\n${role("target")}\n${role("parallel", parallelArn)}\n` +
+        `[profile base]\nregion = us-east-1\n\n${role("target")}\n` +
+        `${role("parallel", parallelArn)}\n` +
         `[profile stored]\nregion = us-east-1\nendpoint_url = ${moto.url}\n\n` +
         role("viastored").replace("source_profile = base", "source_profile = stored"),
       credentials:
@@ -375,7 +376,8 @@ describeMoto("the agent", () => {
       }
     };
     const py = (body: string) =>
-      `import os, socket, sys\ntry:\n    ${body}\n    print("allowed")\nexcept PermissionError:\n    print("denied")`;
+      `import os, socket, sys\ntry:\n    ${body}\n    print("allowed")\n` +
+      `except PermissionError:\n    print("denied")`;
     expect(asNobody(py(`os.listdir(${JSON.stringify(dir)})`)).trim()).toBe("denied");
     expect(
       asNobody(py(`socket.socket(socket.AF_UNIX).connect(${JSON.stringify(sock)})`)).trim(),
@@ -417,7 +419,7 @@ describeMoto("the agent", () => {
     }
   }, 60_000);
 
-  it("is not used from a folder others can read, and runs without core dumps or SIGUSR1", async () => {
+  it("is not used from a folder others can read; no core dumps, no SIGUSR1", async () => {
     const cache = newCache();
     const env = envOf(cache);
     expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
