@@ -53,9 +53,34 @@ function buildId() {
   return `${st.ino}:${st.size}:${Math.trunc(st.mtimeMs)}`;
 }
 
+// One start at a time: a marker made with O_EXCL in the agent's folder, which the agent
+// removes once it has the socket; one older than START_MS is from a start that failed. With
+// no folder yet (the agent makes it) every first run may start one: the last to bind wins.
+const START_MS = 10_000;
+function claimStart(dir) {
+  const marker = path.join(dir, "starting");
+  const claim = () => fs.closeSync(fs.openSync(marker, "wx", 0o600));
+  try {
+    claim();
+    return true;
+  } catch (e) {
+    if (e.code === "ENOENT") return true;
+    if (e.code !== "EEXIST") return false;
+  }
+  try {
+    if (Date.now() - fs.lstatSync(marker).mtimeMs < START_MS) return false;
+    fs.unlinkSync(marker);
+    claim();
+    return true;
+  } catch {
+    return false; // another run took it first
+  }
+}
+
 // Starts an agent in a session of its own, with no core dumps (it holds sessions), the
 // environment it needs and none of the run's secrets. It serves from the next run on.
-function startAgent(env) {
+function startAgent(env, dir) {
+  if (!claimStart(dir)) return;
   const keep = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR"];
   keep.push("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME", "AWSX_CACHE_DIR");
   keep.push("AWSX_AGENT", "AWSX_AGENT_IDLE", "NODE_COMPILE_CACHE", "NODE_DISABLE_COMPILE_CACHE");
@@ -165,14 +190,14 @@ exports.viaAgent = function viaAgent(root) {
   if (Buffer.byteLength(sock) > SUN_PATH_MAX) return false;
   const folder = folderState(dir, process.getuid());
   if (folder !== "ok") {
-    if (folder === "missing") startAgent(env);
+    if (folder === "missing") startAgent(env, dir);
     return false;
   }
   try {
     const st = fs.lstatSync(sock);
     if (!st.isSocket() || st.uid !== process.getuid()) return false;
   } catch {
-    startAgent(env);
+    startAgent(env, dir);
     return false;
   }
   let build;
@@ -200,11 +225,13 @@ exports.viaAgent = function viaAgent(root) {
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      if (error === "ECONNREFUSED" || error === "ENOENT") startAgent(env); // a dead agent's
+      if (error === "ECONNREFUSED" || error === "ENOENT") startAgent(env, dir); // a dead agent's
       if (answer && answer.v === AGENT_PROTOCOL && answer.kind === "exec") {
         return resolve(replace(answer));
       }
-      if (answer && answer.kind === "direct" && answer.why === "another awsx") startAgent(env);
+      if (answer && answer.kind === "direct" && answer.why === "another awsx") {
+        startAgent(env, dir);
+      }
       resolve(false);
     };
     const timer = setTimeout(() => done(undefined), CLIENT_MS);

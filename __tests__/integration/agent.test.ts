@@ -11,6 +11,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { connect } from "node:net";
@@ -524,5 +525,27 @@ describeMoto("the agent", () => {
     } finally {
       await kr.stop();
     }
+  }, 60_000);
+
+  it("starts one agent at a time: a fresh start marker holds others back", async () => {
+    const cache = newCache();
+    const env = envOf(cache);
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    const { pid } = await agentUp(cache, env);
+    expect(existsSync(path.join(cache, "agent", "starting"))).toBe(false);
+    process.kill(pid, "SIGKILL");
+    await until("the killed agent's end", () => !alive(pid));
+    // Another run is starting one (its marker is fresh): this run starts none.
+    const marker = path.join(cache, "agent", "starting");
+    writeFileSync(marker, "");
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    expect(agentsOf(cache)).toEqual([]);
+    // That start failed long ago: the next run starts one, which removes the marker.
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(marker, old, old);
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    const next = await agentUp(cache, env);
+    expect(next.pid).not.toBe(pid);
+    expect(existsSync(marker)).toBe(false);
   }, 60_000);
 });

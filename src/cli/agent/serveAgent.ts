@@ -164,6 +164,7 @@ export async function serveAgent(o: AgentOptions): Promise<void> {
   }
   renameSync(own, path);
   ino = lstatSync(path, { bigint: true }).ino;
+  unlinkSafe(join(dir, "starting")); // bin/agentClient.js: the next start may come
   touch();
   setInterval(() => {
     if (!mine()) return stop();
