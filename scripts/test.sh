@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 node scripts/build.mjs || exit 1
 export NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}"
 export AWS_EC2_METADATA_DISABLED=true
+# No awsx a test runs starts an agent (docs/agent.md) unless the test sets AWSX_AGENT=1.
+export AWSX_AGENT=0
 run_jest() { node node_modules/jest/bin/jest.js "$@"; }
 if [ -z "${AWSX_IN_DBUS:-}" ] && command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then
   exec env AWSX_IN_DBUS=1 dbus-run-session -- bash "$0" "$@"

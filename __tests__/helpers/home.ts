@@ -65,6 +65,8 @@ export function makeHome(files: HomeFiles = {}): TempHome {
         AWS_EC2_METADATA_DISABLED: "true",
         NO_COLOR: "1",
         LANG: process.env.LANG ?? "C.UTF-8",
+        // No test starts awsx's agent unless it asks for one (__tests__/integration/agent.test.ts).
+        AWSX_AGENT: "0",
       };
       for (const key of PASS_THROUGH) {
         const v = process.env[key];

@@ -75,6 +75,7 @@ function env(extra: Record<string, string>, config = configFile): Record<string,
     AWS_SHARED_CREDENTIALS_FILE: path.join(labDir, "no-credentials"),
     AWS_EC2_METADATA_DISABLED: "true",
     AWSX_BACKEND: "none",
+    AWSX_AGENT: "0",
     // One attempt per call in the CLI (awsx only checks these): failures stay quick.
     AWS_MAX_ATTEMPTS: "1",
     AWS_RETRY_MODE: "standard",

@@ -25,6 +25,7 @@ const COMMANDS = [
   "completion",
   "doctor",
   "export",
+  "agent",
   "help",
 ];
 const GLOBAL = ["--debug", "--quiet", "--help", "--version"];

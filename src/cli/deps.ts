@@ -23,6 +23,7 @@ import { readSsoToken, saveSsoToken } from "../sso/ssoToken.js";
 import { AwsxError } from "../errors.js";
 import { keychainProblemOf } from "../cache/keychainState.js";
 import type { Logger } from "../util/log.js";
+import type { LoadedConfig } from "../config/load.js";
 import { backendName, type PromptDriver, type Settings } from "./settings.js";
 
 // What a command runs with: the outside world, handed in (tests pass their own parts).
@@ -50,6 +51,11 @@ export interface Deps {
   keyStore?: () => Promise<Store | undefined>;
   // The tests' IAM; absent: the SDK's, loaded by `awsx rotate` only.
   iamFactory?: IamFactory;
+  // The agent's (src/cli/agent/): the backend, already open for many runs; the config files,
+  // parsed once while they are unchanged; and the child, handed back instead of started.
+  openedBackend?: () => Promise<Store | undefined>;
+  loadConfig?: (env: Env) => LoadedConfig;
+  handOff?: (argv: string[], env: Record<string, string>) => Promise<number>;
 }
 
 // Which of awsx's streams is a terminal (stdin: keys can be read, for the profile picker).
@@ -122,6 +128,7 @@ export function backendOpener(
   flags: CredentialFlags,
   deps: Deps,
 ): () => Promise<Store | undefined> {
+  if (deps.openedBackend) return deps.openedBackend;
   let store: Promise<Store | undefined> | undefined;
   return () => (store ??= openBackend(flags, deps));
 }

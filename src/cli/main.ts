@@ -25,6 +25,8 @@ export interface MainIo {
 }
 
 const table = tableOf(TABLE);
+// The commands after which the agent (src/cli/agent/) forgets the sessions and sign-ins it holds.
+const CHANGES_STORE = new Set(["clear", "remove", "rotate", "add", "import", "sso"]);
 
 // Run one awsx command and return its exit status; never calls process.exit.
 export async function run(io: MainIo): Promise<number> {
@@ -69,7 +71,13 @@ export async function run(io: MainIo): Promise<number> {
     };
     // An SSO profile without a valid token may sign in right there (on a terminal only).
     deps.ssoLogin = ssoLoginHook(deps);
-    return await cmd.run(input, deps);
+    try {
+      return await cmd.run(input, deps);
+    } finally {
+      // What the agent holds may be gone (clear, remove, rotate, sso logout) or replaced.
+      if (CHANGES_STORE.has(cmd.name) && settings.agent)
+        await (await import("./agent/tellAgent.js")).agentForget(settings.cacheDir);
+    }
   } catch (e) {
     return reportError(e, logger);
   }

@@ -79,7 +79,7 @@ export async function resolveProfile(
   guardRecursion(profile, deps.env);
   const open = keyStoreOpener(flags, deps);
   const cache = deps.sharedCache ?? sessionCache(flags, deps, open);
-  const config = loadUserConfig(deps.env);
+  const config = (deps.loadConfig ?? loadUserConfig)(deps.env);
   // With a session cache the store is opened (and a file store made) anyway; without one
   // (--no-cache) looking for keys must not make a file store.
   const keysFrom = cache ? open : lookOnlyOpener(flags, deps, open);

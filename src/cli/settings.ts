@@ -44,6 +44,10 @@ export interface Settings {
   keepAwsProfile: boolean;
   // AWSX_ROTATE_WAIT: how long `awsx rotate` waits for a new key to work.
   rotateWaitMs: number;
+  // AWSX_AGENT: "1" on (also in CI), "0" off everywhere; unset: on unless CI (docs/agent.md).
+  agent: boolean;
+  // AWSX_AGENT_IDLE: how long the agent lives without a request (default 15 minutes).
+  agentIdleMs: number;
 }
 
 const seconds = (env: Env, name: string, fallback: number): number => {
@@ -172,5 +176,21 @@ export function readSettings(env: Env): Settings {
     sessionForFileKeys: isTrue(env.AWSX_SESSION_FOR_FILE_KEYS),
     keepAwsProfile: isTrue(env.AWSX_KEEP_AWS_PROFILE),
     rotateWaitMs: seconds(env, "AWSX_ROTATE_WAIT", 60) * 1000,
+    agent: agentWanted(env),
+    agentIdleMs: seconds(env, "AWSX_AGENT_IDLE", AGENT_IDLE_SECONDS) * 1000,
   };
+}
+
+// The agent's idle time when AWSX_AGENT_IDLE is unset: gpg-agent keeps a passphrase 10
+// minutes; a session an agent holds is worth a little longer between two commands.
+export const AGENT_IDLE_SECONDS = 900;
+
+// AWSX_AGENT: 1/true on, 0/false off, unset or empty: on unless CI is set (a CI job must not
+// leave a process behind). bin/agentClient.js reads it the same way.
+export function agentWanted(env: Env): boolean {
+  const raw = (env.AWSX_AGENT ?? "").toLowerCase();
+  if (raw === "") return !isTrue(env.CI);
+  if (["1", "true"].includes(raw)) return true;
+  if (["0", "false"].includes(raw)) return false;
+  throw new AwsxError("E_USAGE", `AWSX_AGENT must be 1 or 0, not "${env.AWSX_AGENT}"`);
 }

@@ -84,7 +84,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 // could make awsx write into a file of theirs. O_NONBLOCK: opening a FIFO for writing would
 // otherwise wait for a reader forever (with none, the open fails with ENXIO); it changes
 // nothing for a regular file.
-function openLogFile(path: string): number {
+export function openLogFile(path: string): number {
   const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = constants;
   const flags = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
   let fd: number;

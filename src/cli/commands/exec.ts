@@ -53,6 +53,8 @@ async function runExec(given: ExecInput, deps: Deps): Promise<number> {
     envForChild = childEnv(env, credentials, input.profile, plan.region, keep);
     if (!input.command?.length) shellBanner(input.profile, untilText(credentials, deps), deps);
   }
+  // The agent (src/cli/agent/) answers a client with the child, which it does not start itself.
+  if (deps.handOff && !input.server) return deps.handOff(argv, envForChild);
   // Nothing runs after the child but passing on its status: awsx becomes the child (same
   // pid, no Node left waiting) where that cannot fail. Spawned instead: --server, whose
   // endpoint serves while the child runs, and a run whose picker made Node's stdio streams.

@@ -15,6 +15,7 @@ import { add } from "./add.js";
 import { importKeys } from "./import.js";
 import { remove } from "./remove.js";
 import { rotate } from "./rotate.js";
+import { agent } from "./agent.js";
 
 // The commands, in the order help lists them.
 export const COMMANDS: readonly Command[] = [
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   completion,
   doctor,
   exportCommand,
+  agent,
 ];
 
 // `awsx help [COMMAND]`: answered by main.ts from the table.

@@ -1,0 +1,36 @@
+// dist/agent.cjs: the agent's process (docs/agent.md), a bundle of its own, started by
+// bin/agentClient.js as `node --disable-sigusr1 dist/agent.cjs` in a session of its own. Its
+// settings (cache folder, idle time) come from the environment it was started with; each
+// request brings the client's.
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { openKeychain } from "../../cache/select.js";
+import { readSettings } from "../settings.js";
+import { buildId, serveAgent } from "./serveAgent.js";
+
+// The built dist/awsx.cjs next to this bundle: a client of another build makes the agent exit.
+const distMain = (): string => {
+  const here = import.meta.url;
+  return join(here.startsWith("file:") ? fileURLToPath(here) : here, "..", "awsx.cjs");
+};
+
+async function serve(): Promise<number> {
+  const env = process.env;
+  const settings = readSettings(env);
+  // The keychain of the agent's own environment (its D-Bus session); requests from another
+  // session are left to the direct path.
+  await serveAgent({
+    cacheDir: settings.cacheDir,
+    idleMs: settings.agentIdleMs,
+    build: buildId(distMain()),
+    openKeychain: () => openKeychain(env),
+  });
+  return 0;
+}
+
+// A keychain call that never answered may hold a thread: the agent exits when it is done,
+// and on any failure (a bad setting, a socket it cannot bind): the next run goes direct.
+serve().then(
+  (code) => process.exit(code),
+  () => process.exit(1),
+);
