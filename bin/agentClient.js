@@ -3,7 +3,7 @@
 // big bundle is loaded: it asks the user's agent for the child, and on an answer replaces
 // itself with it (process.execve). Anything else (no agent, a cold cache, a prompt due, an
 // error, no answer within CLIENT_MS) resolves false and awsx runs its direct path as
-// without an agent. It speaks src/cli/agent/protocol.ts (version AGENT_PROTOCOL) and must stay
+// without an agent. It speaks src/cli/agentProtocol.ts (version AGENT_PROTOCOL) and must stay
 // small: it is what a warm run costs.
 const fs = require("node:fs");
 const path = require("node:path");

@@ -31,7 +31,7 @@ const LAZY = [
   // proper-lockfile: only a run that fetches (a cache miss) takes a lock.
   { entry: "src/platform/properLockfile.ts", out: "lazy-lockfile" },
   // Telling the agent (docs/agent.md) to forget what it holds: clear, remove, rotate, sso...
-  { entry: "src/cli/agent/tellAgent.ts", out: "lazy-agentTell" },
+  { entry: "src/cli/tellAgent.ts", out: "lazy-agentTell" },
   // The runs of the commands people use now and then: src/cli/commands/X.run.ts is the run of
   // the command whose spec is X.ts beside it, bundled apart as dist/lazy-X.cjs (the spec, which
   // the parser and help need, stays in the warm bundle): 78 KB less, with proper-lockfile, to

@@ -76,7 +76,7 @@ export async function run(io: MainIo): Promise<number> {
     } finally {
       // What the agent holds may be gone (clear, remove, rotate, sso logout) or replaced.
       if (CHANGES_STORE.has(cmd.name) && settings.agent)
-        await (await import("./agent/tellAgent.js")).agentForget(settings.cacheDir);
+        await (await import("./tellAgent.js")).agentForget(settings.cacheDir);
     }
   } catch (e) {
     return reportError(e, logger);

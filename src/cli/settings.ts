@@ -183,7 +183,7 @@ export function readSettings(env: Env): Settings {
 
 // The agent's idle time when AWSX_AGENT_IDLE is unset: gpg-agent keeps a passphrase 10
 // minutes; a session an agent holds is worth a little longer between two commands.
-export const AGENT_IDLE_SECONDS = 900;
+const AGENT_IDLE_SECONDS = 900;
 
 // AWSX_AGENT: 1/true on, 0/false off, unset or empty: on unless CI is set (a CI job must not
 // leave a process behind). bin/agentClient.js reads it the same way.

@@ -10,8 +10,8 @@ import { proxySecrets } from "../../platform/proxyChoice.js";
 import type { Env, Store } from "../../types.js";
 import { agentLogger } from "./agentLogger.js";
 import { GoDirect, type Held, heldStore } from "./heldStore.js";
-import type { AgentAnswer, AgentRequest } from "./protocol.js";
-import { AGENT_PROTOCOL } from "./protocol.js";
+import type { AgentAnswer, AgentRequest } from "../agentProtocol.js";
+import { AGENT_PROTOCOL } from "../agentProtocol.js";
 
 // What an agent brings to every request.
 export interface AgentState {

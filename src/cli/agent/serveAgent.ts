@@ -16,7 +16,7 @@ import {
   fitsSunPath,
   LINE_MAX,
   socketPathOf,
-} from "./protocol.js";
+} from "../agentProtocol.js";
 
 export interface AgentOptions {
   cacheDir: string;

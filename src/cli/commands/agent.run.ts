@@ -1,5 +1,5 @@
 import type { RunDeps } from "../command.js";
-import { tellAgent } from "../agent/tellAgent.js";
+import { tellAgent } from "../tellAgent.js";
 
 // awsx agent stop | status (the agent itself is dist/agent.cjs: src/cli/agent/main.ts).
 export async function runAgent(action: "stop" | "status", deps: RunDeps): Promise<number> {

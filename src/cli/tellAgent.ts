@@ -1,6 +1,6 @@
 import { lstatSync } from "node:fs";
 import { connect } from "node:net";
-import { existingPrivateDir } from "../../platform/privateDir.js";
+import { existingPrivateDir } from "../platform/privateDir.js";
 import {
   AGENT_PROTOCOL,
   type AgentAnswer,
@@ -8,7 +8,7 @@ import {
   fitsSunPath,
   LINE_MAX,
   socketPathOf,
-} from "./protocol.js";
+} from "./agentProtocol.js";
 
 // How long awsx waits for the agent to answer a stop, status or forget.
 const TELL_MS = 2000;

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Env } from "../../types.js";
+import type { Env } from "../types.js";
 
 // The agent's wire format (docs/agent.md): one JSON line from the client, one JSON line back,
 // then the agent closes the connection. bin/agentClient.js speaks it without this file (it
@@ -12,7 +12,7 @@ export const socketPathOf = (cacheDir: string): string => join(agentDirOf(cacheD
 
 // sun_path holds 108 bytes on Linux and 104 on macOS and the BSDs, the NUL included: a
 // longer path cannot be bound or connected to, and the agent is skipped.
-export const SUN_PATH_MAX = process.platform === "linux" ? 107 : 103;
+const SUN_PATH_MAX = process.platform === "linux" ? 107 : 103;
 export const fitsSunPath = (path: string): boolean => Buffer.byteLength(path) <= SUN_PATH_MAX;
 
 // The most a request or an answer may take (an environment is a few KB).
