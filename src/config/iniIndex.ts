@@ -5,8 +5,8 @@ import { type IniSection, isPySpace, parseIni } from "./ini.js";
 // An `sso sync` config has thousands of sections and a run reads two or three of them;
 // parsing them all cost a warm run 5-8x its time (docs/performance.md, the config at scale).
 export interface IniIndex {
-  // Each section header, in file order, with the number of its section.
-  sections: Map<string, number>;
+  // The section headers, in file order.
+  headers: string[];
   // Where section i's lines start in `text` (its header line) is starts[i]; where they end,
   // starts[i + 1] or the text's end.
   starts: number[];
@@ -27,18 +27,31 @@ const LINE_BREAKS = /[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]/u;
 // holding a line break of str.splitlines() is split there by botocore: left to parseIni.
 const nestedLineOk = (line: string): boolean => line.includes("=") && !LINE_BREAKS.test(line);
 
+// Lines of a section as `aws configure` and `sso sync` write them, up to the next header or
+// the end of the file: blank lines, "#" or ";" comments, and "key = value" from the line's
+// start, its key holding no delimiter or space (so parseIni splits the line at its first
+// "="), and not written again further down the section (a repeated key is an error). The
+// keys are ASCII, so /i compares them as parseIni does, lower-cased.
+const PLAIN_BODY = new RegExp(
+  String.raw`(?:(?:([\w.-]+) *=(?!(?:[^\n]*\n(?!\[))*?\1 *=)[^\r\n]*|[#;][^\r\n]*|[ \t]*)\n)*` +
+    String.raw`(?=\[[^\r\n]+\]|$)`,
+  "iy",
+);
+
 // The index of a file whose every line parseIni reads without error, or undefined: then the
 // file has an error, a [DEFAULT] section (its keys go into every section) or a nested value
 // with a line break of its own, and the caller parses it whole with parseIni, which gives
 // the exact result or error. The line rules are parseIni's (ini.ts), step for step.
 export function indexIni(text: string): IniIndex | undefined {
-  const sections = new Map<string, number>();
+  const headers: string[] = [];
+  const seen = new Set<string>();
   const starts: number[] = [];
   let keys: string[] = []; // the open section's, lower-cased as parseIni compares them
   let option = false; // an option is open: more-indented lines continue it
   let nested = false; // and its first line was empty: its continuation lines are "x = y"
   let indentLevel = 0;
   let cr = text.indexOf("\r");
+  const crlf = cr >= 0;
   for (let pos = 0; pos < text.length; ) {
     // The line is [pos, end); \r\n, \r and \n end it, as Python's universal newlines.
     let end = text.indexOf("\n", pos);
@@ -65,11 +78,16 @@ export function indexIni(text: string): IniIndex | undefined {
     if (close > a + 1) {
       // "[name]" (the last "]" on the line; text after it is ignored).
       const name = text.slice(a + 1, close);
-      if (name === "DEFAULT" || sections.has(name)) return undefined;
-      sections.set(name, starts.length);
+      if (name === "DEFAULT" || seen.has(name)) return undefined;
+      seen.add(name);
+      headers.push(name);
       starts.push(line);
       keys = [];
       option = false;
+      // Most sections hold only lines as `aws configure` and `sso sync` write them: those
+      // are passed in one step when no key repeats (docs/performance.md measures it).
+      PLAIN_BODY.lastIndex = pos;
+      if (indent === 0 && !crlf && PLAIN_BODY.test(text)) pos = PLAIN_BODY.lastIndex;
       continue;
     }
     // "key = value" or "key: value", split at the first "=" or ":".
@@ -86,14 +104,12 @@ export function indexIni(text: string): IniIndex | undefined {
     while (v < b && space(text.charCodeAt(v))) v++;
     nested = v === b;
   }
-  return { sections, starts, text };
+  return { headers, starts, text };
 }
 
-// One section of an indexed file, as parseIni(whole file) would give it: the section's own
+// Section i of an indexed file, as parseIni(whole file) would give it: the section's own
 // lines parsed alone (the file has no [DEFAULT], so no other line adds to it).
-export function sectionOf(index: IniIndex, header: string): IniSection | undefined {
-  const i = index.sections.get(header);
-  if (i === undefined) return undefined;
+export function sectionOf(index: IniIndex, i: number): IniSection | undefined {
   const end = index.starts[i + 1] ?? index.text.length;
-  return parseIni(index.text.slice(index.starts[i], end)).get(header);
+  return parseIni(index.text.slice(index.starts[i], end)).get(index.headers[i]!);
 }

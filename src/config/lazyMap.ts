@@ -1,3 +1,6 @@
+// What LazyMap needs of its keys: a ReadonlyMap's lookups, size and list of keys.
+export type Keys<S> = Pick<ReadonlyMap<string, S>, "has" | "get" | "size" | "keys">;
+
 // A read-only map whose keys are known at once and whose values are built on first use, each
 // once, from what `sources` holds for the key: a run that reads two profiles of ten thousand
 // builds two. Going through all its values builds them all.
@@ -5,7 +8,7 @@ export class LazyMap<S, V> implements ReadonlyMap<string, V> {
   private readonly built = new Map<string, V>();
 
   constructor(
-    private readonly sources: ReadonlyMap<string, S>,
+    private readonly sources: Keys<S>,
     private readonly build: (source: S, key: string) => V,
   ) {}
 

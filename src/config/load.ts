@@ -2,7 +2,7 @@ import { AwsxError } from "../errors.js";
 import { shlexSplit, ShlexError } from "../util/shlex.js";
 import { parseIni, IniParseError, type IniFile, type IniSection } from "./ini.js";
 import { indexIni, sectionOf } from "./iniIndex.js";
-import { LazyMap } from "./lazyMap.js";
+import { type Keys, LazyMap } from "./lazyMap.js";
 
 // Where a value came from, for `awsx explain` and error messages.
 export interface Origin {
@@ -60,12 +60,12 @@ export interface ConfigPaths {
 // (configparser skips files it cannot open, so the CLI treats them as empty).
 export type ReadText = (path: string) => string | undefined;
 
-// One file's sections, each parsed when first asked for: from the index of a file without
-// an error or [DEFAULT] (iniIndex.ts), else from parseIni's reading of the whole file.
+// One file's sections, by number in file order, each parsed when first asked for: from the
+// index of a file without an error or [DEFAULT] (iniIndex.ts), else from parseIni's reading
+// of the whole file.
 interface IniSource {
-  headers: Iterable<string>;
-  has(header: string): boolean;
-  section(header: string): IniSection;
+  headers: string[];
+  section(i: number): IniSection;
 }
 
 const parseError = (path: string, e: unknown): AwsxError => {
@@ -81,22 +81,15 @@ function sourceOf(path: string, read: ReadText): IniSource {
   const text = read(path);
   const index = text === undefined ? undefined : indexIni(text);
   if (index) {
-    const parsed = new Map<string, IniSection>();
-    return {
-      headers: index.sections.keys(),
-      has: (h) => index.sections.has(h),
-      section: (h) => {
-        let s = parsed.get(h);
-        if (s) return s;
-        try {
-          s = sectionOf(index, h) ?? {};
-        } catch (e) {
-          throw parseError(path, e);
-        }
-        parsed.set(h, s);
-        return s;
-      },
+    const parsed: IniSection[] = [];
+    const section = (i: number): IniSection => {
+      try {
+        return sectionOf(index, i) ?? {};
+      } catch (e) {
+        throw parseError(path, e);
+      }
     };
+    return { headers: index.headers, section: (i) => (parsed[i] ??= section(i)) };
   }
   let ini: IniFile;
   try {
@@ -104,7 +97,8 @@ function sourceOf(path: string, read: ReadText): IniSource {
   } catch (e) {
     throw parseError(path, e);
   }
-  return { headers: ini.keys(), has: (h) => ini.has(h), section: (h) => ini.get(h) ?? {} };
+  const sections = [...ini.values()];
+  return { headers: [...ini.keys()], section: (i) => sections[i]! };
 }
 
 const SHLEX_SPECIAL = /["'\\]/;
@@ -115,7 +109,7 @@ const TWO_WORDS = /^[^ \t\r\n]+[ \t\r\n]+([^ \t\r\n]+)[ \t\r\n]*$/;
 export function profileNameOf(header: string, prefix = "profile"): string | undefined {
   if (!header.startsWith(prefix)) return undefined;
   // Without a quote or a backslash shlex only splits at " \t\r\n": the common header, read
-  // without shlexSplit's word building (a tenth of a 10,000-profile config's load time).
+  // without shlexSplit's word building.
   if (!SHLEX_SPECIAL.test(header)) return TWO_WORDS.exec(header)?.[1];
   let parts: string[];
   try {
@@ -143,29 +137,53 @@ const stringsOnly = (section: IniSection): Record<string, string> => {
   return out;
 };
 
-// The sections of the config file that botocore reads, by what they name. A later section
-// naming the same profile, sso-session or services replaces the earlier one whole.
-function headersOf(config: IniSource) {
-  const profiles = new Map<string, string>();
-  const services = new Map<string, string>();
-  const ssoSessions = new Map<string, string>();
+// The sections of the config file that botocore reads, by what they name (a section's number
+// in the file). A later section naming the same profile, sso-session or services replaces the
+// earlier one whole.
+function namesOf(headers: string[]) {
+  const profiles = new Map<string, number>();
+  const services = new Map<string, number>();
+  const ssoSessions = new Map<string, number>();
   const unread: string[] = [];
-  for (const header of config.headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i]!;
     let name: string | undefined;
     if (header.startsWith("profile")) name = profileNameOf(header);
     else if (header.startsWith("services")) {
       const s = profileNameOf(header, "services");
-      if (s !== undefined) services.set(s, header);
+      if (s !== undefined) services.set(s, i);
       continue;
     } else if (header.startsWith("sso-session")) {
       const s = profileNameOf(header, "sso-session");
-      if (s !== undefined) ssoSessions.set(s, header);
+      if (s !== undefined) ssoSessions.set(s, i);
       continue;
     } else if (header === "default") name = "default";
     if (name === undefined) unread.push(header);
-    else profiles.set(name, header);
+    else profiles.set(name, i);
   }
   return { profiles, services, ssoSessions, unread };
+}
+
+// The profile names: the config file's, then those only the credentials file has, each with
+// its config section's number (undefined for the latter). Listed only when asked to be.
+function profileNames(
+  config: ReadonlyMap<string, number>,
+  credentials: ReadonlyMap<string, number>,
+): Keys<number | undefined> {
+  let all: Map<string, number | undefined> | undefined;
+  const list = () => {
+    all ??= new Map<string, number | undefined>(config);
+    for (const k of credentials.keys()) if (!all.has(k)) all.set(k, undefined);
+    return all;
+  };
+  return {
+    has: (k) => config.has(k) || credentials.has(k),
+    get: (k) => config.get(k),
+    get size() {
+      return list().size;
+    },
+    keys: () => list().keys(),
+  };
 }
 
 // Reads both files. Only their headers are looked at now; a profile, sso-session or services
@@ -174,29 +192,28 @@ function headersOf(config: IniSource) {
 export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
   const config = sourceOf(paths.configFile, read);
   const credentials = sourceOf(paths.credentialsFile, read);
-  const headers = headersOf(config);
-  const configOrigin = (header: string) => ({ file: paths.configFile, section: header });
-  const credentialsHeaders = new Map([...credentials.headers].map((h) => [h, h]));
-  const names = new Map<string, string | undefined>(headers.profiles);
-  for (const h of credentialsHeaders.keys()) if (!names.has(h)) names.set(h, undefined);
+  const names = namesOf(config.headers);
+  const inCredentials = new Map(credentials.headers.map((h, i) => [h, i]));
+  const configOrigin = (i: number) => ({ file: paths.configFile, section: config.headers[i]! });
 
   // Config file first, then the credentials file key by key, as botocore's full_config.
-  const profileOf = (header: string | undefined, name: string): Profile => {
+  const profileOf = (i: number | undefined, name: string): Profile => {
     let profile: Profile | undefined;
-    if (header !== undefined) {
-      const section = config.section(header);
+    if (i !== undefined) {
+      const section = config.section(i);
       const values = stringsOnly(section);
       const origins: Record<string, Origin> = {};
-      for (const k of Object.keys(values)) origins[k] = configOrigin(header);
+      for (const k of Object.keys(values)) origins[k] = configOrigin(i);
       const nested: Record<string, Origin> = {};
-      for (const k of nestedKeys(section)) nested[k] = configOrigin(header);
+      for (const k of nestedKeys(section)) nested[k] = configOrigin(i);
       profile = { name, values, origins, nested };
     }
-    if (!credentials.has(name)) return profile!;
+    const c = inCredentials.get(name);
+    if (c === undefined) return profile!;
     const existing = profile ?? { name, values: {}, origins: {} };
     const nested = existing.nested ?? {};
     const origin = { file: paths.credentialsFile, section: name };
-    const section = credentials.section(name);
+    const section = credentials.section(c);
     // Key by key, the credentials file's value replaces the config file's, block or not.
     for (const [k, v] of Object.entries(stringsOnly(section))) {
       existing.values[k] = v;
@@ -215,18 +232,16 @@ export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
   return {
     configFile: paths.configFile,
     credentialsFile: paths.credentialsFile,
-    profiles: new LazyMap(names, profileOf),
-    configProfiles: new LazyMap(headers.profiles, (h) => stringsOnly(config.section(h))),
-    credentialsProfiles: new LazyMap(credentialsHeaders, (h) =>
-      stringsOnly(credentials.section(h)),
-    ),
-    configNested: new LazyMap(headers.profiles, (h) => nestedKeys(config.section(h))),
-    credentialsNested: new LazyMap(credentialsHeaders, (h) => nestedKeys(credentials.section(h))),
-    services: new LazyMap(headers.services, (h) => config.section(h)),
-    ssoSessions: new LazyMap(headers.ssoSessions, (h) => {
-      const section = config.section(h);
-      return { values: stringsOnly(section), origin: configOrigin(h), nested: nestedKeys(section) };
+    profiles: new LazyMap(profileNames(names.profiles, inCredentials), profileOf),
+    configProfiles: new LazyMap(names.profiles, (i) => stringsOnly(config.section(i))),
+    credentialsProfiles: new LazyMap(inCredentials, (i) => stringsOnly(credentials.section(i))),
+    configNested: new LazyMap(names.profiles, (i) => nestedKeys(config.section(i))),
+    credentialsNested: new LazyMap(inCredentials, (i) => nestedKeys(credentials.section(i))),
+    services: new LazyMap(names.services, (i) => config.section(i)),
+    ssoSessions: new LazyMap(names.ssoSessions, (i) => {
+      const section = config.section(i);
+      return { values: stringsOnly(section), origin: configOrigin(i), nested: nestedKeys(section) };
     }),
-    unread: headers.unread,
+    unread: names.unread,
   };
 }
