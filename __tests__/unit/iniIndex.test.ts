@@ -29,6 +29,8 @@ const indexed = (text: string): Reading | undefined => {
   return { sections: index.headers.map((h, i) => [h, sectionOf(index, i)]) };
 };
 
+const manyKeys = (n: number) => Array.from({ length: n }, (_, i) => `k${i} = ${i}\n`).join("");
+
 // [name, text]: files the index must read itself (what users' configs look like).
 const FAST: Array<[string, string]> = [
   ["empty", ""],
@@ -46,6 +48,7 @@ const FAST: Array<[string, string]> = [
   ["non-ASCII", "[profile é]\nClé = välue\nclÉ2 = x\n"],
   ["a header with text after ]", "[a] trailing\nx = 1\n[b]]\n"],
   ["no newline at the end", "[p]\na = 1"],
+  ["a section of 200 keys (past the one-step bound)", `[p]\n${manyKeys(200)}[q]\nk0 = x\n`],
 ];
 
 // Files the index leaves to parseIni: every error, and [DEFAULT], whose keys go everywhere.
@@ -61,6 +64,8 @@ const SLOW: Array<[string, string]> = [
   ["BOM", "\ufeff[p]\n"],
   ["nested line without =", "[p]\ns3 =\n  a = b\n  oops\n"],
   ["nested line with a line break of its own", "[p]\ns3 =\n  a = b\x0bc = d\n"],
+  ["a key repeated 63 lines below", `[p]\n${manyKeys(63)}K0 = again\n[q]\n`],
+  ["a key repeated 150 lines below", `[p]\n${manyKeys(150)}k0 = again\n`],
 ];
 
 describe("indexIni", () => {

@@ -27,14 +27,17 @@ const LINE_BREAKS = /[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]/u;
 // holding a line break of str.splitlines() is split there by botocore: left to parseIni.
 const nestedLineOk = (line: string): boolean => line.includes("=") && !LINE_BREAKS.test(line);
 
-// Lines of a section as `aws configure` and `sso sync` write them, up to the next header or
-// the end of the file: blank lines, "#" or ";" comments, and "key = value" from the line's
-// start, its key holding no delimiter or space (so parseIni splits the line at its first
-// "="), and not written again further down the section (a repeated key is an error). The
-// keys are ASCII, so /i compares them as parseIni does, lower-cased.
+// Up to PLAIN_LINES lines of a section as `aws configure` and `sso sync` write them, then the
+// next header or the end of the file: blank lines, "#" or ";" comments, and "key = value" from
+// the line's start, its key holding no delimiter or space (so parseIni splits the line at its
+// first "="), and not written again further down the section (a repeated key is an error;
+// the keys are ASCII, so /i compares them as parseIni does, lower-cased). The bound keeps the
+// search for a repeated key linear in the file's size (each line is looked at from at most
+// PLAIN_LINES lines above it); a longer section is read line by line.
+const PLAIN_LINES = 64;
 const PLAIN_BODY = new RegExp(
-  String.raw`(?:(?:([\w.-]+) *=(?!(?:[^\n]*\n(?!\[))*?\1 *=)[^\r\n]*|[#;][^\r\n]*|[ \t]*)\n)*` +
-    String.raw`(?=\[[^\r\n]+\]|$)`,
+  String.raw`(?:(?:([\w.-]+) *=(?!(?:[^\n]*\n(?!\[)){0,${PLAIN_LINES - 1}}?\1 *=)[^\r\n]*` +
+    String.raw`|[#;][^\r\n]*|[ \t]*)\n){0,${PLAIN_LINES}}(?=\[[^\r\n]+\]|$)`,
   "iy",
 );
 
