@@ -5,8 +5,9 @@ import { type IniSection, isPySpace, parseIni } from "./ini.js";
 // An `sso sync` config has thousands of sections and a run reads two or three of them;
 // parsing them all cost a warm run 5-8x its time (docs/performance.md, the config at scale).
 export interface IniIndex {
-  // The section headers, in file order.
+  // The section headers, in file order, and each header's number in that order.
   headers: string[];
+  numbers: Map<string, number>;
   // Where section i's lines start in `text` (its header line) is starts[i]; where they end,
   // starts[i + 1] or the text's end.
   starts: number[];
@@ -47,7 +48,7 @@ const PLAIN_BODY = new RegExp(
 // the exact result or error. The line rules are parseIni's (ini.ts), step for step.
 export function indexIni(text: string): IniIndex | undefined {
   const headers: string[] = [];
-  const seen = new Set<string>();
+  const numbers = new Map<string, number>();
   const starts: number[] = [];
   let keys: string[] = []; // the open section's, lower-cased as parseIni compares them
   let option = false; // an option is open: more-indented lines continue it
@@ -81,8 +82,8 @@ export function indexIni(text: string): IniIndex | undefined {
     if (close > a + 1) {
       // "[name]" (the last "]" on the line; text after it is ignored).
       const name = text.slice(a + 1, close);
-      if (name === "DEFAULT" || seen.has(name)) return undefined;
-      seen.add(name);
+      if (name === "DEFAULT" || numbers.has(name)) return undefined;
+      numbers.set(name, headers.length);
       headers.push(name);
       starts.push(line);
       keys = [];
@@ -107,7 +108,7 @@ export function indexIni(text: string): IniIndex | undefined {
     while (v < b && space(text.charCodeAt(v))) v++;
     nested = v === b;
   }
-  return { headers, starts, text };
+  return { headers, numbers, starts, text };
 }
 
 // Section i of an indexed file, as parseIni(whole file) would give it: the section's own
