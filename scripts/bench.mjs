@@ -4,8 +4,14 @@
 // environment has it and without it (it makes every Node start load a CA bundle). Runs are
 // alternated so machine noise hits every command alike. Warm runs are served from a seeded
 // cache (keychain where it works, else the encrypted file store); the cold run calls a local
-// moto STS (--no-cache). Prints medians, spread and ratios to `node -e 0`, of wall time
-// and of CPU time.
+// moto STS (--no-cache). The config is `sso sync`-like (docs/performance.md, the config at
+// scale): 10 profiles, and a warm `exec` row per size in BENCH_PROFILES. Prints medians,
+// spread and ratios to `node -e 0`, of wall time and of CPU time.
+//
+// Settings: BENCH_ROUNDS (30), BENCH_PROFILES (config sizes of the warm `exec` rows, "10,10000"),
+// BENCH_ONLY (a regular expression: only the rows whose name matches, and `node -e 0`),
+// BENCH_AB (another checkout's bin/awsx.js, built: its warm `exec` rows run beside ours,
+// alternated, for a before/after in one run).
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import {
   mkdtempSync,
@@ -22,7 +28,10 @@ import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
+const sizes = (process.env.BENCH_PROFILES ?? "10,10000").split(",").map(Number);
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
 const bin = join(root, "bin", "awsx.js");
+const binB = process.env.BENCH_AB;
 
 // Where .ci/run installs its Nodes (keep in step with it).
 const ciNodes = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "awsx-ci");
@@ -90,11 +99,45 @@ writeFileSync(
   "[foo]\naws_access_key_id = AKIAFAKEBENCH0000001\naws_secret_access_key = benchsecretbenchsecretbenchsecret0000000\n",
   { mode: 0o600 },
 );
-writeFileSync(
-  join(home, ".aws", "config"),
-  "[profile target1]\nrole_arn = arn:aws:iam::123456789012:role/target1-role\nsource_profile = foo\nregion = us-east-1\n",
-  { mode: 0o600 },
-);
+// An `sso sync`-like config of `count` profiles: an [sso-session], target1 (a role from the
+// credentials file's foo, the profile every warm row reads), and blocks as `awsx sso sync`
+// writes them, every fourth a role chained from another profile instead.
+function syncLikeConfig(count) {
+  const lines = [
+    "[sso-session corp]",
+    "sso_start_url = https://corp.awsapps.com/start",
+    "sso_region = us-east-1",
+    "sso_registration_scopes = sso:account:access",
+    "",
+    "[profile target1]",
+    "role_arn = arn:aws:iam::123456789012:role/target1-role",
+    "source_profile = foo",
+    "region = us-east-1",
+  ];
+  const account = (i) => String(100000000000 + i * 7919);
+  for (let i = 1; i < count; i++) {
+    if (i % 4 === 0)
+      lines.push(
+        "",
+        `[profile ${account(i)}/Admin]`,
+        `role_arn = arn:aws:iam::${account(i)}:role/Admin`,
+        `source_profile = ${account(i - 1)}/ReadOnly`,
+      );
+    else
+      lines.push(
+        "",
+        `[profile ${account(i)}/ReadOnly]`,
+        "sso_session = corp",
+        `sso_account_id = ${account(i)}`,
+        "sso_role_name = ReadOnly",
+      );
+    lines.push("region = eu-west-1");
+  }
+  return `${lines.join("\n")}\n`;
+}
+const configOf = (count) => join(home, ".aws", `config-${count}`);
+for (const count of new Set([10, ...sizes]))
+  writeFileSync(configOf(count), syncLikeConfig(count), { mode: 0o600 });
 
 // Nothing of the user's AWS, awsx or compile-cache settings.
 const own = (k) => k.startsWith("AWS_") || k.startsWith("AWSX_") || k.includes("COMPILE_CACHE");
@@ -102,6 +145,7 @@ const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !
 const env = {
   ...baseEnv,
   HOME: home,
+  AWS_CONFIG_FILE: configOf(10),
   AWS_ENDPOINT_URL_STS: url,
   AWS_EC2_METADATA_DISABLED: "true",
   AWSX_CACHE_DIR: join(home, "cache"),
@@ -128,31 +172,51 @@ function childCpuMs() {
     return NaN;
   }
 }
-const commands = (node) => [
-  ["node -e 0", [node, "-e", "0"]],
-  ["awsx exec target1 -- true (warm)", [node, bin, "exec", "target1", "--", "true"]],
-  ["awsx env target1 (warm)", [node, bin, "env", "target1"]],
+// Environment variants of the warm `exec` rows: each runs once per config size and variant.
+// The agent (issue 25) adds its variant here, e.g. { label: "agent", env: { AWSX_AGENT: "1" } },
+// and gives the direct path's variant AWSX_AGENT: "0" once the agent is on by default.
+// `goal`: issue 25's ceiling for the row's CPU and wall ratios, by config size.
+const WARM_VARIANTS = [{ label: "direct", env: {}, goal: { 10: 1.8, 10000: 2.5 } }];
+
+// The warm `exec` rows: [name, argv, env added to the run's, goal].
+const warmRows = (node, awsx = bin, tag = "") =>
+  sizes.flatMap((count) =>
+    WARM_VARIANTS.map(({ label, env: extra, goal }) => [
+      `awsx exec target1 -- true (warm, ${count} profiles, ${label}${tag})`,
+      [node, awsx, "exec", "target1", "--", "true"],
+      { AWS_CONFIG_FILE: configOf(count), ...extra },
+      goal?.[count],
+    ]),
+  );
+
+// Every row: [name, argv, env added to the run's, goal]; the first is the ratios' baseline.
+const commands = (node) =>
   [
-    "awsx exec target1 -- true (cold, STS)",
-    [node, bin, "exec", "target1", "--no-cache", "--", "true"],
-  ],
-  // For reference: what starting a child from Node costs at all, a profile that needs no
-  // cache, and a warm run without the compile cache.
-  [
-    "node: spawn true and wait (reference)",
+    ["node -e 0", [node, "-e", "0"]],
+    ...warmRows(node),
+    ...(binB ? warmRows(node, binB, ", BENCH_AB") : []),
+    ["awsx env target1 (warm)", [node, bin, "env", "target1"]],
     [
-      node,
-      "-e",
-      'require("child_process").spawn("true", [], { stdio: "inherit" }).on("exit", (c) => process.exit(c))',
+      "awsx exec target1 -- true (cold, STS)",
+      [node, bin, "exec", "target1", "--no-cache", "--", "true"],
     ],
-  ],
-  ["awsx exec foo -- true (static keys)", [node, bin, "exec", "foo", "--", "true"]],
-  [
-    "awsx exec target1 (warm, no compile cache)",
-    [node, bin, "exec", "target1", "--", "true"],
-    { NODE_DISABLE_COMPILE_CACHE: "1" },
-  ],
-];
+    // For reference: what starting a child from Node costs at all, a profile that needs no
+    // cache, and a warm run without the compile cache.
+    [
+      "node: spawn true and wait (reference)",
+      [
+        node,
+        "-e",
+        'require("child_process").spawn("true", [], { stdio: "inherit" }).on("exit", (c) => process.exit(c))',
+      ],
+    ],
+    ["awsx exec foo -- true (static keys)", [node, bin, "exec", "foo", "--", "true"]],
+    [
+      "awsx exec target1 (warm, no compile cache)",
+      [node, bin, "exec", "target1", "--", "true"],
+      { NODE_DISABLE_COMPILE_CACHE: "1" },
+    ],
+  ].filter(([name], i) => i === 0 || !only || only.test(name));
 
 const q = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -161,13 +225,16 @@ const q = (xs, p) => {
 
 // One alternated series for one Node and one environment; prints its table.
 function measure(node, version, runEnv, label) {
-  // Seeds the session cache, and this Node's compile cache, as a user's first run would.
-  const seed = spawnSync(node, [bin, "exec", "target1", "--", "true"], {
-    env: runEnv,
-    encoding: "utf8",
-  });
-  if (seed.status !== 0) throw new Error(`seeding the cache failed: ${seed.stderr}`);
   const list = commands(node);
+  // One run of each row first, untimed: it seeds the session cache for each config and this
+  // Node's compile cache, as a user's first run would.
+  for (const [, argv, extra] of list) {
+    const seed = spawnSync(argv[0], argv.slice(1), {
+      env: { ...runEnv, ...extra },
+      encoding: "utf8",
+    });
+    if (seed.status !== 0) throw new Error(`seeding with ${argv.join(" ")} failed: ${seed.stderr}`);
+  }
   const samples = list.map(() => ({ ms: [], kb: [], cpu: 0 }));
   for (let r = 0; r < rounds; r++) {
     list.forEach(([, argv, extra], i) => {
@@ -189,8 +256,9 @@ function measure(node, version, runEnv, label) {
   console.log(
     `\nnode ${version} (${node}), ${label}: ${rounds} alternated rounds, cache backend ${runEnv.AWSX_BACKEND}`,
   );
+  const width = Math.max(...list.map(([name]) => name.length));
   console.log(
-    "command".padEnd(44),
+    "command".padEnd(width),
     "median ms",
     " p10-p90 ms",
     " ratio",
@@ -208,7 +276,7 @@ function measure(node, version, runEnv, label) {
     const spread = `${q(ms, 0.1).toFixed(1)}-${q(ms, 0.9).toFixed(1)}`;
     const cpuCols = [cpu.toFixed(1).padStart(14), (cpu / cpuBase).toFixed(2).padStart(6)];
     console.log(
-      name.padEnd(44),
+      name.padEnd(width),
       q(ms, 0.5).toFixed(1).padStart(9),
       spread.padStart(12),
       (q(ms, 0.5) / base).toFixed(2).padStart(6),
@@ -216,7 +284,12 @@ function measure(node, version, runEnv, label) {
       rss.padStart(12),
     );
   });
-  return [q(samples[1].ms, 0.5) / base, samples[1].cpu / samples[0].cpu];
+  // The warm `exec` rows' ratios (wall, CPU) for the closing lines.
+  return list.flatMap(([name, , , goal], i) =>
+    name.includes("(warm, ") && name.includes(" profiles")
+      ? [[name, q(samples[i].ms, 0.5) / base, samples[i].cpu / samples[0].cpu, goal]]
+      : [],
+  );
 }
 
 const summary = [];
@@ -230,11 +303,16 @@ for (const [node, version] of nodes) {
     ]);
   summary.push([version, "plain", measure(node, version, plain, "without NODE_EXTRA_CA_CERTS")]);
 }
-console.log("\nwarm `awsx exec target1 -- true` against `node -e 0` (goal: 1.5x or less)");
-for (const [version, label, [wall, cpu]] of summary) {
-  console.log(
-    `  node ${version}, ${label}: ${wall.toFixed(2)}x wall time, ${cpu.toFixed(2)}x CPU time`,
-  );
+console.log("\nwarm `awsx exec target1 -- true` against `node -e 0` (goals: issue 25)");
+for (const [version, label, rows] of summary) {
+  for (const [name, wall, cpu, goal] of rows) {
+    const verdict =
+      goal === undefined ? "" : `  goal ${goal}x: ${cpu <= goal ? "met" : "NOT met"} (CPU)`;
+    console.log(
+      `  node ${version}, ${label}, ${name.slice(name.indexOf("(") + 1, -1)}: ` +
+        `${wall.toFixed(2)}x wall time, ${cpu.toFixed(2)}x CPU time${verdict}`,
+    );
+  }
 }
 stopMoto();
 rmSync(home, { recursive: true, force: true });

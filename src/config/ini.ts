@@ -20,7 +20,7 @@ export class IniParseError extends Error {
 // Python's str.isspace() set: what str.strip() removes and \S does not match.
 const PY_SPACE =
   /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
-const isPySpace = (c: string): boolean => PY_SPACE.test(c);
+export const isPySpace = (c: string): boolean => PY_SPACE.test(c);
 
 function pyStrip(s: string): string {
   let a = 0;

@@ -1,6 +1,8 @@
 import { AwsxError } from "../errors.js";
 import { shlexSplit, ShlexError } from "../util/shlex.js";
 import { parseIni, IniParseError, type IniFile, type IniSection } from "./ini.js";
+import { indexIni, sectionOf } from "./iniIndex.js";
+import { type Keys, LazyMap } from "./lazyMap.js";
 
 // Where a value came from, for `awsx explain` and error messages.
 export interface Origin {
@@ -25,17 +27,17 @@ export interface Profile {
 export interface LoadedConfig {
   configFile: string;
   credentialsFile: string;
-  profiles: Map<string, Profile>;
+  profiles: ReadonlyMap<string, Profile>;
   // The two files apart: on a source hop the CLI reads keys from the credentials
   // file first and from the config file after, and reports partial keys per file.
-  configProfiles: Map<string, Record<string, string>>;
-  credentialsProfiles: Map<string, Record<string, string>>;
+  configProfiles: ReadonlyMap<string, Record<string, string>>;
+  credentialsProfiles: ReadonlyMap<string, Record<string, string>>;
   // The nested-block keys of each file's sections, apart as above.
-  configNested?: Map<string, Set<string>>;
-  credentialsNested?: Map<string, Set<string>>;
-  services: Map<string, IniSection>;
+  configNested?: ReadonlyMap<string, Set<string>>;
+  credentialsNested?: ReadonlyMap<string, Set<string>>;
+  services: ReadonlyMap<string, IniSection>;
   // [sso-session NAME] sections of the config file (src/sso/ssoConfig.ts reads them).
-  ssoSessions: Map<string, SsoSessionSection>;
+  ssoSessions: ReadonlyMap<string, SsoSessionSection>;
   // Config-file headers that name nothing botocore reads ([dev] where [profile dev] was
   // meant): kept only so "could not be found" can point at the near miss.
   unread?: string[];
@@ -58,25 +60,61 @@ export interface ConfigPaths {
 // (configparser skips files it cannot open, so the CLI treats them as empty).
 export type ReadText = (path: string) => string | undefined;
 
-function parseFile(path: string, read: ReadText): IniFile {
-  const text = read(path);
-  if (text === undefined) return new Map();
-  try {
-    return parseIni(text);
-  } catch (e) {
-    const why = e instanceof IniParseError ? e.message : String(e);
-    throw new AwsxError(
-      "E_CONFIG",
-      `cannot parse ${path}: ${why}; fix the file (the AWS CLI rejects it too)`,
-      { cause: e },
-    );
-  }
+// One file's sections, by number in file order, each parsed when first asked for: from the
+// index of a file without an error or [DEFAULT] (iniIndex.ts), else from parseIni's reading
+// of the whole file.
+interface IniSource {
+  headers: string[];
+  numbers: ReadonlyMap<string, number>;
+  section(i: number): IniSection;
 }
+
+const parseError = (path: string, e: unknown): AwsxError => {
+  const why = e instanceof IniParseError ? e.message : String(e);
+  return new AwsxError(
+    "E_CONFIG",
+    `cannot parse ${path}: ${why}; fix the file (the AWS CLI rejects it too)`,
+    { cause: e },
+  );
+};
+
+function sourceOf(path: string, read: ReadText): IniSource {
+  const text = read(path);
+  const index = text === undefined ? undefined : indexIni(text);
+  if (index) {
+    const parsed: IniSection[] = [];
+    const section = (i: number): IniSection => {
+      try {
+        return sectionOf(index, i) ?? {};
+      } catch (e) {
+        throw parseError(path, e);
+      }
+    };
+    const { headers, numbers } = index;
+    return { headers, numbers, section: (i) => (parsed[i] ??= section(i)) };
+  }
+  let ini: IniFile;
+  try {
+    ini = text === undefined ? new Map() : parseIni(text);
+  } catch (e) {
+    throw parseError(path, e);
+  }
+  const headers = [...ini.keys()];
+  const sections = [...ini.values()];
+  const numbers = new Map(headers.map((h, i) => [h, i]));
+  return { headers, numbers, section: (i) => sections[i]! };
+}
+
+const SHLEX_SPECIAL = /["'\\]/;
+const TWO_WORDS = /^[^ \t\r\n]+[ \t\r\n]+([^ \t\r\n]+)[ \t\r\n]*$/;
 
 // The profile name a config-file section header names, or undefined when it names none
 // (botocore: "profile X" split shell-style into exactly two words, or "default").
 export function profileNameOf(header: string, prefix = "profile"): string | undefined {
   if (!header.startsWith(prefix)) return undefined;
+  // Without a quote or a backslash shlex only splits at " \t\r\n": the common header, read
+  // without shlexSplit's word building.
+  if (!SHLEX_SPECIAL.test(header)) return TWO_WORDS.exec(header)?.[1];
   let parts: string[];
   try {
     parts = shlexSplit(header);
@@ -103,81 +141,143 @@ const stringsOnly = (section: IniSection): Record<string, string> => {
   return out;
 };
 
-export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
-  const configIni = parseFile(paths.configFile, read);
-  const credentialsIni = parseFile(paths.credentialsFile, read);
-  const profiles = new Map<string, Profile>();
-  const configProfiles = new Map<string, Record<string, string>>();
-  const configNested = new Map<string, Set<string>>();
-  const services = new Map<string, IniSection>();
-  const ssoSessions = new Map<string, SsoSessionSection>();
+// The sections of the config file that botocore reads, by what they name (a section's number
+// in the file). A later section naming the same profile, sso-session or services replaces the
+// earlier one whole.
+function namesOf(headers: string[], wanted: (header: string) => boolean = () => true) {
+  const profiles = new Map<string, number>();
+  const services = new Map<string, number>();
+  const ssoSessions = new Map<string, number>();
   const unread: string[] = [];
-
-  for (const [header, section] of configIni) {
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i]!;
+    if (!wanted(header)) continue;
     let name: string | undefined;
     if (header.startsWith("profile")) name = profileNameOf(header);
     else if (header.startsWith("services")) {
       const s = profileNameOf(header, "services");
-      if (s !== undefined) services.set(s, section);
+      if (s !== undefined) services.set(s, i);
       continue;
     } else if (header.startsWith("sso-session")) {
       const s = profileNameOf(header, "sso-session");
-      const origin = { file: paths.configFile, section: header };
-      const nested = nestedKeys(section);
-      if (s !== undefined) ssoSessions.set(s, { values: stringsOnly(section), origin, nested });
+      if (s !== undefined) ssoSessions.set(s, i);
       continue;
     } else if (header === "default") name = "default";
-    if (name === undefined) {
-      unread.push(header);
-      continue;
-    }
-    // A later section naming the same profile replaces the earlier one whole.
-    const values = stringsOnly(section);
-    configProfiles.set(name, values);
-    const origins: Record<string, Origin> = {};
-    for (const k of Object.keys(values)) origins[k] = { file: paths.configFile, section: header };
-    const nested: Record<string, Origin> = {};
-    const blocks = nestedKeys(section);
-    configNested.set(name, blocks);
-    for (const k of blocks) nested[k] = { file: paths.configFile, section: header };
-    profiles.set(name, { name, values: { ...values }, origins, nested });
+    if (name === undefined) unread.push(header);
+    else profiles.set(name, i);
   }
+  return { profiles, services, ssoSessions, unread };
+}
 
-  const credentialsProfiles = new Map<string, Record<string, string>>();
-  const credentialsNested = new Map<string, Set<string>>();
-  for (const [header, section] of credentialsIni) {
-    const values = stringsOnly(section);
-    credentialsProfiles.set(header, values);
-    const existing = profiles.get(header) ?? { name: header, values: {}, origins: {} };
+// "profile NAME" as `aws configure` and `sso sync` write it, NAME a word shlex leaves alone
+// (profileNameOf gives NAME).
+const PLAIN_HEADER = /^profile [^\s"'\\]+$/;
+
+// The config file's sections by what they name. Most headers are plain "profile NAME": a
+// profile is looked up by that header first, so only the other headers are read here, and
+// all of them only when the names are listed (a Map of 10,000 names cost a run 4-7 ms).
+function configNames(config: IniSource) {
+  const others = namesOf(config.headers, (h) => !PLAIN_HEADER.test(h));
+  // The later of the plain header and another naming the same profile.
+  const lookup = (name: string): number | undefined => {
+    const header = `profile ${name}`;
+    const plain = PLAIN_HEADER.test(header) ? config.numbers.get(header) : undefined;
+    const other = others.profiles.get(name);
+    return plain === undefined || (other !== undefined && other > plain) ? other : plain;
+  };
+  let all: Map<string, number> | undefined;
+  const list = () => (all ??= namesOf(config.headers).profiles);
+  const profiles: Keys<number> = {
+    has: (name) => lookup(name) !== undefined,
+    get: lookup,
+    get size() {
+      return list().size;
+    },
+    keys: () => list().keys(),
+  };
+  return { ...others, profiles };
+}
+
+// The profile names: the config file's, then those only the credentials file has, each with
+// its config section's number (undefined for the latter). Listed only when asked to be.
+function profileNames(
+  config: Keys<number>,
+  credentials: ReadonlyMap<string, number>,
+): Keys<number | undefined> {
+  let all: Map<string, number | undefined> | undefined;
+  const list = () => {
+    if (all) return all;
+    all = new Map<string, number | undefined>();
+    for (const k of config.keys()) all.set(k, config.get(k));
+    for (const k of credentials.keys()) if (!all.has(k)) all.set(k, undefined);
+    return all;
+  };
+  return {
+    has: (k) => config.has(k) || credentials.has(k),
+    get: (k) => config.get(k),
+    get size() {
+      return list().size;
+    },
+    keys: () => list().keys(),
+  };
+}
+
+// Reads both files. Only their headers are looked at now; a profile, sso-session or services
+// section is parsed and merged when a map is first asked for it (LazyMap), with the same
+// result as reading it all at once: the files' errors are found here, as the CLI finds them.
+export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
+  const config = sourceOf(paths.configFile, read);
+  const credentials = sourceOf(paths.credentialsFile, read);
+  const names = configNames(config);
+  const inCredentials = new Map(credentials.headers.map((h, i) => [h, i]));
+  const configOrigin = (i: number) => ({ file: paths.configFile, section: config.headers[i]! });
+
+  // Config file first, then the credentials file key by key, as botocore's full_config.
+  const profileOf = (i: number | undefined, name: string): Profile => {
+    let profile: Profile | undefined;
+    if (i !== undefined) {
+      const section = config.section(i);
+      const values = stringsOnly(section);
+      const origins: Record<string, Origin> = {};
+      for (const k of Object.keys(values)) origins[k] = configOrigin(i);
+      const nested: Record<string, Origin> = {};
+      for (const k of nestedKeys(section)) nested[k] = configOrigin(i);
+      profile = { name, values, origins, nested };
+    }
+    const c = inCredentials.get(name);
+    if (c === undefined) return profile!;
+    const existing = profile ?? { name, values: {}, origins: {} };
     const nested = existing.nested ?? {};
-    const origin = { file: paths.credentialsFile, section: header };
+    const origin = { file: paths.credentialsFile, section: name };
+    const section = credentials.section(c);
     // Key by key, the credentials file's value replaces the config file's, block or not.
-    for (const [k, v] of Object.entries(values)) {
+    for (const [k, v] of Object.entries(stringsOnly(section))) {
       existing.values[k] = v;
       existing.origins[k] = origin;
       delete nested[k];
     }
-    const blocks = nestedKeys(section);
-    credentialsNested.set(header, blocks);
-    for (const k of blocks) {
+    for (const k of nestedKeys(section)) {
       nested[k] = origin;
       delete existing.values[k];
       delete existing.origins[k];
     }
     existing.nested = nested;
-    profiles.set(header, existing);
-  }
+    return existing;
+  };
 
   return {
     configFile: paths.configFile,
     credentialsFile: paths.credentialsFile,
-    profiles,
-    configProfiles,
-    credentialsProfiles,
-    configNested,
-    credentialsNested,
-    services,
-    ssoSessions,
-    unread,
+    profiles: new LazyMap(profileNames(names.profiles, inCredentials), profileOf),
+    configProfiles: new LazyMap(names.profiles, (i) => stringsOnly(config.section(i))),
+    credentialsProfiles: new LazyMap(inCredentials, (i) => stringsOnly(credentials.section(i))),
+    configNested: new LazyMap(names.profiles, (i) => nestedKeys(config.section(i))),
+    credentialsNested: new LazyMap(inCredentials, (i) => nestedKeys(credentials.section(i))),
+    services: new LazyMap(names.services, (i) => config.section(i)),
+    ssoSessions: new LazyMap(names.ssoSessions, (i) => {
+      const section = config.section(i);
+      return { values: stringsOnly(section), origin: configOrigin(i), nested: nestedKeys(section) };
+    }),
+    unread: names.unread,
   };
 }
