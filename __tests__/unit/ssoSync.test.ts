@@ -1,10 +1,6 @@
 // awsx sso sync's pure parts: profile names from the template, the marked block merged into
 // the config text without touching a byte outside it, and the dry run's unified diff
-// (checked by applying it with patch(1)).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// (__tests__/differential/ssoSync.test.ts applies it with patch(1)).
 import fc from "fast-check";
 import {
   mergeBlock,
@@ -89,21 +85,6 @@ describe("the marked block", () => {
 });
 
 describe("unified diff", () => {
-  const dir = mkdtempSync(join(tmpdir(), "awsx-diff-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  // Applies the diff to a with patch(1) and returns the result.
-  function patched(a: string, diff: string): string {
-    const file = join(dir, "config");
-    writeFileSync(file, a);
-    const r = spawnSync("patch", ["-s", "-p0", "--no-backup-if-mismatch", file], {
-      input: diff,
-      encoding: "utf8",
-    });
-    if (r.status !== 0) throw new Error(`patch failed: ${r.stdout}${r.stderr}\n${diff}`);
-    return readFileSync(file, "utf8");
-  }
-
   test("equal texts: no diff", () => {
     expect(unifiedDiff("a\n", "a\n", "x", "y")).toBe("");
   });
@@ -111,18 +92,5 @@ describe("unified diff", () => {
   test("a hunk as diff -u writes it", () => {
     const d = unifiedDiff("a\nb\nc\n", "a\nB\nc\nd\n", "old", "new");
     expect(d).toBe("--- old\n+++ new\n@@ -1,3 +1,4 @@\n a\n-b\n+B\n c\n+d\n");
-  });
-
-  test("patch(1) turns a into b with it (random texts)", () => {
-    const text = fc
-      .array(fc.constantFrom("a", "b", "c", "[x]", "", "k = v"), { maxLength: 25 })
-      .chain((ls) => fc.constantFrom(ls.join("\n"), `${ls.join("\n")}\n`));
-    fc.assert(
-      fc.property(text, text, (a, b) => {
-        const d = unifiedDiff(a, b, "config", "config");
-        expect(d === "" ? a : patched(a, d)).toBe(b);
-      }),
-      { numRuns: 60 },
-    );
   });
 });
