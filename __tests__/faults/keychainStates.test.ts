@@ -62,9 +62,7 @@ describeKeyring("the keychain's states, said plainly", () => {
       ...extra,
     });
   const awsx = (args: string[], extra?: Record<string, string | undefined>, input?: string) =>
-    input === undefined
-      ? runAwsx(args, env(extra))
-      : runDetached(process.execPath, [AWSX_BIN, ...args], env(extra), 30_000, input);
+    runAwsx(args, env(extra), 30_000, AWSX_BIN, input);
 
   // The object paths of every item of the login collection (readable while it is locked).
   async function items(): Promise<string[]> {

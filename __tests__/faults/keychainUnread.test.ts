@@ -9,7 +9,7 @@
 // Each case compares the files under HOME before and after.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { AWSX_BIN, runAwsx, runDetached, type AwsxRun } from "../helpers/awsx.js";
+import { AWSX_BIN, runAwsx, type AwsxRun } from "../helpers/awsx.js";
 import { startFakeSso, type FakeSso } from "../helpers/fakeSso.js";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { filesUnder, makeHome, type TempHome } from "../helpers/home.js";
@@ -65,9 +65,7 @@ const env = (extra: Record<string, string | undefined> = {}) =>
     ...extra,
   });
 const awsx = (args: string[], extra?: Record<string, string | undefined>, input?: string) =>
-  input === undefined
-    ? runAwsx(args, env(extra))
-    : runDetached(process.execPath, [AWSX_BIN, ...args], env(extra), 30_000, input);
+  runAwsx(args, env(extra), 30_000, AWSX_BIN, input);
 
 // Every file under HOME with its content, but Node's compile cache and the notices.
 const files = () =>

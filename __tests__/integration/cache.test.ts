@@ -12,7 +12,6 @@ import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const _BIN = path.join(ROOT, "bin", "awsx.js");
 const PASS = "moto cache test passphrase";
 const MFA_SERIAL = "arn:aws:iam::123456789012:mfa/cache-alice";
 const MFA_CODE = "987123";

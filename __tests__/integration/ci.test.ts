@@ -9,9 +9,9 @@ import { fileURLToPath } from "node:url";
 import { dataFilesUnder, makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
+import { AWSX_BIN } from "../helpers/awsx.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const AWSX = path.join(ROOT, "bin", "awsx.js");
 const MFA_SERIAL = "arn:aws:iam::123456789012:mfa/foo";
 // Shaped like a JWT (header.payload.signature); moto does not verify it.
 const OIDC_TOKEN =
@@ -38,7 +38,7 @@ interface Result {
 function runCi(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Result> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AWSX, ...args], {
+    const child = spawn(process.execPath, [AWSX_BIN, ...args], {
       env,
       cwd: ROOT,
       detached: true,
@@ -275,7 +275,7 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
       const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
         const c = spawn(
           "script",
-          ["-qec", `"${process.execPath}" "${AWSX}" exec mfa -- true`, "/dev/null"],
+          ["-qec", `"${process.execPath}" "${AWSX_BIN}" exec mfa -- true`, "/dev/null"],
           { env: ciEnv(home), stdio: ["pipe", "pipe", "pipe"] },
         );
         let out = "";

@@ -9,11 +9,11 @@ import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
+import { AWSX_BIN } from "../helpers/awsx.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const AWSX = path.join(ROOT, "bin", "awsx.js");
 // The command line a user writes into ~/.aws/config (shlex-split by botocore and awsx).
-const AWSX_CMD = `"${process.execPath}" "${AWSX}"`;
+const AWSX_CMD = `"${process.execPath}" "${AWSX_BIN}"`;
 
 interface Result {
   code: number | null;
@@ -132,7 +132,7 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
 
   test("awsx credential-process prints exactly one Version 1 JSON line and nothing else on stdout", async () => {
     const started = Date.now();
-    const r = await run("node", [AWSX, "credential-process", "target1", "--backend", "none"], {
+    const r = await run("node", [AWSX_BIN, "credential-process", "target1", "--backend", "none"], {
       env: env(),
     });
     expect(r.code).toBe(0);
@@ -179,7 +179,7 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
   }, 60_000);
 
   test("recursion: awsx exec loop -- true exits 78 promptly with a message about recursion", async () => {
-    const r = await run("node", [AWSX, "exec", "loop", "--", "true"], {
+    const r = await run("node", [AWSX_BIN, "exec", "loop", "--", "true"], {
       env: env(),
       timeoutMs: 40_000,
     });
@@ -191,7 +191,7 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
   }, 60_000);
 
   test("recursion through two profiles (loopa -> loopb -> loopa) also stops promptly", async () => {
-    const r = await run("node", [AWSX, "exec", "loopa", "--", "true"], {
+    const r = await run("node", [AWSX_BIN, "exec", "loopa", "--", "true"], {
       env: env(),
       timeoutMs: 40_000,
     });

@@ -21,10 +21,10 @@ import {
   type FixtureServer,
 } from "../fixtures/diff/metadataServers.js";
 import { cases, type DiffCase, type Outcome, type SsoSetup } from "./differential.cases.js";
+import { AWSX_BIN } from "../helpers/awsx.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "../..");
-const AWSX = path.join(ROOT, "bin", "awsx.js");
 const CREDPROC = path.join(ROOT, "__tests__", "fixtures", "diff", "credproc.mjs");
 const ACCOUNT = "123456789012";
 const PARALLEL = 4;
@@ -165,7 +165,7 @@ function runAwsx(
   const child = childAws ? ["aws", "sts", "get-caller-identity", "--output", "json"] : ["env"];
   return run(
     process.execPath,
-    [AWSX, "exec", profile, "--backend", "none", ...extra, "--", ...child],
+    [AWSX_BIN, "exec", profile, "--backend", "none", ...extra, "--", ...child],
     env,
   );
 }

@@ -1,15 +1,11 @@
 // awsx exec against a real moto_server and the real aws CLI: role chains, MFA sessions,
 // the child's environment, nesting and the no-command shell. Runs the built bin/awsx.js.
-import { fileURLToPath } from "node:url";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { execa } from "execa";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser, type RecordedCall } from "../helpers/moto.js";
 import { needs } from "../helpers/requirements.js";
+import { expectExit, fixture, runAwsx } from "../helpers/awsx.js";
 
-const AWSX = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
-const fixture = (name: string): string =>
-  fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const PRINT_ENV = fixture("print-env.mjs");
 const SHELL = fixture("shell.sh");
 const MFA_SERIAL = "arn:aws:iam::123456789012:mfa/foo";
@@ -17,39 +13,8 @@ const CODE = "987123";
 
 const describeIf = await needs("moto_server", "aws");
 
-interface Run {
-  exitCode?: number;
-  signal?: string;
-  stdout: string;
-  stderr: string;
-}
-
 // One awsx run with exactly `env` (nothing inherited from jest), bounded in time.
-async function awsx(args: string[], env: Record<string, string>): Promise<Run> {
-  const r = await execa(process.execPath, [AWSX, ...args], {
-    env,
-    extendEnv: false,
-    reject: false,
-    timeout: 45_000,
-    stdin: "ignore",
-    stripFinalNewline: false,
-  });
-  return {
-    exitCode: r.exitCode,
-    signal: r.signal,
-    stdout: String(r.stdout),
-    stderr: String(r.stderr),
-  };
-}
-
-// Shows stderr in the failure message when the exit status is not the expected one.
-function expectExit(r: Run, code: number): void {
-  expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({
-    exitCode: code,
-    signal: undefined,
-    stderr: expect.any(String),
-  });
-}
+const awsx = (args: string[], env: Record<string, string>) => runAwsx(args, env, 45_000);
 
 const stsCalls = (calls: RecordedCall[]): RecordedCall[] =>
   calls.filter((c) => c.service === "sts");

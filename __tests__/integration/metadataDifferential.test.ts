@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { runDetached } from "../helpers/awsx.js";
+import { AWSX_BIN, runDetached } from "../helpers/awsx.js";
 import { makeHome } from "../helpers/home.js";
 import { type Moto, type MotoUser, startMoto } from "../helpers/moto.js";
 import { commandRuns, needs } from "../helpers/requirements.js";
@@ -20,7 +20,6 @@ import {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "../..");
-const AWSX = path.join(ROOT, "bin", "awsx.js");
 const NETNS_RUNS = path.join(ROOT, "__tests__", "fixtures", "diff", "netnsRuns.mjs");
 const DROPPED = path.join(ROOT, "__tests__", "fixtures", "diff", "droppedConnects.py");
 const PARALLEL = 4;
@@ -40,7 +39,7 @@ const describeIf = await needs(
 // The AWS CLI and `awsx exec ops -- CHILD` as the fixtures run them, one after the other.
 const bothTools = (env: Record<string, string | undefined>, child: string) => [
   { cmd: "aws", args: ["--profile", "ops", "sts", "get-caller-identity"], env },
-  { cmd: process.execPath, args: [AWSX, "exec", "ops", "--backend", "none", "--", child], env },
+  { cmd: process.execPath, args: [AWSX_BIN, "exec", "ops", "--backend", "none", "--", child], env },
 ];
 
 // A fixture in a fresh network namespace with only loopback up (STS is a closed port there).
@@ -629,7 +628,7 @@ describeIf("differential: instance metadata and container credentials, aws CLI v
       const args =
         tool === "cli"
           ? ["aws", ["--profile", "ops", "sts", "get-caller-identity", "--output", "json"]]
-          : [process.execPath, [AWSX, "exec", "ops", "--backend", "none", "--", "env"]];
+          : [process.execPath, [AWSX_BIN, "exec", "ops", "--backend", "none", "--", "env"]];
       const r = await runDetached(args[0] as string, args[1] as string[], env, 60_000);
       const out: Side = { code: r.code, stdout: r.stdout, stderr: r.stderr, hits: fake.hits };
       if (tool === "cli") out.arn = arnOf(r.stdout);

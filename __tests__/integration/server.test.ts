@@ -5,17 +5,13 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { execa } from "execa";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs } from "../helpers/requirements.js";
+import { type AwsxRun, expectExit, fixture, runAwsx } from "../helpers/awsx.js";
 
-const AWSX = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
-const fixture = (name: string): string =>
-  fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const PRINT_ENV = fixture("print-env.mjs");
 const SDK_IDENTITY = fixture("server/sdk-identity.mjs");
 const PROBE = fixture("server/probe-endpoint.mjs");
@@ -26,40 +22,6 @@ const CODE = "987123";
 const ROLE_ARN = /^arn:aws:sts::123456789012:assumed-role\/target1-role\/[\w+=,.@-]{2,64}$/;
 
 const describeIf = await needs("moto_server", "aws");
-
-interface Run {
-  exitCode?: number;
-  signal?: string;
-  stdout: string;
-  stderr: string;
-}
-
-async function awsx(args: string[], env: Record<string, string>): Promise<Run> {
-  const r = await execa(NODE, [AWSX, ...args], {
-    env,
-    extendEnv: false,
-    reject: false,
-    timeout: 30_000,
-    stdin: "ignore",
-    stripFinalNewline: false,
-  });
-  return {
-    exitCode: r.exitCode,
-    signal: r.signal,
-    stdout: String(r.stdout),
-    stderr: String(r.stderr),
-  };
-}
-
-// On a wrong status the diff shows awsx's stderr.
-function expectExit(r: Run, code: number): void {
-  const ok = r.exitCode === code && r.signal === undefined;
-  expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({
-    exitCode: code,
-    signal: undefined,
-    stderr: ok ? expect.any(String) : "",
-  });
-}
 
 const jsonLines = <T>(text: string): T[] =>
   text
@@ -163,7 +125,7 @@ describeIf("awsx exec --server", () => {
   }
 
   test("the child's env has the endpoint URL and token instead of any key variable", async () => {
-    const r = await awsx(
+    const r = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", NODE, PRINT_ENV],
       env({ AWS_ACCESS_KEY_ID: "AKIAINHERITEDFAKE", AWS_SESSION_TOKEN: "inherited-fake" }),
     );
@@ -188,7 +150,7 @@ describeIf("awsx exec --server", () => {
       AWS_ENDPOINT_URL_STS: moto.url,
     });
     // Every run makes a fresh token.
-    const r2 = await awsx(
+    const r2 = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", NODE, PRINT_ENV],
       env(),
     );
@@ -200,7 +162,7 @@ describeIf("awsx exec --server", () => {
   }, 30_000);
 
   test("the real aws CLI gets target1-role's identity through the endpoint", async () => {
-    const r = await awsx(
+    const r = await runAwsx(
       [
         "exec",
         "--server",
@@ -229,7 +191,7 @@ describeIf("awsx exec --server", () => {
   }, 30_000);
 
   test("a Node child using the AWS SDK's default provider chain gets the role through the endpoint", async () => {
-    const r = await awsx(
+    const r = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", NODE, SDK_IDENTITY, "2", "0"],
       env(),
     );
@@ -248,7 +210,7 @@ describeIf("awsx exec --server", () => {
 
   test("403 without the exact token, 405 for POST, 200 JSON with the token; loopback only; gone when the child exits", async () => {
     const file = path.join(work, "endpoint.json");
-    const r = await awsx(
+    const r = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", NODE, PROBE, file],
       env(),
     );
@@ -289,19 +251,19 @@ describeIf("awsx exec --server", () => {
   test("the endpoint closes when the child dies of a signal, too", async () => {
     const file = path.join(work, "endpoint-killed.json");
     const script = `${JSON.stringify(NODE)} ${JSON.stringify(PROBE)} ${JSON.stringify(file)} >/dev/null && kill -TERM $$`;
-    const r = await awsx(
+    const r = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", "sh", "-c", script],
       env(),
     );
     // awsx dies of the child's signal (or exits 128+15 where it cannot).
-    expect(r.signal === "SIGTERM" || r.exitCode === 143).toBe(true);
+    expect(r.signal === "SIGTERM" || r.code === 143).toBe(true);
     const { url, token } = JSON.parse(readFileSync(file, "utf8")) as { url: string; token: string };
     expect(await knock(url, token)).toEqual({ error: "ECONNREFUSED" });
   }, 30_000);
 
   test("--debug: stderr names the endpoint but never a served secret or the token", async () => {
     const file = path.join(work, "endpoint-debug.json");
-    const r = await awsx(
+    const r = await runAwsx(
       ["exec", "--server", "--debug", "--backend", "none", "target1", "--", NODE, PROBE, file],
       env(),
     );
@@ -339,7 +301,7 @@ describeIf("awsx exec --server", () => {
     const fakeEnv = () => env({ AWS_ENDPOINT_URL_STS: sts.url });
 
     test("an SDK child calling STS across session boundaries keeps working: the endpoint refreshed", async () => {
-      const r = await awsx(
+      const r = await runAwsx(
         ["exec", "--server", "--backend", "none", "target1", "--", NODE, SDK_IDENTITY, "3", "2600"],
         fakeEnv(),
       );
@@ -370,7 +332,7 @@ describeIf("awsx exec --server", () => {
 
     test("MFA profile: refreshes reuse the MFA session silently (one GetSessionToken, no code resent)", async () => {
       sts.setMfa({ serial: MFA_SERIAL, code: CODE });
-      const r = await awsx(
+      const r = await runAwsx(
         [
           "exec",
           "--server",
@@ -406,9 +368,9 @@ describeIf("awsx exec --server", () => {
         defaultDurationSeconds: 6,
         mfa: { serial: MFA_SERIAL, code: CODE },
       });
-      let r: Run;
+      let r: AwsxRun;
       try {
-        r = await awsx(
+        r = await runAwsx(
           [
             "exec",
             "--server",

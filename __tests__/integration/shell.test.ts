@@ -11,6 +11,7 @@ import { ENV_FORMATS, formatEnv, type EnvFormat } from "../../src/exec/envFormat
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto } from "../helpers/moto.js";
 import { hasCommand, needs, needsForTest } from "../helpers/requirements.js";
+import { AWSX_BIN, shq } from "../helpers/awsx.js";
 
 // Each shell is gated on its own: missing locally = SKIP notice, missing under CI=true = failure.
 const SHELLS = ["bash", "dash", "zsh"] as const;
@@ -18,7 +19,6 @@ const gate: Record<string, jest.It> = {};
 for (const s of [...SHELLS, "fish"]) gate[s] = await needsForTest(s);
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const AWSX = path.join(ROOT, "bin", "awsx.js");
 const GOLDEN = path.join(ROOT, "__tests__", "golden");
 
 interface Result {
@@ -56,8 +56,6 @@ function run(
     if (opts.input !== undefined) child.stdin!.end(opts.input);
   });
 }
-
-const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 // ---------------------------------------------------------------------------------
 // Golden files: the exact text of each --format, for fixed fake credentials.
@@ -250,7 +248,7 @@ describeMoto('eval "$(awsx env target1)" in real shells (moto)', () => {
 
   const env = (extra: Record<string, string | undefined> = {}) =>
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWS_DEFAULT_REGION: "us-east-1", ...extra });
-  const awsxCmd = (...args: string[]) => ["node", AWSX, ...args].map(shq).join(" ");
+  const awsxCmd = (...args: string[]) => ["node", AWSX_BIN, ...args].map(shq).join(" ");
   const IDENTITY = "aws sts get-caller-identity --query Arn --output text";
   const assumedRole = /^arn:aws:sts::\d{12}:assumed-role\/target1-role\/[\w+=,.@-]+$/;
 
@@ -303,10 +301,10 @@ describeMoto('eval "$(awsx env target1)" in real shells (moto)', () => {
   test("--format json is one object with the same variable names that the sh output exports", async () => {
     const json = await run(
       "node",
-      [AWSX, "env", "target1", "--backend", "none", "--format", "json"],
+      [AWSX_BIN, "env", "target1", "--backend", "none", "--format", "json"],
       { env: env() },
     );
-    const sh = await run("node", [AWSX, "env", "target1", "--backend", "none"], { env: env() });
+    const sh = await run("node", [AWSX_BIN, "env", "target1", "--backend", "none"], { env: env() });
     expect(json.code).toBe(0);
     expect(sh.code).toBe(0);
     const obj = JSON.parse(json.stdout) as Record<string, string>;

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AWSX_BIN, runAwsx } from "../helpers/awsx.js";
+import { runAwsx, awsxCommand } from "../helpers/awsx.js";
 import { startFakeSso, type FakeSso } from "../helpers/fakeSso.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { needs } from "../helpers/requirements.js";
@@ -32,8 +32,6 @@ for (let url = process.argv[2], i = 0; url && i < 6; i++) {
   url = (await fetch(url, { redirect: "manual" })).headers.get("location");
 }
 `;
-
-const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 // Runs command on a fresh pty, types answer once the question shows, returns the terminal.
 function onPty(command: string, env: Record<string, string>, answer: string) {
@@ -69,7 +67,7 @@ describePty("signing in from a command that needs it", () => {
   let fake: FakeSso;
   let home: TempHome;
   let env: Record<string, string>;
-  const awsx = `${shq(process.execPath)} ${shq(AWSX_BIN)}`;
+  const awsx = awsxCommand();
   const exec = `${awsx} exec dev -- sh -c 'echo "K=$AWS_ACCESS_KEY_ID"'`;
 
   beforeEach(async () => {
