@@ -5,9 +5,16 @@ import { fileURLToPath } from "node:url";
 import { refuseConnectionsUrl } from "../helpers/fakeSts.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { needsForTest } from "../helpers/requirements.js";
-import { AWSX_BIN, type AwsxRun, expectOneError, runAwsx, runDetached } from "../helpers/awsx.js";
+import {
+  AWSX_BIN,
+  type AwsxRun,
+  expectOneError,
+  runAwsx,
+  runDetached,
+  fixture,
+} from "../helpers/awsx.js";
 
-const PRINT_ARGV = fileURLToPath(new URL("../fixtures/print-argv.mjs", import.meta.url));
+const PRINT_ARGV = fixture("print-argv.mjs");
 const NODE = process.execPath;
 const VERSION = (
   JSON.parse(

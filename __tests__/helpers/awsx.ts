@@ -38,18 +38,21 @@ export interface AwsxRun {
 }
 
 // Runs a program in its own session (detached: no controlling terminal), stdin /dev/null
-// (or `input`), killing its whole process group if it outlives timeoutMs.
+// (or `input`), in `cwd` (by default jest's, the repository), killing its whole process
+// group if it outlives timeoutMs.
 export function runDetached(
   file: string,
   args: string[],
   env: Record<string, string>,
   timeoutMs = 30_000,
   input?: string,
+  cwd?: string,
 ): Promise<AwsxRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(file, args, {
       env,
+      cwd,
       stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       detached: true,
     });

@@ -7,7 +7,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runAwsx } from "../helpers/awsx.js";
-import { dataFilesUnder, filesUnder, makeHome, type TempHome } from "../helpers/home.js";
+import {
+  dataFilesUnder,
+  filesUnder,
+  makeHome,
+  type TempHome,
+  keysSection,
+} from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
 
@@ -125,7 +131,7 @@ describeMoto("session cache against moto", () => {
         role("parallel", "cache-parallel"),
         role("cache-keychain", "cache-keychain"),
       ].join("\n"),
-      credentials: `[base]\naws_access_key_id = ${user.accessKeyId}\naws_secret_access_key = ${user.secretAccessKey}\n`,
+      credentials: keysSection("base", user),
     });
     await moto.startRecording();
   }, 60_000);

@@ -1,7 +1,6 @@
 // awsx exec against a real moto_server and the real aws CLI: role chains, MFA sessions,
 // the child's environment, nesting and the no-command shell. Runs the built bin/awsx.js.
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser, type RecordedCall } from "../helpers/moto.js";
 import { needs } from "../helpers/requirements.js";
 import { expectExit, fixture, runAwsx } from "../helpers/awsx.js";
@@ -32,7 +31,7 @@ describeIf("awsx exec against moto", () => {
       roles[name] = (await moto.createRole(name)).arn;
     roles["long-role"] = (await moto.createRole("long-role", { maxSessionDuration: 7200 })).arn;
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`,
+      credentials: keysSection("foo", foo),
       config: [
         "[profile target1]",
         `role_arn = ${roles["target1-role"]}`,
@@ -79,25 +78,6 @@ describeIf("awsx exec against moto", () => {
   const env = (extra: Record<string, string | undefined> = {}) =>
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWS_DEFAULT_REGION: "us-east-1", ...extra });
 
-  // Who moto thinks owns an access key id (moto does not check signatures, so any secret does).
-  async function arnOf(accessKeyId: string | undefined): Promise<string | undefined> {
-    const client = new STSClient({
-      endpoint: moto.url,
-      region: "us-east-1",
-      maxAttempts: 1,
-      credentials: {
-        accessKeyId: accessKeyId ?? "none",
-        secretAccessKey: "unused",
-        sessionToken: "unused",
-      },
-    });
-    try {
-      return (await client.send(new GetCallerIdentityCommand({}))).Arn;
-    } finally {
-      client.destroy();
-    }
-  }
-
   // Runs print-env under awsx; returns the child's env, the STS calls awsx made, and whose keys the child got.
   async function childCredentials(
     profile: string,
@@ -111,7 +91,7 @@ describeIf("awsx exec against moto", () => {
     expectExit(r, 0);
     const calls = stsCalls(await moto.recordedCalls()); // before arnOf, which makes calls of its own
     const child = JSON.parse(r.stdout) as Record<string, string>;
-    return { child, calls, arn: await arnOf(child.AWS_ACCESS_KEY_ID) };
+    return { child, calls, arn: await moto.arnOf(child.AWS_ACCESS_KEY_ID) };
   }
 
   // The real aws CLI as the child: what it sees is what awsx gave it.
@@ -168,7 +148,7 @@ describeIf("awsx exec against moto", () => {
       ]);
       expect(assumes[0]!.accessKeyId).toBe(foo.accessKeyId);
       expect(assumes[1]!.accessKeyId).toMatch(/^ASIA/);
-      expect(await arnOf(assumes[1]!.accessKeyId)).toMatch(
+      expect(await moto.arnOf(assumes[1]!.accessKeyId)).toMatch(
         /^arn:aws:sts::123456789012:assumed-role\/target1-role\//,
       );
     }, 60_000);
@@ -184,8 +164,8 @@ describeIf("awsx exec against moto", () => {
       ]);
       expect(assumes[0]!.accessKeyId).toBe(foo.accessKeyId);
       expect(new Set(assumes.map((c) => c.accessKeyId)).size).toBe(3);
-      expect(await arnOf(assumes[1]!.accessKeyId)).toMatch(/assumed-role\/target1-role\//);
-      expect(await arnOf(assumes[2]!.accessKeyId)).toMatch(/assumed-role\/hop2-role\//);
+      expect(await moto.arnOf(assumes[1]!.accessKeyId)).toMatch(/assumed-role\/target1-role\//);
+      expect(await moto.arnOf(assumes[2]!.accessKeyId)).toMatch(/assumed-role\/hop2-role\//);
       expect(calls.filter((c) => c.action === "GetSessionToken")).toHaveLength(0);
     }, 60_000);
   });
@@ -295,7 +275,7 @@ describeIf("awsx exec against moto", () => {
       expect(child.AWS_SECRET_ACCESS_KEY!.length).toBeGreaterThanOrEqual(40);
       expect(child.AWS_SESSION_TOKEN!.length).toBeGreaterThan(20);
       expect(child.AWS_SESSION_TOKEN).not.toBe(INHERITED_JUNK.AWS_SESSION_TOKEN);
-      expect(await arnOf(child.AWS_ACCESS_KEY_ID)).toMatch(/assumed-role\/target1-role\//);
+      expect(await moto.arnOf(child.AWS_ACCESS_KEY_ID)).toMatch(/assumed-role\/target1-role\//);
       expect(child.AWS_CREDENTIAL_EXPIRATION).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       expect(Date.parse(child.AWS_CREDENTIAL_EXPIRATION!)).toBeGreaterThan(
         Date.now() + 10 * 60_000,
@@ -368,7 +348,7 @@ describeIf("awsx exec against moto", () => {
       const child = JSON.parse(r.stdout) as Record<string, string>;
       expect(child.AWSX_PROFILE).toBe("target1");
       expect(child.AWSX_EXEC_PROFILE).toBe("target1");
-      expect(await arnOf(child.AWS_ACCESS_KEY_ID)).toMatch(/assumed-role\/target1-role\//);
+      expect(await moto.arnOf(child.AWS_ACCESS_KEY_ID)).toMatch(/assumed-role\/target1-role\//);
     }, 60_000);
 
     test("no command: starts $SHELL with the profile's env and returns its exit status (5)", async () => {

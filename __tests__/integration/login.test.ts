@@ -15,12 +15,8 @@ import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  GetCallerIdentityCommand,
-  GetFederationTokenCommand,
-  STSClient,
-} from "@aws-sdk/client-sts";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { GetFederationTokenCommand, STSClient } from "@aws-sdk/client-sts";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser, type RecordedCall } from "../helpers/moto.js";
 import { refuseConnectionsUrl } from "../helpers/ports.js";
 import { needs } from "../helpers/requirements.js";
@@ -111,7 +107,7 @@ describeIf("awsx login", () => {
     foo = await moto.createUser("foo");
     roleArn = (await moto.createRole("target1-role", { maxSessionDuration: 43200 })).arn;
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`,
+      credentials: keysSection("foo", foo),
       config: [
         "[profile target1]",
         `role_arn = ${roleArn}`,
@@ -150,20 +146,6 @@ describeIf("awsx login", () => {
   const stsCalls = async (): Promise<RecordedCall[]> =>
     (await moto.recordedCalls()).filter((c) => c.service === "sts");
 
-  async function motoArnOf(accessKeyId: string): Promise<string | undefined> {
-    const client = new STSClient({
-      endpoint: moto.url,
-      region: "us-east-1",
-      maxAttempts: 1,
-      credentials: { accessKeyId, secretAccessKey: "unused", sessionToken: "unused" },
-    });
-    try {
-      return (await client.send(new GetCallerIdentityCommand({}))).Arn;
-    } finally {
-      client.destroy();
-    }
-  }
-
   // The one getSigninToken request the fake received, with its Session JSON.
   function signinRequest(): FederationRequest & {
     session: { sessionId: string; sessionKey: string; sessionToken: string };
@@ -193,7 +175,7 @@ describeIf("awsx login", () => {
     expect(sessionKey.length).toBeGreaterThanOrEqual(20);
     expect(sessionToken.length).toBeGreaterThanOrEqual(20);
     // Those are the credentials moto issued for target1-role, after one AssumeRole signed by foo.
-    expect(await motoArnOf(sessionId)).toMatch(ROLE_ARN);
+    expect(await moto.arnOf(sessionId)).toMatch(ROLE_ARN);
     const calls = await stsCalls();
     expect(calls.map((c) => c.action)).toEqual(["AssumeRole", "GetCallerIdentity"]);
     expect(calls[0]).toMatchObject({ accessKeyId: foo.accessKeyId, params: { RoleArn: roleArn } });

@@ -7,10 +7,9 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AWSX_BIN, runDetached } from "../helpers/awsx.js";
 import { makeHome } from "../helpers/home.js";
-import { type Moto, type MotoUser, startMoto } from "../helpers/moto.js";
+import { type Moto, type MotoUser, startMoto, callerArn } from "../helpers/moto.js";
 import { commandRuns, needs } from "../helpers/requirements.js";
 import {
   type MetadataScript,
@@ -559,23 +558,11 @@ function configFor(c: Case, fake: string, home: string): string {
 
 async function identityOf(env: Record<string, string>, endpoint: string) {
   if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) return undefined;
-  const sts = new STSClient({
-    endpoint,
-    region: "us-east-1",
-    maxAttempts: 1,
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      sessionToken: env.AWS_SESSION_TOKEN,
-    },
-  });
-  try {
-    return (await sts.send(new GetCallerIdentityCommand({}))).Arn;
-  } catch {
-    return undefined;
-  } finally {
-    sts.destroy();
-  }
+  return callerArn(endpoint, {
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    sessionToken: env.AWS_SESSION_TOKEN,
+  }).catch(() => undefined);
 }
 
 const envDump = (out: string): Record<string, string> =>

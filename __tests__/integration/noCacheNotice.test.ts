@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runAwsx, awsxCommand } from "../helpers/awsx.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto } from "../helpers/moto.js";
 import { onPty } from "../helpers/pty.js";
 import { needs } from "../helpers/requirements.js";
@@ -25,7 +25,7 @@ describeIf("the no-cache notice", () => {
     const foo = await moto.createUser("foo");
     const role = await moto.createRole("target1-role");
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`,
+      credentials: keysSection("foo", foo),
       config: `[profile target1]\nrole_arn = ${role.arn}\nsource_profile = foo\nregion = us-east-1\n`,
     });
   }, 60_000);

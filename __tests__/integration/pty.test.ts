@@ -1,7 +1,7 @@
 // `awsx exec PROFILE` with no command, on a real pseudo-terminal (util-linux script):
 // the user's $SHELL starts interactive on the terminal with the credentials, and its
 // exit status becomes awsx's.
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { onPty } from "../helpers/pty.js";
 import { needs } from "../helpers/requirements.js";
 import { awsxCommand } from "../helpers/awsx.js";
@@ -18,7 +18,7 @@ describePty("awsx exec PROFILE (no command) on a pseudo-terminal", () => {
 
   beforeAll(() => {
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${STATIC.accessKeyId}\naws_secret_access_key = ${STATIC.secretAccessKey}\n`,
+      credentials: keysSection("foo", STATIC),
       config: "[profile foo]\nregion = eu-west-1\n",
     });
   });

@@ -5,9 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs } from "../helpers/requirements.js";
 import { type AwsxRun, expectExit, fixture, runAwsx } from "../helpers/awsx.js";
@@ -80,7 +79,7 @@ describeIf("awsx exec --server", () => {
     foo = await moto.createUser("foo");
     roleArn = (await moto.createRole("target1-role")).arn;
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`,
+      credentials: keysSection("foo", foo),
       config: [
         "[profile target1]",
         `role_arn = ${roleArn}`,
@@ -109,20 +108,6 @@ describeIf("awsx exec --server", () => {
   // awsx's env: clean, STS at `sts` (moto unless told), us-east-1.
   const env = (extra: Record<string, string | undefined> = {}) =>
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWS_DEFAULT_REGION: "us-east-1", ...extra });
-
-  async function motoArnOf(accessKeyId: string): Promise<string | undefined> {
-    const client = new STSClient({
-      endpoint: moto.url,
-      region: "us-east-1",
-      maxAttempts: 1,
-      credentials: { accessKeyId, secretAccessKey: "unused", sessionToken: "unused" },
-    });
-    try {
-      return (await client.send(new GetCallerIdentityCommand({}))).Arn;
-    } finally {
-      client.destroy();
-    }
-  }
 
   test("the child's env has the endpoint URL and token instead of any key variable", async () => {
     const r = await runAwsx(
@@ -203,7 +188,7 @@ describeIf("awsx exec --server", () => {
       expect(l.accessKeyId).toMatch(/^ASIA/);
       expect(Date.parse(l.expiration)).toBeGreaterThan(Date.now() + 30 * 60_000);
     }
-    expect(await motoArnOf(lines[0]!.accessKeyId)).toMatch(ROLE_ARN);
+    expect(await moto.arnOf(lines[0]!.accessKeyId)).toMatch(ROLE_ARN);
     // One AssumeRole: the endpoint serves the cached session while it is fresh.
     expect(await moto.countCalls("AssumeRole")).toBe(1);
   }, 30_000);
@@ -237,7 +222,7 @@ describeIf("awsx exec --server", () => {
     expect(p.ok.body.Token.length).toBeGreaterThan(20);
     expect(p.ok.body.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     expect(Date.parse(p.ok.body.Expiration)).toBeGreaterThan(Date.now() + 30 * 60_000);
-    expect(await motoArnOf(p.ok.body.AccessKeyId)).toMatch(ROLE_ARN);
+    expect(await moto.arnOf(p.ok.body.AccessKeyId)).toMatch(ROLE_ARN);
     expect(p.again).toMatchObject({ status: 200, body: { AccessKeyId: p.ok.body.AccessKeyId } });
     expect(await moto.countCalls("AssumeRole")).toBe(1);
     for (const e of p.external) expect(e).toEqual({ addr: e.addr, error: "ECONNREFUSED" });

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { ENV_SET_VARIABLES } from "../../src/exec/childEnv.js";
 import { runAwsx, awsxCommand } from "../helpers/awsx.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
 
@@ -36,7 +36,7 @@ describe('eval "$(awsx env P)", then exec, then env --unset', () => {
   let home: TempHome;
   beforeAll(() => {
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${STATIC.accessKeyId}\naws_secret_access_key = ${STATIC.secretAccessKey}\n`,
+      credentials: keysSection("foo", STATIC),
       config: "[profile foo]\nregion = eu-west-1\n",
     });
   });

@@ -5,19 +5,10 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runAwsx, awsxCommand } from "../helpers/awsx.js";
-import { startFakeSso, type FakeSso } from "../helpers/fakeSso.js";
+import { startFakeSso, type FakeSso, SSO_DEV_CONFIG } from "../helpers/fakeSso.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { needs } from "../helpers/requirements.js";
 
-const CONFIG = `[sso-session corp]
-sso_start_url = https://d-fake.awsapps.com/start
-sso_region = eu-west-1
-
-[profile dev]
-sso_session = corp
-sso_account_id = 111111111111
-sso_role_name = ReadOnly
-`;
 const KEY_ID = "ASIAFAKESSOPROMPT001";
 const BROWSER_JS = `
 import { readFileSync } from "node:fs";
@@ -74,7 +65,7 @@ describePty("signing in from a command that needs it", () => {
     fake = await startFakeSso({
       roleKeys: () => ({ accessKeyId: KEY_ID, secretAccessKey: "x", sessionToken: "y" }),
     });
-    home = makeHome({ config: CONFIG });
+    home = makeHome({ config: SSO_DEV_CONFIG });
     const browser = join(home.dir, "browser.mjs");
     writeFileSync(browser, BROWSER_JS);
     env = home.env({
