@@ -1,3 +1,5 @@
+// How a test runs the built CLI: one path to it (AWSX_BIN), one runner (runAwsx, on
+// runDetached), one check of how it ended (expectExit, expectOneError).
 import { spawn } from "node:child_process";
 import { cpSync, mkdirSync } from "node:fs";
 import path from "node:path";
