@@ -2,13 +2,19 @@
 // `awsx: ...` line naming what is wrong, quickly, without a stack trace or a hang.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { execa } from "execa";
 import { refuseConnectionsUrl } from "../helpers/fakeSts.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { needsForTest } from "../helpers/requirements.js";
+import {
+  AWSX_BIN,
+  type AwsxRun,
+  expectOneError,
+  runAwsx,
+  runDetached,
+  fixture,
+} from "../helpers/awsx.js";
 
-const AWSX = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
-const PRINT_ARGV = fileURLToPath(new URL("../fixtures/print-argv.mjs", import.meta.url));
+const PRINT_ARGV = fixture("print-argv.mjs");
 const NODE = process.execPath;
 const VERSION = (
   JSON.parse(
@@ -58,54 +64,16 @@ beforeAll(async () => {
 });
 afterAll(() => home?.cleanup());
 
-interface Run {
-  exitCode?: number;
-  signal?: string;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
 // One awsx run with a clean env; STS points at a closed loopback port unless `env` says otherwise.
-async function awsx(
+function awsx(
   args: string[],
   env: Record<string, string | undefined> = {},
   opts: { setsid?: boolean; home?: TempHome } = {},
-): Promise<Run> {
-  const [file, argv] = opts.setsid
-    ? ["setsid", ["-w", NODE, AWSX, ...args]]
-    : [NODE, [AWSX, ...args]];
-  const t0 = Date.now();
-  const r = await execa(file, argv, {
-    env: (opts.home ?? home).env({ AWS_ENDPOINT_URL_STS: closedUrl, ...env }),
-    extendEnv: false,
-    reject: false,
-    stdin: "ignore", // /dev/null
-    timeout: 15_000,
-    stripFinalNewline: false,
-  });
-  return {
-    exitCode: r.exitCode,
-    signal: r.signal,
-    stdout: String(r.stdout),
-    stderr: String(r.stderr),
-    ms: Date.now() - t0,
-  };
-}
-
-// Exit `code`, nothing on stdout, exactly one stderr line `awsx: ...` containing every
-// `needle`, no stack trace, within 5 s.
-function expectOneError(r: Run, code: number, ...needles: string[]): void {
-  expect({ exitCode: r.exitCode, signal: r.signal, stdout: r.stdout }).toEqual({
-    exitCode: code,
-    signal: undefined,
-    stdout: "",
-  });
-  const lines = r.stderr.split("\n");
-  expect(lines.at(-1)).toBe(""); // ends with a newline
-  expect(lines.slice(0, -1)).toEqual([expect.stringMatching(/^awsx: \S/)]);
-  expect(r.stderr).not.toContain("    at ");
-  for (const needle of needles) expect(r.stderr).toContain(needle);
+): Promise<AwsxRun> {
+  const runEnv = (opts.home ?? home).env({ AWS_ENDPOINT_URL_STS: closedUrl, ...env });
+  return opts.setsid
+    ? runDetached("setsid", ["-w", NODE, AWSX_BIN, ...args], runEnv, 15_000)
+    : runAwsx(args, runEnv, 15_000);
 }
 
 describe("configuration errors", () => {
@@ -223,8 +191,8 @@ describe("usage errors", () => {
 describe("version and help", () => {
   test("--version prints package.json's version", async () => {
     const r = await awsx(["--version"]);
-    expect({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }).toEqual({
-      exitCode: 0,
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      code: 0,
       stdout: `${VERSION}\n`,
       stderr: "",
     });
@@ -232,13 +200,13 @@ describe("version and help", () => {
 
   test("--help exits 0 and lists exec", async () => {
     const r = await awsx(["--help"]);
-    expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
     expect(r.stdout).toContain("awsx exec PROFILE [--] COMMAND [ARGS...]");
   });
 
   test("exec --help exits 0 and describes exec's own options", async () => {
     const r = await awsx(["exec", "--help"]);
-    expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
     expect(r.stdout).toContain("Usage: awsx exec [OPTIONS] PROFILE [--] COMMAND [ARGS...]");
     for (const flag of ["--mfa-token", "--force", "--backend", "--no-mfa-session"])
       expect(r.stdout).toContain(flag);

@@ -4,13 +4,10 @@ import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
 import { makeHome, type TempHome } from "../helpers/home.js";
+import { AWSX_BIN, fixture } from "../helpers/awsx.js";
 
-const AWSX = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
-const fixture = (name: string): string =>
-  fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const NODE = process.execPath;
 const KEY_ID = "AKIAFAKEEXAMPLE0001";
 const SECRET = "fakeSecretForAwsxProcessTests0000000000";
@@ -43,7 +40,7 @@ function start(
     ...(opts.separator === false ? [] : ["--"]),
     ...childArgv,
   ];
-  return execa(NODE, [AWSX, ...args], {
+  return execa(NODE, [AWSX_BIN, ...args], {
     env: home.env(),
     extendEnv: false,
     reject: false,

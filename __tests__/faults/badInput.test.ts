@@ -2,11 +2,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { runDetached, type AwsxRun as Run } from "../helpers/awsx.js";
+import { AWSX_BIN, runDetached, type AwsxRun as Run } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 
-const BIN = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
 const NODE = process.execPath;
 // A hang guard, not a speed bound (speed is the benchmark's: npm run bench): a row that
 // takes longer is stuck (a credential_process never killed, a runaway loop). A run on a
@@ -410,7 +408,7 @@ async function runRow(row: Row): Promise<{ r: Run; home: TempHome }> {
   );
   const r = await run(
     NODE,
-    [BIN, ...row.args.map((a) => (a === "PRINT" ? printProfile : a))],
+    [AWSX_BIN, ...row.args.map((a) => (a === "PRINT" ? printProfile : a))],
     home.env(env),
     PER_ROW_MS + 10_000,
   );
@@ -486,7 +484,7 @@ describe('names with metacharacters through `eval "$(awsx env NAME)"` in sh', ()
           const r = await run(
             sh,
             ["-c", script, "sh", name],
-            home.env({ AWSX_NODE: NODE, AWSX_BIN: BIN }),
+            home.env({ AWSX_NODE: NODE, AWSX_BIN }),
           );
           expect({ sh, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({
             sh,
@@ -519,7 +517,7 @@ describe("size", () => {
       try {
         const r = await run(
           NODE,
-          [BIN, "exec", "--backend", "none", "last", "--", NODE, printProfile],
+          [AWSX_BIN, "exec", "--backend", "none", "last", "--", NODE, printProfile],
           home.env(),
           PER_ROW_MS + 10_000,
         );
@@ -530,7 +528,7 @@ describe("size", () => {
         const small = makeHome({ config: `[profile last]\nregion = us-east-1\n${KEYS("0006")}` });
         const base = await run(
           NODE,
-          [BIN, "exec", "--backend", "none", "last", "--", "true"],
+          [AWSX_BIN, "exec", "--backend", "none", "last", "--", "true"],
           small.env(),
         );
         small.cleanup();
@@ -553,7 +551,7 @@ describe("size", () => {
       try {
         const r = await run(
           NODE,
-          [BIN, "exec", "--backend", "none", "big", "--", NODE, printProfile],
+          [AWSX_BIN, "exec", "--backend", "none", "big", "--", NODE, printProfile],
           home.env(),
           PER_ROW_MS + 10_000,
         );

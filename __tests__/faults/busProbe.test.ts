@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { AWSX_BIN, runAwsx, runDetached, type AwsxRun } from "../helpers/awsx.js";
+import { AWSX_BIN, runAwsx, type AwsxRun } from "../helpers/awsx.js";
 import { makeHome, writePrintCreds, type TempHome } from "../helpers/home.js";
 import { startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
@@ -63,7 +63,7 @@ async function runAll(address: string, tag: string): Promise<Runs> {
     go(["credential-process", "target"]),
     go(["whoami", "target"]),
     go(["exec", "--backend", "keychain", "target", "--", "true"]),
-    runDetached(process.execPath, [AWSX_BIN, "add", "kept", "--stdin"], env, HANG_MS, keys),
+    runAwsx(["add", "kept", "--stdin"], env, HANG_MS, AWSX_BIN, keys),
   ]);
   // The refused add recorded nothing: the index of stored keys has no "kept".
   const index = path.join(dir, `cache-${tag}`, "stored-keys");

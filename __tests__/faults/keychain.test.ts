@@ -7,20 +7,17 @@
 // keyring in a temp folder (like __tests__/integration/keychain.test.ts): locking the
 // keyring of `npm test`'s session would break the keychain tests running beside this file.
 import { spawn } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { runAwsx, runDetached, type AwsxRun as Run } from "../helpers/awsx.js";
+import {
+  AWSX_BIN,
+  copyAwsx,
+  expectOneError,
+  runAwsx,
+  type AwsxRun as Run,
+} from "../helpers/awsx.js";
 import { makeHome, writePrintCreds, type TempHome } from "../helpers/home.js";
 import {
   keyringOn,
@@ -30,8 +27,6 @@ import {
 } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const BIN = path.join(ROOT, "bin", "awsx.js");
 const ACCOUNT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/kc-fault-role`;
 const SERVICE = "awsx"; // src/platform/keychain.ts KEYCHAIN_SERVICE
@@ -41,7 +36,6 @@ const PASS = "keychain-faults passphrase (test only)";
 // be killed at the run's 30 s), so any bound short of that tells the two apart.
 const KEYCHAIN_BOUND_MS = 28_000;
 const NOWHERE_BUS = "unix:path=/nonexistent/awsx-test-bus";
-const _sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // A Secret Service that does not answer: the library's D-Bus reply timeout (2 s) or awsx's own.
 const NO_ANSWER = (what: string) =>
   new RegExp(
@@ -49,22 +43,8 @@ const NO_ANSWER = (what: string) =>
     "m",
   );
 
-const _run = runDetached;
-const awsx = (args: string[], env: Record<string, string>, bin = BIN) =>
+const awsx = (args: string[], env: Record<string, string>, bin = AWSX_BIN) =>
   runAwsx(args, env, 30_000, bin);
-
-// Exactly one line `awsx: ...` (and nothing else) on stderr, containing every needle, no stack.
-function expectOneLine(r: Run, code: number, ...needles: Array<string | RegExp>): void {
-  expect({ code: r.code, signal: r.signal, stdout: r.stdout }).toEqual({
-    code,
-    signal: null,
-    stdout: "",
-  });
-  const lines = r.stderr.replace(/\n$/, "").split("\n");
-  expect(lines).toEqual([expect.stringMatching(/^awsx: \S/)]);
-  expect(r.stderr).not.toMatch(/^\s+at /m);
-  for (const n of needles) expect(lines[0]).toMatch(n);
-}
 
 // ---- the cases ------------------------------------------------------------------------
 
@@ -101,7 +81,7 @@ const sessionFiles = () =>
 async function execWorks(
   env: Record<string, string>,
   flags: string[] = [],
-  bin = BIN,
+  bin = AWSX_BIN,
 ): Promise<Run> {
   const r = await awsx(["exec", ...flags, "target", "--", process.execPath, printCreds], env, bin);
   expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
@@ -118,7 +98,7 @@ describe("no usable Secret Service (no keyring needed)", () => {
       ["exec", "--backend", "keychain", "target", "--", "true"],
       home.env({ DBUS_SESSION_BUS_ADDRESS: undefined }),
     );
-    expectOneLine(r, 74, /D-Bus/, "DBUS_SESSION_BUS_ADDRESS");
+    expectOneError(r, 74, /D-Bus/, "DBUS_SESSION_BUS_ADDRESS");
     expect(sts.count()).toBe(0);
   });
 
@@ -127,7 +107,7 @@ describe("no usable Secret Service (no keyring needed)", () => {
       ["exec", "--backend", "keychain", "target", "--", "true"],
       home.env({ DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS }),
     );
-    expectOneLine(r, 74, /keychain/);
+    expectOneError(r, 74, /keychain/);
     expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
   });
 
@@ -178,9 +158,7 @@ describe("no usable Secret Service (no keyring needed)", () => {
     beforeAll(() => {
       // The built CLI alone, with no node_modules anywhere above it: the require fails.
       bare = mkdtempSync(path.join(os.tmpdir(), "awsx-no-keyring-"));
-      for (const d of ["bin", "dist"])
-        cpSync(path.join(ROOT, d), path.join(bare, d), { recursive: true });
-      bareBin = path.join(bare, "bin", "awsx.js");
+      bareBin = copyAwsx(bare);
     });
     afterAll(() => rmSync(bare, { recursive: true, force: true }));
 
@@ -190,7 +168,7 @@ describe("no usable Secret Service (no keyring needed)", () => {
         home.env({ DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS }),
         bareBin,
       );
-      expectOneLine(r, 74, /@napi-rs\/keyring did not load/, /--backend file/);
+      expectOneError(r, 74, /@napi-rs\/keyring did not load/, /--backend file/);
       expect(sts.count()).toBe(0);
     });
 
@@ -272,8 +250,7 @@ describeKeyring("a real keyring misbehaving", () => {
     let brokenBin: string;
     beforeAll(() => {
       broken = mkdtempSync(path.join(os.tmpdir(), "awsx-broken-keyring-"));
-      for (const d of ["bin", "dist"])
-        cpSync(path.join(ROOT, d), path.join(broken, d), { recursive: true });
+      brokenBin = copyAwsx(broken);
       const k = path.join(broken, "node_modules", "@napi-rs", "keyring");
       mkdirSync(k, { recursive: true });
       writeFileSync(
@@ -284,7 +261,6 @@ describeKeyring("a real keyring misbehaving", () => {
         path.join(k, "index.js"),
         'throw new Error("Cannot find native binding. npm has a bug related to optional dependencies");\n',
       );
-      brokenBin = path.join(broken, "bin", "awsx.js");
     });
     afterAll(() => rmSync(broken, { recursive: true, force: true }));
 
@@ -305,7 +281,7 @@ describeKeyring("a real keyring misbehaving", () => {
         env(),
         brokenBin,
       );
-      expectOneLine(r, 74, /@napi-rs\/keyring did not load/, /--backend file/);
+      expectOneError(r, 74, /@napi-rs\/keyring did not load/, /--backend file/);
       expect(sts.count()).toBe(0);
     });
   });
@@ -416,7 +392,7 @@ describeKeyring("a real keyring misbehaving", () => {
             .split("\n")
             .filter((l) => l.startsWith("awsx: ") && !/^awsx: warning: .*keychain/.test(l)),
         ).toEqual([]);
-      } else expectOneLine(r, 74, /keychain/);
+      } else expectOneError(r, 74, /keychain/);
     });
 
     // The listing reads every secret, and a locked item's cannot be read: the library says so.
@@ -425,7 +401,7 @@ describeKeyring("a real keyring misbehaving", () => {
       process.stderr.write(
         `faults/keychain: awsx list on a locked keyring: code ${r.code} signal ${r.signal} stderr ${JSON.stringify(r.stderr.slice(0, 300))}\n`,
       );
-      expectOneLine(r, 74, /^awsx: keychain list failed: .*locked/);
+      expectOneError(r, 74, /^awsx: keychain list failed: .*locked/);
       expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
     });
 
@@ -468,7 +444,7 @@ describeKeyring(
       timeoutMs: number,
     ): Promise<Watched> {
       const t0 = performance.now();
-      const child = spawn(process.execPath, [BIN, ...args], {
+      const child = spawn(process.execPath, [AWSX_BIN, ...args], {
         env: e,
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,

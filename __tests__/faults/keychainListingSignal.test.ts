@@ -6,12 +6,11 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
+import { AWSX_BIN } from "../helpers/awsx.js";
 
-const BIN = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // The processes whose parent is `ppid` and whose command line holds `text`.
@@ -78,7 +77,7 @@ describeKeyring("the keychain listing's child Node", () => {
       DBUS_SESSION_BUS_ADDRESS: kr!.address,
       AWSX_CACHE_DIR: path.join(home.dir, "cache"),
     });
-    const awsx = spawn(process.execPath, [BIN, "list", "--backend", "keychain"], {
+    const awsx = spawn(process.execPath, [AWSX_BIN, "list", "--backend", "keychain"], {
       env,
       stdio: "ignore",
       detached: true,

@@ -4,12 +4,12 @@
 // that lasts or the command fails (74) naming the keychain's state and the fix; keys stored
 // earlier never vanish behind "has no keys; add one". Each case compares the keyring's items
 // and the files before and after: nothing lost, nothing half-done.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { AWSX_BIN, runAwsx, runDetached, type AwsxRun } from "../helpers/awsx.js";
-import { startFakeSso, type FakeSso } from "../helpers/fakeSso.js";
+import { AWSX_BIN, runAwsx, runDetached, type AwsxRun, expectOneError } from "../helpers/awsx.js";
+import { startFakeSso, type FakeSso, SSO_DEV_CONFIG } from "../helpers/fakeSso.js";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { filesUnder, makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, type TempHome, contentsUnder } from "../helpers/home.js";
 import {
   lockDefaultCollection,
   startPrivateKeyring,
@@ -39,10 +39,7 @@ describeKeyring("the keychain's states, said plainly", () => {
         `[profile foo]\nregion = us-east-1\nendpoint_url = ${sts.url}\n\n` +
         `[profile onfoo]\nrole_arn = arn:aws:iam::123456789012:role/states\n` +
         `source_profile = foo\nregion = us-east-1\nendpoint_url = ${sts.url}\n\n` +
-        "[sso-session corp]\nsso_start_url = https://d-fake.awsapps.com/start\n" +
-        "sso_region = eu-west-1\n\n" +
-        "[profile dev]\nsso_session = corp\nsso_account_id = 111111111111\n" +
-        "sso_role_name = ReadOnly\n",
+        SSO_DEV_CONFIG,
       credentials: `[imp]\naws_access_key_id = ${ID}\naws_secret_access_key = ${SECRET}\n`,
     });
   }, 30_000);
@@ -62,9 +59,7 @@ describeKeyring("the keychain's states, said plainly", () => {
       ...extra,
     });
   const awsx = (args: string[], extra?: Record<string, string | undefined>, input?: string) =>
-    input === undefined
-      ? runAwsx(args, env(extra))
-      : runDetached(process.execPath, [AWSX_BIN, ...args], env(extra), 30_000, input);
+    runAwsx(args, env(extra), 30_000, AWSX_BIN, input);
 
   // The object paths of every item of the login collection (readable while it is locked).
   async function items(): Promise<string[]> {
@@ -84,21 +79,8 @@ describeKeyring("the keychain's states, said plainly", () => {
     if (r.code !== 0) throw new Error(`Items: ${r.stderr}`);
     return [...r.stdout.matchAll(/object path "([^"]+)"/g)].map((m) => m[1]!).sort();
   }
-  // Every file under HOME (the cache folder, ~/.aws) with its content, but Node's compile
-  // cache (bytecode of awsx itself) and the once-per-terminal notices.
-  const files = () =>
-    Object.fromEntries(
-      filesUnder(home.dir)
-        .filter((f) => !/\/cache\/(compile|notices)\//.test(f))
-        .map((f) => [f, readFileSync(f, "latin1")]),
-    );
-
-  function failsWith(r: AwsxRun, code: number, ...needles: RegExp[]): void {
-    expect({ code: r.code, signal: r.signal }).toEqual({ code, signal: null });
-    const lines = r.stderr.replace(/\n$/, "").split("\n");
-    expect(lines).toEqual([expect.stringMatching(/^awsx: \S/)]);
-    for (const n of needles) expect(lines[0]).toMatch(n);
-  }
+  // Every file under HOME (the cache folder, ~/.aws) with its content.
+  const files = () => contentsUnder(home.dir);
 
   const addFoo = async () => {
     const r = await awsx(["add", "foo", "--stdin"], {}, `${ID}\n${SECRET}\n`);
@@ -112,7 +94,7 @@ describeKeyring("the keychain's states, said plainly", () => {
     await lockDefaultCollection(kr.address);
     const [itemsBefore, filesBefore] = [await items(), files()];
     const r = await awsx(["sso", "login", "dev", "--use-device-code"]);
-    failsWith(r, 74, /nowhere to keep the SSO token of sso-session "corp"/, LOCKED, UNLOCK);
+    expectOneError(r, 74, /nowhere to keep the SSO token of sso-session "corp"/, LOCKED, UNLOCK);
     expect(r.stderr).toMatch(/AWSX_FILE_PASSPHRASE/);
     expect(r.stderr).toMatch(/--write-cli-cache/);
     expect(sso.count("CreateToken")).toBe(0);
@@ -134,7 +116,7 @@ describeKeyring("the keychain's states, said plainly", () => {
     await lockDefaultCollection(kr.address);
     const [itemsBefore, filesBefore] = [await items(), files()];
     const r = await awsx(["exec", "dev", "--no-prompt", "--", "true"]);
-    failsWith(r, 74, /the SSO sign-in kept by awsx cannot be read/, LOCKED, UNLOCK);
+    expectOneError(r, 74, /the SSO sign-in kept by awsx cannot be read/, LOCKED, UNLOCK);
     expect(r.stderr).not.toMatch(/not signed in/);
     expect(await items()).toEqual(itemsBefore);
     expect(files()).toEqual(filesBefore);
@@ -154,7 +136,7 @@ describeKeyring("the keychain's states, said plainly", () => {
       await lockDefaultCollection(kr.address);
       const [itemsBefore, filesBefore] = [await items(), files()];
       const r = await awsx(args);
-      failsWith(r, 74, /the keys of profile "foo" were stored by awsx/, LOCKED, UNLOCK);
+      expectOneError(r, 74, /the keys of profile "foo" were stored by awsx/, LOCKED, UNLOCK);
       expect(r.stderr).not.toMatch(/add one|must have credentials/);
       expect(sts.count()).toBe(0);
       expect(await items()).toEqual(itemsBefore);
@@ -179,7 +161,7 @@ describeKeyring("the keychain's states, said plainly", () => {
       await lockDefaultCollection(kr.address);
       const [itemsBefore, filesBefore] = [await items(), files()];
       const r = await awsx(args as string[]);
-      failsWith(r, 74, what, LOCKED, UNLOCK);
+      expectOneError(r, 74, what, LOCKED, UNLOCK);
       expect(await items()).toEqual(itemsBefore);
       expect(files()).toEqual(filesBefore);
     },
@@ -195,7 +177,7 @@ describeKeyring("the keychain's states, said plainly", () => {
       await addFoo();
       const itemsBefore = await items();
       const r = await awsx(["exec", ...flags, "foo", "--", "true"], extra);
-      failsWith(r, 74, /the keys of profile "foo" were stored by awsx/, why);
+      expectOneError(r, 74, /the keys of profile "foo" were stored by awsx/, why);
       expect(r.stderr).not.toMatch(/add one/);
       expect(await items()).toEqual(itemsBefore);
     },
@@ -206,7 +188,12 @@ describeKeyring("the keychain's states, said plainly", () => {
     await lockDefaultCollection(kr.address);
     const [itemsBefore, filesBefore] = [await items(), files()];
     const r = await awsx(["add", "foo", "--stdin"], {}, `${ID}\n${SECRET}\n`);
-    failsWith(r, 74, /nowhere to keep the keys of profile "foo" \(nothing was changed\)/, LOCKED);
+    expectOneError(
+      r,
+      74,
+      /nowhere to keep the keys of profile "foo" \(nothing was changed\)/,
+      LOCKED,
+    );
     expect(r.stderr).toMatch(/AWSX_FILE_PASSPHRASE/);
     expect(await items()).toEqual(itemsBefore);
     expect(files()).toEqual(filesBefore);
@@ -215,7 +202,7 @@ describeKeyring("the keychain's states, said plainly", () => {
   test("add with no terminal (</dev/null): a usage error pointing to --env and --stdin", async () => {
     const itemsBefore = await items();
     const r = await awsx(["add", "foo"]);
-    failsWith(r, 64, /cannot ask for the keys of profile "foo"/, /--env/, /--stdin/);
+    expectOneError(r, 64, /cannot ask for the keys of profile "foo"/, /--env/, /--stdin/);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(await items()).toEqual(itemsBefore);
   }, 60_000);
@@ -227,7 +214,7 @@ describeKeyring("the keychain's states, said plainly", () => {
     chmodSync(home.credentialsFile, 0o600);
     const [itemsBefore, filesBefore] = [await items(), files()];
     const r = await awsx(["import", "imp"]);
-    failsWith(
+    expectOneError(
       r,
       78,
       /cannot write the backup .*credentials\.bak \(EISDIR\)/,

@@ -7,12 +7,11 @@
 // - a wrong AWSX_FILE_PASSPHRASE: every command that reads or writes the file store says so
 //   with its fix (74), and nothing is written over the old store.
 // Each case compares the files under HOME before and after.
-import { readFileSync } from "node:fs";
 import path from "node:path";
-import { AWSX_BIN, runAwsx, runDetached, type AwsxRun } from "../helpers/awsx.js";
-import { startFakeSso, type FakeSso } from "../helpers/fakeSso.js";
+import { AWSX_BIN, runAwsx, type AwsxRun, expectOneError } from "../helpers/awsx.js";
+import { startFakeSso, type FakeSso, SSO_DEV_CONFIG } from "../helpers/fakeSso.js";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { filesUnder, makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, type TempHome, contentsUnder } from "../helpers/home.js";
 import { type BareBus, secretServiceOwned, startBareBus } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
 
@@ -39,10 +38,7 @@ beforeEach(async () => {
       `[profile target]\nrole_arn = arn:aws:iam::123456789012:role/unread\n` +
       `source_profile = src\nregion = us-east-1\nendpoint_url = ${sts.url}\n\n` +
       `[profile foo]\nregion = us-east-1\nendpoint_url = ${sts.url}\n\n` +
-      "[sso-session corp]\nsso_start_url = https://d-fake.awsapps.com/start\n" +
-      "sso_region = eu-west-1\n\n" +
-      "[profile dev]\nsso_session = corp\nsso_account_id = 111111111111\n" +
-      "sso_role_name = ReadOnly\n",
+      SSO_DEV_CONFIG,
     credentials:
       "[src]\naws_access_key_id = AKIAFAKEUNREAD000002\n" +
       "aws_secret_access_key = fakeUnreadSecret000000000000000000000002\n",
@@ -65,26 +61,10 @@ const env = (extra: Record<string, string | undefined> = {}) =>
     ...extra,
   });
 const awsx = (args: string[], extra?: Record<string, string | undefined>, input?: string) =>
-  input === undefined
-    ? runAwsx(args, env(extra))
-    : runDetached(process.execPath, [AWSX_BIN, ...args], env(extra), 30_000, input);
+  runAwsx(args, env(extra), 30_000, AWSX_BIN, input);
 
-// Every file under HOME with its content, but Node's compile cache and the notices.
-const files = () =>
-  Object.fromEntries(
-    filesUnder(home.dir)
-      .filter((f) => !/\/cache\/(compile|notices)\//.test(f))
-      .map((f) => [f, readFileSync(f, "latin1")]),
-  );
-
-function failsWith(r: AwsxRun, code: number, ...needles: RegExp[]): void {
-  expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({
-    code,
-    signal: null,
-    stderr: expect.stringMatching(/^awsx: \S[^\n]*\n$/),
-  });
-  for (const n of needles) expect(r.stderr).toMatch(n);
-}
+// Every file under HOME with its content.
+const files = () => contentsUnder(home.dir);
 
 const doctorChecks = (r: AwsxRun) =>
   (JSON.parse(r.stdout) as { checks: Array<{ name: string; status: string; detail: string }> })
@@ -120,14 +100,20 @@ describeBus("no Secret Service on the session bus", () => {
 
   test("--backend keychain is 74 naming the state and the fix; no STS call", async () => {
     const r = await awsx(["exec", "--backend", "keychain", "target", "--", "true"]);
-    failsWith(r, 74, NO_SERVICE);
+    expectOneError(r, 74, NO_SERVICE);
     expect(sts.count()).toBe(0);
   }, 60_000);
 
   test("sso login is 74 before any sign-in, naming the state and the fix", async () => {
     const before = files();
     const r = await awsx(["sso", "login", "dev", "--use-device-code"]);
-    failsWith(r, 74, /nowhere to keep the SSO token of sso-session "corp"/, NO_SERVICE, START_ONE);
+    expectOneError(
+      r,
+      74,
+      /nowhere to keep the SSO token of sso-session "corp"/,
+      NO_SERVICE,
+      START_ONE,
+    );
     expect(r.stderr).toMatch(/AWSX_FILE_PASSPHRASE/);
     expect(sso.count("CreateToken")).toBe(0);
     expect(files()).toEqual(before);
@@ -136,7 +122,7 @@ describeBus("no Secret Service on the session bus", () => {
   test("add is 74 naming the state and the fix, and changes nothing", async () => {
     const before = files();
     const r = await awsx(["add", "foo", "--stdin"], {}, `${ID}\n${SECRET}\n`);
-    failsWith(r, 74, /nowhere to keep the keys of profile "foo" \(nothing was changed\)/);
+    expectOneError(r, 74, /nowhere to keep the keys of profile "foo" \(nothing was changed\)/);
     expect(r.stderr).toMatch(NO_SERVICE);
     expect(r.stderr).toMatch(START_ONE);
     expect(files()).toEqual(before);
@@ -290,7 +276,7 @@ describe("a wrong AWSX_FILE_PASSPHRASE: said plainly by every command, nothing o
       const [before, stsCalls, tokens] = [files(), sts.count(), sso.count("CreateToken")];
       const input = args[0] === "add" ? `${ID}\n${SECRET}\n` : undefined;
       const r = await awsx(args as string[], bad, input);
-      failsWith(r, 74, WRONG, WRONG_FIX);
+      expectOneError(r, 74, WRONG, WRONG_FIX);
       expect(files()).toEqual(before);
       expect([sts.count(), sso.count("CreateToken")]).toEqual([stsCalls, tokens]);
       // Nothing lost: with the right passphrase everything is still there.

@@ -16,12 +16,11 @@ import {
 } from "node:fs";
 import os, { constants } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { needsForTest } from "../helpers/requirements.js";
+import { AWSX_BIN, awsxCommand } from "../helpers/awsx.js";
 
-const BIN = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
 const NODE = process.execPath;
 const SIG = constants.signals as Record<string, number>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -111,7 +110,7 @@ function start(
   stdin: "ignore" | "pipe" = "ignore",
 ): Started {
   const t0 = performance.now();
-  const child = spawn("sh", ["-c", 'ulimit -c 0; exec "$@"', "sh", NODE, BIN, ...args], {
+  const child = spawn("sh", ["-c", 'ulimit -c 0; exec "$@"', "sh", NODE, AWSX_BIN, ...args], {
     env,
     cwd: work,
     stdio: [stdin, "pipe", "pipe"],
@@ -461,7 +460,7 @@ describe("stdin", () => {
         'exec 0<&-; exec "$@"',
         "sh",
         NODE,
-        BIN,
+        AWSX_BIN,
         "exec",
         "--backend",
         "none",
@@ -522,12 +521,9 @@ describe("the child's terminal", () => {
     "-e",
     'const t=require("tty"); process.stdout.write("isatty=" + [0,1,2].map((fd) => t.isatty(fd)).join(","))',
   ];
-  const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
   testPty("under a pseudo-terminal the child sees a TTY on fds 0, 1 and 2", async () => {
-    const command = [NODE, BIN, "exec", "--backend", "none", "foo", "--", ...isattyChild]
-      .map(shq)
-      .join(" ");
+    const command = awsxCommand("exec", "--backend", "none", "foo", "--", ...isattyChild);
     const child = spawn("script", ["-qec", command, "/dev/null"], {
       env: home.env(),
       stdio: ["pipe", "pipe", "pipe"],

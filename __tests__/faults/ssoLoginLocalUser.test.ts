@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { runAwsx } from "../helpers/awsx.js";
-import { startFakeSso, type FakeSso } from "../helpers/fakeSso.js";
+import { startFakeSso, type FakeSso, SSO_DEV_CONFIG } from "../helpers/fakeSso.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { needsForTest } from "../helpers/requirements.js";
 
@@ -18,16 +18,6 @@ const asRoot = await needsForTest(
   "setpriv",
   "curl",
 );
-
-const CONFIG = `[sso-session corp]
-sso_start_url = https://d-fake.awsapps.com/start
-sso_region = eu-west-1
-
-[profile dev]
-sso_session = corp
-sso_account_id = 111111111111
-sso_role_name = ReadOnly
-`;
 
 // The victim's browser: writes down its pid and arguments, then stays (with its command line)
 // until the test ends it; the test walks the pages for it after the attack.
@@ -95,7 +85,7 @@ let home: TempHome;
 let browserPid: number | undefined;
 beforeEach(async () => {
   fake = await startFakeSso();
-  home = makeHome({ config: CONFIG });
+  home = makeHome({ config: SSO_DEV_CONFIG });
   browserPid = undefined;
 });
 afterEach(async () => {

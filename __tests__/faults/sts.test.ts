@@ -12,7 +12,7 @@ import {
   type FakeSts,
   type StsBehavior,
 } from "../helpers/fakeSts.js";
-import { runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
+import { expectOneError, runAwsx, type AwsxRun as Run } from "../helpers/awsx.js";
 import { makeHome, writePrintCreds, type TempHome } from "../helpers/home.js";
 
 const ACCOUNT = "123456789012";
@@ -22,9 +22,6 @@ const PASS = "fault-injection passphrase (test only)";
 // Per-attempt timeout for the hang case; the SDK makes 3 attempts (src/cli/context.ts maxAttempts).
 const STS_TIMEOUT_S = 2;
 const ATTEMPTS = 3;
-
-const awsx = (args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> =>
-  runAwsx(args, env, timeoutMs);
 
 // Every file and folder under dir, relative path -> sha256 of its bytes ("dir" for folders).
 function snapshot(dir: string): Record<string, string> {
@@ -47,23 +44,8 @@ const entries = (snap: Record<string, string>) =>
   Object.keys(snap).filter((k) => /^sessions\/[0-9a-f]{64}\.enc$/.test(k));
 
 // Exactly one stderr line `awsx: ...` naming the profile and the role, nothing on stdout, no stack.
-function expectOneLine(r: Run, code: number, ...needles: Array<string | RegExp>): string {
-  expect({ code: r.code, signal: r.signal, stdout: r.stdout }).toEqual({
-    code,
-    signal: null,
-    stdout: "",
-  });
-  expect(r.stderr.endsWith("\n")).toBe(true);
-  const lines = r.stderr.slice(0, -1).split("\n");
-  expect(lines).toHaveLength(1);
-  const line = lines[0]!;
-  expect(line).toMatch(/^awsx: \S/);
-  expect(line).toContain('profile "target"');
-  expect(line).toContain(ROLE);
-  expect(r.stderr).not.toMatch(/^\s+at /m);
-  for (const n of needles) expect(line).toMatch(n);
-  return line;
-}
+const expectOneLine = (r: Run, code: number, ...needles: Array<string | RegExp>): string =>
+  expectOneError(r, code, 'profile "target"', ROLE, ...needles);
 
 describe("STS faults through the built CLI", () => {
   let sts: FakeSts;
@@ -95,7 +77,7 @@ describe("STS faults through the built CLI", () => {
     cacheDir = path.join(home.dir, "awsx-cache");
     printCreds = writePrintCreds(home.dir);
     // Seed the cache with a session for ANOTHER profile: failures must leave it alone.
-    const seed = await awsx(["exec", "--backend", "file", "other", "--", "true"], env(sts.url));
+    const seed = await runAwsx(["exec", "--backend", "file", "other", "--", "true"], env(sts.url));
     expect({ code: seed.code, stderr: seed.stderr }).toEqual({ code: 0, stderr: "" });
     expect(sts.count("AssumeRole")).toBe(1);
     expect(entries(snapshot(cacheDir))).toHaveLength(1);
@@ -121,7 +103,7 @@ describe("STS faults through the built CLI", () => {
     sts.reset();
     const before = snapshot(cacheDir);
     expect(entries(before)).toHaveLength(1);
-    const r = await awsx(
+    const r = await runAwsx(
       ["exec", "--backend", "file", ...flags, "target", "--", "true"],
       env(url, extra),
     );
@@ -184,7 +166,7 @@ describe("STS faults through the built CLI", () => {
     async (_label, error) => {
       sts.behave({ failFirst: { count: 2, error } });
       sts.reset();
-      const r = await awsx(
+      const r = await runAwsx(
         ["exec", "--backend", "file", "target", "--", process.execPath, printCreds],
         env(sts.url),
       );
@@ -196,13 +178,13 @@ describe("STS faults through the built CLI", () => {
       expect(entries(snapshot(cacheDir))).toHaveLength(2);
       // Served from the cache next time; then forget it so the other cases start from one entry.
       sts.reset();
-      const again = await awsx(
+      const again = await runAwsx(
         ["exec", "--backend", "file", "target", "--", process.execPath, printCreds],
         env(sts.url),
       );
       expect(JSON.parse(again.stdout)).toEqual(child);
       expect(sts.count()).toBe(0);
-      const clear = await awsx(["clear", "--backend", "file", "target"], env(sts.url));
+      const clear = await runAwsx(["clear", "--backend", "file", "target"], env(sts.url));
       expect(clear.code).toBe(0);
       expect(entries(snapshot(cacheDir))).toHaveLength(1);
     },

@@ -4,7 +4,19 @@
 // clients at it with AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_SSO_OIDC = fake.url.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
-import type { Socket } from "node:net";
+import { serveLoopback } from "./ports.js";
+
+// The config of most SSO tests: the session "corp" and the profile "dev" signing in through
+// it to a role the fake serves by default (account 111111111111, ReadOnly).
+export const SSO_DEV_CONFIG = `[sso-session corp]
+sso_start_url = https://d-fake.awsapps.com/start
+sso_region = eu-west-1
+
+[profile dev]
+sso_session = corp
+sso_account_id = 111111111111
+sso_role_name = ReadOnly
+`;
 
 // The operations the fake answers (the two browser pages included).
 type SsoOp =
@@ -231,7 +243,6 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
   const refresh = new Map<string, Grant>();
   const devices = new Map<string, DeviceCode>();
   const codes = new Map<string, AuthCode>();
-  const sockets = new Set<Socket>();
   const issued: string[] = [];
   let closed = false;
   let url = "";
@@ -570,16 +581,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       send(res, 500, { message: `fake SSO bug: ${String(e)}` }, "InternalServerError");
     });
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : 0;
+  const { port, stop } = await serveLoopback(server);
   url = `http://127.0.0.1:${port}`;
 
   return {
@@ -622,10 +624,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     async close() {
       if (closed) return;
       closed = true;
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      for (const s of sockets) s.destroy();
-      await done;
+      await stop();
     },
   };
 }

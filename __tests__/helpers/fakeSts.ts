@@ -1,7 +1,7 @@
 // In-process fake STS (Query protocol over HTTP on 127.0.0.1) with scripted failures and call recording.
 import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
-import type { Socket } from "node:net";
+import { serveLoopback } from "./ports.js";
 import { parseSigV4Credential } from "./sigv4.js";
 import { errorXml, successXml, type StsCredentials } from "./stsXml.js";
 
@@ -147,7 +147,6 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
   const calls: StsCall[] = [];
   const issued = new Map<string, StsIdentity>();
   const roleIds = new Map<string, string>();
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
 
@@ -360,16 +359,7 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
         });
     });
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : 0;
+  const { port, stop } = await serveLoopback(server);
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -397,10 +387,7 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
       closed = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      for (const s of sockets) s.destroy();
-      await done;
+      await stop();
     },
   };
 }

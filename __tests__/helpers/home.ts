@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -39,6 +40,13 @@ const PASS_THROUGH = [
 ] as const;
 
 // Creates the temp home (dir 0700, files 0600) and returns its paths and env builder.
+// A credentials-file section holding `keys` (a moto user, or any key pair).
+export const keysSection = (
+  name: string,
+  keys: { accessKeyId: string; secretAccessKey: string },
+): string =>
+  `[${name}]\naws_access_key_id = ${keys.accessKeyId}\naws_secret_access_key = ${keys.secretAccessKey}\n`;
+
 export function makeHome(files: HomeFiles = {}): TempHome {
   const dir = mkdtempSync(path.join(os.tmpdir(), "awsx-home-"));
   const awsDir = path.join(dir, ".aws");
@@ -94,6 +102,15 @@ const isCodeCache = (file: string): boolean => COMPILE_CACHE_FILE.test(file);
 // Files under dir other than the code cache (none if dir does not exist).
 export const dataFilesUnder = (dir: string): string[] =>
   existsSync(dir) ? filesUnder(dir).filter((f) => !isCodeCache(f)) : [];
+
+// Every file under dir with its bytes (as latin1), but Node's compile cache and the
+// once-per-terminal notices: what the commands of a test left behind.
+export const contentsUnder = (dir: string): Record<string, string> =>
+  Object.fromEntries(
+    filesUnder(dir)
+      .filter((f) => !/\/cache\/(compile|notices)\//.test(f))
+      .map((f) => [f, readFileSync(f, "latin1")]),
+  );
 
 export function filesUnder(dir: string): string[] {
   const out: string[] = [];

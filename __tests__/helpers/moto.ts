@@ -12,6 +12,7 @@ import {
 import { httpRequest } from "./http.js";
 import { parseRecording, type RecordedCall } from "./motoRecording.js";
 import { freePort } from "./ports.js";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 
 // One parsed API call from moto's recorder.
 export type { RecordedCall } from "./motoRecording.js";
@@ -40,6 +41,8 @@ export interface Moto {
   createUser(name: string): Promise<MotoUser>;
   /** Role whose trust policy lets any principal sts:AssumeRole (moto does not enforce it anyway). */
   createRole(name: string, opts?: { maxSessionDuration?: number }): Promise<{ arn: string }>;
+  /** Who moto thinks owns an access key id (moto checks no signature, so any secret does). */
+  arnOf(accessKeyId: string | undefined): Promise<string | undefined>;
   /** Everything moto printed so far (for failure messages). */
   log(): string;
 }
@@ -81,6 +84,19 @@ async function killGroup(child: ChildProcess): Promise<void> {
 }
 
 // Spawns moto on a free port and waits until it answers; retries if the port was taken meanwhile.
+// GetCallerIdentity with `keys` at an STS endpoint (moto, or a fake): whose keys they are.
+export async function callerArn(
+  endpoint: string,
+  keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+): Promise<string | undefined> {
+  const sts = new STSClient({ endpoint, region: "us-east-1", maxAttempts: 1, credentials: keys });
+  try {
+    return (await sts.send(new GetCallerIdentityCommand({}))).Arn;
+  } finally {
+    sts.destroy();
+  }
+}
+
 export async function startMoto(): Promise<Moto> {
   const work = mkdtempSync(path.join(os.tmpdir(), "awsx-moto-"));
   const recFile = path.join(work, "recording.jsonl");
@@ -195,6 +211,10 @@ function makeMoto(
       if (!user.User?.Arn || !k?.AccessKeyId || !k.SecretAccessKey)
         throw new Error(`moto: incomplete IAM answer for ${name}`);
       return { accessKeyId: k.AccessKeyId, secretAccessKey: k.SecretAccessKey, arn: user.User.Arn };
+    },
+    arnOf(accessKeyId) {
+      const keys = { accessKeyId: accessKeyId ?? "none", secretAccessKey: "unused" };
+      return callerArn(url, { ...keys, sessionToken: "unused" });
     },
     async createRole(name, opts = {}) {
       const out = await iam.send(

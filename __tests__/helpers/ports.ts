@@ -1,4 +1,6 @@
-// Loopback port helpers: a currently free port, and a URL nothing listens on.
+// Loopback port helpers: a currently free port, a URL nothing listens on, and a server
+// started on a port of its own.
+import type http from "node:http";
 import net from "node:net";
 
 // Binds 127.0.0.1:0, reads the port the OS chose, and releases it (tiny race: retry on EADDRINUSE).
@@ -18,4 +20,31 @@ export function freePort(): Promise<number> {
 // An http://127.0.0.1:PORT URL on a port just found closed: connecting gets ECONNREFUSED.
 export async function refuseConnectionsUrl(): Promise<string> {
   return `http://127.0.0.1:${await freePort()}`;
+}
+
+// Serves `server` on 127.0.0.1 at a port the OS picks. stop() closes it at once: open
+// connections (keep-alive ones too) are ended, not waited for.
+export async function serveLoopback(
+  server: http.Server,
+): Promise<{ port: number; stop(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : 0;
+  return {
+    port,
+    async stop() {
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      for (const s of sockets) s.destroy();
+      await done;
+    },
+  };
 }

@@ -2,14 +2,12 @@
 // the terminal and neither is echoed; the pair lands in the (encrypted) store and works.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runAwsx } from "../helpers/awsx.js";
+import { AWSX_BIN, runAwsx } from "../helpers/awsx.js";
 import { filesUnder, makeHome, type TempHome, writePrintCreds } from "../helpers/home.js";
 import { needs } from "../helpers/requirements.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const AWSX = path.join(ROOT, "bin", "awsx.js");
 const KEYS = {
   id: "AKIAFAKEADDPTYKEY001",
   secret: "fakeAddPtySecret/+0000000000000000000001",
@@ -55,7 +53,7 @@ describePty("awsx add on a terminal", () => {
 
   test("asks for the id and the secret without echoing either; the pair is stored", async () => {
     const env = home.env({ AWSX_BACKEND: "file", AWSX_FILE_PASSPHRASE: "add-pty" });
-    const r = await answering(`${process.execPath} ${AWSX} add ptyfoo`, env, [
+    const r = await answering(`${process.execPath} ${AWSX_BIN} add ptyfoo`, env, [
       ["Access key id for ptyfoo: ", KEYS.id],
       ["Secret access key for ptyfoo: ", KEYS.secret],
     ]);

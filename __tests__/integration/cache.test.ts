@@ -7,12 +7,17 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runAwsx } from "../helpers/awsx.js";
-import { dataFilesUnder, filesUnder, makeHome, type TempHome } from "../helpers/home.js";
+import {
+  dataFilesUnder,
+  filesUnder,
+  makeHome,
+  type TempHome,
+  keysSection,
+} from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const _BIN = path.join(ROOT, "bin", "awsx.js");
 const PASS = "moto cache test passphrase";
 const MFA_SERIAL = "arn:aws:iam::123456789012:mfa/cache-alice";
 const MFA_CODE = "987123";
@@ -126,7 +131,7 @@ describeMoto("session cache against moto", () => {
         role("parallel", "cache-parallel"),
         role("cache-keychain", "cache-keychain"),
       ].join("\n"),
-      credentials: `[base]\naws_access_key_id = ${user.accessKeyId}\naws_secret_access_key = ${user.secretAccessKey}\n`,
+      credentials: keysSection("base", user),
     });
     await moto.startRecording();
   }, 60_000);

@@ -5,13 +5,11 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { dataFilesUnder, makeHome, type TempHome } from "../helpers/home.js";
+import { dataFilesUnder, makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
+import { AWSX_BIN, runAwsx } from "../helpers/awsx.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const AWSX = path.join(ROOT, "bin", "awsx.js");
 const MFA_SERIAL = "arn:aws:iam::123456789012:mfa/foo";
 // Shaped like a JWT (header.payload.signature); moto does not verify it.
 const OIDC_TOKEN =
@@ -24,47 +22,6 @@ const OIDC_TOKEN =
     }),
   ).toString("base64url") +
   ".ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz";
-
-interface Result {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-// Like a CI runner step: a new session without a controlling terminal (setsid via
-// detached), stdin from /dev/null, stdout and stderr captured separately.
-function runCi(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Result> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AWSX, ...args], {
-      env,
-      cwd: ROOT,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
-    child.stderr.on("data", (b: Buffer) => (stderr += b.toString("utf8")));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* already gone */
-      }
-    }, timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
 
 // Every path under dir, relative, sorted.
 function tree(dir: string, base = dir): string[] {
@@ -122,15 +79,14 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
   const webIdentity = () => ({ AWS_ROLE_ARN: roleArn, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile });
 
   const CI_CONFIG = "[profile ci]\nregion = us-east-1\n";
-  const ciCredentials = () =>
-    `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`;
+  const ciCredentials = () => keysSection("foo", foo);
   const MFA_CONFIG = () =>
     `[profile foo]\nregion = us-east-1\n\n[profile mfa]\nrole_arn = ${roleArn}\nsource_profile = foo\nmfa_serial = ${MFA_SERIAL}\n`;
 
   test("OIDC web identity from the environment: awsx exec ci -- aws sts get-caller-identity is the role; no keychain, nothing written to HOME", async () => {
     const home = newHome(CI_CONFIG);
     await moto.startRecording();
-    const r = await runCi(
+    const r = await runAwsx(
       [
         "exec",
         "ci",
@@ -173,7 +129,7 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
 
   test("the simulation is real: the child has no controlling terminal", async () => {
     const home = newHome(CI_CONFIG);
-    const r = await runCi(
+    const r = await runAwsx(
       [
         "exec",
         "ci",
@@ -190,7 +146,7 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
 
   test("the child does not inherit the runner's web identity variables or AWS_PROFILE", async () => {
     const home = newHome(CI_CONFIG);
-    const r = await runCi(
+    const r = await runAwsx(
       [
         "exec",
         "ci",
@@ -224,7 +180,7 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
       c.on("close", () => resolve(out.trim()));
     });
     expect(before).toBe(foo.arn);
-    const r = await runCi(
+    const r = await runAwsx(
       [
         "exec",
         "deploy",
@@ -253,7 +209,7 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
       const home = newHome(MFA_CONFIG(), ciCredentials());
       await moto.startRecording();
       // A prompt would wait for ever: the 30 s guard kills it, and the signal shows.
-      const r = await runCi(["exec", "mfa", "--", "true"], ciEnv(home, { CI: ci }), 30_000);
+      const r = await runAwsx(["exec", "mfa", "--", "true"], ciEnv(home, { CI: ci }), 30_000);
       await moto.stopRecording();
       expect(r.signal).toBeNull();
       expect(r.code).toBe(66);
@@ -275,7 +231,7 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
       const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
         const c = spawn(
           "script",
-          ["-qec", `"${process.execPath}" "${AWSX}" exec mfa -- true`, "/dev/null"],
+          ["-qec", `"${process.execPath}" "${AWSX_BIN}" exec mfa -- true`, "/dev/null"],
           { env: ciEnv(home), stdio: ["pipe", "pipe", "pipe"] },
         );
         let out = "";
@@ -297,7 +253,7 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
   test("the same MFA profile with AWSX_MFA_TOKEN set succeeds, and the code is what reached STS", async () => {
     const home = newHome(MFA_CONFIG(), ciCredentials());
     await moto.startRecording();
-    const r = await runCi(
+    const r = await runAwsx(
       [
         "exec",
         "mfa",
@@ -326,7 +282,7 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
 
   test("stdout carries only the child's output: awsx exec ci --debug -- echo hello", async () => {
     const home = newHome(CI_CONFIG);
-    const r = await runCi(
+    const r = await runAwsx(
       ["exec", "ci", "--debug", "--", "echo", "hello"],
       ciEnv(home, webIdentity()),
     );
@@ -340,21 +296,21 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
 
   test("--quiet suppresses awsx clear's message (and -q the no-backend warning)", async () => {
     const home = newHome(CI_CONFIG);
-    const loud = await runCi(["clear", "--backend", "memory"], ciEnv(home));
+    const loud = await runAwsx(["clear", "--backend", "memory"], ciEnv(home));
     expect(loud.code).toBe(0);
     expect(loud.stdout).toBe("");
     expect(loud.stderr).toBe("awsx: removed 0 cached sessions from the memory cache\n");
-    const quiet = await runCi(["clear", "--quiet", "--backend", "memory"], ciEnv(home));
+    const quiet = await runAwsx(["clear", "--quiet", "--backend", "memory"], ciEnv(home));
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toBe("");
     expect(quiet.stderr).toBe("");
-    const warn = await runCi(["clear"], ciEnv(home));
+    const warn = await runAwsx(["clear"], ciEnv(home));
     expect(warn.code).toBe(0);
     // And that the keychain was not read (no D-Bus here), so any sessions in it are still there.
     expect(warn.stderr).toMatch(
       /^awsx: warning: no cache backend is in use: nothing to clear\nawsx: warning: the keychain was not read, so the sessions kept in it \(if any\) were not removed: there is no D-Bus session/,
     );
-    const quietWarn = await runCi(["-q", "clear"], ciEnv(home));
+    const quietWarn = await runAwsx(["-q", "clear"], ciEnv(home));
     expect(quietWarn.code).toBe(0);
     expect(quietWarn.stderr).toBe("");
   }, 30_000);
@@ -375,7 +331,7 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
       { args: ["explain", "deploy"], code: 0 },
       { args: ["exec", "deploy", "--", "true"], code: 79 }, // no runner keys in env: credential source error
     ];
-    const results = await Promise.all(cases.map((c) => runCi(c.args, env)));
+    const results = await Promise.all(cases.map((c) => runAwsx(c.args, env)));
     for (const [i, c] of cases.entries()) {
       const r = results[i]!;
       const label = `awsx ${c.args.join(" ")}`;

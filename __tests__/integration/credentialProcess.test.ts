@@ -6,46 +6,22 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
+import { AWSX_BIN, type AwsxRun, runDetached } from "../helpers/awsx.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const AWSX = path.join(ROOT, "bin", "awsx.js");
 // The command line a user writes into ~/.aws/config (shlex-split by botocore and awsx).
-const AWSX_CMD = `"${process.execPath}" "${AWSX}"`;
+const AWSX_CMD = `"${process.execPath}" "${AWSX_BIN}"`;
 
-interface Result {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-function run(
+// A real process in the repository (where Node finds the SDK), with a hard time limit, in a
+// session of its own; stdin gets `input` (or /dev/null).
+const run = (
   cmd: string,
   args: string[],
-  opts: { env: Record<string, string>; timeoutMs?: number },
-): Promise<Result> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: opts.env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
-    child.stderr.on("data", (b: Buffer) => (stderr += b.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 30_000);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
+  opts: { env: Record<string, string>; input?: string; timeoutMs?: number },
+): Promise<AwsxRun> => runDetached(cmd, args, opts.env, opts.timeoutMs, opts.input, ROOT);
 
 const describeMoto = await needs("moto_server", "aws");
 const ptyTest = await needsForTest("script", "aws");
@@ -62,7 +38,7 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
     const foo = await moto.createUser("foo");
     roleArn = (await moto.createRole("target1-role")).arn;
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`,
+      credentials: keysSection("foo", foo),
       config: [
         "[profile foo]",
         "region = us-east-1",
@@ -132,7 +108,7 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
 
   test("awsx credential-process prints exactly one Version 1 JSON line and nothing else on stdout", async () => {
     const started = Date.now();
-    const r = await run("node", [AWSX, "credential-process", "target1", "--backend", "none"], {
+    const r = await run("node", [AWSX_BIN, "credential-process", "target1", "--backend", "none"], {
       env: env(),
     });
     expect(r.code).toBe(0);
@@ -179,7 +155,7 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
   }, 60_000);
 
   test("recursion: awsx exec loop -- true exits 78 promptly with a message about recursion", async () => {
-    const r = await run("node", [AWSX, "exec", "loop", "--", "true"], {
+    const r = await run("node", [AWSX_BIN, "exec", "loop", "--", "true"], {
       env: env(),
       timeoutMs: 40_000,
     });
@@ -191,7 +167,7 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
   }, 60_000);
 
   test("recursion through two profiles (loopa -> loopb -> loopa) also stops promptly", async () => {
-    const r = await run("node", [AWSX, "exec", "loopa", "--", "true"], {
+    const r = await run("node", [AWSX_BIN, "exec", "loopa", "--", "true"], {
       env: env(),
       timeoutMs: 40_000,
     });
@@ -220,7 +196,7 @@ describe("MFA prompt through credential_process reaches the terminal (fake STS)"
       identities: { [STATIC.accessKeyId]: "arn:aws:iam::123456789012:user/foo" },
     });
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${STATIC.accessKeyId}\naws_secret_access_key = ${STATIC.secretAccessKey}\n`,
+      credentials: keysSection("foo", STATIC),
       config: [
         "[profile mfarole]",
         "role_arn = arn:aws:iam::123456789012:role/mfa-role",

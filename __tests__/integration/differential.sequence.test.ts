@@ -14,9 +14,9 @@ import { makeHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { type ProxiedCall, startRecordingProxy } from "../helpers/recordingProxy.js";
 import { commandRuns, needs } from "../helpers/requirements.js";
+import { AWSX_BIN } from "../helpers/awsx.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const AWSX = path.resolve(here, "../..", "bin", "awsx.js");
 const ENDPOINTS = ["env", "profile", "services"] as const;
 const PARALLEL = 3;
 // No request may leave the machine, even from a regression: the CLI sends anything not on
@@ -393,7 +393,7 @@ describeIf("differential by STS call sequence: aws CLI vs awsx", () => {
       const argv =
         tool === "cli"
           ? ["aws", "--profile", c.profile, "sts", "get-caller-identity", "--output", "json"]
-          : [process.execPath, AWSX, "exec", c.profile, "--backend", "none", "--", "env"];
+          : [process.execPath, AWSX_BIN, "exec", c.profile, "--backend", "none", "--", "env"];
       const r = await run(argv, env);
       const tagged = ENDPOINTS.flatMap((name, i) =>
         proxies[i]!.calls.map((call) => ({ name, call })),

@@ -10,10 +10,9 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { startFakeSso } from "../helpers/fakeSso.js";
 import { makeHome } from "../helpers/home.js";
-import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
+import { startMoto, type Moto, type MotoUser, callerArn } from "../helpers/moto.js";
 import { commandRuns, needs } from "../helpers/requirements.js";
 import {
   startContainerServer,
@@ -21,10 +20,10 @@ import {
   type FixtureServer,
 } from "../fixtures/diff/metadataServers.js";
 import { cases, type DiffCase, type Outcome, type SsoSetup } from "./differential.cases.js";
+import { AWSX_BIN } from "../helpers/awsx.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "../..");
-const AWSX = path.join(ROOT, "bin", "awsx.js");
 const CREDPROC = path.join(ROOT, "__tests__", "fixtures", "diff", "credproc.mjs");
 const ACCOUNT = "123456789012";
 const PARALLEL = 4;
@@ -165,7 +164,7 @@ function runAwsx(
   const child = childAws ? ["aws", "sts", "get-caller-identity", "--output", "json"] : ["env"];
   return run(
     process.execPath,
-    [AWSX, "exec", profile, "--backend", "none", ...extra, "--", ...child],
+    [AWSX_BIN, "exec", profile, "--backend", "none", ...extra, "--", ...child],
     env,
   );
 }
@@ -187,22 +186,16 @@ async function identityOf(
 ): Promise<{ arn?: string; error?: string }> {
   if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY)
     return { error: "no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the child's env" };
-  const sts = new STSClient({
-    endpoint,
-    region: "us-east-1",
-    maxAttempts: 1,
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      sessionToken: env.AWS_SESSION_TOKEN,
-    },
-  });
   try {
-    return { arn: (await sts.send(new GetCallerIdentityCommand({}))).Arn };
+    return {
+      arn: await callerArn(endpoint, {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+        sessionToken: env.AWS_SESSION_TOKEN,
+      }),
+    };
   } catch (e) {
     return { error: `GetCallerIdentity with the child's keys failed: ${String(e)}` };
-  } finally {
-    sts.destroy();
   }
 }
 

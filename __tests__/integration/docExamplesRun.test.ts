@@ -10,7 +10,7 @@
 // with ~/.aws rewritten before each (import moves keys out of the credentials file).
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type AwsxRun, runAwsx } from "../helpers/awsx.js";
+import { AWSX_BIN, type AwsxRun, runAwsx } from "../helpers/awsx.js";
 import { EXAMPLES, type Example } from "../helpers/docExamples.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { type Moto, startMoto } from "../helpers/moto.js";
@@ -132,10 +132,7 @@ beforeAll(async () => {
   const bin = path.join(home.dir, "bin");
   mkdirSync(bin);
   const shim = path.join(bin, "awsx");
-  writeFileSync(
-    shim,
-    `#!/bin/sh\nexec '${process.execPath}' '${path.resolve("bin/awsx.js")}' "$@"\n`,
-  );
+  writeFileSync(shim, `#!/bin/sh\nexec '${process.execPath}' '${AWSX_BIN}' "$@"\n`);
   chmodSync(shim, 0o755);
   const keys = `aws_access_key_id = ${user.accessKeyId}\naws_secret_access_key = ${user.secretAccessKey}\n`;
   // Rewritten before each run: `awsx import` moves keys out of the credentials file.

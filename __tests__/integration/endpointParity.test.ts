@@ -6,13 +6,10 @@
 // (`getaddrinfo EAI_AGAIN HOST` / `connect ECONNREFUSED HOST:PORT`). Fails are compared too.
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { makeHome } from "../helpers/home.js";
 import { commandRuns, needs } from "../helpers/requirements.js";
+import { AWSX_BIN } from "../helpers/awsx.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const AWSX = path.resolve(here, "../..", "bin", "awsx.js");
 const PARALLEL = 3;
 const ROLE = "arn:aws:iam::123456789012:role/diff-endpoint";
 const LOCAL = "http://127.0.0.1:9";
@@ -470,7 +467,7 @@ async function runCase(c: EpCase): Promise<{ cli: Seen; awsx: Seen; config: stri
     const [cli, awsx] = await Promise.all([
       isolated(["aws", "--profile", "r", "sts", "get-caller-identity", "--debug"], env),
       isolated(
-        [process.execPath, AWSX, "exec", "r", "--backend", "none", "--debug", "--", "true"],
+        [process.execPath, AWSX_BIN, "exec", "r", "--backend", "none", "--debug", "--", "true"],
         env,
       ),
     ]);

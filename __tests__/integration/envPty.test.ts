@@ -1,12 +1,10 @@
 // `awsx env P` with stdout on a terminal prints code that sets nothing and shows the keys:
 // awsx then says on stderr how to run it. Not when stdout goes to eval, a pipe or a file.
-import { AWSX_BIN } from "../helpers/awsx.js";
+import { awsxCommand, shq } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { onPty } from "../helpers/pty.js";
 import { needs } from "../helpers/requirements.js";
 
-const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-const awsx = (...args: string[]) => [process.execPath, AWSX_BIN, ...args].map(shq).join(" ");
 const HINT = "awsx: printing these sets nothing; to set them in this shell, run: ";
 
 const describeIf = await needs("script", "bash");
@@ -31,7 +29,7 @@ describeIf("awsx env on a terminal", () => {
   ])(
     "%j: one line on how to use it",
     async (args, use) => {
-      const r = await onPty(awsx(...args, "--backend", "none"), env(), "");
+      const r = await onPty(awsxCommand(...args, "--backend", "none"), env(), "");
       expect(r.code).toBe(0);
       expect(hints(r.terminal)).toEqual([`${HINT}${use}`]);
     },
@@ -40,11 +38,11 @@ describeIf("awsx env on a terminal", () => {
 
   test("not through eval, a pipe, with --quiet, or for dotenv", async () => {
     const line = [
-      `eval "$(${awsx("env", "foo", "--backend", "none")})"`,
+      `eval "$(${awsxCommand("env", "foo", "--backend", "none")})"`,
       'echo "K=${AWS_ACCESS_KEY_ID:0:4}"',
-      `${awsx("env", "foo", "--backend", "none")} | wc -l`,
-      awsx("env", "foo", "--backend", "none", "--quiet"),
-      awsx("env", "foo", "--backend", "none", "-f", "dotenv"),
+      `${awsxCommand("env", "foo", "--backend", "none")} | wc -l`,
+      awsxCommand("env", "foo", "--backend", "none", "--quiet"),
+      awsxCommand("env", "foo", "--backend", "none", "-f", "dotenv"),
     ].join("; ");
     const r = await onPty(`bash -c ${shq(line)}`, env(), "");
     expect(r.code).toBe(0);

@@ -1,15 +1,10 @@
 // awsx exec against a real moto_server and the real aws CLI: role chains, MFA sessions,
 // the child's environment, nesting and the no-command shell. Runs the built bin/awsx.js.
-import { fileURLToPath } from "node:url";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { execa } from "execa";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser, type RecordedCall } from "../helpers/moto.js";
 import { needs } from "../helpers/requirements.js";
+import { expectExit, fixture, runAwsx } from "../helpers/awsx.js";
 
-const AWSX = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
-const fixture = (name: string): string =>
-  fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const PRINT_ENV = fixture("print-env.mjs");
 const SHELL = fixture("shell.sh");
 const MFA_SERIAL = "arn:aws:iam::123456789012:mfa/foo";
@@ -17,39 +12,8 @@ const CODE = "987123";
 
 const describeIf = await needs("moto_server", "aws");
 
-interface Run {
-  exitCode?: number;
-  signal?: string;
-  stdout: string;
-  stderr: string;
-}
-
 // One awsx run with exactly `env` (nothing inherited from jest), bounded in time.
-async function awsx(args: string[], env: Record<string, string>): Promise<Run> {
-  const r = await execa(process.execPath, [AWSX, ...args], {
-    env,
-    extendEnv: false,
-    reject: false,
-    timeout: 45_000,
-    stdin: "ignore",
-    stripFinalNewline: false,
-  });
-  return {
-    exitCode: r.exitCode,
-    signal: r.signal,
-    stdout: String(r.stdout),
-    stderr: String(r.stderr),
-  };
-}
-
-// Shows stderr in the failure message when the exit status is not the expected one.
-function expectExit(r: Run, code: number): void {
-  expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({
-    exitCode: code,
-    signal: undefined,
-    stderr: expect.any(String),
-  });
-}
+const awsx = (args: string[], env: Record<string, string>) => runAwsx(args, env, 45_000);
 
 const stsCalls = (calls: RecordedCall[]): RecordedCall[] =>
   calls.filter((c) => c.service === "sts");
@@ -67,7 +31,7 @@ describeIf("awsx exec against moto", () => {
       roles[name] = (await moto.createRole(name)).arn;
     roles["long-role"] = (await moto.createRole("long-role", { maxSessionDuration: 7200 })).arn;
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`,
+      credentials: keysSection("foo", foo),
       config: [
         "[profile target1]",
         `role_arn = ${roles["target1-role"]}`,
@@ -114,25 +78,6 @@ describeIf("awsx exec against moto", () => {
   const env = (extra: Record<string, string | undefined> = {}) =>
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWS_DEFAULT_REGION: "us-east-1", ...extra });
 
-  // Who moto thinks owns an access key id (moto does not check signatures, so any secret does).
-  async function arnOf(accessKeyId: string | undefined): Promise<string | undefined> {
-    const client = new STSClient({
-      endpoint: moto.url,
-      region: "us-east-1",
-      maxAttempts: 1,
-      credentials: {
-        accessKeyId: accessKeyId ?? "none",
-        secretAccessKey: "unused",
-        sessionToken: "unused",
-      },
-    });
-    try {
-      return (await client.send(new GetCallerIdentityCommand({}))).Arn;
-    } finally {
-      client.destroy();
-    }
-  }
-
   // Runs print-env under awsx; returns the child's env, the STS calls awsx made, and whose keys the child got.
   async function childCredentials(
     profile: string,
@@ -146,7 +91,7 @@ describeIf("awsx exec against moto", () => {
     expectExit(r, 0);
     const calls = stsCalls(await moto.recordedCalls()); // before arnOf, which makes calls of its own
     const child = JSON.parse(r.stdout) as Record<string, string>;
-    return { child, calls, arn: await arnOf(child.AWS_ACCESS_KEY_ID) };
+    return { child, calls, arn: await moto.arnOf(child.AWS_ACCESS_KEY_ID) };
   }
 
   // The real aws CLI as the child: what it sees is what awsx gave it.
@@ -203,7 +148,7 @@ describeIf("awsx exec against moto", () => {
       ]);
       expect(assumes[0]!.accessKeyId).toBe(foo.accessKeyId);
       expect(assumes[1]!.accessKeyId).toMatch(/^ASIA/);
-      expect(await arnOf(assumes[1]!.accessKeyId)).toMatch(
+      expect(await moto.arnOf(assumes[1]!.accessKeyId)).toMatch(
         /^arn:aws:sts::123456789012:assumed-role\/target1-role\//,
       );
     }, 60_000);
@@ -219,8 +164,8 @@ describeIf("awsx exec against moto", () => {
       ]);
       expect(assumes[0]!.accessKeyId).toBe(foo.accessKeyId);
       expect(new Set(assumes.map((c) => c.accessKeyId)).size).toBe(3);
-      expect(await arnOf(assumes[1]!.accessKeyId)).toMatch(/assumed-role\/target1-role\//);
-      expect(await arnOf(assumes[2]!.accessKeyId)).toMatch(/assumed-role\/hop2-role\//);
+      expect(await moto.arnOf(assumes[1]!.accessKeyId)).toMatch(/assumed-role\/target1-role\//);
+      expect(await moto.arnOf(assumes[2]!.accessKeyId)).toMatch(/assumed-role\/hop2-role\//);
       expect(calls.filter((c) => c.action === "GetSessionToken")).toHaveLength(0);
     }, 60_000);
   });
@@ -330,7 +275,7 @@ describeIf("awsx exec against moto", () => {
       expect(child.AWS_SECRET_ACCESS_KEY!.length).toBeGreaterThanOrEqual(40);
       expect(child.AWS_SESSION_TOKEN!.length).toBeGreaterThan(20);
       expect(child.AWS_SESSION_TOKEN).not.toBe(INHERITED_JUNK.AWS_SESSION_TOKEN);
-      expect(await arnOf(child.AWS_ACCESS_KEY_ID)).toMatch(/assumed-role\/target1-role\//);
+      expect(await moto.arnOf(child.AWS_ACCESS_KEY_ID)).toMatch(/assumed-role\/target1-role\//);
       expect(child.AWS_CREDENTIAL_EXPIRATION).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       expect(Date.parse(child.AWS_CREDENTIAL_EXPIRATION!)).toBeGreaterThan(
         Date.now() + 10 * 60_000,
@@ -403,7 +348,7 @@ describeIf("awsx exec against moto", () => {
       const child = JSON.parse(r.stdout) as Record<string, string>;
       expect(child.AWSX_PROFILE).toBe("target1");
       expect(child.AWSX_EXEC_PROFILE).toBe("target1");
-      expect(await arnOf(child.AWS_ACCESS_KEY_ID)).toMatch(/assumed-role\/target1-role\//);
+      expect(await moto.arnOf(child.AWS_ACCESS_KEY_ID)).toMatch(/assumed-role\/target1-role\//);
     }, 60_000);
 
     test("no command: starts $SHELL with the profile's env and returns its exit status (5)", async () => {

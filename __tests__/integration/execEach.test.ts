@@ -6,17 +6,13 @@ import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { runDetached, AWSX_BIN } from "../helpers/awsx.js";
+import { runDetached, AWSX_BIN, fixture, runAwsx } from "../helpers/awsx.js";
 import { startFakeSso, type FakeSso } from "../helpers/fakeSso.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto } from "../helpers/moto.js";
 import { onPtySteps } from "../helpers/pty.js";
 import { needs } from "../helpers/requirements.js";
 
-const fixture = (name: string): string =>
-  fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const NODE = process.execPath;
 const MFA_SERIAL = "arn:aws:iam::123456789012:mfa/foo";
 const CODE = "987123";
@@ -69,7 +65,7 @@ describeIf("awsx exec --each against moto", () => {
       "",
     );
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`,
+      credentials: keysSection("foo", foo),
       config: config.join("\n"),
     });
   }, 120_000);
@@ -88,23 +84,9 @@ describeIf("awsx exec --each against moto", () => {
   const env = (extra: Record<string, string | undefined> = {}) =>
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWS_DEFAULT_REGION: "us-east-1", ...extra });
   const awsx = (args: string[], extra = {}, input?: string) =>
-    runDetached(NODE, [AWSX_BIN, ...args], env(extra), 120_000, input);
+    runAwsx(args, env(extra), 120_000, AWSX_BIN, input);
   const sts = async () => (await moto.recordedCalls()).filter((c) => c.service === "sts");
   const count = async (action: string) => (await sts()).filter((c) => c.action === action).length;
-
-  async function arnOf(accessKeyId: string): Promise<string | undefined> {
-    const client = new STSClient({
-      endpoint: moto.url,
-      region: "us-east-1",
-      maxAttempts: 1,
-      credentials: { accessKeyId, secretAccessKey: "unused", sessionToken: "unused" },
-    });
-    try {
-      return (await client.send(new GetCallerIdentityCommand({}))).Arn;
-    } finally {
-      client.destroy();
-    }
-  }
 
   test("50 profiles: one GetSessionToken, one AssumeRole per role (the hub once), each child its own keys", async () => {
     const r = await awsx([
@@ -127,7 +109,7 @@ describeIf("awsx exec --each against moto", () => {
     expect([...keys.keys()].sort()).toEqual([...DEV, ...PROD].sort());
     expect(new Set(keys.values()).size).toBe(50);
     for (const [profile, key] of keys)
-      expect(await arnOf(key)).toMatch(new RegExp(`:assumed-role/${profile}-role/`));
+      expect(await moto.arnOf(key)).toMatch(new RegExp(`:assumed-role/${profile}-role/`));
     expect(r.stderr).toContain("50 of 50 succeeded");
   }, 120_000);
 

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { runAwsx } from "../helpers/awsx.js";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { dataFilesUnder, makeHome, type TempHome } from "../helpers/home.js";
+import { dataFilesUnder, makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs } from "../helpers/requirements.js";
 
@@ -166,7 +166,7 @@ describeMoto("awsx whoami", () => {
     user = await moto.createUser("whoami-foo");
     roleArn = (await moto.createRole("whoami-role")).arn;
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${user.accessKeyId}\naws_secret_access_key = ${user.secretAccessKey}\n`,
+      credentials: keysSection("foo", user),
       config: `[profile target1]\nrole_arn = ${roleArn}\nsource_profile = foo\n`,
     });
   }, 60_000);

@@ -3,7 +3,6 @@
 // default backend choice when there is no keychain.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { runAwsx } from "../helpers/awsx.js";
 import {
@@ -14,12 +13,9 @@ import {
   type TempHome,
 } from "../helpers/home.js";
 
-const _BIN = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
 const ACCOUNT = "123456789012";
 const PASS = "correct horse battery staple (test)";
 const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
-
-const awsx = runAwsx;
 
 const HEX_ENTRY = /^[0-9a-f]{64}\.enc$/;
 const mode = (p: string) => statSync(p).mode & 0o777;
@@ -78,7 +74,7 @@ describe("encrypted file session cache", () => {
     env: Record<string, string>,
     flags: string[] = ["--backend", "file"],
   ): Promise<ChildCreds & { stderr: string }> {
-    const r = await awsx(["exec", ...flags, profile, "--", process.execPath, printCreds], env);
+    const r = await runAwsx(["exec", ...flags, profile, "--", process.execPath, printCreds], env);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     const c = JSON.parse(r.stdout) as ChildCreds;
     expect(c.profile).toBe(profile);
@@ -92,12 +88,12 @@ describe("encrypted file session cache", () => {
   }
 
   test("first run calls AssumeRole once, the second none; private folders and files; timings logged", async () => {
-    const cold = await awsx(["exec", "--backend", "file", "target1", "--", "true"], fileEnv());
+    const cold = await runAwsx(["exec", "--backend", "file", "target1", "--", "true"], fileEnv());
     expect(cold.code).toBe(0);
     expect(sts.count("AssumeRole")).toBe(1);
     const warm: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await awsx(["exec", "--backend", "file", "target1", "--", "true"], fileEnv());
+      const r = await runAwsx(["exec", "--backend", "file", "target1", "--", "true"], fileEnv());
       expect(r.code).toBe(0);
       warm.push(r.ms);
     }
@@ -128,7 +124,7 @@ describe("encrypted file session cache", () => {
       expect(text).not.toContain(s);
 
     // list and clear work on the file store, and list shows no secret.
-    const l = await awsx(["list", "--json", "--backend", "file"], fileEnv());
+    const l = await runAwsx(["list", "--json", "--backend", "file"], fileEnv());
     expect(l.code).toBe(0);
     const json = JSON.parse(l.stdout);
     expect(json.backend).toBe("file");
@@ -141,7 +137,7 @@ describe("encrypted file session cache", () => {
       }),
     ]);
     for (const s of [a.id, a.secret, a.token]) expect(l.stdout).not.toContain(s);
-    const cleared = await awsx(["clear", "--backend", "file"], fileEnv());
+    const cleared = await runAwsx(["clear", "--backend", "file"], fileEnv());
     expect(cleared.code).toBe(0);
     expect(cleared.stderr).toContain("removed 1 cached session from the file cache");
     expect(entryFiles(sessions)).toEqual([]);
@@ -164,7 +160,7 @@ describe("encrypted file session cache", () => {
       readdirSync(sessions).map((n) => [n, readFileSync(path.join(sessions, n), "utf8")]),
     );
     sts.reset();
-    const r = await awsx(
+    const r = await runAwsx(
       ["exec", "--backend", "file", "target1", "--", process.execPath, printCreds],
       fileEnv({ AWSX_FILE_PASSPHRASE: "not the passphrase" }),
     );
@@ -174,7 +170,7 @@ describe("encrypted file session cache", () => {
       `awsx: the passphrase for the file cache in ${sessions} is wrong; set AWSX_FILE_PASSPHRASE to the one it was created with (or remove the folder to start over)\n`,
     );
     expect(sts.count()).toBe(0);
-    const l = await awsx(
+    const l = await runAwsx(
       ["list", "--backend", "file"],
       fileEnv({ AWSX_FILE_PASSPHRASE: "not the passphrase" }),
     );
@@ -241,7 +237,7 @@ describe("encrypted file session cache", () => {
   test("16 parallel runs on a brand-new cache folder make exactly one AssumeRole", async () => {
     const runs = await Promise.all(
       Array.from({ length: 16 }, () =>
-        awsx(["exec", "--backend", "file", "target1", "--", "true"], fileEnv()),
+        runAwsx(["exec", "--backend", "file", "target1", "--", "true"], fileEnv()),
       ),
     );
     expect(runs.map((r) => r.code)).toEqual(Array(16).fill(0));
@@ -256,7 +252,7 @@ describe("encrypted file session cache", () => {
       [["--backend", "file"], {}],
       [[], { AWSX_BACKEND: "file" }],
     ] as const) {
-      const r = await awsx(
+      const r = await runAwsx(
         ["exec", ...flags, "target1", "--", "true"],
         home.env({ AWSX_CACHE_DIR: cacheDir, ...extra }),
       );
@@ -300,7 +296,7 @@ describe("encrypted file session cache", () => {
     expect(a.id).not.toBe(b.id);
     for (const r of [a, b]) expect(count(r.stderr, notice)).toBe(1);
     // Without --debug: silent.
-    const quiet = await awsx(["exec", "target1", "--", "true"], env);
+    const quiet = await runAwsx(["exec", "target1", "--", "true"], env);
     expect(quiet).toMatchObject({ code: 0, stderr: "" });
     expect(existsSync(sessions)).toBe(false);
   });

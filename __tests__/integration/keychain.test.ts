@@ -58,8 +58,6 @@ if (keyringError) process.stderr.write(`keychain probe: ${keyringError}\n`);
 
 // ---- running awsx ----------------------------------------------------------------------
 
-const awsx = runAwsx;
-
 interface ListJson {
   backend: string;
   profiles: Array<{ name: string; kind: string }>;
@@ -116,7 +114,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
 
   afterAll(async () => {
     if (home) {
-      await awsx(["clear", "--backend", "keychain"], env()).catch(() => undefined);
+      await runAwsx(["clear", "--backend", "keychain"], env()).catch(() => undefined);
       home.cleanup();
     }
     await sts?.close();
@@ -132,7 +130,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     extra: Record<string, string | undefined> = {},
     flags: string[] = [],
   ): Promise<ChildCreds> {
-    const r = await awsx(
+    const r = await runAwsx(
       ["exec", "--backend", "keychain", ...flags, profile, "--", process.execPath, printCreds],
       env(extra),
     );
@@ -145,7 +143,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
   }
 
   async function list(): Promise<{ json: ListJson; raw: string }> {
-    const r = await awsx(["list", "--json", "--backend", "keychain"], env());
+    const r = await runAwsx(["list", "--json", "--backend", "keychain"], env());
     expect(r.code).toBe(0);
     return { json: JSON.parse(r.stdout) as ListJson, raw: r.stdout };
   }
@@ -209,12 +207,12 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
 
   test("warm vs cold wall time of `awsx exec timing -- true` (logged, not asserted)", async () => {
     sts.reset();
-    const cold = await awsx(["exec", "--backend", "keychain", "timing", "--", "true"], env());
+    const cold = await runAwsx(["exec", "--backend", "keychain", "timing", "--", "true"], env());
     expect(cold.code).toBe(0);
     expect(sts.count("AssumeRole")).toBe(1);
     const warm: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await awsx(["exec", "--backend", "keychain", "timing", "--", "true"], env());
+      const r = await runAwsx(["exec", "--backend", "keychain", "timing", "--", "true"], env());
       expect(r.code).toBe(0);
       warm.push(r.ms);
     }
@@ -228,7 +226,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     sts.reset();
     const runs = await Promise.all(
       Array.from({ length: 16 }, () =>
-        awsx(
+        runAwsx(
           ["exec", "--backend", "keychain", "target2", "--", process.execPath, printCreds],
           env(),
         ),
@@ -262,7 +260,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     expect(json.profiles).toEqual(
       expect.arrayContaining([{ name: "target1", kind: "assumeRole" }]),
     );
-    const text = await awsx(["list", "--backend", "keychain"], env());
+    const text = await runAwsx(["list", "--backend", "keychain"], env());
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("Cached sessions (keychain):");
     expect(text.stdout).toMatch(
@@ -325,7 +323,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     for (const bad of ["garbage", JSON.stringify({ v: 1, key: "someone-else" }), '{"v":1,']) {
       await setStored(account, bad);
       sts.reset();
-      const r = await awsx(
+      const r = await runAwsx(
         ["exec", "--backend", "keychain", "--debug", "target1", "--", process.execPath, printCreds],
         env(),
       );
@@ -349,7 +347,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     expect(sessionsFor(l, "target1")).toHaveLength(1);
     expect(sessionsFor(l, "target2")).toHaveLength(1);
 
-    const cleared = await awsx(["clear", "--backend", "keychain", "target1"], env());
+    const cleared = await runAwsx(["clear", "--backend", "keychain", "target1"], env());
     expect(cleared.code).toBe(0);
     expect(cleared.stderr).toContain("removed 1 cached session from the keychain cache");
     l = (await list()).json;
@@ -361,7 +359,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     await execCreds("target1");
     expect(sts.count("AssumeRole")).toBe(1);
 
-    const all = await awsx(["clear", "--backend", "keychain"], env());
+    const all = await runAwsx(["clear", "--backend", "keychain"], env());
     expect(all.code).toBe(0);
     expect(all.stderr).toMatch(/removed [1-9]\d* cached sessions? from the keychain cache/);
     expect((await list()).json.sessions).toEqual([]);
@@ -377,7 +375,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
   test("an item in keytar's layout is a miss for its key, invisible to list, left alone by clear", async () => {
     await execCreds("target1");
     const { account, entry } = await storedEntry("target1");
-    expect((await awsx(["clear", "--backend", "keychain"], env())).code).toBe(0);
+    expect((await runAwsx(["clear", "--backend", "keychain"], env())).code).toBe(0);
     // Well-formed and fresh for the very key awsx looks up: served at once if it were read.
     const old = JSON.stringify({
       ...entry,
@@ -402,7 +400,7 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     expect(await execCreds("target1")).toEqual(fresh);
     expect(sts.count()).toBe(1);
 
-    const cleared = await awsx(["clear", "--backend", "keychain"], env());
+    const cleared = await runAwsx(["clear", "--backend", "keychain"], env());
     expect(cleared.code).toBe(0);
     expect(cleared.stderr).toContain("removed 1 cached session from the keychain cache");
     expect(await stored()).toEqual([]);

@@ -15,18 +15,13 @@ import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  GetCallerIdentityCommand,
-  GetFederationTokenCommand,
-  STSClient,
-} from "@aws-sdk/client-sts";
-import { execa } from "execa";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { GetFederationTokenCommand, STSClient } from "@aws-sdk/client-sts";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser, type RecordedCall } from "../helpers/moto.js";
 import { refuseConnectionsUrl } from "../helpers/ports.js";
 import { needs } from "../helpers/requirements.js";
+import { expectExit, expectOneError, runAwsx } from "../helpers/awsx.js";
 
-const AWSX = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
 const ROLE_ARN = /^arn:aws:sts::123456789012:assumed-role\/target1-role\/[\w+=,.@-]{2,64}$/;
 const SIGNIN_TOKEN = "FAKE-signin-token_0123456789abcdefghijklmnopqrstuvwxyz+/=";
 const ALLOW_ALL = {
@@ -35,49 +30,6 @@ const ALLOW_ALL = {
 };
 
 const describeIf = await needs("moto_server");
-
-interface Run {
-  exitCode?: number;
-  signal?: string;
-  stdout: string;
-  stderr: string;
-}
-
-async function awsx(args: string[], env: Record<string, string>): Promise<Run> {
-  const r = await execa(process.execPath, [AWSX, ...args], {
-    env,
-    extendEnv: false,
-    reject: false,
-    timeout: 30_000,
-    stdin: "ignore",
-    stripFinalNewline: false,
-  });
-  return {
-    exitCode: r.exitCode,
-    signal: r.signal,
-    stdout: String(r.stdout),
-    stderr: String(r.stderr),
-  };
-}
-
-// On a wrong status the diff shows awsx's stderr.
-function expectExit(r: Run, code: number): void {
-  const ok = r.exitCode === code && r.signal === undefined;
-  expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({
-    exitCode: code,
-    signal: undefined,
-    stderr: ok ? expect.any(String) : "",
-  });
-}
-
-// What a failed awsx run must print: exactly one "awsx: ..." line, nothing on stdout.
-function expectOneErrorLine(r: Run, pattern: RegExp): void {
-  expect(r.stdout).toBe("");
-  const lines = r.stderr.split("\n").filter((l) => l.trim());
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^awsx: /);
-  expect(lines[0]).toMatch(pattern);
-}
 
 interface FederationRequest {
   method: string;
@@ -155,7 +107,7 @@ describeIf("awsx login", () => {
     foo = await moto.createUser("foo");
     roleArn = (await moto.createRole("target1-role", { maxSessionDuration: 43200 })).arn;
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`,
+      credentials: keysSection("foo", foo),
       config: [
         "[profile target1]",
         `role_arn = ${roleArn}`,
@@ -194,20 +146,6 @@ describeIf("awsx login", () => {
   const stsCalls = async (): Promise<RecordedCall[]> =>
     (await moto.recordedCalls()).filter((c) => c.service === "sts");
 
-  async function motoArnOf(accessKeyId: string): Promise<string | undefined> {
-    const client = new STSClient({
-      endpoint: moto.url,
-      region: "us-east-1",
-      maxAttempts: 1,
-      credentials: { accessKeyId, secretAccessKey: "unused", sessionToken: "unused" },
-    });
-    try {
-      return (await client.send(new GetCallerIdentityCommand({}))).Arn;
-    } finally {
-      client.destroy();
-    }
-  }
-
   // The one getSigninToken request the fake received, with its Session JSON.
   function signinRequest(): FederationRequest & {
     session: { sessionId: string; sessionKey: string; sessionToken: string };
@@ -228,7 +166,7 @@ describeIf("awsx login", () => {
   }
 
   test("role profile: Session is the JSON of the role's credentials; the URL carries the token and the console destination", async () => {
-    const r = await awsx(["login", "target1", "--backend", "none"], env());
+    const r = await runAwsx(["login", "target1", "--backend", "none"], env());
     expectExit(r, 0);
     const req = signinRequest();
     expect(Object.keys(req.params).sort()).toEqual(["Action", "Session"]);
@@ -237,7 +175,7 @@ describeIf("awsx login", () => {
     expect(sessionKey.length).toBeGreaterThanOrEqual(20);
     expect(sessionToken.length).toBeGreaterThanOrEqual(20);
     // Those are the credentials moto issued for target1-role, after one AssumeRole signed by foo.
-    expect(await motoArnOf(sessionId)).toMatch(ROLE_ARN);
+    expect(await moto.arnOf(sessionId)).toMatch(ROLE_ARN);
     const calls = await stsCalls();
     expect(calls.map((c) => c.action)).toEqual(["AssumeRole", "GetCallerIdentity"]);
     expect(calls[0]).toMatchObject({ accessKeyId: foo.accessKeyId, params: { RoleArn: roleArn } });
@@ -253,13 +191,13 @@ describeIf("awsx login", () => {
   }, 30_000);
 
   test("--path s3/home opens the S3 page; --region changes the destination's region; a full https URL is kept", async () => {
-    let r = await awsx(["login", "target1", "--backend", "none", "--path", "s3/home"], env());
+    let r = await runAwsx(["login", "target1", "--backend", "none", "--path", "s3/home"], env());
     expectExit(r, 0);
     expect(parseLoginUrl(r.stdout, fed.url).destination).toBe(
       "https://console.aws.amazon.com/s3/home?region=us-east-1",
     );
 
-    r = await awsx(
+    r = await runAwsx(
       ["login", "target1", "--backend", "none", "--region", "eu-west-1", "--path", "/ec2/home"],
       env(),
     );
@@ -270,13 +208,13 @@ describeIf("awsx login", () => {
 
     const full =
       "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards";
-    r = await awsx(["login", "target1", "--backend", "none", "--path", full], env());
+    r = await runAwsx(["login", "target1", "--backend", "none", "--path", full], env());
     expectExit(r, 0);
     expect(parseLoginUrl(r.stdout, fed.url).destination).toBe(full);
   }, 30_000);
 
   test("a profile in cn-north-1 gets the China console as destination", async () => {
-    const r = await awsx(
+    const r = await runAwsx(
       ["login", "cn", "--backend", "none"],
       env({ AWS_DEFAULT_REGION: undefined }),
     );
@@ -284,7 +222,7 @@ describeIf("awsx login", () => {
     expect(parseLoginUrl(r.stdout, fed.url).destination).toBe(
       "https://console.amazonaws.cn/?region=cn-north-1",
     );
-    const r2 = await awsx(
+    const r2 = await runAwsx(
       ["login", "target1", "--backend", "none", "--region", "us-gov-west-1"],
       env(),
     );
@@ -295,7 +233,7 @@ describeIf("awsx login", () => {
   }, 30_000);
 
   test("--duration 7200 on a role: AssumeRole for 7200 s and SessionDuration=7200 sent to the endpoint", async () => {
-    const r = await awsx(["login", "target1", "--backend", "none", "--duration", "7200"], env());
+    const r = await runAwsx(["login", "target1", "--backend", "none", "--duration", "7200"], env());
     expectExit(r, 0);
     const req = signinRequest();
     expect(req.params.SessionDuration).toBe("7200");
@@ -306,7 +244,7 @@ describeIf("awsx login", () => {
   }, 30_000);
 
   test("long-term user keys: GetFederationToken (allow-all policy, named after the profile), its credentials in Session", async () => {
-    const r = await awsx(["login", "foo", "--backend", "none"], env());
+    const r = await runAwsx(["login", "foo", "--backend", "none"], env());
     expectExit(r, 0);
     const calls = await stsCalls();
     expect(calls.map((c) => c.action)).toEqual(["GetFederationToken"]);
@@ -344,7 +282,7 @@ describeIf("awsx login", () => {
   }, 30_000);
 
   test("long-term user keys with --duration 7200: GetFederationToken for 7200 s", async () => {
-    const r = await awsx(["login", "foo", "--backend", "none", "--duration", "7200"], env());
+    const r = await runAwsx(["login", "foo", "--backend", "none", "--duration", "7200"], env());
     expectExit(r, 0);
     const calls = await stsCalls();
     expect(calls.map((c) => [c.action, c.params.DurationSeconds])).toEqual([
@@ -365,9 +303,8 @@ describeIf("awsx login", () => {
     "federation endpoint answering %s: exit 77, one awsx: line",
     async (_name, answer, pattern) => {
       fed.answer = answer;
-      const r = await awsx(["login", "target1", "--backend", "none"], env());
-      expectExit(r, 77);
-      expectOneErrorLine(r, pattern);
+      const r = await runAwsx(["login", "target1", "--backend", "none"], env());
+      expectOneError(r, 77, pattern);
       expect(r.stderr).toContain('profile "target1"');
       expect(fed.requests).toHaveLength(1);
     },
@@ -376,12 +313,11 @@ describeIf("awsx login", () => {
 
   test("unreachable federation endpoint: exit 69, one awsx: line", async () => {
     const dead = `${await refuseConnectionsUrl()}/federation`;
-    const r = await awsx(
+    const r = await runAwsx(
       ["login", "target1", "--backend", "none"],
       env({ AWSX_FEDERATION_ENDPOINT: dead }),
     );
-    expectExit(r, 69);
-    expectOneErrorLine(r, /cannot reach the federation endpoint/);
+    expectOneError(r, 69, /cannot reach the federation endpoint/);
     expect(r.stderr).toContain(dead);
     // The cause by its name, not undici's "TypeError: fetch failed".
     expect(r.stderr).toMatch(/: ECONNREFUSED$/m);
@@ -393,24 +329,23 @@ describeIf("awsx login", () => {
     await new Promise<void>((res) => silent.listen(0, "127.0.0.1", res));
     try {
       const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/federation`;
-      const r = await awsx(
+      const r = await runAwsx(
         ["login", "target1", "--backend", "none"],
         env({ AWSX_FEDERATION_ENDPOINT: url }),
       );
-      expectExit(r, 69);
-      expectOneErrorLine(r, /cannot reach the federation endpoint .*: timed out$/);
+      expectOneError(r, 69, /cannot reach the federation endpoint .*: timed out$/);
     } finally {
       silent.close();
     }
   }, 40_000);
 
   test("--stdout (aws-vault's flag) prints the URL, as without it; with --open it is a usage error", async () => {
-    const r = await awsx(["login", "target1", "--backend", "none", "--stdout"], env());
+    const r = await runAwsx(["login", "target1", "--backend", "none", "--stdout"], env());
     expectExit(r, 0);
     expect(parseLoginUrl(r.stdout, fed.url).destination).toBe(
       "https://console.aws.amazon.com/?region=us-east-1",
     );
-    const both = await awsx(["login", "target1", "--stdout", "--open"], env());
+    const both = await runAwsx(["login", "target1", "--stdout", "--open"], env());
     expectExit(both, 64);
     expect(both.stderr).toMatch(/--open and --stdout contradict each other/);
   }, 30_000);
@@ -427,7 +362,7 @@ describeIf("awsx login", () => {
           `#!/bin/sh\nprintf '%s\\n' "$@" > ${JSON.stringify(out)}.tmp && mv ${JSON.stringify(out)}.tmp ${JSON.stringify(out)}\n`,
         );
         chmodSync(path.join(bin, "xdg-open"), 0o755);
-        const r = await awsx(
+        const r = await runAwsx(
           ["login", "target1", "--backend", "none", "--open"],
           env({ PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` }),
         );

@@ -7,10 +7,9 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { runDetached } from "../helpers/awsx.js";
+import { AWSX_BIN, runDetached } from "../helpers/awsx.js";
 import { makeHome } from "../helpers/home.js";
-import { type Moto, type MotoUser, startMoto } from "../helpers/moto.js";
+import { type Moto, type MotoUser, startMoto, callerArn } from "../helpers/moto.js";
 import { commandRuns, needs } from "../helpers/requirements.js";
 import {
   type MetadataScript,
@@ -20,7 +19,6 @@ import {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "../..");
-const AWSX = path.join(ROOT, "bin", "awsx.js");
 const NETNS_RUNS = path.join(ROOT, "__tests__", "fixtures", "diff", "netnsRuns.mjs");
 const DROPPED = path.join(ROOT, "__tests__", "fixtures", "diff", "droppedConnects.py");
 const PARALLEL = 4;
@@ -40,7 +38,7 @@ const describeIf = await needs(
 // The AWS CLI and `awsx exec ops -- CHILD` as the fixtures run them, one after the other.
 const bothTools = (env: Record<string, string | undefined>, child: string) => [
   { cmd: "aws", args: ["--profile", "ops", "sts", "get-caller-identity"], env },
-  { cmd: process.execPath, args: [AWSX, "exec", "ops", "--backend", "none", "--", child], env },
+  { cmd: process.execPath, args: [AWSX_BIN, "exec", "ops", "--backend", "none", "--", child], env },
 ];
 
 // A fixture in a fresh network namespace with only loopback up (STS is a closed port there).
@@ -560,23 +558,11 @@ function configFor(c: Case, fake: string, home: string): string {
 
 async function identityOf(env: Record<string, string>, endpoint: string) {
   if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) return undefined;
-  const sts = new STSClient({
-    endpoint,
-    region: "us-east-1",
-    maxAttempts: 1,
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      sessionToken: env.AWS_SESSION_TOKEN,
-    },
-  });
-  try {
-    return (await sts.send(new GetCallerIdentityCommand({}))).Arn;
-  } catch {
-    return undefined;
-  } finally {
-    sts.destroy();
-  }
+  return callerArn(endpoint, {
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    sessionToken: env.AWS_SESSION_TOKEN,
+  }).catch(() => undefined);
 }
 
 const envDump = (out: string): Record<string, string> =>
@@ -629,7 +615,7 @@ describeIf("differential: instance metadata and container credentials, aws CLI v
       const args =
         tool === "cli"
           ? ["aws", ["--profile", "ops", "sts", "get-caller-identity", "--output", "json"]]
-          : [process.execPath, [AWSX, "exec", "ops", "--backend", "none", "--", "env"]];
+          : [process.execPath, [AWSX_BIN, "exec", "ops", "--backend", "none", "--", "env"]];
       const r = await runDetached(args[0] as string, args[1] as string[], env, 60_000);
       const out: Side = { code: r.code, stdout: r.stdout, stderr: r.stderr, hits: fake.hits };
       if (tool === "cli") out.arn = arnOf(r.stdout);

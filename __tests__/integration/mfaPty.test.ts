@@ -1,6 +1,6 @@
 // The MFA prompt on a real pseudo-terminal, typed into as a person would: a typo is asked
 // again (up to 3 tries, as sudo does) and Ctrl-C stops awsx with 130 and no advice.
-import { AWSX_BIN } from "../helpers/awsx.js";
+import { awsxCommand } from "../helpers/awsx.js";
 import { type FakeSts, startFakeSts } from "../helpers/fakeSts.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { onPtySteps } from "../helpers/pty.js";
@@ -8,8 +8,6 @@ import { needs } from "../helpers/requirements.js";
 
 const MFA = { serial: "arn:aws:iam::123456789012:mfa/typo-user", code: "364758" };
 const ROLE = "arn:aws:iam::123456789012:role/typo-role";
-const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-const awsx = (...args: string[]) => [process.execPath, AWSX_BIN, ...args].map(shq).join(" ");
 const ASK = "Enter MFA code for";
 const count = (text: string, what: string) => text.split(what).length - 1;
 
@@ -36,7 +34,7 @@ describeIf("the MFA prompt on a terminal", () => {
   beforeEach(() => sts.reset());
   const env = () => home.env({ TERM: "dumb", AWS_ENDPOINT_URL_STS: sts.url });
   const run = (steps: { after: string; type: string }[]) =>
-    onPtySteps(awsx("exec", "--backend", "none", "typo", "--", "true"), env(), steps);
+    onPtySteps(awsxCommand("exec", "--backend", "none", "typo", "--", "true"), env(), steps);
 
   test("a typo (12ab) is asked again; the right code then works (exit 0)", async () => {
     const r = await run([

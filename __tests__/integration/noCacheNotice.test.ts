@@ -4,14 +4,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { AWSX_BIN, runAwsx } from "../helpers/awsx.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { runAwsx, awsxCommand } from "../helpers/awsx.js";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto } from "../helpers/moto.js";
 import { onPty } from "../helpers/pty.js";
 import { needs } from "../helpers/requirements.js";
 
-const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-const awsx = (...args: string[]) => [process.execPath, AWSX_BIN, ...args].map(shq).join(" ");
 const NOTICE =
   /sessions are not cached \(.*AWSX_FILE_PASSPHRASE is not set\).*set AWSX_FILE_PASSPHRASE/;
 const count = (text: string) => text.split(/\r?\n/).filter((l) => NOTICE.test(l)).length;
@@ -27,7 +25,7 @@ describeIf("the no-cache notice", () => {
     const foo = await moto.createUser("foo");
     const role = await moto.createRole("target1-role");
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`,
+      credentials: keysSection("foo", foo),
       config: `[profile target1]\nrole_arn = ${role.arn}\nsource_profile = foo\nregion = us-east-1\n`,
     });
   }, 60_000);
@@ -44,19 +42,19 @@ describeIf("the no-cache notice", () => {
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWSX_CACHE_DIR: cacheDir, TERM: "dumb", ...extra });
 
   test("said once in a terminal session, again in the next one", async () => {
-    const twice = `${awsx("exec", "target1", "--", "true")}; ${awsx("exec", "target1", "--", "true")}`;
+    const twice = `${awsxCommand("exec", "target1", "--", "true")}; ${awsxCommand("exec", "target1", "--", "true")}`;
     const first = await onPty(twice, env(), "");
     expect(first.code).toBe(0);
     expect(count(first.terminal)).toBe(1);
     expect(first.terminal).toMatch(/D-Bus/); // the keychain's own reason
-    const next = await onPty(awsx("exec", "target1", "--", "true"), env(), "");
+    const next = await onPty(awsxCommand("exec", "target1", "--", "true"), env(), "");
     expect(count(next.terminal)).toBe(1);
   }, 60_000);
 
   test.each([
-    ["--quiet", awsx("exec", "--quiet", "target1", "--", "true"), {}],
-    ["CI=true", awsx("exec", "target1", "--", "true"), { CI: "true" }],
-    ["stdout read by eval", `out=$(${awsx("env", "target1")}); echo "got $\{#out}"`, {}],
+    ["--quiet", awsxCommand("exec", "--quiet", "target1", "--", "true"), {}],
+    ["CI=true", awsxCommand("exec", "target1", "--", "true"), { CI: "true" }],
+    ["stdout read by eval", `out=$(${awsxCommand("env", "target1")}); echo "got $\{#out}"`, {}],
   ])(
     "never with %s",
     async (_, command, extra) => {
@@ -75,7 +73,7 @@ describeIf("the no-cache notice", () => {
 
   test("never when the file store is set up (AWSX_FILE_PASSPHRASE)", async () => {
     const r = await onPty(
-      awsx("exec", "target1", "--", "true"),
+      awsxCommand("exec", "target1", "--", "true"),
       env({ AWSX_FILE_PASSPHRASE: "p" }),
       "",
     );

@@ -3,15 +3,13 @@
 // either prompt stops awsx with 130 before anything is created or sent.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { AWSX_BIN, runAwsx } from "../helpers/awsx.js";
+import { runAwsx, awsxCommand } from "../helpers/awsx.js";
 import { type FakeSts, startFakeSts } from "../helpers/fakeSts.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { onPtySteps, type PtyStep } from "../helpers/pty.js";
 import { needs } from "../helpers/requirements.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/pass-role";
-const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-const awsx = (...args: string[]) => [process.execPath, AWSX_BIN, ...args].map(shq).join(" ");
 const NEW = "New passphrase for the awsx file cache: ";
 const AGAIN = "Type the passphrase again: ";
 const OLD = "Passphrase for the awsx file cache: ";
@@ -45,7 +43,7 @@ describeIf("the file cache's passphrase on a terminal", () => {
   });
   const env = (extra: Record<string, string> = {}) =>
     home.env({ TERM: "dumb", AWS_ENDPOINT_URL_STS: sts.url, AWSX_CACHE_DIR: cacheDir, ...extra });
-  const run = (steps: PtyStep[]) => onPtySteps(awsx(...CMD), env(), steps);
+  const run = (steps: PtyStep[]) => onPtySteps(awsxCommand(...CMD), env(), steps);
   const header = () => path.join(cacheDir, "sessions", "store.json");
 
   test("a new store asks twice; a mismatch is asked again; the confirmed one is kept", async () => {

@@ -4,14 +4,12 @@
 // never loads the picker's bundle.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { AWSX_BIN, runAwsx } from "../helpers/awsx.js";
+import { AWSX_BIN, runAwsx, awsxCommand } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { refuseConnectionsUrl } from "../helpers/ports.js";
 import { onPtySteps, type PtyStep } from "../helpers/pty.js";
 import { needs } from "../helpers/requirements.js";
 
-const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-const awsx = (...args: string[]) => [process.execPath, AWSX_BIN, ...args].map(shq).join(" ");
 const keys = (n: number) =>
   `aws_access_key_id = AKIAFAKEPICK${String(n).padStart(8, "0")}\n` +
   `aws_secret_access_key = fakePickSecret${String(n).padStart(26, "0")}\n`;
@@ -41,7 +39,7 @@ describeIf("the profile picker", () => {
   type Extra = Record<string, string | undefined>;
   const env = (extra: Extra = {}) => home.env({ TERM: "dumb", ...extra });
   const pty = (args: string[], steps: PtyStep[], extra: Extra = {}) =>
-    onPtySteps(awsx(...args), env(extra), steps);
+    onPtySteps(awsxCommand(...args), env(extra), steps);
   const filterDownEnter: PtyStep[] = [
     { after: ASK, type: "dev" },
     { after: FILTERED, type: DOWN },

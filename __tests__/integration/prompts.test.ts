@@ -10,15 +10,14 @@ import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runAwsx, runDetached } from "../helpers/awsx.js";
+import { AWSX_BIN, runAwsx, runDetached } from "../helpers/awsx.js";
 import { type FakeSts, startFakeSts } from "../helpers/fakeSts.js";
 import { dataFilesUnder, makeHome, type TempHome } from "../helpers/home.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
 import { focusWindow, startXvfb, typeThenPress, type Xvfb } from "../helpers/xvfb.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const AWSX = path.join(ROOT, "bin", "awsx.js");
-const AWSX_CMD = `"${process.execPath}" "${AWSX}"`;
+const AWSX_CMD = `"${process.execPath}" "${AWSX_BIN}"`;
 const STAND_IN = path.join(ROOT, "__tests__", "fixtures", "ykman");
 const NODE_DIR = path.dirname(process.execPath);
 

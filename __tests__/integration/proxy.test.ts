@@ -8,12 +8,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runDetached } from "../helpers/awsx.js";
+import { AWSX_BIN, runDetached } from "../helpers/awsx.js";
 import { commandRuns, hasCommand, needs } from "../helpers/requirements.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "../..");
-const AWSX = path.join(ROOT, "bin", "awsx.js");
 const LAB = path.join(ROOT, "__tests__", "fixtures", "proxy", "proxyLab.mjs");
 
 const describeIf = await needs(
@@ -86,7 +85,7 @@ function env(extra: Record<string, string>, config = configFile): Record<string,
 
 const awsx = (e: Record<string, string>, ...args: string[]): Run => ({
   cmd: process.execPath,
-  args: [AWSX, "exec", "r", ...args, "--", "true"],
+  args: [AWSX_BIN, "exec", "r", ...args, "--", "true"],
   env: e,
 });
 const cli = (e: Record<string, string>): Run => ({
@@ -279,11 +278,11 @@ describeIf("behind a proxy (squid, mitmdump; a private network namespace)", () =
     const sso = env({ ...via, AWS_ENDPOINT_URL_SSO: "https://sso.proxy.test" }, ssoConfig);
     const login = env({ ...via, AWSX_FEDERATION_ENDPOINT: "https://sso.proxy.test/federation" });
     const r = await lab([
-      { cmd: process.execPath, args: [AWSX, "exec", "dev", "--", "true"], env: sso },
-      { cmd: process.execPath, args: [AWSX, "login", "r", "--stdout"], env: login },
+      { cmd: process.execPath, args: [AWSX_BIN, "exec", "dev", "--", "true"], env: sso },
+      { cmd: process.execPath, args: [AWSX_BIN, "login", "r", "--stdout"], env: login },
       {
         cmd: process.execPath,
-        args: [AWSX, "login", "r", "--stdout"],
+        args: [AWSX_BIN, "login", "r", "--stdout"],
         // STS through squid (http), the federation endpoint through a proxy that is down
         env: {
           ...login,

@@ -1,20 +1,16 @@
 // `awsx exec PROFILE` with no command, on a real pseudo-terminal (util-linux script):
 // the user's $SHELL starts interactive on the terminal with the credentials, and its
 // exit status becomes awsx's.
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { onPty } from "../helpers/pty.js";
 import { needs } from "../helpers/requirements.js";
+import { awsxCommand } from "../helpers/awsx.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const AWSX = path.join(ROOT, "bin", "awsx.js");
 const STATIC = {
   accessKeyId: "AKIAFAKESTATIC000001",
   secretAccessKey: "fakeSecretKeyForTests0000000000000000000",
 };
 
-const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 const describePty = await needs("script", "bash");
 
 describePty("awsx exec PROFILE (no command) on a pseudo-terminal", () => {
@@ -22,7 +18,7 @@ describePty("awsx exec PROFILE (no command) on a pseudo-terminal", () => {
 
   beforeAll(() => {
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${STATIC.accessKeyId}\naws_secret_access_key = ${STATIC.secretAccessKey}\n`,
+      credentials: keysSection("foo", STATIC),
       config: "[profile foo]\nregion = eu-west-1\n",
     });
   });
@@ -36,7 +32,7 @@ describePty("awsx exec PROFILE (no command) on a pseudo-terminal", () => {
 
   test("starts $SHELL interactive on the terminal with the credentials; its exit status 3 is awsx's", async () => {
     const env = home.env({ SHELL: "/bin/bash", TERM: "dumb", PS1: "awsx-test$ " });
-    const r = await onPty(`${shq(process.execPath)} ${shq(AWSX)} exec foo`, env, LINE);
+    const r = await onPty(awsxCommand("exec", "foo"), env, LINE);
     const lines = r.terminal.split(/\r?\n/).map((l) => l.replace(/\r/g, ""));
     expect(r.signal).toBeNull();
     expect(lines).toContain("P=foo K=AKIA R=eu-west-1");
@@ -53,7 +49,7 @@ describePty("awsx exec PROFILE (no command) on a pseudo-terminal", () => {
   test("the shell's exit status 0 passes through as 0; --quiet prints no banner", async () => {
     const env = home.env({ SHELL: "/bin/bash", TERM: "dumb" });
     const r = await onPty(
-      `${shq(process.execPath)} ${shq(AWSX)} exec --quiet foo`,
+      awsxCommand("exec", "--quiet", "foo"),
       env,
       'echo "X=$AWSX_PROFILE"; exit 0\n',
     );
@@ -64,7 +60,7 @@ describePty("awsx exec PROFILE (no command) on a pseudo-terminal", () => {
 
   test("inside that shell, a nested awsx exec refuses (exit 64) unless --force", async () => {
     const env = home.env({ SHELL: "/bin/bash", TERM: "dumb" });
-    const nested = `${shq(process.execPath)} ${shq(AWSX)}`;
+    const nested = awsxCommand();
     const r = await onPty(
       `${nested} exec foo`,
       env,

@@ -5,17 +5,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { execa } from "execa";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs } from "../helpers/requirements.js";
+import { type AwsxRun, expectExit, fixture, runAwsx } from "../helpers/awsx.js";
 
-const AWSX = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
-const fixture = (name: string): string =>
-  fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const PRINT_ENV = fixture("print-env.mjs");
 const SDK_IDENTITY = fixture("server/sdk-identity.mjs");
 const PROBE = fixture("server/probe-endpoint.mjs");
@@ -26,40 +21,6 @@ const CODE = "987123";
 const ROLE_ARN = /^arn:aws:sts::123456789012:assumed-role\/target1-role\/[\w+=,.@-]{2,64}$/;
 
 const describeIf = await needs("moto_server", "aws");
-
-interface Run {
-  exitCode?: number;
-  signal?: string;
-  stdout: string;
-  stderr: string;
-}
-
-async function awsx(args: string[], env: Record<string, string>): Promise<Run> {
-  const r = await execa(NODE, [AWSX, ...args], {
-    env,
-    extendEnv: false,
-    reject: false,
-    timeout: 30_000,
-    stdin: "ignore",
-    stripFinalNewline: false,
-  });
-  return {
-    exitCode: r.exitCode,
-    signal: r.signal,
-    stdout: String(r.stdout),
-    stderr: String(r.stderr),
-  };
-}
-
-// On a wrong status the diff shows awsx's stderr.
-function expectExit(r: Run, code: number): void {
-  const ok = r.exitCode === code && r.signal === undefined;
-  expect({ exitCode: r.exitCode, signal: r.signal, stderr: r.stderr }).toEqual({
-    exitCode: code,
-    signal: undefined,
-    stderr: ok ? expect.any(String) : "",
-  });
-}
 
 const jsonLines = <T>(text: string): T[] =>
   text
@@ -118,7 +79,7 @@ describeIf("awsx exec --server", () => {
     foo = await moto.createUser("foo");
     roleArn = (await moto.createRole("target1-role")).arn;
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`,
+      credentials: keysSection("foo", foo),
       config: [
         "[profile target1]",
         `role_arn = ${roleArn}`,
@@ -148,22 +109,8 @@ describeIf("awsx exec --server", () => {
   const env = (extra: Record<string, string | undefined> = {}) =>
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWS_DEFAULT_REGION: "us-east-1", ...extra });
 
-  async function motoArnOf(accessKeyId: string): Promise<string | undefined> {
-    const client = new STSClient({
-      endpoint: moto.url,
-      region: "us-east-1",
-      maxAttempts: 1,
-      credentials: { accessKeyId, secretAccessKey: "unused", sessionToken: "unused" },
-    });
-    try {
-      return (await client.send(new GetCallerIdentityCommand({}))).Arn;
-    } finally {
-      client.destroy();
-    }
-  }
-
   test("the child's env has the endpoint URL and token instead of any key variable", async () => {
-    const r = await awsx(
+    const r = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", NODE, PRINT_ENV],
       env({ AWS_ACCESS_KEY_ID: "AKIAINHERITEDFAKE", AWS_SESSION_TOKEN: "inherited-fake" }),
     );
@@ -188,7 +135,7 @@ describeIf("awsx exec --server", () => {
       AWS_ENDPOINT_URL_STS: moto.url,
     });
     // Every run makes a fresh token.
-    const r2 = await awsx(
+    const r2 = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", NODE, PRINT_ENV],
       env(),
     );
@@ -200,7 +147,7 @@ describeIf("awsx exec --server", () => {
   }, 30_000);
 
   test("the real aws CLI gets target1-role's identity through the endpoint", async () => {
-    const r = await awsx(
+    const r = await runAwsx(
       [
         "exec",
         "--server",
@@ -229,7 +176,7 @@ describeIf("awsx exec --server", () => {
   }, 30_000);
 
   test("a Node child using the AWS SDK's default provider chain gets the role through the endpoint", async () => {
-    const r = await awsx(
+    const r = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", NODE, SDK_IDENTITY, "2", "0"],
       env(),
     );
@@ -241,14 +188,14 @@ describeIf("awsx exec --server", () => {
       expect(l.accessKeyId).toMatch(/^ASIA/);
       expect(Date.parse(l.expiration)).toBeGreaterThan(Date.now() + 30 * 60_000);
     }
-    expect(await motoArnOf(lines[0]!.accessKeyId)).toMatch(ROLE_ARN);
+    expect(await moto.arnOf(lines[0]!.accessKeyId)).toMatch(ROLE_ARN);
     // One AssumeRole: the endpoint serves the cached session while it is fresh.
     expect(await moto.countCalls("AssumeRole")).toBe(1);
   }, 30_000);
 
   test("403 without the exact token, 405 for POST, 200 JSON with the token; loopback only; gone when the child exits", async () => {
     const file = path.join(work, "endpoint.json");
-    const r = await awsx(
+    const r = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", NODE, PROBE, file],
       env(),
     );
@@ -275,7 +222,7 @@ describeIf("awsx exec --server", () => {
     expect(p.ok.body.Token.length).toBeGreaterThan(20);
     expect(p.ok.body.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     expect(Date.parse(p.ok.body.Expiration)).toBeGreaterThan(Date.now() + 30 * 60_000);
-    expect(await motoArnOf(p.ok.body.AccessKeyId)).toMatch(ROLE_ARN);
+    expect(await moto.arnOf(p.ok.body.AccessKeyId)).toMatch(ROLE_ARN);
     expect(p.again).toMatchObject({ status: 200, body: { AccessKeyId: p.ok.body.AccessKeyId } });
     expect(await moto.countCalls("AssumeRole")).toBe(1);
     for (const e of p.external) expect(e).toEqual({ addr: e.addr, error: "ECONNREFUSED" });
@@ -289,19 +236,19 @@ describeIf("awsx exec --server", () => {
   test("the endpoint closes when the child dies of a signal, too", async () => {
     const file = path.join(work, "endpoint-killed.json");
     const script = `${JSON.stringify(NODE)} ${JSON.stringify(PROBE)} ${JSON.stringify(file)} >/dev/null && kill -TERM $$`;
-    const r = await awsx(
+    const r = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", "sh", "-c", script],
       env(),
     );
     // awsx dies of the child's signal (or exits 128+15 where it cannot).
-    expect(r.signal === "SIGTERM" || r.exitCode === 143).toBe(true);
+    expect(r.signal === "SIGTERM" || r.code === 143).toBe(true);
     const { url, token } = JSON.parse(readFileSync(file, "utf8")) as { url: string; token: string };
     expect(await knock(url, token)).toEqual({ error: "ECONNREFUSED" });
   }, 30_000);
 
   test("--debug: stderr names the endpoint but never a served secret or the token", async () => {
     const file = path.join(work, "endpoint-debug.json");
-    const r = await awsx(
+    const r = await runAwsx(
       ["exec", "--server", "--debug", "--backend", "none", "target1", "--", NODE, PROBE, file],
       env(),
     );
@@ -339,7 +286,7 @@ describeIf("awsx exec --server", () => {
     const fakeEnv = () => env({ AWS_ENDPOINT_URL_STS: sts.url });
 
     test("an SDK child calling STS across session boundaries keeps working: the endpoint refreshed", async () => {
-      const r = await awsx(
+      const r = await runAwsx(
         ["exec", "--server", "--backend", "none", "target1", "--", NODE, SDK_IDENTITY, "3", "2600"],
         fakeEnv(),
       );
@@ -370,7 +317,7 @@ describeIf("awsx exec --server", () => {
 
     test("MFA profile: refreshes reuse the MFA session silently (one GetSessionToken, no code resent)", async () => {
       sts.setMfa({ serial: MFA_SERIAL, code: CODE });
-      const r = await awsx(
+      const r = await runAwsx(
         [
           "exec",
           "--server",
@@ -406,9 +353,9 @@ describeIf("awsx exec --server", () => {
         defaultDurationSeconds: 6,
         mfa: { serial: MFA_SERIAL, code: CODE },
       });
-      let r: Run;
+      let r: AwsxRun;
       try {
-        r = await awsx(
+        r = await runAwsx(
           [
             "exec",
             "--server",

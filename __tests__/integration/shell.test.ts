@@ -1,16 +1,16 @@
 // `awsx env` in the shells people use: eval "$(awsx env P)" in bash/dash/zsh, `| source`
 // in fish, JSON for tools, and golden files for every --format (PowerShell and dotenv
 // included), each golden also loaded by a real consumer where one is installed here.
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AWSX_SECRETS, credentialVariables, REMOVED_VARIABLES } from "../../src/exec/childEnv.js";
 import { ENV_FORMATS, formatEnv, type EnvFormat } from "../../src/exec/envFormat.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto } from "../helpers/moto.js";
 import { hasCommand, needs, needsForTest } from "../helpers/requirements.js";
+import { AWSX_BIN, shq, type AwsxRun, runDetached } from "../helpers/awsx.js";
 
 // Each shell is gated on its own: missing locally = SKIP notice, missing under CI=true = failure.
 const SHELLS = ["bash", "dash", "zsh"] as const;
@@ -18,46 +18,15 @@ const gate: Record<string, jest.It> = {};
 for (const s of [...SHELLS, "fish"]) gate[s] = await needsForTest(s);
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const AWSX = path.join(ROOT, "bin", "awsx.js");
 const GOLDEN = path.join(ROOT, "__tests__", "golden");
 
-interface Result {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-// Runs a real process with a hard time limit; stdin gets `input` (or /dev/null).
-function run(
+// A real process in the repository (where Node finds the SDK), with a hard time limit, in a
+// session of its own; stdin gets `input` (or /dev/null).
+const run = (
   cmd: string,
   args: string[],
-  opts: { env: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number },
-): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      env: opts.env,
-      cwd: opts.cwd ?? ROOT,
-      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
-    child.stderr!.on("data", (b: Buffer) => (stderr += b.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 30_000);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-    if (opts.input !== undefined) child.stdin!.end(opts.input);
-  });
-}
-
-const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  opts: { env: Record<string, string>; input?: string; timeoutMs?: number },
+): Promise<AwsxRun> => runDetached(cmd, args, opts.env, opts.timeoutMs, opts.input, ROOT);
 
 // ---------------------------------------------------------------------------------
 // Golden files: the exact text of each --format, for fixed fake credentials.
@@ -238,7 +207,7 @@ describeMoto('eval "$(awsx env target1)" in real shells (moto)', () => {
     const foo = await moto.createUser("foo");
     roleArn = (await moto.createRole("target1-role")).arn;
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${foo.accessKeyId}\naws_secret_access_key = ${foo.secretAccessKey}\n`,
+      credentials: keysSection("foo", foo),
       config: `[profile foo]\nregion = us-east-1\n\n[profile target1]\nrole_arn = ${roleArn}\nsource_profile = foo\n`,
     });
   }, 60_000);
@@ -250,7 +219,7 @@ describeMoto('eval "$(awsx env target1)" in real shells (moto)', () => {
 
   const env = (extra: Record<string, string | undefined> = {}) =>
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWS_DEFAULT_REGION: "us-east-1", ...extra });
-  const awsxCmd = (...args: string[]) => ["node", AWSX, ...args].map(shq).join(" ");
+  const awsxCmd = (...args: string[]) => ["node", AWSX_BIN, ...args].map(shq).join(" ");
   const IDENTITY = "aws sts get-caller-identity --query Arn --output text";
   const assumedRole = /^arn:aws:sts::\d{12}:assumed-role\/target1-role\/[\w+=,.@-]+$/;
 
@@ -303,10 +272,10 @@ describeMoto('eval "$(awsx env target1)" in real shells (moto)', () => {
   test("--format json is one object with the same variable names that the sh output exports", async () => {
     const json = await run(
       "node",
-      [AWSX, "env", "target1", "--backend", "none", "--format", "json"],
+      [AWSX_BIN, "env", "target1", "--backend", "none", "--format", "json"],
       { env: env() },
     );
-    const sh = await run("node", [AWSX, "env", "target1", "--backend", "none"], { env: env() });
+    const sh = await run("node", [AWSX_BIN, "env", "target1", "--backend", "none"], { env: env() });
     expect(json.code).toBe(0);
     expect(sh.code).toBe(0);
     const obj = JSON.parse(json.stdout) as Record<string, string>;

@@ -2,18 +2,13 @@
 // child, keeps the user's own AWSX_* settings, switches back with --unset, and `whoami` with
 // no profile reads the current one. Real shells, the built CLI.
 import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { ENV_SET_VARIABLES } from "../../src/exec/childEnv.js";
-import { runAwsx } from "../helpers/awsx.js";
-import { makeHome, type TempHome } from "../helpers/home.js";
+import { runAwsx, awsxCommand } from "../helpers/awsx.js";
+import { makeHome, type TempHome, keysSection } from "../helpers/home.js";
 import { startMoto, type Moto } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const AWSX = path.join(ROOT, "bin", "awsx.js");
-const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-const awsx = `${shq(process.execPath)} ${shq(AWSX)}`;
+const awsx = awsxCommand();
 const STATIC = {
   accessKeyId: "AKIAFAKESTATIC000001",
   secretAccessKey: "fakeSecretKeyForTests0000000000000000000",
@@ -41,7 +36,7 @@ describe('eval "$(awsx env P)", then exec, then env --unset', () => {
   let home: TempHome;
   beforeAll(() => {
     home = makeHome({
-      credentials: `[foo]\naws_access_key_id = ${STATIC.accessKeyId}\naws_secret_access_key = ${STATIC.secretAccessKey}\n`,
+      credentials: keysSection("foo", STATIC),
       config: "[profile foo]\nregion = eu-west-1\n",
     });
   });

@@ -3,15 +3,13 @@
 // Never off a terminal, never with --quiet, never when STS answers in time. Real ptys.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { AWSX_BIN, runAwsx } from "../helpers/awsx.js";
+import { runAwsx, awsxCommand, shq } from "../helpers/awsx.js";
 import { type FakeSts, startFakeSts } from "../helpers/fakeSts.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { onPty } from "../helpers/pty.js";
 import { needs } from "../helpers/requirements.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/slow-role";
-const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-const awsx = (...args: string[]) => [process.execPath, AWSX_BIN, ...args].map(shq).join(" ");
 const hints = (text: string) => text.split(/\r?\n/).filter((l) => l.includes("waiting for STS"));
 
 const describeIf = await needs("script");
@@ -46,7 +44,7 @@ describeIf("a slow STS on a terminal", () => {
     async (profile, from) => {
       const vars = from.startsWith("AWS_") ? { [from]: sts.url } : {};
       const r = await onPty(
-        awsx("exec", "--backend", "none", profile, "--", "true"),
+        awsxCommand("exec", "--backend", "none", profile, "--", "true"),
         env(vars),
         "",
       );
@@ -61,7 +59,7 @@ describeIf("a slow STS on a terminal", () => {
 
   test("not with --quiet, not when STS answers in time", async () => {
     const quiet = await onPty(
-      awsx("exec", "--quiet", "--backend", "none", "slow", "--", "true"),
+      awsxCommand("exec", "--quiet", "--backend", "none", "slow", "--", "true"),
       env({ AWS_ENDPOINT_URL_STS: sts.url }),
       "",
     );
@@ -69,7 +67,7 @@ describeIf("a slow STS on a terminal", () => {
     expect(hints(quiet.terminal)).toEqual([]);
     sts.behave(undefined);
     const fast = await onPty(
-      awsx("exec", "--backend", "none", "slow", "--", "true"),
+      awsxCommand("exec", "--backend", "none", "slow", "--", "true"),
       env({ AWS_ENDPOINT_URL_STS: sts.url }),
       "",
     );
@@ -91,7 +89,7 @@ describeIf("a slow STS on a terminal", () => {
     sts.behave({ hang: true });
     const out = path.join(home.dir, "stdout.txt");
     const r = await onPty(
-      `${awsx("credential-process", "--backend", "none", "slow")} > ${shq(out)}`,
+      `${awsxCommand("credential-process", "--backend", "none", "slow")} > ${shq(out)}`,
       env({ AWS_ENDPOINT_URL_STS: sts.url, AWSX_STS_TIMEOUT: "1" }),
       "",
       90_000, // a hang guard only: 3 tries of 1 s each take a few seconds

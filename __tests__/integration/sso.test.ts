@@ -2,12 +2,11 @@
 // loopback) hands out the keys of a moto IAM user, so `aws sts get-caller-identity` run by
 // awsx proves the credentials reach a real consumer. The token is seeded where `aws sso
 // login` leaves it (~/.aws/sso/cache), so reading the CLI's cache is covered on the way.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { createHash } from "node:crypto";
-import { runAwsx, type AwsxRun } from "../helpers/awsx.js";
+import { copyAwsx, runAwsx, type AwsxRun } from "../helpers/awsx.js";
 import { startFakeSso, type FakeSso, type FakeToken } from "../helpers/fakeSso.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
@@ -15,7 +14,6 @@ import { needs } from "../helpers/requirements.js";
 
 const describeIf = await needs("moto_server", "aws");
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const ACCOUNT = "111122223333";
 const START = "https://corp.awsapps.com/start";
 const LEGACY_START = "https://old.awsapps.com/start";
@@ -149,16 +147,14 @@ describeIf("SSO profiles through the built CLI", () => {
     // and loads no SDK: a copy of awsx without its lazy bundles serves it.
     const bare = mkdtempSync(join(tmpdir(), "awsx-bare-"));
     try {
-      for (const f of ["bin/awsx.js", "bin/package.json", "dist/awsx.cjs", "dist/package.json"]) {
-        mkdirSync(dirname(join(bare, f)), { recursive: true });
-        copyFileSync(join(ROOT, f), join(bare, f));
-      }
-      const again = await runAwsx(
-        ["exec", "dev", "--", "node", "-e", "0"],
-        env(),
-        30_000,
-        join(bare, "bin/awsx.js"),
-      );
+      const bin = copyAwsx(bare, [
+        "bin/awsx.js",
+        "bin/agentClient.js",
+        "bin/package.json",
+        "dist/awsx.cjs",
+        "dist/package.json",
+      ]);
+      const again = await runAwsx(["exec", "dev", "--", "node", "-e", "0"], env(), 30_000, bin);
       ok(again);
     } finally {
       rmSync(bare, { recursive: true, force: true });

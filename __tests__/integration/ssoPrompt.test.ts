@@ -4,20 +4,11 @@
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AWSX_BIN, runAwsx } from "../helpers/awsx.js";
-import { startFakeSso, type FakeSso } from "../helpers/fakeSso.js";
+import { runAwsx, awsxCommand } from "../helpers/awsx.js";
+import { startFakeSso, type FakeSso, SSO_DEV_CONFIG } from "../helpers/fakeSso.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { needs } from "../helpers/requirements.js";
 
-const CONFIG = `[sso-session corp]
-sso_start_url = https://d-fake.awsapps.com/start
-sso_region = eu-west-1
-
-[profile dev]
-sso_session = corp
-sso_account_id = 111111111111
-sso_role_name = ReadOnly
-`;
 const KEY_ID = "ASIAFAKESSOPROMPT001";
 const BROWSER_JS = `
 import { readFileSync } from "node:fs";
@@ -32,8 +23,6 @@ for (let url = process.argv[2], i = 0; url && i < 6; i++) {
   url = (await fetch(url, { redirect: "manual" })).headers.get("location");
 }
 `;
-
-const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 // Runs command on a fresh pty, types answer once the question shows, returns the terminal.
 function onPty(command: string, env: Record<string, string>, answer: string) {
@@ -69,14 +58,14 @@ describePty("signing in from a command that needs it", () => {
   let fake: FakeSso;
   let home: TempHome;
   let env: Record<string, string>;
-  const awsx = `${shq(process.execPath)} ${shq(AWSX_BIN)}`;
+  const awsx = awsxCommand();
   const exec = `${awsx} exec dev -- sh -c 'echo "K=$AWS_ACCESS_KEY_ID"'`;
 
   beforeEach(async () => {
     fake = await startFakeSso({
       roleKeys: () => ({ accessKeyId: KEY_ID, secretAccessKey: "x", sessionToken: "y" }),
     });
-    home = makeHome({ config: CONFIG });
+    home = makeHome({ config: SSO_DEV_CONFIG });
     const browser = join(home.dir, "browser.mjs");
     writeFileSync(browser, BROWSER_JS);
     env = home.env({

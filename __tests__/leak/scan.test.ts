@@ -12,16 +12,13 @@
 //    key or a session token), by the fixed prefixes the fake STS and moto give every session
 //    token, and exactly (every static secret and MFA code the test suite uses, harvested from
 //    the test sources), after checking the log is not vacuous.
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { needs } from "../helpers/requirements.js";
+import { type AwsxRun, ROOT, runAwsx } from "../helpers/awsx.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const BIN = path.join(ROOT, "bin", "awsx.js");
 const LOG = process.env.AWSX_LOG_FILE ?? "";
 const ACCOUNT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/leak-role`;
@@ -42,38 +39,6 @@ const describeLeak = await needs({
   probe: () => LOG !== "" && existsSync(LOG),
   hint: "run `npm test` (scripts/test.sh), which runs the suite with AWSX_LOG_FILE set and then this file",
 });
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function awsx(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, 30_000);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 function* walk(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
@@ -176,12 +141,12 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
 
   const env = (extra: Record<string, string | undefined> = {}) =>
     home.env({ AWSX_CACHE_DIR: cacheDir, AWSX_FILE_PASSPHRASE: "leak scan passphrase", ...extra });
-  const record = (r: Run) => awsxOutput.push(r.stdout, r.stderr);
+  const record = (r: AwsxRun) => awsxOutput.push(r.stdout, r.stderr);
 
   test("exec --debug (cold, then warm from the file cache): the keys reach the child's environment and nowhere else", async () => {
     const dump = path.join(home.dir, "dump.jsonl");
     for (let i = 0; i < 2; i++) {
-      const r = await awsx(
+      const r = await runAwsx(
         ["exec", "--debug", "--backend", "file", "leak", "--", process.execPath, childDump, dump],
         env(),
       );
@@ -226,7 +191,10 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
     });
     try {
       for (const flags of [[], ["--debug"]]) {
-        const r = await awsx(["exec", ...flags, "--backend", "none", "leak", "--", "true"], env());
+        const r = await runAwsx(
+          ["exec", ...flags, "--backend", "none", "leak", "--", "true"],
+          env(),
+        );
         record(r);
         expect(r.code).toBe(77);
         expect(r.stderr).toContain("[redacted]");
@@ -284,7 +252,7 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
           `\n[profile chain-hop1]\nrole_arn = arn:aws:iam::${ACCOUNT}:role/chain-hop1\nsource_profile = src\nendpoint_url = ${url}\n` +
           `\n[profile chain-hop2]\nrole_arn = arn:aws:iam::${ACCOUNT}:role/chain-hop2\nsource_profile = chain-hop1\nendpoint_url = ${url}\n`,
       );
-      const r = await awsx(
+      const r = await runAwsx(
         ["exec", "--debug", "--backend", "none", "chain-hop2", "--", "true"],
         env({ AWSX_LOG_FILE: undefined }),
       );
@@ -303,11 +271,11 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
         [WRONG_CODE, 77],
         [MFA_CODE, 0],
       ] as const) {
-        const viaFlag = await awsx(
+        const viaFlag = await runAwsx(
           ["exec", "--debug", "--backend", "none", "--mfa-token", code, "leak-mfa", "--", "true"],
           env(),
         );
-        const viaEnv = await awsx(
+        const viaEnv = await runAwsx(
           ["exec", "--debug", "--backend", "none", "leak-mfa", "--", "true"],
           env({ AWSX_MFA_TOKEN: code }),
         );
@@ -324,10 +292,10 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
   });
 
   test("env, credential-process, whoami and list --debug: secrets only on stdout where the command exists to print them", async () => {
-    const e = await awsx(["env", "--debug", "--backend", "file", "leak"], env());
-    const cp = await awsx(["credential-process", "--debug", "--backend", "file", "leak"], env());
-    const who = await awsx(["whoami", "--debug", "--backend", "file", "leak"], env());
-    const list = await awsx(["list", "--debug", "--json", "--backend", "file"], env());
+    const e = await runAwsx(["env", "--debug", "--backend", "file", "leak"], env());
+    const cp = await runAwsx(["credential-process", "--debug", "--backend", "file", "leak"], env());
+    const who = await runAwsx(["whoami", "--debug", "--backend", "file", "leak"], env());
+    const list = await runAwsx(["list", "--debug", "--json", "--backend", "file"], env());
     for (const r of [e, cp, who, list]) {
       expect(r.code).toBe(0);
       awsxOutput.push(r.stderr);

@@ -5,9 +5,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { AwsxError } from "../../src/errors.js";
 import { cacheDirOf } from "../../src/cli/settings.js";
+import { AWSX_BIN } from "../helpers/awsx.js";
 
 const HOME = "/home/me";
 
@@ -56,9 +56,8 @@ describe("a HOME that is not an absolute path", () => {
   test("bin/awsx.js makes nothing in the current folder", () => {
     const cwd = mkdtempSync(path.join(tmpdir(), "awsx-relhome-"));
     try {
-      const bin = fileURLToPath(new URL("../../bin/awsx.js", import.meta.url));
       for (const home of ["", "rel"]) {
-        const r = spawnSync(process.execPath, [bin, "--version"], {
+        const r = spawnSync(process.execPath, [AWSX_BIN, "--version"], {
           cwd,
           env: { PATH: process.env.PATH, HOME: home, NODE_COMPILE_CACHE: undefined },
           encoding: "utf8",

@@ -8,6 +8,7 @@ import { CreateTokenCommand, SSOOIDCClient } from "@aws-sdk/client-sso-oidc";
 import { ssoEndpoint } from "../../src/config/endpoint.js";
 import { loadConfig } from "../../src/config/load.js";
 import { ssoClientConfig } from "../../src/platform/ssoClientConfig.js";
+import { hostCalled } from "../helpers/sdkHost.js";
 
 const CFG = "/home/u/.aws/config";
 const configWith = (lines: string) =>
@@ -21,24 +22,12 @@ type Service = "sso" | "sso-oidc";
 async function sdkHost(service: Service, region: string, fips: boolean, dualstack: boolean) {
   const target = { region, timeoutMs: 1000, fips, dualstack, trust: { proxyEnv: {} } };
   const config = ssoClientConfig(target, "test");
-  // One type for both: only the middleware stack and send are used.
-  const client = (
-    service === "sso" ? new SSOClient(config) : new SSOOIDCClient(config)
-  ) as SSOClient;
-  let host = "";
-  client.middlewareStack.add(
-    () => async (args) => {
-      host = `https://${(args.request as { hostname: string }).hostname}`;
-      throw new Error("stopped before sending");
-    },
-    { step: "finalizeRequest", priority: "low" },
-  );
+  const client = service === "sso" ? new SSOClient(config) : new SSOOIDCClient(config);
   const command =
     service === "sso"
       ? new GetRoleCredentialsCommand({ accessToken: "t", accountId: "1", roleName: "r" })
       : new CreateTokenCommand({ clientId: "c", clientSecret: "s", grantType: "refresh_token" });
-  await client.send(command as GetRoleCredentialsCommand).catch(() => undefined);
-  return host;
+  return hostCalled(client, command);
 }
 
 const REGIONS = [

@@ -1,10 +1,6 @@
 // awsx sso sync's pure parts: profile names from the template, the marked block merged into
 // the config text without touching a byte outside it, and the dry run's unified diff
-// (checked by applying it with patch(1)).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// (__tests__/differential/ssoSync.test.ts applies it with patch(1)).
 import fc from "fast-check";
 import {
   mergeBlock,
@@ -89,21 +85,6 @@ describe("the marked block", () => {
 });
 
 describe("the dry run's unified diff (the diff package)", () => {
-  const dir = mkdtempSync(join(tmpdir(), "awsx-diff-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  // Applies the diff to a with patch(1) and returns the result.
-  function patched(a: string, diff: string): string {
-    const file = join(dir, "config");
-    writeFileSync(file, a);
-    const r = spawnSync("patch", ["-s", "-p0", "--no-backup-if-mismatch", file], {
-      input: diff,
-      encoding: "utf8",
-    });
-    if (r.status !== 0) throw new Error(`patch failed: ${r.stdout}${r.stderr}\n${diff}`);
-    return readFileSync(file, "utf8");
-  }
-
   test("equal texts: no diff", () => {
     expect(syncDiff("a\n", "a\n", "x")).toBe("");
   });
@@ -119,33 +100,6 @@ describe("the dry run's unified diff (the diff package)", () => {
       '--- "/h/\\033[31m\\nconfig"',
       '+++ "/h/\\033[31m\\nconfig (awsx sso sync)"',
     ]);
-  });
-
-  test("patch(1) turns a into b with it (random texts)", () => {
-    const text = fc
-      .array(fc.constantFrom("a", "b", "c", "[x]", "", "k = v"), { maxLength: 25 })
-      .chain((ls) => fc.constantFrom(ls.join("\n"), `${ls.join("\n")}\n`));
-    fc.assert(
-      fc.property(text, text, (a, b) => {
-        const d = syncDiff(a, b, "config");
-        expect(d === "" ? a : patched(a, d)).toBe(b);
-      }),
-      { numRuns: 60 },
-    );
-  });
-
-  test("past the edit limit: one hunk that patch(1) still applies (random texts)", () => {
-    const text = fc
-      .array(fc.constantFrom("a", "b", "c", "[x]", "", "k = v"), { maxLength: 25 })
-      .chain((ls) => fc.constantFrom(ls.join("\n"), `${ls.join("\n")}\n`));
-    fc.assert(
-      fc.property(text, text, (a, b) => {
-        const d = syncDiff(a, b, "config", 0);
-        expect(d.match(/^@@ /gm)?.length ?? 0).toBe(a === b ? 0 : 1);
-        expect(d === "" ? a : patched(a, d)).toBe(b);
-      }),
-      { numRuns: 60 },
-    );
   });
 
   test("a rewrite of every profile gives up early and is one hunk", () => {

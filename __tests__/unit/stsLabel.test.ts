@@ -5,6 +5,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { stsEndpoint } from "../../src/config/endpoint.js";
 import { loadConfig } from "../../src/config/load.js";
 import { sdkClientConfig } from "../../src/platform/sdkClientConfig.js";
+import { hostCalled } from "../helpers/sdkHost.js";
 
 const CFG = "/home/u/.aws/config";
 const label = (region: string, lines: string) => {
@@ -24,16 +25,7 @@ async function sdkHost(region: string, lines: string): Promise<string> {
     useGlobalEndpoint: lines.includes("sts_regional_endpoints = legacy"),
     credentials: { accessKeyId: "AKIDSTSLABELTEST0001", secretAccessKey: "not-a-secret" },
   });
-  let host = "";
-  client.middlewareStack.add(
-    () => async (args) => {
-      host = `https://${(args.request as { hostname: string }).hostname}`;
-      throw new Error("stopped before sending");
-    },
-    { step: "finalizeRequest", priority: "low" },
-  );
-  await client.send(new GetCallerIdentityCommand({})).catch(() => undefined);
-  return host;
+  return hostCalled(client, new GetCallerIdentityCommand({}));
 }
 
 const REGIONS = [

@@ -1,7 +1,7 @@
 // What botocore's ParamValidator refuses before sending, refused by buildPlan too: each string
-// awsx sends to STS from a profile shorter than the STS model's minimum (the table checked
-// against the model botocore ships), and an empty role_session_name taken as unset.
-import { spawnSync } from "node:child_process";
+// awsx sends to STS from a profile shorter than the STS model's minimum (the table is checked
+// against the model botocore ships in __tests__/differential/stsParams.test.ts), and an empty
+// role_session_name taken as unset.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +13,6 @@ import { STS_MIN_LENGTH } from "../../src/plan/stsParams.js";
 import type { Plan } from "../../src/plan/plan.js";
 import { readSettings } from "../../src/cli/settings.js";
 import { AwsxError } from "../../src/errors.js";
-import { checkAll } from "../helpers/requirements.js";
 
 const CFG = "/home/u/.aws/config";
 const CREDS = "/home/u/.aws/credentials";
@@ -170,31 +169,6 @@ describe("a web identity token shorter than 4 characters (clientTokenType)", () 
   it("4 characters (after the trim) pass", async () => {
     await expect(read("a1b2\n")).resolves.toBe("a1b2");
   });
-});
-
-const python = await checkAll({
-  name: "python3 with botocore",
-  probe: () =>
-    spawnSync("python3", ["-c", "import botocore.session"], { stdio: "ignore" }).status === 0,
-  hint: "install python3 and botocore to check the table against the STS model",
-});
-
-(python ? it : it.skip)("the table is the STS model's (botocore's service-2.json)", () => {
-  const py = String.raw`
-import json, botocore.session
-m = botocore.session.get_session().get_service_model("sts")
-out = {}
-for op in ("AssumeRole", "AssumeRoleWithWebIdentity", "GetSessionToken"):
-    for name, shape in m.operation_model(op).input_shape.members.items():
-        if "min" in shape.metadata and shape.type_name == "string":
-            out.setdefault(name, set()).add(shape.metadata["min"])
-print(json.dumps({k: sorted(v) for k, v in out.items()}))
-`;
-  const r = spawnSync("python3", ["-c", py], { encoding: "utf-8", timeout: 30_000 });
-  expect(r.status).toBe(0);
-  const model = JSON.parse(r.stdout) as Record<string, number[]>;
-  for (const [param, min] of Object.entries(STS_MIN_LENGTH)) expect(model[param]).toEqual([min]);
-  expect(model.RoleSessionName).toEqual([2]);
 });
 
 describe("AWSX_MFA_SESSION_DURATION is GetSessionToken's DurationSeconds (900-129600)", () => {

@@ -1,0 +1,31 @@
+// The strings pythonInt is checked on, each with Python's int() of it;
+// __tests__/differential/pythonInt.test.ts checks every row against python3.
+// [text, Python's int(text), or undefined for ValueError] (checked against python3 below)
+export const CASES: [string, number | undefined][] = [
+  ["3600", 3600],
+  [" 3600 ", 3600],
+  ["\t+1_0\n", 10],
+  ["-3600", -3600],
+  ["3_600", 3600],
+  ["0900", 900],
+  ["-0", 0],
+  ["３６００", 3600],
+  ["\u3000３６００\u3000", 3600],
+  ["\u00853600", 3600],
+  ["٣٦٠٠", 3600],
+  ["𝟑𝟔𝟎𝟎", 3600],
+  ["3__600", undefined],
+  ["_3600", undefined],
+  ["3600_", undefined],
+  ["+_3600", undefined],
+  ["- 3600", undefined],
+  ["1 000", undefined],
+  ["\x1c3600", undefined],
+  ["\u200b3600", undefined],
+  ["²", undefined],
+  ["3600.0", undefined],
+  ["0x10", undefined],
+  ["1h", undefined],
+  ["", undefined],
+  [" ", undefined],
+];
