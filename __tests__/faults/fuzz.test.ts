@@ -295,21 +295,19 @@ describe("parseIni", () => {
     expect(errors).toBeGreaterThan(100);
   });
 
-  test("parse time grows linearly: 8× the input takes well under 32× the time", () => {
+  // A hang guard, not a speed test (speed is the benchmark's): 240,000 lines take a fraction
+  // of a second when the parser is linear; a quadratic one (a rescan per line, a regex that
+  // backtracks across the file) needs minutes, far past any busy machine's slowness.
+  test("240,000 lines parse within a hang guard (no quadratic work)", () => {
     const unit =
       "[profile p]\nrole_arn = arn:aws:iam::123456789012:role/r\n  continued = x\n# c\n; d\nregion=eu-west-1\n";
-    const timeFor = (n: number) => {
-      const text = Array.from({ length: n }, (_, i) =>
-        unit.replace("[profile p]", `[profile p${i}]`),
-      ).join("");
-      const t0 = performance.now();
-      parseIni(text);
-      return performance.now() - t0;
-    };
-    timeFor(2000); // warm up the JIT
-    const small = Math.max(timeFor(5000), 1);
-    const big = timeFor(40_000);
-    expect(big / small).toBeLessThan(32);
+    const text = Array.from({ length: 40_000 }, (_, i) =>
+      unit.replace("[profile p]", `[profile p${i}]`),
+    ).join("");
+    const t0 = performance.now();
+    expect(parseIni(text).size).toBe(40_000);
+    const elapsedMs = performance.now() - t0;
+    expect(elapsedMs).toBeLessThan(20_000);
   });
 });
 

@@ -9,7 +9,6 @@ import { stepEffects } from "../../src/cli/deps.js";
 import { readWebIdentityToken } from "../../src/credentials/steps/webIdentity.js";
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { buildPlan, type PlanOptions } from "../../src/plan/build.js";
-import { STS_MIN_LENGTH } from "../../src/plan/stsParams.js";
 import type { Plan } from "../../src/plan/plan.js";
 import { readSettings } from "../../src/cli/settings.js";
 import { AwsxError } from "../../src/errors.js";
