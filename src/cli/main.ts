@@ -117,10 +117,14 @@ async function complete(words: string[], io: MainIo): Promise<number> {
 // follow it: hence the tag.
 /** @public */
 export async function cli(): Promise<void> {
+  let wrote = false;
   const code = await run({
     argv: process.argv.slice(2),
     env: process.env,
-    stdout: (s) => void process.stdout.write(s),
+    stdout: (s) => {
+      wrote = true;
+      process.stdout.write(s);
+    },
     // Not through process.stderr, nor isTTY from the streams: making a stream sets a pipe
     // non-blocking for the child that shares it, and exec's execve then steps aside.
     stderr: fdWriter(2, () => process.stderr),
@@ -128,6 +132,9 @@ export async function cli(): Promise<void> {
   });
   process.exitCode = code;
   // The command is over: a keychain call that never answered (its thread is stuck in
-  // libsecret) must not keep awsx alive. Normal runs have exited long before this fires.
-  setTimeout(() => process.exit(code), 200).unref();
+  // libsecret) must not keep awsx alive. Normal runs have exited long before this fires. A
+  // reader that is slow to take a long output (a pipe holds 64 KiB) gets all of it first:
+  // the empty write's callback runs once everything before it is written.
+  const exit = () => process.exit(code);
+  setTimeout(() => (wrote ? process.stdout.write("", exit) : exit()), 200).unref();
 }
