@@ -149,6 +149,8 @@ const env = {
   AWS_ENDPOINT_URL_STS: url,
   AWS_EC2_METADATA_DISABLED: "true",
   AWSX_CACHE_DIR: join(home, "cache"),
+  // The direct path unless a row asks for the agent (docs/agent.md).
+  AWSX_AGENT: "0",
 };
 
 const [firstNode] = nodes[0];
@@ -173,10 +175,27 @@ function childCpuMs() {
   }
 }
 // Environment variants of the warm `exec` rows: each runs once per config size and variant.
-// The agent (issue 25) adds its variant here, e.g. { label: "agent", env: { AWSX_AGENT: "1" } },
-// and gives the direct path's variant AWSX_AGENT: "0" once the agent is on by default.
 // `goal`: issue 25's ceiling for the row's CPU and wall ratios, by config size.
-const WARM_VARIANTS = [{ label: "direct", env: {}, goal: { 10: 1.8, 10000: 2.5 } }];
+const WARM_VARIANTS = [
+  { label: "direct", env: { AWSX_AGENT: "0" }, goal: { 10: 1.8, 10000: 2.5 } },
+  { label: "agent", env: { AWSX_AGENT: "1" }, goal: { 10: 1.25, 10000: 1.25 } },
+];
+
+// The agent of this series' cache folder: asked, waited for, stopped (`awsx agent ...`).
+const agentCmd = (node, runEnv, action) =>
+  spawnSync(node, [bin, "agent", action], {
+    env: { ...runEnv, AWSX_AGENT: "1" },
+    encoding: "utf8",
+  }).stdout;
+function agentUp(node, runEnv) {
+  for (let i = 0; i < 100; i++) {
+    const status = agentCmd(node, runEnv, "status");
+    if (status.startsWith("pid ")) return status;
+    spawnSync("sleep", ["0.1"]);
+  }
+  throw new Error("the agent did not start (see docs/agent.md)");
+}
+const answered = (status) => Number(/(\d+) runs answered/.exec(status)?.[1] ?? NaN);
 
 // The warm `exec` rows: [name, argv, env added to the run's, goal].
 const warmRows = (node, awsx = bin, tag = "") =>
@@ -235,6 +254,10 @@ function measure(node, version, runEnv, label) {
     });
     if (seed.status !== 0) throw new Error(`seeding with ${argv.join(" ")} failed: ${seed.stderr}`);
   }
+  // The agent rows: one agent, started by the seeding above, up before the first round; its
+  // count of runs answered shows the rows were served by it and not by the direct path.
+  const agentRows = list.filter(([, , extra]) => extra?.AWSX_AGENT === "1").length;
+  const servedBefore = agentRows ? answered(agentUp(node, runEnv)) : 0;
   const samples = list.map(() => ({ ms: [], kb: [], cpu: 0 }));
   for (let r = 0; r < rounds; r++) {
     list.forEach(([, argv, extra], i) => {
@@ -256,6 +279,11 @@ function measure(node, version, runEnv, label) {
   console.log(
     `\nnode ${version} (${node}), ${label}: ${rounds} alternated rounds, cache backend ${runEnv.AWSX_BACKEND}`,
   );
+  if (agentRows) {
+    const served = answered(agentCmd(node, runEnv, "status")) - servedBefore;
+    console.log(`the agent answered ${served} of the ${agentRows * rounds} agent rows' runs`);
+    agentCmd(node, runEnv, "stop");
+  }
   const width = Math.max(...list.map(([name]) => name.length));
   console.log(
     "command".padEnd(width),
@@ -292,6 +320,34 @@ function measure(node, version, runEnv, label) {
   );
 }
 
+// A first run with the agent on (no agent yet: the client starts one, the direct path answers)
+// against the same run with the agent off, in alternated pairs; the agent is stopped before
+// each pair, untimed. Issue 25: the first run is to be no slower than the direct path.
+function measureFirstRun(node, version, runEnv) {
+  const argv = [node, bin, "exec", "target1", "--", "true"];
+  const pair = { first: { ms: [], cpu: 0 }, direct: { ms: [], cpu: 0 } };
+  for (let r = 0; r < rounds; r++) {
+    agentCmd(node, runEnv, "stop");
+    for (const [kind, agent] of [
+      ["first", "1"],
+      ["direct", "0"],
+    ]) {
+      const cpu0 = childCpuMs();
+      const t0 = process.hrtime.bigint();
+      const res = spawnSync(argv[0], argv.slice(1), { env: { ...runEnv, AWSX_AGENT: agent } });
+      pair[kind].ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      pair[kind].cpu += childCpuMs() - cpu0;
+      if (res.status !== 0) throw new Error(`${argv.join(" ")} failed: ${res.stderr}`);
+      if (kind === "first") agentUp(node, runEnv);
+    }
+  }
+  agentCmd(node, runEnv, "stop");
+  const line = (kind) =>
+    `${q(pair[kind].ms, 0.5).toFixed(1)} ms wall (median), ${(pair[kind].cpu / rounds).toFixed(1)} ms CPU (mean)`;
+  console.log(`\nnode ${version}: first run, agent start included: ${line("first")}`);
+  console.log(`node ${version}: the same run, agent off:          ${line("direct")}`);
+}
+
 const summary = [];
 const { NODE_EXTRA_CA_CERTS: ca, ...plain } = env;
 for (const [node, version] of nodes) {
@@ -302,6 +358,7 @@ for (const [node, version] of nodes) {
       measure(node, version, env, `NODE_EXTRA_CA_CERTS=${ca}`),
     ]);
   summary.push([version, "plain", measure(node, version, plain, "without NODE_EXTRA_CA_CERTS")]);
+  if (!only || only.test("first run")) measureFirstRun(node, version, plain);
 }
 console.log("\nwarm `awsx exec target1 -- true` against `node -e 0` (goals: issue 25)");
 for (const [version, label, rows] of summary) {
