@@ -175,6 +175,9 @@ async function main() {
     AWS_ENDPOINT_URL: url,
     AWS_ENDPOINT_URL_STS: url,
     AWS_EC2_METADATA_DISABLED: "true",
+    // The direct path: an agent (docs/agent.md) started here would outlive the demo's
+    // temporary home by its idle time.
+    AWSX_AGENT: "0",
   };
 
   heading("Creating IAM user foo (with access keys) and role target1-role in moto");
