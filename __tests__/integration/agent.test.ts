@@ -237,6 +237,17 @@ describeMoto("the agent", () => {
     };
     expect(masks(viaAgent)).toEqual(expected);
     expect(masks(direct)).toEqual(expected);
+    // The client execs with the agent's socket still open: it closes with the process
+    // (close-on-exec), and the command has the direct path's fds.
+    const fds = async (e: Record<string, string>) => {
+      const argv = ["--disable-sigusr1", AWSX_BIN, "exec", "target", "--", "ls", "/proc/self/fd"];
+      const r = await runDetached(process.execPath, argv, e);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+      return r.stdout;
+    };
+    const served = (await status(env))!.served;
+    expect(await fds(env)).toBe(await fds(envOf(cache, { AWSX_AGENT: "0" })));
+    expect((await status(env))!.served).toBe(served + 1);
   }, 60_000);
 
   it("reads the config again when it changes", async () => {

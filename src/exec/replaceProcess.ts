@@ -87,7 +87,7 @@ const NODE_IGNORES = bit(13) | bit(25); // SIGPIPE, SIGXFSZ
 function signalsToReset(): { viaEnv: boolean; numbers: number[] } | string {
   let status: string;
   try {
-    status = readFileSync("/proc/self/status", "latin1");
+    status = readFileSync("/proc/self/status", "utf8"); // ASCII; Node reads utf8 fastest
   } catch {
     return "/proc/self/status cannot be read";
   }
@@ -151,7 +151,7 @@ interface NodeStdio {
 
 function fdFlags(fd: number): number | undefined {
   try {
-    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "latin1"));
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
     return flags ? Number.parseInt(flags[1]!, 8) : undefined;
   } catch {
     return undefined;
@@ -174,7 +174,8 @@ function resolveOnPath(command: string, path: string | undefined): string | { wh
 // FILE when it is a regular file this process may execute, else undefined.
 function executable(file: string): string | undefined {
   try {
-    if (!statSync(file).isFile()) return undefined;
+    // A missing file is no exception here: each PATH entry before the command's would make one.
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
     accessSync(file, constants.X_OK);
     return file;
   } catch {

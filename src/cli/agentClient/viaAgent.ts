@@ -69,14 +69,16 @@ export function viaAgent(root: string): false | Promise<boolean> {
     pid: process.pid,
     tty: terminals(),
   };
-  return ask(sock, request).then(({ answer, error }) => {
-    // No agent behind the socket (a dead one's), or one of another build that now exits.
-    if (error === "ECONNREFUSED" || error === "ENOENT") startAgent(env, dir, dist);
-    const exec = execAnswer(answer);
-    if (exec) replace(exec);
-    else if (isRecord(answer) && answer.kind === "direct" && answer.why === "another awsx")
-      startAgent(env, dir, dist);
-    return false;
+  return new Promise((resolve) => {
+    ask(sock, request, (answer, error) => {
+      // No agent behind the socket (a dead one's), or one of another build that now exits.
+      if (error === "ECONNREFUSED" || error === "ENOENT") startAgent(env, dir, dist);
+      const exec = execAnswer(answer);
+      if (exec) replace(exec);
+      else if (isRecord(answer) && answer.kind === "direct" && answer.why === "another awsx")
+        startAgent(env, dir, dist);
+      resolve(false);
+    });
   });
 }
 
@@ -114,32 +116,41 @@ function terminals(): { stdin: boolean; stdout: boolean; stderr: boolean } {
   return { stdin: Boolean(stdin), stdout: Boolean(stdout), stderr: Boolean(stderr) };
 }
 
-// One request line to the agent and its answer line, parsed (undefined: none, or not JSON).
-function ask(sock: string, request: AgentRequest): Promise<{ answer?: unknown; error?: string }> {
-  return new Promise((resolve) => {
-    const socket = connect({ path: sock });
-    let text = "";
-    const done = (answer?: unknown, error?: string) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve({ answer, error });
-    };
-    const timer = setTimeout(() => done(), CLIENT_MS);
-    socket.setEncoding("utf8");
-    socket.on("connect", () => socket.write(`${JSON.stringify(request)}\n`));
-    socket.on("data", (d: string) => {
-      text += d;
-      const end = text.indexOf("\n");
-      if (end < 0) return;
-      try {
-        done(JSON.parse(text.slice(0, end)));
-      } catch {
-        done();
-      }
-    });
-    socket.on("error", (e: NodeJS.ErrnoException) => done(undefined, e.code));
-    socket.on("close", () => done());
+// One request line to the agent; ANSWERED gets its answer line, parsed (undefined: none, or
+// not JSON), at once: an execve there leaves the socket to close with this process (libuv
+// opens it close-on-exec) and skips the stream's teardown, a warm run's time.
+function ask(
+  sock: string,
+  request: AgentRequest,
+  answered: (answer: unknown, error?: string) => void,
+): void {
+  const socket = connect({ path: sock });
+  let text = "";
+  let settled = false;
+  const done = (answer?: unknown, error?: string) => {
+    if (settled) return;
+    settled = true;
+    answered(answer, error);
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  const timer = setTimeout(() => done(), CLIENT_MS);
+  socket.setEncoding("utf8");
+  socket.on("connect", () => socket.write(`${JSON.stringify(request)}\n`));
+  socket.on("data", (d: string) => {
+    text += d;
+    const end = text.indexOf("\n");
+    if (end < 0) return;
+    let answer: unknown;
+    try {
+      answer = JSON.parse(text.slice(0, end));
+    } catch {
+      answer = undefined;
+    }
+    done(answer);
   });
+  socket.on("error", (e: NodeJS.ErrnoException) => done(undefined, e.code));
+  socket.on("close", () => done());
 }
 
 interface ExecAnswer {
