@@ -89,9 +89,10 @@ function compileCacheDir(env) {
 const dir = compileCacheDir(process.env);
 if (dir) require("node:module").enableCompileCache?.(dir);
 const direct = () => require("../dist/awsx.cjs").cli();
-// `awsx exec`: the agent may answer first (bin/agentClient.js, docs/agent.md), and this
-// process becomes the child; else (and for every other command) the bundle runs.
+// `awsx exec`: the agent may answer first (its client, a small bundle of its own:
+// src/cli/agentClient/, docs/agent.md), and this process becomes the child; else (and for
+// every other command) the bundle runs.
 const root = process.argv[2] === "exec" ? cacheRoot(process.env) : undefined;
-const viaAgent = root ? require("./agentClient.js").viaAgent(root) : false;
+const viaAgent = root ? require("../dist/agent-client.cjs").viaAgent(root) : false;
 if (viaAgent === false) direct();
 else viaAgent.then((done) => done || direct(), direct);

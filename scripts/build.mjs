@@ -53,11 +53,15 @@ const LAZY_BUILTINS = [
   "node:child_process",
   "node:timers/promises",
 ];
+// The same for the agent's client (dist/agent-client.cjs, run before every `awsx exec`): the
+// socket only when there is an agent to ask, the terminal check only with a character device
+// on stdio, the agent's start only when there is none.
+const CLIENT_LAZY_BUILTINS = ["node:net", "node:tty", "node:child_process"];
 
-const lazyBuiltinsPlugin = {
+const lazyBuiltinsPlugin = (list) => ({
   name: "awsx-lazy-builtins",
   setup(b) {
-    const filter = new RegExp(`^(${LAZY_BUILTINS.join("|")})$`);
+    const filter = new RegExp(`^(${list.join("|")})$`);
     b.onResolve({ filter }, (args) =>
       args.namespace === "lazy-builtin"
         ? { path: args.path, external: true }
@@ -73,7 +77,8 @@ const lazyBuiltinsPlugin = {
       return { contents: `${load}\n${stand.join("\n")}\n`, loader: "js" };
     });
   },
-};
+});
+const lazyBuiltinsOf = { awsx: LAZY_BUILTINS, "agent-client": CLIENT_LAZY_BUILTINS };
 
 // An import() of a LAZY module becomes external, pointing to its built file; with
 // dynamic-import unsupported (below) esbuild itself emits require("./<out>.cjs") for it.
@@ -117,14 +122,21 @@ const bundle = (entry, out, extra = {}) =>
     define: { ...common.define, ...extra.define },
     entryPoints: [`${root}${entry}`],
     outfile: `${tmp}/${out}.cjs`,
-    plugins: [lazyPlugin(out), ...(out === "awsx" ? [lazyBuiltinsPlugin] : [])],
+    plugins: [
+      lazyPlugin(out),
+      ...(lazyBuiltinsOf[out] ? [lazyBuiltinsPlugin(lazyBuiltinsOf[out])] : []),
+    ],
   });
 
 try {
   await Promise.all([
     bundle("src/cli/main.ts", "awsx"),
-    // The agent's process (docs/agent.md), started by bin/agentClient.js.
+    // The agent's process (docs/agent.md), started by its client.
     bundle("src/cli/agent/main.ts", "agent"),
+    // The agent's client, required by bin/awsx.js for `awsx exec` before dist/awsx.cjs: what a
+    // warm run through the agent loads (the direct path's execve, src/exec/replaceProcess.ts,
+    // and little else).
+    bundle("src/cli/agentClient/viaAgent.ts", "agent-client"),
     ...LAZY.map(({ entry, out, ...extra }) => bundle(entry, out, extra)),
   ]);
   writeFileSync(`${tmp}/package.json`, `${JSON.stringify({ type: "commonjs" })}\n`);

@@ -17,7 +17,7 @@ import {
 import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { runAwsx } from "../helpers/awsx.js";
+import { AWSX_BIN, runAwsx, runDetached } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { busTraffic, startPrivateKeyring } from "../helpers/keyring.js";
 import { startFakeSso } from "../helpers/fakeSso.js";
@@ -200,6 +200,54 @@ describeMoto("the agent", () => {
     expect({ ...a.env, AWSX_AGENT: "" }).toEqual({ ...d.env, AWSX_AGENT: "" });
     expect(a.sigIgn).toBe(d.sigIgn);
     expect(BigInt(`0x${a.sigIgn}`)).toBe(0n);
+  }, 60_000);
+
+  // The installed awsx starts Node with --disable-sigusr1 (bin/awsx.js's #! line), which keeps
+  // SIGUSR1 blocked; a blocked or ignored signal stays so across execve. Through the agent the
+  // command must start as on the direct path (e2e/execve.test.ts): none blocked, none ignored.
+  // cat reports its own masks (a shell would not do: dash clears its signal mask).
+  it("under the #! line, the command has no signal blocked or ignored, as direct", async () => {
+    const cache = newCache();
+    const env = envOf(cache);
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    const before = await agentUp(cache, env);
+    const asInstalled = (e: Record<string, string>) =>
+      runDetached(
+        process.execPath,
+        ["--disable-sigusr1", AWSX_BIN, "exec", "target", "--", "cat", "/proc/self/status"],
+        e,
+      );
+    const viaAgent = await asInstalled(env);
+    expect((await status(env))!.served).toBe(before.served + 1);
+    const direct = await asInstalled(envOf(cache, { AWSX_AGENT: "0" }));
+    const masks = (r: Awaited<ReturnType<typeof asInstalled>>) => ({
+      code: r.code,
+      stderr: r.stderr,
+      // The command replaced awsx: its parent is this jest worker, as on the direct path.
+      PPid: /^PPid:\s*(\d+)/m.exec(r.stdout)?.[1],
+      SigBlk: /^SigBlk:\s*(\S+)/m.exec(r.stdout)?.[1],
+      SigIgn: /^SigIgn:\s*(\S+)/m.exec(r.stdout)?.[1],
+    });
+    const expected = {
+      code: 0,
+      stderr: "",
+      PPid: String(process.pid),
+      SigBlk: "0000000000000000",
+      SigIgn: "0000000000000000",
+    };
+    expect(masks(viaAgent)).toEqual(expected);
+    expect(masks(direct)).toEqual(expected);
+    // The client execs with the agent's socket still open: it closes with the process
+    // (close-on-exec), and the command has the direct path's fds.
+    const fds = async (e: Record<string, string>) => {
+      const argv = ["--disable-sigusr1", AWSX_BIN, "exec", "target", "--", "ls", "/proc/self/fd"];
+      const r = await runDetached(process.execPath, argv, e);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+      return r.stdout;
+    };
+    const served = (await status(env))!.served;
+    expect(await fds(env)).toBe(await fds(envOf(cache, { AWSX_AGENT: "0" })));
+    expect((await status(env))!.served).toBe(served + 1);
   }, 60_000);
 
   it("reads the config again when it changes", async () => {

@@ -149,8 +149,8 @@ describeIf("SSO profiles through the built CLI", () => {
     try {
       const bin = copyAwsx(bare, [
         "bin/awsx.js",
-        "bin/agentClient.js",
         "bin/package.json",
+        "dist/agent-client.cjs",
         "dist/awsx.cjs",
         "dist/package.json",
       ]);

@@ -1,9 +1,10 @@
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { Env } from "../types.js";
 
 // The agent's wire format (docs/agent.md): one JSON line from the client, one JSON line back,
-// then the agent closes the connection. bin/agentClient.js speaks it without this file (it
-// must not load awsx's bundle), so a change here is a change there, and a new version.
+// then the agent closes the connection. The client (src/cli/agentClient/, its own small bundle)
+// and the agent (src/cli/agent/) both speak it from this file; a change is a new version.
 export const AGENT_PROTOCOL = 1;
 
 // The agent's folder inside the cache folder (0700) and its socket (0600).
@@ -14,6 +15,13 @@ export const socketPathOf = (cacheDir: string): string => join(agentDirOf(cacheD
 // longer path cannot be bound or connected to, and the agent is skipped.
 const SUN_PATH_MAX = process.platform === "linux" ? 107 : 103;
 export const fitsSunPath = (path: string): boolean => Buffer.byteLength(path) <= SUN_PATH_MAX;
+
+// The identity of a built file (the client's and the agent's dist/awsx.cjs): an agent asked
+// by a client of another build exits.
+export function buildId(file: string): string {
+  const st = statSync(file);
+  return `${st.ino}:${st.size}:${Math.trunc(st.mtimeMs)}`;
+}
 
 // The most a request or an answer may take (an environment is a few KB).
 export const LINE_MAX = 1 << 20;

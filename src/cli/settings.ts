@@ -186,7 +186,8 @@ export function readSettings(env: Env): Settings {
 const AGENT_IDLE_SECONDS = 900;
 
 // AWSX_AGENT: 1/true on, 0/false off, unset or empty: on unless CI is set (a CI job must not
-// leave a process behind). bin/agentClient.js reads it the same way.
+// leave a process behind). The agent's client (src/cli/agentClient/viaAgent.ts) reads it the
+// same way.
 export function agentWanted(env: Env): boolean {
   const raw = (env.AWSX_AGENT ?? "").toLowerCase();
   if (raw === "") return !isTrue(env.CI);

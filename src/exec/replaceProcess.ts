@@ -26,11 +26,14 @@ const HEAD = 4096;
 // exists, or a #! script with an absolute interpreter that passes the same check; anything
 // else (not found, not executable, a script without #!, which execvp hands to /bin/sh) is
 // left to spawn, which reports it with today's 127/126 and message. Linux only: elsewhere
-// it is untried. The caller has finished everything awsx does before the child starts.
+// it is untried. The caller has finished everything awsx does before the child starts, but
+// LASTLY, run once every check has passed, just before the execve (the agent's client writes
+// the agent's stderr lines there: only when the command does start in awsx's place).
 export function replaceProcess(
   command: string,
   args: string[],
   env: Record<string, string>,
+  lastly?: () => void,
 ): string {
   const execve = process.execve;
   if (typeof execve !== "function") return "this Node has no process.execve";
@@ -46,6 +49,14 @@ export function replaceProcess(
   if (typeof signals === "string") return signals;
   const blocking = blockingStdio();
   if (blocking) return blocking;
+  // A name with "=" or "-" alone env would take for its own (NAME=VALUE; an empty environment).
+  if (signals.viaEnv && (command.includes("=") || command === "-"))
+    return "a command name env would misread";
+  try {
+    lastly?.();
+  } catch (e) {
+    return `before the execve: ${(e as Error).message}`;
+  }
   try {
     if (!signals.viaEnv) {
       // Only SIGPIPE and SIGXFSZ ignored (Node's own): a caught signal is reset to its default
@@ -57,9 +68,7 @@ export function replaceProcess(
     // A blocked signal stays blocked across execve, and Node cannot unblock one: started with
     // --disable-sigusr1 (bin/awsx.js's #! line) it keeps SIGUSR1 blocked. GNU env's
     // --default-signal resets and unblocks them, then runs the command by the same PATH
-    // (execvp, as spawn does: argv[0] as typed). One exec more. A name with "=" or "-" alone
-    // env would take for its own (NAME=VALUE; an empty environment).
-    if (command.includes("=") || command === "-") return "a command name env would misread";
+    // (execvp, as spawn does: argv[0] as typed). One exec more.
     const reset = signals.numbers.join(",");
     return execve(ENV, ["env", `--default-signal=${reset}`, "--", command, ...args], env);
   } catch (e) {
@@ -78,7 +87,7 @@ const NODE_IGNORES = bit(13) | bit(25); // SIGPIPE, SIGXFSZ
 function signalsToReset(): { viaEnv: boolean; numbers: number[] } | string {
   let status: string;
   try {
-    status = readFileSync("/proc/self/status", "latin1");
+    status = readFileSync("/proc/self/status", "utf8"); // ASCII; Node reads utf8 fastest
   } catch {
     return "/proc/self/status cannot be read";
   }
@@ -142,7 +151,7 @@ interface NodeStdio {
 
 function fdFlags(fd: number): number | undefined {
   try {
-    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "latin1"));
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
     return flags ? Number.parseInt(flags[1]!, 8) : undefined;
   } catch {
     return undefined;
@@ -165,7 +174,8 @@ function resolveOnPath(command: string, path: string | undefined): string | { wh
 // FILE when it is a regular file this process may execute, else undefined.
 function executable(file: string): string | undefined {
   try {
-    if (!statSync(file).isFile()) return undefined;
+    // A missing file is no exception here: each PATH entry before the command's would make one.
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
     accessSync(file, constants.X_OK);
     return file;
   } catch {

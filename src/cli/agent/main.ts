@@ -1,12 +1,13 @@
-// dist/agent.cjs: the agent's process (docs/agent.md), a bundle of its own, started by
-// bin/agentClient.js as `node --disable-sigusr1 dist/agent.cjs` in a session of its own. Its
-// settings (cache folder, idle time) come from the environment it was started with; each
-// request brings the client's.
+// dist/agent.cjs: the agent's process (docs/agent.md), a bundle of its own, started by the
+// agent's client (src/cli/agentClient/startAgent.ts) as `node --disable-sigusr1 dist/agent.cjs`
+// in a session of its own. Its settings (cache folder, idle time) come from the environment it
+// was started with; each request brings the client's.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openKeychain } from "../../cache/select.js";
 import { readSettings } from "../settings.js";
-import { buildId, serveAgent } from "./serveAgent.js";
+import { buildId } from "../agentProtocol.js";
+import { serveAgent } from "./serveAgent.js";
 
 // The built dist/awsx.cjs next to this bundle: a client of another build makes the agent exit.
 const distMain = (): string => {

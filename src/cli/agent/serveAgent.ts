@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { chmodSync, lstatSync, renameSync, unlinkSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { decodeEntry } from "../../cache/cacheEntry.js";
@@ -29,12 +29,6 @@ export interface AgentOptions {
 
 // How often the agent checks that its socket is still its own (a newer agent took the name).
 const CHECK_MS = 10_000;
-
-// The identity of a built file, as bin/agentClient.js computes it for its dist/awsx.cjs.
-export function buildId(file: string): string {
-  const st = statSync(file);
-  return `${st.ino}:${st.size}:${Math.trunc(st.mtimeMs)}`;
-}
 
 // The agent (dist/agent.cjs, src/cli/agent/main.ts): bind the socket, answer requests one at
 // a time, exit when idle, told to stop, displaced by a newer agent, or asked by another build.
@@ -164,7 +158,7 @@ export async function serveAgent(o: AgentOptions): Promise<void> {
   }
   renameSync(own, path);
   ino = lstatSync(path, { bigint: true }).ino;
-  unlinkSafe(join(dir, "starting")); // bin/agentClient.js: the next start may come
+  unlinkSafe(join(dir, "starting")); // src/cli/agentClient/startAgent.ts: the next start may come
   touch();
   setInterval(() => {
     if (!mine()) return stop();
