@@ -33,6 +33,8 @@ const distDir = (): string => {
 };
 
 // Ask the agent of the cache folder ROOT; resolves false when the direct path must run.
+// bin/awsx.js calls it through the build (dist/agent-client.cjs), where knip cannot follow.
+/** @public */
 export function viaAgent(root: string): false | Promise<boolean> {
   const env = process.env;
   if (typeof process.execve !== "function" || typeof process.getuid !== "function") return false;
