@@ -96,7 +96,8 @@ const home = mkdtempSync(join(tmpdir(), "awsx-bench-"));
 mkdirSync(join(home, ".aws"), { mode: 0o700 });
 writeFileSync(
   join(home, ".aws", "credentials"),
-  "[foo]\naws_access_key_id = AKIAFAKEBENCH0000001\naws_secret_access_key = benchsecretbenchsecretbenchsecret0000000\n",
+  "[foo]\naws_access_key_id = AKIAFAKEBENCH0000001\n" +
+    "aws_secret_access_key = benchsecretbenchsecretbenchsecret0000000\n",
   { mode: 0o600 },
 );
 // An `sso sync`-like config of `count` profiles: an [sso-session], target1 (a role from the
@@ -226,7 +227,8 @@ const commands = (node) =>
       [
         node,
         "-e",
-        'require("child_process").spawn("true", [], { stdio: "inherit" }).on("exit", (c) => process.exit(c))',
+        'require("child_process").spawn("true", [], { stdio: "inherit" })' +
+          '.on("exit", (c) => process.exit(c))',
       ],
     ],
     ["awsx exec foo -- true (static keys)", [node, bin, "exec", "foo", "--", "true"]],
@@ -277,7 +279,8 @@ function measure(node, version, runEnv, label) {
   }
   const base = q(samples[0].ms, 0.5);
   console.log(
-    `\nnode ${version} (${node}), ${label}: ${rounds} alternated rounds, cache backend ${runEnv.AWSX_BACKEND}`,
+    `\nnode ${version} (${node}), ${label}: ${rounds} alternated rounds, ` +
+      `cache backend ${runEnv.AWSX_BACKEND}`,
   );
   if (agentRows) {
     const served = answered(agentCmd(node, runEnv, "status")) - servedBefore;
@@ -343,7 +346,8 @@ function measureFirstRun(node, version, runEnv) {
   }
   agentCmd(node, runEnv, "stop");
   const line = (kind) =>
-    `${q(pair[kind].ms, 0.5).toFixed(1)} ms wall (median), ${(pair[kind].cpu / rounds).toFixed(1)} ms CPU (mean)`;
+    `${q(pair[kind].ms, 0.5).toFixed(1)} ms wall (median), ` +
+    `${(pair[kind].cpu / rounds).toFixed(1)} ms CPU (mean)`;
   console.log(`\nnode ${version}: first run, agent start included: ${line("first")}`);
   console.log(`node ${version}: the same run, agent off:          ${line("direct")}`);
 }

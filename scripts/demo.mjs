@@ -212,10 +212,12 @@ async function main() {
 
   writeFileSync(
     credentialsFile,
-    `[foo]\naws_access_key_id = ${key.AccessKeyId}\naws_secret_access_key = ${key.SecretAccessKey}\n`,
+    `[foo]\naws_access_key_id = ${key.AccessKeyId}\n` +
+      `aws_secret_access_key = ${key.SecretAccessKey}\n`,
     { mode: 0o600 },
   );
-  const config = `[profile target1]\nrole_arn = ${role.Arn}\nsource_profile = foo\nregion = us-east-1\n`;
+  const target = ["[profile target1]", `role_arn = ${role.Arn}`, "source_profile = foo"];
+  const config = `${[...target, "region = us-east-1"].join("\n")}\n`;
   writeFileSync(configFile, config, { mode: 0o600 });
   heading(`Temporary HOME ${home}`);
   console.log(
@@ -264,7 +266,8 @@ async function main() {
   console.log(indent(second.stdout));
   console.log(`  awsx: ${cacheLine(second.stderr)}`);
   console.log(
-    `  elapsed: ${second.ms} ms (first run: ${first.ms} ms; both include the aws CLI's own start-up)`,
+    `  elapsed: ${second.ms} ms ` +
+      `(first run: ${first.ms} ms; both include the aws CLI's own start-up)`,
   );
   if (!second.stderr.includes("from the file cache"))
     throw new StepFailed("the second run did not use the cached session");

@@ -130,7 +130,8 @@ async function newPassphrase(
   throw new AwsxError(
     "E_CACHE",
     `${PASSPHRASE_TRIES} passphrases typed for the new file cache in ${cacheDir} did not match ` +
-      "when typed again, so no cache was made; type the same one twice, or set AWSX_FILE_PASSPHRASE",
+      "when typed again, so no cache was made; " +
+      "type the same one twice, or set AWSX_FILE_PASSPHRASE",
   );
 }
 

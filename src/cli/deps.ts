@@ -236,7 +236,8 @@ export function ssoDeps(
         if (!token && d.store?.failure)
           throw new AwsxError(
             "E_CACHE",
-            `the SSO sign-in kept by awsx cannot be read: ${keychainProblemOf(d.store.failure, false)}`,
+            "the SSO sign-in kept by awsx cannot be read: " +
+              keychainProblemOf(d.store.failure, false),
           );
         return token;
       },

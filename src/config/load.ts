@@ -19,7 +19,8 @@ export interface Profile {
   values: Record<string, string>;
   origins: Record<string, Origin>;
   // Keys whose merged value is a nested block ("role_arn =" then indented "x = y" lines):
-  // present to botocore, which then fails using them (src/config/nestedBlock.ts says so first, where the CLI reads them).
+  // present to botocore, which then fails using them (src/config/nestedBlock.ts says so
+  // first, where the CLI reads them).
   nested?: Record<string, Origin>;
 }
 

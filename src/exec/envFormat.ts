@@ -80,8 +80,10 @@ export function formatUnset(format: EnvFormat): string {
       return `${names.map((k) => `unset ${k};`).join("\n")}\n`;
     case "fish":
       return `${[...names.map((k) => `set -e ${k};`), "true;"].join("\n")}\n`;
-    case "powershell":
-      return `${names.map((k) => `Remove-Item Env:${k} -ErrorAction SilentlyContinue`).join("\n")}\n`;
+    case "powershell": {
+      const removals = names.map((k) => `Remove-Item Env:${k} -ErrorAction SilentlyContinue`);
+      return `${removals.join("\n")}\n`;
+    }
     case "dotenv":
     case "json":
       throw new AwsxError(

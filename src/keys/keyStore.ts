@@ -104,7 +104,10 @@ export async function lastingStoreProblem(
   const failed = await writeProbe(store);
   if (failed === undefined) return undefined;
   if (chosen === "none" || chosen === "memory")
-    return `the ${chosen} backend keeps nothing past this run; use the default backend, or ${FILE_STORE_FIX}`;
+    return (
+      `the ${chosen} backend keeps nothing past this run; ` +
+      `use the default backend, or ${FILE_STORE_FIX}`
+    );
   if (store && store.name !== "none") return keychainProblemOf(failed, elsewhere);
   const { state, detail } = await diagnoseKeychain(openKeychain, env);
   if (state === "available") return `${failed}; ${FILE_STORE_FIX}`;
@@ -129,7 +132,8 @@ export async function expectStoredKeysRead(
   });
   if (lost.length === 0) return;
   const who = lost.map((n) => `"${n}"`).join(", ");
-  const head = `the keys of profile ${who} were stored by awsx (awsx add/import) but cannot be read`;
+  const by = "were stored by awsx (awsx add/import) but cannot be read";
+  const head = `the keys of profile ${who} ${by}`;
   let why: string;
   // A store that does not open (the file store with a wrong passphrase) is the reason itself,
   // not the keychain's state.
@@ -145,7 +149,8 @@ export async function expectStoredKeysRead(
     const { state, detail } = await diagnoseKeychain(openKeychain, env);
     why =
       state === "available"
-        ? "the keychain works but holds none (kept with --backend file? set AWSX_FILE_PASSPHRASE); " +
+        ? "the keychain works but holds none " +
+          "(kept with --backend file? set AWSX_FILE_PASSPHRASE); " +
           `else store them again with \`awsx add ${lost[0]}\``
         : keychainProblem(state, detail, false);
   }

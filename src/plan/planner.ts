@@ -39,10 +39,11 @@ export function storedOnly(
 
 // A cycle's message names every profile up to this many, else the two ends of it.
 const LISTED = 100;
-const shortList = (names: string[]): string =>
-  names.length <= LISTED
-    ? names.join(" -> ")
-    : [...names.slice(0, 20), `… ${names.length - 40} more …`, ...names.slice(-20)].join(" -> ");
+const shortList = (names: string[]): string => {
+  if (names.length <= LISTED) return names.join(" -> ");
+  const more = `… ${names.length - 40} more …`;
+  return [...names.slice(0, 20), more, ...names.slice(-20)].join(" -> ");
+};
 
 export class Planner {
   private readonly visited: string[];

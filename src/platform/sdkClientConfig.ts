@@ -50,7 +50,8 @@ class RoutedHttpHandler extends CappedHttpHandler {
 
   override async handle(...args: Parameters<Handle>) {
     const [request] = args;
-    const origin = `${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ""}`;
+    const port = request.port ? `:${request.port}` : "";
+    const origin = `${request.protocol}//${request.hostname}${port}`;
     // botocore decides on the endpoint URL as written ("h:443" keeps its port).
     const url =
       this.endpoint && new URL(this.endpoint).hostname === request.hostname

@@ -1,7 +1,7 @@
 import { type ProxyFailure, routeOf } from "./proxyFailure.js";
 
-// Node's certificate verification codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE, SELF_SIGNED_CERT_IN_CHAIN,
-// ERR_TLS_CERT_ALTNAME_INVALID, CERT_HAS_EXPIRED...) and OpenSSL's.
+// Node's certificate verification codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE,
+// SELF_SIGNED_CERT_IN_CHAIN, ERR_TLS_CERT_ALTNAME_INVALID, CERT_HAS_EXPIRED...) and OpenSSL's.
 const TLS_CODE = /CERT|TLS|SSL|UNABLE_TO_VERIFY|SIGNATURE_FAILURE/;
 
 // The first error of a cause chain that passes a test.

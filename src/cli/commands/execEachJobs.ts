@@ -74,6 +74,7 @@ export function summary(all: JobResult[], timeoutSeconds?: number): string {
     r.status === "unresolved" || r.status === "notStarted" ? "-" : `${(r.ms / 1000).toFixed(1)}s`,
   ]);
   const ok = all.filter(succeeded).length;
-  const counts = `${ok} of ${all.length} succeeded${ok < all.length ? ` (exit ${SOME_FAILED})` : ""}`;
+  const failed = ok < all.length ? ` (exit ${SOME_FAILED})` : "";
+  const counts = `${ok} of ${all.length} succeeded${failed}`;
   return `${alignedTable([["PROFILE", "RESULT", "TIME"], ...rows]).join("\n")}\n${counts}\n`;
 }

@@ -93,7 +93,8 @@ export async function runImport(input: ImportInput, deps: Deps): Promise<number>
   replaceAtomically(real, after);
   deps.logger.info(
     `moved the keys ${maskKeyId(id)} of [${profile}] from ${file} into the ${store.name}; ` +
-      `${real}.bak (mode 0600) still holds the old file: delete it once \`awsx exec ${profile}\` works`,
+      `${real}.bak (mode 0600) still holds the old file: ` +
+      `delete it once \`awsx exec ${profile}\` works`,
   );
   return 0;
 }

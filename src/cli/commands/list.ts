@@ -147,9 +147,8 @@ async function runList(
   const sessions = entries.map((e) => sessionOf(e, now));
   if (input.json) {
     const json = { backend, profiles, sessions, conflicts, ssoTokens: sso };
-    out(
-      `${JSON.stringify(unread === undefined ? json : { ...json, keychainNotRead: unread }, null, 2)}\n`,
-    );
+    const whole = unread === undefined ? json : { ...json, keychainNotRead: unread };
+    out(`${JSON.stringify(whole, null, 2)}\n`);
     return 0;
   }
   const sections: ListSection[] = [

@@ -160,7 +160,8 @@ export async function storedKeysReadable(
     return p && hasStaticKeys(p);
   });
   const why = keychain.ok
-    ? "the keychain works but holds none for them (kept with --backend file? set AWSX_FILE_PASSPHRASE)"
+    ? "the keychain works but holds none for them " +
+      "(kept with --backend file? set AWSX_FILE_PASSPHRASE)"
     : keychainProblem(keychain.state, keychain.raw, false);
   const fallback = inFiles.length ? `; ${inFiles.join(", ")} would use the keys in the files` : "";
   // Only keys in the files left: runs still work, with other keys than the stored ones.
