@@ -1,7 +1,7 @@
 // A warm run with an `sso sync`-sized config reads the config's index from awsx's cache
 // folder (src/platform/configIndexCache.ts) once the file has settled, and a rewrite of the
-// file, even at the same size, is read anew.
-import { readdirSync, writeFileSync } from "node:fs";
+// file, even at the same size, is read anew; --no-cache leaves it alone.
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { runAwsx } from "../helpers/awsx.js";
@@ -38,17 +38,21 @@ afterAll(async () => {
 
 test("stored after the file settles, used, and a same-size rewrite is read anew", async () => {
   const cacheDir = path.join(home.dir, "awsx-cache");
-  const env = home.env({ AWSX_CACHE_DIR: cacheDir });
-  const region = async () => {
-    const r = await runAwsx(["exec", "target", "--no-cache", "--", "printenv", "AWS_REGION"], env);
+  const env = home.env({ AWSX_CACHE_DIR: cacheDir, AWSX_BACKEND: "none" });
+  const region = async (...flags: string[]) => {
+    const r = await runAwsx(["exec", "target", ...flags, "--", "printenv", "AWS_REGION"], env);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
     return r.stdout.trim();
   };
-  const stored = () => readdirSync(cacheDir).filter((f) => f.startsWith("config-index-"));
+  const stored = () =>
+    existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => f.startsWith("config-index-")) : [];
   // Just written: not stored (it could be rewritten within the same timestamp tick).
   expect(await region()).toBe("us-east-1");
   expect(stored()).toEqual([]);
   await sleep(2100); // the file is now settled: 2 s older than the next run's reading
+  // --no-cache: nothing in the cache folder is read or written.
+  expect(await region("--no-cache")).toBe("us-east-1");
+  expect(stored()).toEqual([]);
   expect(await region()).toBe("us-east-1");
   expect(stored()).toHaveLength(1);
   expect(await region()).toBe("us-east-1");
