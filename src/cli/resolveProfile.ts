@@ -1,6 +1,7 @@
 import { guardRecursion } from "../credentials/recursionGuard.js";
 import { cachedHops } from "../cache/cachedHops.js";
 import { loadUserConfig } from "../config/userConfig.js";
+import { configIndexCache } from "../platform/configIndexCache.js";
 import {
   type CredentialSettings,
   credentialsFor,
@@ -79,7 +80,9 @@ export async function resolveProfile(
   guardRecursion(profile, deps.env);
   const open = keyStoreOpener(flags, deps);
   const cache = deps.sharedCache ?? sessionCache(flags, deps, open);
-  const config = (deps.loadConfig ?? loadUserConfig)(deps.env);
+  // --no-cache: nothing in the cache folder is read or written, the config's index included.
+  const indexer = flags.cache === false ? undefined : configIndexCache(settings.cacheDir);
+  const config = deps.loadConfig?.(deps.env) ?? loadUserConfig(deps.env, indexer);
   // With a session cache the store is opened (and a file store made) anyway; without one
   // (--no-cache) looking for keys must not make a file store.
   const keysFrom = cache ? open : lookOnlyOpener(flags, deps, open);

@@ -7,11 +7,14 @@ import { type IniSection, isPySpace, parseIni } from "./ini.js";
 export interface IniIndex {
   // The section headers, in file order, and each header's number in that order.
   headers: string[];
-  numbers: Map<string, number>;
+  numbers: Pick<ReadonlyMap<string, number>, "get">;
   // Where section i's lines start in `text` (its header line) is starts[i]; where they end,
   // starts[i + 1] or the text's end.
   starts: number[];
   text: string;
+  // The numbers of the headers other than a plain "profile NAME" (load.ts unplainOf), when
+  // the index was stored with them (src/platform/configIndexCache.ts).
+  unplain?: number[];
 }
 
 // A code unit that Python's str.strip() removes (ASCII tested here, the rest by ini.ts).
@@ -111,9 +114,30 @@ export function indexIni(text: string): IniIndex | undefined {
   return { headers, numbers, starts, text };
 }
 
+// An index that does not fit its text: only an index read back from awsx's cache can be one.
+export class IndexMismatch extends Error {}
+
 // Section i of an indexed file, as parseIni(whole file) would give it: the section's own
-// lines parsed alone (the file has no [DEFAULT], so no other line adds to it).
+// lines parsed alone (the file has no [DEFAULT], so no other line adds to it). Its start and
+// the next section's must be their headers' lines: an index read back from awsx's cache
+// (src/platform/configIndexCache.ts) is checked here for the sections a run reads.
 export function sectionOf(index: IniIndex, i: number): IniSection | undefined {
-  const end = index.starts[i + 1] ?? index.text.length;
-  return parseIni(index.text.slice(index.starts[i], end)).get(index.headers[i]!);
+  const { starts, headers, text } = index;
+  const start = starts[i]!;
+  const next = starts[i + 1];
+  const fits =
+    headerAt(text, start, headers[i]!) &&
+    (next === undefined || (next > start && headerAt(text, next, headers[i + 1]!)));
+  if (!fits) throw new IndexMismatch(`section ${i + 1} is not where its index says`);
+  return parseIni(text.slice(start, next ?? text.length)).get(headers[i]!);
+}
+
+// Whether a line of the text starts at `at` and is the header "[name]" after an indent.
+function headerAt(text: string, at: number, name: string): boolean {
+  if (!Number.isInteger(at) || at < 0 || typeof name !== "string") return false;
+  if (at > 0 && text.charCodeAt(at - 1) !== 10 && text.charCodeAt(at - 1) !== 13) return false;
+  let p = at;
+  while (p < text.length && text.charCodeAt(p) !== 91)
+    if (!space(text.charCodeAt(p++))) return false;
+  return text.startsWith(name, p + 1) && text.charCodeAt(p + 1 + name.length) === 93;
 }

@@ -1,7 +1,7 @@
 import { AwsxError } from "../errors.js";
 import { shlexSplit, ShlexError } from "../util/shlex.js";
 import { parseIni, IniParseError, type IniFile, type IniSection } from "./ini.js";
-import { indexIni, sectionOf } from "./iniIndex.js";
+import { type IniIndex, IndexMismatch, indexIni, sectionOf } from "./iniIndex.js";
 import { type Keys, LazyMap } from "./lazyMap.js";
 
 // Where a value came from, for `awsx explain` and error messages.
@@ -66,9 +66,16 @@ export type ReadText = (path: string) => string | undefined;
 // of the whole file.
 interface IniSource {
   headers: string[];
-  numbers: ReadonlyMap<string, number>;
+  numbers: Pick<ReadonlyMap<string, number>, "get">;
+  unplain?: number[];
   section(i: number): IniSection;
 }
+
+// Finds a file's sections the fast way (indexIni), or undefined to have it parsed whole.
+// `readAt` is when the file's reading began (Date.now()), for a cache of indexes that must
+// know whether the file could have changed since (src/platform/configIndexCache.ts).
+export type Indexer = (path: string, text: string, readAt: number) => IniIndex | undefined;
+const indexOnly: Indexer = (_path, text) => indexIni(text);
 
 const parseError = (path: string, e: unknown): AwsxError => {
   const why = e instanceof IniParseError ? e.message : String(e);
@@ -79,20 +86,26 @@ const parseError = (path: string, e: unknown): AwsxError => {
   );
 };
 
-function sourceOf(path: string, read: ReadText): IniSource {
+function sourceOf(path: string, read: ReadText, indexer = indexOnly): IniSource {
+  const readAt = Date.now();
   const text = read(path);
-  const index = text === undefined ? undefined : indexIni(text);
+  const index = text === undefined ? undefined : indexer(path, text, readAt);
   if (index) {
     const parsed: IniSection[] = [];
     const section = (i: number): IniSection => {
       try {
         return sectionOf(index, i) ?? {};
       } catch (e) {
-        throw parseError(path, e);
+        if (!(e instanceof IndexMismatch)) throw parseError(path, e);
+        const fix = "delete the config-index-*.json files in awsx's cache folder";
+        throw new AwsxError(
+          "E_CACHE",
+          `awsx's stored index of ${path} is wrong (${e.message}); ${fix}`,
+        );
       }
     };
-    const { headers, numbers } = index;
-    return { headers, numbers, section: (i) => (parsed[i] ??= section(i)) };
+    const { headers, numbers, unplain } = index;
+    return { headers, numbers, unplain, section: (i) => (parsed[i] ??= section(i)) };
   }
   let ini: IniFile;
   try {
@@ -145,14 +158,14 @@ const stringsOnly = (section: IniSection): Record<string, string> => {
 // The sections of the config file that botocore reads, by what they name (a section's number
 // in the file). A later section naming the same profile, sso-session or services replaces the
 // earlier one whole.
-function namesOf(headers: string[], wanted: (header: string) => boolean = () => true) {
+// `numbers`: the headers to read, by number in ascending order (default all).
+function namesOf(headers: string[], numbers: Iterable<number> = headers.keys()) {
   const profiles = new Map<string, number>();
   const services = new Map<string, number>();
   const ssoSessions = new Map<string, number>();
   const unread: string[] = [];
-  for (let i = 0; i < headers.length; i++) {
+  for (const i of numbers) {
     const header = headers[i]!;
-    if (!wanted(header)) continue;
     let name: string | undefined;
     if (header.startsWith("profile")) name = profileNameOf(header);
     else if (header.startsWith("services")) {
@@ -174,11 +187,18 @@ function namesOf(headers: string[], wanted: (header: string) => boolean = () => 
 // (profileNameOf gives NAME).
 const PLAIN_HEADER = /^profile [^\s"'\\]+$/;
 
+// The numbers of the headers that are not plain, in order.
+export function unplainOf(headers: string[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < headers.length; i++) if (!PLAIN_HEADER.test(headers[i]!)) out.push(i);
+  return out;
+}
+
 // The config file's sections by what they name. Most headers are plain "profile NAME": a
 // profile is looked up by that header first, so only the other headers are read here, and
 // all of them only when the names are listed (a Map of 10,000 names cost a run 4-7 ms).
 function configNames(config: IniSource) {
-  const others = namesOf(config.headers, (h) => !PLAIN_HEADER.test(h));
+  const others = namesOf(config.headers, config.unplain ?? unplainOf(config.headers));
   // The later of the plain header and another naming the same profile.
   const lookup = (name: string): number | undefined => {
     const header = `profile ${name}`;
@@ -226,8 +246,9 @@ function profileNames(
 // Reads both files. Only their headers are looked at now; a profile, sso-session or services
 // section is parsed and merged when a map is first asked for it (LazyMap), with the same
 // result as reading it all at once: the files' errors are found here, as the CLI finds them.
-export function loadConfig(paths: ConfigPaths, read: ReadText): LoadedConfig {
-  const config = sourceOf(paths.configFile, read);
+// `indexer` finds the config file's sections (the one an `sso sync` grows to thousands).
+export function loadConfig(paths: ConfigPaths, read: ReadText, indexer?: Indexer): LoadedConfig {
+  const config = sourceOf(paths.configFile, read, indexer);
   const credentials = sourceOf(paths.credentialsFile, read);
   const names = configNames(config);
   const inCredentials = new Map(credentials.headers.map((h, i) => [h, i]));

@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { AwsxError, isAwsxError } from "../errors.js";
 import type { Env } from "../types.js";
-import { type LoadedConfig, loadConfig } from "./load.js";
+import { type Indexer, type LoadedConfig, loadConfig } from "./load.js";
 
 // Python's expanduser: HOME when it is set at all (an empty HOME makes ~ the root, "/"),
 // the account's home directory only when it is unset.
@@ -47,6 +47,6 @@ export function readText(path: string): string | undefined {
 }
 
 // The user's config and credentials files, loaded and normalised once per run.
-export function loadUserConfig(env: Env): LoadedConfig {
-  return loadConfig(configPaths(env), readText);
+export function loadUserConfig(env: Env, indexer?: Indexer): LoadedConfig {
+  return loadConfig(configPaths(env), readText, indexer);
 }
