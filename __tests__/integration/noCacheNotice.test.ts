@@ -26,7 +26,9 @@ describeIf("the no-cache notice", () => {
     const role = await moto.createRole("target1-role");
     home = makeHome({
       credentials: keysSection("foo", foo),
-      config: `[profile target1]\nrole_arn = ${role.arn}\nsource_profile = foo\nregion = us-east-1\n`,
+      config:
+        `[profile target1]\nrole_arn = ${role.arn}\nsource_profile = foo\n` +
+        `region = us-east-1\n`,
     });
   }, 60_000);
   afterAll(async () => {
