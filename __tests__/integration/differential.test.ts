@@ -287,14 +287,14 @@ function check(
 function report(c: DiffCase, res: CaseResult, problems: string[]): string {
   const side = (label: string, r: RunResult) =>
     `--- ${label}: exit ${r.code}${r.signal ? ` signal ${r.signal}` : ""}${
-      r.timedOut ? " (timed " + "out)" : ""
+      r.timedOut ? " (timed out)" : ""
     }\nstdout: ${r.stdout.trim() || "(empty)"}\nstderr: ${r.stderr.trim() || "(empty)"}`;
   const extraEnv = Object.entries(c.env ?? {})
     .map(([k, v]) => `${k}=${v === undefined ? "(unset)" : res.env[k]}`)
     .join(" ");
   return [
     `case "${c.name}" (profile "${c.profile}")${
-      c.expectDifference ? ` [known ` + `difference: ${c.expectDifference}]` : ""
+      c.expectDifference ? ` [known difference: ${c.expectDifference}]` : ""
     }:`,
     ...problems.map((p) => `  * ${p}`),
     `--- config:\n${res.config || "(empty)"}`,
