@@ -16,8 +16,8 @@ const CANARY = path.join(
   `awsx-pwned-${process.pid}-${randomBytes(4).toString("hex")}`,
 );
 const KEYS = (id: string) =>
-  `aws_access_key_id = AKIAFAKEBADINPUT${id}\naws_secret_access_key = ` +
-  `fakeBadInputSecret${id}000000000000000000\n`;
+  `aws_access_key_id = AKIAFAKEBADINPUT${id}\n` +
+  `aws_secret_access_key = fakeBadInputSecret${id}000000000000000000\n`;
 
 const run = runDetached;
 
@@ -41,9 +41,9 @@ beforeAll(() => {
     flood,
     `const chunk = Buffer.alloc(1 << 20, 0x20); let n = 0;
 const go = () => { while (n < 100) { n++; if (!process.stdout.write(chunk)) ` +
-      `return void process.stdout.once("drain", go); ` +
-      `} process.stdout.write('{"Version":1,"AccessKeyId":"AKIAFAKEFLOOD0000001","SecretAccessKey` +
-      `":"x"}'); };
+      `return void process.stdout.once("drain", go); } ` +
+      `process.stdout.write('{"Version":1,"AccessKeyId":"AKIAFAKEFLOOD0000001",` +
+      `"SecretAccessKey":"x"}'); };
 process.stdout.on("error", () => process.exit(0)); go();\n`,
   );
   // Never exits (writes its pid so the test can check it was killed).

@@ -380,8 +380,8 @@ describeKeyring("a real keyring misbehaving", () => {
       const [entry] = await entriesInKeyring();
       await keyringOn(
         keyring!.address,
-        `await k.setPasswo` +
-          `rd(${JSON.stringify(SERVICE)}, ${JSON.stringify(entry!.account)}, input);`,
+        `await k.setPassword(${JSON.stringify(SERVICE)}, ` +
+          `${JSON.stringify(entry!.account)}, input);`,
         bad,
       );
       expect((await entriesInKeyring())[0]!.password).toBe(bad);
@@ -571,14 +571,12 @@ describeKeyring(
         process.kill(kr.daemonPid, "SIGCONT");
       }
       process.stderr.write(
-        `faults/keychain: keychain not answering: ` +
-          `--backend keychain printed its ` +
-          `error after ${keychainRun.seenMs} ms, exited after ${keychainRun.ms} ms; default ` +
-          `backend ran the ` +
-          `command after ${defaultRun.seenMs} ms, exited after ${defaultRun.ms} ms; list printed ` +
-          `its error after ${listRun.seenMs} ms, exited ` +
-          `after ${listRun.ms} ms (exite` +
-          `d: ${keychainRun.exited}/${defaultRun.exited}/${listRun.exited})\n`,
+        `faults/keychain: keychain not answering: --backend keychain printed its error ` +
+          `after ${keychainRun.seenMs} ms, exited after ${keychainRun.ms} ms; ` +
+          `default backend ran the command after ${defaultRun.seenMs} ms, ` +
+          `exited after ${defaultRun.ms} ms; ` +
+          `list printed its error after ${listRun.seenMs} ms, exited after ${listRun.ms} ms ` +
+          `(exited: ${keychainRun.exited}/${defaultRun.exited}/${listRun.exited})\n`,
       );
     }, 60_000);
     afterAll(async () => {

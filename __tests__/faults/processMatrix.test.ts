@@ -83,8 +83,8 @@ const file = process.argv[2];
 const forwarded = ${JSON.stringify(FORWARDED)};
 for (const s of ` +
       `["SIGTERM","SIGHUP","SIGQUIT","SIGUSR1","SIGUSR2","SIGINT","SIGPIPE","SIGWINCH","SIGCHLD",` +
-      `"SIGURG","SIGCONT","SIGALRM","SIGXFSZ","SIGVTALRM","SIGPROF","SIGIO","SIGPWR","SIGSYS","SI` +
-      `GTRAP","SIGXCPU","SIGSTKFLT","SIGTSTP","SIGTTIN","SIGTTOU"]) {
+      `"SIGURG","SIGCONT","SIGALRM","SIGXFSZ","SIGVTALRM","SIGPROF","SIGIO","SIGPWR","SIGSYS",` +
+      `"SIGTRAP","SIGXCPU","SIGSTKFLT","SIGTSTP","SIGTTIN","SIGTTOU"]) {
   process.on(s, () => { appendFileSync(file, s + "\\n"); if (forwarded.includes(s)) ` +
       `process.exit(0); });
 }

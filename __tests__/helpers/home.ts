@@ -49,8 +49,8 @@ export const keysSection = (
   name: string,
   keys: { accessKeyId: string; secretAccessKey: string },
 ): string =>
-  `[${name}]\naws_access_key_id = ${keys.accessKeyId}\naws_secret_access_key` +
-  ` = ${keys.secretAccessKey}\n`;
+  `[${name}]\naws_access_key_id = ${keys.accessKeyId}\n` +
+  `aws_secret_access_key = ${keys.secretAccessKey}\n`;
 
 export function makeHome(files: HomeFiles = {}): TempHome {
   const dir = mkdtempSync(path.join(os.tmpdir(), "awsx-home-"));

@@ -346,7 +346,8 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
       { args: ["env", "ci", "--debug"], code: 0 },
       { args: ["list"], code: 0 },
       { args: ["explain", "deploy"], code: 0 },
-      { args: ["exec", "deploy", "--", "true"], code: 79 }, // no runner keys in env: credential source error
+      // No runner keys in env: credential source error.
+      { args: ["exec", "deploy", "--", "true"], code: 79 },
     ];
     const results = await Promise.all(cases.map((c) => runAwsx(c.args, env)));
     for (const [i, c] of cases.entries()) {

@@ -466,7 +466,8 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
         .map((f) => {
           const text = readFileSync(path.join(dir, f), "utf8");
           const was = before.get(f);
-          return `${f}: ${was === undefined ? "created" : was === text ? "unchanged" : "rewritten"}`;
+          const what = was === undefined ? "created" : was === text ? "unchanged" : "rewritten";
+          return `${f}: ${what}`;
         });
       return r;
     } finally {
@@ -501,8 +502,8 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
           .filter((k) => JSON.stringify(res[k].ssoCalls) !== JSON.stringify(c.sso!.calls))
           .map(
             (k) =>
-              `${k} called ${JSON.stringify(res[k].ssoCalls)}, expect` +
-              `ed ${JSON.stringify(c.sso!.calls)}`,
+              `${k} called ${JSON.stringify(res[k].ssoCalls)}, ` +
+              `expected ${JSON.stringify(c.sso!.calls)}`,
           )
           .concat(
             JSON.stringify(res.cli.ssoDetail) === JSON.stringify(res.awsx.ssoDetail)

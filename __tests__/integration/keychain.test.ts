@@ -178,8 +178,8 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
   const setStored = (account: string, value: string) =>
     keyringOn<null>(
       keyring!.address,
-      `await k.setPasswo` +
-        `rd(${JSON.stringify(SERVICE)}, ${JSON.stringify(account)}, ${JSON.stringify(value)});`,
+      `await k.setPassword(${JSON.stringify(SERVICE)}, ` +
+        `${JSON.stringify(account)}, ${JSON.stringify(value)});`,
     );
 
   test(

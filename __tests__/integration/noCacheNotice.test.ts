@@ -44,7 +44,8 @@ describeIf("the no-cache notice", () => {
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWSX_CACHE_DIR: cacheDir, TERM: "dumb", ...extra });
 
   test("said once in a terminal session, again in the next one", async () => {
-    const twice = `${awsxCommand("exec", "target1", "--", "true")}; ${awsxCommand("exec", "target1", "--", "true")}`;
+    const once = awsxCommand("exec", "target1", "--", "true");
+    const twice = `${once}; ${once}`;
     const first = await onPty(twice, env(), "");
     expect(first.code).toBe(0);
     expect(count(first.terminal)).toBe(1);

@@ -238,7 +238,9 @@ describeIf("awsx exec --server", () => {
 
   test("the endpoint closes when the child dies of a signal, too", async () => {
     const file = path.join(work, "endpoint-killed.json");
-    const script = `${JSON.stringify(NODE)} ${JSON.stringify(PROBE)} ${JSON.stringify(file)} >/dev/null && kill -TERM $$`;
+    const script =
+      `${JSON.stringify(NODE)} ${JSON.stringify(PROBE)} ${JSON.stringify(file)} ` +
+      `>/dev/null && kill -TERM $$`;
     const r = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", "sh", "-c", script],
       env(),

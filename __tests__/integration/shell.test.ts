@@ -160,7 +160,8 @@ describe("golden files: formatEnv output for every --format", () => {
         const left = STALE.map(
           (k) => `if set -q ${k}; echo ${k}=set; else; echo ${k}=unset; end`,
         ).join("; ");
-        const script = `${stale}; source ${shq(path.join(GOLDEN, "env.fish"))}; ${fishPrint}; ${left}`;
+        const script =
+          `${stale}; source ${shq(path.join(GOLDEN, "env.fish"))}; ` + `${fishPrint}; ${left}`;
         const r = await run("fish", ["--no-config", "-c", script], {
           env: {
             PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -189,9 +190,8 @@ describe("golden files: formatEnv output for every --format", () => {
         [
           `--env-file=${path.join(GOLDEN, "env.dotenv")}`,
           "-e",
-          `const k=${JSON.stringify(Object.keys(EXPECTED))};console.log(JSON.stringify(Object.fr` +
-            `omE` +
-            `ntries(k.map(n=>[n,process.env[n]]))))`,
+          `const k=${JSON.stringify(Object.keys(EXPECTED))};` +
+            `console.log(JSON.stringify(Object.fromEntries(k.map(n=>[n,process.env[n]]))))`,
         ],
         { env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } },
       );
@@ -269,7 +269,10 @@ describeMoto('eval "$(awsx env target1)" in real shells (moto)', () => {
   gate.fish!(
     "fish: awsx env target1 --format fish | source, over AWS_PROFILE=foo",
     async () => {
-      const script = `${awsxCmd("env", "target1", "--backend", "none", "--format", "fish")} | source; if set -q AWS_PROFILE; echo P=set; else; echo P=unset; end; echo "X=$AWSX_PROFILE"; ${IDENTITY}`;
+      const script =
+        `${awsxCmd("env", "target1", "--backend", "none", "--format", "fish")} | source; ` +
+        `if set -q AWS_PROFILE; echo P=set; else; echo P=unset; end; ` +
+        `echo "X=$AWSX_PROFILE"; ${IDENTITY}`;
       const r = await run("fish", ["--no-config", "-c", script], {
         env: env({ AWS_PROFILE: "foo", XDG_CONFIG_HOME: home.dir, XDG_DATA_HOME: home.dir }),
       });

@@ -128,8 +128,8 @@ describeLeak("no secret in anything awsx writes", () => {
           `mfa_serial = ${MFA_SERIAL}\nregion = us-east-1\nendpoint_url = ${sts.url}\n`,
       ].join("\n"),
       credentials:
-        `[src]\naws_access_key_id = ${STATIC.id}\naws_secret_access_key` +
-        ` = ${STATIC.secret}\naws_session_token = ${STATIC.token}\n`,
+        `[src]\naws_access_key_id = ${STATIC.id}\n` +
+        `aws_secret_access_key = ${STATIC.secret}\naws_session_token = ${STATIC.token}\n`,
     });
     cacheDir = path.join(home.dir, "awsx-cache");
     // The child records its credentials, and what it can see of awsx (its parent): the

@@ -120,8 +120,8 @@ describe("profile names and static keys", () => {
       `aws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = eu-west-1\n` +
       `output = json\n`;
     const creds =
-      `[both]\naws_access_key_id = ${KEY2}\naws_secret_access_key` +
-      ` = ${SECRET2}\nregion = us-west-2\n`;
+      `[both]\naws_access_key_id = ${KEY2}\n` +
+      `aws_secret_access_key = ${SECRET2}\nregion = us-west-2\n`;
     const cfg = load(config, creds);
     expect(cfg.profiles.get("both")!.values).toEqual({
       aws_access_key_id: KEY2,
@@ -1145,8 +1145,8 @@ describe("long chains and cycles (planned in a loop, not by recursion)", () => {
     `${Array.from(
       { length: n },
       (_, i) =>
-        `[profile c${i}]\nrole_arn = ${arn(`r${i}`)}\nsource_profile` +
-        ` = ${i + 1 < n ? `c${i + 1}` : last}\n`,
+        `[profile c${i}]\nrole_arn = ${arn(`r${i}`)}\n` +
+        `source_profile = ${i + 1 < n ? `c${i + 1}` : last}\n`,
     ).join("")}[profile base]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
 
   it(`a chain of MAX_ROLES roles plans; one more is a config error naming the bound`, () => {
