@@ -7,8 +7,10 @@ import { needs } from "../helpers/requirements.js";
 import { joinRegExp } from "../helpers/regex.js";
 
 const SECRET = "explainTestSecretKeyNeverPrinted0000000X";
-const CREDENTIALS =
-  `[foo]\naws_access_key_id = AKIAFAKEEXPLAIN00001\n` + `aws_secret_access_key = ${SECRET}\n`;
+const CREDENTIALS = `[foo]
+aws_access_key_id = AKIAFAKEEXPLAIN00001
+aws_secret_access_key = ${SECRET}
+`;
 const CONFIG = `[profile target2]
 role_arn = arn:aws:iam::444455556666:role/target2-role
 mfa_serial = arn:aws:iam::111122223333:mfa/foo
