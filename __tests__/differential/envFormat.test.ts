@@ -73,8 +73,8 @@ const SHELLS: Shell[] = [
     format: "fish",
     script: (count) => [
       "-c",
-      // Not `source ...; or exit`: the status after source is wrong (see the fish status test
-      // below).
+      // Not `source ...; or exit`: the status after source is wrong (see
+      // the fish status test below).
       `source $argv[1]\n` +
         Array.from({ length: count }, (_, i) => `printf %s $V${i} > $argv[2]/${i}`).join("\n"),
     ],

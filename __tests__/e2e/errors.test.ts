@@ -23,8 +23,8 @@ const VERSION = (
 ).version;
 const ACCOUNT = "123456789012";
 const MFA_SERIAL = `arn:aws:iam::${ACCOUNT}:mfa/foo`;
-// The child awsx would run if it got that far: it prints, so a run that should not happen shows on
-// stdout.
+// The child awsx would run if it got that far: it prints, so a run that should
+// not happen shows on stdout.
 const CHILD = ["--", NODE, PRINT_ARGV, "child-ran"];
 
 const testWithSetsid = await needsForTest("setsid");

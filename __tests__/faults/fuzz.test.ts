@@ -120,8 +120,8 @@ const SHELLS: Record<string, ShellCase> = {
   },
 };
 
-// Evaluates formatEnv(values) in the shell; returns the values the shell holds afterwards, as
-// bytes.
+// Evaluates formatEnv(values) in the shell; returns the values the shell
+// holds afterwards, as bytes.
 function roundTrip(shell: ShellCase, values: string[], encoding: "utf8" | "latin1"): Buffer[] {
   const file = path.join(dir, `env-${shell.exe}-${process.hrtime.bigint()}.txt`);
   writeFileSync(

@@ -1,7 +1,6 @@
 // Keychain faults through the BUILT CLI: @napi-rs/keyring missing or not loading, no D-Bus session,
-// a D-Bus address
-// that leads nowhere, a locked keyring, an entry deleted underneath, a corrupt entry. The
-// command either still works (falls back to the file store or to no cache, or refreshes)
+// a D-Bus address that leads nowhere, a locked keyring, an entry deleted underneath, a corrupt
+// entry. The command either still works (falls back to the file store or to no cache, or refreshes)
 // or fails with one clear `awsx:` line (74), quickly; never a hang, never a stack trace.
 //
 // The keyring cases run their own dbus-daemon + gnome-keyring-daemon with a throwaway

@@ -1,5 +1,5 @@
-// In-process fake STS (Query protocol over HTTP on 127.0.0.1) with scripted failures and call
-// recording.
+// In-process fake STS (Query protocol over HTTP on 127.0.0.1) with scripted
+// failures and call recording.
 import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import { serveLoopback } from "./ports.js";
@@ -25,8 +25,8 @@ interface StsError {
   type?: "Sender" | "Receiver";
 }
 
-// What to do with a call; checked in this order: delayMs, hang, malformed, error, failFirst, then
-// normal handling.
+// What to do with a call; checked in this order: delayMs, hang, malformed, error,
+// failFirst, then normal handling.
 export interface StsBehavior {
   delayMs?: number;
   /** Never answer (the socket is destroyed by close()). */
@@ -50,8 +50,8 @@ interface StsIdentity {
   userId: string;
   account: string;
   /**
-   * Credentials were issued after a successful MFA check (AssumeRole then skips the MFA
-   * requirement).
+   * Credentials were issued after a successful MFA check (AssumeRole then
+   * skips the MFA requirement).
    */
   mfa: boolean;
 }
@@ -65,8 +65,8 @@ export interface FakeStsOptions {
   /** Used when DurationSeconds is absent. Default 3600. */
   defaultDurationSeconds?: number;
   /**
-   * Role MaxSessionDuration: a larger DurationSeconds on AssumeRole* is a ValidationError. Default
-   * 43200.
+   * Role MaxSessionDuration: a larger DurationSeconds on AssumeRole* is a
+   * ValidationError. Default 43200.
    */
   maxSessionDuration?: number;
   /**
@@ -99,8 +99,8 @@ export interface FakeSts {
    */
   reset(): void;
   /**
-   * Sets (or with undefined clears) the behaviour for one action, or the global one when action is
-   * omitted.
+   * Sets (or with undefined clears) the behaviour for one action, or the global
+   * one when action is omitted.
    */
   behave(behavior: StsBehavior | undefined, action?: StsAction): void;
   setMfa(mfa: StsMfa | undefined): void;

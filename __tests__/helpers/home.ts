@@ -1,5 +1,5 @@
-// A throw-away HOME with ~/.aws/config and ~/.aws/credentials, plus a clean env for child
-// processes.
+// A throw-away HOME with ~/.aws/config and ~/.aws/credentials, plus a
+// clean env for child processes.
 import {
   chmodSync,
   existsSync,
@@ -25,8 +25,8 @@ export interface TempHome {
   configFile: string;
   credentialsFile: string;
   /**
-   * Clean env: no AWS_* or other vars from the parent except the allow-list; `undefined` in extra
-   * deletes a key.
+   * Clean env: no AWS_* or other vars from the parent except the allow-list;
+   * `undefined` in extra deletes a key.
    */
   env(extra?: Record<string, string | undefined>): Record<string, string>;
   cleanup(): void;

@@ -258,8 +258,8 @@ const dbusSecrets = (address: string, objectPath: string, method: string, ...arg
     },
   );
 
-// Lock the keyring's default collection (its path read from the "default" alias) and check it is
-// locked.
+// Lock the keyring's default collection (its path read from the "default"
+// alias) and check it is locked.
 export async function lockDefaultCollection(address: string): Promise<string> {
   const alias = await dbusSecrets(
     address,

@@ -5,8 +5,8 @@ import { parseSigV4Credential } from "./sigv4.js";
 export interface RecordedCall {
   action: string;
   /**
-   * Query/form parameters (Action and Version included); for JSON protocols, top-level scalar
-   * fields.
+   * Query/form parameters (Action and Version included); for JSON
+   * protocols, top-level scalar fields.
    */
   params: Record<string, string>;
   /** Signing service from the Authorization header, e.g. "sts" or "iam". */

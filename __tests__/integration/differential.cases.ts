@@ -31,8 +31,8 @@ export interface DiffCase {
   files?: Record<string, string>;
   // Extra directories, relative to the temp HOME.
   dirs?: string[];
-  // Merged over home.env({AWS_ENDPOINT_URL_STS, AWS_DEFAULT_REGION}) for both runs; undefined
-  // deletes.
+  // Merged over home.env({AWS_ENDPOINT_URL_STS, AWS_DEFAULT_REGION}) for
+  // both runs; undefined deletes.
   env?: Record<string, string | undefined>;
   // Extra `awsx exec` flags, before "--".
   awsxArgs?: string[];

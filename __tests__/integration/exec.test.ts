@@ -78,8 +78,8 @@ describeIf("awsx exec against moto", () => {
   const env = (extra: Record<string, string | undefined> = {}) =>
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWS_DEFAULT_REGION: "us-east-1", ...extra });
 
-  // Runs print-env under awsx; returns the child's env, the STS calls awsx made, and whose keys the
-  // child got.
+  // Runs print-env under awsx; returns the child's env, the STS calls awsx made, and
+  // whose keys the child got.
   async function childCredentials(
     profile: string,
     extraArgs: string[] = [],
@@ -189,8 +189,8 @@ describeIf("awsx exec against moto", () => {
       expect(assume!.params).toMatchObject({ RoleArn: roles["target2-role"] });
       expect(assume!.params.SerialNumber).toBeUndefined();
       expect(assume!.params.TokenCode).toBeUndefined();
-      // Signed with the session GetSessionToken returned (moto hands out one fixed key id there),
-      // not foo's keys.
+      // Signed with the session GetSessionToken returned (moto hands out one fixed key
+      // id there), not foo's keys.
       expect(assume!.accessKeyId).toMatch(/^(ASIA|AKIA)/);
       expect(assume!.accessKeyId).not.toBe(foo.accessKeyId);
     }, 60_000);

@@ -210,8 +210,8 @@ describe("encrypted file session cache", () => {
     writeFileSync(file, JSON.stringify({ ...sealed, data: data.toString("base64") }));
     sts.reset();
     const fresh = await execCreds("target1", fileEnv(), ["--backend", "file", "--debug"]);
-    // (The file store reports a file that fails authentication as absent, so --debug shows a plain
-    // miss.)
+    // (The file store reports a file that fails authentication as absent, so
+    // --debug shows a plain miss.)
     expect(fresh.stderr).not.toContain("from the file cache");
     expect(fresh.stderr).toContain("AssumeRole arn:aws:iam::123456789012:role/fs-target1");
     expect(sts.count("AssumeRole")).toBe(1);

@@ -422,8 +422,8 @@ describe("fake STS", () => {
     const refused = sts(await refuseConnectionsUrl());
     const e = await failure(refused.send(new GetCallerIdentityCommand({})));
     refused.destroy();
-    // under jest's vm realm the SDK re-wraps node's socket error: no .code, only the message
-    // survives
+    // under jest's vm realm the SDK re-wraps node's socket error: no .code,
+    // only the message survives
     expect(`${e.code} ${e.message}`).toMatch(/ECONNREFUSED/);
 
     // a request still hanging must not keep close() waiting

@@ -100,8 +100,8 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
 
   beforeAll(async () => {
     sts = await startFakeSts();
-    // Sessions of 10 s: the refresh window shrinks to half the lifetime (src/cache/cacheEntry.ts
-    // isFresh).
+    // Sessions of 10 s: the refresh window shrinks to half the lifetime
+    // (src/cache/cacheEntry.ts isFresh).
     shortSts = await startFakeSts({ defaultDurationSeconds: 10 });
     const role = (name: string, url: string) =>
       `[profile ${name}]\nrole_arn = ${roleArn(`kc-${name}`)}\nsource_profile = base\n` +

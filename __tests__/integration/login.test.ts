@@ -260,8 +260,8 @@ describeIf("awsx login", () => {
     const req = signinRequest();
     // No SessionDuration with federation-token credentials: their own lifetime is the console's.
     expect(req.params.SessionDuration).toBeUndefined();
-    // moto answers every GetFederationToken with the same documentation credentials: ask it for
-    // them.
+    // moto answers every GetFederationToken with the same documentation
+    // credentials: ask it for them.
     const client = new STSClient({
       endpoint: moto.url,
       region: "us-east-1",

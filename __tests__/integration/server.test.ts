@@ -28,8 +28,8 @@ const jsonLines = <T>(text: string): T[] =>
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as T);
 
-// One GET with the given Authorization header (none when undefined); resolves the error code on
-// failure.
+// One GET with the given Authorization header (none when undefined); resolves
+// the error code on failure.
 function knock(url: string, authorization?: string): Promise<{ status?: number; error?: string }> {
   return new Promise((resolve) => {
     const req = http.request(

@@ -96,8 +96,8 @@ function harvest(): { secrets: Set<string>; codes: Set<string> } {
   for (const file of walk(path.join(ROOT, "__tests__"))) {
     if (!/\.(ts|mjs|cjs|js|sh)$/.test(file)) continue;
     const text = readFileSync(file, "utf8");
-    // Credential-shaped values only (a message text such as `ExpiredToken: "The security..."` is
-    // not one).
+    // Credential-shaped values only (a message text such as `ExpiredToken: "The
+    // security..."` is not one).
     for (const re of SECRET_PATTERNS)
       for (const m of text.matchAll(re)) if (/^\S{16,}$/.test(m[1]!)) secrets.add(m[1]!);
     for (const re of CODE_PATTERNS) for (const m of text.matchAll(re)) codes.add(m[1]!);
@@ -393,8 +393,8 @@ appendFileSync(process.argv[2], JSON.stringify({ id: process.env.AWS_ACCESS_KEY_
       "holds no session token issued by the fake STS or moto (both start their tokens with a " +
         "fixed prefix)",
       () => {
-        // The fake's prefix, read from the helper so this cannot drift from it; moto's from
-        // moto/sts/utils.py.
+        // The fake's prefix, read from the helper so this cannot drift from it;
+        // moto's from moto/sts/utils.py.
         const fake = /SessionToken: `([A-Za-z0-9]{12,})\$\{/.exec(
           readFileSync(path.join(ROOT, "__tests__", "helpers", "fakeSts.ts"), "utf8"),
         )?.[1];
