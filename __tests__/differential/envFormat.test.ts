@@ -73,7 +73,8 @@ const SHELLS: Shell[] = [
     format: "fish",
     script: (count) => [
       "-c",
-      // Not `source ...; or exit`: the status after source is wrong (see the fish status test below).
+      // Not `source ...; or exit`: the status after source is wrong (see
+      // the fish status test below).
       `source $argv[1]\n` +
         Array.from({ length: count }, (_, i) => `printf %s $V${i} > $argv[2]/${i}`).join("\n"),
     ],
@@ -184,7 +185,10 @@ describe("the output removes inherited credential variables", () => {
       "bash",
       [
         "-c",
-        'eval "$(cat "$1")"; for v in AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; do [ -n "${!v+set}" ] && echo "$v still set"; done; echo done',
+        'eval "$(cat "$1")"; for v in AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN ' +
+          "AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_CONTAINER_CREDENTIALS_FULL_URI " +
+          'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; do [ -n "${!v+set}" ] && echo "$v still set"; ' +
+          "done; echo done",
         "sh",
         file,
       ],
@@ -330,7 +334,8 @@ describe("dotenv: what readers of .env files get back, and nothing runs", () => 
       "python3",
       [
         "-c",
-        "import sys, json; from dotenv import dotenv_values; print(json.dumps(dotenv_values(sys.argv[1])))",
+        "import sys, json; from dotenv import dotenv_values; " +
+          "print(json.dumps(dotenv_values(sys.argv[1])))",
         file,
       ],
       { encoding: "utf8", timeout: 15_000, env: { ...cleanEnv(), PYTHONUTF8: "1" } },

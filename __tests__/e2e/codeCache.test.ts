@@ -100,38 +100,46 @@ async function printKeyId(env: Record<string, string>, profile = "foo"): Promise
 }
 const snapshot = (file: string) => ({ mtime: statSync(file).mtimeMs, bytes: readFileSync(file) });
 
-test("a first run writes the compile cache under <cache dir>/compile (0700); the second run uses it as is", async () => {
-  const c = fresh();
-  await printKeyId(c.env());
-  expect(statSync(c.compile).mode & 0o777).toBe(0o700);
-  const [versionDir, ...others] = readdirSync(c.compile);
-  expect(others).toEqual([]);
-  expect(versionDir).toContain(process.version);
-  const files = readdirSync(path.join(c.compile, versionDir!));
-  expect(files.length).toBeGreaterThan(0);
-  for (const f of files)
-    expect(statSync(path.join(c.compile, versionDir!, f)).mode & 0o777).toBe(0o600);
+test(
+  "a first run writes the compile cache under <cache dir>/compile (0700); " +
+    "the second run uses it as is",
+  async () => {
+    const c = fresh();
+    await printKeyId(c.env());
+    expect(statSync(c.compile).mode & 0o777).toBe(0o700);
+    const [versionDir, ...others] = readdirSync(c.compile);
+    expect(others).toEqual([]);
+    expect(versionDir).toContain(process.version);
+    const files = readdirSync(path.join(c.compile, versionDir!));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files)
+      expect(statSync(path.join(c.compile, versionDir!, f)).mode & 0o777).toBe(0o600);
 
-  const second = await printKeyId(c.env(DEBUG));
-  expect(accepted(second, "awsx.cjs")).toBe(true);
-  const file = cacheFileOf(second, "awsx.cjs");
-  expect(path.dirname(file)).toBe(path.join(c.compile, versionDir!));
-  const before = snapshot(file);
-  await new Promise((r) => setTimeout(r, 20));
-  await printKeyId(c.env());
-  // Accepted by V8, so not written again.
-  expect(snapshot(file)).toEqual(before);
-});
+    const second = await printKeyId(c.env(DEBUG));
+    expect(accepted(second, "awsx.cjs")).toBe(true);
+    const file = cacheFileOf(second, "awsx.cjs");
+    expect(path.dirname(file)).toBe(path.join(c.compile, versionDir!));
+    const before = snapshot(file);
+    await new Promise((r) => setTimeout(r, 20));
+    await printKeyId(c.env());
+    // Accepted by V8, so not written again.
+    expect(snapshot(file)).toEqual(before);
+  },
+);
 
-test("the lazily loaded STS client has its cache too: a cold run writes it, the next cold run uses it", async () => {
-  const c = fresh();
-  for (let i = 0; i < 2; i++) {
-    sts.reset();
-    const r = await printKeyId(c.env(DEBUG), "role");
-    expect(sts.count("AssumeRole")).toBe(1);
-    expect(accepted(r, "lazy-sts.cjs")).toBe(i === 1);
-  }
-});
+test(
+  "the lazily loaded STS client has its cache too: a cold run writes it, " +
+    "the next cold run uses it",
+  async () => {
+    const c = fresh();
+    for (let i = 0; i < 2; i++) {
+      sts.reset();
+      const r = await printKeyId(c.env(DEBUG), "role");
+      expect(sts.count("AssumeRole")).toBe(1);
+      expect(accepted(r, "lazy-sts.cjs")).toBe(i === 1);
+    }
+  },
+);
 
 // Ways a cache file can be damaged, each made from a good file.
 const DAMAGES: Array<[string, (good: Buffer) => Buffer]> = [
@@ -152,7 +160,8 @@ function flip(good: Buffer, from: number, to: number): Buffer {
   return b;
 }
 
-test("a damaged cache file is a miss every time: the same damage before each run never crashes nor hangs awsx", async () => {
+test("a damaged cache file is a miss every time: " +
+  "the same damage before each run never crashes nor hangs awsx", async () => {
   const c = fresh();
   await printKeyId(c.env());
   const file = cacheFileOf(await printKeyId(c.env(DEBUG)), "awsx.cjs");
@@ -181,32 +190,36 @@ function forge(good: Buffer): Buffer {
   return b;
 }
 
-test("a compile folder, or a folder above it, that others can write is not used (a planted file is not read)", async () => {
-  const c = fresh();
-  await printKeyId(c.env());
-  const file = cacheFileOf(await printKeyId(c.env(DEBUG)), "awsx.cjs");
-  const planted = forge(readFileSync(file));
-  writeFileSync(file, planted);
-  for (const [folder, mode] of [
-    [c.compile, 0o777],
-    [c.compile, 0o720],
-    [c.root, 0o777],
-    [c.root, 0o702],
-  ] as const) {
-    const before = statSync(folder).mode & 0o7777;
-    chmodSync(folder, mode);
-    try {
-      for (let run = 0; run < 2; run++) {
-        const r = await printKeyId(c.env(DEBUG));
-        expect(nodeLines(r)).toEqual([]);
+test(
+  "a compile folder, or a folder above it, " +
+    "that others can write is not used (a planted file is not read)",
+  async () => {
+    const c = fresh();
+    await printKeyId(c.env());
+    const file = cacheFileOf(await printKeyId(c.env(DEBUG)), "awsx.cjs");
+    const planted = forge(readFileSync(file));
+    writeFileSync(file, planted);
+    for (const [folder, mode] of [
+      [c.compile, 0o777],
+      [c.compile, 0o720],
+      [c.root, 0o777],
+      [c.root, 0o702],
+    ] as const) {
+      const before = statSync(folder).mode & 0o7777;
+      chmodSync(folder, mode);
+      try {
+        for (let run = 0; run < 2; run++) {
+          const r = await printKeyId(c.env(DEBUG));
+          expect(nodeLines(r)).toEqual([]);
+        }
+      } finally {
+        chmodSync(folder, before);
       }
-    } finally {
-      chmodSync(folder, before);
+      expect(readFileSync(file).equals(planted)).toBe(true);
     }
-    expect(readFileSync(file).equals(planted)).toBe(true);
-  }
-  writeFileSync(file, Buffer.alloc(0));
-});
+    writeFileSync(file, Buffer.alloc(0));
+  },
+);
 
 test("a folder above it that is sticky (as /tmp) is fine; Node's own switches win", async () => {
   const shared = path.join(home.dir, `shared-${++n}`);
@@ -226,12 +239,15 @@ test("a folder above it that is sticky (as /tmp) is fine; Node's own switches wi
   expect(existsSync(off.root)).toBe(false);
 });
 
-test("a cache folder that cannot be made (a file is in the way) only means no compile cache", async () => {
-  const c = fresh();
-  writeFileSync(c.root, "not a folder");
-  const r = await printKeyId(c.env(DEBUG));
-  expect(nodeLines(r)).toEqual([]);
-});
+test(
+  "a cache folder that cannot be made (a file is in the way) " + "only means no compile cache",
+  async () => {
+    const c = fresh();
+    writeFileSync(c.root, "not a folder");
+    const r = await printKeyId(c.env(DEBUG));
+    expect(nodeLines(r)).toEqual([]);
+  },
+);
 
 // Issue 32, finding 5: the folders on the way are checked before compile/ is made in them.
 test("nothing is made in a cache folder (or above it) that others can write", async () => {
@@ -263,14 +279,21 @@ test("a relative XDG_CACHE_HOME is ignored: ~/.cache/awsx, not the working folde
   expect(existsSync(path.join(home.dir, ".cache", "awsx", "compile"))).toBe(true);
 });
 
-test("a relative AWSX_CACHE_DIR is refused (64), nothing is made in the working folder", async () => {
-  const cwd = path.join(home.dir, `cwd-${++n}`);
-  mkdirSync(cwd);
-  const r = await runIn(cwd, ["exec", "foo", "--", "true"], home.env({ AWSX_CACHE_DIR: "cache" }));
-  expect(r.code).toBe(64);
-  expect(r.stderr).toBe(
-    'awsx: AWSX_CACHE_DIR must be an absolute path, not "cache"; ' +
-      'set it to e.g. "$HOME/.cache/awsx", or unset it for the default\n',
-  );
-  expect(readdirSync(cwd)).toEqual([]);
-});
+test(
+  "a relative AWSX_CACHE_DIR is refused (64), " + "nothing is made in the working folder",
+  async () => {
+    const cwd = path.join(home.dir, `cwd-${++n}`);
+    mkdirSync(cwd);
+    const r = await runIn(
+      cwd,
+      ["exec", "foo", "--", "true"],
+      home.env({ AWSX_CACHE_DIR: "cache" }),
+    );
+    expect(r.code).toBe(64);
+    expect(r.stderr).toBe(
+      'awsx: AWSX_CACHE_DIR must be an absolute path, not "cache"; ' +
+        'set it to e.g. "$HOME/.cache/awsx", or unset it for the default\n',
+    );
+    expect(readdirSync(cwd)).toEqual([]);
+  },
+);

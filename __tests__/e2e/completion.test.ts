@@ -224,7 +224,8 @@ describe("TAB, then Enter: the inserted profile name is quoted", () => {
     );
     writeFileSync(
       path.join(pty.dir, ".zshrc"),
-      'PS1="> "\nautoload -Uz compinit; compinit -u -D\neval "$(awsx completion zsh)"\necho RE""ADY\n',
+      'PS1="> "\nautoload -Uz compinit; compinit -u -D\neval "$(awsx completion zsh)"\n' +
+        'echo RE""ADY\n',
     );
     mkdirSync(path.join(pty.dir, ".config", "fish"), { recursive: true });
     // Without this folder an interactive fish starts fish_update_completions in the background,

@@ -23,13 +23,15 @@ const VERSION = (
 ).version;
 const ACCOUNT = "123456789012";
 const MFA_SERIAL = `arn:aws:iam::${ACCOUNT}:mfa/foo`;
-// The child awsx would run if it got that far: it prints, so a run that should not happen shows on stdout.
+// The child awsx would run if it got that far: it prints, so a run that should
+// not happen shows on stdout.
 const CHILD = ["--", NODE, PRINT_ARGV, "child-ran"];
 
 const testWithSetsid = await needsForTest("setsid");
 
 const CREDENTIALS =
-  "[foo]\naws_access_key_id = AKIAFAKEEXAMPLE0001\naws_secret_access_key = fakeSecretForAwsxErrorTests000000000000\n";
+  "[foo]\naws_access_key_id = AKIAFAKEEXAMPLE0001\n" +
+  "aws_secret_access_key = fakeSecretForAwsxErrorTests000000000000\n";
 const CONFIG = `
 [profile role-without-source]
 role_arn = arn:aws:iam::${ACCOUNT}:role/orphan
@@ -133,7 +135,8 @@ describe("MFA and network", () => {
   // setsid: a new session has no controlling terminal, so /dev/tty cannot be opened;
   // stdin is /dev/null. awsx must say how to pass the code instead of waiting forever.
   testWithSetsid(
-    "MFA profile with no terminal and no code: 66 at once, pointing at --mfa-token / AWSX_MFA_TOKEN, naming the profile asked for",
+    "MFA profile with no terminal and no code: 66 at once, " +
+      "pointing at --mfa-token / AWSX_MFA_TOKEN, naming the profile asked for",
     async () => {
       const r = await awsx(
         ["exec", "--backend", "none", "needs-mfa", ...CHILD],
@@ -175,9 +178,13 @@ describe("usage errors", () => {
     );
   });
 
-  test("unknown awsx flag before the profile: 64, names the flag (not a complaint about a missing profile)", async () => {
-    expectOneError(await awsx(["exec", "--bogus-flag", "foo", ...CHILD]), 64, "bogus-flag");
-  });
+  test(
+    "unknown awsx flag before the profile: 64, " +
+      "names the flag (not a complaint about a missing profile)",
+    async () => {
+      expectOneError(await awsx(["exec", "--bogus-flag", "foo", ...CHILD]), 64, "bogus-flag");
+    },
+  );
 
   test("`awsx exec` with no profile: 64", async () => {
     expectOneError(await awsx(["exec"]), 64);

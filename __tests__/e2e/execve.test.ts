@@ -15,7 +15,8 @@ let dir: string;
 beforeAll(() => {
   home = makeHome({
     credentials:
-      "[foo]\naws_access_key_id = AKIAFAKEEXECVE000001\naws_secret_access_key = fakeExecveTestSecret00000000000000000001\n",
+      "[foo]\naws_access_key_id = AKIAFAKEEXECVE000001\n" +
+      "aws_secret_access_key = fakeExecveTestSecret00000000000000000001\n",
   });
   dir = mkdtempSync(path.join(os.tmpdir(), "awsx-execve-"));
 });

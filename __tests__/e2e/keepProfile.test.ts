@@ -28,16 +28,19 @@ test.each([
   });
 });
 
-test("env: sets AWS_PROFILE with the opt-in, unsets it without; --unset always clears it", async () => {
-  const on = await runAwsx(
-    ["env", "--backend", "none", "foo"],
-    home.env({ AWSX_KEEP_AWS_PROFILE: "1" }),
-  );
-  expect(on.stdout).toContain("export AWS_PROFILE='foo';");
-  expect(on.stdout).not.toContain("unset AWS_PROFILE;");
-  const off = await runAwsx(["env", "--backend", "none", "foo"], home.env());
-  expect(off.stdout).toContain("unset AWS_PROFILE;");
-  expect(off.stdout).not.toContain("export AWS_PROFILE=");
-  const unset = await runAwsx(["env", "--unset"], home.env());
-  expect(unset.stdout).toContain("unset AWS_PROFILE;");
-});
+test(
+  "env: sets AWS_PROFILE with the opt-in, unsets it without; " + "--unset always clears it",
+  async () => {
+    const on = await runAwsx(
+      ["env", "--backend", "none", "foo"],
+      home.env({ AWSX_KEEP_AWS_PROFILE: "1" }),
+    );
+    expect(on.stdout).toContain("export AWS_PROFILE='foo';");
+    expect(on.stdout).not.toContain("unset AWS_PROFILE;");
+    const off = await runAwsx(["env", "--backend", "none", "foo"], home.env());
+    expect(off.stdout).toContain("unset AWS_PROFILE;");
+    expect(off.stdout).not.toContain("export AWS_PROFILE=");
+    const unset = await runAwsx(["env", "--unset"], home.env());
+    expect(unset.stdout).toContain("unset AWS_PROFILE;");
+  },
+);

@@ -87,7 +87,8 @@ function expectedBigOutputSha(megabytes: number): string {
   const h = createHash("sha256");
   const buf = Buffer.alloc(1 << 20);
   for (let b = 0; b < megabytes; b++) {
-    for (let i = 0; i < buf.length; i++) buf[i] = (i * 7 + b) & 0xff; // computed byte by byte, not like the fixture
+    // computed byte by byte, not like the fixture
+    for (let i = 0; i < buf.length; i++) buf[i] = (i * 7 + b) & 0xff;
     h.update(buf);
   }
   return h.digest("hex");
@@ -154,22 +155,26 @@ describe("signals sent to awsx", () => {
   );
 
   // awsx spawns with --server (a plain exec becomes the command: see below).
-  test("SIGINT sent to awsx's pid alone is not forwarded (a terminal's ^C reaches the whole process group, so forwarding would deliver it twice); awsx keeps waiting", async () => {
-    const file = path.join(tmp, "signal-SIGINT.txt");
-    const p = start([NODE, fixture("forever.mjs"), file], { server: true });
-    let settled = false;
-    void p.then(() => (settled = true));
-    await ready(p);
-    process.kill(p.pid!, "SIGINT");
-    await sleep(500);
-    expect(settled).toBe(false); // awsx did not die of it
-    expect(isAlive(p.pid!)).toBe(true);
-    expect(existsSync(file)).toBe(false); // and the child never saw it
-    p.kill("SIGTERM");
-    const r = await p;
-    expect(r.exitCode).toBe(0);
-    expect(readFileSync(file, "utf8")).toBe("got SIGTERM\n");
-  });
+  test(
+    "SIGINT sent to awsx's pid alone is not forwarded (a terminal's ^C reaches the whole " +
+      "process group, so forwarding would deliver it twice); awsx keeps waiting",
+    async () => {
+      const file = path.join(tmp, "signal-SIGINT.txt");
+      const p = start([NODE, fixture("forever.mjs"), file], { server: true });
+      let settled = false;
+      void p.then(() => (settled = true));
+      await ready(p);
+      process.kill(p.pid!, "SIGINT");
+      await sleep(500);
+      expect(settled).toBe(false); // awsx did not die of it
+      expect(isAlive(p.pid!)).toBe(true);
+      expect(existsSync(file)).toBe(false); // and the child never saw it
+      p.kill("SIGTERM");
+      const r = await p;
+      expect(r.exitCode).toBe(0);
+      expect(readFileSync(file, "utf8")).toBe("got SIGTERM\n");
+    },
+  );
 });
 
 describe("awsx becomes the command (execve)", () => {
@@ -243,13 +248,16 @@ describe("argv", () => {
     expect(JSON.parse(String(r.stdout))).toEqual(args);
   });
 
-  test("without `--`, the child's own flags (--recursive, -r x) are not taken by awsx", async () => {
-    const r = await start(["node", fixture("print-argv.mjs"), "--recursive", "-r", "x"], {
-      separator: false,
-    });
-    expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
-    expect(JSON.parse(String(r.stdout))).toEqual(["--recursive", "-r", "x"]);
-  });
+  test(
+    "without `--`, the child's own flags (--recursive, -r x) " + "are not taken by awsx",
+    async () => {
+      const r = await start(["node", fixture("print-argv.mjs"), "--recursive", "-r", "x"], {
+        separator: false,
+      });
+      expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
+      expect(JSON.parse(String(r.stdout))).toEqual(["--recursive", "-r", "x"]);
+    },
+  );
 
   test("the static profile's keys reach the child, with no session token or expiry", async () => {
     const r = await start([NODE, fixture("print-env.mjs")]);

@@ -4,7 +4,8 @@ import { runAwsx } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 
 const KEYS =
-  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n" +
+  "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 let home: TempHome;
 beforeAll(() => {
   home = makeHome({
@@ -57,27 +58,36 @@ test.each([[["--duration", "1h"]], [["--duration=1h"]], [["-d", "1h"]], [["-d", 
   },
 );
 
-test("awsx export (aws-vault's): NAME=value lines by default, export-env is awsx env's sh", async () => {
-  const exp = await runAwsx(["export", "--backend", "none", "foo"], home.env());
-  const dotenv = await runAwsx(["env", "--backend", "none", "foo", "-f", "dotenv"], home.env());
-  expect(exp.code).toBe(0);
-  expect(exp.stdout).toBe(dotenv.stdout);
-  expect(exp.stdout).toMatch(/^AWS_ACCESS_KEY_ID='AKIAIOSFODNN7EXAMPLE'$/m);
-  const sh = await runAwsx(["export", "foo", "--backend", "none", "-f", "export-env"], home.env());
-  const env = await runAwsx(["env", "foo", "--backend", "none"], home.env());
-  expect(sh.stdout).toBe(env.stdout);
-});
+test(
+  "awsx export (aws-vault's): NAME=value lines by default, " + "export-env is awsx env's sh",
+  async () => {
+    const exp = await runAwsx(["export", "--backend", "none", "foo"], home.env());
+    const dotenv = await runAwsx(["env", "--backend", "none", "foo", "-f", "dotenv"], home.env());
+    expect(exp.code).toBe(0);
+    expect(exp.stdout).toBe(dotenv.stdout);
+    expect(exp.stdout).toMatch(/^AWS_ACCESS_KEY_ID='AKIAIOSFODNN7EXAMPLE'$/m);
+    const sh = await runAwsx(
+      ["export", "foo", "--backend", "none", "-f", "export-env"],
+      home.env(),
+    );
+    const env = await runAwsx(["env", "foo", "--backend", "none"], home.env());
+    expect(sh.stdout).toBe(env.stdout);
+  },
+);
 
-test("awsx export --format ini: aws-vault's [profile NAME] section, = aligned, blank line after", async () => {
-  const ini = await runAwsx(["export", "foo", "--backend", "none", "-f", "ini"], home.env());
-  expect(ini.stderr).toBe("");
-  expect(ini.code).toBe(0);
-  expect(ini.stdout).toBe(
-    "[profile foo]\n" +
-      "aws_access_key_id     = AKIAIOSFODNN7EXAMPLE\n" +
-      "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n",
-  );
-});
+test(
+  "awsx export --format ini: aws-vault's [profile NAME] section, = aligned, " + "blank line after",
+  async () => {
+    const ini = await runAwsx(["export", "foo", "--backend", "none", "-f", "ini"], home.env());
+    expect(ini.stderr).toBe("");
+    expect(ini.code).toBe(0);
+    expect(ini.stdout).toBe(
+      "[profile foo]\n" +
+        "aws_access_key_id     = AKIAIOSFODNN7EXAMPLE\n" +
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n",
+    );
+  },
+);
 
 test.each([
   [

@@ -53,9 +53,12 @@ describeKeyring("a warm exec from the keychain", () => {
     keyring = await startPrivateKeyring();
     sts = await startFakeSts();
     home = makeHome({
-      config: `[profile target]\nrole_arn = ${ROLE}\nsource_profile = src\nregion = us-east-1\nendpoint_url = ${sts.url}\n`,
+      config:
+        `[profile target]\nrole_arn = ${ROLE}\nsource_profile = src\nregion = us-east-1\n` +
+        `endpoint_url = ${sts.url}\n`,
       credentials:
-        "[src]\naws_access_key_id = AKIAFAKEWARMPATH0001\naws_secret_access_key = fakeWarmPathSecret0000000000000000000001\n",
+        "[src]\naws_access_key_id = AKIAFAKEWARMPATH0001\n" +
+        "aws_secret_access_key = fakeWarmPathSecret0000000000000000000001\n",
     });
     dir = mkdtempSync(path.join(os.tmpdir(), "awsx-warm-"));
     env = home.env({
@@ -76,36 +79,40 @@ describeKeyring("a warm exec from the keychain", () => {
 
   // The D-Bus probe's socket, once destroyed, makes Node create process.stderr, which sets
   // a pipe O_NONBLOCK; awsx sets it back before execve, as spawn does in the child.
-  test("becomes the command: its parent is awsx's, stdout/stderr blocking, no fd left open", async () => {
-    // Its parent's pid, its stdout's and stderr's flags (octal), then each other open fd and
-    // what it is, without the pipe's or socket's number.
-    const report = [
-      "sh",
-      "-c",
-      'echo "$PPID"; for fd in 1 2; do grep ^flags /proc/$$/fdinfo/$fd; done; ' +
-        'for f in /proc/$$/fd/*; do [ "${f##*/}" -gt 2 ] && echo "${f##*/} $(readlink "$f")"; done; ' +
-        "exit 0",
-    ];
-    const [r, bare] = await Promise.all([
-      runAwsx(["exec", "target", "--", ...report], env),
-      runDetached(report[0]!, report.slice(1), env),
-    ]);
-    expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({
-      code: 0,
-      signal: null,
-      stderr: "",
-    });
-    const [parent, out, err, ...fds] = r.stdout.trim().split("\n");
-    expect(parent).toBe(String(process.pid));
-    for (const flags of [out, err]) {
-      expect(Number.parseInt(flags!.split(/\s+/)[1]!, 8) & constants.O_NONBLOCK).toBe(0);
-    }
-    // The same fds as sh started without awsx (its own, and what jest's process passes on):
-    // not awsx's D-Bus connection, log file or compile cache.
-    const kinds = (lines: string[]) => lines.map((l) => l.replace(/[:/][^ ]*$/, ""));
-    expect(kinds(fds)).toEqual(kinds(bare.stdout.trim().split("\n").slice(3)));
-    expect(sts.count("AssumeRole")).toBe(1);
-  });
+  test(
+    "becomes the command: its parent is awsx's, stdout/stderr blocking, " + "no fd left open",
+    async () => {
+      // Its parent's pid, its stdout's and stderr's flags (octal), then each other open fd and
+      // what it is, without the pipe's or socket's number.
+      const report = [
+        "sh",
+        "-c",
+        'echo "$PPID"; for fd in 1 2; do grep ^flags /proc/$$/fdinfo/$fd; done; ' +
+          'for f in /proc/$$/fd/*; do [ "${f##*/}" -gt 2 ] && echo "${f##*/} $(readlink ' +
+          '"$f")"; done; ' +
+          "exit 0",
+      ];
+      const [r, bare] = await Promise.all([
+        runAwsx(["exec", "target", "--", ...report], env),
+        runDetached(report[0]!, report.slice(1), env),
+      ]);
+      expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({
+        code: 0,
+        signal: null,
+        stderr: "",
+      });
+      const [parent, out, err, ...fds] = r.stdout.trim().split("\n");
+      expect(parent).toBe(String(process.pid));
+      for (const flags of [out, err]) {
+        expect(Number.parseInt(flags!.split(/\s+/)[1]!, 8) & constants.O_NONBLOCK).toBe(0);
+      }
+      // The same fds as sh started without awsx (its own, and what jest's process passes on):
+      // not awsx's D-Bus connection, log file or compile cache.
+      const kinds = (lines: string[]) => lines.map((l) => l.replace(/[:/][^ ]*$/, ""));
+      expect(kinds(fds)).toEqual(kinds(bare.stdout.trim().split("\n").slice(3)));
+      expect(sts.count("AssumeRole")).toBe(1);
+    },
+  );
 
   test("loads none of the built-in modules it has no use for", async () => {
     const preload = path.join(dir, "loaded.cjs");
@@ -113,7 +120,8 @@ describeKeyring("a warm exec from the keychain", () => {
     writeFileSync(
       preload,
       `const fs = require("node:fs");
-const dump = (how) => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ how, list: process.moduleLoadList }));
+const dump = (how) => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ how, list: ` +
+        `process.moduleLoadList }));
 const execve = process.execve;
 if (execve) process.execve = (...a) => (dump("execve"), execve(...a));
 process.on("exit", () => dump("exit"));\n`,

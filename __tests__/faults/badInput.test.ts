@@ -16,7 +16,8 @@ const CANARY = path.join(
   `awsx-pwned-${process.pid}-${randomBytes(4).toString("hex")}`,
 );
 const KEYS = (id: string) =>
-  `aws_access_key_id = AKIAFAKEBADINPUT${id}\naws_secret_access_key = fakeBadInputSecret${id}000000000000000000\n`;
+  `aws_access_key_id = AKIAFAKEBADINPUT${id}\n` +
+  `aws_secret_access_key = fakeBadInputSecret${id}000000000000000000\n`;
 
 const run = runDetached;
 
@@ -31,21 +32,26 @@ beforeAll(() => {
   printProfile = path.join(work, "print-profile.mjs");
   writeFileSync(
     printProfile,
-    "process.stdout.write(JSON.stringify({ profile: process.env.AWSX_PROFILE, id: process.env.AWS_ACCESS_KEY_ID, argv: process.argv.slice(2) }));\n",
+    "process.stdout.write(JSON.stringify({ profile: process.env.AWSX_PROFILE, id: " +
+      "process.env.AWS_ACCESS_KEY_ID, argv: process.argv.slice(2) }));\n",
   );
   // 100 MiB on stdout, then valid-looking JSON: awsx must stop reading at its 1 MiB cap.
   flood = path.join(work, "flood.mjs");
   writeFileSync(
     flood,
     `const chunk = Buffer.alloc(1 << 20, 0x20); let n = 0;
-const go = () => { while (n < 100) { n++; if (!process.stdout.write(chunk)) return void process.stdout.once("drain", go); } process.stdout.write('{"Version":1,"AccessKeyId":"AKIAFAKEFLOOD0000001","SecretAccessKey":"x"}'); };
+const go = () => { while (n < 100) { n++; if (!process.stdout.write(chunk)) ` +
+      `return void process.stdout.once("drain", go); } ` +
+      `process.stdout.write('{"Version":1,"AccessKeyId":"AKIAFAKEFLOOD0000001",` +
+      `"SecretAccessKey":"x"}'); };
 process.stdout.on("error", () => process.exit(0)); go();\n`,
   );
   // Never exits (writes its pid so the test can check it was killed).
   forever = path.join(work, "forever.mjs");
   writeFileSync(
     forever,
-    `import { writeFileSync } from "node:fs"; writeFileSync(process.argv[2], String(process.pid)); setInterval(() => {}, 1000);\n`,
+    `import { writeFileSync } from "node:fs"; writeFileSync(process.argv[2], ` +
+      `String(process.pid)); setInterval(() => {}, 1000);\n`,
   );
 });
 afterAll(() => {
@@ -88,12 +94,14 @@ const CYCLE = 50;
 const chain20k = `${Array.from(
   { length: 20_000 },
   (_, i) =>
-    `[profile h${i}]\nrole_arn = arn:aws:iam::123456789012:role/h${i}\nsource_profile = h${i + 1}\n`,
+    `[profile h${i}]\nrole_arn = ` +
+    `arn:aws:iam::123456789012:role/h${i}\nsource_profile = h${i + 1}\n`,
 ).join("")}[profile h20000]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n`;
 const cycle = Array.from(
   { length: CYCLE },
   (_, i) =>
-    `[profile c${i}]\nrole_arn = arn:aws:iam::123456789012:role/c${i}\nsource_profile = c${(i + 1) % CYCLE}\n`,
+    `[profile c${i}]\nrole_arn = ` +
+    `arn:aws:iam::123456789012:role/c${i}\nsource_profile = c${(i + 1) % CYCLE}\n`,
 ).join("\n");
 // Names that would run `touch CANARY` if anything handed them to a shell.
 const NASTY_NAMES = [
@@ -256,15 +264,21 @@ const ROWS: Row[] = [
 
   // --- values with metacharacters are data, not shell code
   {
-    name: "credential_process with $(...) and ; is split like a shell would but never run by one: 79",
-    config: `[profile cp]\ncredential_process = ${NODE} -e "process.exit(3)" ; ${touch} $(${touch})\n`,
+    name:
+      "credential_process with $(...) and ; " +
+      "is split like a shell would but never run by one: 79",
+    config:
+      `[profile ` +
+      `cp]\ncredential_process = ${NODE} -e "process.exit(3)" ; ${touch} $(${touch})\n`,
     args: exec("cp"),
     code: 79,
     says: ["credential_process", "status 3"],
   },
   {
     name: "role_session_name with metacharacters: 78",
-    config: `[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = foo\nrole_session_name = $(${touch})\n`,
+    config:
+      `[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = foo\n` +
+      `role_session_name = $(${touch})\n`,
     credentials: `[foo]\n${KEYS("0004")}`,
     args: exec("r"),
     code: 78,
@@ -479,7 +493,8 @@ describe('names with metacharacters through `eval "$(awsx env NAME)"` in sh', ()
       const home = makeHome({ credentials: `[${name}]\n${KEYS("0005")}` });
       try {
         const script =
-          'out=$("$AWSX_NODE" "$AWSX_BIN" env --backend none "$1") || exit 9; eval "$out" || exit 8; printf %s "$AWSX_PROFILE"';
+          'out=$("$AWSX_NODE" "$AWSX_BIN" env --backend none "$1") || exit 9; ' +
+          'eval "$out" || exit 8; printf %s "$AWSX_PROFILE"';
         for (const sh of ["sh", "bash"]) {
           const r = await run(
             sh,
@@ -507,7 +522,10 @@ describe("size", () => {
       const parts: string[] = [];
       let size = 0;
       for (let i = 0; size < 10 * 1024 * 1024; i++) {
-        const s = `[profile filler-${i}]\nrole_arn = arn:aws:iam::123456789012:role/filler-${i}\nsource_profile = filler-${i + 1}\nregion = eu-west-1\n# a comment to pad the section out a little\n`;
+        const s =
+          `[profile filler-${i}]\nrole_arn = ` +
+          `arn:aws:iam::123456789012:role/filler-${i}\nsource_profile = filler-${i + 1}\nregion ` +
+          `= eu-west-1\n# a comment to pad the section out a little\n`;
         parts.push(s);
         size += s.length;
       }
@@ -533,7 +551,9 @@ describe("size", () => {
         );
         small.cleanup();
         process.stderr.write(
-          `faults/badInput: 10 MB config (${parts.length + 1} profiles, ${config.length} bytes): ${r.ms} ms for exec (small config: ${base.ms} ms)\n`,
+          `faults/badInput: ` +
+            `10 MB config (${parts.length + 1} profiles, ${config.length} bytes): ${r.ms} ms for ` +
+            `exec (small config: ${base.ms} ms)\n`,
         );
       } finally {
         home.cleanup();
@@ -546,7 +566,9 @@ describe("size", () => {
     "a 10 MB value on one line: read, and the profile still works",
     async () => {
       const home = makeHome({
-        config: `[profile big]\nregion = us-east-1\ndescription = ${"v".repeat(10 * 1024 * 1024)}\n${KEYS("0007")}`,
+        config:
+          `[profile big]\nregion = us-east-1\n` +
+          `description = ${"v".repeat(10 * 1024 * 1024)}\n${KEYS("0007")}`,
       });
       try {
         const r = await run(

@@ -6,7 +6,8 @@ import { runAwsx } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 
 const KEYS =
-  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n" +
+  "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 const CHUNK = Buffer.alloc(64 * 1024, "x");
 const LIMIT_BYTES = 200 * 1024 * 1024; // the server gives up after this: the test never runs away
 
@@ -47,7 +48,8 @@ beforeEach(() => {
   home = makeHome({
     config:
       "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = foo\n" +
-      "[profile ecs]\nrole_arn = arn:aws:iam::123456789012:role/r\ncredential_source = EcsContainer\n",
+      "[profile ecs]\nrole_arn = arn:aws:iam::123456789012:role/r\n" +
+      "credential_source = EcsContainer\n",
     credentials: `[foo]\n${KEYS}`,
   });
 });

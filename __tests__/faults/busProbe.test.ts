@@ -13,6 +13,7 @@ import { AWSX_BIN, runAwsx, type AwsxRun } from "../helpers/awsx.js";
 import { makeHome, writePrintCreds, type TempHome } from "../helpers/home.js";
 import { startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
+import { joinRegExp } from "../helpers/regex.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/bus-probe-role";
 // Far above the probe's 2 s (a loaded machine), far below "for good": a run still going
@@ -27,9 +28,12 @@ let dir: string;
 beforeAll(async () => {
   sts = await startFakeSts();
   home = makeHome({
-    config: `[profile target]\nrole_arn = ${ROLE}\nsource_profile = src\nregion = us-east-1\nendpoint_url = ${sts.url}\n`,
+    config:
+      `[profile target]\nrole_arn = ${ROLE}\nsource_profile = src\nregion = us-east-1\n` +
+      `endpoint_url = ${sts.url}\n`,
     credentials:
-      "[src]\naws_access_key_id = AKIAFAKEBUSPROBE0001\naws_secret_access_key = fakeBusProbeSecret0000000000000000000001\n",
+      "[src]\naws_access_key_id = AKIAFAKEBUSPROBE0001\n" +
+      "aws_secret_access_key = fakeBusProbeSecret0000000000000000000001\n",
   });
   printCreds = writePrintCreds(home.dir);
   dir = mkdtempSync(path.join(os.tmpdir(), "awsx-bus-"));
@@ -92,7 +96,11 @@ function expectAnswered(runs: Runs): void {
   );
   // What must last is refused, naming the bus and the fix; nothing is recorded as stored.
   expect(runs.add.stderr).toMatch(
-    /^awsx: nowhere to keep the keys of profile "kept" \(nothing was changed\): the D-Bus session bus does not answer .*restart the session.*AWSX_FILE_PASSPHRASE/,
+    joinRegExp(
+      /^awsx: nowhere to keep the keys of profile "kept" \(nothing was /,
+      /changed\): the D-Bus session bus does not answer .*restart the /,
+      /session.*AWSX_FILE_PASSPHRASE/,
+    ),
   );
 }
 
@@ -140,7 +148,8 @@ test.each([
   60_000,
 );
 
-test("a socket that answers the first handshake line, then nothing: every command answers", async () => {
+test("a socket that answers the first handshake line, then nothing: " +
+  "every command answers", async () => {
   const at = path.join(dir, `half-${process.pid}`);
   const half = await silentSocket(at, "OK 0123456789abcdef0123456789abcdef\r\n");
   try {
@@ -161,7 +170,8 @@ describeKeyring("a dbus-daemon stopped with SIGSTOP", () => {
     await kr?.stop();
   }, 20_000);
 
-  test("every command answers: the default backend falls back, --backend keychain is 74", async () => {
+  test("every command answers: the default backend falls back, " +
+    "--backend keychain is 74", async () => {
     process.kill(kr!.busPid, "SIGSTOP");
     let runs: Runs;
     try {

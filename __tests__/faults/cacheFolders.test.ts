@@ -22,7 +22,8 @@ const asRoot = await needsForTest({
   probe: () => process.getuid?.() === 0,
 });
 const KEYS =
-  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n" +
+  "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 const NOBODY = 65534;
 
 let home: TempHome;
@@ -70,16 +71,19 @@ test("a cache folder writable by other users: 74", async () => {
   expectRefused(await run(dir), /writable by other users/);
 });
 
-test("sessions/ swapped for a symlink to a folder of the victim's: 74, the target untouched", async () => {
-  const dir = path.join(root, "awsx");
-  mkdirSync(dir, { mode: 0o700 });
-  const victim = path.join(root, "victim");
-  mkdirSync(victim, { mode: 0o755 });
-  symlinkSync(victim, path.join(dir, "sessions"));
-  expectRefused(await run(dir), /symbolic link/);
-  expect(statSync(victim).mode & 0o777).toBe(0o755);
-  expect(readdirSync(victim)).toEqual([]);
-});
+test(
+  "sessions/ swapped for a symlink to a folder of the victim's: 74, " + "the target untouched",
+  async () => {
+    const dir = path.join(root, "awsx");
+    mkdirSync(dir, { mode: 0o700 });
+    const victim = path.join(root, "victim");
+    mkdirSync(victim, { mode: 0o755 });
+    symlinkSync(victim, path.join(dir, "sessions"));
+    expectRefused(await run(dir), /symbolic link/);
+    expect(statSync(victim).mode & 0o777).toBe(0o755);
+    expect(readdirSync(victim)).toEqual([]);
+  },
+);
 
 asRoot("a cache folder under another user's folder: 74", async () => {
   const theirs = path.join(root, "theirs");

@@ -15,7 +15,8 @@ test.each([
   ],
   [
     "config",
-    `[profile foo]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key =\n    ${SECRET}\n`,
+    `[profile foo]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key =\n` +
+      `    ${SECRET}\n`,
   ],
 ])(
   "a secret on the line after its key in the %s file: 78, names file and line, never the secret",

@@ -22,7 +22,8 @@ const alive = (pid: number) => {
   }
 };
 
-test("a grandchild that keeps the pipes open: 79 at the deadline, and the grandchild is killed", async () => {
+test("a grandchild that keeps the pipes open: 79 at the deadline, " +
+  "and the grandchild is killed", async () => {
   const pidFile = path.join(dir, "grandchild.pid");
   const helper = `bash -c 'sleep 300 & echo $! > ${pidFile}; wait'`;
   const home = makeHome({ config: `[profile slow]\ncredential_process = ${helper}\n` });

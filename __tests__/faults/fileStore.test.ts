@@ -46,16 +46,19 @@ const sealWith = (key: Buffer, text: string, aad: string, tagBytes = 16) => {
   };
 };
 
-test("a new folder's header records scrypt N = 2^17; set/get round-trips; files are 0600", async () => {
-  const dir = path.join(root, "sessions");
-  const store = await fileStore(dir, PASS);
-  await store.set("k1", "value-1");
-  expect(await store.get("k1")).toBe("value-1");
-  const header = JSON.parse(readFileSync(path.join(dir, "store.json"), "utf8"));
-  expect(header).toMatchObject({ v: 2, kdf: { N: 131072, r: 8, p: 1 } });
-  expect(statSync(path.join(dir, "k1.enc")).mode & 0o777).toBe(0o600);
-  expect(statSync(dir).mode & 0o777).toBe(0o700);
-});
+test(
+  "a new folder's header records scrypt N = 2^17; set/get round-trips; " + "files are 0600",
+  async () => {
+    const dir = path.join(root, "sessions");
+    const store = await fileStore(dir, PASS);
+    await store.set("k1", "value-1");
+    expect(await store.get("k1")).toBe("value-1");
+    const header = JSON.parse(readFileSync(path.join(dir, "store.json"), "utf8"));
+    expect(header).toMatchObject({ v: 2, kdf: { N: 131072, r: 8, p: 1 } });
+    expect(statSync(path.join(dir, "k1.enc")).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  },
+);
 
 test("a v1 folder (scrypt N = 2^14, no kdf field) is still read", async () => {
   const dir = path.join(root, "sessions");
@@ -92,13 +95,16 @@ test("a FIFO in place of an entry is a miss at once, not a hang", async () => {
   expect(await store.get("k")).toBeUndefined();
 });
 
-test("a sessions folder that is a symbolic link is refused; its target keeps its mode", async () => {
-  const victim = path.join(root, "victim");
-  mkdirSync(victim, { mode: 0o755 });
-  symlinkSync(victim, path.join(root, "sessions"));
-  await expect(fileStore(path.join(root, "sessions"), PASS)).rejects.toThrow(/symbolic link/);
-  expect(statSync(victim).mode & 0o777).toBe(0o755);
-});
+test(
+  "a sessions folder that is a symbolic link is refused; " + "its target keeps its mode",
+  async () => {
+    const victim = path.join(root, "victim");
+    mkdirSync(victim, { mode: 0o755 });
+    symlinkSync(victim, path.join(root, "sessions"));
+    await expect(fileStore(path.join(root, "sessions"), PASS)).rejects.toThrow(/symbolic link/);
+    expect(statSync(victim).mode & 0o777).toBe(0o755);
+  },
+);
 
 test("a cache folder writable by other users is refused", async () => {
   chmodSync(root, 0o777);

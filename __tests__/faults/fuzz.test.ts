@@ -24,6 +24,7 @@ import { isAwsxError } from "../../src/errors.js";
 import { decodeEntry, encodeEntry, type CacheEntry } from "../../src/cache/cacheEntry.js";
 import { createLogger } from "../../src/util/log.js";
 import { checkAll } from "../helpers/requirements.js";
+import { joinRegExp } from "../helpers/regex.js";
 
 // AWSX_PROP_SCALE=10 for a deeper local run (as in properties.test.ts).
 const SCALE = Number(process.env.AWSX_PROP_SCALE ?? 1);
@@ -98,7 +99,8 @@ interface ShellCase {
 }
 const shLoader = (file: string, n: number) => [
   "-c",
-  `eval "$(cat "$1")" || exit 9\nprintf '%s\\0' ${Array.from({ length: n }, (_, i) => `"$V${i}"`).join(" ")}`,
+  `eval "$(cat "$1")" || exit 9\n` +
+    `printf '%s\\0' ${Array.from({ length: n }, (_, i) => `"$V${i}"`).join(" ")}`,
   "sh",
   file,
 ];
@@ -118,7 +120,8 @@ const SHELLS: Record<string, ShellCase> = {
   },
 };
 
-// Evaluates formatEnv(values) in the shell; returns the values the shell holds afterwards, as bytes.
+// Evaluates formatEnv(values) in the shell; returns the values the shell
+// holds afterwards, as bytes.
 function roundTrip(shell: ShellCase, values: string[], encoding: "utf8" | "latin1"): Buffer[] {
   const file = path.join(dir, `env-${shell.exe}-${process.hrtime.bigint()}.txt`);
   writeFileSync(
@@ -250,57 +253,66 @@ describe("parseIni", () => {
   );
   const file = fc.uniqueArray(section, { maxLength: 8, selector: ([n]) => n });
 
-  test("a rendered file parses back to exactly what was rendered (any delimiter style, any line ending)", () => {
-    fc.assert(
-      fc.property(
-        file,
-        fc.constantFrom(" = ", "=", ": ", " : "),
-        fc.constantFrom("\n", "\r\n", "\r"),
-        (sections, delim, eol) => {
-          // A value starting with a newline-free text never looks nested; "" stays "".
-          const text =
-            sections
-              .map(([name, kvs]) =>
-                [`[${name}]`, ...kvs.map(([k, v]) => `${k}${delim}${v}`)].join(eol),
-              )
-              .join(eol) + eol;
-          const parsed = parseIni(text);
-          expect([...parsed.keys()]).toEqual(sections.map(([n]) => n));
-          for (const [name, kvs] of sections)
-            expect(parsed.get(name)).toEqual(Object.fromEntries(kvs));
-        },
-      ),
-      { numRuns: 500 * SCALE },
-    );
-  });
+  test(
+    "a rendered file parses back to exactly what was rendered (any delimiter style, " +
+      "any line ending)",
+    () => {
+      fc.assert(
+        fc.property(
+          file,
+          fc.constantFrom(" = ", "=", ": ", " : "),
+          fc.constantFrom("\n", "\r\n", "\r"),
+          (sections, delim, eol) => {
+            // A value starting with a newline-free text never looks nested; "" stays "".
+            const text =
+              sections
+                .map(([name, kvs]) =>
+                  [`[${name}]`, ...kvs.map(([k, v]) => `${k}${delim}${v}`)].join(eol),
+                )
+                .join(eol) + eol;
+            const parsed = parseIni(text);
+            expect([...parsed.keys()]).toEqual(sections.map(([n]) => n));
+            for (const [name, kvs] of sections)
+              expect(parsed.get(name)).toEqual(Object.fromEntries(kvs));
+          },
+        ),
+        { numRuns: 500 * SCALE },
+      );
+    },
+  );
 
-  test("arbitrary text, binary and unicode: a result or an IniParseError, never another exception", () => {
-    const anyText = fc.oneof(
-      fc.string({ maxLength: 300 }),
-      fc.string({ unit: "binary", maxLength: 300 }),
-      fc.string({ unit: "grapheme", maxLength: 100 }),
-    );
-    let errors = 0;
-    fc.assert(
-      fc.property(anyText, (text) => {
-        try {
-          parseIni(text);
-        } catch (e) {
-          if (!(e instanceof IniParseError)) throw e;
-          errors++;
-        }
-      }),
-      { numRuns: 2000 * SCALE },
-    );
-    expect(errors).toBeGreaterThan(100);
-  });
+  test(
+    "arbitrary text, binary and unicode: a result or an IniParseError, " +
+      "never another exception",
+    () => {
+      const anyText = fc.oneof(
+        fc.string({ maxLength: 300 }),
+        fc.string({ unit: "binary", maxLength: 300 }),
+        fc.string({ unit: "grapheme", maxLength: 100 }),
+      );
+      let errors = 0;
+      fc.assert(
+        fc.property(anyText, (text) => {
+          try {
+            parseIni(text);
+          } catch (e) {
+            if (!(e instanceof IniParseError)) throw e;
+            errors++;
+          }
+        }),
+        { numRuns: 2000 * SCALE },
+      );
+      expect(errors).toBeGreaterThan(100);
+    },
+  );
 
   // A hang guard, not a speed test (speed is the benchmark's): 240,000 lines take a fraction
   // of a second when the parser is linear; a quadratic one (a rescan per line, a regex that
   // backtracks across the file) needs minutes, far past any busy machine's slowness.
   test("240,000 lines parse within a hang guard (no quadratic work)", () => {
     const unit =
-      "[profile p]\nrole_arn = arn:aws:iam::123456789012:role/r\n  continued = x\n# c\n; d\nregion=eu-west-1\n";
+      "[profile p]\nrole_arn = arn:aws:iam::123456789012:role/r\n  continued = x\n# c\n; d\n" +
+      "region=eu-west-1\n";
     const text = Array.from({ length: 40_000 }, (_, i) =>
       unit.replace("[profile p]", `[profile p${i}]`),
     ).join("");
@@ -374,53 +386,59 @@ describe("word splitting", () => {
     );
   });
 
-  test("any command line: a parse, or one usage error line in awsx's words (never parseArgs')", () => {
-    const names = cliTable.specs.flatMap((o) => [
-      `--${o.name}`,
-      `--no-${o.name}`,
-      ...(o.short ? [`-${o.short}`] : []),
-    ]);
-    const piece = fc.oneof(
-      fc.constantFrom(
-        ...TABLE.map((c) => c.name),
-        "nosuch",
-        "--",
-        "-",
-        "true",
-        "false",
-        "",
-        "prod",
-        "sh",
-        "3600",
-        "memory",
-      ),
-      fc.constantFrom(...names),
-      fc
-        .tuple(fc.constantFrom(...names), fc.constantFrom("true", "false", "x", "", "-1", "="))
-        .map(([n, v]) => `${n}=${v}`),
-      fc.constantFrom("-qr", "-qd", "-hq", "-rq", "-qz", "-fq", "---x", "-=", "--="),
-      word,
-    );
-    let errors = 0;
-    fc.assert(
-      fc.property(fc.array(piece, { maxLength: 8 }), (argv) => {
-        try {
-          parseCommandLine(argv, cliTable);
-        } catch (e) {
-          errors++;
-          expect(isAwsxError(e) && e.code).toBe("E_USAGE");
-          const message = (e as Error).message;
-          expect(message).toMatch(/^[^\n]+; see awsx( [a-z_-]+)? --help$/);
-          expect(message).not.toMatch(
-            /cannot read the options|To specify|ambiguous|ERR_PARSE_ARGS|Unknown option '|does not take an argument/,
-          );
-        }
-      }),
-      { numRuns: 5000 * SCALE },
-    );
-    // The generator must reach the error paths, not only good lines.
-    expect(errors).toBeGreaterThan(500 * SCALE);
-  });
+  test(
+    "any command line: a parse, or one usage error line in awsx's words " + "(never parseArgs')",
+    () => {
+      const names = cliTable.specs.flatMap((o) => [
+        `--${o.name}`,
+        `--no-${o.name}`,
+        ...(o.short ? [`-${o.short}`] : []),
+      ]);
+      const piece = fc.oneof(
+        fc.constantFrom(
+          ...TABLE.map((c) => c.name),
+          "nosuch",
+          "--",
+          "-",
+          "true",
+          "false",
+          "",
+          "prod",
+          "sh",
+          "3600",
+          "memory",
+        ),
+        fc.constantFrom(...names),
+        fc
+          .tuple(fc.constantFrom(...names), fc.constantFrom("true", "false", "x", "", "-1", "="))
+          .map(([n, v]) => `${n}=${v}`),
+        fc.constantFrom("-qr", "-qd", "-hq", "-rq", "-qz", "-fq", "---x", "-=", "--="),
+        word,
+      );
+      let errors = 0;
+      fc.assert(
+        fc.property(fc.array(piece, { maxLength: 8 }), (argv) => {
+          try {
+            parseCommandLine(argv, cliTable);
+          } catch (e) {
+            errors++;
+            expect(isAwsxError(e) && e.code).toBe("E_USAGE");
+            const message = (e as Error).message;
+            expect(message).toMatch(/^[^\n]+; see awsx( [a-z_-]+)? --help$/);
+            expect(message).not.toMatch(
+              joinRegExp(
+                /cannot read the options|To specify|ambiguous|ERR_PARSE_ARGS|Unknown /,
+                /option '|does not take an argument/,
+              ),
+            );
+          }
+        }),
+        { numRuns: 5000 * SCALE },
+      );
+      // The generator must reach the error paths, not only good lines.
+      expect(errors).toBeGreaterThan(500 * SCALE);
+    },
+  );
 });
 
 // ---- cache entries -----------------------------------------------------------------------
@@ -465,54 +483,62 @@ describe("cache entry codec", () => {
     );
   });
 
-  test("any truncation or single-character change of an encoded entry is a miss or still a valid entry, never a throw", () => {
-    fc.assert(
-      fc.property(entry, fc.nat(), fc.nat(), scalar, (e, cut, at, ch) => {
-        const text = encodeEntry(e);
-        const truncated = text.slice(0, cut % text.length);
-        expect(decodeEntry(truncated, e.key)).toBeUndefined();
-        const i = at % text.length;
-        const changed = text.slice(0, i) + ch + text.slice(i + 1);
-        const d = decodeEntry(changed, e.key);
-        if (d !== undefined) {
-          expect(d.key).toBe(e.key);
-          expect(typeof d.credentials.secretAccessKey).toBe("string");
-        }
-      }),
-      { numRuns: 1000 * SCALE },
-    );
-  });
+  test(
+    "any truncation or single-character change of an encoded entry is a miss or still a valid " +
+      "entry, never a throw",
+    () => {
+      fc.assert(
+        fc.property(entry, fc.nat(), fc.nat(), scalar, (e, cut, at, ch) => {
+          const text = encodeEntry(e);
+          const truncated = text.slice(0, cut % text.length);
+          expect(decodeEntry(truncated, e.key)).toBeUndefined();
+          const i = at % text.length;
+          const changed = text.slice(0, i) + ch + text.slice(i + 1);
+          const d = decodeEntry(changed, e.key);
+          if (d !== undefined) {
+            expect(d.key).toBe(e.key);
+            expect(typeof d.credentials.secretAccessKey).toBe("string");
+          }
+        }),
+        { numRuns: 1000 * SCALE },
+      );
+    },
+  );
 });
 
 // ---- the log redactor ------------------------------------------------------------------
 
-test("the logger never writes a registered secret, whatever text surrounds it (stderr and AWSX_LOG_FILE alike)", () => {
-  const secret = fc.stringMatching(/^[A-Za-z0-9/+=]{16,80}$/);
-  const around = fc.string({
-    unit: fc.oneof(scalar, fc.constantFrom("A", "a", "0", "/", "+", "=", " ", "\n")),
-    maxLength: 40,
-  });
-  fc.assert(
-    fc.property(
-      fc.array(secret, { minLength: 1, maxLength: 4 }),
-      fc.array(around, { minLength: 1, maxLength: 6 }),
-      fc.boolean(),
-      (secrets, parts, debug) => {
-        const lines: string[] = [];
-        const log = createLogger({ debug, write: (l) => lines.push(l) });
-        for (const s of secrets) log.secret(s);
-        // The secrets embedded, repeated and back to back, between arbitrary text.
-        const message = parts
-          .map((p, i) => p + secrets[i % secrets.length]! + secrets[(i + 1) % secrets.length]!)
-          .join("");
-        log.error(message);
-        log.warn(message);
-        log.debug(message);
-        const out = lines.join("");
-        for (const s of secrets) expect(out.includes(s)).toBe(false);
-        expect(lines.length).toBe(debug ? 3 : 2);
-      },
-    ),
-    { numRuns: 1000 * SCALE },
-  );
-});
+test(
+  "the logger never writes a registered secret, " +
+    "whatever text surrounds it (stderr and AWSX_LOG_FILE alike)",
+  () => {
+    const secret = fc.stringMatching(/^[A-Za-z0-9/+=]{16,80}$/);
+    const around = fc.string({
+      unit: fc.oneof(scalar, fc.constantFrom("A", "a", "0", "/", "+", "=", " ", "\n")),
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(secret, { minLength: 1, maxLength: 4 }),
+        fc.array(around, { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (secrets, parts, debug) => {
+          const lines: string[] = [];
+          const log = createLogger({ debug, write: (l) => lines.push(l) });
+          for (const s of secrets) log.secret(s);
+          // The secrets embedded, repeated and back to back, between arbitrary text.
+          const message = parts
+            .map((p, i) => p + secrets[i % secrets.length]! + secrets[(i + 1) % secrets.length]!)
+            .join("");
+          log.error(message);
+          log.warn(message);
+          log.debug(message);
+          const out = lines.join("");
+          for (const s of secrets) expect(out.includes(s)).toBe(false);
+          expect(lines.length).toBe(debug ? 3 : 2);
+        },
+      ),
+      { numRuns: 1000 * SCALE },
+    );
+  },
+);

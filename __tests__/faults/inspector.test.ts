@@ -12,7 +12,8 @@ import { makeHome } from "../helpers/home.js";
 import { freePort } from "../helpers/ports.js";
 
 const KEYS =
-  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n" +
+  "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 
 test.each(["env", "credential-process", "exec"])(
   "SIGUSR1 during awsx %s's STS call: no inspector, the run goes on",

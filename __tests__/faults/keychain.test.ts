@@ -1,6 +1,6 @@
-// Keychain faults through the BUILT CLI: @napi-rs/keyring missing or not loading, no D-Bus session, a D-Bus address
-// that leads nowhere, a locked keyring, an entry deleted underneath, a corrupt entry. The
-// command either still works (falls back to the file store or to no cache, or refreshes)
+// Keychain faults through the BUILT CLI: @napi-rs/keyring missing or not loading, no D-Bus session,
+// a D-Bus address that leads nowhere, a locked keyring, an entry deleted underneath, a corrupt
+// entry. The command either still works (falls back to the file store or to no cache, or refreshes)
 // or fails with one clear `awsx:` line (74), quickly; never a hang, never a stack trace.
 //
 // The keyring cases run their own dbus-daemon + gnome-keyring-daemon with a throwaway
@@ -26,6 +26,7 @@ import {
   type PrivateKeyring,
 } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
+import { joinRegExp } from "../helpers/regex.js";
 
 const ACCOUNT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/kc-fault-role`;
@@ -39,7 +40,8 @@ const NOWHERE_BUS = "unix:path=/nonexistent/awsx-test-bus";
 // A Secret Service that does not answer: the library's D-Bus reply timeout (2 s) or awsx's own.
 const NO_ANSWER = (what: string) =>
   new RegExp(
-    `keychain ${what} failed: (the keychain did not answer within 5000 ms|.*Did not receive a reply)`,
+    `keychain ${what} failed: (the keychain did not answer within 5000 ms|.*Did not ` +
+      `receive a reply)`,
     "m",
   );
 
@@ -56,9 +58,12 @@ let cacheDir: string;
 beforeAll(async () => {
   sts = await startFakeSts();
   home = makeHome({
-    config: `[profile target]\nrole_arn = ${ROLE}\nsource_profile = src\nregion = us-east-1\nendpoint_url = ${sts.url}\n`,
+    config:
+      `[profile target]\nrole_arn = ${ROLE}\nsource_profile = src\nregion = us-east-1\n` +
+      `endpoint_url = ${sts.url}\n`,
     credentials:
-      "[src]\naws_access_key_id = AKIAFAKEKCFAULTS0001\naws_secret_access_key = fakeKeychainFaultsSecret000000000000001\n",
+      "[src]\naws_access_key_id = AKIAFAKEKCFAULTS0001\n" +
+      "aws_secret_access_key = fakeKeychainFaultsSecret000000000000001\n",
   });
   printCreds = writePrintCreds(home.dir);
   cacheDir = path.join(home.dir, "awsx-cache");
@@ -93,64 +98,83 @@ async function execWorks(
 }
 
 describe("no usable Secret Service (no keyring needed)", () => {
-  test("--backend keychain without DBUS_SESSION_BUS_ADDRESS: 74 at once, saying D-Bus is missing", async () => {
-    const r = await awsx(
-      ["exec", "--backend", "keychain", "target", "--", "true"],
-      home.env({ DBUS_SESSION_BUS_ADDRESS: undefined }),
-    );
-    expectOneError(r, 74, /D-Bus/, "DBUS_SESSION_BUS_ADDRESS");
-    expect(sts.count()).toBe(0);
-  });
+  test(
+    "--backend keychain without DBUS_SESSION_BUS_ADDRESS: 74 at once, " + "saying D-Bus is missing",
+    async () => {
+      const r = await awsx(
+        ["exec", "--backend", "keychain", "target", "--", "true"],
+        home.env({ DBUS_SESSION_BUS_ADDRESS: undefined }),
+      );
+      expectOneError(r, 74, /D-Bus/, "DBUS_SESSION_BUS_ADDRESS");
+      expect(sts.count()).toBe(0);
+    },
+  );
 
-  test("--backend keychain with a D-Bus address that leads nowhere: 74 with the reason, no STS call, within the keychain bound", async () => {
-    const r = await awsx(
-      ["exec", "--backend", "keychain", "target", "--", "true"],
-      home.env({ DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS }),
-    );
-    expectOneError(r, 74, /keychain/);
-    expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
-  });
+  test(
+    "--backend keychain with a D-Bus address that leads nowhere: 74 with the reason, " +
+      "no STS call, within the keychain bound",
+    async () => {
+      const r = await awsx(
+        ["exec", "--backend", "keychain", "target", "--", "true"],
+        home.env({ DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS }),
+      );
+      expectOneError(r, 74, /keychain/);
+      expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+    },
+  );
 
-  test("--no-cache, default backend, D-Bus gone, AWSX_FILE_PASSPHRASE set: runs, makes no file store", async () => {
-    const fresh = path.join(home.dir, "no-cache-dir");
-    const env = home.env({
-      DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS,
-      AWSX_FILE_PASSPHRASE: PASS,
-      AWSX_CACHE_DIR: fresh,
-    });
-    const r = await execWorks(env, ["--no-cache"]);
-    expect(r.stderr).toBe("");
-    expect(existsSync(path.join(fresh, "sessions", "store.json"))).toBe(false);
-    expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
-  });
+  test(
+    "--no-cache, default backend, D-Bus gone, AWSX_FILE_PASSPHRASE set: runs, " +
+      "makes no file store",
+    async () => {
+      const fresh = path.join(home.dir, "no-cache-dir");
+      const env = home.env({
+        DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS,
+        AWSX_FILE_PASSPHRASE: PASS,
+        AWSX_CACHE_DIR: fresh,
+      });
+      const r = await execWorks(env, ["--no-cache"]);
+      expect(r.stderr).toBe("");
+      expect(existsSync(path.join(fresh, "sessions", "store.json"))).toBe(false);
+      expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+    },
+  );
 
-  test("default backend, D-Bus gone, AWSX_FILE_PASSPHRASE set: falls back to the file store (second run served from it)", async () => {
-    const env = home.env({
-      DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS,
-      AWSX_FILE_PASSPHRASE: PASS,
-      AWSX_CACHE_DIR: cacheDir,
-    });
-    const first = await execWorks(env, ["--debug"]);
-    expect(first.stderr).toMatch(/keychain unavailable/);
-    expect(first.stderr).toMatch(/encrypted file store/);
-    expect(first.stderr.split("\n").filter((l) => l.startsWith("awsx: "))).toEqual([]);
-    expect(sts.count("AssumeRole")).toBe(1);
-    expect(sessionFiles()).toHaveLength(1);
-    const second = await execWorks(env);
-    expect(second.stderr).toBe("");
-    expect(sts.count("AssumeRole")).toBe(1);
-    expect(first.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
-  });
+  test(
+    "default backend, D-Bus gone, AWSX_FILE_PASSPHRASE set: " +
+      "falls back to the file store (second run served from it)",
+    async () => {
+      const env = home.env({
+        DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS,
+        AWSX_FILE_PASSPHRASE: PASS,
+        AWSX_CACHE_DIR: cacheDir,
+      });
+      const first = await execWorks(env, ["--debug"]);
+      expect(first.stderr).toMatch(/keychain unavailable/);
+      expect(first.stderr).toMatch(/encrypted file store/);
+      expect(first.stderr.split("\n").filter((l) => l.startsWith("awsx: "))).toEqual([]);
+      expect(sts.count("AssumeRole")).toBe(1);
+      expect(sessionFiles()).toHaveLength(1);
+      const second = await execWorks(env);
+      expect(second.stderr).toBe("");
+      expect(sts.count("AssumeRole")).toBe(1);
+      expect(first.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+    },
+  );
 
-  test("default backend, D-Bus gone, no passphrase: no cache, the command works and every run calls STS", async () => {
-    const env = home.env({ DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS, AWSX_CACHE_DIR: cacheDir });
-    const first = await execWorks(env, ["--debug"]);
-    expect(first.stderr).toMatch(/keychain unavailable/);
-    expect(first.stderr).toMatch(/cache: none/);
-    await execWorks(env);
-    expect(sts.count("AssumeRole")).toBe(2);
-    expect(sessionFiles()).toHaveLength(0);
-  });
+  test(
+    "default backend, D-Bus gone, no passphrase: no cache, " +
+      "the command works and every run calls STS",
+    async () => {
+      const env = home.env({ DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS, AWSX_CACHE_DIR: cacheDir });
+      const first = await execWorks(env, ["--debug"]);
+      expect(first.stderr).toMatch(/keychain unavailable/);
+      expect(first.stderr).toMatch(/cache: none/);
+      await execWorks(env);
+      expect(sts.count("AssumeRole")).toBe(2);
+      expect(sessionFiles()).toHaveLength(0);
+    },
+  );
 
   describe("@napi-rs/keyring missing (the built CLI without its node_modules)", () => {
     let bare: string;
@@ -162,15 +186,18 @@ describe("no usable Secret Service (no keyring needed)", () => {
     });
     afterAll(() => rmSync(bare, { recursive: true, force: true }));
 
-    test("--backend keychain: 74, saying @napi-rs/keyring did not load and what to do", async () => {
-      const r = await awsx(
-        ["exec", "--backend", "keychain", "target", "--", "true"],
-        home.env({ DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS }),
-        bareBin,
-      );
-      expectOneError(r, 74, /@napi-rs\/keyring did not load/, /--backend file/);
-      expect(sts.count()).toBe(0);
-    });
+    test(
+      "--backend keychain: 74, saying @napi-rs/keyring did not load " + "and what to do",
+      async () => {
+        const r = await awsx(
+          ["exec", "--backend", "keychain", "target", "--", "true"],
+          home.env({ DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS }),
+          bareBin,
+        );
+        expectOneError(r, 74, /@napi-rs\/keyring did not load/, /--backend file/);
+        expect(sts.count()).toBe(0);
+      },
+    );
 
     test("default backend: falls back to the file store and works", async () => {
       const env = home.env({
@@ -184,33 +211,43 @@ describe("no usable Secret Service (no keyring needed)", () => {
     });
 
     // Issue 26: "nothing cached" is never all a user sees when the keychain was not read.
-    test("list: the fallback's entries, exit 0, and a warning that the keychain was not read", async () => {
-      const env = home.env({
-        DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS,
-        AWSX_FILE_PASSPHRASE: PASS,
-        AWSX_CACHE_DIR: cacheDir,
-      });
-      const r = await awsx(["list"], env, bareBin);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/Cached sessions \(file\):/);
-      expect(r.stderr).toMatch(
-        /^awsx: warning: the keychain was not read, so .*: the keychain library did not load .*; reinstall awsx\n$/,
-      );
-    });
+    test(
+      "list: the fallback's entries, exit 0, " + "and a warning that the keychain was not read",
+      async () => {
+        const env = home.env({
+          DBUS_SESSION_BUS_ADDRESS: NOWHERE_BUS,
+          AWSX_FILE_PASSPHRASE: PASS,
+          AWSX_CACHE_DIR: cacheDir,
+        });
+        const r = await awsx(["list"], env, bareBin);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toMatch(/Cached sessions \(file\):/);
+        expect(r.stderr).toMatch(
+          joinRegExp(
+            /^awsx: warning: the keychain was not read, so .*: the keychain library /,
+            /did not load .*; reinstall awsx\n$/,
+          ),
+        );
+      },
+    );
   });
 });
 
 let keyring: PrivateKeyring | undefined;
 let keyringError = "";
 const describeKeyring = await needs("dbus-daemon", "dbus-send", "gnome-keyring-daemon", {
-  name: "a private Secret Service (dbus-daemon + gnome-keyring-daemon + @napi-rs/keyring round trip)",
+  name:
+    "a private Secret Service (dbus-daemon + gnome-keyring-daemon + " +
+    "@napi-rs/keyring round trip)",
   probe: async () => {
     let k: PrivateKeyring | undefined;
     try {
       k = await startPrivateKeyring();
       const v = await keyringOn<string>(
         k.address,
-        `await k.setPassword("awsx-faults-probe", "a", "round-trip"); const v = await k.getPassword("awsx-faults-probe", "a"); await k.deletePassword("awsx-faults-probe", "a"); return v;`,
+        `await k.setPassword("awsx-faults-probe", "a", "round-trip"); ` +
+          `const v = await k.getPassword("awsx-faults-probe", "a"); ` +
+          `await k.deletePassword("awsx-faults-probe", "a"); return v;`,
       );
       if (v !== "round-trip") throw new Error(`read back ${JSON.stringify(v)}`);
       return true;
@@ -259,53 +296,64 @@ describeKeyring("a real keyring misbehaving", () => {
       );
       writeFileSync(
         path.join(k, "index.js"),
-        'throw new Error("Cannot find native binding. npm has a bug related to optional dependencies");\n',
+        'throw new Error("Cannot find native binding. npm has a bug related to optional ' +
+          'dependencies");\n',
       );
     });
     afterAll(() => rmSync(broken, { recursive: true, force: true }));
 
-    test("default backend with AWSX_FILE_PASSPHRASE: the file store serves the second run", async () => {
-      const first = await execWorks(env({ AWSX_FILE_PASSPHRASE: PASS }), ["--debug"], brokenBin);
-      expect(first.stderr).toMatch(
-        /keychain unavailable \(@napi-rs\/keyring did not load \(Cannot find native binding/,
-      );
-      const second = await execWorks(env({ AWSX_FILE_PASSPHRASE: PASS }), [], brokenBin);
-      expect(second.stderr).toBe("");
+    test(
+      "default backend with AWSX_FILE_PASSPHRASE: " + "the file store serves the second run",
+      async () => {
+        const first = await execWorks(env({ AWSX_FILE_PASSPHRASE: PASS }), ["--debug"], brokenBin);
+        expect(first.stderr).toMatch(
+          /keychain unavailable \(@napi-rs\/keyring did not load \(Cannot find native binding/,
+        );
+        const second = await execWorks(env({ AWSX_FILE_PASSPHRASE: PASS }), [], brokenBin);
+        expect(second.stderr).toBe("");
+        expect(sts.count("AssumeRole")).toBe(1);
+        expect(sessionFiles()).toHaveLength(1);
+      },
+    );
+
+    test(
+      "--backend keychain: 74, one line naming @napi-rs/keyring, " + "before any STS call",
+      async () => {
+        const r = await awsx(
+          ["exec", "--backend", "keychain", "target", "--", "true"],
+          env(),
+          brokenBin,
+        );
+        expectOneError(r, 74, /@napi-rs\/keyring did not load/, /--backend file/);
+        expect(sts.count()).toBe(0);
+      },
+    );
+  });
+
+  test(
+    "an entry deleted underneath between two runs: the next run calls STS again, works, " +
+      "and stores a new one",
+    async () => {
+      await execWorks(env(), ["--backend", "keychain"]);
+      await execWorks(env(), ["--backend", "keychain"]);
       expect(sts.count("AssumeRole")).toBe(1);
-      expect(sessionFiles()).toHaveLength(1);
-    });
-
-    test("--backend keychain: 74, one line naming @napi-rs/keyring, before any STS call", async () => {
-      const r = await awsx(
-        ["exec", "--backend", "keychain", "target", "--", "true"],
-        env(),
-        brokenBin,
-      );
-      expectOneError(r, 74, /@napi-rs\/keyring did not load/, /--backend file/);
-      expect(sts.count()).toBe(0);
-    });
-  });
-
-  test("an entry deleted underneath between two runs: the next run calls STS again, works, and stores a new one", async () => {
-    await execWorks(env(), ["--backend", "keychain"]);
-    await execWorks(env(), ["--backend", "keychain"]);
-    expect(sts.count("AssumeRole")).toBe(1);
-    const [entry] = await entriesInKeyring();
-    expect(entry).toBeDefined();
-    expect(
-      await keyringOn<boolean>(
-        keyring!.address,
-        `return k.deletePassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(entry!.account)});`,
-      ),
-    ).toBe(true);
-    expect(await entriesInKeyring()).toEqual([]);
-    const r = await execWorks(env(), ["--backend", "keychain"]);
-    expect(r.stderr).toBe("");
-    expect(sts.count("AssumeRole")).toBe(2);
-    const now = await entriesInKeyring();
-    expect(now.map((e) => e.account)).toEqual([entry!.account]);
-    expect(now[0]!.password).not.toBe(entry!.password);
-  });
+      const [entry] = await entriesInKeyring();
+      expect(entry).toBeDefined();
+      expect(
+        await keyringOn<boolean>(
+          keyring!.address,
+          `return k.deletePassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(entry!.account)});`,
+        ),
+      ).toBe(true);
+      expect(await entriesInKeyring()).toEqual([]);
+      const r = await execWorks(env(), ["--backend", "keychain"]);
+      expect(r.stderr).toBe("");
+      expect(sts.count("AssumeRole")).toBe(2);
+      const now = await entriesInKeyring();
+      expect(now.map((e) => e.account)).toEqual([entry!.account]);
+      expect(now[0]!.password).not.toBe(entry!.password);
+    },
+  );
 
   test.each([
     ["200 kB of text (over the decoder's limit)", "x".repeat(200_000)],
@@ -331,7 +379,8 @@ describeKeyring("a real keyring misbehaving", () => {
       const [entry] = await entriesInKeyring();
       await keyringOn(
         keyring!.address,
-        `await k.setPassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(entry!.account)}, input);`,
+        `await k.setPassword(${JSON.stringify(SERVICE)}, ` +
+          `${JSON.stringify(entry!.account)}, input);`,
         bad,
       );
       expect((await entriesInKeyring())[0]!.password).toBe(bad);
@@ -357,19 +406,23 @@ describeKeyring("a real keyring misbehaving", () => {
       await lockDefaultCollection(keyring!.address);
     }, 30_000);
 
-    test("default backend with AWSX_FILE_PASSPHRASE: does not hang, the command works (keychain miss, file store or STS)", async () => {
-      const r = await execWorks(env({ AWSX_FILE_PASSPHRASE: PASS }));
-      expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
-      expect(sts.count("AssumeRole")).toBe(1);
-      expect(
-        r.stderr
-          .split("\n")
-          .filter((l) => l.startsWith("awsx: ") && !l.startsWith("awsx: warning: ")),
-      ).toEqual([]);
-      // The next run is not worse off: it works again, within the bound.
-      const again = await execWorks(env({ AWSX_FILE_PASSPHRASE: PASS }));
-      expect(again.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
-    });
+    test(
+      "default backend with AWSX_FILE_PASSPHRASE: does not hang, " +
+        "the command works (keychain miss, file store or STS)",
+      async () => {
+        const r = await execWorks(env({ AWSX_FILE_PASSPHRASE: PASS }));
+        expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+        expect(sts.count("AssumeRole")).toBe(1);
+        expect(
+          r.stderr
+            .split("\n")
+            .filter((l) => l.startsWith("awsx: ") && !l.startsWith("awsx: warning: ")),
+        ).toEqual([]);
+        // The next run is not worse off: it works again, within the bound.
+        const again = await execWorks(env({ AWSX_FILE_PASSPHRASE: PASS }));
+        expect(again.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+      },
+    );
 
     test("default backend without a passphrase: does not hang, the command works", async () => {
       const r = await execWorks(env());
@@ -377,42 +430,57 @@ describeKeyring("a real keyring misbehaving", () => {
       expect(sts.count("AssumeRole")).toBe(1);
     });
 
-    test("--backend keychain: works (every run a miss, with at most a warning) or fails with one clear line, within the bound", async () => {
-      const r = await awsx(
-        ["exec", "--backend", "keychain", "target", "--", process.execPath, printCreds],
-        env(),
-      );
-      expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
-      expect(r.signal).toBeNull();
-      expect(r.stderr).not.toMatch(/^\s+at /m);
-      if (r.code === 0) {
-        expect(JSON.parse(r.stdout)).toMatchObject({ profile: "target" });
-        expect(
-          r.stderr
-            .split("\n")
-            .filter((l) => l.startsWith("awsx: ") && !/^awsx: warning: .*keychain/.test(l)),
-        ).toEqual([]);
-      } else expectOneError(r, 74, /keychain/);
-    });
+    test(
+      "--backend keychain: works (every run a miss, with at most a warning) " +
+        "or fails with one clear line, within the bound",
+      async () => {
+        const r = await awsx(
+          ["exec", "--backend", "keychain", "target", "--", process.execPath, printCreds],
+          env(),
+        );
+        expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+        expect(r.signal).toBeNull();
+        expect(r.stderr).not.toMatch(/^\s+at /m);
+        if (r.code === 0) {
+          expect(JSON.parse(r.stdout)).toMatchObject({ profile: "target" });
+          expect(
+            r.stderr
+              .split("\n")
+              .filter((l) => l.startsWith("awsx: ") && !/^awsx: warning: .*keychain/.test(l)),
+          ).toEqual([]);
+        } else expectOneError(r, 74, /keychain/);
+      },
+    );
 
     // The listing reads every secret, and a locked item's cannot be read: the library says so.
-    test("awsx list --backend keychain: one `awsx:` line saying the keyring is locked, not a crash", async () => {
-      const r = await awsx(["list", "--json", "--backend", "keychain"], env());
-      process.stderr.write(
-        `faults/keychain: awsx list on a locked keyring: code ${r.code} signal ${r.signal} stderr ${JSON.stringify(r.stderr.slice(0, 300))}\n`,
-      );
-      expectOneError(r, 74, /^awsx: keychain list failed: .*locked/);
-      expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
-    });
+    test(
+      "awsx list --backend keychain: one `awsx:` line saying the keyring is " +
+        "locked, not a crash",
+      async () => {
+        const r = await awsx(["list", "--json", "--backend", "keychain"], env());
+        process.stderr.write(
+          `faults/keychain: awsx list on a locked ` +
+            `keyring: ` +
+            `code ${r.code} signal ${r.signal} stderr ${JSON.stringify(r.stderr.slice(0, 300))}\n`,
+        );
+        expectOneError(r, 74, /^awsx: keychain list failed: .*locked/);
+        expect(r.ms).toBeLessThan(KEYCHAIN_BOUND_MS);
+      },
+    );
 
-    test("awsx clear --backend keychain: a clear answer or one `awsx:` line, not a crash", async () => {
-      const r = await awsx(["clear", "--backend", "keychain"], env());
-      process.stderr.write(
-        `faults/keychain: awsx clear on a locked keyring: code ${r.code} signal ${r.signal} stderr ${JSON.stringify(r.stderr.slice(0, 300))}\n`,
-      );
-      expect(r.signal).toBeNull();
-      expect([0, 74]).toContain(r.code);
-    });
+    test(
+      "awsx clear --backend keychain: a clear answer or one `awsx:` " + "line, not a crash",
+      async () => {
+        const r = await awsx(["clear", "--backend", "keychain"], env());
+        process.stderr.write(
+          `faults/keychain: awsx clear on a locked ` +
+            `keyring: ` +
+            `code ${r.code} signal ${r.signal} stderr ${JSON.stringify(r.stderr.slice(0, 300))}\n`,
+        );
+        expect(r.signal).toBeNull();
+        expect([0, 74]).toContain(r.code);
+      },
+    );
   });
 });
 
@@ -502,7 +570,12 @@ describeKeyring(
         process.kill(kr.daemonPid, "SIGCONT");
       }
       process.stderr.write(
-        `faults/keychain: keychain not answering: --backend keychain printed its error after ${keychainRun.seenMs} ms, exited after ${keychainRun.ms} ms; default backend ran the command after ${defaultRun.seenMs} ms, exited after ${defaultRun.ms} ms; list printed its error after ${listRun.seenMs} ms, exited after ${listRun.ms} ms (exited: ${keychainRun.exited}/${defaultRun.exited}/${listRun.exited})\n`,
+        `faults/keychain: keychain not answering: --backend keychain printed its error ` +
+          `after ${keychainRun.seenMs} ms, exited after ${keychainRun.ms} ms; ` +
+          `default backend ran the command after ${defaultRun.seenMs} ms, ` +
+          `exited after ${defaultRun.ms} ms; ` +
+          `list printed its error after ${listRun.seenMs} ms, exited after ${listRun.ms} ms ` +
+          `(exited: ${keychainRun.exited}/${defaultRun.exited}/${listRun.exited})\n`,
       );
     }, 60_000);
     afterAll(async () => {
@@ -516,20 +589,31 @@ describeKeyring(
       expect(keychainRun.seenMs).toBeLessThan(KEYCHAIN_BOUND_MS);
     });
 
-    test("default backend: falls back and runs the command within the keychain bound (one AssumeRole in all)", () => {
-      expect(defaultRun.out).toMatch(/keychain unavailable \(keychain read failed: /);
-      expect(defaultRun.out).toMatch(NO_ANSWER("read"));
-      expect(defaultRun.seenMs).toBeLessThan(KEYCHAIN_BOUND_MS);
-      expect(assumeRoles).toBe(1);
-    });
+    test(
+      "default backend: falls back and runs the command within the keychain bound (one " +
+        "AssumeRole in all)",
+      () => {
+        expect(defaultRun.out).toMatch(/keychain unavailable \(keychain read failed: /);
+        expect(defaultRun.out).toMatch(NO_ANSWER("read"));
+        expect(defaultRun.seenMs).toBeLessThan(KEYCHAIN_BOUND_MS);
+        expect(assumeRoles).toBe(1);
+      },
+    );
 
-    test("awsx list --backend keychain: one `awsx:` line, awsx's own timeout, within the keychain bound", () => {
-      expect(listRun.out).toMatch(
-        /^awsx: keychain list failed: the keychain did not answer within 5000 ms; the Secret Service does not answer; restart the Secret Service .*$/m,
-      );
-      expect(listRun.out.split("\n").filter((l) => l.startsWith("awsx: "))).toHaveLength(1);
-      expect(listRun.seenMs).toBeLessThan(KEYCHAIN_BOUND_MS);
-    });
+    test(
+      "awsx list --backend keychain: one `awsx:` line, awsx's own timeout, " +
+        "within the keychain bound",
+      () => {
+        expect(listRun.out).toMatch(
+          joinRegExp(
+            /^awsx: keychain list failed: the keychain did not answer within 5000 /m,
+            /ms; the Secret Service does not answer; restart the Secret Service .*$/m,
+          ),
+        );
+        expect(listRun.out.split("\n").filter((l) => l.startsWith("awsx: "))).toHaveLength(1);
+        expect(listRun.seenMs).toBeLessThan(KEYCHAIN_BOUND_MS);
+      },
+    );
 
     // Node's exit waits for its worker threads, so a native call still stuck would hold awsx
     // (through keytar: ~50 s). The entry calls give up on their own within 2 s; the listing

@@ -90,7 +90,8 @@ describeKeyring("the keychain's states, said plainly", () => {
     });
   };
 
-  test("locked: sso login is 74 before any sign-in, naming the lock and the fix; nothing kept", async () => {
+  test("locked: sso login is 74 before any sign-in, naming the lock and the fix; " +
+    "nothing kept", async () => {
     await lockDefaultCollection(kr.address);
     const [itemsBefore, filesBefore] = [await items(), files()];
     const r = await awsx(["sso", "login", "dev", "--use-device-code"]);
@@ -102,7 +103,8 @@ describeKeyring("the keychain's states, said plainly", () => {
     expect(files()).toEqual(filesBefore);
   }, 60_000);
 
-  test("locked, with --write-cli-cache: the token lands in ~/.aws/sso/cache, said so (not 'none cache')", async () => {
+  test("locked, with --write-cli-cache: the token lands in ~/.aws/sso/cache, " +
+    "said so (not 'none cache')", async () => {
     await lockDefaultCollection(kr.address);
     const r = await awsx(["sso", "login", "dev", "--use-device-code", "--write-cli-cache"]);
     expect(r.code).toBe(0);
@@ -110,7 +112,8 @@ describeKeyring("the keychain's states, said plainly", () => {
     expect(r.stderr).not.toMatch(/none cache/);
   }, 60_000);
 
-  test("locked after a sign-in: exec of the SSO profile names the lock, not 'not signed in'", async () => {
+  test("locked after a sign-in: exec of the SSO profile names the lock, " +
+    "not 'not signed in'", async () => {
     const login = await awsx(["sso", "login", "dev", "--use-device-code"]);
     expect(login.stderr).toMatch(/token kept in awsx's keychain cache\n/);
     await lockDefaultCollection(kr.address);
@@ -184,7 +187,8 @@ describeKeyring("the keychain's states, said plainly", () => {
     60_000,
   );
 
-  test("locked: add is 74 naming the lock, and stores nothing (no item, no index entry)", async () => {
+  test("locked: add is 74 naming the lock, and stores nothing (no item, " +
+    "no index entry)", async () => {
     await lockDefaultCollection(kr.address);
     const [itemsBefore, filesBefore] = [await items(), files()];
     const r = await awsx(["add", "foo", "--stdin"], {}, `${ID}\n${SECRET}\n`);
@@ -199,7 +203,8 @@ describeKeyring("the keychain's states, said plainly", () => {
     expect(files()).toEqual(filesBefore);
   }, 60_000);
 
-  test("add with no terminal (</dev/null): a usage error pointing to --env and --stdin", async () => {
+  test("add with no terminal (</dev/null): a usage error pointing to " +
+    "--env and --stdin", async () => {
     const itemsBefore = await items();
     const r = await awsx(["add", "foo"]);
     expectOneError(r, 64, /cannot ask for the keys of profile "foo"/, /--env/, /--stdin/);
@@ -207,7 +212,8 @@ describeKeyring("the keychain's states, said plainly", () => {
     expect(await items()).toEqual(itemsBefore);
   }, 60_000);
 
-  test("import that cannot write its .bak: fails before storing anything, and says so", async () => {
+  test("import that cannot write its .bak: fails before storing " +
+    "anything, and says so", async () => {
     // root writes anywhere: a folder where the backup file would go stops it for anyone.
     mkdirSync(`${home.credentialsFile}.bak`);
     writeFileSync(path.join(`${home.credentialsFile}.bak`, "keep"), "x");
@@ -247,7 +253,8 @@ describeKeyring("the keychain's states, said plainly", () => {
   }, 60_000);
 
   // Issue 26: doctor reports SSO sign-ins that cannot be read now, as a run of them would.
-  test("locked after a sign-in: doctor fails sso sign-ins naming the lock; working: ok", async () => {
+  test("locked after a sign-in: doctor fails sso sign-ins naming the " +
+    "lock; working: ok", async () => {
     const login = await awsx(["sso", "login", "dev", "--use-device-code"]);
     expect(login.code).toBe(0);
     const working = await awsx(["doctor", "--json", "--offline"]);
@@ -269,7 +276,8 @@ describeKeyring("the keychain's states, said plainly", () => {
     expect(await items()).toEqual(itemsBefore);
   }, 60_000);
 
-  test("working: doctor writes, reads back and deletes its probe item, and reads the stored keys", async () => {
+  test("working: doctor writes, reads back and deletes its probe item, " +
+    "and reads the stored keys", async () => {
     await addFoo();
     const itemsBefore = await items();
     const r = await awsx(["doctor", "--json", "--offline"]);

@@ -14,6 +14,7 @@ import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { makeHome, type TempHome, contentsUnder } from "../helpers/home.js";
 import { type BareBus, secretServiceOwned, startBareBus } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
+import { joinRegExp } from "../helpers/regex.js";
 
 const ID = "AKIAFAKEUNREAD000001";
 const SECRET = "fakeUnreadSecret000000000000000000000001";
@@ -145,7 +146,8 @@ describeBus("no Secret Service on the session bus", () => {
     });
   }, 60_000);
 
-  test("list and clear show and clear the file store, and say the keychain was not read", async () => {
+  test("list and clear show and clear the file store, " +
+    "and say the keychain was not read", async () => {
     const pass = { AWSX_FILE_PASSPHRASE: "unread-pass" };
     expect((await awsx(["exec", "target", "--", "true"], pass)).code).toBe(0);
     const list = await awsx(["list"], pass);
@@ -201,14 +203,20 @@ describeBus("the keychain not opened at all: list and clear say it was not read"
       expect(clear.code).toBe(0);
       expect(clear.stderr).toMatch(/^awsx: removed 1 cached session from the file cache\n/);
       expect(clear.stderr).toMatch(
-        /\nawsx: warning: the keychain was not read, so the sessions kept in it \(if any\) were not removed: /,
+        joinRegExp(
+          /\nawsx: warning: the keychain was not read, so the sessions kept in /,
+          /it \(if any\) were not removed: /,
+        ),
       );
       expect(clear.stderr).toMatch(state);
       // A sign-in that may still be valid in the keychain is not "ended" in silence either.
       const logout = await awsx(["sso", "logout"], pass);
       expect(logout.code).toBe(0);
       expect(logout.stderr).toMatch(
-        /^awsx: no SSO sign-in to end\nawsx: warning: the keychain was not read, so an SSO sign-in kept in it \(if any\) was not ended: /,
+        joinRegExp(
+          /^awsx: no SSO sign-in to end\nawsx: warning: the keychain was not read, /,
+          /so an SSO sign-in kept in it \(if any\) was not ended: /,
+        ),
       );
       expect(logout.stderr).toMatch(state);
     },
@@ -216,14 +224,18 @@ describeBus("the keychain not opened at all: list and clear say it was not read"
   );
 });
 
-test("no D-Bus, no passphrase: doctor fails sso sign-ins, since a sign-in would be kept nowhere", async () => {
+test("no D-Bus, no passphrase: doctor fails sso sign-ins, " +
+  "since a sign-in would be kept nowhere", async () => {
   const r = await awsx(["doctor", "--json", "--offline"], { DBUS_SESSION_BUS_ADDRESS: undefined });
   expect(r.code).toBe(1);
   expect(check(r, "sso sign-ins")).toEqual({
     name: "sso sign-ins",
     status: "fail",
     detail: expect.stringMatching(
-      /^corp: not signed in, and awsx sso login has nowhere to keep a sign-in: there is no D-Bus session .*; or pass --write-cli-cache$/,
+      joinRegExp(
+        /^corp: not signed in, and awsx sso login has nowhere to keep a sign-in: /,
+        /there is no D-Bus session .*; or pass --write-cli-cache$/,
+      ),
     ),
   });
   // With a place to keep one, "not signed in" is worth reading, not a failure.
@@ -294,7 +306,8 @@ describe("a wrong AWSX_FILE_PASSPHRASE: said plainly by every command, nothing o
     90_000,
   );
 
-  test("doctor exits 1: backend, stored keys read, sso sign-ins and the profile name the passphrase", async () => {
+  test("doctor exits 1: backend, stored keys read, " +
+    "sso sign-ins and the profile name the passphrase", async () => {
     await fill();
     const before = files();
     const r = await awsx(["doctor", "--json", "--offline"], bad);

@@ -21,7 +21,8 @@ import { makeHome, type TempHome } from "../helpers/home.js";
 import { needsForTest } from "../helpers/requirements.js";
 
 const KEYS =
-  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n" +
+  "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 // chown to another user needs root (CI runs as root).
 const asRoot = await needsForTest({
   name: "root (to chown a file to another user)",

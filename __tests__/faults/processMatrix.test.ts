@@ -69,7 +69,8 @@ let recorder: string;
 beforeAll(() => {
   home = makeHome({
     credentials:
-      "[foo]\naws_access_key_id = AKIAFAKEPROCMATRIX01\naws_secret_access_key = fakeProcessMatrixSecret0000000000000001\n",
+      "[foo]\naws_access_key_id = AKIAFAKEPROCMATRIX01\n" +
+      "aws_secret_access_key = fakeProcessMatrixSecret0000000000000001\n",
   });
   work = mkdtempSync(path.join(os.tmpdir(), "awsx-procmatrix-"));
   // recorder.mjs FILE: records every catchable signal it gets in FILE; the forwarded ones end
@@ -80,8 +81,12 @@ beforeAll(() => {
     `import { appendFileSync } from "node:fs";
 const file = process.argv[2];
 const forwarded = ${JSON.stringify(FORWARDED)};
-for (const s of ["SIGTERM","SIGHUP","SIGQUIT","SIGUSR1","SIGUSR2","SIGINT","SIGPIPE","SIGWINCH","SIGCHLD","SIGURG","SIGCONT","SIGALRM","SIGXFSZ","SIGVTALRM","SIGPROF","SIGIO","SIGPWR","SIGSYS","SIGTRAP","SIGXCPU","SIGSTKFLT","SIGTSTP","SIGTTIN","SIGTTOU"]) {
-  process.on(s, () => { appendFileSync(file, s + "\\n"); if (forwarded.includes(s)) process.exit(0); });
+for (const s of ` +
+      `["SIGTERM","SIGHUP","SIGQUIT","SIGUSR1","SIGUSR2","SIGINT","SIGPIPE","SIGWINCH","SIGCHLD",` +
+      `"SIGURG","SIGCONT","SIGALRM","SIGXFSZ","SIGVTALRM","SIGPROF","SIGIO","SIGPWR","SIGSYS",` +
+      `"SIGTRAP","SIGXCPU","SIGSTKFLT","SIGTSTP","SIGTTIN","SIGTTOU"]) {
+  process.on(s, () => { appendFileSync(file, s + "\\n"); if (forwarded.includes(s)) ` +
+      `process.exit(0); });
 }
 setInterval(() => {}, 1000);
 setTimeout(() => process.exit(98), 30000);
@@ -519,7 +524,8 @@ describe("the child's terminal", () => {
   const isattyChild = [
     NODE,
     "-e",
-    'const t=require("tty"); process.stdout.write("isatty=" + [0,1,2].map((fd) => t.isatty(fd)).join(","))',
+    'const t=require("tty"); process.stdout.write("isatty=" + [0,1,2].map((fd) ' +
+      '=> t.isatty(fd)).join(","))',
   ];
 
   testPty("under a pseudo-terminal the child sees a TTY on fds 0, 1 and 2", async () => {
@@ -557,9 +563,12 @@ describe("awsx SIGKILLed while it holds a cache lock", () => {
   beforeAll(async () => {
     sts = await startFakeSts({ actions: { AssumeRole: { hang: true } } });
     lockHome = makeHome({
-      config: `[profile locked]\nrole_arn = arn:aws:iam::123456789012:role/lock-role\nsource_profile = src\nregion = us-east-1\n`,
+      config:
+        `[profile locked]\nrole_arn = arn:aws:iam::123456789012:role/lock-role\n` +
+        `source_profile = src\nregion = us-east-1\n`,
       credentials:
-        "[src]\naws_access_key_id = AKIAFAKEPROCMATRIX02\naws_secret_access_key = fakeProcessMatrixSecret0000000000000002\n",
+        "[src]\naws_access_key_id = AKIAFAKEPROCMATRIX02\n" +
+        "aws_secret_access_key = fakeProcessMatrixSecret0000000000000002\n",
     });
     cacheDir = path.join(lockHome.dir, "awsx-cache");
   });

@@ -175,12 +175,15 @@ describe("awsx rotate, part-way failures", () => {
     expect((await stored(r.store)).accessKeyId).toBe(OLD.accessKeyId);
   });
 
-  test("the keychain fails when storing the new key: new key deleted in IAM, old kept", async () => {
-    const r = await rotateWith({}, (n) => n === 1);
-    expect(r.error?.message).toMatch(/keychain did not take the new key.*nothing changed/);
-    expect([...r.keys.keys()]).toEqual([OLD.accessKeyId]);
-    expect((await stored(r.store)).accessKeyId).toBe(OLD.accessKeyId);
-  });
+  test(
+    "the keychain fails when storing the new key: " + "new key deleted in IAM, old kept",
+    async () => {
+      const r = await rotateWith({}, (n) => n === 1);
+      expect(r.error?.message).toMatch(/keychain did not take the new key.*nothing changed/);
+      expect([...r.keys.keys()]).toEqual([OLD.accessKeyId]);
+      expect((await stored(r.store)).accessKeyId).toBe(OLD.accessKeyId);
+    },
+  );
 
   test("the keychain fails and IAM refuses the undo: the message says two keys exist", async () => {
     const r = await rotateWith({ refuseDelete: (id) => id !== OLD.accessKeyId }, () => true);
@@ -189,15 +192,18 @@ describe("awsx rotate, part-way failures", () => {
     expect((await stored(r.store)).accessKeyId).toBe(OLD.accessKeyId);
   });
 
-  test("IAM refuses deleting the old key: the new one is stored, the message says how to finish", async () => {
-    const r = await rotateWith({ refuseDelete: (id) => id === OLD.accessKeyId });
-    expect(r.error?.code).toBe("E_STS");
-    expect(r.error?.message).toMatch(/new key AKIA…[A-Z0-9]{4} is stored and works/);
-    expect(r.error?.message).toMatch(/two keys now.*aws iam delete-access-key --user-name alice/);
-    const now = await stored(r.store);
-    expect(now.accessKeyId).not.toBe(OLD.accessKeyId);
-    expect(r.keys.has(now.accessKeyId)).toBe(true);
-  });
+  test(
+    "IAM refuses deleting the old key: the new one is stored, " + "the message says how to finish",
+    async () => {
+      const r = await rotateWith({ refuseDelete: (id) => id === OLD.accessKeyId });
+      expect(r.error?.code).toBe("E_STS");
+      expect(r.error?.message).toMatch(/new key AKIA…[A-Z0-9]{4} is stored and works/);
+      expect(r.error?.message).toMatch(/two keys now.*aws iam delete-access-key --user-name alice/);
+      const now = await stored(r.store);
+      expect(now.accessKeyId).not.toBe(OLD.accessKeyId);
+      expect(r.keys.has(now.accessKeyId)).toBe(true);
+    },
+  );
 
   test("an empty mfa_serial is set, as for exec: too short for STS, nothing called", async () => {
     const r = await rotateWith({}, undefined, "[profile alice]\nmfa_serial =\n");

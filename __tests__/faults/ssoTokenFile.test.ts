@@ -48,11 +48,14 @@ const expectNotSignedIn = (r: Awaited<ReturnType<typeof exec>>) => {
   expect(r.stderr).toMatch(/^awsx: .*awsx sso login/);
 };
 
-test("a FIFO there: exec is not signed in (79), list shows no sign-in; neither blocks", async () => {
-  execFileSync("mkfifo", [tokenFile]);
-  expectNotSignedIn(await exec());
-  expect(await listed()).toEqual([NOT_SIGNED_IN]);
-});
+test(
+  "a FIFO there: exec is not signed in (79), list shows no sign-in; " + "neither blocks",
+  async () => {
+    execFileSync("mkfifo", [tokenFile]);
+    expectNotSignedIn(await exec());
+    expect(await listed()).toEqual([NOT_SIGNED_IN]);
+  },
+);
 
 test("a symbolic link to a regular file is followed, as the CLI follows it", async () => {
   const real = path.join(home.dir, "token.json");

@@ -62,24 +62,34 @@ test("an index in a folder others can write is not read: no name of it is offere
   expect(await completions(dir)).toEqual(["bar", "foo"]);
 });
 
-test("lines that are not names (a control character, over 256 characters) are left out", async () => {
-  const bad = ["\u001b]0;owned\u0007", "evil\u001b[2J", "tab\there", "c1\u009bx", "x".repeat(257)];
-  const dir = cacheDir(0o700, ["good", ...bad, "", "y".repeat(256), "ok-too"].join("\n"));
-  expect((await completions(dir)).sort()).toEqual([
-    "bar",
-    "foo",
-    "good",
-    "ok-too",
-    "y".repeat(256),
-  ]);
-});
+test(
+  "lines that are not names (a control character, over 256 characters) " + "are left out",
+  async () => {
+    const bad = [
+      "\u001b]0;owned\u0007",
+      "evil\u001b[2J",
+      "tab\there",
+      "c1\u009bx",
+      "x".repeat(257),
+    ];
+    const dir = cacheDir(0o700, ["good", ...bad, "", "y".repeat(256), "ok-too"].join("\n"));
+    expect((await completions(dir)).sort()).toEqual([
+      "bar",
+      "foo",
+      "good",
+      "ok-too",
+      "y".repeat(256),
+    ]);
+  },
+);
 
 test("an index over 1 MiB is not read", async () => {
   const dir = cacheDir(0o700, `big\n${"n\n".repeat(600_000)}`);
   expect(await completions(dir)).toEqual(["bar", "foo"]);
 });
 
-test("an index that cannot be read: stored keys still win (every profile is looked up)", async () => {
+test("an index that cannot be read: stored keys still win (every profile " +
+  "is looked up)", async () => {
   const dir = path.join(root, "awsx");
   const store = {
     AWSX_BACKEND: "file",

@@ -72,7 +72,8 @@ describe("STS faults through the built CLI", () => {
         `[profile other]\nrole_arn = ${OTHER_ROLE}\nsource_profile = src\nregion = us-east-1\n`,
       ].join("\n"),
       credentials:
-        "[src]\naws_access_key_id = AKIAFAKEFAULTTEST001\naws_secret_access_key = fakeFaultInjectionSecret0000000000000001\n",
+        "[src]\naws_access_key_id = AKIAFAKEFAULTTEST001\n" +
+        "aws_secret_access_key = fakeFaultInjectionSecret0000000000000001\n",
     });
     cacheDir = path.join(home.dir, "awsx-cache");
     printCreds = writePrintCreds(home.dir);
@@ -117,7 +118,9 @@ describe("STS faults through the built CLI", () => {
     expect(line).toMatch(/^awsx: cannot reach STS at /);
   });
 
-  test(`STS never answers: with AWSX_STS_TIMEOUT=${STS_TIMEOUT_S}, 69 after ${ATTEMPTS} attempts, within ${ATTEMPTS}×timeout + 5 s`, async () => {
+  test(`STS never answers: with ` +
+    `AWSX_STS_TIMEOUT=${STS_TIMEOUT_S}, 69 after ${ATTEMPTS} attempts, ` +
+    `within ${ATTEMPTS}×timeout + 5 s`, async () => {
     const r = await failing({ hang: true }, sts.url, { AWSX_STS_TIMEOUT: String(STS_TIMEOUT_S) });
     expectOneLine(r, 69, /ETIMEDOUT|timed out/, sts.url);
     expect(sts.count("AssumeRole")).toBe(ATTEMPTS);
@@ -127,7 +130,8 @@ describe("STS faults through the built CLI", () => {
     // (timeout × attempts plus the SDK's backoff and a start on a busy machine).
     expect(r.ms).toBeLessThan(ATTEMPTS * STS_TIMEOUT_S * 1000 + 20_000);
     process.stderr.write(
-      `faults/sts: hang with AWSX_STS_TIMEOUT=${STS_TIMEOUT_S}: gave up after ${r.ms} ms (${sts.count()} attempts)\n`,
+      `faults/sts: hang with ` +
+        `AWSX_STS_TIMEOUT=${STS_TIMEOUT_S}: gave up after ${r.ms} ms (${sts.count()} attempts)\n`,
     );
   }, 30_000);
 
@@ -146,16 +150,20 @@ describe("STS faults through the built CLI", () => {
     },
   );
 
-  test("throttling on every attempt: 77 after exactly 3 attempts (with backoff), saying STS is throttling", async () => {
-    const r = await failing({
-      error: { status: 400, code: "Throttling", message: "Rate exceeded" },
-    });
-    expectOneLine(r, 77, "Throttling", "Rate exceeded", /throttling requests/);
-    expect(sts.count("AssumeRole")).toBe(ATTEMPTS);
-    // Backoff: the attempts are not back to back.
-    const at = sts.calls.map((c) => c.at.getTime());
-    expect(at[2]! - at[0]!).toBeGreaterThan(50);
-  });
+  test(
+    "throttling on every attempt: 77 after exactly 3 attempts (with backoff), " +
+      "saying STS is throttling",
+    async () => {
+      const r = await failing({
+        error: { status: 400, code: "Throttling", message: "Rate exceeded" },
+      });
+      expectOneLine(r, 77, "Throttling", "Rate exceeded", /throttling requests/);
+      expect(sts.count("AssumeRole")).toBe(ATTEMPTS);
+      // Backoff: the attempts are not back to back.
+      const at = sts.calls.map((c) => c.at.getTime());
+      expect(at[2]! - at[0]!).toBeGreaterThan(50);
+    },
+  );
 
   test.each([
     ["HTTP 500", { status: 500, code: "InternalFailure" }],
@@ -196,7 +204,9 @@ describe("STS faults through the built CLI", () => {
       {
         status: 403,
         code: "AccessDenied",
-        message: `User: arn:aws:iam::${ACCOUNT}:user/src is not authorized to perform: sts:AssumeRole on resource: ${ROLE}`,
+        message:
+          `User: arn:aws:iam::${ACCOUNT}:user/src is not authorized to perform: ` +
+          `sts:AssumeRole on resource: ${ROLE}`,
       },
       /trust policy/,
     ],
@@ -211,27 +221,38 @@ describe("STS faults through the built CLI", () => {
     },
   );
 
-  test("ValidationError (--duration beyond the role's 1 h MaxSessionDuration): 77, the fake's own message", async () => {
-    const r = await failing(undefined, sts.url, {}, ["--duration", "7200"]);
-    expectOneLine(r, 77, "ValidationError", "MaxSessionDuration");
-    expect(sts.count("AssumeRole")).toBe(1);
-    expect(sts.calls[0]!.params.DurationSeconds).toBe("7200");
-  });
+  test(
+    "ValidationError (--duration beyond the role's 1 h MaxSessionDuration): 77, " +
+      "the fake's own message",
+    async () => {
+      const r = await failing(undefined, sts.url, {}, ["--duration", "7200"]);
+      expectOneLine(r, 77, "ValidationError", "MaxSessionDuration");
+      expect(sts.count("AssumeRole")).toBe(1);
+      expect(sts.calls[0]!.params.DurationSeconds).toBe("7200");
+    },
+  );
 
-  test("malformed XML in a 200 answer: 77, once (not retried), names the profile, the role and the parse error", async () => {
-    const r = await failing({ malformed: true });
-    expectOneLine(r, 77, /XML|unexpected answer/);
-    expect(sts.count("AssumeRole")).toBe(1);
-  });
+  test(
+    "malformed XML in a 200 answer: 77, once (not retried), names the profile, " +
+      "the role and the parse error",
+    async () => {
+      const r = await failing({ malformed: true });
+      expectOneLine(r, 77, /XML|unexpected answer/);
+      expect(sts.count("AssumeRole")).toBe(1);
+    },
+  );
 
-  test("the same failures under --debug show the cause (allowed there) but never a secret", async () => {
-    const r = await failing({ error: { status: 403, code: "ExpiredToken" } }, sts.url, {}, [
-      "--debug",
-    ]);
-    expect(r.code).toBe(77);
-    const errors = r.stderr.split("\n").filter((l) => l.startsWith("awsx: "));
-    expect(errors).toHaveLength(1);
-    expect(r.stderr).toContain("awsx[debug]: cause: ");
-    expect(r.stderr).not.toContain("fakeFaultInjectionSecret");
-  });
+  test(
+    "the same failures under --debug show the cause (allowed there) " + "but never a secret",
+    async () => {
+      const r = await failing({ error: { status: 403, code: "ExpiredToken" } }, sts.url, {}, [
+        "--debug",
+      ]);
+      expect(r.code).toBe(77);
+      const errors = r.stderr.split("\n").filter((l) => l.startsWith("awsx: "));
+      expect(errors).toHaveLength(1);
+      expect(r.stderr).toContain("awsx[debug]: cause: ");
+      expect(r.stderr).not.toContain("fakeFaultInjectionSecret");
+    },
+  );
 });

@@ -1,4 +1,5 @@
-// In-process fake STS (Query protocol over HTTP on 127.0.0.1) with scripted failures and call recording.
+// In-process fake STS (Query protocol over HTTP on 127.0.0.1) with scripted
+// failures and call recording.
 import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import { serveLoopback } from "./ports.js";
@@ -24,7 +25,8 @@ interface StsError {
   type?: "Sender" | "Receiver";
 }
 
-// What to do with a call; checked in this order: delayMs, hang, malformed, error, failFirst, then normal handling.
+// What to do with a call; checked in this order: delayMs, hang, malformed, error,
+// failFirst, then normal handling.
 export interface StsBehavior {
   delayMs?: number;
   /** Never answer (the socket is destroyed by close()). */
@@ -47,7 +49,10 @@ interface StsIdentity {
   arn: string;
   userId: string;
   account: string;
-  /** Credentials were issued after a successful MFA check (AssumeRole then skips the MFA requirement). */
+  /**
+   * Credentials were issued after a successful MFA check (AssumeRole then
+   * skips the MFA requirement).
+   */
   mfa: boolean;
 }
 
@@ -59,9 +64,15 @@ export interface FakeStsOptions {
   actions?: Partial<Record<StsAction, StsBehavior>>;
   /** Used when DurationSeconds is absent. Default 3600. */
   defaultDurationSeconds?: number;
-  /** Role MaxSessionDuration: a larger DurationSeconds on AssumeRole* is a ValidationError. Default 43200. */
+  /**
+   * Role MaxSessionDuration: a larger DurationSeconds on AssumeRole* is a
+   * ValidationError. Default 43200.
+   */
   maxSessionDuration?: number;
-  /** Static (AKIA...) key id -> ARN reported by GetCallerIdentity. Unknown keys: arn:aws:iam::ACCOUNT:user/fake-user. */
+  /**
+   * Static (AKIA...) key id -> ARN reported by GetCallerIdentity. Unknown keys:
+   * arn:aws:iam::ACCOUNT:user/fake-user.
+   */
   identities?: Record<string, string>;
 }
 
@@ -83,9 +94,14 @@ export interface FakeSts {
   /** Live list of calls, oldest first (reset() empties it in place). */
   readonly calls: StsCall[];
   count(action?: string): number;
-  /** Forgets recorded calls and restarts failFirst counting; behaviours and issued identities stay. */
+  /**
+   * Forgets recorded calls and restarts failFirst counting; behaviours and issued identities stay.
+   */
   reset(): void;
-  /** Sets (or with undefined clears) the behaviour for one action, or the global one when action is omitted. */
+  /**
+   * Sets (or with undefined clears) the behaviour for one action, or the global
+   * one when action is omitted.
+   */
   behave(behavior: StsBehavior | undefined, action?: StsAction): void;
   setMfa(mfa: StsMfa | undefined): void;
   /** Identity of credentials this fake issued (or a configured static key). */
@@ -187,7 +203,8 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 900)
       throw invalid(
-        `1 validation error detected: Value '${raw}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`,
+        `1 validation error detected: Value '${raw}' at 'durationSeconds' failed to satisfy ` +
+          `constraint: Member must have value greater than or equal to 900`,
       );
     if (n > max)
       throw invalid(
@@ -206,7 +223,8 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
       );
     if (serial !== mfa.serial)
       throw denied(
-        "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.",
+        "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA " +
+          "serial number is valid and associated with this user.",
       );
     if (code !== mfa.code)
       throw denied("MultiFactorAuthentication failed with invalid MFA one time pass code. ");
@@ -232,11 +250,13 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
     const session = params.RoleSessionName;
     if (!roleArn)
       throw invalid(
-        "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
+        "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: " +
+          "Member must not be null",
       );
     if (!session)
       throw invalid(
-        "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null",
+        "1 validation error detected: Value null at 'roleSessionName' failed to satisfy " +
+          "constraint: Member must not be null",
       );
     const m = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
     if (!m) throw invalid(`${roleArn} is invalid`);
@@ -267,7 +287,8 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
       case "AssumeRoleWithWebIdentity": {
         if (!p.WebIdentityToken)
           throw invalid(
-            "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null",
+            "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy " +
+              "constraint: Member must not be null",
           );
         const { identity, user } = assumed(p, false);
         const Credentials = issue(duration(p, maxSession), identity);

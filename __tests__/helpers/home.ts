@@ -1,4 +1,5 @@
-// A throw-away HOME with ~/.aws/config and ~/.aws/credentials, plus a clean env for child processes.
+// A throw-away HOME with ~/.aws/config and ~/.aws/credentials, plus a
+// clean env for child processes.
 import {
   chmodSync,
   existsSync,
@@ -23,7 +24,10 @@ export interface TempHome {
   dir: string;
   configFile: string;
   credentialsFile: string;
-  /** Clean env: no AWS_* or other vars from the parent except the allow-list; `undefined` in extra deletes a key. */
+  /**
+   * Clean env: no AWS_* or other vars from the parent except the allow-list;
+   * `undefined` in extra deletes a key.
+   */
   env(extra?: Record<string, string | undefined>): Record<string, string>;
   cleanup(): void;
 }
@@ -45,7 +49,8 @@ export const keysSection = (
   name: string,
   keys: { accessKeyId: string; secretAccessKey: string },
 ): string =>
-  `[${name}]\naws_access_key_id = ${keys.accessKeyId}\naws_secret_access_key = ${keys.secretAccessKey}\n`;
+  `[${name}]\naws_access_key_id = ${keys.accessKeyId}\n` +
+  `aws_secret_access_key = ${keys.secretAccessKey}\n`;
 
 export function makeHome(files: HomeFiles = {}): TempHome {
   const dir = mkdtempSync(path.join(os.tmpdir(), "awsx-home-"));
@@ -138,7 +143,9 @@ export function writePrintCreds(dir: string): string {
   writeFileSync(
     file,
     `const e = process.env;
-process.stdout.write(JSON.stringify({ id: e.AWS_ACCESS_KEY_ID, secret: e.AWS_SECRET_ACCESS_KEY, token: e.AWS_SESSION_TOKEN, expiration: e.AWS_CREDENTIAL_EXPIRATION, profile: e.AWSX_PROFILE }));\n`,
+process.stdout.write(JSON.stringify({ id: e.AWS_ACCESS_KEY_ID, secret: e.AWS_SECRET_ACCESS_KEY, ` +
+      `token: e.AWS_SESSION_TOKEN, expiration: e.AWS_CREDENTIAL_EXPIRATION, profile: ` +
+      `e.AWSX_PROFILE }));\n`,
   );
   return file;
 }

@@ -192,7 +192,8 @@ export async function secretServiceOwned(address: string): Promise<boolean> {
 // (stdin, for values too big for argv) in scope; its result comes back as JSON. `k` has
 // keytar's four calls over the library, pinned to the Secret Service as awsx pins it.
 export async function keyringOn<T>(address: string, body: string, input = ""): Promise<T> {
-  const script = `const { AsyncEntry, findCredentialsAsync } = require(${JSON.stringify(KEYRING)});
+  const script =
+    `const { AsyncEntry, findCredentialsAsync } = require(${JSON.stringify(KEYRING)});
     const at = (s, a) => new AsyncEntry(s, a, { linux: { store: "secret-service" } });
     const k = {
       getPassword: (s, a) => at(s, a).getPassword(),
@@ -200,8 +201,10 @@ export async function keyringOn<T>(address: string, body: string, input = ""): P
       deletePassword: (s, a) => at(s, a).deletePassword(),
       findCredentials: (s) => findCredentialsAsync(s),
     };
-    const chunks = []; process.stdin.on("data", (c) => chunks.push(c)); process.stdin.on("end", () => { const input = Buffer.concat(chunks).toString("utf8");
-    (async () => { ${body} })().then((v) => process.stdout.write(JSON.stringify(v === undefined ? null : v)), (e) => { console.error(e); process.exit(1); }); });`;
+    const chunks = []; process.stdin.on("data", (c) => chunks.push(c)); process.stdin.on("end", ` +
+    `() => { const input = Buffer.concat(chunks).toString("utf8");
+    (async () => { ${body} })().then((v) => process.stdout.write(JSON.stringify(v === undefined ` +
+    `? null : v)), (e) => { console.error(e); process.exit(1); }); });`;
   const r = await runDetached(
     process.execPath,
     ["-e", script],
@@ -255,7 +258,8 @@ const dbusSecrets = (address: string, objectPath: string, method: string, ...arg
     },
   );
 
-// Lock the keyring's default collection (its path read from the "default" alias) and check it is locked.
+// Lock the keyring's default collection (its path read from the "default"
+// alias) and check it is locked.
 export async function lockDefaultCollection(address: string): Promise<string> {
   const alias = await dbusSecrets(
     address,

@@ -39,7 +39,9 @@ export interface Moto {
   recordedCalls(): Promise<RecordedCall[]>;
   countCalls(action: string): Promise<number>;
   createUser(name: string): Promise<MotoUser>;
-  /** Role whose trust policy lets any principal sts:AssumeRole (moto does not enforce it anyway). */
+  /**
+   * Role whose trust policy lets any principal sts:AssumeRole (moto does not enforce it anyway).
+   */
   createRole(name: string, opts?: { maxSessionDuration?: number }): Promise<{ arn: string }>;
   /** Who moto thinks owns an access key id (moto checks no signature, so any secret does). */
   arnOf(accessKeyId: string | undefined): Promise<string | undefined>;

@@ -4,7 +4,10 @@ import { parseSigV4Credential } from "./sigv4.js";
 // One AWS API call seen by moto.
 export interface RecordedCall {
   action: string;
-  /** Query/form parameters (Action and Version included); for JSON protocols, top-level scalar fields. */
+  /**
+   * Query/form parameters (Action and Version included); for JSON
+   * protocols, top-level scalar fields.
+   */
   params: Record<string, string>;
   /** Signing service from the Authorization header, e.g. "sts" or "iam". */
   service?: string;

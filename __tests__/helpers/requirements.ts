@@ -71,7 +71,8 @@ export async function checkAll(...reqs: Requirement[]): Promise<boolean> {
   return all;
 }
 
-// `export const describeIf = await needs("moto_server", "aws")`: describe, or describe.skip when missing.
+// `export const describeIf = await needs("moto_server", "aws")`: describe, or
+// describe.skip when missing.
 export async function needs(...reqs: Requirement[]): Promise<jest.Describe> {
   return (await checkAll(...reqs)) ? describe : describe.skip;
 }

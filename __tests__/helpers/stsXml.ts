@@ -60,6 +60,7 @@ export function errorXml(
 ): string {
   return (
     `<ErrorResponse xmlns="${NS}"><Error><Type>${type}</Type><Code>${xmlEscape(code)}</Code>` +
-    `<Message>${xmlEscape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>\n`
+    `<Message>${xmlEscape(message)}</Message></Error>` +
+    `<RequestId>${requestId}</RequestId></ErrorResponse>\n`
   );
 }

@@ -35,9 +35,13 @@ const awsx = (args: string[], env: Record<string, string>, timeoutMs = 60_000) =
 // the D-Bus session of this process (npm test runs jest in one).
 async function keyringRoundTrip(): Promise<boolean> {
   if (!process.env.DBUS_SESSION_BUS_ADDRESS) return false;
-  const script = `const { AsyncEntry } = require(${JSON.stringify(path.join(ROOT, "node_modules", "@napi-rs", "keyring"))});
+  const script =
+    `const { AsyncEntry ` +
+    `} = require(${JSON.stringify(path.join(ROOT, "node_modules", "@napi-rs", "keyring"))});
     const e = new AsyncEntry("awsx-cache-test-probe", "p", { linux: { store: "secret-service" } });
-    (async () => { await e.setPassword("round-trip"); const v = await e.getPassword(); await e.deletePassword(); process.stdout.write(String(v)); })().catch((e) => { console.error(e); process.exit(1); });`;
+    (async () => { await e.setPassword("round-trip"); const v = await e.getPassword(); ` +
+    `await e.deletePassword(); process.stdout.write(String(v)); })().catch((e) ` +
+    `=> { console.error(e); process.exit(1); });`;
   const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
     const c = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "ignore"] });
     let out = "";
@@ -121,7 +125,8 @@ describeMoto("session cache against moto", () => {
     ])
       arns[r] = (await moto.createRole(r)).arn;
     const role = (name: string, roleName: string, extra = "") =>
-      `[profile ${name}]\nrole_arn = ${arns[roleName]}\nsource_profile = base\nregion = us-east-1\nendpoint_url = ${moto.url}\n${extra}`;
+      `[profile ${name}]\nrole_arn = ${arns[roleName]}\nsource_profile = base\n` +
+      `region = us-east-1\nendpoint_url = ${moto.url}\n${extra}`;
     home = makeHome({
       config: [
         "[profile base]\nregion = us-east-1\n",
@@ -186,96 +191,106 @@ describeMoto("session cache against moto", () => {
 
   let target1Cache = "";
 
-  test("cold run: one AssumeRole; warm runs: none, same credentials, valid in moto (timings logged)", async () => {
-    target1Cache = newCacheDir();
-    const env = fileEnv(target1Cache);
-    await moto.startRecording();
-    const cold = await awsx(["exec", "target1", "--", "true"], env);
-    expect(cold).toMatchObject({ code: 0, stderr: "" });
-    expect(await count("AssumeRole")).toBe(1);
-    const assume = (await sts())[0]!;
-    expect(assume.params.RoleArn).toBe(arns["cache-target1"]);
-    expect(assume.accessKeyId).toBe(user.accessKeyId);
-    const warm: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await awsx(["exec", "target1", "--", "true"], env);
-      expect(r.code).toBe(0);
-      warm.push(r.ms);
-    }
-    console.log(
-      `file backend (moto): cold ${cold.ms} ms, warm ${warm.join(" / ")} ms (awsx exec target1 -- true)`,
-    );
-    const a = await execPrint("target1", env);
-    const b = await execPrint("target1", env);
-    expect(b).toEqual(a);
-    expect((await sts()).length).toBe(1);
-    // The cached credentials are the real session moto issued for the role.
-    const who = await awsx(
-      [
-        "exec",
-        "target1",
-        "--",
-        "aws",
-        "sts",
-        "get-caller-identity",
-        "--endpoint-url",
-        moto.url,
-        "--output",
-        "json",
-      ],
-      env,
-    );
-    expect(who.code).toBe(0);
-    expect(JSON.parse(who.stdout).Arn).toMatch(
-      /^arn:aws:sts::123456789012:assumed-role\/cache-target1\/awsx-\d+$/,
-    );
-    expect(await count("AssumeRole")).toBe(1);
-  });
+  test(
+    "cold run: one AssumeRole; warm runs: none, same credentials, " +
+      "valid in moto (timings logged)",
+    async () => {
+      target1Cache = newCacheDir();
+      const env = fileEnv(target1Cache);
+      await moto.startRecording();
+      const cold = await awsx(["exec", "target1", "--", "true"], env);
+      expect(cold).toMatchObject({ code: 0, stderr: "" });
+      expect(await count("AssumeRole")).toBe(1);
+      const assume = (await sts())[0]!;
+      expect(assume.params.RoleArn).toBe(arns["cache-target1"]);
+      expect(assume.accessKeyId).toBe(user.accessKeyId);
+      const warm: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await awsx(["exec", "target1", "--", "true"], env);
+        expect(r.code).toBe(0);
+        warm.push(r.ms);
+      }
+      console.log(
+        `file backend (moto): cold ${cold.ms} ms, warm ${warm.join(" / ")} ms (awsx exec ` +
+          `target1 -- true)`,
+      );
+      const a = await execPrint("target1", env);
+      const b = await execPrint("target1", env);
+      expect(b).toEqual(a);
+      expect((await sts()).length).toBe(1);
+      // The cached credentials are the real session moto issued for the role.
+      const who = await awsx(
+        [
+          "exec",
+          "target1",
+          "--",
+          "aws",
+          "sts",
+          "get-caller-identity",
+          "--endpoint-url",
+          moto.url,
+          "--output",
+          "json",
+        ],
+        env,
+      );
+      expect(who.code).toBe(0);
+      expect(JSON.parse(who.stdout).Arn).toMatch(
+        /^arn:aws:sts::123456789012:assumed-role\/cache-target1\/awsx-\d+$/,
+      );
+      expect(await count("AssumeRole")).toBe(1);
+    },
+  );
 
-  test("MFA role: first run GetSessionToken + AssumeRole with the code, then no code needed; a second MFA role reuses the session", async () => {
-    const env = fileEnv(newCacheDir());
-    await moto.startRecording();
-    const first = await execPrint("mfa1", env, ["--mfa-token", MFA_CODE]);
-    let calls = await sts();
-    expect(calls.map((c) => c.action)).toEqual(["GetSessionToken", "AssumeRole"]);
-    const [gst, ar1] = calls;
-    expect(gst!.params).toMatchObject({
-      SerialNumber: MFA_SERIAL,
-      TokenCode: MFA_CODE,
-      DurationSeconds: "43200",
-    });
-    expect(gst!.accessKeyId).toBe(user.accessKeyId);
-    // The role is assumed from the MFA session, without a code.
-    expect(ar1!.params.RoleArn).toBe(arns["cache-mfa1"]);
-    expect(ar1!.params.TokenCode).toBeUndefined();
-    expect(ar1!.accessKeyId).toBeDefined();
-    expect(ar1!.accessKeyId).not.toBe(user.accessKeyId);
+  test(
+    "MFA role: first run GetSessionToken + AssumeRole with the code, then no code needed; " +
+      "a second MFA role reuses the session",
+    async () => {
+      const env = fileEnv(newCacheDir());
+      await moto.startRecording();
+      const first = await execPrint("mfa1", env, ["--mfa-token", MFA_CODE]);
+      let calls = await sts();
+      expect(calls.map((c) => c.action)).toEqual(["GetSessionToken", "AssumeRole"]);
+      const [gst, ar1] = calls;
+      expect(gst!.params).toMatchObject({
+        SerialNumber: MFA_SERIAL,
+        TokenCode: MFA_CODE,
+        DurationSeconds: "43200",
+      });
+      expect(gst!.accessKeyId).toBe(user.accessKeyId);
+      // The role is assumed from the MFA session, without a code.
+      expect(ar1!.params.RoleArn).toBe(arns["cache-mfa1"]);
+      expect(ar1!.params.TokenCode).toBeUndefined();
+      expect(ar1!.accessKeyId).toBeDefined();
+      expect(ar1!.accessKeyId).not.toBe(user.accessKeyId);
 
-    // No --mfa-token, no AWSX_MFA_TOKEN, no terminal: served from the cache.
-    const second = await execPrint("mfa1", env);
-    expect(second).toEqual(first);
-    expect((await sts()).length).toBe(2);
+      // No --mfa-token, no AWSX_MFA_TOKEN, no terminal: served from the cache.
+      const second = await execPrint("mfa1", env);
+      expect(second).toEqual(first);
+      expect((await sts()).length).toBe(2);
 
-    // Same mfa_serial and source: the cached MFA session assumes mfa2, no new code.
-    const other = await execPrint("mfa2", env);
-    calls = await sts();
-    expect(calls.map((c) => c.action)).toEqual(["GetSessionToken", "AssumeRole", "AssumeRole"]);
-    expect(calls[2]!.params.RoleArn).toBe(arns["cache-mfa2"]);
-    expect(calls[2]!.accessKeyId).toBe(ar1!.accessKeyId); // signed with the same MFA session
-    expect(other.id).not.toBe(first.id);
+      // Same mfa_serial and source: the cached MFA session assumes mfa2, no new code.
+      const other = await execPrint("mfa2", env);
+      calls = await sts();
+      expect(calls.map((c) => c.action)).toEqual(["GetSessionToken", "AssumeRole", "AssumeRole"]);
+      expect(calls[2]!.params.RoleArn).toBe(arns["cache-mfa2"]);
+      expect(calls[2]!.accessKeyId).toBe(ar1!.accessKeyId); // signed with the same MFA session
+      expect(other.id).not.toBe(first.id);
 
-    // Control: without the cache the same run needs a code and fails (66) before any call.
-    const uncached = await awsx(["exec", "--no-cache", "mfa2", "--", "true"], env);
-    expect(uncached.code).toBe(66);
-    expect(uncached.stderr).toMatch(
-      /^awsx: profile "mfa2" needs an MFA code for arn:aws:iam::123456789012:mfa\/cache-alice/,
-    );
-    expect((await sts()).length).toBe(3);
-  });
+      // Control: without the cache the same run needs a code and fails (66) before any call.
+      const uncached = await awsx(["exec", "--no-cache", "mfa2", "--", "true"], env);
+      expect(uncached.code).toBe(66);
+      expect(uncached.stderr).toMatch(
+        /^awsx: profile "mfa2" needs an MFA code for arn:aws:iam::123456789012:mfa\/cache-alice/,
+      );
+      expect((await sts()).length).toBe(3);
+    },
+  );
 
   // The session is cold; the store itself was opened before (see fileStore.test.ts for a
   // brand-new cache folder, where parallel runs race to create the store's key header).
-  test("16 parallel cold runs make exactly one AssumeRole and all exit 0 with the same session", async () => {
+  test("16 parallel cold runs make exactly one AssumeRole and all exit 0 with the " +
+    "same session", async () => {
     const cacheDir = newCacheDir();
     const env = fileEnv(cacheDir);
     expect((await awsx(["list"], env)).code).toBe(0);
@@ -288,7 +303,8 @@ describeMoto("session cache against moto", () => {
     expect(runs.map((r) => r.stderr)).toEqual(Array(16).fill(""));
     const assumeRoles = await count("AssumeRole");
     console.log(
-      `16 parallel cold runs: ${assumeRoles} AssumeRole call(s) in moto's recorder; wall ${Math.max(...runs.map((r) => r.ms))} ms for the slowest`,
+      `16 parallel cold runs: ${assumeRoles} AssumeRole call(s) ` +
+        `in moto's recorder; wall ${Math.max(...runs.map((r) => r.ms))} ms for the slowest`,
     );
     expect(assumeRoles).toBe(1);
     expect((await sts()).length).toBe(1);
@@ -335,7 +351,8 @@ describeMoto("session cache against moto", () => {
           warm.push(r.ms);
         }
         console.log(
-          `keychain backend (moto): cold ${cold.ms} ms, warm ${warm.join(" / ")} ms (awsx exec cache-keychain -- true)`,
+          `keychain backend (moto): cold ${cold.ms} ms, warm ${warm.join(" / ")} ms (awsx exec ` +
+            `cache-keychain -- true)`,
         );
         const a = await execPrint("cache-keychain", env);
         const b = await execPrint("cache-keychain", env);
@@ -362,7 +379,8 @@ describeMoto("session cache against moto", () => {
     },
   );
 
-  test("with moto gone, a cached profile still runs (served from the cache); uncached runs fail with 69", async () => {
+  test("with moto gone, a cached profile still runs (served from the cache); " +
+    "uncached runs fail with 69", async () => {
     if (!target1Cache) target1Cache = newCacheDir(); // when run alone
     const env = fileEnv(target1Cache);
     const before = await execPrint("target1", env);

@@ -9,6 +9,7 @@ import { dataFilesUnder, makeHome, type TempHome, keysSection } from "../helpers
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs, needsForTest } from "../helpers/requirements.js";
 import { AWSX_BIN, runAwsx } from "../helpers/awsx.js";
+import { joinRegExp } from "../helpers/regex.js";
 
 const MFA_SERIAL = "arn:aws:iam::123456789012:mfa/foo";
 // Shaped like a JWT (header.payload.signature); moto does not verify it.
@@ -81,9 +82,12 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
   const CI_CONFIG = "[profile ci]\nregion = us-east-1\n";
   const ciCredentials = () => keysSection("foo", foo);
   const MFA_CONFIG = () =>
-    `[profile foo]\nregion = us-east-1\n\n[profile mfa]\nrole_arn = ${roleArn}\nsource_profile = foo\nmfa_serial = ${MFA_SERIAL}\n`;
+    `[profile foo]\nregion = us-east-1\n\n[profile mfa]\n` +
+    `role_arn = ${roleArn}\nsource_profile = foo\nmfa_serial = ${MFA_SERIAL}\n`;
 
-  test("OIDC web identity from the environment: awsx exec ci -- aws sts get-caller-identity is the role; no keychain, nothing written to HOME", async () => {
+  test("OIDC web identity from the environment: " +
+    "awsx exec ci -- aws sts get-caller-identity is the role; no keychain, " +
+    "nothing written to HOME", async () => {
     const home = newHome(CI_CONFIG);
     await moto.startRecording();
     const r = await runAwsx(
@@ -136,7 +140,8 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
         "--",
         "sh",
         "-c",
-        "if (: </dev/tty) 2>/dev/null; then echo HAS-TTY; else echo NO-TTY; fi; test -t 0 || echo STDIN-NOT-TTY",
+        "if (: </dev/tty) 2>/dev/null; then echo HAS-TTY; else echo NO-TTY; fi; " +
+          "test -t 0 || echo STDIN-NOT-TTY",
       ],
       ciEnv(home, webIdentity()),
     );
@@ -144,7 +149,8 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
     expect(r.stdout).toBe("NO-TTY\nSTDIN-NOT-TTY\n");
   }, 30_000);
 
-  test("the child does not inherit the runner's web identity variables or AWS_PROFILE", async () => {
+  test("the child does not inherit the runner's web identity variables " +
+    "or AWS_PROFILE", async () => {
     const home = newHome(CI_CONFIG);
     const r = await runAwsx(
       [
@@ -153,7 +159,9 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
         "--",
         "sh",
         "-c",
-        'echo "R=${AWS_ROLE_ARN-unset} F=${AWS_WEB_IDENTITY_TOKEN_FILE-unset} P=${AWS_PROFILE-unset} X=$AWSX_PROFILE K=${AWS_ACCESS_KEY_ID%${AWS_ACCESS_KEY_ID#????}}"',
+        'echo "R=${AWS_ROLE_ARN-unset} F=${AWS_WEB_IDENTITY_TOKEN_FILE-unset} ' +
+          "P=${AWS_PROFILE-unset} X=$AWSX_PROFILE " +
+          'K=${AWS_ACCESS_KEY_ID%${AWS_ACCESS_KEY_ID#????}}"',
       ],
       ciEnv(home, { ...webIdentity(), AWS_PROFILE: "ci" }),
     );
@@ -161,9 +169,11 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
     expect(r.stdout).toBe("R=unset F=unset P=unset X=ci K=ASIA\n");
   }, 30_000);
 
-  test("credential_source = Environment: runner keys of foo in the env, profile deploy assumes the role", async () => {
+  test("credential_source = Environment: runner keys of foo in the env, " +
+    "profile deploy assumes the role", async () => {
     const home = newHome(
-      `[profile deploy]\nrole_arn = ${roleArn}\ncredential_source = Environment\nregion = us-east-1\n`,
+      `[profile deploy]\nrole_arn = ${roleArn}\ncredential_source = Environment\n` +
+        `region = us-east-1\n`,
     );
     const env = ciEnv(home, {
       AWS_ACCESS_KEY_ID: foo.accessKeyId,
@@ -204,7 +214,8 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
     ["CI=true", "true"],
     ["CI=1", "1"],
   ])(
-    "an MFA profile under %s with no code fails fast with exit 66 naming --mfa-token and AWSX_MFA_TOKEN",
+    "an MFA profile under %s with no code fails fast with exit 66 naming --mfa-token and " +
+      "AWSX_MFA_TOKEN",
     async (_label, ci) => {
       const home = newHome(MFA_CONFIG(), ciCredentials());
       await moto.startRecording();
@@ -250,7 +261,8 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
     30_000,
   );
 
-  test("the same MFA profile with AWSX_MFA_TOKEN set succeeds, and the code is what reached STS", async () => {
+  test("the same MFA profile with AWSX_MFA_TOKEN set succeeds, " +
+    "and the code is what reached STS", async () => {
     const home = newHome(MFA_CONFIG(), ciCredentials());
     await moto.startRecording();
     const r = await runAwsx(
@@ -308,14 +320,19 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
     expect(warn.code).toBe(0);
     // And that the keychain was not read (no D-Bus here), so any sessions in it are still there.
     expect(warn.stderr).toMatch(
-      /^awsx: warning: no cache backend is in use: nothing to clear\nawsx: warning: the keychain was not read, so the sessions kept in it \(if any\) were not removed: there is no D-Bus session/,
+      joinRegExp(
+        /^awsx: warning: no cache backend is in use: nothing to clear\nawsx: /,
+        /warning: the keychain was not read, so the sessions kept in it \(if /,
+        /any\) were not removed: there is no D-Bus session/,
+      ),
     );
     const quietWarn = await runAwsx(["-q", "clear"], ciEnv(home));
     expect(quietWarn.code).toBe(0);
     expect(quietWarn.stderr).toBe("");
   }, 30_000);
 
-  test("NO_COLOR: no ANSI escape in any stdout or stderr (help, errors, env, list, explain, debug)", async () => {
+  test("NO_COLOR: no ANSI escape in any stdout or stderr (help, errors, env, list, " +
+    "explain, debug)", async () => {
     const home = newHome(
       `${CI_CONFIG}\n[profile deploy]\nrole_arn = ${roleArn}\ncredential_source = Environment\n`,
     );
@@ -329,7 +346,8 @@ describeMoto("awsx in CI (moto, no terminal, CI=true)", () => {
       { args: ["env", "ci", "--debug"], code: 0 },
       { args: ["list"], code: 0 },
       { args: ["explain", "deploy"], code: 0 },
-      { args: ["exec", "deploy", "--", "true"], code: 79 }, // no runner keys in env: credential source error
+      // No runner keys in env: credential source error.
+      { args: ["exec", "deploy", "--", "true"], code: 79 },
     ];
     const results = await Promise.all(cases.map((c) => runAwsx(c.args, env)));
     for (const [i, c] of cases.entries()) {

@@ -73,7 +73,8 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
   // Wide: under the 60 s that tells a loop from a guard, whatever the machine's load.
   const promptly = () => Math.min(50_000, Math.max(30_000, 5 * workingCallMs));
 
-  test("the real AWS CLI: aws --profile viaproc sts get-caller-identity is target1's role", async () => {
+  test("the real AWS CLI: aws --profile viaproc sts get-caller-identity is " +
+    "target1's role", async () => {
     const r = await run(
       "aws",
       ["--profile", "viaproc", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"],
@@ -85,7 +86,8 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
     expect(r.stdout.trim()).toMatch(ASSUMED_TARGET1);
   }, 30_000);
 
-  test("the JS SDK: fromIni({ profile: 'viaproc' }) + STS GetCallerIdentity is target1's role", async () => {
+  test("the JS SDK: fromIni({ profile: 'viaproc' }) " +
+    "+ STS GetCallerIdentity is target1's role", async () => {
     // @aws-sdk/credential-providers is the public bundle; credential-provider-ini (a
     // dependency of client-sts) has the same fromIni. Use whichever is installed.
     const pkg = ["@aws-sdk/credential-providers", "@aws-sdk/credential-provider-ini"].find((p) =>
@@ -95,7 +97,8 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
     const code = [
       `const { fromIni } = await import(${JSON.stringify(pkg)});`,
       `const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");`,
-      `const client = new STSClient({ region: "us-east-1", endpoint: process.env.MOTO_URL, maxAttempts: 1, credentials: fromIni({ profile: "viaproc" }) });`,
+      `const client = new STSClient({ region: "us-east-1", endpoint: process.env.MOTO_URL, ` +
+        `maxAttempts: 1, credentials: fromIni({ profile: "viaproc" }) });`,
       `const out = await client.send(new GetCallerIdentityCommand({}));`,
       `process.stdout.write(out.Arn + "\\n");`,
     ].join("\n");
@@ -106,7 +109,8 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
     expect(r.stdout.trim()).toMatch(ASSUMED_TARGET1);
   }, 30_000);
 
-  test("awsx credential-process prints exactly one Version 1 JSON line and nothing else on stdout", async () => {
+  test("awsx credential-process prints exactly one Version 1 JSON line and nothing " +
+    "else on stdout", async () => {
     const started = Date.now();
     const r = await run("node", [AWSX_BIN, "credential-process", "target1", "--backend", "none"], {
       env: env(),
@@ -154,7 +158,8 @@ describeMoto("credential_process = awsx credential-process (moto)", () => {
     );
   }, 60_000);
 
-  test("recursion: awsx exec loop -- true exits 78 promptly with a message about recursion", async () => {
+  test("recursion: awsx exec loop -- true exits 78 promptly with a message " +
+    "about recursion", async () => {
     const r = await run("node", [AWSX_BIN, "exec", "loop", "--", "true"], {
       env: env(),
       timeoutMs: 40_000,
@@ -215,7 +220,8 @@ describe("MFA prompt through credential_process reaches the terminal (fake STS)"
   });
 
   ptyTest(
-    "aws --profile viaprocmfa: the prompt shows on the terminal, the typed code reaches STS, the call succeeds",
+    "aws --profile viaprocmfa: the prompt shows on the terminal, the typed code reaches STS, " +
+      "the call succeeds",
     async () => {
       const env = home.env({
         AWS_ENDPOINT_URL_STS: sts.url,

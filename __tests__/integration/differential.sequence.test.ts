@@ -49,7 +49,8 @@ interface SeqCase {
 
 const BASE = "[base]\naws_access_key_id = {{alice.id}}\naws_secret_access_key = {{alice.secret}}\n";
 const role = (name: string, lines = "") =>
-  `[profile ${name}]\nrole_arn = {{role.deployer}}\nsource_profile = base\nregion = eu-west-1\n${lines}`;
+  `[profile ${name}]\nrole_arn = {{role.deployer}}\nsource_profile = base\n` +
+  `region = eu-west-1\n${lines}`;
 
 const cases: SeqCase[] = [
   {
@@ -364,7 +365,11 @@ describeIf("differential by STS call sequence: aws CLI vs awsx", () => {
     const token =
       c.securityToken === undefined
         ? ""
-        : ` token ${Object.entries(env).find(([k, v]) => k.endsWith("_TOKEN") && v === c.securityToken)?.[0] ?? "of a session"}`;
+        : ` token ${
+            Object.entries(env).find(
+              ([k, v]) => k.endsWith("_TOKEN") && v === c.securityToken,
+            )?.[0] ?? "of a session"
+          }`;
     const params = Object.entries(c.params)
       .filter(([k]) => k !== "Action" && k !== "Version")
       .map(([k, v]) => `${k}=${/^(botocore-session|awsx)-\d+$/.test(v) ? "<default>" : v}`)
@@ -490,7 +495,9 @@ describeIf("differential by STS call sequence: aws CLI vs awsx", () => {
       const { cli, awsx } = res;
       // The CLI's own command, not part of getting credentials.
       const cliLines = cli.code === 0 ? cli.lines.slice(0, -1) : cli.lines;
-      const shown = `\ncli (exit ${cli.code}): ${cli.lines.join(" | ")}\n${cli.stderr.slice(-400)}\nawsx (exit ${awsx.code}): ${awsx.lines.join(" | ")}\n${awsx.stderr.slice(-400)}`;
+      const shown =
+        `\ncli (exit ${cli.code}): ${cli.lines.join(" | ")}\n${cli.stderr.slice(-400)}` +
+        `\nawsx (exit ${awsx.code}): ${awsx.lines.join(" | ")}\n${awsx.stderr.slice(-400)}`;
       try {
         if ("fail" in c.expect) {
           expect(cli.code).not.toBe(0);

@@ -286,12 +286,16 @@ function check(
 
 function report(c: DiffCase, res: CaseResult, problems: string[]): string {
   const side = (label: string, r: RunResult) =>
-    `--- ${label}: exit ${r.code}${r.signal ? ` signal ${r.signal}` : ""}${r.timedOut ? " (timed out)" : ""}\nstdout: ${r.stdout.trim() || "(empty)"}\nstderr: ${r.stderr.trim() || "(empty)"}`;
+    `--- ${label}: exit ${r.code}${r.signal ? ` signal ${r.signal}` : ""}${
+      r.timedOut ? " (timed out)" : ""
+    }\nstdout: ${r.stdout.trim() || "(empty)"}\nstderr: ${r.stderr.trim() || "(empty)"}`;
   const extraEnv = Object.entries(c.env ?? {})
     .map(([k, v]) => `${k}=${v === undefined ? "(unset)" : res.env[k]}`)
     .join(" ");
   return [
-    `case "${c.name}" (profile "${c.profile}")${c.expectDifference ? ` [known difference: ${c.expectDifference}]` : ""}:`,
+    `case "${c.name}" (profile "${c.profile}")${
+      c.expectDifference ? ` [known difference: ${c.expectDifference}]` : ""
+    }:`,
     ...problems.map((p) => `  * ${p}`),
     `--- config:\n${res.config || "(empty)"}`,
     `--- credentials:\n${res.credentials || "(empty)"}`,
@@ -462,7 +466,8 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
         .map((f) => {
           const text = readFileSync(path.join(dir, f), "utf8");
           const was = before.get(f);
-          return `${f}: ${was === undefined ? "created" : was === text ? "unchanged" : "rewritten"}`;
+          const what = was === undefined ? "created" : was === text ? "unchanged" : "rewritten";
+          return `${f}: ${what}`;
         });
       return r;
     } finally {
@@ -497,7 +502,8 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
           .filter((k) => JSON.stringify(res[k].ssoCalls) !== JSON.stringify(c.sso!.calls))
           .map(
             (k) =>
-              `${k} called ${JSON.stringify(res[k].ssoCalls)}, expected ${JSON.stringify(c.sso!.calls)}`,
+              `${k} called ${JSON.stringify(res[k].ssoCalls)}, ` +
+              `expected ${JSON.stringify(c.sso!.calls)}`,
           )
           .concat(
             JSON.stringify(res.cli.ssoDetail) === JSON.stringify(res.awsx.ssoDetail)
@@ -597,7 +603,8 @@ describeIf("differential: aws CLI vs awsx exec on the same configs", () => {
       await Promise.allSettled([...results.values()]);
       const served = (s: FixtureServer) => s.hits.filter((h) => h.served).length;
       // EcsContainer and Ec2InstanceMetadata cases: one good run per side each.
-      expect(served(ecs)).toBeGreaterThanOrEqual(3); // + the CLI's fall-through in the known difference
+      // + the CLI's fall-through in the known difference
+      expect(served(ecs)).toBeGreaterThanOrEqual(3);
       expect(served(imds)).toBeGreaterThanOrEqual(2);
       // The wrong-token case was refused, not served.
       expect(ecs.hits.filter((h) => !h.served).length).toBeGreaterThanOrEqual(2);

@@ -134,7 +134,9 @@ beforeAll(async () => {
   const shim = path.join(bin, "awsx");
   writeFileSync(shim, `#!/bin/sh\nexec '${process.execPath}' '${AWSX_BIN}' "$@"\n`);
   chmodSync(shim, 0o755);
-  const keys = `aws_access_key_id = ${user.accessKeyId}\naws_secret_access_key = ${user.secretAccessKey}\n`;
+  const keys =
+    `aws_access_key_id = ${user.accessKeyId}\n` +
+    `aws_secret_access_key = ${user.secretAccessKey}\n`;
   // Rewritten before each run: `awsx import` moves keys out of the credentials file.
   const restore = () => {
     writeFileSync(home.configFile, configText(account, "awsx"));

@@ -82,7 +82,8 @@ describe("awsx doctor", () => {
     expect(by("clock")).toMatchObject({ status: "ok", detail: expect.stringMatching(/in step/) });
   }, 30_000);
 
-  test("proxy: which proxy and CA bundle STS calls would use; an unusable proxy variable fails", async () => {
+  test("proxy: which proxy and CA bundle STS calls would use; " +
+    "an unusable proxy variable fails", async () => {
     const direct = await doctor({ AWSX_FILE_PASSPHRASE: "p" });
     expect(direct.by("proxy")).toEqual({
       name: "proxy",
@@ -113,7 +114,8 @@ describe("awsx doctor", () => {
     });
   }, 30_000);
 
-  test("with AWSX_FILE_PASSPHRASE: the file store is the backend, exit 0; a broken profile is listed with explain's error", async () => {
+  test("with AWSX_FILE_PASSPHRASE: the file store is the backend, exit 0; " +
+    "a broken profile is listed with explain's error", async () => {
     const { r, report, by } = await doctor({ AWSX_FILE_PASSPHRASE: "p" });
     expect(r.code).toBe(0);
     expect(report.ok).toBe(true);
@@ -181,7 +183,8 @@ describe("awsx doctor", () => {
     });
   }, 30_000);
 
-  test("a file store whose passphrase is not AWSX_FILE_PASSPHRASE fails the backend check", async () => {
+  test("a file store whose passphrase is not AWSX_FILE_PASSPHRASE fails the " +
+    "backend check", async () => {
     const made = await runAwsx(["list", "--backend", "file"], env({ AWSX_FILE_PASSPHRASE: "a" }));
     expect(made.code).toBe(0);
     const { r, by } = await doctor({ AWSX_FILE_PASSPHRASE: "b" });

@@ -507,7 +507,9 @@ describeIf("STS endpoint: the host the AWS CLI would sign for, and awsx's", () =
     "%s",
     async (_name, c) => {
       const { cli, awsx, config } = await results.get(c.name)!;
-      const shown = `config:\n${config}env: ${JSON.stringify(c.env ?? {})}\ncli: ${JSON.stringify(cli)}\nawsx: ${JSON.stringify(awsx)}`;
+      const shown =
+        `config:\n${config}env: ${JSON.stringify(c.env ?? {})}\n` +
+        `cli: ${JSON.stringify(cli)}\nawsx: ${JSON.stringify(awsx)}`;
       try {
         if ("host" in c.expect) {
           expect(cli.host).toBe(c.expect.host);

@@ -78,7 +78,8 @@ describeIf("awsx exec against moto", () => {
   const env = (extra: Record<string, string | undefined> = {}) =>
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWS_DEFAULT_REGION: "us-east-1", ...extra });
 
-  // Runs print-env under awsx; returns the child's env, the STS calls awsx made, and whose keys the child got.
+  // Runs print-env under awsx; returns the child's env, the STS calls awsx made, and
+  // whose keys the child got.
   async function childCredentials(
     profile: string,
     extraArgs: string[] = [],
@@ -89,7 +90,8 @@ describeIf("awsx exec against moto", () => {
       env(extraEnv),
     );
     expectExit(r, 0);
-    const calls = stsCalls(await moto.recordedCalls()); // before arnOf, which makes calls of its own
+    // before arnOf, which makes calls of its own
+    const calls = stsCalls(await moto.recordedCalls());
     const child = JSON.parse(r.stdout) as Record<string, string>;
     return { child, calls, arn: await moto.arnOf(child.AWS_ACCESS_KEY_ID) };
   }
@@ -122,7 +124,8 @@ describeIf("awsx exec against moto", () => {
   }
 
   describe("roles and chains", () => {
-    test("target1: aws sts get-caller-identity is the assumed role, after exactly one AssumeRole signed by foo", async () => {
+    test("target1: aws sts get-caller-identity is the assumed role, " +
+      "after exactly one AssumeRole signed by foo", async () => {
       const { identity, calls } = await callerIdentity("target1");
       expect(identity.Arn).toMatch(
         /^arn:aws:sts::123456789012:assumed-role\/target1-role\/[\w+=,.@-]{2,64}$/,
@@ -138,7 +141,8 @@ describeIf("awsx exec against moto", () => {
       expect(calls.map((c) => c.action).sort()).toEqual(["AssumeRole", "GetCallerIdentity"]);
     }, 60_000);
 
-    test("two hops: target1 → hop2, the second AssumeRole is signed with target1's session key", async () => {
+    test("two hops: target1 → hop2, the second AssumeRole is signed with " +
+      "target1's session key", async () => {
       const { arn, calls } = await childCredentials("hop2");
       expect(arn).toMatch(/^arn:aws:sts::123456789012:assumed-role\/hop2-role\/[^/]+$/);
       const assumes = calls.filter((c) => c.action === "AssumeRole");
@@ -153,7 +157,8 @@ describeIf("awsx exec against moto", () => {
       );
     }, 60_000);
 
-    test("three hops: target1 → hop2 → hop3, each hop signed with the previous hop's key", async () => {
+    test("three hops: target1 → hop2 → hop3, each hop signed with the " +
+      "previous hop's key", async () => {
       const { identity, calls } = await callerIdentity("hop3");
       expect(identity.Arn).toMatch(/^arn:aws:sts::123456789012:assumed-role\/hop3-role\/[^/]+$/);
       const assumes = calls.filter((c) => c.action === "AssumeRole");
@@ -171,7 +176,8 @@ describeIf("awsx exec against moto", () => {
   });
 
   describe("MFA", () => {
-    test("target2 --mfa-token: GetSessionToken with the code, then AssumeRole from that session without it", async () => {
+    test("target2 --mfa-token: GetSessionToken with the code, " +
+      "then AssumeRole from that session without it", async () => {
       const { arn, calls } = await childCredentials("target2", ["--mfa-token", CODE]);
       expect(arn).toMatch(/assumed-role\/target2-role\//);
       expect(calls.map((c) => c.action)).toEqual(["GetSessionToken", "AssumeRole"]);
@@ -183,7 +189,8 @@ describeIf("awsx exec against moto", () => {
       expect(assume!.params).toMatchObject({ RoleArn: roles["target2-role"] });
       expect(assume!.params.SerialNumber).toBeUndefined();
       expect(assume!.params.TokenCode).toBeUndefined();
-      // Signed with the session GetSessionToken returned (moto hands out one fixed key id there), not foo's keys.
+      // Signed with the session GetSessionToken returned (moto hands out one fixed key
+      // id there), not foo's keys.
       expect(assume!.accessKeyId).toMatch(/^(ASIA|AKIA)/);
       expect(assume!.accessKeyId).not.toBe(foo.accessKeyId);
     }, 60_000);
@@ -196,7 +203,8 @@ describeIf("awsx exec against moto", () => {
       expect(calls[1]!.params.TokenCode).toBeUndefined();
     }, 60_000);
 
-    test("--no-mfa-session: one AssumeRole carrying SerialNumber and TokenCode, signed by foo", async () => {
+    test("--no-mfa-session: one AssumeRole carrying SerialNumber and TokenCode, " +
+      "signed by foo", async () => {
       const { arn, calls } = await childCredentials("target2", [
         "--mfa-token",
         CODE,
@@ -210,7 +218,8 @@ describeIf("awsx exec against moto", () => {
       });
     }, 60_000);
 
-    test("duration_seconds = 7200 with mfa_serial: AssumeRole straight from foo's keys with the code, no GetSessionToken", async () => {
+    test("duration_seconds = 7200 with mfa_serial: " +
+      "AssumeRole straight from foo's keys with the code, no GetSessionToken", async () => {
       const { child, calls, arn } = await childCredentials("long", ["--mfa-token", CODE]);
       expect(arn).toMatch(/assumed-role\/long-role\//);
       expect(calls.map((c) => c.action)).toEqual(["AssumeRole"]);
@@ -257,7 +266,8 @@ describeIf("awsx exec against moto", () => {
       "AWSX_EXEC_PROFILE",
     ];
 
-    test("exactly the role's credentials, region and AWSX_PROFILE are set; inherited credential variables are gone; the rest passes through", async () => {
+    test("exactly the role's credentials, region and AWSX_PROFILE are set; " +
+      "inherited credential variables are gone; the rest passes through", async () => {
       const parentEnv = env({ ...INHERITED_JUNK, FOO: "bar", WEIRD_VALUE: "a b\t'c' \"d\" $e ü" });
       const r = await awsx(
         ["exec", "--backend", "none", "target1", "--", process.execPath, PRINT_ENV],
@@ -307,7 +317,8 @@ describeIf("awsx exec against moto", () => {
         if (!SET_BY_AWSX.includes(k)) expect(child[k]).toBeUndefined();
     }, 60_000);
 
-    test("no region in the env: the profile's region = eu-west-2 goes to AWS_REGION and AWS_DEFAULT_REGION", async () => {
+    test("no region in the env: the profile's region = eu-west-2 goes to AWS_REGION and " +
+      "AWS_DEFAULT_REGION", async () => {
       const r = await awsx(
         ["exec", "--backend", "none", "westy", "--", process.execPath, PRINT_ENV],
         env({ AWS_DEFAULT_REGION: undefined, AWS_REGION: undefined }),
@@ -323,7 +334,8 @@ describeIf("awsx exec against moto", () => {
   });
 
   describe("nesting and the shell", () => {
-    test("AWSX_EXEC_PROFILE already set: exit 64 telling to `exit` or pass --force, and no STS call", async () => {
+    test("AWSX_EXEC_PROFILE already set: exit 64 telling to `exit` or pass --force, " +
+      "and no STS call", async () => {
       const r = await awsx(
         ["exec", "--backend", "none", "target1", "--", process.execPath, PRINT_ENV],
         env({ AWSX_EXEC_PROFILE: "outer", AWSX_PROFILE: "outer" }),
@@ -339,7 +351,8 @@ describeIf("awsx exec against moto", () => {
       expect(stsCalls(await moto.recordedCalls())).toEqual([]);
     }, 60_000);
 
-    test("AWSX_EXEC_PROFILE already set and --force: runs, and the child sees the new profile", async () => {
+    test("AWSX_EXEC_PROFILE already set and --force: runs, " +
+      "and the child sees the new profile", async () => {
       const r = await awsx(
         ["exec", "--backend", "none", "--force", "target1", "--", process.execPath, PRINT_ENV],
         env({ AWSX_EXEC_PROFILE: "outer", AWSX_PROFILE: "outer" }),
@@ -351,7 +364,8 @@ describeIf("awsx exec against moto", () => {
       expect(await moto.arnOf(child.AWS_ACCESS_KEY_ID)).toMatch(/assumed-role\/target1-role\//);
     }, 60_000);
 
-    test("no command: starts $SHELL with the profile's env and returns its exit status (5)", async () => {
+    test("no command: starts $SHELL with the profile's env and returns its " +
+      "exit status (5)", async () => {
       const r = await awsx(["exec", "--backend", "none", "target1"], env({ SHELL }));
       expectExit(r, 5);
       expect(r.stdout).toBe("shell-started AWSX_PROFILE=target1 args=0\n");

@@ -88,7 +88,8 @@ describeIf("awsx exec --each against moto", () => {
   const sts = async () => (await moto.recordedCalls()).filter((c) => c.service === "sts");
   const count = async (action: string) => (await sts()).filter((c) => c.action === action).length;
 
-  test("50 profiles: one GetSessionToken, one AssumeRole per role (the hub once), each child its own keys", async () => {
+  test("50 profiles: one GetSessionToken, one AssumeRole per role (the hub once), " +
+    "each child its own keys", async () => {
     const r = await awsx([
       "exec",
       ...["--each", "prod-*", "--each", "dev-*", "--each", "prod-03"],
@@ -163,7 +164,8 @@ describeIf("awsx exec --each against moto", () => {
     expect([...seen.values()]).toEqual(Array(8).fill(300));
   }, 120_000);
 
-  test("exit statuses: 0 when all succeed, 123 when one fails; JSON lines per profile", async () => {
+  test("exit statuses: 0 when all succeed, 123 when one fails; " +
+    "JSON lines per profile", async () => {
     const failing = [
       "sh",
       "-c",
@@ -189,7 +191,8 @@ describeIf("awsx exec --each against moto", () => {
     expect(missing.stderr).toMatch(/sig-a +command not found/);
   }, 60_000);
 
-  test("--output grouped: each profile's output in one piece, stdout and stderr apart", async () => {
+  test("--output grouped: each profile's output in one piece, " +
+    "stdout and stderr apart", async () => {
     const script = 'echo "out of $AWSX_PROFILE"; echo "err of $AWSX_PROFILE" >&2; printf tail';
     const r = await awsx([
       "exec",
@@ -211,7 +214,8 @@ describeIf("awsx exec --each against moto", () => {
     );
   }, 60_000);
 
-  test("a profile that cannot be resolved: nothing runs (its own code); --keep-going runs the rest", async () => {
+  test("a profile that cannot be resolved: nothing runs (its own code); " +
+    "--keep-going runs the rest", async () => {
     const args = ["--each", "sig-a", "--each", "broken", "--", "sh", "-c", "echo ran"];
     const r = await awsx(["exec", ...args]);
     expect(r.code).toBe(78);
@@ -223,7 +227,8 @@ describeIf("awsx exec --each against moto", () => {
     expect(k.stderr).toMatch(/broken +no credentials/);
   }, 60_000);
 
-  test("--dry-run lists each profile's route offline (no STS call), --each-sync included", async () => {
+  test("--dry-run lists each profile's route offline (no STS call), " +
+    "--each-sync included", async () => {
     const r = await awsx([
       "exec",
       "--dry-run",
@@ -244,8 +249,12 @@ describeIf("awsx exec --each against moto", () => {
           `${Math.min(4, os.availableParallelism())} at`,
         ),
         "PROFILE     CREDENTIALS",
-        `dev-00      static(foo) → getSessionToken(${MFA_SERIAL}) → assumeRole(arn:aws:iam::123456789012:role/hub-role) → assumeRole(arn:aws:iam::123456789012:role/dev-00-role)`,
-        `dev-01      static(foo) → getSessionToken(${MFA_SERIAL}) → assumeRole(arn:aws:iam::123456789012:role/hub-role) → assumeRole(arn:aws:iam::123456789012:role/dev-01-role)`,
+        `dev-00      static(foo) → ` +
+          `getSessionToken(${MFA_SERIAL}) → assumeRole(arn:aws:iam::123456789012:role/hub-role) ` +
+          `→ assumeRole(arn:aws:iam::123456789012:role/dev-00-role)`,
+        `dev-01      static(foo) → ` +
+          `getSessionToken(${MFA_SERIAL}) → assumeRole(arn:aws:iam::123456789012:role/hub-role) ` +
+          `→ assumeRole(arn:aws:iam::123456789012:role/dev-01-role)`,
         "acme/Admin  sso(111122223333/Admin)",
         "acme/Read   sso(111122223333/Read)",
         "",
@@ -274,8 +283,11 @@ describeIf("awsx exec --each against moto", () => {
     expect(await sts()).toEqual([]);
   }, 60_000);
 
-  test("a reader that goes away (| head -2): output dropped, every command still runs, no crash", async () => {
-    const cmd = `${NODE} ${AWSX_BIN} exec --each 'sig-*' -- sh -c 'yes | head -n 100000; touch ${work}/$AWSX_PROFILE' | head -n 2; echo "rc=\${PIPESTATUS[0]}" >&2`;
+  test("a reader that goes away (| head -2): output dropped, " +
+    "every command still runs, no crash", async () => {
+    const cmd =
+      `${NODE} ${AWSX_BIN} exec --each 'sig-*' -- sh -c 'yes | head -n ` +
+      `100000; touch ${work}/$AWSX_PROFILE' | head -n 2; echo "rc=\${PIPESTATUS[0]}" >&2`;
     const r = await runDetached("bash", ["-c", cmd], env(), 60_000);
     // The first two lines, whichever commands wrote them (they run in parallel), prefixed.
     expect(r.stdout).toMatch(/^sig-[a-d] \| y\nsig-[a-d] \| y\n$/);
@@ -380,7 +392,8 @@ describeIf("awsx exec --each against moto", () => {
           return Number(pgrp) === pid && state !== "Z";
         });
 
-    test("SIGTERM to awsx: forwarded to each child, awsx dies of SIGTERM, no child left", async () => {
+    test("SIGTERM to awsx: forwarded to each child, awsx dies of SIGTERM, " +
+      "no child left", async () => {
       const run = start(`${NODE} ${fixture("forever.mjs")} ${work}/$AWSX_PROFILE`);
       const pids = await run.ready;
       expect(pids).toHaveLength(4);
@@ -415,7 +428,8 @@ describeIf("awsx exec --each against moto", () => {
       expect(pids.filter(alive)).toEqual([]);
     }, 60_000);
 
-    test("what a child started dies with it (its process group), and -j bounds what starts", async () => {
+    test("what a child started dies with it (its process group), " +
+      "and -j bounds what starts", async () => {
       // sh ignores SIGTERM and waits on a sleep: the signal reaches the sleep through the group.
       const run = start(`sh -c 'trap "" TERM; echo ready; sleep 60; sleep 60'`, ["-j", "2"]);
       try {
@@ -476,7 +490,8 @@ describe("awsx exec --each over SSO profiles of one session", () => {
     home?.cleanup();
   });
 
-  test("an expired token refreshed once (one CreateToken) for six profiles, one GetRoleCredentials each", async () => {
+  test("an expired token refreshed once (one CreateToken) for six profiles, " +
+    "one GetRoleCredentials each", async () => {
     const dir = path.join(home.dir, ".aws", "sso", "cache");
     mkdirSync(dir, { recursive: true });
     const t = fake.mintToken();
@@ -532,7 +547,8 @@ describe("awsx exec --each: credentials that near their end before a child start
   });
   afterAll(() => home?.cleanup());
 
-  test("keys with less than AWSX_MIN_TTL left (16 of 20 minutes) are fetched again just before the child starts", async () => {
+  test("keys with less than AWSX_MIN_TTL left (16 of 20 minutes) " +
+    "are fetched again just before the child starts", async () => {
     const r = await runDetached(
       NODE,
       [

@@ -44,11 +44,13 @@ describe("encrypted file session cache", () => {
 
   beforeEach(() => {
     const role = (name: string) =>
-      `[profile ${name}]\nrole_arn = ${roleArn(`fs-${name}`)}\nsource_profile = base\nendpoint_url = ${sts.url}\n`;
+      `[profile ${name}]\nrole_arn = ${roleArn(`fs-${name}`)}\nsource_profile = base\n` +
+      `endpoint_url = ${sts.url}\n`;
     home = makeHome({
       config: ["[profile base]\nregion = us-east-1\n", role("target1"), role("target2")].join("\n"),
       credentials:
-        "[base]\naws_access_key_id = AKIAFAKEFILESTORE001\naws_secret_access_key = fakeFileStoreTestSecret000000000000000001\n",
+        "[base]\naws_access_key_id = AKIAFAKEFILESTORE001\n" +
+        "aws_secret_access_key = fakeFileStoreTestSecret000000000000000001\n",
     });
     printCreds = writePrintCreds(home.dir);
     cacheDir = path.join(home.dir, "awsx-cache");
@@ -87,63 +89,70 @@ describe("encrypted file session cache", () => {
     return { ...c, stderr: r.stderr };
   }
 
-  test("first run calls AssumeRole once, the second none; private folders and files; timings logged", async () => {
-    const cold = await runAwsx(["exec", "--backend", "file", "target1", "--", "true"], fileEnv());
-    expect(cold.code).toBe(0);
-    expect(sts.count("AssumeRole")).toBe(1);
-    const warm: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await runAwsx(["exec", "--backend", "file", "target1", "--", "true"], fileEnv());
-      expect(r.code).toBe(0);
-      warm.push(r.ms);
-    }
-    expect(sts.count()).toBe(1);
-    console.log(
-      `file backend (fake STS): cold ${cold.ms} ms, warm ${warm.join(" / ")} ms (awsx exec target1 -- true)`,
-    );
+  test(
+    "first run calls AssumeRole once, the second none; private folders and files; " +
+      "timings logged",
+    async () => {
+      const cold = await runAwsx(["exec", "--backend", "file", "target1", "--", "true"], fileEnv());
+      expect(cold.code).toBe(0);
+      expect(sts.count("AssumeRole")).toBe(1);
+      const warm: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await runAwsx(["exec", "--backend", "file", "target1", "--", "true"], fileEnv());
+        expect(r.code).toBe(0);
+        warm.push(r.ms);
+      }
+      expect(sts.count()).toBe(1);
+      console.log(
+        `file backend (fake STS): cold ${cold.ms} ms, warm ${warm.join(" / ")} ms (awsx exec ` +
+          `target1 -- true)`,
+      );
 
-    const a = await execCreds("target1", fileEnv());
-    const b = await execCreds("target1", fileEnv());
-    expect(b).toEqual(a);
-    expect(sts.count()).toBe(1);
+      const a = await execCreds("target1", fileEnv());
+      const b = await execCreds("target1", fileEnv());
+      expect(b).toEqual(a);
+      expect(sts.count()).toBe(1);
 
-    // Layout: the header and one entry, no temp files; 0700 folders, 0600 files.
-    expect(readdirSync(sessions).sort()).toEqual(["store.json", ...entryFiles(sessions)].sort());
-    expect(entryFiles(sessions)).toHaveLength(1);
-    expect(mode(sessions)).toBe(0o700);
-    for (const f of readdirSync(sessions))
-      expect({ f, mode: mode(path.join(sessions, f)) }).toEqual({ f, mode: 0o600 });
-    const locks = path.join(cacheDir, "locks");
-    expect(mode(locks)).toBe(0o700);
-    expect(readdirSync(locks)).toEqual([]); // released
-    // The entry is sealed: JSON with iv/tag/data and nothing readable about the session.
-    const sealed = JSON.parse(readFileSync(path.join(sessions, entryFiles(sessions)[0]!), "utf8"));
-    expect(Object.keys(sealed).sort()).toEqual(["data", "iv", "tag", "v"]);
-    const text = readFileSync(path.join(sessions, entryFiles(sessions)[0]!), "utf8");
-    for (const s of [a.id, a.secret, a.token, "target1", "fs-target1"])
-      expect(text).not.toContain(s);
+      // Layout: the header and one entry, no temp files; 0700 folders, 0600 files.
+      expect(readdirSync(sessions).sort()).toEqual(["store.json", ...entryFiles(sessions)].sort());
+      expect(entryFiles(sessions)).toHaveLength(1);
+      expect(mode(sessions)).toBe(0o700);
+      for (const f of readdirSync(sessions))
+        expect({ f, mode: mode(path.join(sessions, f)) }).toEqual({ f, mode: 0o600 });
+      const locks = path.join(cacheDir, "locks");
+      expect(mode(locks)).toBe(0o700);
+      expect(readdirSync(locks)).toEqual([]); // released
+      // The entry is sealed: JSON with iv/tag/data and nothing readable about the session.
+      const sealed = JSON.parse(
+        readFileSync(path.join(sessions, entryFiles(sessions)[0]!), "utf8"),
+      );
+      expect(Object.keys(sealed).sort()).toEqual(["data", "iv", "tag", "v"]);
+      const text = readFileSync(path.join(sessions, entryFiles(sessions)[0]!), "utf8");
+      for (const s of [a.id, a.secret, a.token, "target1", "fs-target1"])
+        expect(text).not.toContain(s);
 
-    // list and clear work on the file store, and list shows no secret.
-    const l = await runAwsx(["list", "--json", "--backend", "file"], fileEnv());
-    expect(l.code).toBe(0);
-    const json = JSON.parse(l.stdout);
-    expect(json.backend).toBe("file");
-    expect(json.sessions).toEqual([
-      expect.objectContaining({
-        profile: "target1",
-        kind: "assumeRole",
-        for: roleArn("fs-target1"),
-        usedBy: ["base", "target1"],
-      }),
-    ]);
-    for (const s of [a.id, a.secret, a.token]) expect(l.stdout).not.toContain(s);
-    const cleared = await runAwsx(["clear", "--backend", "file"], fileEnv());
-    expect(cleared.code).toBe(0);
-    expect(cleared.stderr).toContain("removed 1 cached session from the file cache");
-    expect(entryFiles(sessions)).toEqual([]);
-    await execCreds("target1", fileEnv());
-    expect(sts.count("AssumeRole")).toBe(2);
-  });
+      // list and clear work on the file store, and list shows no secret.
+      const l = await runAwsx(["list", "--json", "--backend", "file"], fileEnv());
+      expect(l.code).toBe(0);
+      const json = JSON.parse(l.stdout);
+      expect(json.backend).toBe("file");
+      expect(json.sessions).toEqual([
+        expect.objectContaining({
+          profile: "target1",
+          kind: "assumeRole",
+          for: roleArn("fs-target1"),
+          usedBy: ["base", "target1"],
+        }),
+      ]);
+      for (const s of [a.id, a.secret, a.token]) expect(l.stdout).not.toContain(s);
+      const cleared = await runAwsx(["clear", "--backend", "file"], fileEnv());
+      expect(cleared.code).toBe(0);
+      expect(cleared.stderr).toContain("removed 1 cached session from the file cache");
+      expect(entryFiles(sessions)).toEqual([]);
+      await execCreds("target1", fileEnv());
+      expect(sts.count("AssumeRole")).toBe(2);
+    },
+  );
 
   test("the default cache folder is $HOME/.cache/awsx, created private", async () => {
     await execCreds("target1", fileEnv({ AWSX_CACHE_DIR: undefined }));
@@ -154,37 +163,42 @@ describe("encrypted file session cache", () => {
     expect(existsSync(cacheDir)).toBe(false);
   });
 
-  test("a wrong passphrase is exit 74 with a clear message and leaves the entries intact", async () => {
-    const good = await execCreds("target1", fileEnv());
-    const before = Object.fromEntries(
-      readdirSync(sessions).map((n) => [n, readFileSync(path.join(sessions, n), "utf8")]),
-    );
-    sts.reset();
-    const r = await runAwsx(
-      ["exec", "--backend", "file", "target1", "--", process.execPath, printCreds],
-      fileEnv({ AWSX_FILE_PASSPHRASE: "not the passphrase" }),
-    );
-    expect(r.code).toBe(74);
-    expect(r.stdout).toBe(""); // the child never ran
-    expect(r.stderr).toBe(
-      `awsx: the passphrase for the file cache in ${sessions} is wrong; set AWSX_FILE_PASSPHRASE to the one it was created with (or remove the folder to start over)\n`,
-    );
-    expect(sts.count()).toBe(0);
-    const l = await runAwsx(
-      ["list", "--backend", "file"],
-      fileEnv({ AWSX_FILE_PASSPHRASE: "not the passphrase" }),
-    );
-    expect(l.code).toBe(74);
-    expect(l.stderr).toMatch(/^awsx: the passphrase for the file cache .* is wrong/);
-    // Nothing was rewritten, and the right passphrase still opens the same session.
-    const after = Object.fromEntries(
-      readdirSync(sessions).map((n) => [n, readFileSync(path.join(sessions, n), "utf8")]),
-    );
-    expect(after).toEqual(before);
-    const again = await execCreds("target1", fileEnv());
-    expect(again).toEqual(good);
-    expect(sts.count()).toBe(0);
-  });
+  test(
+    "a wrong passphrase is exit 74 with a clear message and leaves the " + "entries intact",
+    async () => {
+      const good = await execCreds("target1", fileEnv());
+      const before = Object.fromEntries(
+        readdirSync(sessions).map((n) => [n, readFileSync(path.join(sessions, n), "utf8")]),
+      );
+      sts.reset();
+      const r = await runAwsx(
+        ["exec", "--backend", "file", "target1", "--", process.execPath, printCreds],
+        fileEnv({ AWSX_FILE_PASSPHRASE: "not the passphrase" }),
+      );
+      expect(r.code).toBe(74);
+      expect(r.stdout).toBe(""); // the child never ran
+      expect(r.stderr).toBe(
+        `awsx: the passphrase for the file cache in ${sessions} is wrong; ` +
+          `set AWSX_FILE_PASSPHRASE to the one it was created with (or remove the folder to ` +
+          `start over)\n`,
+      );
+      expect(sts.count()).toBe(0);
+      const l = await runAwsx(
+        ["list", "--backend", "file"],
+        fileEnv({ AWSX_FILE_PASSPHRASE: "not the passphrase" }),
+      );
+      expect(l.code).toBe(74);
+      expect(l.stderr).toMatch(/^awsx: the passphrase for the file cache .* is wrong/);
+      // Nothing was rewritten, and the right passphrase still opens the same session.
+      const after = Object.fromEntries(
+        readdirSync(sessions).map((n) => [n, readFileSync(path.join(sessions, n), "utf8")]),
+      );
+      expect(after).toEqual(before);
+      const again = await execCreds("target1", fileEnv());
+      expect(again).toEqual(good);
+      expect(sts.count()).toBe(0);
+    },
+  );
 
   test("a tampered entry (one flipped ciphertext byte) is a miss and is replaced", async () => {
     const good = await execCreds("target1", fileEnv());
@@ -196,7 +210,8 @@ describe("encrypted file session cache", () => {
     writeFileSync(file, JSON.stringify({ ...sealed, data: data.toString("base64") }));
     sts.reset();
     const fresh = await execCreds("target1", fileEnv(), ["--backend", "file", "--debug"]);
-    // (The file store reports a file that fails authentication as absent, so --debug shows a plain miss.)
+    // (The file store reports a file that fails authentication as absent, so
+    // --debug shows a plain miss.)
     expect(fresh.stderr).not.toContain("from the file cache");
     expect(fresh.stderr).toContain("AssumeRole arn:aws:iam::123456789012:role/fs-target1");
     expect(sts.count("AssumeRole")).toBe(1);
@@ -242,35 +257,42 @@ describe("encrypted file session cache", () => {
     );
     expect(runs.map((r) => r.code)).toEqual(Array(16).fill(0));
     console.log(
-      `file backend, brand-new cache folder: 16 parallel runs made ${sts.count("AssumeRole")} AssumeRole call(s)`,
+      `file backend, brand-new cache folder: 16 ` +
+        `parallel runs made ${sts.count("AssumeRole")} AssumeRole call(s)`,
     );
     expect(sts.count("AssumeRole")).toBe(1);
   }, 60_000);
 
-  test("--backend file / AWSX_BACKEND=file without a passphrase and no terminal: exit 74, clear message", async () => {
-    for (const [flags, extra] of [
-      [["--backend", "file"], {}],
-      [[], { AWSX_BACKEND: "file" }],
-    ] as const) {
-      const r = await runAwsx(
-        ["exec", ...flags, "target1", "--", "true"],
-        home.env({ AWSX_CACHE_DIR: cacheDir, ...extra }),
-      );
-      expect(r.code).toBe(74);
-      expect(r.stderr).toBe(
-        "awsx: the file backend needs a passphrase: set AWSX_FILE_PASSPHRASE (or run on a terminal to be asked)\n",
-      );
-    }
-    expect(sts.count()).toBe(0);
-    expect(entryFiles(sessions)).toEqual([]);
-  });
+  test(
+    "--backend file / AWSX_BACKEND=file without a passphrase and no terminal: exit 74, " +
+      "clear message",
+    async () => {
+      for (const [flags, extra] of [
+        [["--backend", "file"], {}],
+        [[], { AWSX_BACKEND: "file" }],
+      ] as const) {
+        const r = await runAwsx(
+          ["exec", ...flags, "target1", "--", "true"],
+          home.env({ AWSX_CACHE_DIR: cacheDir, ...extra }),
+        );
+        expect(r.code).toBe(74);
+        expect(r.stderr).toBe(
+          "awsx: the file backend needs a passphrase: " +
+            "set AWSX_FILE_PASSPHRASE (or run on a terminal to be asked)\n",
+        );
+      }
+      expect(sts.count()).toBe(0);
+      expect(entryFiles(sessions)).toEqual([]);
+    },
+  );
 
   test("no D-Bus and AWSX_FILE_PASSPHRASE set: the default backend is the file store", async () => {
     const env = fileEnv({ DBUS_SESSION_BUS_ADDRESS: undefined });
     expect(env.DBUS_SESSION_BUS_ADDRESS).toBeUndefined();
     const first = await execCreds("target1", env, ["--debug"]);
     expect(first.stderr).toContain(
-      "cache: keychain unavailable (the keychain needs a D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set))",
+      "cache: keychain unavailable (the keychain needs a D-Bus session (DBUS_SESSION_BUS_ADDRESS " +
+        "is not set))",
     );
     expect(first.stderr).toContain(
       "cache: using the encrypted file store (AWSX_FILE_PASSPHRASE is set)",
@@ -287,19 +309,22 @@ describe("encrypted file session cache", () => {
       expect(first.stderr + second.stderr).not.toContain(s);
   });
 
-  test("no D-Bus and no passphrase: no cache, every run calls STS, --debug says so once", async () => {
-    const env = home.env({ AWSX_CACHE_DIR: cacheDir, DBUS_SESSION_BUS_ADDRESS: undefined });
-    const notice = "cache: none (no keychain, no AWSX_FILE_PASSPHRASE): every run calls STS";
-    const a = await execCreds("target1", env, ["--debug"]);
-    const b = await execCreds("target1", env, ["--debug"]);
-    expect(sts.count("AssumeRole")).toBe(2);
-    expect(a.id).not.toBe(b.id);
-    for (const r of [a, b]) expect(count(r.stderr, notice)).toBe(1);
-    // Without --debug: silent.
-    const quiet = await runAwsx(["exec", "target1", "--", "true"], env);
-    expect(quiet).toMatchObject({ code: 0, stderr: "" });
-    expect(existsSync(sessions)).toBe(false);
-  });
+  test(
+    "no D-Bus and no passphrase: no cache, every run calls STS, " + "--debug says so once",
+    async () => {
+      const env = home.env({ AWSX_CACHE_DIR: cacheDir, DBUS_SESSION_BUS_ADDRESS: undefined });
+      const notice = "cache: none (no keychain, no AWSX_FILE_PASSPHRASE): every run calls STS";
+      const a = await execCreds("target1", env, ["--debug"]);
+      const b = await execCreds("target1", env, ["--debug"]);
+      expect(sts.count("AssumeRole")).toBe(2);
+      expect(a.id).not.toBe(b.id);
+      for (const r of [a, b]) expect(count(r.stderr, notice)).toBe(1);
+      // Without --debug: silent.
+      const quiet = await runAwsx(["exec", "target1", "--", "true"], env);
+      expect(quiet).toMatchObject({ code: 0, stderr: "" });
+      expect(existsSync(sessions)).toBe(false);
+    },
+  );
 
   test("--no-cache calls STS every time and writes no entry", async () => {
     mkdirSync(cacheDir, { recursive: true });

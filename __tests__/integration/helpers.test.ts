@@ -382,7 +382,8 @@ describe("fake STS", () => {
     fake.behave({ error: { ...err, message: `scripted ${err.code}` } }, "GetCallerIdentity");
     const client = sts(fake.url);
     const e = await failure(client.send(new GetCallerIdentityCommand({})));
-    await expect(client.send(new GetSessionTokenCommand({ ...mfaParams }))).resolves.toBeDefined(); // other actions unaffected
+    // other actions unaffected
+    await expect(client.send(new GetSessionTokenCommand({ ...mfaParams }))).resolves.toBeDefined();
     client.destroy();
     expect(e.name).toBe(err.code);
     expect(e.message).toBe(`scripted ${err.code}`);
@@ -421,7 +422,8 @@ describe("fake STS", () => {
     const refused = sts(await refuseConnectionsUrl());
     const e = await failure(refused.send(new GetCallerIdentityCommand({})));
     refused.destroy();
-    // under jest's vm realm the SDK re-wraps node's socket error: no .code, only the message survives
+    // under jest's vm realm the SDK re-wraps node's socket error: no .code,
+    // only the message survives
     expect(`${e.code} ${e.message}`).toMatch(/ECONNREFUSED/);
 
     // a request still hanging must not keep close() waiting

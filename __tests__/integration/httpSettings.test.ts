@@ -12,6 +12,7 @@ import { runAwsx } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto } from "../helpers/moto.js";
 import { needs } from "../helpers/requirements.js";
+import { joinRegExp } from "../helpers/regex.js";
 
 const describeIf = await needs("moto_server", "aws");
 
@@ -64,7 +65,8 @@ describeIf("the HTTP settings of the AWS CLI, without a real proxy", () => {
       ...extra,
     });
 
-  it("HTTP_PROXY at a closed port: both tools fail, awsx naming the proxy; NO_PROXY: both work", async () => {
+  it("HTTP_PROXY at a closed port: both tools fail, awsx naming the proxy; " +
+    "NO_PROXY: both work", async () => {
     const proxy = { HTTP_PROXY: CLOSED, HTTPS_PROXY: CLOSED };
     const cli = await runCli(["--profile", "r", "sts", "get-caller-identity"], env(proxy));
     expect(cli.code).not.toBe(0);
@@ -72,7 +74,12 @@ describeIf("the HTTP settings of the AWS CLI, without a real proxy", () => {
     const r = await runAwsx(["exec", "r", "--", "true"], env(proxy));
     expect(r.code).toBe(69);
     expect(r.stderr).toMatch(
-      /^awsx: cannot reach STS at http:\/\/127\.0\.0\.1:\d+ for AssumeRole of .* for profile "r" through the proxy http:\/\/127\.0\.0\.1:9 \(from HTTP_PROXY\): it cannot be reached: ECONNREFUSED; check HTTP_PROXY, or add 127\.0\.0\.1:\d+ to NO_PROXY\n$/,
+      joinRegExp(
+        /^awsx: cannot reach STS at http:\/\/127\.0\.0\.1:\d+ for AssumeRole of /,
+        /.* for profile "r" through the proxy http:\/\/127\.0\.0\.1:9 \(from /,
+        /HTTP_PROXY\): it cannot be reached: ECONNREFUSED; check HTTP_PROXY, or /,
+        /add 127\.0\.0\.1:\d+ to NO_PROXY\n$/,
+      ),
     );
     expect(await moto.countCalls("AssumeRole")).toBe(0);
     // NO_PROXY names moto's host: both go direct.
@@ -83,7 +90,8 @@ describeIf("the HTTP settings of the AWS CLI, without a real proxy", () => {
     expect(ok.code).toBe(0);
   }, 60_000);
 
-  it("a warm run with proxy variables loads no SDK and no proxy code, and sends nothing", async () => {
+  it("a warm run with proxy variables loads no SDK and no proxy code, " +
+    "and sends nothing", async () => {
     // Every file Node requires, written down by a preload of the test's.
     const seen = path.join(home.dir, "required.txt");
     const hook = path.join(home.dir, "hook.cjs");
@@ -149,7 +157,11 @@ describeIf("the HTTP settings of the AWS CLI, without a real proxy", () => {
       const untrusted = await runAwsx(["exec", "r", "--", "true"], tls({}));
       expect(untrusted.code).toBe(69);
       expect(untrusted.stderr).toMatch(
-        /^awsx: the TLS certificate of STS at https:\/\/127\.0\.0\.1:\d+ is not trusted on .*: \w+; add its CA with AWS_CA_BUNDLE, the profile's ca_bundle or NODE_EXTRA_CA_CERTS\n$/,
+        joinRegExp(
+          /^awsx: the TLS certificate of STS at https:\/\/127\.0\.0\.1:\d+ is not /,
+          /trusted on .*: \w+; add its CA with AWS_CA_BUNDLE, the profile's /,
+          /ca_bundle or NODE_EXTRA_CA_CERTS\n$/,
+        ),
       );
       // NODE_EXTRA_CA_CERTS still works without a bundle.
       const extra = await runAwsx(["exec", "r", "--", "true"], tls({ NODE_EXTRA_CA_CERTS: cert }));

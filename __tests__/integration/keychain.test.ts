@@ -35,13 +35,17 @@ let keyring: PrivateKeyring | undefined;
 let keyringError = "";
 const tools = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon", "secret-tool"];
 const describeKeychain = await needs(...tools, {
-  name: "a private Secret Service (dbus-daemon + gnome-keyring-daemon + @napi-rs/keyring round trip)",
+  name:
+    "a private Secret Service (dbus-daemon + gnome-keyring-daemon + " +
+    "@napi-rs/keyring round trip)",
   probe: async () => {
     try {
       keyring = await startPrivateKeyring();
       const v = await keyringOn<string>(
         keyring.address,
-        `await k.setPassword("awsx-probe-test", "a", "round-trip"); const v = await k.getPassword("awsx-probe-test", "a"); await k.deletePassword("awsx-probe-test", "a"); return v;`,
+        `await k.setPassword("awsx-probe-test", "a", "round-trip"); ` +
+          `const v = await k.getPassword("awsx-probe-test", "a"); ` +
+          `await k.deletePassword("awsx-probe-test", "a"); return v;`,
       );
       if (v !== "round-trip") throw new Error(`read back ${JSON.stringify(v)}`);
       return true;
@@ -52,7 +56,9 @@ const describeKeychain = await needs(...tools, {
       return false;
     }
   },
-  hint: "install dbus, gnome-keyring and libsecret-tools (secret-tool writes items in the old keytar layout)",
+  hint:
+    "install dbus, gnome-keyring and libsecret-tools (secret-tool writes items in the old " +
+    "keytar layout)",
 });
 if (keyringError) process.stderr.write(`keychain probe: ${keyringError}\n`);
 
@@ -94,10 +100,12 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
 
   beforeAll(async () => {
     sts = await startFakeSts();
-    // Sessions of 10 s: the refresh window shrinks to half the lifetime (src/cache/cacheEntry.ts isFresh).
+    // Sessions of 10 s: the refresh window shrinks to half the lifetime
+    // (src/cache/cacheEntry.ts isFresh).
     shortSts = await startFakeSts({ defaultDurationSeconds: 10 });
     const role = (name: string, url: string) =>
-      `[profile ${name}]\nrole_arn = ${roleArn(`kc-${name}`)}\nsource_profile = base\nendpoint_url = ${url}\n`;
+      `[profile ${name}]\nrole_arn = ${roleArn(`kc-${name}`)}\nsource_profile = base\n` +
+      `endpoint_url = ${url}\n`;
     home = makeHome({
       config: [
         "[profile base]\nregion = us-east-1\n",
@@ -107,7 +115,8 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
         role("short", shortSts.url),
       ].join("\n"),
       credentials:
-        "[base]\naws_access_key_id = AKIAFAKEKEYCHAIN0001\naws_secret_access_key = fakeKeychainTestSecret0000000000000000001\n",
+        "[base]\naws_access_key_id = AKIAFAKEKEYCHAIN0001\n" +
+        "aws_secret_access_key = fakeKeychainTestSecret0000000000000000001\n",
     });
     printCreds = writePrintCreds(home.dir);
   }, 30_000);
@@ -169,41 +178,45 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
   const setStored = (account: string, value: string) =>
     keyringOn<null>(
       keyring!.address,
-      `await k.setPassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(account)}, ${JSON.stringify(value)});`,
+      `await k.setPassword(${JSON.stringify(SERVICE)}, ` +
+        `${JSON.stringify(account)}, ${JSON.stringify(value)});`,
     );
 
-  test("first run calls AssumeRole once; the second calls nothing and gets the same credentials", async () => {
-    sts.reset();
-    const first = await execCreds("target1");
-    expect(sts.count("AssumeRole")).toBe(1);
-    expect(sts.count()).toBe(1);
-    expect(sts.identityOf(first.id)?.arn).toBe(
-      `arn:aws:sts::${ACCOUNT}:assumed-role/kc-target1/${sts.calls[0]!.params.RoleSessionName}`,
-    );
-    // Signed with the long-term keys of "base".
-    expect(sts.calls[0]!.accessKeyId).toBe("AKIAFAKEKEYCHAIN0001");
+  test(
+    "first run calls AssumeRole once; the second calls nothing and gets the " + "same credentials",
+    async () => {
+      sts.reset();
+      const first = await execCreds("target1");
+      expect(sts.count("AssumeRole")).toBe(1);
+      expect(sts.count()).toBe(1);
+      expect(sts.identityOf(first.id)?.arn).toBe(
+        `arn:aws:sts::${ACCOUNT}:assumed-role/kc-target1/${sts.calls[0]!.params.RoleSessionName}`,
+      );
+      // Signed with the long-term keys of "base".
+      expect(sts.calls[0]!.accessKeyId).toBe("AKIAFAKEKEYCHAIN0001");
 
-    const second = await execCreds("target1");
-    expect(sts.count()).toBe(1);
-    expect(second).toEqual(first);
+      const second = await execCreds("target1");
+      expect(sts.count()).toBe(1);
+      expect(second).toEqual(first);
 
-    // Stored in the keychain under the "awsx" service: one well-formed entry for target1.
-    const { entry, account } = await storedEntry("target1");
-    expect(account).toMatch(/^[0-9a-f]{64}$/);
-    expect(entry).toMatchObject({
-      v: 1,
-      key: account,
-      profile: "target1",
-      kind: "assumeRole",
-      label: roleArn("kc-target1"),
-      profiles: ["base", "target1"],
-    });
-    expect(entry.credentials).toEqual({
-      accessKeyId: first.id,
-      secretAccessKey: first.secret,
-      sessionToken: first.token,
-    });
-  });
+      // Stored in the keychain under the "awsx" service: one well-formed entry for target1.
+      const { entry, account } = await storedEntry("target1");
+      expect(account).toMatch(/^[0-9a-f]{64}$/);
+      expect(entry).toMatchObject({
+        v: 1,
+        key: account,
+        profile: "target1",
+        kind: "assumeRole",
+        label: roleArn("kc-target1"),
+        profiles: ["base", "target1"],
+      });
+      expect(entry.credentials).toEqual({
+        accessKeyId: first.id,
+        secretAccessKey: first.secret,
+        sessionToken: first.token,
+      });
+    },
+  );
 
   test("warm vs cold wall time of `awsx exec timing -- true` (logged, not asserted)", async () => {
     sts.reset();
@@ -218,7 +231,8 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     }
     expect(sts.count("AssumeRole")).toBe(1);
     console.log(
-      `keychain backend (fake STS): cold ${cold.ms} ms, warm ${warm.join(" / ")} ms (awsx exec timing -- true)`,
+      `keychain backend (fake STS): cold ${cold.ms} ms, warm ${warm.join(" / ")} ms (awsx exec ` +
+        `timing -- true)`,
     );
   });
 
@@ -301,7 +315,8 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
     expect(sts.count()).toBe(1);
   });
 
-  test("a short session is served while more than half its life is left, then refreshed", async () => {
+  test("a short session is served while more than half its life is left, " +
+    "then refreshed", async () => {
     shortSts.reset();
     const first = await execCreds("short");
     expect(shortSts.count("AssumeRole")).toBe(1);
@@ -372,55 +387,62 @@ describeKeychain("session cache in the OS keychain (--backend keychain)", () => 
 
   // awsx wrote through keytar before: libsecret's generic schema, attributes service and
   // account. @napi-rs/keyring files items under service and username, so it never finds one.
-  test("an item in keytar's layout is a miss for its key, invisible to list, left alone by clear", async () => {
-    await execCreds("target1");
-    const { account, entry } = await storedEntry("target1");
-    expect((await runAwsx(["clear", "--backend", "keychain"], env())).code).toBe(0);
-    // Well-formed and fresh for the very key awsx looks up: served at once if it were read.
-    const old = JSON.stringify({
-      ...entry,
-      createdAt: new Date().toISOString(),
-      expiration: new Date(Date.now() + 3600_000).toISOString(),
-      credentials: {
-        accessKeyId: "ASIAOLDKEYTARFAKE001",
-        secretAccessKey: "oldKeytarLayoutSecret000000000000000001",
-        sessionToken: "oldKeytarLayoutToken",
-      },
-    });
-    await writeKeytarItem(keyring!.address, SERVICE, account, old);
-    expect(await readKeytarItem(keyring!.address, SERVICE, account)).toBe(old);
-    expect(await stored()).toEqual([]);
-    expect((await list()).json.sessions).toEqual([]);
+  test(
+    "an item in keytar's layout is a miss for its key, invisible to list, " + "left alone by clear",
+    async () => {
+      await execCreds("target1");
+      const { account, entry } = await storedEntry("target1");
+      expect((await runAwsx(["clear", "--backend", "keychain"], env())).code).toBe(0);
+      // Well-formed and fresh for the very key awsx looks up: served at once if it were read.
+      const old = JSON.stringify({
+        ...entry,
+        createdAt: new Date().toISOString(),
+        expiration: new Date(Date.now() + 3600_000).toISOString(),
+        credentials: {
+          accessKeyId: "ASIAOLDKEYTARFAKE001",
+          secretAccessKey: "oldKeytarLayoutSecret000000000000000001",
+          sessionToken: "oldKeytarLayoutToken",
+        },
+      });
+      await writeKeytarItem(keyring!.address, SERVICE, account, old);
+      expect(await readKeytarItem(keyring!.address, SERVICE, account)).toBe(old);
+      expect(await stored()).toEqual([]);
+      expect((await list()).json.sessions).toEqual([]);
 
-    sts.reset();
-    const fresh = await execCreds("target1");
-    expect(sts.count("AssumeRole")).toBe(1);
-    expect(fresh.id).not.toBe("ASIAOLDKEYTARFAKE001");
-    expect(sessionsFor((await list()).json, "target1")).toHaveLength(1);
-    expect(await execCreds("target1")).toEqual(fresh);
-    expect(sts.count()).toBe(1);
+      sts.reset();
+      const fresh = await execCreds("target1");
+      expect(sts.count("AssumeRole")).toBe(1);
+      expect(fresh.id).not.toBe("ASIAOLDKEYTARFAKE001");
+      expect(sessionsFor((await list()).json, "target1")).toHaveLength(1);
+      expect(await execCreds("target1")).toEqual(fresh);
+      expect(sts.count()).toBe(1);
 
-    const cleared = await runAwsx(["clear", "--backend", "keychain"], env());
-    expect(cleared.code).toBe(0);
-    expect(cleared.stderr).toContain("removed 1 cached session from the keychain cache");
-    expect(await stored()).toEqual([]);
-    expect(await readKeytarItem(keyring!.address, SERVICE, account)).toBe(old);
-  });
+      const cleared = await runAwsx(["clear", "--backend", "keychain"], env());
+      expect(cleared.code).toBe(0);
+      expect(cleared.stderr).toContain("removed 1 cached session from the keychain cache");
+      expect(await stored()).toEqual([]);
+      expect(await readKeytarItem(keyring!.address, SERVICE, account)).toBe(old);
+    },
+  );
 
-  test("no secret in plain view: not in list output, the temp HOME, or the keyring's files", async () => {
-    const { raw } = await list();
-    expect(issued.length).toBeGreaterThan(5);
-    const files = [...filesUnder(home.dir), ...filesUnder(keyring!.dir)];
-    expect(files.some((f) => f.includes(`${path.sep}keyrings${path.sep}`))).toBe(true); // the keyring is on disk
-    for (const x of issued) {
-      for (const s of [x.secret, x.token]) {
-        expect(raw).not.toContain(s);
-        for (const f of files)
-          expect({ file: f, found: readFileSync(f).includes(s) }).toEqual({
-            file: f,
-            found: false,
-          });
+  test(
+    "no secret in plain view: not in list output, the temp HOME, " + "or the keyring's files",
+    async () => {
+      const { raw } = await list();
+      expect(issued.length).toBeGreaterThan(5);
+      const files = [...filesUnder(home.dir), ...filesUnder(keyring!.dir)];
+      // the keyring is on disk
+      expect(files.some((f) => f.includes(`${path.sep}keyrings${path.sep}`))).toBe(true);
+      for (const x of issued) {
+        for (const s of [x.secret, x.token]) {
+          expect(raw).not.toContain(s);
+          for (const f of files)
+            expect({ file: f, found: readFileSync(f).includes(s) }).toEqual({
+              file: f,
+              found: false,
+            });
+        }
       }
-    }
-  });
+    },
+  );
 });

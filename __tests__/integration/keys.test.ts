@@ -141,14 +141,17 @@ describeKeys("stored long-term keys against moto and a real keychain", () => {
     expect(ex.stdout).not.toContain(foo.accessKeyId);
   });
 
-  test("credential_process = awsx credential-process foo serves the aws CLI a session", async () => {
-    const r = await runDetached("aws", ["sts", "get-caller-identity", "--profile", "cp"], env());
-    ok(r);
-    expect(JSON.parse(r.stdout).Arn).toBe(MOTO_SESSION_ARN);
-    const cp = JSON.parse((await awsx(["credential-process", "foo"])).stdout);
-    expect(cp.AccessKeyId).not.toBe(foo.accessKeyId);
-    expect(cp.SessionToken).toBeTruthy();
-  });
+  test(
+    "credential_process = awsx credential-process foo serves the aws " + "CLI a session",
+    async () => {
+      const r = await runDetached("aws", ["sts", "get-caller-identity", "--profile", "cp"], env());
+      ok(r);
+      expect(JSON.parse(r.stdout).Arn).toBe(MOTO_SESSION_ARN);
+      const cp = JSON.parse((await awsx(["credential-process", "foo"])).stdout);
+      expect(cp.AccessKeyId).not.toBe(foo.accessKeyId);
+      expect(cp.SessionToken).toBeTruthy();
+    },
+  );
 
   test("awsx clear leaves stored keys; list shows them and flags a plaintext copy", async () => {
     ok(await addFrom("solo", foo.accessKeyId, foo.secretAccessKey));
@@ -264,14 +267,17 @@ describeKeys("stored long-term keys against moto and a real keychain", () => {
     writeFileSync(home.credentialsFile, "");
   });
 
-  test("remove deletes the keys and their sessions; a second remove says there are none", async () => {
-    ok(await awsx(["remove", "bar", "--force"]));
-    expect(await storedOf(keyring!.address, "bar")).toBeNull();
-    const again = await awsx(["remove", "bar", "--force"]);
-    ok(again, 79);
-    expect(again.stderr).toMatch(/has no keys in the keychain/);
-    ok(await awsx(["remove", "baz"]), 64); // no terminal to confirm on: needs --force
-  });
+  test(
+    "remove deletes the keys and their sessions; " + "a second remove says there are none",
+    async () => {
+      ok(await awsx(["remove", "bar", "--force"]));
+      expect(await storedOf(keyring!.address, "bar")).toBeNull();
+      const again = await awsx(["remove", "bar", "--force"]);
+      ok(again, 79);
+      expect(again.stderr).toMatch(/has no keys in the keychain/);
+      ok(await awsx(["remove", "baz"]), 64); // no terminal to confirm on: needs --force
+    },
+  );
 
   test("mfa_serial on a stored-key profile: the child's session is MFA'd", async () => {
     const qux = await moto.createUser("qux");
@@ -343,18 +349,21 @@ describeKeys("stored long-term keys against moto and a real keychain", () => {
     expect(await storedOf(keyring!.address, "quux")).toBeNull();
   });
 
-  test("no long-term secret in any file under HOME (cache included) nor the child's env", async () => {
-    const child = JSON.stringify(await childOf("foo"));
-    for (const s of secrets) {
-      expect(child).not.toContain(s);
-      for (const f of filesUnder(home.dir)) {
-        expect({ file: path.relative(home.dir, f), has: readFileSync(f).includes(s) }).toEqual({
-          file: path.relative(home.dir, f),
-          has: false,
-        });
+  test(
+    "no long-term secret in any file under HOME (cache included) " + "nor the child's env",
+    async () => {
+      const child = JSON.stringify(await childOf("foo"));
+      for (const s of secrets) {
+        expect(child).not.toContain(s);
+        for (const f of filesUnder(home.dir)) {
+          expect({ file: path.relative(home.dir, f), has: readFileSync(f).includes(s) }).toEqual({
+            file: path.relative(home.dir, f),
+            has: false,
+          });
+        }
       }
-    }
-  });
+    },
+  );
 
   const iamAs = () =>
     new IAMClient({

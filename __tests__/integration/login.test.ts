@@ -165,7 +165,8 @@ describeIf("awsx login", () => {
     return req as any;
   }
 
-  test("role profile: Session is the JSON of the role's credentials; the URL carries the token and the console destination", async () => {
+  test("role profile: Session is the JSON of the role's credentials; " +
+    "the URL carries the token and the console destination", async () => {
     const r = await runAwsx(["login", "target1", "--backend", "none"], env());
     expectExit(r, 0);
     const req = signinRequest();
@@ -190,7 +191,8 @@ describeIf("awsx login", () => {
     }
   }, 30_000);
 
-  test("--path s3/home opens the S3 page; --region changes the destination's region; a full https URL is kept", async () => {
+  test("--path s3/home opens the S3 page; --region changes the destination's region; " +
+    "a full https URL is kept", async () => {
     let r = await runAwsx(["login", "target1", "--backend", "none", "--path", "s3/home"], env());
     expectExit(r, 0);
     expect(parseLoginUrl(r.stdout, fed.url).destination).toBe(
@@ -232,7 +234,8 @@ describeIf("awsx login", () => {
     );
   }, 30_000);
 
-  test("--duration 7200 on a role: AssumeRole for 7200 s and SessionDuration=7200 sent to the endpoint", async () => {
+  test("--duration 7200 on a role: AssumeRole for 7200 s and SessionDuration=7200 sent to " +
+    "the endpoint", async () => {
     const r = await runAwsx(["login", "target1", "--backend", "none", "--duration", "7200"], env());
     expectExit(r, 0);
     const req = signinRequest();
@@ -243,7 +246,8 @@ describeIf("awsx login", () => {
     parseLoginUrl(r.stdout, fed.url);
   }, 30_000);
 
-  test("long-term user keys: GetFederationToken (allow-all policy, named after the profile), its credentials in Session", async () => {
+  test("long-term user keys: GetFederationToken (allow-all policy, named after the profile), " +
+    "its credentials in Session", async () => {
     const r = await runAwsx(["login", "foo", "--backend", "none"], env());
     expectExit(r, 0);
     const calls = await stsCalls();
@@ -256,7 +260,8 @@ describeIf("awsx login", () => {
     const req = signinRequest();
     // No SessionDuration with federation-token credentials: their own lifetime is the console's.
     expect(req.params.SessionDuration).toBeUndefined();
-    // moto answers every GetFederationToken with the same documentation credentials: ask it for them.
+    // moto answers every GetFederationToken with the same documentation
+    // credentials: ask it for them.
     const client = new STSClient({
       endpoint: moto.url,
       region: "us-east-1",
@@ -339,7 +344,8 @@ describeIf("awsx login", () => {
     }
   }, 40_000);
 
-  test("--stdout (aws-vault's flag) prints the URL, as without it; with --open it is a usage error", async () => {
+  test("--stdout (aws-vault's flag) prints the URL, as without it; " +
+    "with --open it is a usage error", async () => {
     const r = await runAwsx(["login", "target1", "--backend", "none", "--stdout"], env());
     expectExit(r, 0);
     expect(parseLoginUrl(r.stdout, fed.url).destination).toBe(
@@ -359,7 +365,9 @@ describeIf("awsx login", () => {
         const out = path.join(bin, "opened.txt");
         writeFileSync(
           path.join(bin, "xdg-open"),
-          `#!/bin/sh\nprintf '%s\\n' "$@" > ${JSON.stringify(out)}.tmp && mv ${JSON.stringify(out)}.tmp ${JSON.stringify(out)}\n`,
+          `#!/bin/sh\nprintf ` +
+            `'%s\\n' "$@" > ${JSON.stringify(out)}.tmp && ` +
+            `mv ${JSON.stringify(out)}.tmp ${JSON.stringify(out)}\n`,
         );
         chmodSync(path.join(bin, "xdg-open"), 0o755);
         const r = await runAwsx(

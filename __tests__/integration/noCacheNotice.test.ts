@@ -26,7 +26,9 @@ describeIf("the no-cache notice", () => {
     const role = await moto.createRole("target1-role");
     home = makeHome({
       credentials: keysSection("foo", foo),
-      config: `[profile target1]\nrole_arn = ${role.arn}\nsource_profile = foo\nregion = us-east-1\n`,
+      config:
+        `[profile target1]\nrole_arn = ${role.arn}\nsource_profile = foo\n` +
+        `region = us-east-1\n`,
     });
   }, 60_000);
   afterAll(async () => {
@@ -42,7 +44,8 @@ describeIf("the no-cache notice", () => {
     home.env({ AWS_ENDPOINT_URL_STS: moto.url, AWSX_CACHE_DIR: cacheDir, TERM: "dumb", ...extra });
 
   test("said once in a terminal session, again in the next one", async () => {
-    const twice = `${awsxCommand("exec", "target1", "--", "true")}; ${awsxCommand("exec", "target1", "--", "true")}`;
+    const once = awsxCommand("exec", "target1", "--", "true");
+    const twice = `${once}; ${once}`;
     const first = await onPty(twice, env(), "");
     expect(first.code).toBe(0);
     expect(count(first.terminal)).toBe(1);

@@ -55,7 +55,8 @@ describeIf("the profile picker", () => {
     expect(r.terminal).not.toContain(EVIL);
   }, 40_000);
 
-  test("no colour, even on a colour terminal without NO_COLOR (awsx never prints colour)", async () => {
+  test("no colour, even on a colour terminal without NO_COLOR (awsx never " +
+    "prints colour)", async () => {
     const colour = { TERM: "xterm-256color", NO_COLOR: undefined };
     const r = await pty(["exec", "--backend", "none", ...PRINT], filterDownEnter, colour);
     expect(r.code).toBe(0);

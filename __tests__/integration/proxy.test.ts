@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AWSX_BIN, runDetached } from "../helpers/awsx.js";
 import { commandRuns, hasCommand, needs } from "../helpers/requirements.js";
+import { joinRegExp } from "../helpers/regex.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "../..");
@@ -106,7 +107,8 @@ describeIf("behind a proxy (squid, mitmdump; a private network namespace)", () =
   });
   afterAll(() => rmSync(labDir, { recursive: true, force: true }));
 
-  it("squid: CONNECT for https, the absolute URL for http, NO_PROXY, a refusal, a proxy down", async () => {
+  it("squid: CONNECT for https, the absolute URL for http, NO_PROXY, a refusal, " +
+    "a proxy down", async () => {
     const bundleConfig = path.join(labDir, "config-bundle");
     writeFileSync(bundleConfig, `${CONFIG}ca_bundle = @TLSCA@\n`);
     const runs = [
@@ -146,7 +148,12 @@ describeIf("behind a proxy (squid, mitmdump; a private network namespace)", () =
     expect(r[0]).toMatchObject({ code: 0, stderr: "", log: ["CONNECT sts.proxy.test:443 200"] });
     expect(r[1]).toMatchObject({ code: 0, stderr: "", log: ["CONNECT sts.proxy.test:443 200"] });
     expect(r[2]!.stderr).toMatch(
-      /^awsx: the TLS certificate of STS at https:\/\/sts\.proxy\.test is not trusted on AssumeRole of .* for profile "r": \w+; a TLS-inspecting proxy \(http:\/\/127\.0\.0\.1:3128, from HTTPS_PROXY\) may sign for it: add that CA with AWS_CA_BUNDLE or the profile's ca_bundle\n$/,
+      joinRegExp(
+        /^awsx: the TLS certificate of STS at https:\/\/sts\.proxy\.test is not /,
+        /trusted on AssumeRole of .* for profile "r": \w+; a TLS-inspecting /,
+        /proxy \(http:\/\/127\.0\.0\.1:3128, from HTTPS_PROXY\) may sign for it: /,
+        /add that CA with AWS_CA_BUNDLE or the profile's ca_bundle\n$/,
+      ),
     );
     expect(r[2]!.code).toBe(69);
     expect(r[3]!.code).toBe(69);
@@ -168,13 +175,21 @@ describeIf("behind a proxy (squid, mitmdump; a private network namespace)", () =
     );
     expect(r[7]!.code).toBe(69);
     expect(r[7]!.stderr).toMatch(
-      /^awsx: cannot reach STS at https:\/\/sts\.proxy\.test .* through the proxy http:\/\/127\.0\.0\.1:9 \(from HTTPS_PROXY\): it cannot be reached: ECONNREFUSED; check HTTPS_PROXY, or add sts\.proxy\.test to NO_PROXY\n$/,
+      joinRegExp(
+        /^awsx: cannot reach STS at https:\/\/sts\.proxy\.test .* through the /,
+        /proxy http:\/\/127\.0\.0\.1:9 \(from HTTPS_PROXY\): it cannot be /,
+        /reached: ECONNREFUSED; check HTTPS_PROXY, or add sts\.proxy\.test to /,
+        /NO_PROXY\n$/,
+      ),
     );
     expect(r[9]).toMatchObject({ code: 0, stderr: "", log: ["CONNECT sts.proxy.test:443 200"] });
     expect(r[10]!.code).toBe(0);
     expect(r[11]!.code).toBe(69);
     expect(r[11]!.stderr).toMatch(
-      /not trusted .*: \w+; a TLS-inspecting proxy \(https:\/\/127\.0\.0\.1:3129, from HTTPS_PROXY\)/,
+      joinRegExp(
+        /not trusted .*: \w+; a TLS-inspecting /,
+        /proxy \(https:\/\/127\.0\.0\.1:3129, from HTTPS_PROXY\)/,
+      ),
     );
     expect(r[8]!.code).toBe(78);
     expect(r[8]!.stderr).toMatch(
@@ -199,13 +214,21 @@ describeIf("behind a proxy (squid, mitmdump; a private network namespace)", () =
     for (const code of [1, 2]) {
       expect(r[code]!.code).toBe(69);
       expect(r[code]!.stderr).toMatch(
-        /^awsx: cannot reach STS at https:\/\/sts\.proxy\.test .* through the proxy http:\/\/127\.0\.0\.1:3128 \(from HTTPS_PROXY\): it refused the tunnel: HTTP\/1\.1 407 Proxy Authentication Required; check the user and password in HTTPS_PROXY$/m,
+        joinRegExp(
+          /^awsx: cannot reach STS at https:\/\/sts\.proxy\.test .* through the /m,
+          /proxy http:\/\/127\.0\.0\.1:3128 \(from HTTPS_PROXY\): it refused the /m,
+          /tunnel: HTTP\/1\.1 407 Proxy Authentication Required; check the user /m,
+          /and password in HTTPS_PROXY$/m,
+        ),
       );
     }
     expect(r[3]).toMatchObject({ code: 0, log: ["POST http://sts.proxy.test:5000/ 200"] });
     expect(r[4]!.code).toBe(69);
     expect(r[4]!.stderr).toMatch(
-      /through the proxy http:\/\/127\.0\.0\.1:3128 \(from HTTP_PROXY\): it asked for a user and password \(HTTP 407\)/,
+      joinRegExp(
+        /through the proxy http:\/\/127\.0\.0\.1:3128 \(from HTTP_PROXY\): it /,
+        /asked for a user and password \(HTTP 407\)/,
+      ),
     );
     const printed = [...r.map((x) => x.stderr), readFileSync(logFile, "utf8")].join("\n");
     expect(printed).toContain("awsx[debug]");
@@ -213,7 +236,8 @@ describeIf("behind a proxy (squid, mitmdump; a private network namespace)", () =
       expect(printed).not.toContain(secret);
   }, 300_000);
 
-  it("mitmdump re-signs TLS: its CA from AWS_CA_BUNDLE or ca_bundle, as for the AWS CLI", async () => {
+  it("mitmdump re-signs TLS: its CA from AWS_CA_BUNDLE or ca_bundle, " +
+    "as for the AWS CLI", async () => {
     const bundleConfig = path.join(labDir, "config-mitm");
     writeFileSync(bundleConfig, `${CONFIG}ca_bundle = @MITMCA@\n`);
     const viaEnv = env({ HTTPS_PROXY: MITM, AWS_CA_BUNDLE: "@MITMCA@" });
@@ -259,7 +283,8 @@ describeIf("behind a proxy (squid, mitmdump; a private network namespace)", () =
       ssoConfig,
       `${CONFIG}[profile dev]\nsso_session = lab\nsso_account_id = 123456789012\n` +
         "sso_role_name = Dev\nregion = eu-west-1\n" +
-        "[sso-session lab]\nsso_start_url = https://lab.awsapps.com/start\nsso_region = eu-west-1\n",
+        "[sso-session lab]\nsso_start_url = https://lab.awsapps.com/start\n" +
+        "sso_region = eu-west-1\n",
     );
     // A sign-in the AWS CLI left: ~/.aws/sso/cache/sha1(session name).json
     const cache = path.join(labDir, ".aws", "sso", "cache");
@@ -358,7 +383,8 @@ describeIf("behind a proxy (squid, mitmdump; a private network namespace)", () =
     ],
   ];
 
-  it("differential: the AWS CLI and awsx take the same way for each NO_PROXY and endpoint", async () => {
+  it("differential: the AWS CLI and awsx take the same way for each NO_PROXY " +
+    "and endpoint", async () => {
     const runs = DIFF.flatMap(([, extra]) => {
       const e = env({ HTTPS_PROXY: SQUID, AWS_CA_BUNDLE: "@TLSCA@", ...extra });
       return [cli(e), awsx(e)];

@@ -28,9 +28,11 @@ describePty("awsx exec PROFILE (no command) on a pseudo-terminal", () => {
   // $(echo OK) and the split "TT""Y" keep the expected words out of the echoed command
   // line, so only the shell's real output can match.
   const LINE =
-    'echo "P=$AWSX_PROFILE K=${AWS_ACCESS_KEY_ID:0:4} R=$AWS_REGION"; test -t 0 && test -t 1 && echo "TT""Y-$(echo OK)"; exit 3\n';
+    'echo "P=$AWSX_PROFILE K=${AWS_ACCESS_KEY_ID:0:4} R=$AWS_REGION"; ' +
+    'test -t 0 && test -t 1 && echo "TT""Y-$(echo OK)"; exit 3\n';
 
-  test("starts $SHELL interactive on the terminal with the credentials; its exit status 3 is awsx's", async () => {
+  test("starts $SHELL interactive on the terminal with the credentials; " +
+    "its exit status 3 is awsx's", async () => {
     const env = home.env({ SHELL: "/bin/bash", TERM: "dumb", PS1: "awsx-test$ " });
     const r = await onPty(awsxCommand("exec", "foo"), env, LINE);
     const lines = r.terminal.split(/\r?\n/).map((l) => l.replace(/\r/g, ""));
@@ -64,7 +66,8 @@ describePty("awsx exec PROFILE (no command) on a pseudo-terminal", () => {
     const r = await onPty(
       `${nested} exec foo`,
       env,
-      `${nested} exec foo -- true; echo "N=$?"; ${nested} exec --force foo -- true; echo "F=$?"; exit 0\n`,
+      `${nested} exec foo -- true; echo "N=$?"; ${nested} exec --force foo -- true; ` +
+        `echo "F=$?"; exit 0\n`,
     );
     const lines = r.terminal.split(/\r?\n/).map((l) => l.replace(/\r/g, ""));
     expect(lines).toContain("N=64");

@@ -28,7 +28,8 @@ const jsonLines = <T>(text: string): T[] =>
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as T);
 
-// One GET with the given Authorization header (none when undefined); resolves the error code on failure.
+// One GET with the given Authorization header (none when undefined); resolves
+// the error code on failure.
 function knock(url: string, authorization?: string): Promise<{ status?: number; error?: string }> {
   return new Promise((resolve) => {
     const req = http.request(
@@ -175,7 +176,8 @@ describeIf("awsx exec --server", () => {
     expect(calls[1]!.accessKeyId).not.toBe(foo.accessKeyId);
   }, 30_000);
 
-  test("a Node child using the AWS SDK's default provider chain gets the role through the endpoint", async () => {
+  test("a Node child using the AWS SDK's default provider chain gets the role through " +
+    "the endpoint", async () => {
     const r = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", NODE, SDK_IDENTITY, "2", "0"],
       env(),
@@ -193,7 +195,8 @@ describeIf("awsx exec --server", () => {
     expect(await moto.countCalls("AssumeRole")).toBe(1);
   }, 30_000);
 
-  test("403 without the exact token, 405 for POST, 200 JSON with the token; loopback only; gone when the child exits", async () => {
+  test("403 without the exact token, 405 for POST, 200 JSON with the token; loopback only; " +
+    "gone when the child exits", async () => {
     const file = path.join(work, "endpoint.json");
     const r = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", NODE, PROBE, file],
@@ -235,7 +238,9 @@ describeIf("awsx exec --server", () => {
 
   test("the endpoint closes when the child dies of a signal, too", async () => {
     const file = path.join(work, "endpoint-killed.json");
-    const script = `${JSON.stringify(NODE)} ${JSON.stringify(PROBE)} ${JSON.stringify(file)} >/dev/null && kill -TERM $$`;
+    const script =
+      `${JSON.stringify(NODE)} ${JSON.stringify(PROBE)} ${JSON.stringify(file)} ` +
+      `>/dev/null && kill -TERM $$`;
     const r = await runAwsx(
       ["exec", "--server", "--backend", "none", "target1", "--", "sh", "-c", script],
       env(),
@@ -285,7 +290,8 @@ describeIf("awsx exec --server", () => {
 
     const fakeEnv = () => env({ AWS_ENDPOINT_URL_STS: sts.url });
 
-    test("an SDK child calling STS across session boundaries keeps working: the endpoint refreshed", async () => {
+    test("an SDK child calling STS across session boundaries keeps working: " +
+      "the endpoint refreshed", async () => {
       const r = await runAwsx(
         ["exec", "--server", "--backend", "none", "target1", "--", NODE, SDK_IDENTITY, "3", "2600"],
         fakeEnv(),
@@ -315,7 +321,8 @@ describeIf("awsx exec --server", () => {
         expect(c.accessKeyId).toBe(foo.accessKeyId);
     }, 30_000);
 
-    test("MFA profile: refreshes reuse the MFA session silently (one GetSessionToken, no code resent)", async () => {
+    test("MFA profile: refreshes reuse the MFA session silently (one GetSessionToken, " +
+      "no code resent)", async () => {
       sts.setMfa({ serial: MFA_SERIAL, code: CODE });
       const r = await runAwsx(
         [
@@ -346,7 +353,8 @@ describeIf("awsx exec --server", () => {
       expect(r.stderr).not.toContain(CODE);
     }, 30_000);
 
-    test("MFA profile without an MFA session: once the role session is stale the endpoint answers 500 and awsx says why", async () => {
+    test("MFA profile without an MFA session: " +
+      "once the role session is stale the endpoint answers 500 and awsx says why", async () => {
       // A fake of its own with 6-second sessions, so the first fetch lands well inside the
       // fresh half of the session even on a slow machine, and the second (3.6 s later) outside.
       const slow = await startFakeSts({

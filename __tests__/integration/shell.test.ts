@@ -113,7 +113,8 @@ describe("golden files: formatEnv output for every --format", () => {
         "-NoProfile",
         "-NonInteractive",
         "-Command",
-        `$Env:AWS_PROFILE='foo'; . '${path.join(GOLDEN, "env.ps1")}'; "P=[$Env:AWS_PROFILE] K=$Env:AWS_ACCESS_KEY_ID X=$Env:AWSX_PROFILE"`,
+        `$Env:AWS_PROFILE='foo'; . '${path.join(GOLDEN, "env.ps1")}'; "P=[$Env:AWS_PROFILE] ` +
+          `K=$Env:AWS_ACCESS_KEY_ID X=$Env:AWSX_PROFILE"`,
       ],
       { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: os.tmpdir() } },
     );
@@ -126,7 +127,8 @@ describe("golden files: formatEnv output for every --format", () => {
 
   for (const sh of SHELLS) {
     gate[sh]!(
-      `env.sh golden, sourced in real ${sh} over stale credential variables, unsets them and sets exactly the values`,
+      `env.sh golden, sourced in real ${sh} over stale credential variables, ` +
+        `unsets them and sets exactly the values`,
       async () => {
         const stale = STALE.map((k) => `${k}=stale; export ${k}`).join("; ");
         const left = STALE.map((k) => `echo "${k}=\${${k}-unset}"`).join("; ");
@@ -146,7 +148,8 @@ describe("golden files: formatEnv output for every --format", () => {
   }
 
   gate.fish!(
-    "env.fish golden, sourced in real fish over stale credential variables, unsets them and sets exactly the values",
+    "env.fish golden, sourced in real fish over stale credential variables, " +
+      "unsets them and sets exactly the values",
     async () => {
       const home = mkdtempSync(path.join(os.tmpdir(), "awsx-fish-"));
       try {
@@ -157,7 +160,8 @@ describe("golden files: formatEnv output for every --format", () => {
         const left = STALE.map(
           (k) => `if set -q ${k}; echo ${k}=set; else; echo ${k}=unset; end`,
         ).join("; ");
-        const script = `${stale}; source ${shq(path.join(GOLDEN, "env.fish"))}; ${fishPrint}; ${left}`;
+        const script =
+          `${stale}; source ${shq(path.join(GOLDEN, "env.fish"))}; ` + `${fishPrint}; ${left}`;
         const r = await run("fish", ["--no-config", "-c", script], {
           env: {
             PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -178,19 +182,23 @@ describe("golden files: formatEnv output for every --format", () => {
     },
   );
 
-  test("env.dotenv golden, loaded by Node's own --env-file parser, gives exactly the values", async () => {
-    const r = await run(
-      process.execPath,
-      [
-        `--env-file=${path.join(GOLDEN, "env.dotenv")}`,
-        "-e",
-        `const k=${JSON.stringify(Object.keys(EXPECTED))};console.log(JSON.stringify(Object.fromEntries(k.map(n=>[n,process.env[n]]))))`,
-      ],
-      { env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } },
-    );
-    expect(r.stderr).toBe("");
-    expect(JSON.parse(r.stdout)).toEqual(EXPECTED);
-  });
+  test(
+    "env.dotenv golden, loaded by Node's own --env-file parser, " + "gives exactly the values",
+    async () => {
+      const r = await run(
+        process.execPath,
+        [
+          `--env-file=${path.join(GOLDEN, "env.dotenv")}`,
+          "-e",
+          `const k=${JSON.stringify(Object.keys(EXPECTED))};` +
+            `console.log(JSON.stringify(Object.fromEntries(k.map(n=>[n,process.env[n]]))))`,
+        ],
+        { env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } },
+      );
+      expect(r.stderr).toBe("");
+      expect(JSON.parse(r.stdout)).toEqual(EXPECTED);
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------
@@ -208,7 +216,9 @@ describeMoto('eval "$(awsx env target1)" in real shells (moto)', () => {
     roleArn = (await moto.createRole("target1-role")).arn;
     home = makeHome({
       credentials: keysSection("foo", foo),
-      config: `[profile foo]\nregion = us-east-1\n\n[profile target1]\nrole_arn = ${roleArn}\nsource_profile = foo\n`,
+      config:
+        `[profile foo]\nregion = us-east-1\n\n[profile target1]\n` +
+        `role_arn = ${roleArn}\nsource_profile = foo\n`,
     });
   }, 60_000);
 
@@ -228,7 +238,9 @@ describeMoto('eval "$(awsx env target1)" in real shells (moto)', () => {
   };
 
   eachShell('eval "$(awsx env target1)" then the AWS CLI is the role', async (sh) => {
-    const script = `eval "$(${awsxCmd("env", "target1", "--backend", "none")})" && echo "X=$AWSX_PROFILE" && ${IDENTITY}`;
+    const script =
+      `eval "$(${awsxCmd("env", "target1", "--backend", "none")})" && echo ` +
+      `"X=$AWSX_PROFILE" && ${IDENTITY}`;
     const r = await run(sh, ["-c", script], { env: env() });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -242,7 +254,9 @@ describeMoto('eval "$(awsx env target1)" in real shells (moto)', () => {
     async (sh) => {
       const before = await run(sh, ["-c", IDENTITY], { env: env({ AWS_PROFILE: "foo" }) });
       expect(before.stdout.trim()).toMatch(/:user\/foo$/); // the stale profile really was in effect
-      const script = `eval "$(${awsxCmd("env", "target1", "--backend", "none")})" && echo "P=\${AWS_PROFILE-unset}" && ${IDENTITY}`;
+      const script =
+        `eval "$(${awsxCmd("env", "target1", "--backend", "none")})" && echo ` +
+        `"P=\${AWS_PROFILE-unset}" && ${IDENTITY}`;
       const r = await run(sh, ["-c", script], { env: env({ AWS_PROFILE: "foo" }) });
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
@@ -255,7 +269,10 @@ describeMoto('eval "$(awsx env target1)" in real shells (moto)', () => {
   gate.fish!(
     "fish: awsx env target1 --format fish | source, over AWS_PROFILE=foo",
     async () => {
-      const script = `${awsxCmd("env", "target1", "--backend", "none", "--format", "fish")} | source; if set -q AWS_PROFILE; echo P=set; else; echo P=unset; end; echo "X=$AWSX_PROFILE"; ${IDENTITY}`;
+      const script =
+        `${awsxCmd("env", "target1", "--backend", "none", "--format", "fish")} | source; ` +
+        `if set -q AWS_PROFILE; echo P=set; else; echo P=unset; end; ` +
+        `echo "X=$AWSX_PROFILE"; ${IDENTITY}`;
       const r = await run("fish", ["--no-config", "-c", script], {
         env: env({ AWS_PROFILE: "foo", XDG_CONFIG_HOME: home.dir, XDG_DATA_HOME: home.dir }),
       });
@@ -269,7 +286,8 @@ describeMoto('eval "$(awsx env target1)" in real shells (moto)', () => {
     45_000,
   );
 
-  test("--format json is one object with the same variable names that the sh output exports", async () => {
+  test("--format json is one object with the same variable names that the sh " +
+    "output exports", async () => {
     const json = await run(
       "node",
       [AWSX_BIN, "env", "target1", "--backend", "none", "--format", "json"],

@@ -127,12 +127,19 @@ describe('eval "$(awsx env P)", then exec, then env --unset', () => {
     expect(both.stdout).toBe("");
   });
 
-  test("an exec child is still nested (AWSX_EXEC_PROFILE), and env inside it keeps that", async () => {
-    const script = `eval "$(${awsx} env foo --backend none)"; ${awsx} exec foo -- true; echo "C=$?"`;
-    const r = await runAwsx(["exec", "foo", "--backend", "none", "--", "sh", "-c", script], env());
-    expect(r.stdout.trim()).toBe("C=64");
-    expect(r.stderr).toMatch(/already inside awsx exec for profile "foo"/);
-  });
+  test(
+    "an exec child is still nested (AWSX_EXEC_PROFILE), " + "and env inside it keeps that",
+    async () => {
+      const script =
+        `eval "$(${awsx} env foo --backend none)"; ` + `${awsx} exec foo -- true; echo "C=$?"`;
+      const r = await runAwsx(
+        ["exec", "foo", "--backend", "none", "--", "sh", "-c", script],
+        env(),
+      );
+      expect(r.stdout.trim()).toBe("C=64");
+      expect(r.stderr).toMatch(/already inside awsx exec for profile "foo"/);
+    },
+  );
 
   test("exec without a command prints no banner when stderr is not a terminal", async () => {
     const r = await runAwsx(["exec", "foo", "--backend", "none"], {
@@ -154,7 +161,8 @@ describeMoto("awsx whoami without a profile", () => {
     const foo = await moto.createUser("foo");
     const bar = await moto.createUser("bar");
     const keys = (n: string, k: { accessKeyId: string; secretAccessKey: string }) =>
-      `[${n}]\naws_access_key_id = ${k.accessKeyId}\naws_secret_access_key = ${k.secretAccessKey}\n`;
+      `[${n}]\naws_access_key_id = ${k.accessKeyId}\n` +
+      `aws_secret_access_key = ${k.secretAccessKey}\n`;
     home = makeHome({ credentials: keys("foo", foo) + keys("default", bar) });
   }, 60_000);
   afterAll(async () => {

@@ -25,7 +25,8 @@ describeIf("a slow STS on a terminal", () => {
         `[profile viaconfig]\nrole_arn = ${ROLE}\nsource_profile = src\nregion = us-east-1\n` +
         `endpoint_url = ${sts.url}\n`,
       credentials:
-        "[src]\naws_access_key_id = AKIAFAKESLOWTEST0001\naws_secret_access_key = fakeSlowSecret00000000000000000000000001\n",
+        "[src]\naws_access_key_id = AKIAFAKESLOWTEST0001\n" +
+        "aws_secret_access_key = fakeSlowSecret00000000000000000000000001\n",
     });
   });
   afterAll(async () => {
@@ -50,7 +51,8 @@ describeIf("a slow STS on a terminal", () => {
       );
       expect(r.code).toBe(0);
       expect(hints(r.terminal)).toEqual([
-        `awsx: waiting for STS AssumeRole (profile "${profile}") at ${sts.url}, endpoint from ${from}` +
+        `awsx: waiting for STS ` +
+          `AssumeRole (profile "${profile}") at ${sts.url}, endpoint from ${from}` +
           "; no answer yet: awsx waits 10 s a try (AWSX_STS_TIMEOUT) and tries 3 times",
       ]);
     },
@@ -98,7 +100,8 @@ describeIf("a slow STS on a terminal", () => {
     expect(r.code).toBe(69);
     expect(hints(r.terminal)).toEqual([
       `awsx: waiting for STS AssumeRole (profile "slow") at ${sts.url}, endpoint from ` +
-        "AWS_ENDPOINT_URL_STS; no answer yet: awsx waits 1 s a try (AWSX_STS_TIMEOUT) and tries 3 times",
+        "AWS_ENDPOINT_URL_STS; no answer yet: awsx waits 1 s a try (AWSX_STS_TIMEOUT) " +
+        "and tries 3 times",
     ]);
     expect(r.terminal).toMatch(/awsx: cannot reach STS at .* for AssumeRole .*"slow"/);
     expect(readFileSync(out, "utf8")).toBe("");

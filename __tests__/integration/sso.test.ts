@@ -11,6 +11,7 @@ import { startFakeSso, type FakeSso, type FakeToken } from "../helpers/fakeSso.j
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
 import { needs } from "../helpers/requirements.js";
+import { joinRegExp } from "../helpers/regex.js";
 
 const describeIf = await needs("moto_server", "aws");
 
@@ -136,31 +137,34 @@ describeIf("SSO profiles through the built CLI", () => {
   const ok = (r: AwsxRun) =>
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
 
-  test("exec sso-profile -- aws sts get-caller-identity: the SSO role's keys reach aws", async () => {
-    seed(CORP_KEY, fake.mintToken());
-    const r = await runAwsx(["exec", "dev", "--", "aws", "sts", "get-caller-identity"], env());
-    ok(r);
-    expect(identity(r)).toBe(user.arn);
-    expect(fake.count("GetRoleCredentials")).toBe(1);
-    expect(fake.count("CreateToken")).toBe(0);
-    // The role credentials are cached like an STS session: the second run calls nothing,
-    // and loads no SDK: a copy of awsx without its lazy bundles serves it.
-    const bare = mkdtempSync(join(tmpdir(), "awsx-bare-"));
-    try {
-      const bin = copyAwsx(bare, [
-        "bin/awsx.js",
-        "bin/package.json",
-        "dist/agent-client.cjs",
-        "dist/awsx.cjs",
-        "dist/package.json",
-      ]);
-      const again = await runAwsx(["exec", "dev", "--", "node", "-e", "0"], env(), 30_000, bin);
-      ok(again);
-    } finally {
-      rmSync(bare, { recursive: true, force: true });
-    }
-    expect(fake.count("GetRoleCredentials")).toBe(1);
-  });
+  test(
+    "exec sso-profile -- aws sts get-caller-identity: " + "the SSO role's keys reach aws",
+    async () => {
+      seed(CORP_KEY, fake.mintToken());
+      const r = await runAwsx(["exec", "dev", "--", "aws", "sts", "get-caller-identity"], env());
+      ok(r);
+      expect(identity(r)).toBe(user.arn);
+      expect(fake.count("GetRoleCredentials")).toBe(1);
+      expect(fake.count("CreateToken")).toBe(0);
+      // The role credentials are cached like an STS session: the second run calls nothing,
+      // and loads no SDK: a copy of awsx without its lazy bundles serves it.
+      const bare = mkdtempSync(join(tmpdir(), "awsx-bare-"));
+      try {
+        const bin = copyAwsx(bare, [
+          "bin/awsx.js",
+          "bin/package.json",
+          "dist/agent-client.cjs",
+          "dist/awsx.cjs",
+          "dist/package.json",
+        ]);
+        const again = await runAwsx(["exec", "dev", "--", "node", "-e", "0"], env(), 30_000, bin);
+        ok(again);
+      } finally {
+        rmSync(bare, { recursive: true, force: true });
+      }
+      expect(fake.count("GetRoleCredentials")).toBe(1);
+    },
+  );
 
   test("the legacy form reads the token under sha1(start URL)", async () => {
     seed(sha1(LEGACY_START), fake.mintToken({ refresh: false }), LEGACY_START);
@@ -169,21 +173,25 @@ describeIf("SSO profiles through the built CLI", () => {
     expect(identity(r)).toBe(user.arn);
   });
 
-  test("an expired access token is refreshed once and written back to the CLI's cache", async () => {
-    const t = fake.mintToken();
-    fake.expireAccessTokens();
-    seed(CORP_KEY, t, START, new Date(Date.now() - 60_000).toISOString());
-    const r = await runAwsx(["exec", "dev", "--", "aws", "sts", "get-caller-identity"], env());
-    ok(r);
-    expect(fake.count("CreateToken")).toBe(1);
-    expect(fake.count("GetRoleCredentials")).toBe(1);
-    const after = cliToken(CORP_KEY);
-    expect(after.accessToken).not.toBe(t.accessToken);
-    expect(fake.isValidAccessToken(after.accessToken)).toBe(true);
-    expect(Date.parse(after.expiresAt)).toBeGreaterThan(Date.now() + 30 * 60_000);
-  });
+  test(
+    "an expired access token is refreshed once and written back to " + "the CLI's cache",
+    async () => {
+      const t = fake.mintToken();
+      fake.expireAccessTokens();
+      seed(CORP_KEY, t, START, new Date(Date.now() - 60_000).toISOString());
+      const r = await runAwsx(["exec", "dev", "--", "aws", "sts", "get-caller-identity"], env());
+      ok(r);
+      expect(fake.count("CreateToken")).toBe(1);
+      expect(fake.count("GetRoleCredentials")).toBe(1);
+      const after = cliToken(CORP_KEY);
+      expect(after.accessToken).not.toBe(t.accessToken);
+      expect(fake.isValidAccessToken(after.accessToken)).toBe(true);
+      expect(Date.parse(after.expiresAt)).toBeGreaterThan(Date.now() + 30 * 60_000);
+    },
+  );
 
-  test("16 parallel runs, expired access token: one CreateToken, one GetRoleCredentials", async () => {
+  test("16 parallel runs, expired access token: one CreateToken, " +
+    "one GetRoleCredentials", async () => {
     const t = fake.mintToken();
     fake.expireAccessTokens();
     seed(CORP_KEY, t, START, new Date(Date.now() - 60_000).toISOString());
@@ -227,35 +235,43 @@ describeIf("SSO profiles through the built CLI", () => {
     expect(legacy.stderr).toContain("run `awsx sso login legacy`");
   });
 
-  test("expired, refresh refused: 79; a token the portal rejects: 79; an unassigned role: 77", async () => {
-    const t = fake.mintToken();
-    fake.expireAccessTokens();
-    seed(CORP_KEY, t, START, new Date(Date.now() - 60_000).toISOString());
-    fake.switches.invalidGrantOnRefresh = true;
-    const r = await runAwsx(["exec", "dev", "--", "true"], env());
-    fake.switches.invalidGrantOnRefresh = false;
-    expect(r.code).toBe(79);
-    expect(r.stderr).toMatch(/expired at .* and could not be refreshed .*awsx sso login/);
+  test(
+    "expired, refresh refused: 79; a token the portal rejects: 79; " + "an unassigned role: 77",
+    async () => {
+      const t = fake.mintToken();
+      fake.expireAccessTokens();
+      seed(CORP_KEY, t, START, new Date(Date.now() - 60_000).toISOString());
+      fake.switches.invalidGrantOnRefresh = true;
+      const r = await runAwsx(["exec", "dev", "--", "true"], env());
+      fake.switches.invalidGrantOnRefresh = false;
+      expect(r.code).toBe(79);
+      expect(r.stderr).toMatch(/expired at .* and could not be refreshed .*awsx sso login/);
 
-    seed(CORP_KEY, fake.mintToken());
-    fake.switches.unauthorized = true;
-    const u = await runAwsx(["exec", "dev", "--", "true"], env());
-    fake.switches.unauthorized = false;
-    expect(u.code).toBe(79);
-    expect(u.stderr).toMatch(/rejected the SSO token/);
+      seed(CORP_KEY, fake.mintToken());
+      fake.switches.unauthorized = true;
+      const u = await runAwsx(["exec", "dev", "--", "true"], env());
+      fake.switches.unauthorized = false;
+      expect(u.code).toBe(79);
+      expect(u.stderr).toMatch(/rejected the SSO token/);
 
-    const f = await runAwsx(["exec", "noperm", "--", "true"], env());
-    expect(f.code).toBe(77);
-    expect(f.stderr).toMatch(
-      /ForbiddenException.*check sso_account_id and sso_role_name: the user must be assigned that role\n$/,
-    );
-  });
+      const f = await runAwsx(["exec", "noperm", "--", "true"], env());
+      expect(f.code).toBe(77);
+      expect(f.stderr).toMatch(
+        joinRegExp(
+          /ForbiddenException.*check sso_account_id and sso_role_name: the user /,
+          /must be assigned that role\n$/,
+        ),
+      );
+    },
+  );
 
   test("every validation error: 78, one line, the CLI's words and a fix", async () => {
     const cases: Record<string, RegExp> = {
       ghost: /The specified sso-session does not exist: "nope"/,
-      clash:
-        /The value for sso_region is inconsistent between profile \(eu-west-1\) and sso-session \(us-east-1\)/,
+      clash: joinRegExp(
+        /The value for sso_region is inconsistent between profile \(eu-west-1\) /,
+        /and sso-session \(us-east-1\)/,
+      ),
       norole: /is configured to use SSO but is missing required configuration: sso_role_name/,
       halflegacy: /missing required configuration: sso_account_id, sso_region/,
       regionelsewhere: /SSO token provider but is missing the following configuration: sso_region/,
@@ -270,57 +286,60 @@ describeIf("SSO profiles through the built CLI", () => {
     expect(fake.calls).toHaveLength(0);
   });
 
-  test("explain shows the SSO hop; list the sign-in; clear leaves the token, logout's job", async () => {
-    seed(CORP_KEY, fake.mintToken());
-    const x = await runAwsx(["explain", "dev", "--json"], env());
-    ok(x);
-    const data = JSON.parse(x.stdout);
-    expect(data.hops).toEqual([
-      expect.objectContaining({
-        kind: "sso",
-        accountId: ACCOUNT,
-        roleName: "Dev",
-        ssoSession: "corp",
-        startUrl: START,
-        ssoRegion: "us-east-1",
-        sessionFrom: `${home.configFile} [sso-session corp]`,
-        from: `${home.configFile} [profile dev]`,
-      }),
-    ]);
-    expect(data.ssoPortal).toEqual({
-      label: fake.url,
-      from: "AWS_ENDPOINT_URL_SSO",
-      route: {
-        proxy: null,
-        proxyWhy: "no HTTP_PROXY or http_proxy is set",
-        caBundle: null,
-        caBundleFrom: "not used: plain http",
-      },
-    });
+  test(
+    "explain shows the SSO hop; list the sign-in; clear leaves the token, " + "logout's job",
+    async () => {
+      seed(CORP_KEY, fake.mintToken());
+      const x = await runAwsx(["explain", "dev", "--json"], env());
+      ok(x);
+      const data = JSON.parse(x.stdout);
+      expect(data.hops).toEqual([
+        expect.objectContaining({
+          kind: "sso",
+          accountId: ACCOUNT,
+          roleName: "Dev",
+          ssoSession: "corp",
+          startUrl: START,
+          ssoRegion: "us-east-1",
+          sessionFrom: `${home.configFile} [sso-session corp]`,
+          from: `${home.configFile} [profile dev]`,
+        }),
+      ]);
+      expect(data.ssoPortal).toEqual({
+        label: fake.url,
+        from: "AWS_ENDPOINT_URL_SSO",
+        route: {
+          proxy: null,
+          proxyWhy: "no HTTP_PROXY or http_proxy is set",
+          caBundle: null,
+          caBundleFrom: "not used: plain http",
+        },
+      });
 
-    ok(await runAwsx(["exec", "dev", "--", "true"], env()));
-    const l = await runAwsx(["list"], env());
-    ok(l);
-    expect(l.stdout).toMatch(/^dev +sso$/m);
-    expect(l.stdout).toMatch(/^ {2}corp +5\dm +AWS CLI cache$/m);
-    expect(l.stdout).toMatch(/^ {2}dev +sso +111122223333\/Dev /m);
-    expect(l.stdout).not.toContain("unsupported");
+      ok(await runAwsx(["exec", "dev", "--", "true"], env()));
+      const l = await runAwsx(["list"], env());
+      ok(l);
+      expect(l.stdout).toMatch(/^dev +sso$/m);
+      expect(l.stdout).toMatch(/^ {2}corp +5\dm +AWS CLI cache$/m);
+      expect(l.stdout).toMatch(/^ {2}dev +sso +111122223333\/Dev /m);
+      expect(l.stdout).not.toContain("unsupported");
 
-    // The role session goes, the sign-in stays (awsx sso logout removes it).
-    const c = await runAwsx(["clear"], env());
-    expect({ code: c.code, stderr: c.stderr }).toEqual({
-      code: 0,
-      stderr: "awsx: removed 1 cached session from the file cache\n",
-    });
-    // An expired legacy token with refresh keys: never refreshed, so not refreshable.
-    const expired = new Date(Date.now() - 60_000).toISOString();
-    seed(sha1(LEGACY_START), fake.mintToken(), LEGACY_START, expired);
-    const l2 = JSON.parse((await runAwsx(["list", "--json"], env())).stdout);
-    expect(l2.sessions).toEqual([]);
-    expect(l2.ssoTokens).toEqual([
-      expect.objectContaining({ session: "corp", from: "aws-cli", refreshable: true }),
-      { session: "regionless", startUrl: START },
-      expect.objectContaining({ session: LEGACY_START, secondsLeft: 0, refreshable: false }),
-    ]);
-  });
+      // The role session goes, the sign-in stays (awsx sso logout removes it).
+      const c = await runAwsx(["clear"], env());
+      expect({ code: c.code, stderr: c.stderr }).toEqual({
+        code: 0,
+        stderr: "awsx: removed 1 cached session from the file cache\n",
+      });
+      // An expired legacy token with refresh keys: never refreshed, so not refreshable.
+      const expired = new Date(Date.now() - 60_000).toISOString();
+      seed(sha1(LEGACY_START), fake.mintToken(), LEGACY_START, expired);
+      const l2 = JSON.parse((await runAwsx(["list", "--json"], env())).stdout);
+      expect(l2.sessions).toEqual([]);
+      expect(l2.ssoTokens).toEqual([
+        expect.objectContaining({ session: "corp", from: "aws-cli", refreshable: true }),
+        { session: "regionless", startUrl: START },
+        expect.objectContaining({ session: LEGACY_START, secondsLeft: 0, refreshable: false }),
+      ]);
+    },
+  );
 });

@@ -123,38 +123,41 @@ describe("authorization code with PKCE", () => {
     expectNoPlaintextTokens();
   });
 
-  test("a client registration `aws sso login` (v2) left is reused: one approval for both tools", async () => {
-    const res = await fetch(`${fake.url}/client/register`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        clientName: "botocore-client-corp",
-        clientType: "public",
-        grantTypes: ["authorization_code", "refresh_token"],
-        redirectUris: ["http://127.0.0.1/oauth/callback"],
-        issuerUrl: START_URL,
-      }),
-    });
-    const reg = (await res.json()) as { clientId: string; clientSecret: string };
-    // The CLI's file name for it: sha1 of json.dumps({region, scopes, session_name, startUrl,
-    // tool}, sort_keys=True), computed with python3 (unit/cliRegistration.test.ts).
-    const dir = join(home.dir, ".aws", "sso", "cache");
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, "77b20c0cfd1d773978cc6c3ca7b18ad6943103d5.json"),
-      JSON.stringify({
-        clientId: reg.clientId,
-        clientSecret: reg.clientSecret,
-        expiresAt: new Date(Date.now() + 80 * 86400_000).toISOString().replace(/\.\d+Z$/, "Z"),
-        grantTypes: ["authorization_code", "refresh_token"],
-      }),
-    );
-    const r = await awsx(["login", "dev"]);
-    expect(r.code).toBe(0);
-    expect(fake.count("RegisterClient")).toBe(1);
-    const token = fake.calls.find((c) => c.op === "CreateToken")!.body;
-    expect(token.clientId).toBe(reg.clientId);
-  });
+  test(
+    "a client registration `aws sso login` (v2) left is reused: " + "one approval for both tools",
+    async () => {
+      const res = await fetch(`${fake.url}/client/register`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          clientName: "botocore-client-corp",
+          clientType: "public",
+          grantTypes: ["authorization_code", "refresh_token"],
+          redirectUris: ["http://127.0.0.1/oauth/callback"],
+          issuerUrl: START_URL,
+        }),
+      });
+      const reg = (await res.json()) as { clientId: string; clientSecret: string };
+      // The CLI's file name for it: sha1 of json.dumps({region, scopes, session_name, startUrl,
+      // tool}, sort_keys=True), computed with python3 (unit/cliRegistration.test.ts).
+      const dir = join(home.dir, ".aws", "sso", "cache");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(
+        join(dir, "77b20c0cfd1d773978cc6c3ca7b18ad6943103d5.json"),
+        JSON.stringify({
+          clientId: reg.clientId,
+          clientSecret: reg.clientSecret,
+          expiresAt: new Date(Date.now() + 80 * 86400_000).toISOString().replace(/\.\d+Z$/, "Z"),
+          grantTypes: ["authorization_code", "refresh_token"],
+        }),
+      );
+      const r = await awsx(["login", "dev"]);
+      expect(r.code).toBe(0);
+      expect(fake.count("RegisterClient")).toBe(1);
+      const token = fake.calls.find((c) => c.op === "CreateToken")!.body;
+      expect(token.clientId).toBe(reg.clientId);
+    },
+  );
 
   test("a refusal in the browser is exit 79 and says so", async () => {
     fake.switches.accessDenied = true;

@@ -94,20 +94,23 @@ test("an injected END/BEGIN pair cannot keep a section through a later clean syn
   await expectNoDefault();
 });
 
-test("a config an older awsx already wrote such a section into: refused (78), unchanged", async () => {
-  // What the unfixed sync left: the injected section between two END/BEGIN pairs.
-  const block = (role: string) =>
-    `[profile dev/Admin]\nsso_session = corp\nsso_account_id = 111111111111\n` +
-    `sso_role_name = ${role}\n`;
-  const poisoned = `${USER}\n${BEGIN}\n${block("Admin")}${END}${payload()}${BEGIN}\n${END}\n`;
-  writeFileSync(home.configFile, poisoned);
-  await portal([CLEAN]);
-  const r = await runAwsx(["sso", "sync"], env());
-  expect(r.code).toBe(78);
-  expect(r.stderr.trim().split("\n")).toHaveLength(1);
-  expect(r.stderr).toContain(`"${BEGIN}" twice (lines 5 and 14)`);
-  expect(config()).toBe(poisoned);
-});
+test(
+  "a config an older awsx already wrote such a section into: " + "refused (78), unchanged",
+  async () => {
+    // What the unfixed sync left: the injected section between two END/BEGIN pairs.
+    const block = (role: string) =>
+      `[profile dev/Admin]\nsso_session = corp\nsso_account_id = 111111111111\n` +
+      `sso_role_name = ${role}\n`;
+    const poisoned = `${USER}\n${BEGIN}\n${block("Admin")}${END}${payload()}${BEGIN}\n${END}\n`;
+    writeFileSync(home.configFile, poisoned);
+    await portal([CLEAN]);
+    const r = await runAwsx(["sso", "sync"], env());
+    expect(r.code).toBe(78);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain(`"${BEGIN}" twice (lines 5 and 14)`);
+    expect(config()).toBe(poisoned);
+  },
+);
 
 const testAwsCli = await needsForTest("aws");
 

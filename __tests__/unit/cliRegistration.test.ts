@@ -55,14 +55,17 @@ describe("which CLI registration a login reuses", () => {
     );
   const reg = { clientId: "cid", clientSecret: "csec", expiresAt: "2031-03-07T18:00:00Z" };
 
-  test("a browser login's (grantTypes with authorization_code): the browser flow only", async () => {
-    write({ ...reg, grantTypes: ["authorization_code", "refresh_token"] });
-    expect(await readCliRegistration(s, { HOME: home }, "auth-code")).toEqual({
-      ...reg,
-      expiresAt: "2031-03-07T18:00:00.000Z",
-    });
-    expect(await readCliRegistration(s, { HOME: home }, "device")).toBeUndefined();
-  });
+  test(
+    "a browser login's (grantTypes with authorization_code): " + "the browser flow only",
+    async () => {
+      write({ ...reg, grantTypes: ["authorization_code", "refresh_token"] });
+      expect(await readCliRegistration(s, { HOME: home }, "auth-code")).toEqual({
+        ...reg,
+        expiresAt: "2031-03-07T18:00:00.000Z",
+      });
+      expect(await readCliRegistration(s, { HOME: home }, "device")).toBeUndefined();
+    },
+  );
 
   test("a device login's (no grantTypes): the device flow only", async () => {
     write({ ...reg, scopes: ["sso:account:access"] });

@@ -5,6 +5,7 @@
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { buildPlan } from "../../src/plan/build.js";
 import { AwsxError } from "../../src/errors.js";
+import { joinRegExp } from "../helpers/regex.js";
 
 const CFG = "/home/u/.aws/config";
 const CREDS = "/home/u/.aws/credentials";
@@ -205,7 +206,10 @@ describe("sso_session of the named profile (botocore's SSOTokenProvider)", () =>
     const e = errorOf(() => buildPlan(sso, "dev"));
     expect(e?.code).toBe("E_CONFIG");
     expect(e?.message).toMatch(
-      /^sso_start_url in \[sso-session corp\] \(\/home\/u\/\.aws\/config\) is a nested block, not a value \(sso_session of profile "dev"\)/,
+      joinRegExp(
+        /^sso_start_url in \[sso-session corp\] \(\/home\/u\/\.aws\/config\) is /,
+        /a nested block, not a value \(sso_session of profile "dev"\)/,
+      ),
     );
   });
 

@@ -189,14 +189,18 @@ describe("credentialsFor: chains", () => {
 });
 
 describe("credentialsFor: the cache around each hop", () => {
-  test("a second run inside the window makes no call; a chain's middle hop is reused (same region)", async () => {
-    const w = world();
-    const first = await w.resolve("chained");
-    const again = await w.resolve("chained");
-    expect(again.credentials).toEqual(first.credentials);
-    await w.resolve("target1");
-    expect(actions(w.calls)).toEqual(["AssumeRole", "AssumeRole"]);
-  });
+  test(
+    "a second run inside the window makes no call; " +
+      "a chain's middle hop is reused (same region)",
+    async () => {
+      const w = world();
+      const first = await w.resolve("chained");
+      const again = await w.resolve("chained");
+      expect(again.credentials).toEqual(first.credentials);
+      await w.resolve("target1");
+      expect(actions(w.calls)).toEqual(["AssumeRole", "AssumeRole"]);
+    },
+  );
 
   test("refresh window: 11 minutes left is a hit, 9 minutes left is a refresh", async () => {
     const w = world();
@@ -249,15 +253,18 @@ describe("credentialsFor: MFA sessions", () => {
     expect(w.calls[1]!.params.SerialNumber).toBeUndefined();
   });
 
-  test("a role asking for more than an hour is assumed from the long-term keys with the code", async () => {
-    const w = world();
-    await w.resolve("mfa-long");
-    expect(actions(w.calls)).toEqual(["AssumeRole"]);
-    expect(w.calls[0]).toMatchObject({
-      signedWith: "AKIAIOSFODNN7EXAMPLE",
-      params: { SerialNumber: MFA, TokenCode: "123456", DurationSeconds: 7200 },
-    });
-  });
+  test(
+    "a role asking for more than an hour is assumed from the long-term keys " + "with the code",
+    async () => {
+      const w = world();
+      await w.resolve("mfa-long");
+      expect(actions(w.calls)).toEqual(["AssumeRole"]);
+      expect(w.calls[0]).toMatchObject({
+        signedWith: "AKIAIOSFODNN7EXAMPLE",
+        params: { SerialNumber: MFA, TokenCode: "123456", DurationSeconds: 7200 },
+      });
+    },
+  );
 
   test("without MFA sessions each MFA role asks for its own code", async () => {
     const w = world();

@@ -145,7 +145,8 @@ describe("stsEndpoint", () => {
 
   it("the services section's sts endpoint_url beats the profile's endpoint_url", () => {
     const e = ep(
-      `[profile p]\nservices = s\nendpoint_url = ${PROFILE_URL}\n[services s]\nsts =\n  endpoint_url = ${LOCAL}\n`,
+      `[profile p]\nservices = s\nendpoint_url = ${PROFILE_URL}\n[services s]\nsts =\n` +
+        `  endpoint_url = ${LOCAL}\n`,
       {},
       "eu-west-1",
     );
@@ -154,7 +155,8 @@ describe("stsEndpoint", () => {
 
   it("a services section without sts falls through to endpoint_url", () => {
     const e = ep(
-      `[profile p]\nservices = s\nendpoint_url = ${PROFILE_URL}\n[services s]\niam =\n  endpoint_url = ${LOCAL}\n`,
+      `[profile p]\nservices = s\nendpoint_url = ${PROFILE_URL}\n[services s]\niam =\n` +
+        `  endpoint_url = ${LOCAL}\n`,
       {},
       "eu-west-1",
     );

@@ -35,15 +35,18 @@ describe("decodeEntry", () => {
     expect(decodeEntry(encodeEntry(GOOD), "k-0123abcd")).toEqual(GOOD);
   });
 
-  it("accepts an entry without a session token, with an empty profile list, with extra fields", () => {
-    const noToken = variant((e) => delete e.credentials.sessionToken);
-    expect(decodeEntry(noToken)?.credentials).toEqual({
-      accessKeyId: "ASIAEXAMPLEKEY",
-      secretAccessKey: "secretFAKE",
-    });
-    expect(decodeEntry(variant((e) => (e.profiles = [])))?.profiles).toEqual([]);
-    expect(decodeEntry(variant((e) => (e.extra = { x: 1 })))?.key).toBe("k-0123abcd");
-  });
+  it(
+    "accepts an entry without a session token, with an empty profile list, " + "with extra fields",
+    () => {
+      const noToken = variant((e) => delete e.credentials.sessionToken);
+      expect(decodeEntry(noToken)?.credentials).toEqual({
+        accessKeyId: "ASIAEXAMPLEKEY",
+        secretAccessKey: "secretFAKE",
+      });
+      expect(decodeEntry(variant((e) => (e.profiles = [])))?.profiles).toEqual([]);
+      expect(decodeEntry(variant((e) => (e.extra = { x: 1 })))?.key).toBe("k-0123abcd");
+    },
+  );
 
   it.each(["sessionToken", "webIdentity"])("accepts kind %s", (kind) => {
     expect(decodeEntry(variant((e) => (e.kind = kind)))?.kind).toBe(kind);

@@ -78,8 +78,11 @@ describe("credential_source = Environment", () => {
     }
   });
 
-  it("AWS_CREDENTIAL_EXPIRATION in ISO 8601's basic format is read, as dateutil reads it", async () => {
-    const c = await readAt("20300102T030405Z", "2029-12-31T00:00:00Z");
-    expect(c.expiration?.toISOString()).toBe("2030-01-02T03:04:05.000Z");
-  });
+  it(
+    "AWS_CREDENTIAL_EXPIRATION in ISO 8601's basic format is read, " + "as dateutil reads it",
+    async () => {
+      const c = await readAt("20300102T030405Z", "2029-12-31T00:00:00Z");
+      expect(c.expiration?.toISOString()).toBe("2030-01-02T03:04:05.000Z");
+    },
+  );
 });

@@ -102,21 +102,25 @@ describe("destinationUrl", () => {
 });
 
 describe("signinTokenRequest", () => {
-  it("Action=getSigninToken and Session = the credentials' JSON, surviving URL parsing byte for byte", () => {
-    const u = new URL(signinTokenRequest(AWS.federation, creds));
-    expect(`${u.origin}${u.pathname}`).toBe(AWS.federation);
-    expect([...u.searchParams.keys()]).toEqual(["Action", "Session"]);
-    expect(u.searchParams.get("Action")).toBe("getSigninToken");
-    const session = JSON.parse(u.searchParams.get("Session")!);
-    expect(session).toEqual({
-      sessionId: creds.accessKeyId,
-      sessionKey: creds.secretAccessKey,
-      sessionToken: creds.sessionToken,
-    });
-    expect(Object.keys(session)).toEqual(["sessionId", "sessionKey", "sessionToken"]);
-    // Raw secrets are escaped in the query (no stray & or + that a server would split or decode).
-    expect(u.search).not.toContain(creds.secretAccessKey);
-  });
+  it(
+    "Action=getSigninToken and Session = the credentials' JSON, " +
+      "surviving URL parsing byte for byte",
+    () => {
+      const u = new URL(signinTokenRequest(AWS.federation, creds));
+      expect(`${u.origin}${u.pathname}`).toBe(AWS.federation);
+      expect([...u.searchParams.keys()]).toEqual(["Action", "Session"]);
+      expect(u.searchParams.get("Action")).toBe("getSigninToken");
+      const session = JSON.parse(u.searchParams.get("Session")!);
+      expect(session).toEqual({
+        sessionId: creds.accessKeyId,
+        sessionKey: creds.secretAccessKey,
+        sessionToken: creds.sessionToken,
+      });
+      expect(Object.keys(session)).toEqual(["sessionId", "sessionKey", "sessionToken"]);
+      // Raw secrets are escaped in the query (no stray & or + that a server would split or decode).
+      expect(u.search).not.toContain(creds.secretAccessKey);
+    },
+  );
 
   it("SessionDuration only when asked", () => {
     expect(
@@ -132,19 +136,22 @@ describe("signinTokenRequest", () => {
     expect(`${u.origin}${u.pathname}`).toBe("http://127.0.0.1:4567/federation");
   });
 
-  it("long-term keys (no session token) are refused: the console needs temporary credentials", () => {
-    let err: unknown;
-    try {
-      signinTokenRequest(AWS.federation, {
-        accessKeyId: "AKIAFAKEEXAMPLE12345",
-        secretAccessKey: "fake-secret-EXAMPLE",
-      });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(AwsxError);
-    expect((err as AwsxError).code).toBe("E_CREDENTIALS");
-  });
+  it(
+    "long-term keys (no session token) are refused: " + "the console needs temporary credentials",
+    () => {
+      let err: unknown;
+      try {
+        signinTokenRequest(AWS.federation, {
+          accessKeyId: "AKIAFAKEEXAMPLE12345",
+          secretAccessKey: "fake-secret-EXAMPLE",
+        });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(AwsxError);
+      expect((err as AwsxError).code).toBe("E_CREDENTIALS");
+    },
+  );
 });
 
 describe("loginUrl", () => {

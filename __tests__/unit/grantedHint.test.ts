@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stepEffects } from "../../src/cli/deps.js";
 import { runCredentialProcess } from "../../src/credentials/steps/process.js";
+import { joinRegExp } from "../helpers/regex.js";
 
 let empty: string;
 beforeAll(() => {
@@ -23,7 +24,11 @@ const run = (command: string) =>
 
 test("granted not installed: a pointer to awsx sso sync and the keys awsx reads", async () => {
   await expect(run("granted credential-process --profile granted-dev")).rejects.toThrow(
-    /^credential_process of profile "granted-dev" could not start granted: command not found; it is a profile granted wrote .*`awsx sso sync`.*sso_session, sso_account_id and sso_role_name/,
+    joinRegExp(
+      /^credential_process of profile "granted-dev" could not start granted: /,
+      /command not found; it is a profile granted wrote .*`awsx sso /,
+      /sync`.*sso_session, sso_account_id and sso_role_name/,
+    ),
   );
 });
 

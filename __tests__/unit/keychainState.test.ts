@@ -8,11 +8,13 @@ import {
 // awsx's, each read as one state.
 test.each<[string, KeychainState]>([
   [
-    "keychain read failed: Couldn't access platform storage: Secret Service: unlock prompt was dismissed",
+    "keychain read failed: Couldn't access platform storage: Secret Service: " +
+      "unlock prompt was dismissed",
     "locked",
   ],
   [
-    "keychain list failed: zbus error: org.freedesktop.Secret.Error.IsLocked: Cannot get secret of a locked object",
+    "keychain list failed: zbus error: org.freedesktop.Secret.Error.IsLocked: " +
+      "Cannot get secret of a locked object",
     "locked",
   ],
   [
@@ -20,13 +22,15 @@ test.each<[string, KeychainState]>([
     "no-service",
   ],
   [
-    "keychain read failed: Platform failure: DBus error: The name org.freedesktop.secrets was not provided by any .service files",
+    "keychain read failed: Platform failure: DBus error: " +
+      "The name org.freedesktop.secrets was not provided by any .service files",
     "no-service",
   ],
   ["the keychain needs a D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)", "no-bus"],
   ["the keychain needs a D-Bus session (no D-Bus session bus at /run/x (ENOENT))", "no-bus"],
   [
-    "keychain read failed: Platform failure: DBus error: Failed to connect to socket /nonexistent: No such file or directory",
+    "keychain read failed: Platform failure: DBus error: " +
+      "Failed to connect to socket /nonexistent: No such file or directory",
     "no-bus",
   ],
   ["the D-Bus session bus at /tmp/dbus-x did not answer within 2000 ms", "bus-silent"],
@@ -36,7 +40,8 @@ test.each<[string, KeychainState]>([
   ],
   ["keychain list failed: the keychain did not answer within 5000 ms", "service-silent"],
   [
-    "@napi-rs/keyring did not load (Cannot find native binding); reinstall awsx, or use --backend file",
+    "@napi-rs/keyring did not load (Cannot find native binding); reinstall awsx, " +
+      "or use --backend file",
     "no-library",
   ],
   ["keychain write failed: something new", "failing"],

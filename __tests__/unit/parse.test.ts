@@ -260,17 +260,20 @@ const BAD: Bad[] = [
   [
     "--each with a word before --: never a profile, never the command",
     ["exec", "--each", "prod-*", "staging", "--", "ls"],
-    'unexpected argument "staging": with --each, awsx exec takes no profile and the command goes after --; see awsx exec --help',
+    'unexpected argument "staging": with --each, ' +
+      "awsx exec takes no profile and the command goes after --; see awsx exec --help",
   ],
   [
     "--each with the command not after --",
     ["exec", "--each", "prod-*", "aws", "s3", "ls"],
-    'unexpected argument "aws": with --each, awsx exec takes no profile and the command goes after --; see awsx exec --help',
+    'unexpected argument "aws": with --each, awsx exec takes no profile and the command goes ' +
+      "after --; see awsx exec --help",
   ],
   [
     "a value option followed by a dash and a newline: quoted, one line",
     ["exec", "--backend", "-\n", "exec"],
-    '--backend needs a value, not the option "-\\n" (write "--backend=-\\n" for a value that starts with -); see awsx exec --help',
+    '--backend needs a value, not the option "-\\n" (write "--backend=-\\n" for a value that ' +
+      "starts with -); see awsx exec --help",
   ],
   ["no command at all", [], "name a command, e.g. awsx exec PROFILE -- COMMAND; see awsx --help"],
   [
@@ -369,12 +372,14 @@ const BAD: Bad[] = [
   [
     "a short value option followed by a negative number",
     ["exec", "-d", "-1", "foo"],
-    "-d needs a value, not the option -1 (write --duration=-1 for a value that starts with -); see awsx exec --help",
+    "-d needs a value, not the option -1 (write --duration=-1 for a value that starts with -); " +
+      "see awsx exec --help",
   ],
   [
     "a value option followed by an option",
     ["exec", "--region", "--debug", "foo"],
-    "--region needs a value, not the option --debug (write --region=--debug for a value that starts with -); see awsx exec --help",
+    "--region needs a value, not the option --debug (write --region=--debug for a value that " +
+      "starts with -); see awsx exec --help",
   ],
   [
     "a value outside the choices",
@@ -384,7 +389,8 @@ const BAD: Bad[] = [
   [
     "--prompt with an unknown driver (the old boolean spelling included)",
     ["exec", "--prompt=false", "foo", "--", "true"],
-    '--prompt must be one of auto, terminal, ykman, zenity, kdialog, osascript, not "false"; see awsx exec --help',
+    '--prompt must be one of auto, terminal, ykman, zenity, kdialog, osascript, not "false"; ' +
+      "see awsx exec --help",
   ],
   [
     "env --format exec",
@@ -394,22 +400,26 @@ const BAD: Bad[] = [
   [
     "--duration not a number",
     ["exec", "--duration", "abc", "foo", "--", "true"],
-    '--duration must be a number of seconds or a duration such as 1h, 90m, 3600s, not "abc"; see awsx exec --help',
+    '--duration must be a number of seconds or a duration such as 1h, 90m, 3600s, not "abc"; ' +
+      "see awsx exec --help",
   ],
   [
     "--duration empty",
     ["exec", "--duration=", "foo"],
-    '--duration must be a number of seconds or a duration such as 1h, 90m, 3600s, not ""; see awsx exec --help',
+    '--duration must be a number of seconds or a duration such as 1h, 90m, 3600s, not ""; ' +
+      "see awsx exec --help",
   ],
   [
     "--duration with a unit awsx does not know (a day)",
     ["exec", "--duration", "1d", "foo"],
-    '--duration must be a number of seconds or a duration such as 1h, 90m, 3600s, not "1d"; see awsx exec --help',
+    '--duration must be a number of seconds or a duration such as 1h, 90m, 3600s, not "1d"; ' +
+      "see awsx exec --help",
   ],
   [
     "--duration Infinity",
     ["exec", "-d", "Infinity", "foo"],
-    '--duration must be a number of seconds or a duration such as 1h, 90m, 3600s, not "Infinity"; see awsx exec --help',
+    "--duration must be a number of seconds or a duration such as 1h, 90m, 3600s, " +
+      'not "Infinity"; see awsx exec --help',
   ],
   [
     "a boolean with a value other than true/false",

@@ -79,7 +79,8 @@ const roleSection = (name: string, lines: string[] = []) =>
 describe("profile names and static keys", () => {
   it("reads static keys from the config file", () => {
     const p = plan(
-      `[profile dev]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = eu-west-1\n`,
+      `[profile dev]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion ` +
+        `= eu-west-1\n`,
       "dev",
     );
     expect(p).toEqual({
@@ -114,8 +115,13 @@ describe("profile names and static keys", () => {
   });
 
   it("credentials-file keys win over config-file keys, key by key", () => {
-    const config = `[profile both]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = eu-west-1\noutput = json\n`;
-    const creds = `[both]\naws_access_key_id = ${KEY2}\naws_secret_access_key = ${SECRET2}\nregion = us-west-2\n`;
+    const config =
+      `[profile both]\n` +
+      `aws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = eu-west-1\n` +
+      `output = json\n`;
+    const creds =
+      `[both]\naws_access_key_id = ${KEY2}\n` +
+      `aws_secret_access_key = ${SECRET2}\nregion = us-west-2\n`;
     const cfg = load(config, creds);
     expect(cfg.profiles.get("both")!.values).toEqual({
       aws_access_key_id: KEY2,
@@ -207,7 +213,8 @@ describe("profile names and static keys", () => {
 
   it("named profiles do not inherit from [default]", () => {
     const cfg = load(
-      `[default]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = eu-west-1\n[profile empty]\noutput = json\n`,
+      `[default]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = ` +
+        `eu-west-1\n[profile empty]\noutput = json\n`,
     );
     expect(cfg.profiles.get("empty")!.values).toEqual({ output: "json" });
     expectAwsxError(
@@ -245,27 +252,30 @@ describe("profile names and static keys", () => {
     expectAwsxError(() => plan(dev, " dev"), "E_PROFILE_NOT_FOUND", /did you mean dev\?/);
   });
 
-  it("[dev] in the config file (not [profile dev]): not found, naming the section and its fix", () => {
-    const e = expectAwsxError(
-      () => plan("[dev]\nregion = eu-west-1\n[profile other]\nregion = x\n", "dev"),
-      "E_PROFILE_NOT_FOUND",
-    );
-    expect(e.message).toBe(
-      `The config profile (dev) could not be found in ${CFG} or ${CREDS}: the config file ` +
-        "has [dev], which names no profile there; rename it [profile dev] (only [default] is " +
-        "written without `profile `; the credentials file takes [NAME])",
-    );
-    expect(e.exitCode).toBe(67);
-    // The same name as a real profile elsewhere is found, as the AWS CLI finds it.
-    expect(
-      plan(
-        "[dev]\nregion = x\n",
-        "dev",
-        {},
-        `[dev]\naws_access_key_id = ${KEY2}\naws_secret_access_key = s\n`,
-      ).steps,
-    ).toBeDefined();
-  });
+  it(
+    "[dev] in the config file (not [profile dev]): not found, " + "naming the section and its fix",
+    () => {
+      const e = expectAwsxError(
+        () => plan("[dev]\nregion = eu-west-1\n[profile other]\nregion = x\n", "dev"),
+        "E_PROFILE_NOT_FOUND",
+      );
+      expect(e.message).toBe(
+        `The config profile (dev) could not be found in ${CFG} or ${CREDS}: the config file ` +
+          "has [dev], which names no profile there; rename it [profile dev] (only [default] is " +
+          "written without `profile `; the credentials file takes [NAME])",
+      );
+      expect(e.exitCode).toBe(67);
+      // The same name as a real profile elsewhere is found, as the AWS CLI finds it.
+      expect(
+        plan(
+          "[dev]\nregion = x\n",
+          "dev",
+          {},
+          `[dev]\naws_access_key_id = ${KEY2}\naws_secret_access_key = s\n`,
+        ).steps,
+      ).toBeDefined();
+    },
+  );
 
   it("an empty profile name is E_PROFILE_NOT_FOUND, said as such", () => {
     expectAwsxError(
@@ -371,18 +381,24 @@ describe("credential_process", () => {
     expect(p.steps).toEqual([]);
   });
 
-  it("credentials-file keys come before credential_process, which comes before config-file keys", () => {
-    const config = `[profile p]\ncredential_process = get-creds\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
-    expect(plan(config, "p").source).toMatchObject({ kind: "process", command: "get-creds" });
-    expect(
-      plan(
-        config,
-        "p",
-        {},
-        `[p]\naws_access_key_id = ${KEY2}\naws_secret_access_key = ${SECRET2}\n`,
-      ).source,
-    ).toEqual(staticCreds("p"));
-  });
+  it(
+    "credentials-file keys come before credential_process, " +
+      "which comes before config-file keys",
+    () => {
+      const config =
+        `[profile p]\ncredential_process = get-creds\n` +
+        `aws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
+      expect(plan(config, "p").source).toMatchObject({ kind: "process", command: "get-creds" });
+      expect(
+        plan(
+          config,
+          "p",
+          {},
+          `[p]\naws_access_key_id = ${KEY2}\naws_secret_access_key = ${SECRET2}\n`,
+        ).source,
+      ).toEqual(staticCreds("p"));
+    },
+  );
 
   it("as the source of a role", () => {
     const p = plan(
@@ -549,18 +565,21 @@ describe("source_profile chains", () => {
     );
   });
 
-  it("a self-reference deeper in the chain is never followed: static keys win on a source hop", () => {
-    const config =
-      roleSection("A", ["source_profile = B"]) +
-      roleSection("B", [
-        "source_profile = B",
-        `aws_access_key_id = ${KEY}`,
-        `aws_secret_access_key = ${SECRET}`,
-      ]);
-    const p = plan(config, "A");
-    expect(p.source).toEqual(staticCfg("B"));
-    expect(p.steps).toEqual([role("A")]);
-  });
+  it(
+    "a self-reference deeper in the chain is never followed: " + "static keys win on a source hop",
+    () => {
+      const config =
+        roleSection("A", ["source_profile = B"]) +
+        roleSection("B", [
+          "source_profile = B",
+          `aws_access_key_id = ${KEY}`,
+          `aws_secret_access_key = ${SECRET}`,
+        ]);
+      const p = plan(config, "A");
+      expect(p.source).toEqual(staticCfg("B"));
+      expect(p.steps).toEqual([role("A")]);
+    },
+  );
 
   it("a missing source profile names both profiles", () => {
     expectAwsxError(
@@ -883,51 +902,62 @@ describe("duration_seconds, role_session_name, external_id", () => {
     },
   );
 
-  it("valid role_session_name and external_id pass through; source_identity is ignored (as botocore)", () => {
-    const name = `awsx_test+a=b,c.d@e-${"x".repeat(44)}`;
-    expect(name).toHaveLength(64);
-    const p = plan(
-      one([`role_session_name = ${name}`, "external_id = ext-123 456", "source_identity = alice"]),
-      "r",
-      {},
-      BASE_CREDS,
-    );
-    expect(p.steps).toEqual([role("r", { sessionName: name, externalId: "ext-123 456" })]);
-  });
+  it(
+    "valid role_session_name and external_id pass through; " +
+      "source_identity is ignored (as botocore)",
+    () => {
+      const name = `awsx_test+a=b,c.d@e-${"x".repeat(44)}`;
+      expect(name).toHaveLength(64);
+      const p = plan(
+        one([
+          `role_session_name = ${name}`,
+          "external_id = ext-123 456",
+          "source_identity = alice",
+        ]),
+        "r",
+        {},
+        BASE_CREDS,
+      );
+      expect(p.steps).toEqual([role("r", { sessionName: name, externalId: "ext-123 456" })]);
+    },
+  );
 });
 
-describe("an empty region is set, and invalid (botocore: Invalid endpoint sts..amazonaws.com)", () => {
-  const cfg = `[profile s]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
-  it.each([
-    ["AWS_DEFAULT_REGION=''", `${cfg}region = eu-west-2\n`, { AWS_DEFAULT_REGION: "" }],
-    ["region = (empty)", `${cfg}region =\n`, {}],
-  ])("%s is an error before any call", (_n, config, env) => {
-    expectAwsxError(
-      () => plan(config, "s", { env }),
-      "E_CONFIG",
-      /region "" .* is not a valid region/,
-    );
-  });
+describe(
+  "an empty region is set, and invalid (botocore: " + "Invalid endpoint sts..amazonaws.com)",
+  () => {
+    const cfg = `[profile s]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
+    it.each([
+      ["AWS_DEFAULT_REGION=''", `${cfg}region = eu-west-2\n`, { AWS_DEFAULT_REGION: "" }],
+      ["region = (empty)", `${cfg}region =\n`, {}],
+    ])("%s is an error before any call", (_n, config, env) => {
+      expectAwsxError(
+        () => plan(config, "s", { env }),
+        "E_CONFIG",
+        /region "" .* is not a valid region/,
+      );
+    });
 
-  it("an empty --region is a usage error (the CLI: Invalid endpoint)", () => {
-    const options = { region: "", env: { AWS_DEFAULT_REGION: "eu-north-1" } };
-    expectAwsxError(() => plan(cfg, "s", options), "E_USAGE", /region "" \(from --region\)/);
-  });
+    it("an empty --region is a usage error (the CLI: Invalid endpoint)", () => {
+      const options = { region: "", env: { AWS_DEFAULT_REGION: "eu-north-1" } };
+      expectAwsxError(() => plan(cfg, "s", options), "E_USAGE", /region "" \(from --region\)/);
+    });
 
-  it("a line break in AWS_DEFAULT_REGION is shown, and no # comment is blamed", () => {
-    const e = expectAwsxError(
-      () => plan(cfg, "s", { env: { AWS_DEFAULT_REGION: "us-east-1\n" } }),
-      "E_CONFIG",
-      /region "us-east-1\\n" \(from AWS_DEFAULT_REGION\)/,
-      /has a space, tab or line break/,
-    );
-    expect(e.message).not.toContain("#");
-  });
+    it("a line break in AWS_DEFAULT_REGION is shown, and no # comment is blamed", () => {
+      const e = expectAwsxError(
+        () => plan(cfg, "s", { env: { AWS_DEFAULT_REGION: "us-east-1\n" } }),
+        "E_CONFIG",
+        /region "us-east-1\\n" \(from AWS_DEFAULT_REGION\)/,
+        /has a space, tab or line break/,
+      );
+      expect(e.message).not.toContain("#");
+    });
 
-  it("an empty AWS_REGION (awsx's last resort) is no region", () => {
-    expect(plan(cfg, "s", { env: { AWS_REGION: "" } }).region).toBeUndefined();
-  });
-});
+    it("an empty AWS_REGION (awsx's last resort) is no region", () => {
+      expect(plan(cfg, "s", { env: { AWS_REGION: "" } }).region).toBeUndefined();
+    });
+  },
+);
 
 describe("login_session (aws login)", () => {
   it("is an error before credential_process, in botocore's provider order", () => {
@@ -1030,85 +1060,93 @@ describe("MFA session (GetSessionToken before an MFA role)", () => {
   });
 });
 
-describe("region precedence (the CLI's: --region, AWS_DEFAULT_REGION, the profile; AWS_REGION last)", () => {
-  const config = `[profile p]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = ap-south-1\n`;
-  const noRegion = `[profile q]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
-  const env = { AWS_REGION: "eu-west-3", AWS_DEFAULT_REGION: "eu-north-1" };
+describe(
+  "region precedence (the CLI's: --region, AWS_DEFAULT_REGION, the profile; " + "AWS_REGION last)",
+  () => {
+    const config =
+      `[profile p]\n` +
+      `aws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = ap-south-1\n`;
+    const noRegion = `[profile q]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
+    const env = { AWS_REGION: "eu-west-3", AWS_DEFAULT_REGION: "eu-north-1" };
 
-  it.each([
-    [
-      "--region beats everything",
-      config,
-      "p",
-      { region: "us-east-2", env },
-      "us-east-2",
-      "--region",
-    ],
-    [
-      "AWS_DEFAULT_REGION beats the profile and AWS_REGION",
-      config,
-      "p",
-      { env },
-      "eu-north-1",
-      "AWS_DEFAULT_REGION",
-    ],
-    [
-      "the profile's region beats AWS_REGION",
-      config,
-      "p",
-      { env: { AWS_REGION: "eu-west-3" } },
-      "ap-south-1",
-      `${CFG} [profile p]`,
-    ],
-    [
-      "AWS_REGION when nothing else names one",
-      noRegion,
-      "q",
-      { env: { AWS_REGION: "eu-west-3" } },
-      "eu-west-3",
-      "AWS_REGION",
-    ],
-    [
-      "an empty AWS_REGION is ignored",
-      config,
-      "p",
-      { env: { AWS_REGION: "" } },
-      "ap-south-1",
-      `${CFG} [profile p]`,
-    ],
-    ["the profile's region alone", config, "p", {}, "ap-south-1", `${CFG} [profile p]`],
-  ] as Array<[string, string, string, PlanOptions, string, string]>)(
-    "%s",
-    (_name, text, profile, options, region, origin) => {
-      const p = plan(text, profile, options);
-      expect(p.region).toBe(region);
-      expect(p.regionOrigin).toBe(origin);
-    },
-  );
-
-  it("no region anywhere", () => {
-    const p = plan(noRegion, "q", { env: { AWS_REGION: "" } });
-    expect(p.region).toBeUndefined();
-    expect(p.regionOrigin).toBeUndefined();
-  });
-
-  it("the target's region, not the source's", () => {
-    const p = plan(
-      roleSection("r", ["source_profile = src"]) +
-        `[profile src]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = ap-south-1\n`,
-      "r",
+    it.each([
+      [
+        "--region beats everything",
+        config,
+        "p",
+        { region: "us-east-2", env },
+        "us-east-2",
+        "--region",
+      ],
+      [
+        "AWS_DEFAULT_REGION beats the profile and AWS_REGION",
+        config,
+        "p",
+        { env },
+        "eu-north-1",
+        "AWS_DEFAULT_REGION",
+      ],
+      [
+        "the profile's region beats AWS_REGION",
+        config,
+        "p",
+        { env: { AWS_REGION: "eu-west-3" } },
+        "ap-south-1",
+        `${CFG} [profile p]`,
+      ],
+      [
+        "AWS_REGION when nothing else names one",
+        noRegion,
+        "q",
+        { env: { AWS_REGION: "eu-west-3" } },
+        "eu-west-3",
+        "AWS_REGION",
+      ],
+      [
+        "an empty AWS_REGION is ignored",
+        config,
+        "p",
+        { env: { AWS_REGION: "" } },
+        "ap-south-1",
+        `${CFG} [profile p]`,
+      ],
+      ["the profile's region alone", config, "p", {}, "ap-south-1", `${CFG} [profile p]`],
+    ] as Array<[string, string, string, PlanOptions, string, string]>)(
+      "%s",
+      (_name, text, profile, options, region, origin) => {
+        const p = plan(text, profile, options);
+        expect(p.region).toBe(region);
+        expect(p.regionOrigin).toBe(origin);
+      },
     );
-    expect(p.region).toBeUndefined();
-    expect(p.regionOrigin).toBeUndefined();
-  });
-});
+
+    it("no region anywhere", () => {
+      const p = plan(noRegion, "q", { env: { AWS_REGION: "" } });
+      expect(p.region).toBeUndefined();
+      expect(p.regionOrigin).toBeUndefined();
+    });
+
+    it("the target's region, not the source's", () => {
+      const p = plan(
+        roleSection("r", ["source_profile = src"]) +
+          `[profile ` +
+          `src]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = ` +
+          `ap-south-1\n`,
+        "r",
+      );
+      expect(p.region).toBeUndefined();
+      expect(p.regionOrigin).toBeUndefined();
+    });
+  },
+);
 
 describe("long chains and cycles (planned in a loop, not by recursion)", () => {
   const chain = (n: number, last: string) =>
     `${Array.from(
       { length: n },
       (_, i) =>
-        `[profile c${i}]\nrole_arn = ${arn(`r${i}`)}\nsource_profile = ${i + 1 < n ? `c${i + 1}` : last}\n`,
+        `[profile c${i}]\nrole_arn = ${arn(`r${i}`)}\n` +
+        `source_profile = ${i + 1 < n ? `c${i + 1}` : last}\n`,
     ).join("")}[profile base]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
 
   it(`a chain of MAX_ROLES roles plans; one more is a config error naming the bound`, () => {
@@ -1171,7 +1209,8 @@ describe("credential keys written as nested blocks", () => {
   });
   it("web_identity_token_file as a block next to role_arn + source_profile fails", () => {
     fails(
-      `[profile p]\nweb_identity_token_file =${BLOCK}\nrole_arn = ${arn("p")}\nsource_profile = base\n`,
+      `[profile ` +
+        `p]\nweb_identity_token_file =${BLOCK}\nrole_arn = ${arn("p")}\nsource_profile = base\n`,
       "p",
       "web_identity_token_file",
     );
@@ -1203,7 +1242,8 @@ describe("credential keys written as nested blocks", () => {
     const e = expectAwsxError(
       () =>
         plan(
-          `${roleSection("r", ["source_profile = src"])}[profile src]\ncredential_process =${BLOCK}\n`,
+          `${roleSection("r", ["source_profile = src"])}[profile src]\n` +
+            `credential_process =${BLOCK}\n`,
           "r",
         ),
       "E_CONFIG",
@@ -1211,32 +1251,39 @@ describe("credential keys written as nested blocks", () => {
     );
     expect(e.exitCode).toBe(78);
   });
-  it("a block the CLI never reads is no error: credential_process under role_arn, a token not chosen, s3", () => {
-    const p = plan(
-      roleSection("r", ["source_profile = base", `credential_process =${BLOCK}`]),
-      "r",
-      {},
-      BASE_CREDS,
-    );
-    expect(p.steps).toEqual([role("r")]);
-    const both = `${BASE_CREDS}aws_security_token = oldFAKE\naws_session_token =${BLOCK}\n`;
-    expect(plan("", "base", {}, both).source).toEqual(
-      staticCreds("base", { sessionToken: "oldFAKE" }),
-    );
-    expect(plan(`[profile base]\ns3 =${BLOCK}\n`, "base", {}, BASE_CREDS).source).toEqual(
-      staticCreds("base"),
-    );
-  });
-  it("the credentials file's value replaces the config file's block, and the other way round", () => {
-    const cfg = `[profile base]\ncredential_process =${BLOCK}\n`;
-    expect(plan(cfg, "base", {}, `${BASE_CREDS}credential_process = x\n`).source).toEqual(
-      staticCreds("base"),
-    );
-    fails(
-      `[profile p]\nrole_arn = ${arn("p")}\n`,
-      "p",
-      "role_arn",
-      `[p]\nrole_arn =${BLOCK}\n${BASE_CREDS.slice(7)}`,
-    );
-  });
+  it(
+    "a block the CLI never reads is no error: credential_process under role_arn, " +
+      "a token not chosen, s3",
+    () => {
+      const p = plan(
+        roleSection("r", ["source_profile = base", `credential_process =${BLOCK}`]),
+        "r",
+        {},
+        BASE_CREDS,
+      );
+      expect(p.steps).toEqual([role("r")]);
+      const both = `${BASE_CREDS}aws_security_token = oldFAKE\naws_session_token =${BLOCK}\n`;
+      expect(plan("", "base", {}, both).source).toEqual(
+        staticCreds("base", { sessionToken: "oldFAKE" }),
+      );
+      expect(plan(`[profile base]\ns3 =${BLOCK}\n`, "base", {}, BASE_CREDS).source).toEqual(
+        staticCreds("base"),
+      );
+    },
+  );
+  it(
+    "the credentials file's value replaces the config file's block, " + "and the other way round",
+    () => {
+      const cfg = `[profile base]\ncredential_process =${BLOCK}\n`;
+      expect(plan(cfg, "base", {}, `${BASE_CREDS}credential_process = x\n`).source).toEqual(
+        staticCreds("base"),
+      );
+      fails(
+        `[profile p]\nrole_arn = ${arn("p")}\n`,
+        "p",
+        "role_arn",
+        `[p]\nrole_arn =${BLOCK}\n${BASE_CREDS.slice(7)}`,
+      );
+    },
+  );
 });

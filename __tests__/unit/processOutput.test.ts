@@ -14,11 +14,14 @@ describe("parsePythonJson", () => {
     const v = parsePythonJson('{"a": NaN, "b": [Infinity, -Infinity], "c": "NaN Infinity"}');
     expect(v).toEqual({ a: Number.NaN, b: [Infinity, -Infinity], c: "NaN Infinity" });
   });
-  test("leaves strings with escaped quotes alone, and still rejects what json.loads rejects", () => {
-    expect(parsePythonJson('{"a": "x\\"NaN", "b": 1}')).toEqual({ a: 'x"NaN', b: 1 });
-    for (const bad of ["{NaN: 1}", "+Infinity", "-NaN", "nan", "\ufeff{}", "{'a': 1}"])
-      expect(() => parsePythonJson(bad)).toThrow();
-  });
+  test(
+    "leaves strings with escaped quotes alone, " + "and still rejects what json.loads rejects",
+    () => {
+      expect(parsePythonJson('{"a": "x\\"NaN", "b": 1}')).toEqual({ a: 'x"NaN', b: 1 });
+      for (const bad of ["{NaN: 1}", "+Infinity", "-NaN", "nan", "\ufeff{}", "{'a': 1}"])
+        expect(() => parsePythonJson(bad)).toThrow();
+    },
+  );
 });
 
 describe("processCredentials", () => {

@@ -39,15 +39,18 @@ test("under 15 minutes left: fetched again and the new keys serve", async () => 
   }
 });
 
-test("a failed refetch: the first keys serve with 10 minutes or more left, else it fails", async () => {
-  const boom = new Error("refetch failed");
-  const first = keys(12);
-  expect(await run(first, boom)).toEqual({ result: first, fetches: 2 });
-  expect(await run(keys(10), boom)).toEqual({ result: keys(10), fetches: 2 });
-  for (const left of [9.9, 0, -5]) {
-    expect(await run(keys(left), boom)).toEqual({ result: boom, fetches: 2 });
-  }
-});
+test(
+  "a failed refetch: the first keys serve with 10 minutes or more left, " + "else it fails",
+  async () => {
+    const boom = new Error("refetch failed");
+    const first = keys(12);
+    expect(await run(first, boom)).toEqual({ result: first, fetches: 2 });
+    expect(await run(keys(10), boom)).toEqual({ result: keys(10), fetches: 2 });
+    for (const left of [9.9, 0, -5]) {
+      expect(await run(keys(left), boom)).toEqual({ result: boom, fetches: 2 });
+    }
+  },
+);
 
 test("refetched keys that are already expired fail; ones about to expire serve", async () => {
   expect((await run(keys(-1), keys(0, "AKIAFAKESECOND"))).result).toEqual(

@@ -34,15 +34,18 @@ describe("help", () => {
     expect(await awsx(["help"])).toEqual(help);
   });
 
-  it("lists every command but the hidden one, the global options and the exit statuses", async () => {
-    const { stdout } = await awsx(["--help"]);
-    for (const c of COMMANDS) expect(stdout).toContain(`awsx ${c.name} `);
-    expect(stdout).toContain("awsx help [COMMAND]");
-    expect(stdout).not.toContain("__complete");
-    for (const o of ["--debug", "-q, --quiet", "-h, --help", "--version"])
-      expect(stdout).toContain(o);
-    expect(stdout).toContain("Exit status: the child's, or awsx's own: 64 usage");
-  });
+  it(
+    "lists every command but the hidden one, " + "the global options and the exit statuses",
+    async () => {
+      const { stdout } = await awsx(["--help"]);
+      for (const c of COMMANDS) expect(stdout).toContain(`awsx ${c.name} `);
+      expect(stdout).toContain("awsx help [COMMAND]");
+      expect(stdout).not.toContain("__complete");
+      for (const o of ["--debug", "-q, --quiet", "-h, --help", "--version"])
+        expect(stdout).toContain(o);
+      expect(stdout).toContain("Exit status: the child's, or awsx's own: 64 usage");
+    },
+  );
 
   it.each(COMMANDS.map((c) => [c.name]))("%s: help COMMAND is COMMAND --help", async (name) => {
     const page = await awsx([name, "--help"]);

@@ -39,10 +39,14 @@ describe("awsx's reader and the SDK's ini loader disagree where the CLI is the r
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("an inline # is part of the value for the CLI (so this region is invalid there); the SDK strips it", () => {
-    expect(awsx.profiles.get("a")?.values.region).toBe("us-east-1 # N. Virginia");
-    expect(sdk.configFile.a?.region).toBe("us-east-1");
-  });
+  it(
+    "an inline # is part of the value for the CLI (so this region is invalid there); " +
+      "the SDK strips it",
+    () => {
+      expect(awsx.profiles.get("a")?.values.region).toBe("us-east-1 # N. Virginia");
+      expect(sdk.configFile.a?.region).toBe("us-east-1");
+    },
+  );
 
   it("keys are case-insensitive and ':' is a delimiter for the CLI; the SDK drops the line", () => {
     expect(awsx.profiles.get("a")?.values.role_arn).toBe("arn:aws:iam::123456789012:role/x");
@@ -55,8 +59,12 @@ describe("awsx's reader and the SDK's ini loader disagree where the CLI is the r
     expect(sdk.configFile.a?.note).toBe("first");
   });
 
-  it('[profile "ops prod"] names the profile `ops prod` for the CLI; the SDK keeps no such profile', () => {
-    expect(awsx.profiles.get("ops prod")?.values.region).toBe("eu-west-1");
-    expect(sdk.configFile["ops prod"]).toBeUndefined();
-  });
+  it(
+    '[profile "ops prod"] names the profile `ops prod` for the CLI; ' +
+      "the SDK keeps no such profile",
+    () => {
+      expect(awsx.profiles.get("ops prod")?.values.region).toBe("eu-west-1");
+      expect(sdk.configFile["ops prod"]).toBeUndefined();
+    },
+  );
 });

@@ -18,6 +18,7 @@ import {
   ssoTokenStoreKey,
   type SsoToken,
 } from "../../src/sso/ssoToken.js";
+import { joinRegExp } from "../helpers/regex.js";
 
 const CFG = "/home/u/.aws/config";
 const load = (config: string): LoadedConfig =>
@@ -123,10 +124,14 @@ describe("sso config", () => {
     const msgs = {
       nosession:
         /The specified sso-session does not exist: "ghost".*; add an \[sso-session ghost\]/,
-      clash:
-        /The value for sso_region is inconsistent between profile \(us-east-1\) and sso-session \(eu-west-1\)/,
-      norole:
-        /"norole" is configured to use SSO but is missing required configuration: sso_role_name \(.*; add/,
+      clash: joinRegExp(
+        /The value for sso_region is inconsistent between profile \(us-east-1\) /,
+        /and sso-session \(eu-west-1\)/,
+      ),
+      norole: joinRegExp(
+        /"norole" is configured to use SSO but is missing required /,
+        /configuration: sso_role_name \(.*; add/,
+      ),
       legacyhalf: /missing required configuration: sso_account_id, sso_region/,
       regionelsewhere: /SSO token provider but is missing the following configuration: sso_region/,
     };

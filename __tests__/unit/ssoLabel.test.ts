@@ -80,14 +80,18 @@ describe("the SSO hosts awsx names are the ones the SDK calls", () => {
     expect(oidc.label).toBe("https://oidc-fips.us-east-2.amazonaws.com");
   });
 
-  test("a configured URL is called as it is, the switches off (botocore, and the SDK refuses both)", () => {
-    const e = ssoEndpoint(
-      configWith("use_fips_endpoint = true\nuse_dualstack_endpoint = true"),
-      "p",
-      { AWS_ENDPOINT_URL_SSO: "http://127.0.0.1:9" },
-      "sso",
-      "eu-west-1",
-    );
-    expect(e).toMatchObject({ url: "http://127.0.0.1:9", fips: false, dualstack: false });
-  });
+  test(
+    "a configured URL is called as it is, the switches off (botocore, " +
+      "and the SDK refuses both)",
+    () => {
+      const e = ssoEndpoint(
+        configWith("use_fips_endpoint = true\nuse_dualstack_endpoint = true"),
+        "p",
+        { AWS_ENDPOINT_URL_SSO: "http://127.0.0.1:9" },
+        "sso",
+        "eu-west-1",
+      );
+      expect(e).toMatchObject({ url: "http://127.0.0.1:9", fips: false, dualstack: false });
+    },
+  );
 });

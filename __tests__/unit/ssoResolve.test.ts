@@ -22,6 +22,7 @@ import { withLock } from "../../src/platform/lock.js";
 import { readSsoToken, saveSsoToken, ssoCacheKey, type SsoToken } from "../../src/sso/ssoToken.js";
 import type { Credentials, Sts } from "../../src/types.js";
 import { createLogger } from "../../src/util/log.js";
+import { joinRegExp } from "../helpers/regex.js";
 
 const CFG = "/home/u/.aws/config";
 const CREDS = "/home/u/.aws/credentials";
@@ -331,19 +332,22 @@ describe("credentials through SSO", () => {
     ]);
   });
 
-  test("inside the 15-minute window: refreshed once, kept, the old refresh token used up", async () => {
-    const w = world();
-    await w.saveToken(token(new Date(T0.getTime() + 10 * MIN)));
-    await w.resolve("dev");
-    expect(w.sso.calls).toEqual(["CreateToken", "GetRoleCredentials:Dev"]);
-    const kept = await readSsoToken(CORP, { store: w.store, env: {} });
-    expect(kept).toMatchObject({
-      accessToken: "at-refreshed",
-      refreshToken: "rt-2",
-      clientId: "cid",
-    });
-    expect(Date.parse(kept!.expiresAt)).toBe(T0.getTime() + 3600_000);
-  });
+  test(
+    "inside the 15-minute window: refreshed once, kept, " + "the old refresh token used up",
+    async () => {
+      const w = world();
+      await w.saveToken(token(new Date(T0.getTime() + 10 * MIN)));
+      await w.resolve("dev");
+      expect(w.sso.calls).toEqual(["CreateToken", "GetRoleCredentials:Dev"]);
+      const kept = await readSsoToken(CORP, { store: w.store, env: {} });
+      expect(kept).toMatchObject({
+        accessToken: "at-refreshed",
+        refreshToken: "rt-2",
+        clientId: "cid",
+      });
+      expect(Date.parse(kept!.expiresAt)).toBe(T0.getTime() + 3600_000);
+    },
+  );
 
   test("a token from the AWS CLI's cache is refreshed back into it", async () => {
     const w = world();
@@ -375,7 +379,11 @@ describe("credentials through SSO", () => {
     expect(w.sso.calls).toEqual(["CreateToken"]);
     expect(e.exitCode).toBe(77);
     expect(e.message).toMatch(
-      /^profile "dev": refreshing the SSO token at https:\/\/oidc.eu-west-1.amazonaws.com failed: CreateToken answered without accessToken; .*`awsx sso login --sso-session corp`$/,
+      joinRegExp(
+        /^profile "dev": refreshing the SSO token at /,
+        /https:\/\/oidc.eu-west-1.amazonaws.com failed: CreateToken answered /,
+        /without accessToken; .*`awsx sso login --sso-session corp`$/,
+      ),
     );
   });
 
@@ -387,7 +395,11 @@ describe("credentials through SSO", () => {
     expect(e.code).toBe("E_CREDENTIALS");
     expect(e.exitCode).toBe(79);
     expect(e.message).toMatch(
-      /^profile "dev": the SSO token expired at 2029-12-31T23:59:00.000Z and could not be refreshed for sso-session "corp"; run `awsx sso login --sso-session corp`/,
+      joinRegExp(
+        /^profile "dev": the SSO token expired at 2029-12-31T23:59:00.000Z and /,
+        /could not be refreshed for sso-session "corp"; run `awsx sso login /,
+        /--sso-session corp`/,
+      ),
     );
     expect(e.message).not.toMatch(/\n|at-1|rt-1|csecret/);
   });
@@ -416,17 +428,20 @@ describe("credentials through SSO", () => {
     expect(readFileSync(w.cliFile(key), "utf8")).toBe(before);
   });
 
-  test("legacy: an expired token with refresh keys fails, naming why it was not refreshed", async () => {
-    const w = world();
-    const key = ssoCacheKey({ startUrl: "https://old.awsapps.com/start" });
-    w.writeCli(key, token(new Date(T0.getTime() - MIN)));
-    const before = readFileSync(w.cliFile(key), "utf8");
-    const e = await failure(w.resolve("legacy"));
-    expect(w.sso.calls).toEqual([]);
-    expect(e.exitCode).toBe(79);
-    expect(e.message).toMatch(/without sso_session is never refreshed, as in the AWS CLI/);
-    expect(readFileSync(w.cliFile(key), "utf8")).toBe(before);
-  });
+  test(
+    "legacy: an expired token with refresh keys fails, " + "naming why it was not refreshed",
+    async () => {
+      const w = world();
+      const key = ssoCacheKey({ startUrl: "https://old.awsapps.com/start" });
+      w.writeCli(key, token(new Date(T0.getTime() - MIN)));
+      const before = readFileSync(w.cliFile(key), "utf8");
+      const e = await failure(w.resolve("legacy"));
+      expect(w.sso.calls).toEqual([]);
+      expect(e.exitCode).toBe(79);
+      expect(e.message).toMatch(/without sso_session is never refreshed, as in the AWS CLI/);
+      expect(readFileSync(w.cliFile(key), "utf8")).toBe(before);
+    },
+  );
 
   test("explain: a legacy profile's token is never refreshed, and says why", () => {
     const legacy = explainData(buildPlan(config, "legacy"), { label: "x", from: "y" });
@@ -437,41 +452,50 @@ describe("credentials through SSO", () => {
     expect(dev.notes.join("\n")).not.toMatch(/never refreshes/);
   });
 
-  test("use_fips_endpoint and use_dualstack_endpoint reach the SSO clients (issue 28, 3)", async () => {
-    const w = world();
-    await w.saveToken(token(new Date(T0.getTime() + 10 * MIN)));
-    await w.resolve("fips");
-    const fips = { region: "eu-west-1", fips: true, dualstack: true };
-    expect(w.sso.targets).toEqual([fips, fips]);
-    expect(w.sso.calls).toEqual(["CreateToken", "GetRoleCredentials:Dev"]);
-  });
+  test(
+    "use_fips_endpoint and use_dualstack_endpoint reach the SSO clients " + "(issue 28, 3)",
+    async () => {
+      const w = world();
+      await w.saveToken(token(new Date(T0.getTime() + 10 * MIN)));
+      await w.resolve("fips");
+      const fips = { region: "eu-west-1", fips: true, dualstack: true };
+      expect(w.sso.targets).toEqual([fips, fips]);
+      expect(w.sso.calls).toEqual(["CreateToken", "GetRoleCredentials:Dev"]);
+    },
+  );
 
   // botocore creates the SSO clients from the named profile's session (issue 28, 4).
-  test("a role chain on an SSO profile: the named profile's SSO endpoints, not the source's", async () => {
-    const w = world();
-    await w.saveToken(token(new Date(T0.getTime() + 10 * MIN)));
-    await w.resolve("svcChain");
-    expect(w.sso.targets).toEqual([
-      { region: "eu-west-1", endpoint: "http://127.0.0.1:1112" },
-      { region: "eu-west-1", endpoint: "http://127.0.0.1:1111" },
-    ]);
-    w.sso.targets.length = 0;
-    await w.resolve("svcSource");
-    expect(w.sso.targets).toEqual([{ region: "eu-west-1", endpoint: "http://127.0.0.1:2221" }]);
-  });
+  test(
+    "a role chain on an SSO profile: the named profile's SSO endpoints, " + "not the source's",
+    async () => {
+      const w = world();
+      await w.saveToken(token(new Date(T0.getTime() + 10 * MIN)));
+      await w.resolve("svcChain");
+      expect(w.sso.targets).toEqual([
+        { region: "eu-west-1", endpoint: "http://127.0.0.1:1112" },
+        { region: "eu-west-1", endpoint: "http://127.0.0.1:1111" },
+      ]);
+      w.sso.targets.length = 0;
+      await w.resolve("svcSource");
+      expect(w.sso.targets).toEqual([{ region: "eu-west-1", endpoint: "http://127.0.0.1:2221" }]);
+    },
+  );
 
-  test("the sign-in offered to a chain goes where the run's SSO calls go (the named profile's)", async () => {
-    const asked: unknown[] = [];
-    const w = world({ login: async (r) => void asked.push(r) });
-    await failure(w.resolve("svcChain"));
-    expect(asked).toEqual([
-      expect.objectContaining({
-        profile: "svcSource",
-        oidcUrl: "http://127.0.0.1:1112",
-        portalUrl: "http://127.0.0.1:1111",
-      }),
-    ]);
-  });
+  test(
+    "the sign-in offered to a chain goes where the run's SSO calls go (the " + "named profile's)",
+    async () => {
+      const asked: unknown[] = [];
+      const w = world({ login: async (r) => void asked.push(r) });
+      await failure(w.resolve("svcChain"));
+      expect(asked).toEqual([
+        expect.objectContaining({
+          profile: "svcSource",
+          oidcUrl: "http://127.0.0.1:1112",
+          portalUrl: "http://127.0.0.1:1111",
+        }),
+      ]);
+    },
+  );
 
   test("no token: the message, or the login hook's token", async () => {
     const w = world();
@@ -503,12 +527,15 @@ describe("credentials through SSO", () => {
     expect(f.message).toMatch(/ForbiddenException.*check sso_account_id and sso_role_name/);
   });
 
-  test("16 parallel runs with an expired access token: one refresh, one GetRoleCredentials", async () => {
-    const w = world();
-    w.sso.state.delayMs = 50;
-    await w.saveToken(token(new Date(T0.getTime() - MIN)));
-    const all = await Promise.all(Array.from({ length: 16 }, () => w.resolve("dev")));
-    expect(new Set(all.map((r) => r.credentials.accessKeyId)).size).toBe(1);
-    expect(w.sso.calls).toEqual(["CreateToken", "GetRoleCredentials:Dev"]);
-  });
+  test(
+    "16 parallel runs with an expired access token: one refresh, " + "one GetRoleCredentials",
+    async () => {
+      const w = world();
+      w.sso.state.delayMs = 50;
+      await w.saveToken(token(new Date(T0.getTime() - MIN)));
+      const all = await Promise.all(Array.from({ length: 16 }, () => w.resolve("dev")));
+      expect(new Set(all.map((r) => r.credentials.accessKeyId)).size).toBe(1);
+      expect(w.sso.calls).toEqual(["CreateToken", "GetRoleCredentials:Dev"]);
+    },
+  );
 });

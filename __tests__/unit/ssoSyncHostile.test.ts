@@ -18,6 +18,7 @@ import {
 import { findBlock, type SyncPair } from "../../src/sso/syncBlock.js";
 import { syncedConfig } from "../../src/sso/syncedConfig.js";
 import { listPairs } from "../../src/sso/syncPairs.js";
+import { joinRegExp } from "../helpers/regex.js";
 
 const BEGIN = "# BEGIN awsx sso sync corp";
 const END = "# END awsx sso sync corp";
@@ -103,7 +104,11 @@ describe("values from the portal, one check per kind", () => {
       }
     })()!;
     expect(e.message).toMatch(
-      /^the SSO portal answered an account id "1\\n\[default\]\\u2028\\u009bx+"\.\.\. \(100013 characters\) for sso-session "corp", which is not 12 digits; nothing was written/,
+      joinRegExp(
+        /^the SSO portal answered an account id /,
+        /"1\\n\[default\]\\u2028\\u009bx+"\.\.\. \(100013 characters\) for /,
+        /sso-session "corp", which is not 12 digits; nothing was written/,
+      ),
     );
     expect(e.message.length).toBeLessThan(300);
     expect(shown(undefined)).toBe("nothing");

@@ -110,27 +110,33 @@ describe("stored keys in a plan", () => {
     expect(d.steps[0]).toMatchObject({ durationSeconds: 900 });
   });
 
-  test("plaintext file keys get the session only when opted in (AWSX_SESSION_FOR_FILE_KEYS)", () => {
-    expect(plan("", "foo", { childSession: "stored" }, FILE_FOO).steps).toEqual([]);
-    expect(plan("", "foo", { childSession: "all" }, FILE_FOO).steps).toMatchObject([
-      { kind: "sessionToken" },
-    ]);
-    const temp = `${FILE_FOO}aws_session_token = tok\n`;
-    expect(plan("", "foo", { childSession: "all" }, temp).steps).toEqual([]);
-  });
+  test(
+    "plaintext file keys get the session only when opted in " + "(AWSX_SESSION_FOR_FILE_KEYS)",
+    () => {
+      expect(plan("", "foo", { childSession: "stored" }, FILE_FOO).steps).toEqual([]);
+      expect(plan("", "foo", { childSession: "all" }, FILE_FOO).steps).toMatchObject([
+        { kind: "sessionToken" },
+      ]);
+      const temp = `${FILE_FOO}aws_session_token = tok\n`;
+      expect(plan("", "foo", { childSession: "all" }, temp).steps).toEqual([]);
+    },
+  );
 
-  test("store keys name no path and no character Windows refuses; list reads them back", async () => {
-    expect(storeKeyOf("prod-1.eu_west")).toBe("keys-prod-1.eu_west");
-    expect(storeKeyOf("../a b:c/é")).toBe("keys-..%2fa%20b%3ac%2f%c3%a9");
-    const store = memoryStore();
-    const entry = { v: 1, kind: "awsx-keys", accessKeyId: STORED_ID, secretAccessKey: "s" };
-    const profile = "a b/c";
-    await store.set(storeKeyOf(profile), JSON.stringify({ ...entry, profile, addedAt: "x" }));
-    // Filed under another profile's name: not that profile's keys.
-    await store.set("keys-other", JSON.stringify({ ...entry, profile: "x", addedAt: "x" }));
-    await store.set("0123abcd", "not keys");
-    expect((await listStoredKeys(store)).map((e) => e.profile)).toEqual([profile]);
-  });
+  test(
+    "store keys name no path and no character Windows refuses; " + "list reads them back",
+    async () => {
+      expect(storeKeyOf("prod-1.eu_west")).toBe("keys-prod-1.eu_west");
+      expect(storeKeyOf("../a b:c/é")).toBe("keys-..%2fa%20b%3ac%2f%c3%a9");
+      const store = memoryStore();
+      const entry = { v: 1, kind: "awsx-keys", accessKeyId: STORED_ID, secretAccessKey: "s" };
+      const profile = "a b/c";
+      await store.set(storeKeyOf(profile), JSON.stringify({ ...entry, profile, addedAt: "x" }));
+      // Filed under another profile's name: not that profile's keys.
+      await store.set("keys-other", JSON.stringify({ ...entry, profile: "x", addedAt: "x" }));
+      await store.set("0123abcd", "not keys");
+      expect((await listStoredKeys(store)).map((e) => e.profile)).toEqual([profile]);
+    },
+  );
 
   test("chainProfiles follows source_profile, stops at a cycle, skips a role target", () => {
     const cfg = "[profile a]\nsource_profile = b\n[profile b]\nsource_profile = a\n";
