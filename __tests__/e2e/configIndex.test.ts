@@ -28,7 +28,8 @@ beforeAll(async () => {
   home = makeHome({
     config: config(sts.url, "us-east-1"),
     credentials:
-      "[src]\naws_access_key_id = AKIAFAKEINDEX0000001\naws_secret_access_key = fakeIndexSecret00000000000000000000000001\n",
+      "[src]\naws_access_key_id = AKIAFAKEINDEX0000001\n" +
+      "aws_secret_access_key = fakeIndexSecret00000000000000000000000001\n",
   });
 });
 afterAll(async () => {
