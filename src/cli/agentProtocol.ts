@@ -23,6 +23,17 @@ export function buildId(file: string): string {
   return `${st.ino}:${st.size}:${Math.trunc(st.mtimeMs)}`;
 }
 
+// AWSX_AGENT: 1/true on, 0/false off, unset or empty: on unless CI is 1/true (a CI job must
+// not leave a process behind); undefined for any other value, which src/cli/settings.ts
+// refuses and the client leaves to the direct path (which says so).
+export function agentSetting(env: Env): boolean | undefined {
+  const raw = (env.AWSX_AGENT ?? "").toLowerCase();
+  if (raw === "") return !["1", "true"].includes((env.CI ?? "").toLowerCase());
+  if (raw === "1" || raw === "true") return true;
+  if (raw === "0" || raw === "false") return false;
+  return undefined;
+}
+
 // The most a request or an answer may take (an environment is a few KB).
 export const LINE_MAX = 1 << 20;
 

@@ -3,6 +3,7 @@ import { isAbsolute, join } from "node:path";
 import { AwsxError } from "../errors.js";
 import { BACKENDS, type BackendName } from "../cache/select.js";
 import type { Env } from "../types.js";
+import { agentSetting } from "./agentProtocol.js";
 
 // Every AWSX_* variable (and CI), parsed and checked once, at start-up. docs/commands.md
 // lists them.
@@ -185,13 +186,11 @@ export function readSettings(env: Env): Settings {
 // minutes; a session an agent holds is worth a little longer between two commands.
 const AGENT_IDLE_SECONDS = 900;
 
-// AWSX_AGENT: 1/true on, 0/false off, unset or empty: on unless CI is set (a CI job must not
-// leave a process behind). The agent's client (src/cli/agentClient/viaAgent.ts) reads it the
-// same way.
+// AWSX_AGENT, read as the agent's client reads it (agentSetting), a value it does not know
+// refused.
 export function agentWanted(env: Env): boolean {
-  const raw = (env.AWSX_AGENT ?? "").toLowerCase();
-  if (raw === "") return !isTrue(env.CI);
-  if (["1", "true"].includes(raw)) return true;
-  if (["0", "false"].includes(raw)) return false;
-  throw new AwsxError("E_USAGE", `AWSX_AGENT must be 1 or 0, not "${env.AWSX_AGENT}"`);
+  const on = agentSetting(env);
+  if (on === undefined)
+    throw new AwsxError("E_USAGE", `AWSX_AGENT must be 1 or 0, not "${env.AWSX_AGENT}"`);
+  return on;
 }

@@ -16,6 +16,7 @@ import {
   AGENT_PROTOCOL,
   type AgentRequest,
   agentDirOf,
+  agentSetting,
   buildId,
   fitsSunPath,
   socketPathOf,
@@ -38,7 +39,7 @@ const distDir = (): string => {
 export function viaAgent(root: string): false | Promise<boolean> {
   const env = process.env;
   if (typeof process.execve !== "function" || typeof process.getuid !== "function") return false;
-  if (!wanted(env)) return false;
+  if (agentSetting(env) !== true) return false;
   const dir = agentDirOf(root);
   const sock = socketPathOf(root);
   if (!fitsSunPath(sock)) return false;
@@ -82,14 +83,6 @@ export function viaAgent(root: string): false | Promise<boolean> {
       resolve(false);
     });
   });
-}
-
-// AWSX_AGENT as src/cli/settings.ts reads it (agentWanted); a value it refuses is left to
-// the direct path, which says so.
-function wanted(env: NodeJS.ProcessEnv): boolean {
-  const raw = (env.AWSX_AGENT || "").toLowerCase();
-  if (raw === "") return !["1", "true"].includes((env.CI || "").toLowerCase());
-  return raw === "1" || raw === "true";
 }
 
 // The agent's folder as src/platform/privateDir.ts checks a private folder (it and every
