@@ -228,10 +228,17 @@ describe("fake STS", () => {
     await fake.close();
   });
   const roleArn = "arn:aws:iam::123456789012:role/admin";
+  // An expiration `seconds` after the call, which began at `sent` and has just ended: between
+  // the two, whatever the machine's speed (1 s either side for the answer's whole seconds).
+  const expectExpiry = (expiration: Date, sent: number, seconds: number) => {
+    expect(expiration.getTime()).toBeGreaterThanOrEqual(sent + seconds * 1000 - 1000);
+    expect(expiration.getTime()).toBeLessThanOrEqual(Date.now() + seconds * 1000 + 1000);
+  };
   const mfaParams = { SerialNumber: "arn:aws:iam::123456789012:mfa/me", TokenCode: "424242" };
 
   test("AssumeRole credentials parse in the SDK and chain through GetCallerIdentity", async () => {
     const client = sts(fake.url);
+    const sent = Date.now();
     const out = await client.send(
       new AssumeRoleCommand({
         RoleArn: roleArn,
@@ -245,7 +252,7 @@ describe("fake STS", () => {
     expect(c.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(c.SecretAccessKey).toHaveLength(40);
     expect(c.SessionToken!.length).toBeGreaterThan(100);
-    expect(Math.abs(c.Expiration!.getTime() - (Date.now() + 900_000))).toBeLessThan(5_000);
+    expectExpiry(c.Expiration!, sent, 900);
     expect(out.AssumedRoleUser?.Arn).toBe("arn:aws:sts::123456789012:assumed-role/admin/sess");
     expect(fake.calls[0]).toMatchObject({
       action: "AssumeRole",
@@ -288,11 +295,10 @@ describe("fake STS", () => {
 
   test("GetSessionToken keeps the user identity; web identity works unsigned", async () => {
     const client = sts(fake.url);
+    const sent = Date.now();
     const st = await client.send(new GetSessionTokenCommand({ ...mfaParams }));
     client.destroy();
-    expect(Math.abs(st.Credentials!.Expiration!.getTime() - (Date.now() + 3600_000))).toBeLessThan(
-      5_000,
-    );
+    expectExpiry(st.Credentials!.Expiration!, sent, 3600);
     const c = st.Credentials!;
     const sessClient = sts(fake.url, {
       credentials: {
