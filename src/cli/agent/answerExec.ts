@@ -3,7 +3,7 @@ import { COMMANDS, TABLE } from "../commands/index.js";
 import { camel } from "../options.js";
 import { EACH_OPTIONS } from "../eachOptions.js";
 import { parseCommandLine, tableOf } from "../parse.js";
-import { logSettings, readSettings } from "../settings.js";
+import { logSettings, readSettings, type Settings } from "../settings.js";
 import type { LoadedConfig } from "../../config/load.js";
 import { chainProfiles } from "../../keys/storedKeys.js";
 import { proxySecrets } from "../../platform/proxyChoice.js";
@@ -36,12 +36,13 @@ export async function answerExec(
   state: AgentState,
 ): Promise<AgentAnswer> {
   const env = req.env;
-  const refused = whyNot(req, state);
+  const settings = readSettings(env);
+  const log = logSettings(env);
+  const refused = whyNot(req, state, settings, log.debug);
   if (refused) return direct(refused);
   const parsed = parseCommandLine(req.argv, table);
   if (parsed.kind !== "run" || parsed.command.name !== "exec") return direct("not awsx exec");
   const input = parsed.input;
-  const settings = readSettings(env);
   const flagsWhy = flagsRefused(input, settings.backend);
   if (flagsWhy) return direct(flagsWhy);
   process.chdir(req.cwd);
@@ -96,7 +97,7 @@ export async function answerExec(
     forget(state.held, touched);
     return direct("no child");
   }
-  said.flush(logSettings(env).logFile, req.pid);
+  said.flush(log.logFile, req.pid);
   return {
     v: AGENT_PROTOCOL,
     kind: "exec",
@@ -106,15 +107,19 @@ export async function answerExec(
   };
 }
 
-// What keeps a request from the agent before anything is parsed.
-function whyNot(req: Extract<AgentRequest, { op: "exec" }>, state: AgentState): string {
+// What keeps a request from the agent before its command line is parsed.
+function whyNot(
+  req: Extract<AgentRequest, { op: "exec" }>,
+  state: AgentState,
+  settings: Settings,
+  debug: boolean,
+): string {
   const env = req.env;
   if (env.DBUS_SESSION_BUS_ADDRESS !== state.bus) return "another D-Bus session";
-  const settings = readSettings(env);
   if (!settings.agent) return "AWSX_AGENT is off";
   if (settings.cacheDir !== state.cacheDir) return "another cache folder";
   // --debug says which path a run takes: the direct path's own words.
-  if (logSettings(env).debug) return "AWSX_DEBUG";
+  if (debug) return "AWSX_DEBUG";
   return "";
 }
 
