@@ -33,15 +33,14 @@ function cacheRoot(env) {
   return home && path.isAbsolute(home) ? path.join(home, ".cache", "awsx") : undefined;
 }
 
-// <awsx cache folder>/compile, with the rule of src/platform/privateDir.ts: it is the user's,
+// ROOT/compile (ROOT: cacheRoot), with the rule of src/platform/privateDir.ts: it is the user's,
 // every folder above it is the user's or root's, none is a symbolic link, and no one else
 // can write any of them (a sticky /tmp aside). Each folder is checked before the next one
 // is made in it, so nothing is made inside a folder that fails. The files hold code Node
 // runs and Node checks them only with a CRC, so a folder others can write is not used
 // (unlike Node's default, os.tmpdir()). NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE win.
-function compileCacheDir(env) {
+function compileCacheDir(env, root) {
   if (env.NODE_COMPILE_CACHE || env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  const root = cacheRoot(env);
   if (!root) return undefined;
   const dir = path.resolve(root, "compile");
   if (typeof process.getuid !== "function") {
@@ -86,13 +85,14 @@ function compileCacheDir(env) {
   }
 }
 
-const dir = compileCacheDir(process.env);
+const root = cacheRoot(process.env);
+const dir = compileCacheDir(process.env, root);
 if (dir) require("node:module").enableCompileCache?.(dir);
 const direct = () => require("../dist/awsx.cjs").cli();
 // `awsx exec`: the agent may answer first (its client, a small bundle of its own:
 // src/cli/agentClient/, docs/agent.md), and this process becomes the child; else (and for
 // every other command) the bundle runs.
-const root = process.argv[2] === "exec" ? cacheRoot(process.env) : undefined;
-const viaAgent = root ? require("../dist/agent-client.cjs").viaAgent(root) : false;
+const asked = process.argv[2] === "exec" && root;
+const viaAgent = asked ? require("../dist/agent-client.cjs").viaAgent(root) : false;
 if (viaAgent === false) direct();
 else viaAgent.then((done) => done || direct(), direct);
