@@ -38,7 +38,7 @@ interface Stored {
 export function configIndexCache(cacheDir: string): Indexer {
   return (path, text, readAt) => {
     if (text.length < MIN_CHARS) return indexIni(text);
-    const stat = stampOf(path);
+    const stat = fileStamp(path);
     if (stat === undefined) return indexIni(text);
     const stored = readStored(cacheDir, path, stat.stamp, text);
     if (stored) return stored;
@@ -61,7 +61,10 @@ export function configIndexCache(cacheDir: string): Indexer {
   };
 }
 
-function stampOf(path: string): { stamp: string; ctimeNs: bigint } | undefined {
+// A file's identity and content stamp: another device or inode (an editor's rename), another
+// size, or another modification or change time (nanoseconds) is another file. The agent's
+// parsed config (src/cli/agent/configCache.ts) is kept by the same stamp.
+export function fileStamp(path: string): { stamp: string; ctimeNs: bigint } | undefined {
   try {
     const st = statSync(path, { bigint: true });
     const stamp = [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(":");

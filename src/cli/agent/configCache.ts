@@ -1,19 +1,11 @@
-import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { type LoadedConfig, loadConfig } from "../../config/load.js";
 import { configPaths, readText } from "../../config/userConfig.js";
+import { fileStamp } from "../../platform/configIndexCache.js";
 import type { Env } from "../../types.js";
 
-// A file's identity and content stamp: another inode (an editor's rename), another size or
-// another modification or change time (nanoseconds) is another file. "none": not there.
-function stamp(path: string): string {
-  try {
-    const st = statSync(path, { bigint: true });
-    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-  } catch {
-    return "none";
-  }
-}
+// A file's stamp (platform/configIndexCache.ts), "none" when it is not there.
+const stamp = (path: string): string => fileStamp(path)?.stamp ?? "none";
 
 // loadUserConfig for the agent: the files are parsed again only when a path or a stamp
 // changed. The stamps are taken before the files are read, so a file written during the read
