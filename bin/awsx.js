@@ -85,14 +85,85 @@ function compileCacheDir(env, root) {
   }
 }
 
+// `awsx exec` runs its bundles from a V8 code cache of awsx's own in the compile folder, made
+// at the end of a run: Node's compile cache keeps only what V8 compiled when a file was loaded,
+// and a warm exec compiles most of the functions it runs after that, on every run
+// (docs/performance.md: 5-6 ms less CPU for a warm exec). The file is written whole or not at
+// all (renamed into place) in the folder checked above. Its first line names the bundle's
+// file (inode, size, mtime), as the agent's build check does: V8 itself compares only the
+// source's length, and a cache of another build of the same length would run its old code.
+// V8 refuses a cache of another Node, set of flags or length; the run then compiles as
+// without a cache and writes a new one. NAME: a bundle of dist/; DIR: compileCacheDir's;
+// REQ: the bundle's require (default: one for dist/; the agent's client needs only Node's).
+function loadBundle(name, dir, req) {
+  const file = path.join(__dirname, "..", "dist", `${name}.cjs`);
+  const cacheFile = path.join(dir, `${name}.${process.version}-${process.arch}.v8`);
+  const fd = fs.openSync(file, "r");
+  let source;
+  let st;
+  try {
+    st = fs.fstatSync(fd); // the file read, even if an update replaces it meanwhile
+    source = fs.readFileSync(fd, "utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+  const head = Buffer.from(`awsx code cache 1 ${st.ino}:${st.size}:${st.mtimeMs}\n`);
+  let cachedData;
+  try {
+    const saved = fs.readFileSync(cacheFile);
+    if (saved.subarray(0, head.length).equals(head)) cachedData = saved.subarray(head.length);
+  } catch {
+    cachedData = undefined; // none yet: this run writes it
+  }
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new (require("node:vm").Script)(wrapped, { filename: file, cachedData });
+  let stale = !cachedData || script.cachedDataRejected;
+  // Called once the run has compiled what it needs: before its execve, or at a clean exit.
+  const save = () => {
+    if (!stale) return;
+    stale = false;
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    try {
+      fs.writeFileSync(tmp, Buffer.concat([head, script.createCachedData()]), {
+        mode: 0o600,
+        flag: "wx",
+      });
+      fs.renameSync(tmp, cacheFile);
+    } catch {
+      try {
+        fs.rmSync(tmp, { force: true }); // no cache: it only saves time
+      } catch {
+        // a folder gone or made read-only meanwhile: nothing was left in it, or nothing can be
+      }
+    }
+  };
+  const module = { exports: {} };
+  const load = req ?? require("node:module").createRequire(file);
+  script.runInThisContext()(module.exports, load, module, file, path.dirname(file));
+  return { exports: module.exports, save };
+}
+
 const root = cacheRoot(process.env);
 const dir = compileCacheDir(process.env, root);
-if (dir) require("node:module").enableCompileCache?.(dir);
-const direct = () => require("../dist/awsx.cjs").cli();
+const isExec = process.argv[2] === "exec";
+// Node's compile cache: for every other command, and for the files dist/awsx.cjs loads later.
+const nodeCache = () => dir && require("node:module").enableCompileCache?.(dir);
+function direct() {
+  nodeCache();
+  if (!isExec || !dir) return require("../dist/awsx.cjs").cli();
+  const bundle = loadBundle("awsx", dir);
+  process.on("exit", (code) => code === 0 && bundle.save());
+  return bundle.exports.cli(bundle.save);
+}
 // `awsx exec`: the agent may answer first (its client, a small bundle of its own:
 // src/cli/agentClient/, docs/agent.md), and this process becomes the child; else (and for
-// every other command) the bundle runs.
-const asked = process.argv[2] === "exec" && root;
-const viaAgent = asked ? require("../dist/agent-client.cjs").viaAgent(root) : false;
+// every other command) the bundle runs. The client's code cache is written by a run the agent
+// answered, the path worth keeping.
+function agentFirst() {
+  if (!dir) return require("../dist/agent-client.cjs").viaAgent(root);
+  const client = loadBundle("agent-client", dir, require);
+  return client.exports.viaAgent(root, client.save);
+}
+const viaAgent = isExec && root ? agentFirst() : false;
 if (viaAgent === false) direct();
 else viaAgent.then((done) => done || direct(), direct);

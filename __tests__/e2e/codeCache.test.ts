@@ -1,7 +1,9 @@
-// Node's compile cache, which bin/awsx.js turns on in <cache dir>/compile: written by a first
-// run, used as is by the next ones (the lazily loaded files too), a damaged file is a miss
-// however often it is found, and a folder others could write is never used (its files are
-// code Node runs, checked only by a CRC anyone can compute).
+// The compile caches bin/awsx.js keeps in <cache dir>/compile: Node's (every command but
+// exec, and the files dist/awsx.cjs loads later) and exec's own code cache of its bundles
+// (docs/performance.md). Each is written by a first run and used as is by the next ones; a
+// damaged file is a miss however often it is found (and exec's is replaced); a cache of
+// another build is not used; a folder others could write is never used (its files are code
+// Node runs, checked only by a CRC anyone can compute, or not at all).
 import {
   chmodSync,
   existsSync,
@@ -14,7 +16,7 @@ import {
 import path from "node:path";
 import { crc32 } from "node:zlib";
 import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
-import { AWSX_BIN, runAwsx, runDetached, type AwsxRun } from "../helpers/awsx.js";
+import { AWSX_BIN, copyAwsx, runAwsx, runDetached, type AwsxRun } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 
 const KEY_ID = "AKIAFAKECODECACHE001";
@@ -100,12 +102,34 @@ async function printKeyId(env: Record<string, string>, profile = "foo"): Promise
 }
 const snapshot = (file: string) => ({ mtime: statSync(file).mtimeMs, bytes: readFileSync(file) });
 
+// exec's own code cache of a bundle of dist/ (bin/awsx.js's loadBundle), its first line (the
+// bundle file's inode, size and mtime, with the newline), and the bundle itself.
+const execCacheOf = (c: Cache, bundle: string) =>
+  path.join(c.compile, `${bundle}.${process.version}-${process.arch}.v8`);
+function headOf(file: string): Buffer {
+  const b = readFileSync(file);
+  return b.subarray(0, b.indexOf(10) + 1);
+}
+const DIST_AWSX = path.join(path.dirname(AWSX_BIN), "..", "dist", "awsx.cjs");
+const inodeOf = (file: string) => statSync(file).ino;
+
+// A command that loads dist/awsx.cjs through Node's compile cache (not exec): --version.
+async function listProfiles(env: Record<string, string>): Promise<AwsxRun> {
+  const r = await runAwsx(["--version"], env, 20_000);
+  expect({ code: r.code, signal: r.signal, stderr: awsxLines(r) }).toEqual({
+    code: 0,
+    signal: null,
+    stderr: [],
+  });
+  return r;
+}
+
 test(
   "a first run writes the compile cache under <cache dir>/compile (0700); " +
     "the second run uses it as is",
   async () => {
     const c = fresh();
-    await printKeyId(c.env());
+    await listProfiles(c.env());
     expect(statSync(c.compile).mode & 0o777).toBe(0o700);
     const [versionDir, ...others] = readdirSync(c.compile);
     expect(others).toEqual([]);
@@ -115,13 +139,13 @@ test(
     for (const f of files)
       expect(statSync(path.join(c.compile, versionDir!, f)).mode & 0o777).toBe(0o600);
 
-    const second = await printKeyId(c.env(DEBUG));
+    const second = await listProfiles(c.env(DEBUG));
     expect(accepted(second, "awsx.cjs")).toBe(true);
     const file = cacheFileOf(second, "awsx.cjs");
     expect(path.dirname(file)).toBe(path.join(c.compile, versionDir!));
     const before = snapshot(file);
     await new Promise((r) => setTimeout(r, 20));
-    await printKeyId(c.env());
+    await listProfiles(c.env());
     // Accepted by V8, so not written again.
     expect(snapshot(file)).toEqual(before);
   },
@@ -163,24 +187,24 @@ function flip(good: Buffer, from: number, to: number): Buffer {
 test("a damaged cache file is a miss every time: " +
   "the same damage before each run never crashes nor hangs awsx", async () => {
   const c = fresh();
-  await printKeyId(c.env());
-  const file = cacheFileOf(await printKeyId(c.env(DEBUG)), "awsx.cjs");
+  await listProfiles(c.env());
+  const file = cacheFileOf(await listProfiles(c.env(DEBUG)), "awsx.cjs");
   const good = readFileSync(file);
   expect(good.length).toBeGreaterThan(1000);
   for (const [, damage] of DAMAGES) {
     const bad = damage(good);
     for (let run = 0; run < 3; run++) {
       writeFileSync(file, bad);
-      const r = await printKeyId(c.env(DEBUG));
+      const r = await listProfiles(c.env(DEBUG));
       expect(accepted(r, "awsx.cjs")).toBe(false);
     }
   }
   // Left in place, a damaged file is replaced by the first run and used by the next.
   const bad = flip(good, HEADER + 64, good.length - 64);
   writeFileSync(file, bad);
-  await printKeyId(c.env());
+  await listProfiles(c.env());
   expect(readFileSync(file).equals(bad)).toBe(false);
-  expect(accepted(await printKeyId(c.env(DEBUG)), "awsx.cjs")).toBe(true);
+  expect(accepted(await listProfiles(c.env(DEBUG)), "awsx.cjs")).toBe(true);
 }, 120_000);
 
 // A damaged file whose CRC was recomputed: V8 would run it (it crashes awsx: docs/performance.md).
@@ -195,10 +219,16 @@ test(
     "that others can write is not used (a planted file is not read)",
   async () => {
     const c = fresh();
+    await listProfiles(c.env());
     await printKeyId(c.env());
-    const file = cacheFileOf(await printKeyId(c.env(DEBUG)), "awsx.cjs");
+    const file = cacheFileOf(await listProfiles(c.env(DEBUG)), "awsx.cjs");
     const planted = forge(readFileSync(file));
     writeFileSync(file, planted);
+    // exec's own cache, replaced by another build's (its own first line, V8's data damaged).
+    const own = execCacheOf(c, "awsx");
+    const ownData = readFileSync(own).subarray(headOf(own).length);
+    const ownPlanted = Buffer.concat([headOf(own), flip(ownData, 64, ownData.length - 64)]);
+    writeFileSync(own, ownPlanted);
     for (const [folder, mode] of [
       [c.compile, 0o777],
       [c.compile, 0o720],
@@ -209,15 +239,17 @@ test(
       chmodSync(folder, mode);
       try {
         for (let run = 0; run < 2; run++) {
-          const r = await printKeyId(c.env(DEBUG));
-          expect(nodeLines(r)).toEqual([]);
+          expect(nodeLines(await listProfiles(c.env(DEBUG)))).toEqual([]);
+          expect(nodeLines(await printKeyId(c.env(DEBUG)))).toEqual([]);
         }
       } finally {
         chmodSync(folder, before);
       }
       expect(readFileSync(file).equals(planted)).toBe(true);
+      expect(readFileSync(own).equals(ownPlanted)).toBe(true);
     }
     writeFileSync(file, Buffer.alloc(0));
+    writeFileSync(own, Buffer.alloc(0));
   },
 );
 
@@ -227,15 +259,19 @@ test("a folder above it that is sticky (as /tmp) is fine; Node's own switches wi
   chmodSync(shared, 0o1777);
   const root = path.join(shared, "awsx");
   const env = (extra: Record<string, string> = {}) => home.env({ AWSX_CACHE_DIR: root, ...extra });
-  await printKeyId(env());
-  expect(accepted(await printKeyId(env(DEBUG)), "awsx.cjs")).toBe(true);
+  await listProfiles(env());
+  expect(accepted(await listProfiles(env(DEBUG)), "awsx.cjs")).toBe(true);
 
   const off = fresh();
   const disabled = await printKeyId(off.env({ ...DEBUG, NODE_DISABLE_COMPILE_CACHE: "1" }));
   expect(nodeLines(disabled).filter((l) => l.includes("reading cache"))).toEqual([]);
   const own = path.join(home.dir, `node-compile-cache-${n}`);
   await printKeyId(off.env({ NODE_COMPILE_CACHE: own }));
+  // Node's cache where the user put it; exec's own is not kept then (no .v8 file).
   expect(readdirSync(own).length).toBe(1);
+  expect(readdirSync(own, { recursive: true }).filter((f) => String(f).endsWith(".v8"))).toEqual(
+    [],
+  );
   expect(existsSync(off.root)).toBe(false);
 });
 
@@ -297,3 +333,83 @@ test(
     expect(readdirSync(cwd)).toEqual([]);
   },
 );
+
+test(
+  "exec keeps a code cache of its own: written by its first run (0600, its first line names " +
+    "the bundle file), larger than Node's (it holds the functions run), used as is after",
+  async () => {
+    const c = fresh();
+    await printKeyId(c.env());
+    const file = execCacheOf(c, "awsx");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const st = statSync(DIST_AWSX);
+    expect(headOf(file).toString()).toBe(`awsx code cache 1 ${st.ino}:${st.size}:${st.mtimeMs}\n`);
+    const nodes = readFileSync(cacheFileOf(await listProfiles(c.env(DEBUG)), "awsx.cjs"));
+    expect(readFileSync(file).length).toBeGreaterThan(nodes.length);
+    const ino = inodeOf(file);
+    for (let run = 0; run < 2; run++) {
+      await printKeyId(c.env());
+      expect(inodeOf(file)).toBe(ino); // a refused cache is written again (renamed into place)
+    }
+    expect(readdirSync(c.compile).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    // A run that fails writes none (it compiled little): the next good run does.
+    const d = fresh();
+    const failed = await runAwsx(["exec", "no-such-profile", "--", "true"], d.env(), 20_000);
+    expect(failed.code).toBe(67);
+    expect(existsSync(execCacheOf(d, "awsx"))).toBe(false);
+    await printKeyId(d.env());
+    expect(existsSync(execCacheOf(d, "awsx"))).toBe(true);
+  },
+);
+
+test("a damaged exec code cache is never used: the run works and replaces it", async () => {
+  const c = fresh();
+  await printKeyId(c.env());
+  const file = execCacheOf(c, "awsx");
+  const good = readFileSync(file);
+  const head = headOf(file);
+  const data = good.subarray(head.length);
+  const otherBuild = Buffer.from(head.toString().replace(/:(\d+)/, (_, ino) => `:${ino}1`));
+  const damages: Array<[string, Buffer]> = [
+    ["empty", Buffer.alloc(0)],
+    ["cut inside its first line", head.subarray(0, 10)],
+    ["its first line alone", head],
+    ["V8's data cut in half", good.subarray(0, head.length + (data.length >> 1))],
+    ["V8's header flipped", Buffer.concat([head, flip(data, 0, 16)])],
+    ["all zeros", Buffer.alloc(good.length)],
+    ["another build's first line", Buffer.concat([otherBuild, data])],
+  ];
+  for (const [what, bad] of damages) {
+    writeFileSync(file, bad);
+    await printKeyId(c.env());
+    expect({ what, replaced: !readFileSync(file).equals(bad) }).toEqual({ what, replaced: true });
+    const ino = inodeOf(file);
+    await printKeyId(c.env());
+    expect({ what, kept: inodeOf(file) }).toEqual({ what, kept: ino });
+  }
+}, 120_000);
+
+// V8 takes a code cache for any source of the same length: the first line is what tells an
+// update of dist/awsx.cjs (here one that keeps its length) from the build the cache was made of.
+test("a code cache of another build of the same length is not used", async () => {
+  const copy = path.join(home.dir, `copy-${++n}`);
+  const bin = copyAwsx(copy);
+  const c = fresh();
+  const run = (command: string) =>
+    runDetached(
+      process.execPath,
+      [bin, "exec", "--backend", "none", "foo", "--", command],
+      c.env(),
+    );
+  expect((await run("true")).code).toBe(0);
+  expect(existsSync(execCacheOf(c, "awsx"))).toBe(true);
+  const bundle = path.join(copy, "dist", "awsx.cjs");
+  const text = readFileSync(bundle, "utf8");
+  const said = "command not found (profile";
+  expect(text.split(said).length).toBe(2);
+  writeFileSync(bundle, text.replace(said, "command NOT found (profile"));
+  expect(statSync(bundle).size).toBe(Buffer.byteLength(text));
+  const r = await run("no-such-command-awsx-cc");
+  expect(r.code).toBe(127);
+  expect(r.stderr).toContain("no-such-command-awsx-cc: command NOT found (profile");
+});

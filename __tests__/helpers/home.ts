@@ -99,9 +99,10 @@ export function makeHome(files: HomeFiles = {}): TempHome {
 }
 
 // Every regular file below dir (for the "no secret on disk" checks).
-// Node's compile cache, which bin/awsx.js keeps in <cache dir>/compile/<node version...>/:
-// bytecode of awsx's own bundles, written by any run; never a session, never a secret.
-const COMPILE_CACHE_FILE = /(^|[\\/])compile[\\/]v[^\\/]+[\\/][^\\/]+$/;
+// Node's compile cache, which bin/awsx.js keeps in <cache dir>/compile/<node version...>/, and
+// exec's own (<cache dir>/compile/NAME.<node version>-<arch>.v8): bytecode of awsx's own
+// bundles, written by any run; never a session, never a secret.
+const COMPILE_CACHE_FILE = /(^|[\\/])compile[\\/](v[^\\/]+[\\/][^\\/]+|[^\\/]+\.v8)$/;
 const isCodeCache = (file: string): boolean => COMPILE_CACHE_FILE.test(file);
 
 // Files under dir other than the code cache (none if dir does not exist).

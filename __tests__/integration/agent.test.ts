@@ -202,6 +202,24 @@ describeMoto("the agent", () => {
     expect(BigInt(`0x${a.sigIgn}`)).toBe(0n);
   }, 60_000);
 
+  // The client's code cache (bin/awsx.js's loadBundle) is written by a run the agent answered:
+  // the functions of that path are the ones worth keeping compiled.
+  it("keeps the client's code cache from a run it answered, and uses it as is", async () => {
+    const cache = newCache();
+    const env = envOf(cache);
+    const file = path.join(cache, "compile", `agent-client.${process.version}-${process.arch}.v8`);
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    const before = await agentUp(cache, env);
+    expect(existsSync(file)).toBe(false); // the first run was not answered
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    expect((await status(env))!.served).toBe(before.served + 1);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const ino = statSync(file).ino;
+    expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+    expect((await status(env))!.served).toBe(before.served + 2);
+    expect(statSync(file).ino).toBe(ino);
+  }, 60_000);
+
   // The installed awsx starts Node with --disable-sigusr1 (bin/awsx.js's #! line), which keeps
   // SIGUSR1 blocked; a blocked or ignored signal stays so across execve. Through the agent the
   // command must start as on the direct path (e2e/execve.test.ts): none blocked, none ignored.

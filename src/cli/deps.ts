@@ -56,6 +56,9 @@ export interface Deps {
   openedBackend?: () => Promise<Store | undefined>;
   loadConfig?: (env: Env) => LoadedConfig;
   handOff?: (argv: string[], env: Record<string, string>) => Promise<number>;
+  // bin/awsx.js's: run once exec's execve is sure, while awsx's code is still there (it
+  // writes the code cache of the run's bundle).
+  beforeExecve?: () => void;
 }
 
 // Which of awsx's streams is a terminal (stdin: keys can be read, for the profile picker).

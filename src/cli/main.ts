@@ -22,6 +22,7 @@ export interface MainIo {
   stderr: (s: string) => void;
   // Which of stdout/stderr/stdin is a terminal (absent: none).
   tty?: Tty;
+  beforeExecve?: () => void;
 }
 
 const table = tableOf(TABLE);
@@ -68,6 +69,7 @@ export async function run(io: MainIo): Promise<number> {
       out: io.stdout,
       tty: io.tty,
       quiet: Boolean(input.quiet),
+      ...(io.beforeExecve ? { beforeExecve: io.beforeExecve } : {}),
     };
     // An SSO profile without a valid token may sign in right there (on a terminal only).
     deps.ssoLogin = ssoLoginHook(deps);
@@ -114,9 +116,9 @@ async function complete(words: string[], io: MainIo): Promise<number> {
 }
 
 // The process entry, used by bin/awsx.js through the build (dist/awsx.cjs), where knip cannot
-// follow it: hence the tag.
+// follow it: hence the tag. BEFORE_EXECVE: bin/awsx.js's, for exec (Deps.beforeExecve).
 /** @public */
-export async function cli(): Promise<void> {
+export async function cli(beforeExecve?: () => void): Promise<void> {
   let wrote = false;
   const code = await run({
     argv: process.argv.slice(2),
@@ -129,6 +131,7 @@ export async function cli(): Promise<void> {
     // non-blocking for the child that shares it, and exec's execve then steps aside.
     stderr: fdWriter(2, () => process.stderr),
     tty: { stdout: isatty(1), stderr: isatty(2), stdin: isatty(0) },
+    ...(beforeExecve ? { beforeExecve } : {}),
   });
   process.exitCode = code;
   // The command is over: a keychain call that never answered (its thread is stuck in

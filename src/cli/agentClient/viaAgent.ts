@@ -34,9 +34,10 @@ const distDir = (): string => {
 };
 
 // Ask the agent of the cache folder ROOT; resolves false when the direct path must run.
-// bin/awsx.js calls it through the build (dist/agent-client.cjs), where knip cannot follow.
+// bin/awsx.js calls it through the build (dist/agent-client.cjs), where knip cannot follow;
+// BEFORE_EXECVE is its own, run once the execve is sure (it writes this bundle's code cache).
 /** @public */
-export function viaAgent(root: string): false | Promise<boolean> {
+export function viaAgent(root: string, beforeExecve?: () => void): false | Promise<boolean> {
   const env = process.env;
   if (typeof process.execve !== "function" || typeof process.getuid !== "function") return false;
   if (agentSetting(env) !== true) return false;
@@ -77,7 +78,7 @@ export function viaAgent(root: string): false | Promise<boolean> {
       // No agent behind the socket (a dead one's), or one of another build that now exits.
       if (error === "ECONNREFUSED" || error === "ENOENT") startAgent(env, dir, dist);
       const exec = execAnswer(answer);
-      if (exec) replace(exec);
+      if (exec) replace(exec, beforeExecve);
       else if (isRecord(answer) && answer.kind === "direct" && answer.why === "another awsx")
         startAgent(env, dir, dist);
       resolve(false);
@@ -172,8 +173,12 @@ function execAnswer(a: unknown): ExecAnswer | undefined {
 // The answer carried out by the direct path's execve: its stderr lines are written once
 // nothing can stop the execve. Returns only when replaceProcess would not (then the direct
 // path runs, finds the same reason and spawns).
-function replace({ argv: [command, ...args], env, stderr }: ExecAnswer): void {
+function replace(
+  { argv: [command, ...args], env, stderr }: ExecAnswer,
+  beforeExecve?: () => void,
+): void {
   replaceProcess(command, args, env, () => {
+    beforeExecve?.();
     if (stderr) writeSync(2, stderr);
   });
 }

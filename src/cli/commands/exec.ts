@@ -60,7 +60,7 @@ async function runExec(given: ExecInput, deps: Deps): Promise<number> {
   // endpoint serves while the child runs, and a run whose picker made Node's stdio streams.
   if (!stop && given.profile !== undefined) {
     logger.debug(`running ${argv[0]} in awsx's place (execve) where it can`);
-    const why = replaceProcess(argv[0]!, argv.slice(1), envForChild);
+    const why = replaceProcess(argv[0]!, argv.slice(1), envForChild, deps.beforeExecve);
     logger.debug(`${argv[0]} runs as a child of awsx: ${why}`);
   }
   const { runChild, dieOfSignal } = await import("../../exec/run.js");
