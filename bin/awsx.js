@@ -92,8 +92,10 @@ function compileCacheDir(env, root) {
 // all (renamed into place) in the folder checked above. Its first line names the bundle's
 // file (inode, size, mtime), as the agent's build check does: V8 itself compares only the
 // source's length, and a cache of another build of the same length would run its old code.
-// V8 refuses a cache of another Node, set of flags or length; the run then compiles as
-// without a cache and writes a new one. NAME: a bundle of dist/; DIR: compileCacheDir's;
+// V8's data follows twice: V8 does not check its content (a damaged file can crash every
+// run), and comparing the copies is a native memcmp where a checksum would load node:zlib.
+// V8 refuses a cache of another Node, set of flags or length. Any of these: the run compiles
+// as without a cache and writes a new one. NAME: a bundle of dist/; DIR: compileCacheDir's;
 // REQ: the bundle's require (default: one for dist/; the agent's client needs only Node's).
 function loadBundle(name, dir, req) {
   const file = path.join(__dirname, "..", "dist", `${name}.cjs`);
@@ -111,7 +113,10 @@ function loadBundle(name, dir, req) {
   let cachedData;
   try {
     const saved = fs.readFileSync(cacheFile);
-    if (saved.subarray(0, head.length).equals(head)) cachedData = saved.subarray(head.length);
+    const half = (saved.length - head.length) / 2;
+    const [one, two] = [saved.subarray(head.length, head.length + half), saved.subarray(-half)];
+    const sound = half > 0 && Number.isInteger(half) && one.equals(two);
+    if (sound && saved.subarray(0, head.length).equals(head)) cachedData = one;
   } catch {
     cachedData = undefined; // none yet: this run writes it
   }
@@ -124,7 +129,8 @@ function loadBundle(name, dir, req) {
     stale = false;
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     try {
-      fs.writeFileSync(tmp, Buffer.concat([head, script.createCachedData()]), {
+      const data = script.createCachedData();
+      fs.writeFileSync(tmp, Buffer.concat([head, data, data]), {
         mode: 0o600,
         flag: "wx",
       });
