@@ -54,6 +54,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return out;
   };
   const emit = (prefix: string, message: string, show: boolean) => {
+    // A debug line nobody asked for costs nothing: its Unicode-class regexp alone made V8
+    // build ICU sets on every warm run.
+    if (!show && refused) return;
     const line = `${prefix}${visible(redact(message))}\n`;
     if (show) toStderr(line);
     toFile(line);
