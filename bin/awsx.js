@@ -165,11 +165,18 @@ function direct() {
 // src/cli/agentClient/, docs/agent.md), and this process becomes the child; else (and for
 // every other command) the bundle runs. The client's code cache is written by a run the agent
 // answered, the path worth keeping.
+// AWSX_AGENT off, as agentSetting (src/cli/agentProtocol.ts) reads it: 0/false, or unset with
+// CI 1/true. Then the client is not even loaded; any other value is the client's to judge.
+function agentOff(env) {
+  const raw = (env.AWSX_AGENT ?? "").toLowerCase();
+  if (raw === "") return ["1", "true"].includes((env.CI ?? "").toLowerCase());
+  return raw === "0" || raw === "false";
+}
 function agentFirst() {
   if (!dir) return require("../dist/agent-client.cjs").viaAgent(root);
   const client = loadBundle("agent-client", dir, require);
   return client.exports.viaAgent(root, client.save);
 }
-const viaAgent = isExec && root ? agentFirst() : false;
+const viaAgent = isExec && root && !agentOff(process.env) ? agentFirst() : false;
 if (viaAgent === false) direct();
 else viaAgent.then((done) => done || direct(), direct);

@@ -3,7 +3,16 @@
 // nothing of awsx's left behind (the D-Bus connection, non-blocking stdio), it loads none of
 // the built-in modules it does not use (scripts/build.mjs LAZY_BUILTINS), and the warm bundle
 // stays within the size docs/performance.md states.
-import { constants, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +21,7 @@ import { startFakeSts, type FakeSts } from "../helpers/fakeSts.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import { startPrivateKeyring, type PrivateKeyring } from "../helpers/keyring.js";
 import { needs } from "../helpers/requirements.js";
+import { agentSetting } from "../../src/cli/agentProtocol.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const ROLE = "arn:aws:iam::123456789012:role/warm-path-role";
@@ -41,6 +51,67 @@ test("dist/awsx.cjs is within the size docs/performance.md states", () => {
 });
 
 const describeKeyring = await needs("dbus-daemon", "gnome-keyring-daemon");
+
+// The agent's client (dist/agent-client.cjs) is not even loaded when AWSX_AGENT is off as
+// agentSetting reads it (bin/awsx.js's agentOff mirrors it), and is loaded otherwise.
+test("the agent's client is loaded exactly when agentSetting does not say off", async () => {
+  const home = makeHome({
+    config: "[profile foo]\nregion = us-east-1\n",
+    credentials:
+      "[foo]\naws_access_key_id = AKIAFAKEWARMPATH0002\n" +
+      "aws_secret_access_key = fakeWarmPathSecret0000000000000000000002\n",
+  });
+  const dir = mkdtempSync(path.join(os.tmpdir(), "awsx-client-"));
+  try {
+    const preload = path.join(dir, "opened.cjs");
+    const out = path.join(dir, "opened.json");
+    writeFileSync(
+      preload,
+      `const fs = require("node:fs");
+const opened = [];
+const open = fs.openSync;
+fs.openSync = (...a) => (opened.push(String(a[0])), open(...a));
+const dump = () => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify(opened));
+const execve = process.execve;
+if (execve) process.execve = (...a) => (dump(), execve(...a));
+process.on("exit", dump);\n`,
+    );
+    const cases: Array<Record<string, string>> = [];
+    for (const agent of [undefined, "", "0", "1", "false", "TRUE", "False", "yes"])
+      for (const ci of [undefined, "", "1", "true", "0", "TRUE"]) {
+        const c: Record<string, string> = {};
+        if (agent !== undefined) c.AWSX_AGENT = agent;
+        if (ci !== undefined) c.CI = ci;
+        cases.push(c);
+      }
+    // No agent is started: its folder is there but not private (0755), so a client that is
+    // loaded uses no agent and starts none, and the direct path answers.
+    const cache = path.join(dir, "c");
+    mkdirSync(path.join(cache, "agent"), { recursive: true, mode: 0o700 });
+    chmodSync(path.join(cache, "agent"), 0o755);
+    // home.env sets AWSX_AGENT=0 and may pass CI on: each case sets or removes both.
+    const { AWSX_AGENT: _a, CI: _c, ...base } = home.env({ AWSX_CACHE_DIR: cache });
+    const args = ["--require", preload, AWSX_BIN, "exec", "--backend", "none", "foo", "--", "true"];
+    const seen = [];
+    for (const c of cases) {
+      const r = await runDetached(process.execPath, args, { ...base, ...c });
+      const opened = JSON.parse(readFileSync(out, "utf8")) as string[];
+      seen.push({ ...c, code: r.code, loaded: opened.some((f) => f.endsWith("agent-client.cjs")) });
+    }
+    // An AWSX_AGENT awsx does not know is a usage error (64), said by the direct path.
+    const expected = cases.map((c) => ({
+      ...c,
+      code: agentSetting(c) === undefined ? 64 : 0,
+      loaded: agentSetting(c) !== false,
+    }));
+    expect(seen).toEqual(expected);
+    expect(expected.filter((e) => e.loaded).length).toBeGreaterThan(5);
+    expect(expected.filter((e) => !e.loaded).length).toBeGreaterThan(5);
+  } finally {
+    home.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
 
 describeKeyring("a warm exec from the keychain", () => {
   let keyring: PrivateKeyring;
