@@ -52,6 +52,26 @@ test("dist/awsx.cjs is within the size docs/performance.md states", () => {
 
 const describeKeyring = await needs("dbus-daemon", "gnome-keyring-daemon");
 
+// A preload for `node --require` in DIR: SETUP (JavaScript) runs before awsx; at awsx's execve,
+// or at its exit, how it ended and the value of the expression VALUE are written down, for
+// result() to read back.
+function reportingPreload(dir: string, name: string, setup: string, value: string) {
+  const preload = path.join(dir, `${name}.cjs`);
+  const out = path.join(dir, `${name}.json`);
+  writeFileSync(
+    preload,
+    `const fs = require("node:fs");
+${setup}
+const dump = (how) => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ how, value: ` +
+      `${value} }));
+const execve = process.execve;
+if (execve) process.execve = (...a) => (dump("execve"), execve(...a));
+process.on("exit", () => dump("exit"));\n`,
+  );
+  const result = () => JSON.parse(readFileSync(out, "utf8")) as { how: string; value: unknown };
+  return { preload, result };
+}
+
 // The agent's client (dist/agent-client.cjs) is not even loaded when AWSX_AGENT is off as
 // agentSetting reads it (bin/awsx.js's agentOff mirrors it), and is loaded otherwise.
 test("the agent's client is loaded exactly when agentSetting does not say off", async () => {
@@ -63,18 +83,13 @@ test("the agent's client is loaded exactly when agentSetting does not say off", 
   });
   const dir = mkdtempSync(path.join(os.tmpdir(), "awsx-client-"));
   try {
-    const preload = path.join(dir, "opened.cjs");
-    const out = path.join(dir, "opened.json");
-    writeFileSync(
-      preload,
-      `const fs = require("node:fs");
-const opened = [];
+    const { preload, result } = reportingPreload(
+      dir,
+      "opened",
+      `const opened = [];
 const open = fs.openSync;
-fs.openSync = (...a) => (opened.push(String(a[0])), open(...a));
-const dump = () => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify(opened));
-const execve = process.execve;
-if (execve) process.execve = (...a) => (dump(), execve(...a));
-process.on("exit", dump);\n`,
+fs.openSync = (...a) => (opened.push(String(a[0])), open(...a));`,
+      "opened",
     );
     const cases: Array<Record<string, string>> = [];
     for (const agent of [undefined, "", "0", "1", "false", "TRUE", "False", "yes"])
@@ -95,7 +110,7 @@ process.on("exit", dump);\n`,
     const seen = [];
     for (const c of cases) {
       const r = await runDetached(process.execPath, args, { ...base, ...c });
-      const opened = JSON.parse(readFileSync(out, "utf8")) as string[];
+      const opened = result().value as string[];
       seen.push({ ...c, code: r.code, loaded: opened.some((f) => f.endsWith("agent-client.cjs")) });
     }
     // An AWSX_AGENT awsx does not know is a usage error (64), said by the direct path.
@@ -186,24 +201,15 @@ describeKeyring("a warm exec from the keychain", () => {
   );
 
   test("loads none of the built-in modules it has no use for", async () => {
-    const preload = path.join(dir, "loaded.cjs");
-    const out = path.join(dir, "loaded.json");
-    writeFileSync(
-      preload,
-      `const fs = require("node:fs");
-const dump = (how) => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ how, list: ` +
-        `process.moduleLoadList }));
-const execve = process.execve;
-if (execve) process.execve = (...a) => (dump("execve"), execve(...a));
-process.on("exit", () => dump("exit"));\n`,
-    );
+    const { preload, result } = reportingPreload(dir, "loaded", "", "process.moduleLoadList");
     const r = await runDetached(
       process.execPath,
       ["--require", preload, AWSX_BIN, "exec", "target", "--", "true"],
       env,
     );
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
-    const { how, list } = JSON.parse(readFileSync(out, "utf8")) as { how: string; list: string[] };
+    const { how, value } = result();
+    const list = value as string[];
     expect(how).toBe("execve");
     const loaded = NOT_ON_WARM_PATH.filter((m) => list.includes(`NativeModule ${m}`));
     expect(loaded).toEqual([]);
@@ -215,43 +221,33 @@ process.on("exit", () => dump("exit"));\n`,
   // built unless shown or logged), so it runs none. The preload sees every regexp run through
   // RegExp.prototype.exec, which replace, test and match call once it is replaced.
   test("runs no regexp with a Unicode property class", async () => {
-    const preload = path.join(dir, "regexps.cjs");
-    const out = path.join(dir, "regexps.json");
-    writeFileSync(
-      preload,
-      `const fs = require("node:fs");
-const seen = new Set();
+    const { preload, result } = reportingPreload(
+      dir,
+      "regexps",
+      `const seen = new Set();
 const exec = RegExp.prototype.exec;
 RegExp.prototype.exec = function (s) {
   const src = this.source;
   if (src.includes("\\\\p{") || src.includes("\\\\P{")) seen.add(src);
   return exec.call(this, s);
-};
-const dump = (how) => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ how, ` +
-        `seen: [...seen] }));
-const execve = process.execve;
-if (execve) process.execve = (...a) => (dump("execve"), execve(...a));
-process.on("exit", () => dump("exit"));\n`,
+};`,
+      "[...seen]",
     );
-    const run = (extra: Record<string, string>) =>
+    const run = (runEnv: Record<string, string>) =>
       runDetached(
         process.execPath,
         ["--require", preload, AWSX_BIN, "exec", "target", "--", "true"],
-        { ...env, ...extra },
+        runEnv,
       );
     // Without npm test's AWSX_LOG_FILE (the leak scan's), which every line is written to.
     const { AWSX_LOG_FILE: _, ...unlogged } = env;
-    const r = await runDetached(
-      process.execPath,
-      ["--require", preload, AWSX_BIN, "exec", "target", "--", "true"],
-      unlogged,
-    );
+    const r = await run(unlogged);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
-    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({ how: "execve", seen: [] });
+    expect(result()).toEqual({ how: "execve", value: [] });
     // The preload does see one: with --debug the lines are shown, through visible().
-    const debug = await run({ AWSX_DEBUG: "1" });
+    const debug = await run({ ...env, AWSX_DEBUG: "1" });
     expect(debug.code).toBe(0);
-    expect(JSON.parse(readFileSync(out, "utf8")).seen.length).toBeGreaterThan(0);
+    expect((result().value as string[]).length).toBeGreaterThan(0);
     expect(sts.count("AssumeRole")).toBe(1);
   });
 });
