@@ -87,16 +87,22 @@ function cacheFileOf(r: AwsxRun, bundle: string): string {
 const accepted = (r: AwsxRun, bundle: string) =>
   nodeLines(r).some((l) => l.includes(`dist${path.sep}${bundle} was accepted`));
 
-// awsx exec with the static keys: prints the key id; exit code and output as always.
-async function printKeyId(env: Record<string, string>, profile = "foo"): Promise<AwsxRun> {
-  const print = "process.stdout.write(process.env.AWS_ACCESS_KEY_ID)";
-  const args = ["exec", "--backend", "none", profile, "--", process.execPath, "-e", print];
+// awsx ARGS, which succeeds: exit 0, no signal, no line of awsx's on stderr.
+async function runClean(args: string[], env: Record<string, string>): Promise<AwsxRun> {
   const r = await runAwsx(args, env, 20_000);
   expect({ code: r.code, signal: r.signal, stderr: awsxLines(r) }).toEqual({
     code: 0,
     signal: null,
     stderr: [],
   });
+  return r;
+}
+
+// awsx exec with the static keys: prints the key id; exit code and output as always.
+async function printKeyId(env: Record<string, string>, profile = "foo"): Promise<AwsxRun> {
+  const print = "process.stdout.write(process.env.AWS_ACCESS_KEY_ID)";
+  const args = ["exec", "--backend", "none", profile, "--", process.execPath, "-e", print];
+  const r = await runClean(args, env);
   expect(r.stdout).toMatch(profile === "foo" ? KEY_ID : /^ASIA/);
   return r;
 }
@@ -113,23 +119,15 @@ function headOf(file: string): Buffer {
 const DIST_AWSX = path.join(path.dirname(AWSX_BIN), "..", "dist", "awsx.cjs");
 const inodeOf = (file: string) => statSync(file).ino;
 
-// A command that loads dist/awsx.cjs through Node's compile cache (not exec): --version.
-async function listProfiles(env: Record<string, string>): Promise<AwsxRun> {
-  const r = await runAwsx(["--version"], env, 20_000);
-  expect({ code: r.code, signal: r.signal, stderr: awsxLines(r) }).toEqual({
-    code: 0,
-    signal: null,
-    stderr: [],
-  });
-  return r;
-}
+// A command that loads dist/awsx.cjs through Node's compile cache (not exec).
+const showVersion = (env: Record<string, string>) => runClean(["--version"], env);
 
 test(
   "a first run writes the compile cache under <cache dir>/compile (0700); " +
     "the second run uses it as is",
   async () => {
     const c = fresh();
-    await listProfiles(c.env());
+    await showVersion(c.env());
     expect(statSync(c.compile).mode & 0o777).toBe(0o700);
     const [versionDir, ...others] = readdirSync(c.compile);
     expect(others).toEqual([]);
@@ -139,13 +137,13 @@ test(
     for (const f of files)
       expect(statSync(path.join(c.compile, versionDir!, f)).mode & 0o777).toBe(0o600);
 
-    const second = await listProfiles(c.env(DEBUG));
+    const second = await showVersion(c.env(DEBUG));
     expect(accepted(second, "awsx.cjs")).toBe(true);
     const file = cacheFileOf(second, "awsx.cjs");
     expect(path.dirname(file)).toBe(path.join(c.compile, versionDir!));
     const before = snapshot(file);
     await new Promise((r) => setTimeout(r, 20));
-    await listProfiles(c.env());
+    await showVersion(c.env());
     // Accepted by V8, so not written again.
     expect(snapshot(file)).toEqual(before);
   },
@@ -187,24 +185,24 @@ function flip(good: Buffer, from: number, to: number): Buffer {
 test("a damaged cache file is a miss every time: " +
   "the same damage before each run never crashes nor hangs awsx", async () => {
   const c = fresh();
-  await listProfiles(c.env());
-  const file = cacheFileOf(await listProfiles(c.env(DEBUG)), "awsx.cjs");
+  await showVersion(c.env());
+  const file = cacheFileOf(await showVersion(c.env(DEBUG)), "awsx.cjs");
   const good = readFileSync(file);
   expect(good.length).toBeGreaterThan(1000);
   for (const [, damage] of DAMAGES) {
     const bad = damage(good);
     for (let run = 0; run < 3; run++) {
       writeFileSync(file, bad);
-      const r = await listProfiles(c.env(DEBUG));
+      const r = await showVersion(c.env(DEBUG));
       expect(accepted(r, "awsx.cjs")).toBe(false);
     }
   }
   // Left in place, a damaged file is replaced by the first run and used by the next.
   const bad = flip(good, HEADER + 64, good.length - 64);
   writeFileSync(file, bad);
-  await listProfiles(c.env());
+  await showVersion(c.env());
   expect(readFileSync(file).equals(bad)).toBe(false);
-  expect(accepted(await listProfiles(c.env(DEBUG)), "awsx.cjs")).toBe(true);
+  expect(accepted(await showVersion(c.env(DEBUG)), "awsx.cjs")).toBe(true);
 }, 120_000);
 
 // A damaged file whose CRC was recomputed: V8 would run it (it crashes awsx: docs/performance.md).
@@ -219,9 +217,9 @@ test(
     "that others can write is not used (a planted file is not read)",
   async () => {
     const c = fresh();
-    await listProfiles(c.env());
+    await showVersion(c.env());
     await printKeyId(c.env());
-    const file = cacheFileOf(await listProfiles(c.env(DEBUG)), "awsx.cjs");
+    const file = cacheFileOf(await showVersion(c.env(DEBUG)), "awsx.cjs");
     const planted = forge(readFileSync(file));
     writeFileSync(file, planted);
     // exec's own cache, replaced by another build's (its own first line, V8's data damaged).
@@ -241,7 +239,7 @@ test(
       chmodSync(folder, mode);
       try {
         for (let run = 0; run < 2; run++) {
-          expect(nodeLines(await listProfiles(c.env(DEBUG)))).toEqual([]);
+          expect(nodeLines(await showVersion(c.env(DEBUG)))).toEqual([]);
           expect(nodeLines(await printKeyId(c.env(DEBUG)))).toEqual([]);
         }
       } finally {
@@ -261,8 +259,8 @@ test("a folder above it that is sticky (as /tmp) is fine; Node's own switches wi
   chmodSync(shared, 0o1777);
   const root = path.join(shared, "awsx");
   const env = (extra: Record<string, string> = {}) => home.env({ AWSX_CACHE_DIR: root, ...extra });
-  await listProfiles(env());
-  expect(accepted(await listProfiles(env(DEBUG)), "awsx.cjs")).toBe(true);
+  await showVersion(env());
+  expect(accepted(await showVersion(env(DEBUG)), "awsx.cjs")).toBe(true);
 
   const off = fresh();
   const disabled = await printKeyId(off.env({ ...DEBUG, NODE_DISABLE_COMPILE_CACHE: "1" }));
@@ -346,7 +344,7 @@ test(
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const st = statSync(DIST_AWSX);
     expect(headOf(file).toString()).toBe(`awsx code cache 1 ${st.ino}:${st.size}:${st.mtimeMs}\n`);
-    const nodes = readFileSync(cacheFileOf(await listProfiles(c.env(DEBUG)), "awsx.cjs"));
+    const nodes = readFileSync(cacheFileOf(await showVersion(c.env(DEBUG)), "awsx.cjs"));
     expect(readFileSync(file).length).toBeGreaterThan(nodes.length);
     const ino = inodeOf(file);
     for (let run = 0; run < 2; run++) {
