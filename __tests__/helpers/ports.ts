@@ -2,6 +2,7 @@
 // started on a port of its own.
 import type http from "node:http";
 import net from "node:net";
+import { listenOnLoopback } from "../../src/platform/callbackServer.js";
 
 // Binds 127.0.0.1:0, reads the port the OS chose, and releases it (tiny race: retry on EADDRINUSE).
 export function freePort(): Promise<number> {
@@ -27,17 +28,7 @@ export async function refuseConnectionsUrl(): Promise<string> {
 export async function serveLoopback(
   server: http.Server,
 ): Promise<{ port: number; stop(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : 0;
+  const { port, sockets } = await listenOnLoopback(server);
   return {
     port,
     async stop() {

@@ -52,6 +52,25 @@ const sameSecret = (a: string, b: string): boolean =>
 
 type Route = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
+// SERVER listening on 127.0.0.1 at a port the OS picks, with the set of its open connections,
+// for a close that ends them (keep-alive ones too) instead of waiting for them. The tests'
+// loopback servers start the same way (__tests__/helpers/ports.ts).
+export async function listenOnLoopback(
+  server: http.Server,
+): Promise<{ port: number; sockets: Set<Socket> }> {
+  const sockets = new Set<Socket>();
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const addr = server.address();
+  return { port: typeof addr === "object" && addr ? addr.port : 0, sockets };
+}
+
 // Listens on 127.0.0.1 (any free port) for the redirect of one sign-in: a request without
 // exactly our state (another page, a stray or hostile request) is refused and the wait goes
 // on; the first with it ends the wait, and every later one is refused. timeoutMs ends the
@@ -60,7 +79,6 @@ export async function startCallbackServer(
   state: string,
   timeoutMs: number,
 ): Promise<CallbackServer> {
-  const sockets = new Set<Socket>();
   let settle!: (r: CallbackResult | Error) => void;
   const result = new Promise<CallbackResult>((resolve, reject) => {
     settle = (r) => (r instanceof Error ? reject(r) : resolve(r));
@@ -108,16 +126,7 @@ export async function startCallbackServer(
     if (req.method === "GET" && path.startsWith(`${PATH}?`)) return callback(req, res);
     page(res, 404, "Not found.");
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : 0;
+  const { port, sockets } = await listenOnLoopback(server);
   const timer = setTimeout(() => settle(new Error("timeout")), timeoutMs);
   const close = () => {
     clearTimeout(timer);
