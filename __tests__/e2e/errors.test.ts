@@ -121,6 +121,23 @@ describe("configuration errors", () => {
     );
   });
 
+  // A value continued on an indented line holds a line break (configparser joins the lines
+  // with one); quoted in the message, it must not split the one error line.
+  test("a value continued on the next line: still one line, the break written out", async () => {
+    const continued = makeHome({
+      config:
+        "[profile p]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = foo\n" +
+        "duration_seconds = 9\n  00\n",
+      credentials: CREDENTIALS,
+    });
+    try {
+      const r = await awsx(["exec", "--backend", "none", "p", ...CHILD], {}, { home: continued });
+      expectOneError(r, 78, '"p"', "duration_seconds = 9\\x0a00");
+    } finally {
+      continued.cleanup();
+    }
+  });
+
   test("source_profile cycle A → B → A: 78, names both profiles", async () => {
     expectOneError(
       await awsx(["exec", "--backend", "none", "cycle-a", ...CHILD]),

@@ -9,10 +9,12 @@ const stackOf = (e: unknown): string =>
     .map((line) => printable(line))
     .join("\n");
 
-// One `awsx: …` line and the documented exit code; a stack only under --debug.
+// One `awsx: …` line and the documented exit code; a stack only under --debug. One line
+// also when the message quotes a value with a line break in it (a config value continued on
+// an indented line, a helper's output): printable writes it out as \x0a.
 export function reportError(e: unknown, logger: Logger): number {
   if (isAwsxError(e)) {
-    logger.error(e.message);
+    logger.error(printable(e.message));
     if (e.cause) logger.debug(`cause: ${stackOf(e.cause)}`);
     return e.exitCode;
   }
