@@ -230,6 +230,12 @@ export async function writeKeytarItem(
   if (r.code !== 0) throw new Error(`secret-tool store failed (${r.code}): ${r.stderr}`);
 }
 
+// Deletes every item of `service` (awsx's: "awsx") as another program would (secret-tool).
+export async function clearItems(address: string, service: string): Promise<void> {
+  const r = await runDetached("secret-tool", ["clear", "service", service], busEnv(address));
+  if (r.code !== 0) throw new Error(`secret-tool clear failed (${r.code}): ${r.stderr}`);
+}
+
 // The value of the keytar-layout item (service and account), or null when there is none.
 export async function readKeytarItem(
   address: string,

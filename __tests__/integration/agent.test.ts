@@ -19,7 +19,12 @@ import os from "node:os";
 import path from "node:path";
 import { AWSX_BIN, runAwsx, runDetached } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
-import { busTraffic, startPrivateKeyring } from "../helpers/keyring.js";
+import {
+  busTraffic,
+  clearItems,
+  lockDefaultCollection,
+  startPrivateKeyring,
+} from "../helpers/keyring.js";
 import { startFakeSso } from "../helpers/fakeSso.js";
 import { ssoCacheKey } from "../../src/sso/ssoToken.js";
 import { startMoto, type Moto, type MotoUser } from "../helpers/moto.js";
@@ -305,6 +310,74 @@ describeMoto("the agent", () => {
     await moto.stopRecording();
     expect(childOf(after.stdout).env.AWS_ACCESS_KEY_ID).not.toBe(before);
   }, 60_000);
+
+  // Each with a keyring of its own, which it locks or empties. `awsx` runs with that keyring.
+  const withKeyring = async (
+    test: (env: Record<string, string>, cache: string, address: string) => Promise<void>,
+  ) => {
+    const kr = await startPrivateKeyring();
+    try {
+      const cache = newCache();
+      await test(envOf(cache, { DBUS_SESSION_BUS_ADDRESS: kr.address }), cache, kr.address);
+    } finally {
+      await kr.stop();
+    }
+  };
+
+  // The direct path cannot read a locked keychain (here its unlock prompt is dismissed; a
+  // desktop asks to unlock it): the automatic backend falls back and calls STS, the keychain
+  // backend is 74. The agent must not answer from what it read while the keychain was open.
+  it(
+    "goes direct once the keychain is locked: the direct path's exit and message",
+    () =>
+      withKeyring(async (env, cache, address) => {
+        expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+        await agentUp(cache, env);
+        const held = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
+        const before = await status(env);
+        expect(before!.served).toBe(1);
+        await lockDefaultCollection(address);
+        const off = { ...env, AWSX_AGENT: "0" };
+        const asked = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
+        const direct = await awsx(["exec", "target", "--", ...PRINT_ENV], off);
+        expect(direct.code).toBe(0);
+        expect(asked.code).toBe(0);
+        expect(asked.stderr).toBe(direct.stderr);
+        const key = (r: { stdout: string }) => childOf(r.stdout).env.AWS_ACCESS_KEY_ID;
+        expect(key(asked)).toBeTruthy();
+        expect(key(asked)).not.toBe(key(held)); // a new session: the held one was not handed out
+        const kc = { AWSX_BACKEND: "keychain" };
+        const askedKc = await awsx(["exec", "target", "--", ...PRINT_ENV], { ...env, ...kc });
+        const directKc = await awsx(["exec", "target", "--", ...PRINT_ENV], { ...off, ...kc });
+        expect(directKc.code).toBe(74);
+        expect(directKc.stderr).toMatch(/the keychain is locked/);
+        const seen = ({ ms: _, ...r }: typeof directKc) => r;
+        expect(seen(askedKc)).toEqual(seen(directKc));
+        expect(await status(env)).toMatchObject({ served: 1, direct: before!.direct + 2 });
+      }),
+    60_000,
+  );
+
+  it(
+    "forgets a session another program deleted from the keychain (secret-tool)",
+    () =>
+      withKeyring(async (env, cache, address) => {
+        expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+        await agentUp(cache, env);
+        const held = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
+        expect(await status(env)).toMatchObject({ served: 1 });
+        await clearItems(address, "awsx");
+        await moto.startRecording();
+        const after = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
+        expect(await moto.countCalls("AssumeRole")).toBe(1);
+        await moto.stopRecording();
+        const key = (r: { stdout: string }) => childOf(r.stdout).env.AWS_ACCESS_KEY_ID;
+        expect(key(after)).toBeTruthy();
+        expect(key(after)).not.toBe(key(held));
+        expect(await status(env)).toMatchObject({ served: 1 });
+      }),
+    60_000,
+  );
 
   it("exits after AWSX_AGENT_IDLE seconds without a request", async () => {
     const cache = newCache();

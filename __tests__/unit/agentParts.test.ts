@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { configCache } from "../../src/cli/agent/configCache.js";
 import { GoDirect, type Held, heldStore } from "../../src/cli/agent/heldStore.js";
+import type { ItemState } from "../../src/platform/keychainItemState.js";
 import { agentWanted, readSettings } from "../../src/cli/settings.js";
 import { encodeEntry } from "../../src/cache/cacheEntry.js";
 import { memoryStore } from "../../src/cache/memoryStore.js";
@@ -80,9 +81,16 @@ describe("heldStore", () => {
     let reads = 0;
     const counted = { ...keychain, get: (k: string) => (reads++, keychain.get(k)) };
     const held: Held = { entries: new Map(), generation: 0 };
-    const store = () =>
-      heldStore(async () => counted, held, { now: () => now, windowMs: 600_000 }, new Set());
-    return { keychain, held, store, reads: () => reads };
+    // The item's state as the Secret Service would give it: there and unlocked when the
+    // memory store has it, unless a test locks the keychain.
+    const keyring = { locked: false };
+    const stateOf = async (k: string): Promise<ItemState> => {
+      if ((await keychain.get(k)) === undefined) return "missing";
+      return keyring.locked ? "locked" : "unlocked";
+    };
+    const source = { keychain: async () => counted, stateOf };
+    const store = () => heldStore(source, held, { now: () => now, windowMs: 600_000 }, new Set());
+    return { keychain, held, store, keyring, reads: () => reads };
   };
 
   it("reads a fresh session once, then holds it", async () => {
@@ -100,6 +108,30 @@ describe("heldStore", () => {
     await expect(s.store().get(key)).rejects.toBeInstanceOf(GoDirect);
     await s.keychain.set(key, entry(60)); // the direct path refreshed it
     expect(await s.store().get(key)).toBe(entry(60));
+  });
+
+  it("goes direct once the keychain is locked, forgets, and reads nothing meanwhile", async () => {
+    const s = await setup();
+    await s.keychain.set(key, entry(60));
+    await s.keychain.set("keys-p", "{}");
+    expect(await s.store().get(key)).toBe(entry(60));
+    s.keyring.locked = true;
+    await expect(s.store().get(key)).rejects.toThrow("the keychain is locked");
+    await expect(s.store().get("keys-p")).rejects.toBeInstanceOf(GoDirect);
+    expect(s.held.entries.size).toBe(0);
+    expect(s.reads()).toBe(1);
+    s.keyring.locked = false;
+    expect(await s.store().get(key)).toBe(entry(60));
+    expect(s.reads()).toBe(2);
+  });
+
+  it("forgets a session whose item another program deleted", async () => {
+    const s = await setup();
+    await s.keychain.set(key, entry(60));
+    expect(await s.store().get(key)).toBe(entry(60));
+    await s.keychain.delete(key);
+    await expect(s.store().get(key)).rejects.toBeInstanceOf(GoDirect);
+    expect(s.held.entries.size).toBe(0);
   });
 
   it("never keeps long-term keys, and writes nothing", async () => {

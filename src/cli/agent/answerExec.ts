@@ -6,6 +6,7 @@ import { parseCommandLine, tableOf } from "../parse.js";
 import { logSettings, readSettings, type Settings } from "../settings.js";
 import type { LoadedConfig } from "../../config/load.js";
 import { chainProfiles } from "../../keys/storedKeys.js";
+import type { ItemState } from "../../platform/keychainItemState.js";
 import { proxySecrets } from "../../platform/proxyChoice.js";
 import type { Env, Store } from "../../types.js";
 import { agentLogger } from "./agentLogger.js";
@@ -19,6 +20,8 @@ export interface AgentState {
   // The agent's own D-Bus session: the keychain library talks to the bus of the process.
   bus: string | undefined;
   keychain: () => Promise<Store>;
+  // An item's state now, asked before a value is used (heldStore).
+  stateOf: (key: string) => Promise<ItemState>;
   held: Held;
   config: (env: Env) => LoadedConfig;
 }
@@ -64,7 +67,7 @@ export async function answerExec(
   };
   const windowMs = settings.minTtlMs;
   const now = () => new Date();
-  const store = heldStore(state.keychain, state.held, { now, windowMs }, touched);
+  const store = heldStore(state, state.held, { now, windowMs }, touched);
   const deps: RunDeps = {
     env,
     // No lock is waited for: a lock held by another awsx is that awsx's cold run.

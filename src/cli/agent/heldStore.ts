@@ -1,5 +1,6 @@
 import { decodeEntry, isFresh } from "../../cache/cacheEntry.js";
 import { isKeysKey } from "../../keys/storedKeys.js";
+import type { ItemState } from "../../platform/keychainItemState.js";
 import type { Store } from "../../types.js";
 
 // Why the agent does not answer a request itself: the client runs the direct path, which
@@ -17,14 +18,24 @@ export interface Held {
 // A session's cache key is a SHA-256 digest of its route (src/plan/hopIds.ts).
 const isSessionKey = (k: string): boolean => /^[0-9a-f]{64}$/.test(k);
 
-// The backend of one request in the agent: the keychain behind what the agent holds. It
-// only reads: a session that is missing or not fresh (by the request's AWSX_MIN_TTL), a write
+// Where the agent's values come from: the keychain (opened on first use), and the state of an
+// item asked without reading it (src/platform/keychainItemState.ts).
+export interface HeldSource {
+  keychain: () => Promise<Store>;
+  stateOf: (key: string) => Promise<ItemState>;
+}
+
+// The backend of one request in the agent: the keychain behind what the agent holds. Every
+// value is used only while its item is in the keychain and unlocked, asked anew for each
+// request: a keychain locked since (the direct path would fail with it, or prompt) is "direct"
+// and the agent never prompts to unlock it; an item deleted by another program is forgotten.
+// It only reads: a session that is missing or not fresh (by the request's AWSX_MIN_TTL), a write
 // (a new session, a refreshed SSO token) or a listing is GoDirect, before any lock or call is
 // made. Strict, so the session cache passes GoDirect on instead of treating it as a miss.
 // `touched`: the keys this request read, which the agent forgets when it answers "direct"
 // (an SSO token that turned out expired is read again from the keychain next time).
 export function heldStore(
-  keychain: () => Promise<Store>,
+  { keychain, stateOf }: HeldSource,
   held: Held,
   fresh: { now: () => Date; windowMs: number },
   touched: Set<string>,
@@ -41,11 +52,17 @@ export function heldStore(
     name: "keychain",
     strict: true,
     get: async (k) => {
+      const state = await stateOf(k);
+      if (state === "locked") {
+        held.entries.delete(k);
+        throw new GoDirect("the keychain is locked");
+      }
       // Long-term keys are read for this request and never kept.
-      if (isKeysKey(k)) return (await keychain()).get(k);
+      if (isKeysKey(k)) return state === "missing" ? undefined : (await keychain()).get(k);
       touched.add(k);
+      if (state === "missing") held.entries.delete(k);
       let raw = held.entries.get(k);
-      if (!usable(k, raw)) {
+      if (!usable(k, raw) && state !== "missing") {
         const generation = held.generation;
         raw = await (await keychain()).get(k);
         if (raw !== undefined && generation === held.generation) held.entries.set(k, raw);

@@ -5,6 +5,8 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openKeychain } from "../../cache/select.js";
+import { KEYCHAIN_SERVICE } from "../../platform/keychain.js";
+import { keychainItemStates } from "../../platform/keychainItemState.js";
 import { readSettings } from "../settings.js";
 import { buildId } from "../agentProtocol.js";
 import { serveAgent } from "./serveAgent.js";
@@ -14,6 +16,10 @@ const distMain = (): string => {
   const here = import.meta.url;
   return join(here.startsWith("file:") ? fileURLToPath(here) : here, "..", "awsx.cjs");
 };
+
+// How long the Secret Service has to say whether an item is there and unlocked (it answers in
+// about 0.5 ms): well inside the client's 1 s, so a stuck bus costs a run less than that.
+const ITEM_STATE_MS = 500;
 
 async function serve(): Promise<number> {
   const env = process.env;
@@ -25,6 +31,7 @@ async function serve(): Promise<number> {
     idleMs: settings.agentIdleMs,
     build: buildId(distMain()),
     openKeychain: () => openKeychain(env),
+    itemStates: keychainItemStates(env.DBUS_SESSION_BUS_ADDRESS, KEYCHAIN_SERVICE, ITEM_STATE_MS),
   });
   return 0;
 }

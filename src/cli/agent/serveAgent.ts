@@ -2,6 +2,7 @@ import { chmodSync, lstatSync, renameSync, unlinkSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { decodeEntry } from "../../cache/cacheEntry.js";
+import type { ItemStates } from "../../platform/keychainItemState.js";
 import { ensurePrivateDir } from "../../platform/privateDir.js";
 import type { Store } from "../../types.js";
 import { type AgentState, answerExec } from "./answerExec.js";
@@ -25,6 +26,8 @@ export interface AgentOptions {
   build: string;
   // The keychain, opened on the first request that needs it (src/platform/keychain.ts).
   openKeychain: () => Promise<Store>;
+  // The state of a keychain item, asked before each use of what the agent holds.
+  itemStates: ItemStates;
 }
 
 // How often the agent checks that its socket is still its own (a newer agent took the name).
@@ -43,16 +46,19 @@ export async function serveAgent(o: AgentOptions): Promise<void> {
   const startedAt = new Date().toISOString();
   let keychain: Promise<Store> | undefined;
   let retire = false;
+  // A keychain that failed once may be stuck (a probe kept as silent): the agent retires.
+  const failed = (e: Error): never => {
+    retire = true;
+    throw e;
+  };
   const state: AgentState = {
     cacheDir: o.cacheDir,
     bus: process.env.DBUS_SESSION_BUS_ADDRESS,
     keychain: () => {
       keychain ??= o.openKeychain();
-      return keychain.catch((e: Error) => {
-        retire = true; // a keychain that failed once may be stuck (a probe kept as silent)
-        throw e;
-      });
+      return keychain.catch(failed);
     },
+    stateOf: (key) => o.itemStates.stateOf(key).catch(failed),
     held: { entries: new Map(), generation: 0 },
     config: configCache(),
   };
@@ -75,6 +81,7 @@ export async function serveAgent(o: AgentOptions): Promise<void> {
     if (mine()) unlinkSafe(path);
     unlinkSafe(own);
     state.held.entries.clear();
+    o.itemStates.close();
     done();
   };
   const touch = () => {

@@ -40,6 +40,10 @@ const distDir = (): string => {
 export function viaAgent(root: string, beforeExecve?: () => void): false | Promise<boolean> {
   const env = process.env;
   if (typeof process.execve !== "function" || typeof process.getuid !== "function") return false;
+  // Linux only: the agent answers from what it holds only while the keychain says the item is
+  // there and unlocked, which it can ask the Secret Service without reading the item
+  // (src/platform/keychainItemState.ts). Elsewhere the direct path runs.
+  if (process.platform !== "linux") return false;
   if (agentSetting(env) !== true) return false;
   const dir = agentDirOf(root);
   const sock = socketPathOf(root);
