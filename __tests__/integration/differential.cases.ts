@@ -423,6 +423,18 @@ export const cases: DiffCase[] = [
     credentials: BASE,
     expect: { fail: EXIT.profileNotFound, cli: PROFILE_NOT_FOUND },
   },
+  {
+    name: 'an empty profile name, with a [profile ""] section',
+    profile: "",
+    config: `[profile ""]\n${ALICE_KEYS}`,
+    credentials:
+      "[default]\naws_access_key_id = {{bob.id}}\naws_secret_access_key = {{bob.secret}}\n",
+    expectDifference:
+      '`--profile ""` is no profile to the CLI, which uses [default]; awsx refuses an empty ' +
+      'name (an unset variable?) even when [profile ""] exists, which neither side would run',
+    cliExpect: { user: "bob" },
+    expect: { fail: EXIT.profileNotFound, awsx: /the profile name is empty/ },
+  },
 
   // ---- roles and source_profile chains --------------------------------------------
   {

@@ -48,7 +48,12 @@ export function buildPlan(
 ): Plan {
   const env = options.env ?? {};
   const stored = options.storedKeys ?? new Map<string, StoredKeyPair>();
-  const target = config.profiles.get(profileName) ?? storedOnly(profileName, stored);
+  // An empty name is refused even when [profile ""] exists: `--profile ""` is [default] to
+  // the CLI, so using that section would be an identity the CLI never gives (docs/config.md).
+  const target =
+    profileName === ""
+      ? undefined
+      : (config.profiles.get(profileName) ?? storedOnly(profileName, stored));
   if (!target) throw profileNotFound(config, profileName);
   const planner = new Planner(config, env, profileName, stored);
   const { source, steps } = resolveChecked(planner, target, config, env);
