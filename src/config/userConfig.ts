@@ -1,6 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { homedir, userInfo } from "node:os";
 import { AwsxError, isAwsxError } from "../errors.js";
 import type { Env } from "../types.js";
 import { type Indexer, type LoadedConfig, loadConfig } from "./load.js";
@@ -9,6 +8,31 @@ import { type Indexer, type LoadedConfig, loadConfig } from "./load.js";
 // the account's home directory only when it is unset.
 const homeOf = (env: Env): string => (env.HOME !== undefined ? env.HOME : homedir());
 
+// The home directory of the account `name` (for ~name), as Python's pwd.getpwnam finds it:
+// this account's from the system, another's from /etc/passwd; undefined when there is none.
+function homeOfUser(name: string): string | undefined {
+  try {
+    const me = userInfo();
+    if (me.username === name) return me.homedir;
+  } catch {
+    // no passwd entry for this process: look in the file
+  }
+  const passwd = readText("/etc/passwd") ?? "";
+  const entry = passwd.split("\n").find((line) => line.split(":")[0] === name);
+  return entry?.split(":")[5];
+}
+
+// posixpath.expanduser: `~` or `~/...` is HOME, `~name` or `~name/...` that account's home
+// (kept as written when there is no such account); the home's trailing slashes are dropped.
+function expandUser(p: string, env: Env): string {
+  if (!p.startsWith("~")) return p;
+  const slash = p.indexOf("/", 1);
+  const end = slash < 0 ? p.length : slash;
+  const home = end === 1 ? homeOf(env) : homeOfUser(p.slice(1, end));
+  if (home === undefined) return p;
+  return home.replace(/\/+$/, "") + p.slice(end) || "/";
+}
+
 // os.path.expandvars then expanduser, as botocore treats AWS_CONFIG_FILE and
 // AWS_SHARED_CREDENTIALS_FILE: $VAR and ${VAR} are replaced when set, kept otherwise.
 const expandPath = (p: string, env: Env): string => {
@@ -16,7 +40,7 @@ const expandPath = (p: string, env: Env): string => {
     const key = name.startsWith("{") ? name.slice(1, -1) : name;
     return env[key] ?? m;
   });
-  return vars === "~" || vars.startsWith("~/") ? join(homeOf(env), vars.slice(1)) : vars;
+  return expandUser(vars, env);
 };
 
 // The two files the AWS CLI reads, honouring AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE.
