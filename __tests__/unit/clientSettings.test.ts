@@ -182,6 +182,16 @@ describe("sso_session of the named profile (botocore's SSOTokenProvider)", () =>
     }
   });
 
+  it("the section it says to add is one the CLI reads back as that name", () => {
+    for (const [name, header] of [
+      ["", '[sso-session ""]'],
+      ["my corp", "[sso-session 'my corp']"],
+    ]) {
+      const cfg = load(`[profile dev]\n${KEYS}sso_session = ${name}\n`);
+      expect(errorOf(() => buildPlan(cfg, "dev"))?.message).toContain(`add ${header} with`);
+    }
+  });
+
   it("an sso-session without sso_start_url or sso_region fails", () => {
     const e = errorOf(() =>
       buildPlan(withSso("[sso-session corp]\nsso_region = us-east-1\n"), "dev"),

@@ -142,6 +142,7 @@ export function profileNameOf(header: string, prefix = "profile"): string | unde
 // The name as a section header must write it for profileNameOf to read it back: botocore
 // splits the header shell-style, so a name with spaces or quotes is quoted.
 export const headerWord = (name: string): string => {
+  if (name === "") return '""';
   if (!/[\s"'\\]/.test(name)) return name;
   return name.includes("'") ? `"${name.replace(/["\\]/g, "\\$&")}"` : `'${name}'`;
 };

@@ -3,6 +3,7 @@ import {
   type Origin,
   type Profile,
   type SsoSessionSection,
+  headerWord,
   where,
 } from "../config/load.js";
 import { refuseBlock } from "../config/nestedBlock.js";
@@ -83,7 +84,8 @@ export function ssoSessionByName(name: string, config: LoadedConfig, profile?: s
   if (!section) {
     throw configError(
       `The specified sso-session does not exist: "${name}"${by}; ` +
-        `add an [sso-session ${name}] section to ${config.configFile}, or fix sso_session`,
+        `add an [sso-session ${headerWord(name)}] section to ${config.configFile}, ` +
+        "or fix sso_session",
       profile,
     );
   }
@@ -211,7 +213,8 @@ export function checkSsoTokenConfig(profile: Profile, config: LoadedConfig): voi
     throw configError(
       `The profile "${profile.name}" is configured to use the SSO token provider but the ` +
         `"${name}" sso_session configuration does not exist${at}; ` +
-        `add [sso-session ${name}] with sso_start_url and sso_region to ${config.configFile}, ` +
+        `add [sso-session ${headerWord(name)}] with sso_start_url and sso_region to ` +
+        `${config.configFile}, ` +
         "or remove sso_session",
       profile.name,
     );
