@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { homedir, userInfo } from "node:os";
 import { AwsxError, isAwsxError } from "../errors.js";
@@ -9,17 +10,27 @@ import { type Indexer, type LoadedConfig, loadConfig } from "./load.js";
 const homeOf = (env: Env): string => (env.HOME !== undefined ? env.HOME : homedir());
 
 // The home directory of the account `name` (for ~name), as Python's pwd.getpwnam finds it:
-// this account's from the system, another's from /etc/passwd; undefined when there is none.
+// this account's from Node, another's from the system's user database through `getent`
+// (NSS: /etc/passwd, LDAP, sssd alike); undefined when there is none or no getent (macOS).
+// Only a path that names another account pays for the child process.
 function homeOfUser(name: string): string | undefined {
   try {
     const me = userInfo();
     if (me.username === name) return me.homedir;
   } catch {
-    // no passwd entry for this process: look in the file
+    // no user database entry for this process: ask getent
   }
-  const passwd = readText("/etc/passwd") ?? "";
-  const entry = passwd.split("\n").find((line) => line.split(":")[0] === name);
-  return entry?.split(":")[5];
+  try {
+    const entry = execFileSync("getent", ["passwd", "--", name], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 5000,
+    });
+    const fields = entry.split("\n")[0]!.split(":");
+    return fields.length === 7 && fields[0] === name ? fields[5] : undefined;
+  } catch {
+    return undefined; // no such account (exit 2), or no getent
+  }
 }
 
 // posixpath.expanduser: `~` or `~/...` is HOME, `~name` or `~name/...` that account's home
