@@ -72,7 +72,9 @@ export function keychainItemStates(
       bus.invoke(search, (error, unlocked, locked) => {
         clearTimeout(timer);
         if (error) return reject(new Error(`the Secret Service's SearchItems failed`));
-        resolve(itemStateOf(unlocked, locked));
+        const state = itemStateOf(unlocked, locked);
+        if (state) resolve(state);
+        else reject(new Error("the Secret Service's SearchItems answered something else"));
       });
     });
   return { stateOf, close: drop };
@@ -80,9 +82,9 @@ export function keychainItemStates(
 
 // SearchItems' answer: the matching items that are unlocked, and those that are locked. One
 // locked match is enough to call the item locked: the keychain library would prompt for it.
-function itemStateOf(unlocked: unknown, locked: unknown): ItemState {
-  if (!Array.isArray(unlocked) || !Array.isArray(locked))
-    throw new Error("the Secret Service's SearchItems answered something else");
+// undefined: not two lists (answered inside the library's callback, so never thrown there).
+function itemStateOf(unlocked: unknown, locked: unknown): ItemState | undefined {
+  if (!Array.isArray(unlocked) || !Array.isArray(locked)) return undefined;
   if (locked.length > 0) return "locked";
   return unlocked.length > 0 ? "unlocked" : "missing";
 }
