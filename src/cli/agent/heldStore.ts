@@ -53,16 +53,17 @@ export function heldStore(
     strict: true,
     get: async (k) => {
       const state = await stateOf(k);
-      if (state === "locked") {
+      if (state !== "unlocked") {
         held.entries.delete(k);
-        throw new GoDirect("the keychain is locked");
+        if (state === "locked") throw new GoDirect("the keychain is locked");
+        if (isSessionKey(k)) throw new GoDirect("no fresh session in the cache");
+        return undefined; // deleted: the miss the keychain itself would answer
       }
       // Long-term keys are read for this request and never kept.
-      if (isKeysKey(k)) return state === "missing" ? undefined : (await keychain()).get(k);
+      if (isKeysKey(k)) return (await keychain()).get(k);
       touched.add(k);
-      if (state === "missing") held.entries.delete(k);
       let raw = held.entries.get(k);
-      if (!usable(k, raw) && state !== "missing") {
+      if (!usable(k, raw)) {
         const generation = held.generation;
         raw = await (await keychain()).get(k);
         if (raw !== undefined && generation === held.generation) held.entries.set(k, raw);
