@@ -17,7 +17,7 @@ import {
 import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { AWSX_BIN, runAwsx, runDetached } from "../helpers/awsx.js";
+import { AWSX_BIN, type AwsxRun, runAwsx, runDetached } from "../helpers/awsx.js";
 import { makeHome, type TempHome } from "../helpers/home.js";
 import {
   busTraffic,
@@ -311,14 +311,30 @@ describeMoto("the agent", () => {
     expect(childOf(after.stdout).env.AWS_ACCESS_KEY_ID).not.toBe(before);
   }, 60_000);
 
-  // Each with a keyring of its own, which it locks or empties. `awsx` runs with that keyring.
-  const withKeyring = async (
-    test: (env: Record<string, string>, cache: string, address: string) => Promise<void>,
+  const printEnv = (env: Record<string, string>) =>
+    awsx(["exec", "target", "--", ...PRINT_ENV], env);
+  const keyOf = (r: { stdout: string }) => childOf(r.stdout).env.AWS_ACCESS_KEY_ID;
+  // A keyring of its own for each test, which it locks or empties, and an agent that has
+  // answered one warm run from it: `held` is that run's output, `direct` the agent's count of
+  // runs it left to awsx by then. `env` runs awsx with that keyring.
+  const withWarmAgent = async (
+    test: (w: {
+      env: Record<string, string>;
+      address: string;
+      held: AwsxRun;
+      direct: number;
+    }) => Promise<void>,
   ) => {
     const kr = await startPrivateKeyring();
     try {
       const cache = newCache();
-      await test(envOf(cache, { DBUS_SESSION_BUS_ADDRESS: kr.address }), cache, kr.address);
+      const env = envOf(cache, { DBUS_SESSION_BUS_ADDRESS: kr.address });
+      expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
+      await agentUp(cache, env);
+      const held = await printEnv(env);
+      const before = await status(env);
+      expect(before!.served).toBe(1);
+      await test({ env, address: kr.address, held, direct: before!.direct });
     } finally {
       await kr.stop();
     }
@@ -330,30 +346,24 @@ describeMoto("the agent", () => {
   it(
     "goes direct once the keychain is locked: the direct path's exit and message",
     () =>
-      withKeyring(async (env, cache, address) => {
-        expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
-        await agentUp(cache, env);
-        const held = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
-        const before = await status(env);
-        expect(before!.served).toBe(1);
+      withWarmAgent(async ({ env, address, held, direct: leftBefore }) => {
         await lockDefaultCollection(address);
         const off = { ...env, AWSX_AGENT: "0" };
-        const asked = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
-        const direct = await awsx(["exec", "target", "--", ...PRINT_ENV], off);
+        const asked = await printEnv(env);
+        const direct = await printEnv(off);
         expect(direct.code).toBe(0);
         expect(asked.code).toBe(0);
         expect(asked.stderr).toBe(direct.stderr);
-        const key = (r: { stdout: string }) => childOf(r.stdout).env.AWS_ACCESS_KEY_ID;
-        expect(key(asked)).toBeTruthy();
-        expect(key(asked)).not.toBe(key(held)); // a new session: the held one was not handed out
+        expect(keyOf(asked)).toBeTruthy();
+        expect(keyOf(asked)).not.toBe(keyOf(held)); // a new session: the held one stayed held
         const kc = { AWSX_BACKEND: "keychain" };
-        const askedKc = await awsx(["exec", "target", "--", ...PRINT_ENV], { ...env, ...kc });
-        const directKc = await awsx(["exec", "target", "--", ...PRINT_ENV], { ...off, ...kc });
+        const askedKc = await printEnv({ ...env, ...kc });
+        const directKc = await printEnv({ ...off, ...kc });
         expect(directKc.code).toBe(74);
         expect(directKc.stderr).toMatch(/the keychain is locked/);
         const seen = ({ ms: _, ...r }: typeof directKc) => r;
         expect(seen(askedKc)).toEqual(seen(directKc));
-        expect(await status(env)).toMatchObject({ served: 1, direct: before!.direct + 2 });
+        expect(await status(env)).toMatchObject({ served: 1, direct: leftBefore + 2 });
       }),
     60_000,
   );
@@ -361,19 +371,14 @@ describeMoto("the agent", () => {
   it(
     "forgets a session another program deleted from the keychain (secret-tool)",
     () =>
-      withKeyring(async (env, cache, address) => {
-        expect((await awsx(["exec", "target", "--", "true"], env)).code).toBe(0);
-        await agentUp(cache, env);
-        const held = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
-        expect(await status(env)).toMatchObject({ served: 1 });
+      withWarmAgent(async ({ env, address, held }) => {
         await clearItems(address, "awsx");
         await moto.startRecording();
-        const after = await awsx(["exec", "target", "--", ...PRINT_ENV], env);
+        const after = await printEnv(env);
         expect(await moto.countCalls("AssumeRole")).toBe(1);
         await moto.stopRecording();
-        const key = (r: { stdout: string }) => childOf(r.stdout).env.AWS_ACCESS_KEY_ID;
-        expect(key(after)).toBeTruthy();
-        expect(key(after)).not.toBe(key(held));
+        expect(keyOf(after)).toBeTruthy();
+        expect(keyOf(after)).not.toBe(keyOf(held));
         expect(await status(env)).toMatchObject({ served: 1 });
       }),
     60_000,
