@@ -26,4 +26,15 @@ describe("visible", () => {
       "awsx[debug]: from \\x1b[31mred\\x1b[0m\n",
     ]);
   });
+
+  it("an error is one line: its newlines and tabs are written out too, a warning's are not", () => {
+    const lines: string[] = [];
+    const log = createLogger({ write: (l) => lines.push(l) });
+    log.error('ls\nrm: command not found\t(profile "p")');
+    log.warn("two\nlines");
+    expect(lines).toEqual([
+      'awsx: ls\\x0arm: command not found\\x09(profile "p")\n',
+      "awsx: warning: two\nlines\n",
+    ]);
+  });
 });

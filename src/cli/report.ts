@@ -9,12 +9,11 @@ const stackOf = (e: unknown): string =>
     .map((line) => printable(line))
     .join("\n");
 
-// One `awsx: …` line and the documented exit code; a stack only under --debug. One line
-// also when the message quotes a value with a line break in it (a config value continued on
-// an indented line, a helper's output): printable writes it out as \x0a.
+// One `awsx: …` line (the logger's error keeps it one line) and the documented exit code; a
+// stack only under --debug.
 export function reportError(e: unknown, logger: Logger): number {
   if (isAwsxError(e)) {
-    logger.error(printable(e.message));
+    logger.error(e.message);
     if (e.cause) logger.debug(`cause: ${stackOf(e.cause)}`);
     return e.exitCode;
   }

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, writeSync } from "node:fs";
-import { visible } from "./printable.js";
+import { printable, visible } from "./printable.js";
 
 // awsx's own stderr voice. Every line passes through redact(), which removes any
 // secret awsx has seen this run (keys, tokens, MFA codes), so even --debug and
@@ -53,11 +53,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       out = out.replace(new RegExp(`(?<![0-9A-Za-z])${c}(?![0-9A-Za-z])`, "g"), "[redacted]");
     return out;
   };
-  const emit = (prefix: string, message: string, show: boolean) => {
+  // ONE_LINE: an error is one `awsx: …` line even when it quotes a value with a line break
+  // (a config value continued on an indented line, a command name, a helper's output):
+  // printable writes the break out as \x0a. Other lines keep their newlines and tabs.
+  const emit = (prefix: string, message: string, show: boolean, oneLine = false) => {
     // A debug line nobody asked for costs nothing: its Unicode-class regexp alone made V8
     // build ICU sets on every warm run.
     if (!show && refused) return;
-    const line = `${prefix}${visible(redact(message))}\n`;
+    const text = redact(message);
+    const line = `${prefix}${oneLine ? printable(text) : visible(text)}\n`;
     if (show) toStderr(line);
     toFile(line);
   };
@@ -66,7 +70,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     debug: (m) => emit("awsx[debug]: ", m, Boolean(options.debug)),
     info: (m) => emit("awsx: ", m, !options.quiet),
     warn: (m) => emit("awsx: warning: ", m, !options.quiet),
-    error: (m) => emit("awsx: ", m, true),
+    error: (m) => emit("awsx: ", m, true, true),
     secret: (v) => {
       // Short values (an MFA code) would also match inside account ids and ARNs: those are
       // kept out of every message by construction instead.
